@@ -1,0 +1,36 @@
+# Entry points for development and CI. The per-module work lives in scripts/;
+# modules are the ones go.work lists.
+
+# staticcheck 2025.1.1; the module proxy knows its releases by their
+# module versions, not by the year.version names.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.6.1
+
+MODULES = $(shell GOWORK=$(CURDIR)/go.work go list -m -f '{{.Dir}}')
+
+.PHONY: run test bench lint
+
+# run starts the example service.
+run:
+	cd examples/service && go run .
+
+# test installs and starts the servers the tests need, then runs every
+# module's tests with a missing server counted as a failure.
+test:
+	scripts/services
+	VITALS_REQUIRE_SERVICES=1 scripts/test
+
+bench:
+	scripts/bench
+
+# lint checks formatting, then runs go vet and staticcheck in every module,
+# going on after a failure so that one run reports everything.
+lint:
+	@status=0; \
+	files=$$(find . \( -name testdata -o -name '.?*' \) -prune -o -name '*.go' -print0 | xargs -0r gofmt -l); \
+	if [ -n "$$files" ]; then echo "gofmt: these files need formatting:"; echo "$$files"; status=1; fi; \
+	for dir in $(MODULES); do \
+		echo "==> $$dir"; \
+		(cd "$$dir" && go vet ./...) || status=1; \
+		(cd "$$dir" && go run $(STATICCHECK) ./...) || status=1; \
+	done; \
+	exit $$status

@@ -1,0 +1,37 @@
+// Package testservice lets tests of vitals' checkers find the real servers
+// they talk to, and skip or fail clearly when one is missing.
+//
+// scripts/services installs and starts every server on its standard local
+// port; the variables of this package hold those addresses and connection
+// strings. A test calls [Require] before it connects:
+//
+//	func TestPing(t *testing.T) {
+//		testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+//		db, err := sql.Open("pgx", testservice.PostgresDSN)
+//		…
+//	}
+//
+// # Missing servers
+//
+// When nothing answers at the address, [Require] skips the test with a
+// message that names the service, the address and scripts/services. With
+// VITALS_REQUIRE_SERVICES=1 in the environment (make test and CI set it) it
+// fails the test instead, so that a missing server cannot pass as a green
+// run.
+//
+// # Environment
+//
+// Each connection string can be overridden by an environment variable; the
+// address [Require] dials is then taken from it:
+//
+//	VITALS_POSTGRES_DSN    PostgresDSN    postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+//	VITALS_MYSQL_DSN       MySQLDSN       root@tcp(127.0.0.1:3306)/test
+//	VITALS_REDIS_ADDR      RedisAddr      127.0.0.1:6379
+//	VITALS_AMQP_URL        AMQPURL        amqp://guest:guest@127.0.0.1:5672/
+//	VITALS_MQTT_URL        MQTTURL        tcp://127.0.0.1:1883
+//	VITALS_NATS_URL        NATSURL        nats://127.0.0.1:4222
+//	VITALS_ETCD_ENDPOINT   EtcdEndpoint   http://127.0.0.1:2379
+//	VITALS_MEMCACHED_ADDR  MemcachedAddr  127.0.0.1:11211
+//
+// The variables are read once, when the package is initialised.
+package testservice

@@ -1,0 +1,220 @@
+package vitals
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Start begins running periodic checks: one scheduler goroutine and
+// [Options.Workers] workers. It returns an error if the monitor was started
+// or closed before.
+func (m *Monitor) Start() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case m.closing:
+		return ErrClosed
+	case m.started:
+		return errors.New("vitals: monitor already started")
+	}
+	now := m.clock.Now()
+	m.started, m.startedAt = true, now
+	m.jobs = make(chan *check, m.workers)
+	m.schedStop = make(chan struct{})
+	m.schedDone = make(chan struct{})
+	for _, c := range m.checks {
+		if c.enabledSched {
+			m.scheduleFirstLocked(c, now)
+		}
+	}
+	m.wg.Add(1 + m.workers)
+	go func() {
+		defer m.wg.Done()
+		defer close(m.schedDone)
+		m.schedule(m.schedStop, m.jobs)
+	}()
+	for range m.workers {
+		go m.worker(m.jobs)
+	}
+	m.markDirty(dirtyVisible)
+	return nil
+}
+
+// Close stops the monitor and waits for every goroutine it started: the
+// scheduler, the workers, the listeners (after their queued events are
+// delivered) and the runs in flight, whose contexts are cancelled. A check
+// that ignores its context keeps Close waiting until it returns; use
+// [Monitor.Shutdown] to bound the wait. Close is idempotent and always
+// returns nil.
+func (m *Monitor) Close() error {
+	m.beginClose()
+	<-m.closeDone
+	return nil
+}
+
+// Shutdown stops the monitor gracefully: readiness (and the overall status)
+// turns Stopping at once while liveness stays as it is, so load balancers
+// stop sending traffic but nothing restarts the process; after
+// [Options.DrainDelay] the scheduler stops and Shutdown waits for the
+// monitor's goroutines, or for ctx. It returns ctx.Err() if ctx ends first;
+// the goroutines still finish on their own.
+func (m *Monitor) Shutdown(ctx context.Context) error {
+	m.stopping.Store(true)
+	m.markDirty(dirtyVisible)
+	m.publishDirty()
+	if m.drainDelay > 0 {
+		fired := make(chan struct{})
+		t := m.clock.AfterFunc(m.drainDelay, func() { close(fired) })
+		select {
+		case <-fired:
+		case <-ctx.Done():
+			t.Stop()
+			m.beginClose()
+			return ctx.Err()
+		}
+	}
+	m.beginClose()
+	select {
+	case <-m.closeDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// beginClose starts stopping everything, once. A goroutine of its own waits
+// for the rest and closes closeDone; it ends as soon as they have.
+func (m *Monitor) beginClose() {
+	m.mu.Lock()
+	if m.closing {
+		m.mu.Unlock()
+		return
+	}
+	m.closing = true
+	started := m.started
+	if m.schedTimer != nil {
+		m.schedTimer.Stop()
+	}
+	if started {
+		close(m.schedStop)
+	}
+	m.mu.Unlock()
+
+	if !m.stopping.Swap(true) {
+		m.markDirty(dirtyVisible)
+	}
+	m.cancel()
+	m.lmu.Lock()
+	for l := range m.listeners {
+		l.close()
+	}
+	m.lmu.Unlock()
+	go func() {
+		if started {
+			<-m.schedDone
+			close(m.jobs)
+		}
+		m.wg.Wait()
+		m.publishDirty()
+		close(m.closeDone)
+	}()
+}
+
+// RunOnce runs every enabled check now, in parallel (at most
+// [Options.Workers] at a time), waits for them, and returns the resulting
+// snapshot — a one-shot health report that needs no Start. A check whose
+// run is already in flight is waited for, not run twice. It returns
+// ctx.Err() if ctx ends first, with the snapshot as it stands.
+func (m *Monitor) RunOnce(ctx context.Context) (*Snapshot, error) {
+	m.mu.Lock()
+	all := make([]*check, 0, len(m.checks))
+	for _, c := range m.checks {
+		if c.enabledSched {
+			all = append(all, c)
+		}
+	}
+	closing := m.closing
+	m.mu.Unlock()
+	if closing {
+		return m.Snapshot(), ErrClosed
+	}
+	err := m.runMany(ctx, all)
+	if !m.ranOnce.Swap(true) {
+		m.markDirty(dirtyVisible)
+	}
+	return m.publishDirty(), err
+}
+
+// runMany runs the checks outside the pool, at most m.workers at a time,
+// and waits for all of them or ctx.
+func (m *Monitor) runMany(ctx context.Context, checks []*check) error {
+	sem := make(chan struct{}, m.workers)
+	calls := make([]*call, 0, len(checks))
+	for _, c := range checks {
+		cl, fresh := m.claim(c, false, true)
+		calls = append(calls, cl)
+		if !fresh {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			m.abort(c, cl)
+			return ctx.Err()
+		}
+		if !m.enter() {
+			<-sem
+			m.abort(c, cl)
+			return ErrClosed
+		}
+		// The slot frees when the result is in, not when the goroutine
+		// returns: an abandoned run must not hold it.
+		cl.onDone = func() { <-sem }
+		go func() {
+			defer m.wg.Done()
+			m.execute(c, cl)
+		}()
+	}
+	for _, cl := range calls {
+		if _, err := cl.wait(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WaitReady blocks until readiness is OK (Pass or Warn), the monitor stops,
+// or ctx ends.
+func (m *Monitor) WaitReady(ctx context.Context) error {
+	for {
+		s := m.Current(ctx)
+		if g, _ := s.Group(Readiness); g.Status.OK() {
+			return nil
+		}
+		if m.stopping.Load() {
+			return errors.New("vitals: monitor is stopping")
+		}
+		var refresh <-chan struct{}
+		var t Timer
+		if s.refreshAt != maxInt64 {
+			ch := make(chan struct{})
+			d := time.Duration(s.refreshAt - m.clock.Now().UnixNano())
+			t = m.clock.AfterFunc(max(d, time.Millisecond), func() { close(ch) })
+			refresh = ch
+		}
+		select {
+		case <-s.Changed():
+		case <-refresh:
+		case <-ctx.Done():
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+const maxInt64 = 1<<63 - 1

@@ -1,0 +1,350 @@
+package vitals
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a [Monitor]. A nil *Options means all defaults.
+type Options struct {
+	// Clock measures every interval, timeout and delay. Default SystemClock.
+	Clock Clock
+	// Workers bounds how many periodic checks run at once. Default
+	// max(8, 4*GOMAXPROCS).
+	Workers int
+	// HistorySize is the default number of results each check keeps.
+	// Default [DefaultHistorySize].
+	HistorySize int
+	// DrainDelay is how long [Monitor.Shutdown] keeps serving with readiness
+	// StatusStopping before it stops, so load balancers notice first.
+	DrainDelay time.Duration
+	// ListenerQueue bounds the events queued for one listener. Default 1024.
+	ListenerQueue int
+	// OnCriticalFailure, when set, is called (from a listener goroutine, in
+	// order with other events) each time a critical check crosses its
+	// failure threshold into StatusFail — for a service that should shut itself
+	// down rather than limp on.
+	OnCriticalFailure func(Event)
+	// Info describes the service in the outputs that carry it.
+	Info Info
+}
+
+// Info describes the service being checked. Surfaces include it where their
+// format has a place for it (IETF health+json, CHORUS /health).
+type Info struct {
+	Service     string // service name or id
+	Version     string // public version, e.g. "1.4"
+	ReleaseID   string // build or release, e.g. "1.4.2-abc123"
+	InstanceID  string // node or instance id
+	Description string
+}
+
+// Monitor runs checks and publishes their combined state as a [Snapshot].
+//
+// Periodic checks run on one scheduler goroutine's timetable through a
+// bounded worker pool; no goroutine is started per check. Every surface
+// (HTTP, gRPC, metrics) reads the same immutable snapshot, so a probe never
+// runs a periodic check and never waits for one.
+//
+// A Monitor is safe for concurrent use. Its methods may be called before,
+// during and after [Monitor.Start]; [Monitor.Close] releases everything.
+type Monitor struct {
+	clock      Clock
+	workers    int
+	histSize   int
+	drainDelay time.Duration
+	listenMax  int
+	info       Info
+
+	baseCtx context.Context
+	cancel  context.CancelFunc
+
+	mu          sync.Mutex // protects the fields below
+	checks      map[string]*check
+	onDemand    map[*check]struct{}
+	regVersion  uint64
+	heap        schedHeap
+	started     bool
+	closing     bool // Close has begun: no new goroutines may be added to wg
+	startedAt   time.Time
+	timerArmed  time.Time // when the scheduler's timer will fire; zero if idle
+	schedTimer  Timer
+	jobs        chan *check
+	schedStop   chan struct{}
+	schedDone   chan struct{}
+	closeDone   chan struct{}
+	shutdownErr error
+
+	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
+	listeners map[*listener]struct{}
+
+	wg   sync.WaitGroup // every goroutine the monitor starts
+	wake chan struct{}  // size 1: the scheduler has something new to look at
+
+	stopping    atomic.Bool
+	startupDone atomic.Bool
+	ranOnce     atomic.Bool   // RunOnce was called
+	lastPub     atomic.Int64  // unix ns of the last publish
+	dirty       atomic.Uint32 // dirtyVisible | dirtyLazy
+
+	pubMu     sync.Mutex // serializes publish; protects the fields below
+	version   uint64
+	reg       []*check // registry sorted by name, rebuilt when regVersion moves
+	regBuilt  uint64
+	snap      atomic.Pointer[Snapshot]
+	createdAt time.Time
+}
+
+const (
+	dirtyVisible = 1 << iota // a status changed: publish before the next read
+	dirtyLazy                // only timestamps and counters moved
+)
+
+// lazyPublishEvery bounds how stale the timestamps and counters in a
+// snapshot may get when no status changes.
+const lazyPublishEvery = time.Second
+
+// Errors returned by the registration methods; test with errors.Is.
+var (
+	ErrDuplicate    = errors.New("vitals: a check with this name is already registered")
+	ErrUnknownCheck = errors.New("vitals: no check with this name")
+	ErrClosed       = errors.New("vitals: monitor is closed")
+)
+
+// New returns a Monitor with no checks. Call [Monitor.Start] to begin
+// running periodic checks.
+func New(opts *Options) *Monitor {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Workers <= 0 {
+		o.Workers = max(8, 4*runtime.GOMAXPROCS(0))
+	}
+	if o.HistorySize <= 0 {
+		o.HistorySize = DefaultHistorySize
+	}
+	if o.ListenerQueue <= 0 {
+		o.ListenerQueue = 1024
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Monitor{
+		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
+		drainDelay: o.DrainDelay, listenMax: o.ListenerQueue, info: o.Info,
+		baseCtx: ctx, cancel: cancel,
+		checks:    map[string]*check{},
+		onDemand:  map[*check]struct{}{},
+		listeners: map[*listener]struct{}{},
+		wake:      make(chan struct{}, 1),
+		closeDone: make(chan struct{}),
+		createdAt: o.Clock.Now(),
+	}
+	m.publish()
+	if o.OnCriticalFailure != nil {
+		fn := o.OnCriticalFailure
+		m.subscribe(func(e Event) {
+			if e.To == StatusFail && e.From != StatusFail && e.Critical {
+				fn(e)
+			}
+		})
+	}
+	return m
+}
+
+// Add registers a check. It returns an error, and registers nothing, when
+// the name is empty, invalid or taken, the checker is nil, or an option is
+// out of range. Checks may be added while the monitor runs; a periodic one
+// is scheduled at once.
+func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
+	if err := validateName("check", name); err != nil {
+		return fmt.Errorf("vitals: add: %w", err)
+	}
+	if checker == nil || isNilFunc(checker) {
+		return fmt.Errorf("vitals: add %q: checker is nil", name)
+	}
+	cfg := defaultConfig(m.histSize)
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	if cfg.groups == nil {
+		cfg.groups = []string{Readiness}
+	}
+	if err := cfg.validate(); err != nil {
+		return fmt.Errorf("vitals: add %q: %w", name, err)
+	}
+	c := newCheck(name, checker, cfg)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closing {
+		return fmt.Errorf("vitals: add %q: %w", name, ErrClosed)
+	}
+	if _, dup := m.checks[name]; dup {
+		return fmt.Errorf("vitals: add %q: %w", name, ErrDuplicate)
+	}
+	m.checks[name] = c
+	if cfg.interval == 0 {
+		m.onDemand[c] = struct{}{}
+	}
+	m.regVersion++
+	if m.started && c.enabledSched {
+		m.scheduleFirstLocked(c, m.clock.Now())
+	}
+	m.markDirty(dirtyVisible)
+	return nil
+}
+
+// isNilFunc catches CheckFunc(nil) and CheckerFunc(nil), which are non-nil
+// interfaces holding nil functions.
+func isNilFunc(ch Checker) bool {
+	switch f := ch.(type) {
+	case CheckFunc:
+		return f == nil
+	case CheckerFunc:
+		return f == nil
+	}
+	return false
+}
+
+// Remove unregisters a check. A run in flight finishes, but its result is
+// dropped.
+func (m *Monitor) Remove(name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.checks[name]
+	if !ok {
+		return fmt.Errorf("vitals: remove %q: %w", name, ErrUnknownCheck)
+	}
+	delete(m.checks, name)
+	delete(m.onDemand, c)
+	c.removed = true
+	c.gen++
+	m.regVersion++
+	m.markDirty(dirtyVisible)
+	return nil
+}
+
+// Enable turns a disabled check back on; a periodic check is scheduled to
+// run at once.
+func (m *Monitor) Enable(name string) error { return m.setEnabled(name, true) }
+
+// Disable stops running a check and takes it out of every group's status.
+// Its last state is kept and shown as disabled.
+func (m *Monitor) Disable(name string) error { return m.setEnabled(name, false) }
+
+func (m *Monitor) setEnabled(name string, on bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.checks[name]
+	if !ok {
+		verb := "disable"
+		if on {
+			verb = "enable"
+		}
+		return fmt.Errorf("vitals: %s %q: %w", verb, name, ErrUnknownCheck)
+	}
+	if c.enabledSched == on {
+		return nil
+	}
+	c.enabledSched = on
+	c.gen++
+	c.mu.Lock()
+	c.enabled = on
+	c.publishViewLocked()
+	c.mu.Unlock()
+	if on && m.started {
+		m.pushLocked(schedItem{at: m.clock.Now().UnixNano(), c: c, gen: c.gen})
+	}
+	m.markDirty(dirtyVisible)
+	return nil
+}
+
+// Subscribe registers fn to receive every check transition, in order, from
+// a goroutine the monitor owns. fn never blocks the monitor: each listener
+// has a queue of [Options.ListenerQueue] events; when fn falls further
+// behind, the oldest queued events are dropped and the next delivered
+// event's Missed field says how many. The returned function unsubscribes;
+// events already queued are still delivered.
+func (m *Monitor) Subscribe(fn func(Event)) (unsubscribe func()) {
+	l := m.subscribe(fn)
+	if l == nil {
+		return func() {}
+	}
+	return func() {
+		m.lmu.Lock()
+		delete(m.listeners, l)
+		m.lmu.Unlock()
+		l.close()
+	}
+}
+
+func (m *Monitor) subscribe(fn func(Event)) *listener {
+	l := newListener(fn, m.listenMax)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closing {
+		return nil
+	}
+	m.lmu.Lock()
+	m.listeners[l] = struct{}{}
+	m.lmu.Unlock()
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		l.run()
+	}()
+	return l
+}
+
+// emit hands a transition to every listener without blocking. Callers hold
+// the check's lock, so one check's events are queued in the order they
+// happened.
+func (m *Monitor) emit(e Event) {
+	m.lmu.Lock()
+	defer m.lmu.Unlock()
+	for l := range m.listeners {
+		l.push(e)
+	}
+}
+
+// History returns the recent results kept for the named check, oldest
+// first.
+func (m *Monitor) History(name string) ([]HistoryEntry, error) {
+	m.mu.Lock()
+	c, ok := m.checks[name]
+	m.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("vitals: history %q: %w", name, ErrUnknownCheck)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.historyLocked(), nil
+}
+
+// Info returns the service description given in [Options.Info].
+func (m *Monitor) Info() Info { return m.info }
+
+// markDirty records that the published snapshot is out of date. A visible
+// change wakes the scheduler so it publishes promptly; readers publish it
+// themselves if they get there first.
+func (m *Monitor) markDirty(bits uint32) {
+	if m.dirty.Or(bits)&bits == bits {
+		return // already marked
+	}
+	if bits&dirtyVisible != 0 {
+		select {
+		case m.wake <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package vitals
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Standard groups. A check belongs to [Readiness] unless [Groups] says
+// otherwise; any other string is a custom group.
+const (
+	Liveness  = "liveness"  // is the process alive? failing restarts it
+	Readiness = "readiness" // can it take traffic? failing takes it out of rotation
+	Startup   = "startup"   // has it finished starting? passes once, then latches
+)
+
+// Defaults applied to a check when its options leave a value unset.
+const (
+	DefaultInterval    = 10 * time.Second
+	DefaultTimeout     = 5 * time.Second
+	DefaultTTL         = time.Second
+	DefaultHistorySize = 10
+)
+
+// CheckOption configures one check at [Monitor.Add].
+type CheckOption interface{ apply(*checkConfig) }
+
+type optionFunc func(*checkConfig)
+
+func (f optionFunc) apply(c *checkConfig) { f(c) }
+
+// checkConfig is the resolved, validated configuration of one check. It is
+// immutable once the check is added.
+type checkConfig struct {
+	interval         time.Duration // 0: on demand
+	ttl              time.Duration // cache lifetime of an on-demand result
+	timeout          time.Duration
+	initialDelay     time.Duration
+	jitter           time.Duration
+	maxAge           time.Duration // 0: results never go stale
+	failureThreshold int32
+	successThreshold int32
+	historySize      int32
+	critical         bool
+	enabled          bool
+	groups           []string
+	description      string
+	componentType    string
+	measurement      string
+}
+
+func defaultConfig(historySize int) checkConfig {
+	return checkConfig{
+		interval:         DefaultInterval,
+		ttl:              DefaultTTL,
+		timeout:          DefaultTimeout,
+		failureThreshold: 1,
+		successThreshold: 1,
+		historySize:      int32(historySize),
+		critical:         true,
+		enabled:          true,
+	}
+}
+
+// Interval runs the check every d in the background. Probes read its last
+// result and never wait for it. Interval(0) makes the check on-demand: it
+// runs when a probe asks and nothing fresher than its TTL is cached, and
+// concurrent probes share one run. Default [DefaultInterval].
+func Interval(d time.Duration) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.interval = d })
+}
+
+// OnDemand is Interval(0) with a cache lifetime of ttl.
+func OnDemand(ttl time.Duration) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.interval, c.ttl = 0, ttl })
+}
+
+// TTL sets how long an on-demand result is served from cache. Default
+// [DefaultTTL].
+func TTL(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.ttl = d }) }
+
+// Timeout bounds one run: the context passed to Check is cancelled after d,
+// and a run still going then is abandoned and reported as StatusFail. Default
+// [DefaultTimeout].
+func Timeout(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.timeout = d }) }
+
+// InitialDelay postpones the first run of a periodic check by d after
+// [Monitor.Start].
+func InitialDelay(d time.Duration) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.initialDelay = d })
+}
+
+// Jitter adds a random delay in [0, d) to every scheduled run, so checks
+// registered together do not hit their dependencies together. It must be
+// shorter than the interval.
+func Jitter(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.jitter = d }) }
+
+// Critical sets whether a failure of the check fails its groups (true, the
+// default) or only degrades them to [StatusWarn] (false).
+func Critical(critical bool) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.critical = critical })
+}
+
+// Groups puts the check in the named groups ([Liveness], [Readiness],
+// [Startup] or custom ones), replacing the default [Readiness].
+func Groups(groups ...string) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.groups = append([]string(nil), groups...) })
+}
+
+// FailureThreshold is the number of consecutive failed runs before the
+// check's status turns StatusFail. Default 1.
+func FailureThreshold(n int) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.failureThreshold = clampInt32(n) })
+}
+
+// SuccessThreshold is the number of consecutive passing runs before a
+// failed check's status turns StatusPass again. Default 1.
+func SuccessThreshold(n int) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.successThreshold = clampInt32(n) })
+}
+
+// MaxAge makes a result older than d count as StatusFail, so a periodic check that
+// stops producing results (scheduler starved, runs skipped) never leaves a
+// stale pass behind. It must be at least the interval. Default 0: off.
+func MaxAge(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.maxAge = d }) }
+
+// Enabled sets whether the check starts enabled. A disabled check is not run
+// and does not count in any group. Default true.
+func Enabled(enabled bool) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.enabled = enabled })
+}
+
+// Description is a human-readable sentence about what the check verifies.
+func Description(s string) CheckOption { return optionFunc(func(c *checkConfig) { c.description = s }) }
+
+// ComponentType is the IETF health+json componentType ("datastore",
+// "component", "system", …).
+func ComponentType(s string) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.componentType = s })
+}
+
+// Measurement names what Result.Observed measures, used in the IETF
+// health+json key "name:measurement". Default "responseTime" for checks
+// that report no observed value (the run's duration is reported instead),
+// "value" otherwise.
+func Measurement(s string) CheckOption { return optionFunc(func(c *checkConfig) { c.measurement = s }) }
+
+// HistorySize sets how many recent results the check keeps. Default the
+// monitor's [Options.HistorySize].
+func HistorySize(n int) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.historySize = clampInt32(n) })
+}
+
+func clampInt32(n int) int32 {
+	const maxInt32 = 1<<31 - 1
+	switch {
+	case n > maxInt32:
+		return maxInt32
+	case n < -maxInt32:
+		return -maxInt32
+	}
+	return int32(n)
+}
+
+// validate returns the first thing wrong with the configuration, in words a
+// user can act on.
+func (c *checkConfig) validate() error {
+	switch {
+	case c.interval < 0:
+		return fmt.Errorf("interval must not be negative, got %v", c.interval)
+	case c.interval > 0 && c.interval < time.Millisecond:
+		return fmt.Errorf("interval must be at least 1ms, got %v (use Interval(0) for on-demand)", c.interval)
+	case c.interval == 0 && c.ttl <= 0:
+		return fmt.Errorf("ttl of an on-demand check must be positive, got %v", c.ttl)
+	case c.timeout <= 0:
+		return fmt.Errorf("timeout must be positive, got %v", c.timeout)
+	case c.initialDelay < 0:
+		return fmt.Errorf("initial delay must not be negative, got %v", c.initialDelay)
+	case c.jitter < 0:
+		return fmt.Errorf("jitter must not be negative, got %v", c.jitter)
+	case c.jitter > 0 && c.interval > 0 && c.jitter >= c.interval:
+		return fmt.Errorf("jitter %v must be shorter than the interval %v", c.jitter, c.interval)
+	case c.maxAge < 0:
+		return fmt.Errorf("max age must not be negative, got %v", c.maxAge)
+	case c.maxAge > 0 && c.interval > 0 && c.maxAge < c.interval:
+		return fmt.Errorf("max age %v must be at least the interval %v, or every result would expire before the next run", c.maxAge, c.interval)
+	case c.failureThreshold < 1:
+		return fmt.Errorf("failure threshold must be at least 1, got %d", c.failureThreshold)
+	case c.successThreshold < 1:
+		return fmt.Errorf("success threshold must be at least 1, got %d", c.successThreshold)
+	case c.historySize < 1:
+		return fmt.Errorf("history size must be at least 1, got %d", c.historySize)
+	}
+	for _, g := range c.groups {
+		if err := validateName("group", g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateName rejects names that cannot be used in a URL path segment or a
+// text format line.
+func validateName(kind, name string) error {
+	if name == "" {
+		return fmt.Errorf("%s name must not be empty", kind)
+	}
+	if len(name) > 200 {
+		return fmt.Errorf("%s name is %d bytes long; the limit is 200", kind, len(name))
+	}
+	if i := strings.IndexFunc(name, func(r rune) bool {
+		return r == '/' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar
+	}); i >= 0 {
+		return fmt.Errorf("%s name %q contains %q; names must not contain '/', '?', '#', '%%', spaces or control characters", kind, name, name[i:i+1])
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package vitals
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+var redactTests = []struct {
+	name string
+	in   string
+	want string
+}{
+	// URL user info.
+	{"postgres url", "postgres://user:pass@host:5432/db", "postgres://user:***@host:5432/db"},
+	{"redis empty user", "redis://:pass@h", "redis://:***@h"},
+	{"amqp", "amqp://guest:guest@127.0.0.1:5672/", "amqp://guest:***@127.0.0.1:5672/"},
+	{"url in message", "dial postgres://u:p@h/db: connection refused", "dial postgres://u:***@h/db: connection refused"},
+	{"two urls", "primary postgres://a:pw1@h1/db, replica postgres://b:pw2@h2/db down",
+		"primary postgres://a:***@h1/db, replica postgres://b:***@h2/db down"},
+	{"user without password", "http://user@host/path", "http://user@host/path"},
+	{"empty password", "http://user:@host/path", "http://user:@host/path"},
+	{"password with at", "postgres://u:p@ss@h/db", "postgres://u:***@h/db"},
+	{"password with colon", "postgres://u:p:ss@h/db", "postgres://u:***@h/db"},
+	{"url ends at query", "https://h/x?next=a:b@c", "https://h/x?next=a:b@c"},
+	{"url ends at space", "http://h x:y@z", "http://h x:y@z"},
+	{"url in json", `{"url":"redis://:p@h","user":"bob@x.org"}`, `{"url":"redis://:***@h","user":"bob@x.org"}`},
+	{"ipv6 host", "postgres://u:pw@[::1]:5432/db", "postgres://u:***@[::1]:5432/db"},
+	{"url at end of sentence", "cannot reach mongodb://admin:hunter2@mongo:27017.", "cannot reach mongodb://admin:***@mongo:27017."},
+	{"url without user info", "dial tcp https://example.com:443/: timeout", "dial tcp https://example.com:443/: timeout"},
+	{"password with slash", `parse "postgres://app:p/ss@db:5432/app": invalid port ":p" after host`,
+		`parse "postgres://app:***@db:5432/app": invalid port ":p" after host`},
+	{"password with question mark", "postgres://app:p?ss@db/app", "postgres://app:***@db/app"},
+	{"port then at in path", "GET http://localhost:3000/@vite/client: 404", "GET http://localhost:3000/@vite/client: 404"},
+	{"ipv6 then at in path", "http://[::1]/x@y", "http://[::1]/x@y"},
+	{"secret-looking user name", "git clone https://x-access-token:ghs_abc123@github.com/o/r.git failed",
+		"git clone https://x-access-token:***@github.com/o/r.git failed"},
+
+	// MySQL DSN.
+	{"mysql dsn", "user:pass@tcp(host:3306)/db", "user:***@tcp(host:3306)/db"},
+	{"mysql dsn in message", `open "root:s3cr@t@unix(/tmp/mysql.sock)/app": denied`, `open "root:***@unix(/tmp/mysql.sock)/app": denied`},
+	{"mysql dsn no net", "user:pw@/db?parseTime=true", "user:***@/db?parseTime=true"},
+	{"mysql scheme url", "mysql://user:pw@tcp(h:3306)/db", "mysql://user:***@tcp(h:3306)/db"},
+	{"mysql dsn no password", "user@tcp(h:3306)/db", "user@tcp(h:3306)/db"},
+
+	// Key/value pairs.
+	{"libpq password", "host=h user=u password=secret dbname=d", "host=h user=u password=*** dbname=d"},
+	{"libpq quoted", "host=h password='s e c' dbname=d", "host=h password='***' dbname=d"},
+	{"libpq quoted escape", `password='it\'s' user=u`, `password='***' user=u`},
+	{"libpq spaces around equals", "password = secret user=u", "password = *** user=u"},
+	{"double quoted", `password="a b" user=u`, `password="***" user=u`},
+	{"unterminated quote", "password='abc", "password='***"},
+	{"pwd", "Server=s;Uid=u;Pwd=x;", "Server=s;Uid=u;Pwd=***;"},
+	{"passwd", "passwd=x", "passwd=***"},
+	{"pass", "pass=x", "pass=***"},
+	{"upper case key", "PASSWORD=x", "PASSWORD=***"},
+	{"secret", "secret=x", "secret=***"},
+	{"token", "token=x", "token=***"},
+	{"access_token", "access_token=x", "access_token=***"},
+	{"api_key", "api_key=x", "api_key=***"},
+	{"apikey", "apikey=x", "apikey=***"},
+	{"client_secret", "client_secret=x", "client_secret=***"},
+	{"env var", "DB_PASSWORD=x REDIS_PWD=y", "DB_PASSWORD=*** REDIS_PWD=***"},
+	{"dotted key", "spring.datasource.password=x", "spring.datasource.password=***"},
+	{"query params", "https://h/cb?password=x&user=y", "https://h/cb?password=***&user=y"},
+	{"query token", "GET /v1/items?api_key=abc123&limit=10 failed", "GET /v1/items?api_key=***&limit=10 failed"},
+	{"empty value", "password=&user=y", "password=&user=y"},
+	{"go map", "map[password:x user:bob]", "map[password:*** user:bob]"},
+	{"go struct", "{User:bob Password:x}", "{User:bob Password:***}"},
+	{"sslpassword", "sslmode=verify-full sslpassword=x", "sslmode=verify-full sslpassword=***"},
+	{"presigned url", `Get "https://b.s3.amazonaws.com/k?X-Amz-Date=20240101&X-Amz-Signature=abcd": EOF`,
+		`Get "https://b.s3.amazonaws.com/k?X-Amz-Date=20240101&X-Amz-Signature=***": EOF`},
+	{"sas token", "https://acct.blob.core.windows.net/c?sv=2020-08-04&sig=abc%3D", "https://acct.blob.core.windows.net/c?sv=2020-08-04&sig=***"},
+
+	// JSON-ish.
+	{"json password", `{"user":"u","password":"x"}`, `{"user":"u","password":"***"}`},
+	{"json token spaced", `{"token": "x", "n": 1}`, `{"token": "***", "n": 1}`},
+	{"json escaped quote", `{"password":"a\"b","n":1}`, `{"password":"***","n":1}`},
+	{"json camel case", `{"accessToken":"x","clientSecret":"y"}`, `{"accessToken":"***","clientSecret":"***"}`},
+	{"json number", `{"pin":1,"secret": 42}`, `{"pin":1,"secret": ***}`},
+	{"python dict", `{'password': 'x'}`, `{'password': '***'}`},
+	{"json empty", `{"password":""}`, `{"password":""}`},
+
+	// Authorization and bearer tokens.
+	{"authorization header", "Authorization: Bearer abc.def", "Authorization: Bearer ***"},
+	{"authorization basic", "authorization=Basic xyz", "authorization=Basic ***"},
+	{"authorization bare credential", "Authorization: abc123", "Authorization: ***"},
+	{"proxy authorization", "Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ***"},
+	{"header dump", "map[Accept:[*/*] Authorization:[Bearer tok3n]]", "map[Accept:[*/*] Authorization:[Bearer ***]]"},
+	{"json authorization", `{"Authorization":"Token abc"}`, `{"Authorization":"Token ***"}`},
+	{"scheme only", "missing Authorization: Bearer", "missing Authorization: Bearer"},
+	{"challenge", `401: WWW-Authenticate: Bearer realm="api", error="invalid_token"`, `401: WWW-Authenticate: Bearer realm="api", error="invalid_token"`},
+	{"digest params", `Authorization: Digest username="bob", response="6629fae4"`, `Authorization: Digest username="bob", response="6629fae4"`},
+	{"bare bearer", "got 401 with Bearer eyJhbGciOiJIUzI1NiJ9 from api", "got 401 with Bearer *** from api"},
+	{"lower case bearer", "bearer Abc-123_x", "bearer ***"},
+	{"bearer prose", "missing bearer token.", "missing bearer token."},
+	{"jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-_x is expired.", "token *** is expired."},
+
+	// Not secrets.
+	{"compass", "compass=north", "compass=north"},
+	{"passed", "passed 3 checks", "passed 3 checks"},
+	{"tokenizer", "tokenizer=on", "tokenizer=on"},
+	{"bypass", "bypass=true", "bypass=true"},
+	{"email", "mail bob@example.com", "mail bob@example.com"},
+	{"error prefix", "token: expired", "token: expired"},
+	{"prose password", "pq: password authentication failed for user \"bob\"", "pq: password authentication failed for user \"bob\""},
+	{"dial error", "dial tcp 10.0.0.1:5432: connect: connection refused", "dial tcp 10.0.0.1:5432: connect: connection refused"},
+	{"max tokens", "max_tokens=100", "max_tokens=100"},
+	{"empty", "", ""},
+	{"invalid utf8", "\xff\xfe password=\xff x", "\xff\xfe password=*** x"},
+
+	// Rules that overlap or touch leave one marker.
+	{"touching spans", "auth: Bearer secret=?x", "auth: Bearer ***"},
+	{"marker exposes more", "password=a://u:(x@h", "password=***"},
+	{"overlapping spans", "Authorization: Bearer eyJa.eyJb.c", "Authorization: Bearer ***"},
+
+	// Already redacted text stays as is.
+	{"redacted url", "postgres://user:***@host/db", "postgres://user:***@host/db"},
+	{"redacted pair", "password=*** token='***'", "password=*** token='***'"},
+}
+
+func TestRedact(t *testing.T) {
+	for _, tt := range redactTests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Redact(tt.in); got != tt.want {
+				t.Errorf("Redact(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedactIdempotent(t *testing.T) {
+	for _, tt := range redactTests {
+		once := Redact(tt.in)
+		if twice := Redact(once); twice != once {
+			t.Errorf("Redact(%q) = %q, but Redact of that = %q", tt.in, once, twice)
+		}
+	}
+}
+
+// TestRedactRepeats covers text where each marker exposes the next match:
+// the key rule stops at ')', the URL rule at '/', and each "/)@" costs them
+// two more passes, until Redact gives up and redacts everything.
+func TestRedactRepeats(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"one link", "://&Password:/)@", "://&Password:***"},
+		{"three links", "://&Password:/)@/)@/)@", "://&Password:***"},
+		{"four links", "://&Password:" + strings.Repeat("/)@", 4), RedactedMarker},
+		{"long chain", "://&Password:" + strings.Repeat("/)@", 1000), RedactedMarker},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Redact(tt.in)
+			if got != tt.want {
+				t.Errorf("Redact(%.40q…) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := Redact(got); again != got {
+				t.Errorf("Redact(%q) = %q, not idempotent", got, again)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"password", "postgres://user:pass@host:5432/db?sslmode=disable", "postgres://user:***@host:5432/db?sslmode=disable"},
+		{"escaped password", "postgres://user:p%2Fss@host/db", "postgres://user:***@host/db"},
+		{"query", "https://h/cb?user=y&password=a,b&x=1", "https://h/cb?user=y&password=***&x=1"},
+		{"escaped key", "https://h/cb?pass%77ord=x", "https://h/cb?pass%77ord=***"},
+		{"fragment", "https://h/cb#access_token=abc&token_type=bearer", "https://h/cb#access_token=***&token_type=bearer"},
+		{"no secret", "https://example.com/a?b=c#d", "https://example.com/a?b=c#d"},
+		{"user only", "http://user@host/", "http://user@host/"},
+		{"path secret", "https://h/reset/token=abc", "https://h/reset/token=***"},
+		{"does not parse", "postgres://u:p@h:port/db password=x", "postgres://u:***@h:port/db password=***"},
+		{"mysql dsn", "user:pass@tcp(host:3306)/db", "user:***@tcp(host:3306)/db"},
+		{"not a url", "password=x", "password=***"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RedactURL(tt.in)
+			if got != tt.want {
+				t.Errorf("RedactURL(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+			if again := RedactURL(got); again != got {
+				t.Errorf("RedactURL(%q) = %q, not idempotent", got, again)
+			}
+		})
+	}
+}
+
+func TestRedactCleanDoesNotAllocate(t *testing.T) {
+	msgs := []string{
+		cleanMessage,
+		"mail bob@example.com: 550 mailbox unavailable",
+		`{"status":"ok","checks":3}`,
+		"postgres://user:***@host/db", // already redacted
+	}
+	for _, msg := range msgs {
+		if n := testing.AllocsPerRun(100, func() { _ = Redact(msg) }); n != 0 {
+			t.Errorf("Redact(%q) allocated %v times, want 0", msg, n)
+		}
+	}
+}
+
+const (
+	cleanMessage = "dial tcp 10.0.0.1:5432: connect: connection refused (after 3 retries, timeout 2s)"
+	dirtyMessage = "failed to connect to `host=db user=app database=app`: dial postgres://app:hunter2@db:5432/app: connection refused"
+)
+
+func BenchmarkRedact(b *testing.B) {
+	for _, bc := range []struct{ name, msg string }{{"clean", cleanMessage}, {"dirty", dirtyMessage}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Redact(bc.msg)
+			}
+		})
+	}
+}
+
+// FuzzRedact plants a URL password inside arbitrary text. The URL rule finds
+// it whatever surrounds it: the user info starts right after "://" and the
+// '/' after the host ends it. An occurrence of the password in the output
+// would be an unredacted occurrence in the input (the marker has no letter to
+// join on), and "PLANTEDpw1" cannot overlap the fixed URL text around it, so
+// the only occurrences allowed are those the fuzzer wrote itself.
+func FuzzRedact(f *testing.F) {
+	for _, tt := range redactTests {
+		f.Add(tt.in, "")
+	}
+	f.Add("password='", "' rest")
+	f.Add("Authorization: Bearer ", " tail")
+	f.Add("a://x:y@", "@tcp(h)/db")
+	// Inputs where one pass of the rules was not idempotent.
+	f.Add("://&Password:/)@", "/)@/)@")
+	f.Add(":://=api_key:{Bearer@'tcp(", "")
+	f.Add("postgres://u:p@h/=/?password=*]ab[\"x;api_key://*** \\ token", "#api_keypass\\}\ttcp(")
+	f.Fuzz(func(t *testing.T, prefix, suffix string) {
+		const pw = "PLANTEDpw1"
+		planted := prefix + "postgres://u:" + pw + "@h/" + suffix
+		for _, in := range []string{prefix, prefix + suffix, planted} {
+			once := Redact(in)
+			if twice := Redact(once); twice != once {
+				t.Fatalf("Redact not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
+			}
+			once = RedactURL(in)
+			if twice := RedactURL(once); twice != once {
+				t.Fatalf("RedactURL not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
+			}
+		}
+		if strings.Contains(prefix, pw) || strings.Contains(suffix, pw) {
+			return
+		}
+		if out := Redact(planted); strings.Contains(out, pw) {
+			t.Fatalf("password survived:\n in  %q\n out %q", planted, out)
+		}
+	})
+}
+
+func ExampleRedact() {
+	fmt.Println(Redact("dial postgres://app:hunter2@db:5432/app: connection refused"))
+	fmt.Println(Redact(`host=db user=app password='s3 cr3t' sslmode=require`))
+	fmt.Println(Redact("GET /v1/me: 401 (Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln)"))
+	// Output:
+	// dial postgres://app:***@db:5432/app: connection refused
+	// host=db user=app password='***' sslmode=require
+	// GET /v1/me: 401 (Authorization: Bearer ***)
+}
+
+func ExampleRedactURL() {
+	fmt.Println(RedactURL("https://bob:pw@api.example.com/cb?code=1&client_secret=s,x"))
+	// Output:
+	// https://bob:***@api.example.com/cb?code=1&client_secret=***
+}

@@ -1,0 +1,190 @@
+package vitals
+
+import (
+	"container/heap"
+	"math/rand/v2"
+	"time"
+)
+
+// schedItem is one entry of the scheduler's timetable: run c (or check its
+// max age) at the given unix-nanosecond time. Entries whose gen no longer
+// matches the check's are stale (the check was disabled, re-enabled or
+// removed since) and are dropped when they surface.
+type schedItem struct {
+	at     int64
+	c      *check
+	gen    uint32
+	expire bool // a max-age check, not a run
+}
+
+// schedHeap is a min-heap of schedItems ordered by time.
+type schedHeap []schedItem
+
+func (h schedHeap) Len() int           { return len(h) }
+func (h schedHeap) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h schedHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *schedHeap) Push(x any)        { *h = append(*h, x.(schedItem)) }
+func (h *schedHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	old[len(old)-1] = schedItem{}
+	*h = old[:len(old)-1]
+	return it
+}
+
+// schedResolution is the granularity of the scheduler's timer: runs due
+// within the same millisecond share one wake-up, and no run starts early.
+const schedResolution = time.Millisecond
+
+// pushLocked adds it to the timetable and wakes the scheduler if it is now
+// the earliest entry. m.mu must be held.
+func (m *Monitor) pushLocked(it schedItem) {
+	heap.Push(&m.heap, it)
+	if m.heap[0] == it {
+		select {
+		case m.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// scheduleFirstLocked queues the first run of a periodic check after
+// [Monitor.Start] or [Monitor.Add]. m.mu must be held.
+func (m *Monitor) scheduleFirstLocked(c *check, now time.Time) {
+	if c.cfg.interval == 0 {
+		return
+	}
+	d := c.cfg.initialDelay + jitter(c.cfg.jitter)
+	m.pushLocked(schedItem{at: now.Add(d).UnixNano(), c: c, gen: c.gen})
+}
+
+// jitter returns a random duration in [0, max).
+func jitter(max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(max)))
+}
+
+// schedule is the scheduler goroutine: it pops due entries, hands runs to
+// the workers, handles max-age expiry, publishes snapshots, and sleeps until
+// the next entry is due.
+func (m *Monitor) schedule(stop <-chan struct{}, jobs chan<- *check) {
+	var due []schedItem
+	for {
+		now := m.clock.Now()
+		due = m.popDue(now, due[:0])
+		for _, it := range due {
+			if it.expire {
+				m.expire(it.c, now)
+				continue
+			}
+			select {
+			case jobs <- it.c:
+			case <-stop:
+				return
+			}
+		}
+		clear(due)
+		m.maybePublish(now)
+		select {
+		case <-stop:
+			return
+		case <-m.wake:
+		}
+	}
+}
+
+// popDue removes every entry due at or before now, reschedules the periodic
+// runs among them, and arms the timer for the next entry.
+func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := now.UnixNano()
+	for len(m.heap) > 0 && m.heap[0].at <= n {
+		it := heap.Pop(&m.heap).(schedItem)
+		c := it.c
+		if c.removed || it.gen != c.gen || !c.enabledSched {
+			if it.expire {
+				c.expireQueued = false
+			}
+			continue
+		}
+		if !it.expire {
+			// Fixed-rate timetable: the next run is due one interval after
+			// this one was due, not after it finishes, so slow checks do
+			// not drift. A run still in flight then is skipped, not queued.
+			next := it.at + int64(c.cfg.interval+jitter(c.cfg.jitter))
+			if next <= n {
+				next = n + int64(c.cfg.interval)
+			}
+			heap.Push(&m.heap, schedItem{at: next, c: c, gen: c.gen})
+		}
+		due = append(due, it)
+	}
+	m.armLocked(now)
+	return due
+}
+
+// armLocked sets the timer to wake the scheduler when the earliest entry is
+// due, rounded up to schedResolution. m.mu must be held.
+func (m *Monitor) armLocked(now time.Time) {
+	if len(m.heap) == 0 {
+		return
+	}
+	at := time.Unix(0, m.heap[0].at)
+	if r := at.UnixNano() % int64(schedResolution); r != 0 {
+		at = at.Add(schedResolution - time.Duration(r))
+	}
+	if !m.timerArmed.IsZero() && !m.timerArmed.After(at) && m.timerArmed.After(now) {
+		return // already set to fire in time
+	}
+	d := at.Sub(now)
+	m.timerArmed = at
+	if m.schedTimer == nil {
+		m.schedTimer = m.clock.AfterFunc(d, m.timerFired)
+		return
+	}
+	m.schedTimer.Reset(d)
+}
+
+func (m *Monitor) timerFired() {
+	m.mu.Lock()
+	m.timerArmed = time.Time{}
+	m.mu.Unlock()
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// queueExpireLocked makes sure the scheduler will look at c's max age.
+// m.mu must be held.
+func (m *Monitor) queueExpireLocked(c *check, resultAt int64) {
+	if c.cfg.maxAge <= 0 || c.expireQueued || c.removed || !m.started || m.closing {
+		return
+	}
+	c.expireQueued = true
+	m.pushLocked(schedItem{at: resultAt + int64(c.cfg.maxAge), c: c, gen: c.gen, expire: true})
+}
+
+// expire handles a max-age entry: it marks the result stale if it is, and
+// otherwise queues another look at the newer result's expiry.
+func (m *Monitor) expire(c *check, now time.Time) {
+	c.mu.Lock()
+	o, expired := c.expireLocked(now)
+	lastAt := c.lastAt
+	if expired && o.changed {
+		m.emit(o.ev)
+	}
+	c.mu.Unlock()
+	m.mu.Lock()
+	c.expireQueued = false
+	if !expired && !c.stale && lastAt != 0 {
+		m.queueExpireLocked(c, lastAt)
+	}
+	m.mu.Unlock()
+	if expired {
+		m.markDirty(dirtyVisible)
+	}
+}

@@ -1,0 +1,202 @@
+package vitals_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalstest"
+)
+
+// stepTo moves the fake clock to the next armed timer and returns its time.
+func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
+	t.Helper()
+	clk.WaitForTimers(1)
+	at, ok := clk.NextTimer()
+	if !ok {
+		t.Fatal("no timer armed")
+	}
+	clk.Set(at)
+	return at
+}
+
+func TestPeriodicRunsOnInterval(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: pass()}
+	m.Add("x", s, vitals.Interval(10*time.Second))
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "first run", func() bool { return s.calls.Load() == 1 })
+	for i := 2; i <= 5; i++ {
+		clk.Advance(9 * time.Second)
+		if got := s.calls.Load(); got != int64(i-1) {
+			t.Fatalf("run %d happened early: calls = %d", i, got)
+		}
+		clk.Advance(time.Second)
+		eventually(t, "next run", func() bool { return s.calls.Load() == int64(i) })
+		eventually(t, "result recorded", func() bool { return state(t, m, "x").Stats.Runs == uint64(i) })
+	}
+	if err := m.Start(); err == nil {
+		t.Error("second Start must fail")
+	}
+}
+
+func TestJitterAndInitialDelayBounds(t *testing.T) {
+	m, clk := newFake(t, nil)
+	const (
+		interval = 10 * time.Second
+		jit      = 2 * time.Second
+		delay    = 3 * time.Second
+	)
+	s := &script{def: pass(), clk: clk}
+	m.Add("x", s, vitals.Interval(interval), vitals.Jitter(jit), vitals.InitialDelay(delay))
+	m.Start()
+	const runs = 60
+	for i := 1; i <= runs; i++ {
+		stepTo(t, clk)
+		eventually(t, "run", func() bool { return state(t, m, "x").Stats.Runs == uint64(i) })
+	}
+	s.mu.Lock()
+	times := append([]time.Time(nil), s.times...)
+	s.mu.Unlock()
+	const slack = time.Millisecond // scheduler timer resolution; never early
+	if first := times[0].Sub(epoch); first < delay || first >= delay+jit+slack {
+		t.Errorf("first run after %v, want in [%v, %v)", first, delay, delay+jit)
+	}
+	distinct := map[time.Duration]bool{}
+	for i := 1; i < len(times); i++ {
+		gap := times[i].Sub(times[i-1])
+		// Each due time is the previous due time + interval + U[0, jitter);
+		// runs start at most slack after their due time.
+		if gap < interval-slack-jit || gap >= interval+jit+slack {
+			t.Errorf("gap %d = %v, want within interval %v + jitter %v", i, gap, interval, jit)
+		}
+		distinct[gap.Round(time.Millisecond)] = true
+	}
+	if len(distinct) < 10 {
+		t.Errorf("only %d distinct gaps over %d runs: jitter is not random", len(distinct), runs)
+	}
+}
+
+func TestTimeoutAbandonsHungRun(t *testing.T) {
+	m, clk := newFake(t, nil)
+	release := make(chan struct{})
+	unblock := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(unblock) // runs before the monitor's Close, registered earlier
+	var started sync.WaitGroup
+	started.Add(1)
+	calls := 0
+	var ctxErr error
+	var mu sync.Mutex
+	ch := vitals.CheckFunc(func(ctx context.Context) error {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n == 1 {
+			started.Done()
+			<-release // ignores ctx: a hung driver
+			mu.Lock()
+			ctxErr = ctx.Err()
+			mu.Unlock()
+		}
+		return nil
+	})
+	m.Add("hung", ch, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second))
+	m.Start()
+	started.Wait()
+	before := runtime.NumGoroutine()
+	clk.Advance(2 * time.Second)
+	eventually(t, "timeout recorded", func() bool { return state(t, m, "hung").Status == vitals.StatusFail })
+	st := state(t, m, "hung")
+	if st.Last.Message != "timed out after 2s" || !errors.Is(st.Last.Err, vitals.ErrTimeout) || !errors.Is(st.Last.Err, context.DeadlineExceeded) {
+		t.Errorf("last = %+v", st.Last)
+	}
+	if st.Stats.Timeouts != 1 || !st.Hung {
+		t.Errorf("stats = %+v, hung = %v", st.Stats, st.Hung)
+	}
+
+	// Next due runs are skipped, not stacked, while the abandoned run is stuck.
+	for i := 1; i <= 3; i++ {
+		stepTo(t, clk)
+		eventually(t, "skip counted", func() bool { return state(t, m, "hung").Stats.Skipped == uint64(i) })
+	}
+	mu.Lock()
+	if calls != 1 {
+		t.Errorf("check started %d times while hung, want 1", calls)
+	}
+	mu.Unlock()
+	if g := runtime.NumGoroutine(); g > before+2 {
+		t.Errorf("goroutines grew from %d to %d while hung", before, g)
+	}
+
+	unblock()
+	eventually(t, "late return", func() bool { return state(t, m, "hung").Stats.LateReturns == 1 })
+	mu.Lock()
+	if !errors.Is(ctxErr, context.DeadlineExceeded) {
+		t.Errorf("ctx.Err() in abandoned run = %v, want DeadlineExceeded", ctxErr)
+	}
+	mu.Unlock()
+	stepTo(t, clk)
+	eventually(t, "runs again and passes", func() bool { return state(t, m, "hung").Status == vitals.StatusPass })
+	if state(t, m, "hung").Hung {
+		t.Error("still marked hung after it returned")
+	}
+}
+
+func TestTimeoutCancelsContext(t *testing.T) {
+	m, clk := newFake(t, nil)
+	entered := make(chan struct{})
+	var deadline time.Time
+	m.Add("slow", vitals.CheckFunc(func(ctx context.Context) error {
+		deadline, _ = ctx.Deadline()
+		close(entered)
+		<-ctx.Done()
+		return ctx.Err()
+	}), vitals.Timeout(3*time.Second), vitals.Interval(time.Minute))
+	m.Start()
+	<-entered
+	if want := epoch.Add(3 * time.Second); !deadline.Equal(want) {
+		t.Errorf("ctx deadline = %v, want %v", deadline, want)
+	}
+	clk.Advance(3 * time.Second)
+	eventually(t, "fail", func() bool { return state(t, m, "slow").Status == vitals.StatusFail })
+	eventually(t, "returned", func() bool { return !state(t, m, "slow").Hung })
+}
+
+func TestMaxAgeTurnsStaleResultIntoFail(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: pass()}
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(time.Minute), vitals.MaxAge(15*time.Second))
+	m.Start()
+	eventually(t, "pass", func() bool { return state(t, m, "x").Status == vitals.StatusPass })
+
+	block := make(chan struct{})
+	unblock := sync.OnceFunc(func() { close(block) })
+	t.Cleanup(unblock)
+	s.mu.Lock()
+	s.block = block
+	s.mu.Unlock()
+	clk.Advance(10 * time.Second) // second run starts and hangs (timeout is 1m)
+	eventually(t, "second run", func() bool { return s.calls.Load() == 2 })
+	clk.Advance(4*time.Second + 999*time.Millisecond)
+	if st := state(t, m, "x"); st.Status != vitals.StatusPass || st.Stale {
+		t.Fatalf("expired early: %+v", st)
+	}
+	clk.Advance(time.Millisecond)
+	eventually(t, "stale", func() bool { return state(t, m, "x").Stale })
+	st := state(t, m, "x")
+	if st.Status != vitals.StatusFail || !errors.Is(st.Last.Err, vitals.ErrStale) || st.Last.Message != "last result is 15s old, max age 15s" {
+		t.Fatalf("stale state = %+v", st)
+	}
+	s.mu.Lock()
+	s.block = nil
+	s.mu.Unlock()
+	unblock()
+	eventually(t, "fresh pass", func() bool { st := state(t, m, "x"); return st.Status == vitals.StatusPass && !st.Stale })
+}

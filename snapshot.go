@@ -1,0 +1,348 @@
+package vitals
+
+import (
+	"cmp"
+	"context"
+	"iter"
+	"math"
+	"slices"
+	"sort"
+	"sync/atomic"
+	"time"
+)
+
+// Snapshot is the immutable state of every check and group at one moment.
+// Every surface reads the same Snapshot, obtained with [Monitor.Snapshot]
+// or [Monitor.Current]; a new one is published only when something changed.
+// A Snapshot and everything reachable from it must not be modified.
+type Snapshot struct {
+	Version uint64    // increases with every published snapshot
+	Time    time.Time // when it was published
+	Started time.Time // when the monitor started (or was created, before Start)
+	Info    Info
+	// Status is the state of the whole service: Stopping during shutdown,
+	// Starting until startup has completed, otherwise the aggregate of every
+	// enabled check.
+	Status Status
+
+	checks    []*CheckState // sorted by name
+	groups    map[string]GroupState
+	refreshAt int64 // unix ns when an on-demand result expires; MaxInt64 if none
+	next      chan struct{}
+	cache     atomic.Pointer[map[any]any]
+}
+
+// GroupState is the aggregate state of one group in a [Snapshot].
+type GroupState struct {
+	Name   string
+	Status Status
+	// Counts holds the number of enabled member checks per effective
+	// status, indexed by Status.
+	Counts [numStatuses]int
+	Total  int // enabled members
+}
+
+// Check returns the state of the named check.
+func (s *Snapshot) Check(name string) (*CheckState, bool) {
+	i, ok := slices.BinarySearchFunc(s.checks, name, func(c *CheckState, n string) int { return cmp.Compare(c.Name, n) })
+	if !ok {
+		return nil, false
+	}
+	return s.checks[i], true
+}
+
+// Checks iterates over the checks of group ("" for all), enabled or not, in
+// name order.
+func (s *Snapshot) Checks(group string) iter.Seq[*CheckState] {
+	return func(yield func(*CheckState) bool) {
+		for _, c := range s.checks {
+			if c.InGroup(group) && !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// Len returns the number of registered checks.
+func (s *Snapshot) Len() int { return len(s.checks) }
+
+// Group returns the aggregate of a group: "" (every check, with the
+// lifecycle applied, the same as Snapshot.Status), [Liveness], [Readiness],
+// [Startup] or a custom group. The standard groups always exist; ok is false
+// for a custom group no check belongs to.
+func (s *Snapshot) Group(name string) (g GroupState, ok bool) {
+	g, ok = s.groups[name]
+	return g, ok
+}
+
+// Groups returns the names of all groups in the snapshot, sorted; "" is not
+// among them.
+func (s *Snapshot) Groups() []string {
+	out := make([]string, 0, len(s.groups))
+	for n := range s.groups {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Changed returns a channel that is closed when a newer snapshot has been
+// published.
+func (s *Snapshot) Changed() <-chan struct{} { return s.next }
+
+// Cache returns the value cached in this snapshot under key, calling build
+// to make it the first time. Surfaces use it to encode a body once per
+// snapshot and serve the same bytes to every request until something
+// changes. The lookup takes no lock and does not allocate when key is a
+// pointer (use a pointer to a package-level or long-lived value). build may
+// run more than once when called concurrently; one result wins.
+func (s *Snapshot) Cache(key any, build func() any) any {
+	if m := s.cache.Load(); m != nil {
+		if v, ok := (*m)[key]; ok {
+			return v
+		}
+	}
+	v := build()
+	for {
+		old := s.cache.Load()
+		var next map[any]any
+		if old == nil {
+			next = map[any]any{key: v}
+		} else {
+			if w, ok := (*old)[key]; ok {
+				return w
+			}
+			next = make(map[any]any, len(*old)+1)
+			for k, x := range *old {
+				next[k] = x
+			}
+			next[key] = v
+		}
+		if s.cache.CompareAndSwap(old, &next) {
+			return v
+		}
+	}
+}
+
+// Snapshot returns the current snapshot. It is an atomic load, unless a
+// status changed since the last publish, in which case the new snapshot is
+// published first: a reader never sees a state older than the last change
+// it could have observed.
+//
+// Counters and timestamps that move without a status change are published
+// at most once a second, by whichever comes first of the scheduler and a
+// reader.
+func (m *Monitor) Snapshot() *Snapshot {
+	if d := m.dirty.Load(); d != 0 && (d&dirtyVisible != 0 || m.lazyDue(m.clock.Now())) {
+		m.pubMu.Lock()
+		defer m.pubMu.Unlock()
+		if d := m.dirty.Load(); d&dirtyVisible != 0 || (d != 0 && m.lazyDue(m.clock.Now())) {
+			return m.publishLocked()
+		}
+	}
+	return m.snap.Load()
+}
+
+func (m *Monitor) lazyDue(now time.Time) bool {
+	return now.UnixNano()-m.lastPub.Load() >= int64(lazyPublishEvery)
+}
+
+// Current is [Monitor.Snapshot] for a probe: it first runs the on-demand
+// checks whose cached result has expired, sharing runs with concurrent
+// callers, and waits for them (each is bounded by its timeout, and by ctx).
+// When every check is periodic it is exactly Snapshot.
+func (m *Monitor) Current(ctx context.Context) *Snapshot {
+	s := m.Snapshot()
+	if m.clock.Now().UnixNano() < s.refreshAt {
+		return s
+	}
+	m.refresh(ctx)
+	return m.publishDirty()
+}
+
+// refresh runs the expired on-demand checks.
+func (m *Monitor) refresh(ctx context.Context) {
+	now := m.clock.Now().UnixNano()
+	var due []*check
+	m.mu.Lock()
+	for c := range m.onDemand {
+		if c.enabledSched {
+			due = append(due, c)
+		}
+	}
+	m.mu.Unlock()
+	due = slices.DeleteFunc(due, func(c *check) bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.lastAt != 0 && now < c.lastAt+int64(c.cfg.ttl) && c.cur == nil
+	})
+	m.runMany(ctx, due)
+}
+
+// publishDirty publishes if anything at all changed, and returns the
+// current snapshot.
+func (m *Monitor) publishDirty() *Snapshot {
+	if m.dirty.Load() != 0 {
+		m.pubMu.Lock()
+		defer m.pubMu.Unlock()
+		if m.dirty.Load() != 0 {
+			return m.publishLocked()
+		}
+	}
+	return m.snap.Load()
+}
+
+// maybePublish is the scheduler's publish: at once after a visible change,
+// at most every lazyPublishEvery for counters and timestamps.
+func (m *Monitor) maybePublish(now time.Time) {
+	d := m.dirty.Load()
+	if d == 0 {
+		return
+	}
+	m.pubMu.Lock()
+	defer m.pubMu.Unlock()
+	d = m.dirty.Load()
+	if d&dirtyVisible != 0 || (d != 0 && m.lazyDue(now)) {
+		m.publishLocked()
+	}
+}
+
+func (m *Monitor) publish() *Snapshot {
+	m.pubMu.Lock()
+	defer m.pubMu.Unlock()
+	return m.publishLocked()
+}
+
+// agg accumulates the statuses of a group's enabled members.
+type agg struct {
+	counts        [numStatuses]int
+	total         int
+	criticalFail  int
+	unknown       int
+	startupNotYet int // startup members that have never passed
+}
+
+func (a *agg) add(st *CheckState) {
+	a.total++
+	a.counts[st.Status]++
+	switch {
+	case st.Status == StatusFail && st.Critical:
+		a.criticalFail++
+	case st.Status == StatusUnknown:
+		a.unknown++
+	}
+	if st.Stats.LastSuccess.IsZero() {
+		a.startupNotYet++
+	}
+}
+
+// status applies the aggregation rule: a critical Fail fails the group; a
+// check that has not run yet makes it Starting (unless unknowns are
+// ignored); a non-critical Fail or any Warn degrades it to Warn.
+func (a *agg) status(ignoreUnknown bool) Status {
+	switch {
+	case a.criticalFail > 0:
+		return StatusFail
+	case a.unknown > 0 && !ignoreUnknown:
+		return StatusStarting
+	case a.counts[StatusFail] > 0 || a.counts[StatusWarn] > 0:
+		return StatusWarn
+	}
+	return StatusPass
+}
+
+// publishLocked builds and publishes a new snapshot. m.pubMu must be held.
+func (m *Monitor) publishLocked() *Snapshot {
+	m.dirty.Store(0)
+	now := m.clock.Now()
+	m.mu.Lock()
+	if m.reg == nil || m.regBuilt != m.regVersion {
+		reg := make([]*check, 0, len(m.checks))
+		for _, c := range m.checks {
+			reg = append(reg, c)
+		}
+		slices.SortFunc(reg, func(a, b *check) int { return cmp.Compare(a.name, b.name) })
+		m.reg, m.regBuilt = reg, m.regVersion
+	}
+	started := m.startedAt
+	m.mu.Unlock()
+
+	states := make([]*CheckState, len(m.reg))
+	aggs := map[string]*agg{"": {}, Liveness: {}, Readiness: {}, Startup: {}}
+	refreshAt := int64(math.MaxInt64)
+	for i, c := range m.reg {
+		st := c.view.Load()
+		states[i] = st
+		if !st.Enabled {
+			continue
+		}
+		aggs[""].add(st)
+		for _, g := range st.Groups {
+			a := aggs[g]
+			if a == nil {
+				a = &agg{}
+				aggs[g] = a
+			}
+			a.add(st)
+		}
+		if c.cfg.interval == 0 {
+			exp := int64(math.MinInt64)
+			if !st.Last.Time.IsZero() {
+				exp = st.Last.Time.UnixNano() + int64(c.cfg.ttl)
+			}
+			refreshAt = min(refreshAt, exp)
+		}
+	}
+
+	// Startup completes once every startup check has passed once, and stays
+	// complete. With no startup checks it completes when the monitor starts
+	// or first runs its checks (not at New: checks are usually added after).
+	if su := aggs[Startup]; !m.startupDone.Load() && su.startupNotYet == 0 && (su.total > 0 || !started.IsZero() || m.ranOnce.Load()) {
+		m.startupDone.Store(true)
+	}
+	startupDone := m.startupDone.Load()
+	stopping := m.stopping.Load()
+	groups := make(map[string]GroupState, len(aggs))
+	for name, a := range aggs {
+		var st Status
+		switch name {
+		case Liveness:
+			st = a.status(true)
+		case Startup:
+			switch {
+			case startupDone:
+				st = StatusPass
+			case a.criticalFail > 0:
+				st = StatusFail
+			default:
+				st = StatusStarting
+			}
+		case "", Readiness:
+			switch {
+			case stopping:
+				st = StatusStopping
+			case !startupDone:
+				st = StatusStarting
+			default:
+				st = a.status(false)
+			}
+		default:
+			st = a.status(false)
+		}
+		groups[name] = GroupState{Name: name, Status: st, Counts: a.counts, Total: a.total}
+	}
+
+	m.version++
+	s := &Snapshot{
+		Version: m.version, Time: now, Started: cmp.Or(started, m.createdAt), Info: m.info,
+		Status: groups[""].Status, checks: states, groups: groups,
+		refreshAt: refreshAt, next: make(chan struct{}),
+	}
+	m.lastPub.Store(now.UnixNano())
+	if old := m.snap.Swap(s); old != nil {
+		close(old.next)
+	}
+	return s
+}
