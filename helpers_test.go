@@ -78,7 +78,18 @@ func (s *script) set(r vitals.Result) {
 func pass() vitals.Result { return vitals.Result{Status: vitals.StatusPass} }
 func fail() vitals.Result { return vitals.Result{Status: vitals.StatusFail, Message: "down"} }
 
+// state returns the live state of a check (counters are current).
 func state(t *testing.T, m *vitals.Monitor, name string) *vitals.CheckState {
+	t.Helper()
+	st, err := m.State(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// snapState returns a check's state as the published snapshot shows it.
+func snapState(t *testing.T, m *vitals.Monitor, name string) *vitals.CheckState {
 	t.Helper()
 	st, ok := m.Snapshot().Check(name)
 	if !ok {

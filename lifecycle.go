@@ -149,10 +149,19 @@ func (m *Monitor) RunOnce(ctx context.Context) (*Snapshot, error) {
 // runMany runs the checks outside the pool, at most m.workers at a time,
 // and waits for all of them or ctx.
 func (m *Monitor) runMany(ctx context.Context, checks []*check) error {
+	return m.runManyUnlessFresh(ctx, checks, 0)
+}
+
+// runManyUnlessFresh is runMany skipping on-demand checks whose result is
+// within its TTL at now (unix ns); now 0 skips none.
+func (m *Monitor) runManyUnlessFresh(ctx context.Context, checks []*check, now int64) error {
 	sem := make(chan struct{}, m.workers)
 	calls := make([]*call, 0, len(checks))
 	for _, c := range checks {
-		cl, fresh := m.claim(c, false, true)
+		cl, fresh := m.claimUnlessFresh(c, false, true, now)
+		if cl == nil {
+			continue
+		}
 		calls = append(calls, cl)
 		if !fresh {
 			continue

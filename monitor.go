@@ -88,9 +88,13 @@ type Monitor struct {
 
 	stopping    atomic.Bool
 	startupDone atomic.Bool
-	ranOnce     atomic.Bool   // RunOnce was called
-	lastPub     atomic.Int64  // unix ns of the last publish
-	dirty       atomic.Uint32 // dirtyVisible | dirtyLazy
+	ranOnce     atomic.Bool  // RunOnce was called
+	lastPub     atomic.Int64 // unix ns of the last publish
+	// Change generations: each change bumps one; a snapshot records the
+	// values it was built from, so a reader can tell whether it is behind
+	// even while another goroutine is publishing.
+	visGen  atomic.Uint64 // statuses, membership, enablement
+	lazyGen atomic.Uint64 // counters and timestamps only
 
 	pubMu     sync.Mutex // serializes publish; protects the fields below
 	version   uint64
@@ -338,13 +342,27 @@ func (m *Monitor) Info() Info { return m.info }
 // change wakes the scheduler so it publishes promptly; readers publish it
 // themselves if they get there first.
 func (m *Monitor) markDirty(bits uint32) {
-	if m.dirty.Or(bits)&bits == bits {
-		return // already marked
+	if bits&dirtyLazy != 0 {
+		m.lazyGen.Add(1)
 	}
 	if bits&dirtyVisible != 0 {
+		m.visGen.Add(1)
 		select {
 		case m.wake <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// State returns the live state of the named check: its latest result and
+// counters, which a [Snapshot] may show up to a second late when no status
+// changed.
+func (m *Monitor) State(name string) (*CheckState, error) {
+	m.mu.Lock()
+	c, ok := m.checks[name]
+	m.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("vitals: state %q: %w", name, ErrUnknownCheck)
+	}
+	return c.view.Load(), nil
 }

@@ -67,8 +67,19 @@ func (c *runCtx) Err() error {
 // claim starts a run of c unless one is in flight. It returns the run in
 // flight (to wait for) or the new one (to execute) and whether it is new.
 func (m *Monitor) claim(c *check, pooled, wait bool) (cl *call, fresh bool) {
+	return m.claimUnlessFresh(c, pooled, wait, 0)
+}
+
+// claimUnlessFresh is claim, except that it returns (nil, false) when no
+// run is in flight and the last result was recorded after freshAfter (unix
+// ns): the check and the decision not to run it happen under one lock, so
+// concurrent on-demand probes cannot both decide to run.
+func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64) (cl *call, fresh bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.cur == nil && freshAfter != 0 && c.lastAt != 0 && c.lastAt > freshAfter-int64(c.cfg.ttl) {
+		return nil, false
+	}
 	if c.cur != nil {
 		cl = c.cur
 		if wait && cl.done == nil {

@@ -25,11 +25,15 @@ type Snapshot struct {
 	// enabled check.
 	Status Status
 
-	checks    []*CheckState // sorted by name
-	groups    map[string]GroupState
-	refreshAt int64 // unix ns when an on-demand result expires; MaxInt64 if none
-	next      chan struct{}
-	cache     atomic.Pointer[map[any]any]
+	checks      []*CheckState // sorted by name
+	groups      map[string]GroupState
+	refreshAt   int64 // unix ns when an on-demand result expires; MaxInt64 if none
+	startupDone bool
+	stopping    bool
+	visGen      uint64 // Monitor.visGen this snapshot was built from
+	lazyGen     uint64
+	next        chan struct{}
+	cache       atomic.Pointer[map[any]any]
 }
 
 // GroupState is the aggregate state of one group in a [Snapshot].
@@ -135,14 +139,27 @@ func (s *Snapshot) Cache(key any, build func() any) any {
 // at most once a second, by whichever comes first of the scheduler and a
 // reader.
 func (m *Monitor) Snapshot() *Snapshot {
-	if d := m.dirty.Load(); d != 0 && (d&dirtyVisible != 0 || m.lazyDue(m.clock.Now())) {
-		m.pubMu.Lock()
-		defer m.pubMu.Unlock()
-		if d := m.dirty.Load(); d&dirtyVisible != 0 || (d != 0 && m.lazyDue(m.clock.Now())) {
-			return m.publishLocked()
-		}
+	if s := m.snap.Load(); !m.behind(s, true) {
+		return s
 	}
-	return m.snap.Load()
+	m.pubMu.Lock()
+	defer m.pubMu.Unlock()
+	if s := m.snap.Load(); !m.behind(s, true) {
+		return s
+	}
+	return m.publishLocked()
+}
+
+// behind reports whether s misses a visible change, or (when lazy is true)
+// misses counter updates and is older than lazyPublishEvery.
+func (m *Monitor) behind(s *Snapshot, lazy bool) bool {
+	if m.visGen.Load() != s.visGen {
+		return true
+	}
+	if !lazy || m.lazyGen.Load() == s.lazyGen {
+		return false
+	}
+	return m.lazyDue(m.clock.Now())
 }
 
 func (m *Monitor) lazyDue(now time.Time) bool {
@@ -164,7 +181,6 @@ func (m *Monitor) Current(ctx context.Context) *Snapshot {
 
 // refresh runs the expired on-demand checks.
 func (m *Monitor) refresh(ctx context.Context) {
-	now := m.clock.Now().UnixNano()
 	var due []*check
 	m.mu.Lock()
 	for c := range m.onDemand {
@@ -173,38 +189,32 @@ func (m *Monitor) refresh(ctx context.Context) {
 		}
 	}
 	m.mu.Unlock()
-	due = slices.DeleteFunc(due, func(c *check) bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.lastAt != 0 && now < c.lastAt+int64(c.cfg.ttl) && c.cur == nil
-	})
-	m.runMany(ctx, due)
+	m.runManyUnlessFresh(ctx, due, m.clock.Now().UnixNano())
 }
 
 // publishDirty publishes if anything at all changed, and returns the
 // current snapshot.
 func (m *Monitor) publishDirty() *Snapshot {
-	if m.dirty.Load() != 0 {
-		m.pubMu.Lock()
-		defer m.pubMu.Unlock()
-		if m.dirty.Load() != 0 {
-			return m.publishLocked()
-		}
+	if s := m.snap.Load(); s.visGen == m.visGen.Load() && s.lazyGen == m.lazyGen.Load() {
+		return s
 	}
-	return m.snap.Load()
+	m.pubMu.Lock()
+	defer m.pubMu.Unlock()
+	if s := m.snap.Load(); s.visGen == m.visGen.Load() && s.lazyGen == m.lazyGen.Load() {
+		return s
+	}
+	return m.publishLocked()
 }
 
 // maybePublish is the scheduler's publish: at once after a visible change,
 // at most every lazyPublishEvery for counters and timestamps.
 func (m *Monitor) maybePublish(now time.Time) {
-	d := m.dirty.Load()
-	if d == 0 {
+	if !m.behind(m.snap.Load(), true) {
 		return
 	}
 	m.pubMu.Lock()
 	defer m.pubMu.Unlock()
-	d = m.dirty.Load()
-	if d&dirtyVisible != 0 || (d != 0 && m.lazyDue(now)) {
+	if m.behind(m.snap.Load(), true) {
 		m.publishLocked()
 	}
 }
@@ -255,7 +265,9 @@ func (a *agg) status(ignoreUnknown bool) Status {
 
 // publishLocked builds and publishes a new snapshot. m.pubMu must be held.
 func (m *Monitor) publishLocked() *Snapshot {
-	m.dirty.Store(0)
+	// Read the generations before the state: a change racing with this
+	// publish bumps them after, and the next reader publishes again.
+	visGen, lazyGen := m.visGen.Load(), m.lazyGen.Load()
 	now := m.clock.Now()
 	m.mu.Lock()
 	if m.reg == nil || m.regBuilt != m.regVersion {
@@ -306,36 +318,12 @@ func (m *Monitor) publishLocked() *Snapshot {
 	stopping := m.stopping.Load()
 	groups := make(map[string]GroupState, len(aggs))
 	for name, a := range aggs {
-		var st Status
-		switch name {
-		case Liveness:
-			st = a.status(true)
-		case Startup:
-			switch {
-			case startupDone:
-				st = StatusPass
-			case a.criticalFail > 0:
-				st = StatusFail
-			default:
-				st = StatusStarting
-			}
-		case "", Readiness:
-			switch {
-			case stopping:
-				st = StatusStopping
-			case !startupDone:
-				st = StatusStarting
-			default:
-				st = a.status(false)
-			}
-		default:
-			st = a.status(false)
-		}
+		st := groupStatus(name, a, startupDone, stopping)
 		groups[name] = GroupState{Name: name, Status: st, Counts: a.counts, Total: a.total}
 	}
 
 	m.version++
-	s := &Snapshot{
+	s := &Snapshot{startupDone: startupDone, stopping: stopping, visGen: visGen, lazyGen: lazyGen,
 		Version: m.version, Time: now, Started: cmp.Or(started, m.createdAt), Info: m.info,
 		Status: groups[""].Status, checks: states, groups: groups,
 		refreshAt: refreshAt, next: make(chan struct{}),
@@ -345,4 +333,54 @@ func (m *Monitor) publishLocked() *Snapshot {
 		close(old.next)
 	}
 	return s
+}
+
+// groupStatus applies the lifecycle to a group's aggregate: liveness ignores
+// checks not run yet and is untouched by shutdown; startup latches once
+// complete; readiness and the overall status are Stopping during shutdown
+// and Starting until startup completes.
+func groupStatus(name string, a *agg, startupDone, stopping bool) Status {
+	switch name {
+	case Liveness:
+		return a.status(true)
+	case Startup:
+		switch {
+		case startupDone:
+			return StatusPass
+		case a.criticalFail > 0:
+			return StatusFail
+		}
+		return StatusStarting
+	case "", Readiness:
+		switch {
+		case stopping:
+			return StatusStopping
+		case !startupDone:
+			return StatusStarting
+		}
+	}
+	return a.status(false)
+}
+
+// Stopping reports whether the monitor is shutting down.
+func (s *Snapshot) Stopping() bool { return s.stopping }
+
+// StartupComplete reports whether every startup check has passed once.
+func (s *Snapshot) StartupComplete() bool { return s.startupDone }
+
+// GroupExcluding is [Snapshot.Group] computed as if the excluded checks
+// were not there (Kubernetes' ?exclude=). It costs a pass over the group.
+func (s *Snapshot) GroupExcluding(group string, excluded []string) GroupState {
+	if len(excluded) == 0 {
+		if g, ok := s.groups[group]; ok {
+			return g
+		}
+	}
+	var a agg
+	for c := range s.Checks(group) {
+		if c.Enabled && !slices.Contains(excluded, c.Name) {
+			a.add(c)
+		}
+	}
+	return GroupState{Name: group, Status: groupStatus(group, &a, s.startupDone, s.stopping), Counts: a.counts, Total: a.total}
 }
