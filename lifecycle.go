@@ -227,3 +227,6 @@ func (m *Monitor) WaitReady(ctx context.Context) error {
 }
 
 const maxInt64 = 1<<63 - 1
+
+// DrainDelay returns [Options.DrainDelay].
+func (m *Monitor) DrainDelay() time.Duration { return m.drainDelay }

@@ -1,0 +1,405 @@
+package vitalshttp
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+var (
+	ctJSON = []string{"application/json"}
+	ctIETF = []string{"application/health+json"}
+	ctText = []string{"text/plain; charset=utf-8"}
+)
+
+// code maps a status to the probe HTTP code: 200 when traffic may pass
+// (Pass, Warn), 503 otherwise.
+func code(s vitals.Status) int {
+	if s.OK() {
+		return http.StatusOK
+	}
+	return http.StatusServiceUnavailable
+}
+
+// render builds the response for a request from a snapshot.
+func (h *Handler) render(snap *vitals.Snapshot, req request) *response {
+	var resp *response
+	switch req.ep {
+	case epLivez, epReadyz, epStartupz, epHealthz:
+		resp = h.renderK8s(snap, req)
+	default:
+		resp = h.renderCompat(snap, req)
+	}
+	d := 0
+	if req.details {
+		d = 1
+	}
+	resp.etag = []string{fmt.Sprintf(`"%d.%d.%d.%d"`, snap.Version, req.ep, req.format, d)}
+	return resp
+}
+
+func (h *Handler) renderK8s(snap *vitals.Snapshot, req request) *response {
+	group := k8sGroup[req.ep]
+	if req.check != "" {
+		st, ok := snap.Check(req.check)
+		if !ok || !st.InGroup(group) || !st.Enabled {
+			return notFound(snap, req.check, group)
+		}
+		return renderOne(st, req)
+	}
+	g := snap.GroupExcluding(group, req.excluded)
+	switch req.format {
+	case fmtIETF:
+		return jsonResponse(g.Status, ctIETF, ietfBody(snap, group, g.Status, req))
+	case fmtText:
+		return &response{code: code(g.Status), ctype: ctText, body: k8sText(snap, group, g.Status, req)}
+	}
+	return jsonResponse(g.Status, ctJSON, vitalsBody(snap, group, g.Status, req))
+}
+
+// notFound is the answer for a check name that is not registered (or not
+// in the endpoint's group).
+func notFound(snap *vitals.Snapshot, name, group string) *response {
+	msg := "no check named " + strconv.Quote(name)
+	if _, ok := snap.Check(name); ok && group != "" {
+		msg += " in group " + strconv.Quote(group)
+	}
+	return errorResponse(http.StatusNotFound, msg)
+}
+
+// --- vitals JSON ---
+
+type jsonCheck struct {
+	Name                string         `json:"name,omitempty"`
+	Status              vitals.Status  `json:"status"`
+	Critical            *bool          `json:"critical,omitempty"`
+	Groups              []string       `json:"groups,omitempty"`
+	Message             string         `json:"message,omitempty"`
+	DurationMS          *float64       `json:"duration_ms,omitempty"`
+	Observed            any            `json:"observed,omitempty"`
+	Unit                string         `json:"unit,omitempty"`
+	Details             map[string]any `json:"details,omitempty"`
+	Time                *time.Time     `json:"time,omitempty"`
+	Since               *time.Time     `json:"since,omitempty"`
+	ConsecutiveFailures *int           `json:"consecutive_failures,omitempty"`
+	Stale               bool           `json:"stale,omitempty"`
+	Hung                bool           `json:"hung,omitempty"`
+}
+
+type jsonGroupBody struct {
+	Status  vitals.Status        `json:"status"`
+	Service string               `json:"service,omitempty"`
+	Version string               `json:"version,omitempty"`
+	Time    *time.Time           `json:"time,omitempty"`
+	Checks  map[string]jsonCheck `json:"checks"`
+}
+
+func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
+	c := jsonCheck{Status: st.Status}
+	if !details {
+		return c
+	}
+	crit, cf := st.Critical, st.Stats.ConsecutiveFailures
+	c.Critical, c.ConsecutiveFailures = &crit, &cf
+	c.Groups = st.Groups
+	c.Message = st.Last.Message
+	c.Observed, c.Unit = st.Last.Observed, st.Last.Unit
+	c.Details = redactDetails(st.Last.Details)
+	c.Stale, c.Hung = st.Stale, st.Hung
+	if !st.Last.Time.IsZero() {
+		ms := durationMS(st.Last.Duration)
+		t, since := st.Last.Time.UTC(), st.Since.UTC()
+		c.DurationMS, c.Time, c.Since = &ms, &t, &since
+	}
+	return c
+}
+
+func vitalsBody(snap *vitals.Snapshot, group string, status vitals.Status, req request) any {
+	b := jsonGroupBody{Status: status, Checks: map[string]jsonCheck{}}
+	if req.details {
+		b.Service, b.Version = snap.Info.Service, snap.Info.Version
+		t := snap.Time.UTC()
+		b.Time = &t
+	}
+	for st := range snap.Checks(group) {
+		if st.Enabled && !excluded(req.excluded, st.Name) {
+			b.Checks[st.Name] = vitalsCheck(st, req.details)
+		}
+	}
+	return b
+}
+
+func renderOne(st *vitals.CheckState, req request) *response {
+	switch req.format {
+	case fmtText:
+		var body string
+		if st.Status.OK() {
+			body = "ok\n"
+		} else {
+			body = "[-]" + st.Name + " failed: " + reason(st, req.details) + "\n"
+		}
+		return &response{code: code(st.Status), ctype: ctText, body: []byte(body)}
+	case fmtIETF:
+		return jsonResponse(st.Status, ctIETF, map[string]any{
+			"status": st.Status.In(vitals.IETF),
+			"checks": map[string][]ietfCheck{ietfKey(st): {ietfCheckOf(st, req.details)}},
+		})
+	}
+	c := vitalsCheck(st, req.details)
+	c.Name = st.Name
+	return jsonResponse(st.Status, ctJSON, c)
+}
+
+// --- IETF application/health+json ---
+
+type ietfCheck struct {
+	ComponentID   string `json:"componentId"`
+	ComponentType string `json:"componentType,omitempty"`
+	ObservedValue any    `json:"observedValue,omitempty"`
+	ObservedUnit  string `json:"observedUnit,omitempty"`
+	Status        string `json:"status"`
+	Time          string `json:"time,omitempty"`
+	Output        string `json:"output,omitempty"`
+}
+
+type ietfDoc struct {
+	Status      string                 `json:"status"`
+	Version     string                 `json:"version,omitempty"`
+	ReleaseID   string                 `json:"releaseId,omitempty"`
+	ServiceID   string                 `json:"serviceId,omitempty"`
+	Description string                 `json:"description,omitempty"`
+	Output      string                 `json:"output,omitempty"`
+	Checks      map[string][]ietfCheck `json:"checks,omitempty"`
+}
+
+// ietfKey is "name:measurement": the check's measurement, else
+// "responseTime" when it reports no observed value (the run's duration is
+// reported), else "value".
+func ietfKey(st *vitals.CheckState) string {
+	m := st.Measurement
+	if m == "" {
+		m = "value"
+		if st.Last.Observed == nil {
+			m = "responseTime"
+		}
+	}
+	return st.Name + ":" + m
+}
+
+func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
+	c := ietfCheck{ComponentID: st.Name, ComponentType: st.ComponentType, Status: st.Status.In(vitals.IETF)}
+	if !details || st.Last.Time.IsZero() {
+		return c
+	}
+	c.Time = st.Last.Time.UTC().Format(time.RFC3339Nano)
+	if st.Last.Observed != nil {
+		c.ObservedValue, c.ObservedUnit = st.Last.Observed, st.Last.Unit
+	} else {
+		c.ObservedValue, c.ObservedUnit = durationMS(st.Last.Duration), "ms"
+	}
+	if st.Status != vitals.StatusPass {
+		c.Output = st.Last.Message
+	}
+	return c
+}
+
+func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req request) any {
+	d := ietfDoc{Status: status.In(vitals.IETF), Checks: map[string][]ietfCheck{}}
+	if req.details {
+		d.Version, d.ReleaseID, d.ServiceID, d.Description = snap.Info.Version, snap.Info.ReleaseID, snap.Info.Service, snap.Info.Description
+		if status == vitals.StatusStarting || status == vitals.StatusStopping {
+			d.Output = "service is " + status.String()
+		}
+	}
+	for st := range snap.Checks(group) {
+		if st.Enabled && !excluded(req.excluded, st.Name) {
+			k := ietfKey(st)
+			d.Checks[k] = append(d.Checks[k], ietfCheckOf(st, req.details))
+		}
+	}
+	return d
+}
+
+// --- Kubernetes text ---
+
+// reason is what a failing line says after "failed: ". Callers without
+// access see "reason withheld", as Kubernetes prints.
+func reason(st *vitals.CheckState, details bool) string {
+	switch {
+	case st.Status == vitals.StatusUnknown:
+		return "not checked yet"
+	case !details:
+		return "reason withheld"
+	case st.Last.Message != "":
+		return oneLine(st.Last.Message)
+	}
+	return st.Status.String()
+}
+
+// k8sText writes the ?verbose lines: "[+]name ok", "[+]name excluded: ok",
+// "[-]name failed: reason withheld", then "<endpoint> check passed|failed".
+// Without ?verbose a passing endpoint answers just "ok"; a failing one
+// answers the full list, as Kubernetes does.
+func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req request) []byte {
+	if status.OK() && !req.verbose {
+		return []byte("ok\n")
+	}
+	var b strings.Builder
+	for st := range snap.Checks(group) {
+		if !st.Enabled {
+			continue
+		}
+		switch {
+		case excluded(req.excluded, st.Name):
+			b.WriteString("[+]" + st.Name + " excluded: ok\n")
+		case st.Status == vitals.StatusPass || (st.Status == vitals.StatusUnknown && group == vitals.Liveness):
+			b.WriteString("[+]" + st.Name + " ok\n")
+		case st.Status == vitals.StatusWarn:
+			if req.details && st.Last.Message != "" {
+				b.WriteString("[+]" + st.Name + " ok (warn: " + oneLine(st.Last.Message) + ")\n")
+			} else {
+				b.WriteString("[+]" + st.Name + " ok (warn)\n")
+			}
+		default:
+			b.WriteString("[-]" + st.Name + " failed: " + reason(st, req.details) + "\n")
+		}
+	}
+	for _, name := range req.excluded {
+		if _, ok := snap.Check(name); !ok {
+			b.WriteString("warn: some health checks cannot be excluded: no matches for \"" + oneLine(name) + "\"\n")
+		}
+	}
+	switch {
+	case group != vitals.Liveness && group != vitals.Startup && snap.Stopping():
+		b.WriteString("[-]shutdown failed: reason withheld\n")
+	case group != vitals.Liveness && !snap.StartupComplete():
+		b.WriteString("[-]startup failed: startup not complete\n")
+	}
+	word := "passed"
+	if !status.OK() {
+		word = "failed"
+	}
+	b.WriteString(k8sName[req.ep] + " check " + word + "\n")
+	return []byte(b.String())
+}
+
+// --- helpers ---
+
+func jsonResponse(s vitals.Status, ctype []string, v any) *response {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return errorResponse(http.StatusInternalServerError, "encode: "+err.Error())
+	}
+	return &response{code: code(s), ctype: ctype, body: append(body, '\n')}
+}
+
+type errorBody struct {
+	Error  string `json:"error"`
+	Status int    `json:"status"`
+}
+
+func errorResponse(status int, msg string) *response {
+	body, _ := json.Marshal(errorBody{Error: msg, Status: status})
+	return &response{code: status, ctype: ctJSON, body: append(body, '\n')}
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	resp := errorResponse(status, msg)
+	w.Header()["Content-Type"] = resp.ctype
+	w.Header()["Cache-Control"] = noCache
+	w.Header()["X-Content-Type-Options"] = nosniff
+	w.WriteHeader(resp.code)
+	w.Write(resp.body)
+}
+
+func excluded(list []string, name string) bool {
+	for _, n := range list {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func durationMS(d time.Duration) float64 {
+	return math.Round(float64(d)/1e3) / 1e3 // microsecond precision
+}
+
+// oneLine keeps a message on one line of the text format.
+func oneLine(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	}
+	return s
+}
+
+// redactDetails copies details with every string (at any depth) redacted.
+// Messages are redacted by the monitor already; details are free-form and
+// are redacted here, where they leave the process.
+func redactDetails(d map[string]any) map[string]any {
+	if len(d) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		out[k] = redactValue(k, v, 0)
+	}
+	return out
+}
+
+func redactValue(key string, v any, depth int) any {
+	if depth > 8 {
+		return "…"
+	}
+	if secretKey(key) {
+		return vitals.RedactedMarker
+	}
+	switch x := v.(type) {
+	case string:
+		return vitals.Redact(x)
+	case error:
+		return vitals.Redact(x.Error())
+	case fmt.Stringer:
+		return vitals.Redact(x.String())
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactValue(k, e, depth+1)
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactValue(k, e, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactValue("", e, depth+1)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = vitals.Redact(e)
+		}
+		return out
+	}
+	return v
+}
+
+// secretKey reports whether a details key names a secret, whose value is
+// withheld whatever it looks like.
+func secretKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	return vitals.Redact(k+"=x") != k+"=x"
+}

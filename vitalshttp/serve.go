@@ -1,0 +1,140 @@
+package vitalshttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// NewServer returns an *http.Server for handler with the timeouts a server
+// exposed to probes and load balancers needs (a client that sends headers
+// slowly cannot hold a connection open).
+func NewServer(addr string, handler http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second, // pprof profiles take up to 30s
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Serve listens on addr and serves handler in the background: probes on a
+// port of their own, apart from the service's traffic. It returns the
+// address actually bound (useful with ":0") and a function that shuts the
+// server down gracefully within ctx and waits for it.
+func Serve(addr string, handler http.Handler) (bound string, stop func(context.Context) error, err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("vitalshttp: listen %s: %w", addr, err)
+	}
+	srv := NewServer(addr, handler)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	stop = func(ctx context.Context) error {
+		err := srv.Shutdown(ctx)
+		if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
+		return err
+	}
+	return ln.Addr().String(), stop, nil
+}
+
+// RunOptions configure [Run]. A nil *RunOptions means defaults.
+type RunOptions struct {
+	// Signals that start the shutdown. Default SIGTERM and SIGINT.
+	Signals []os.Signal
+	// ShutdownTimeout bounds the whole shutdown after the drain delay.
+	// Default 30s.
+	ShutdownTimeout time.Duration
+	// Listener, when set, is served instead of listening on srv.Addr.
+	Listener net.Listener
+}
+
+// Run serves srv until ctx ends or a signal arrives, then shuts down in the
+// order that loses no request: readiness turns Stopping (503) at once while
+// the server keeps serving; after the monitor's drain delay
+// ([vitals.Options.DrainDelay]) the monitor stops; then srv.Shutdown
+// finishes in-flight requests. It returns nil after a clean shutdown.
+func Run(ctx context.Context, srv *http.Server, m *vitals.Monitor, opts *RunOptions) error {
+	var o RunOptions
+	if opts != nil {
+		o = *opts
+	}
+	if len(o.Signals) == 0 {
+		o.Signals = []os.Signal{syscall.SIGTERM, os.Interrupt}
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 30 * time.Second
+	}
+	ln := o.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
+			return fmt.Errorf("vitalshttp: listen %s: %w", srv.Addr, err)
+		}
+	}
+	sigCtx, stopSignals := signal.NotifyContext(ctx, o.Signals...)
+	defer stopSignals()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("vitalshttp: serve: %w", err)
+	case <-sigCtx.Done():
+	}
+	stopSignals() // a second signal kills the process the default way
+
+	shutCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout+drainOf(m))
+	defer cancel()
+	merr := m.Shutdown(shutCtx) // Stopping → drain delay → stop checks
+	serr := srv.Shutdown(shutCtx)
+	<-served
+	return errors.Join(merr, serr)
+}
+
+// drainOf is how long Shutdown will wait before stopping; the shutdown
+// budget is on top of it.
+func drainOf(m *vitals.Monitor) time.Duration { return m.DrainDelay() }
+
+// ErrAlreadyRunning is returned by [AlreadyRunning] when a health endpoint
+// answers at the address.
+var ErrAlreadyRunning = errors.New("vitalshttp: another instance is already running")
+
+// AlreadyRunning probes addr (host:port) for a running instance, as Axway's
+// CheckIsRunning does: it returns [ErrAlreadyRunning] when anything answers
+// HTTP on /livez — whatever its status code, since a failing instance still
+// holds the port — and nil when nothing listens there.
+func AlreadyRunning(ctx context.Context, addr string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/livez", nil)
+	if err != nil {
+		return fmt.Errorf("vitalshttp: already running: %w", err)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return nil // nothing listens
+		}
+		return fmt.Errorf("vitalshttp: probe %s: %w", addr, err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return fmt.Errorf("%w at %s (HTTP %d)", ErrAlreadyRunning, addr, resp.StatusCode)
+}
