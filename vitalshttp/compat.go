@@ -267,4 +267,3 @@ func (h *Handler) Backend(check, backend string) http.Handler {
 		}
 	})
 }
-

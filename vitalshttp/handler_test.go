@@ -258,4 +258,3 @@ func TestRunShutdownOrder(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
-
