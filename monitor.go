@@ -181,7 +181,7 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 		}
 	}
 	if cfg.groups == nil {
-		cfg.groups = []string{Readiness}
+		cfg.groups = defaultGroups
 	}
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("vitals: add %q: %w", name, err)
@@ -263,8 +263,7 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 	c.enabledSched = on
 	c.gen++
 	c.mu.Lock()
-	c.enabled = on
-	c.publishViewLocked()
+	c.edit(func(st *CheckState) { st.Enabled = on })
 	c.mu.Unlock()
 	if on && m.started {
 		m.pushLocked(schedItem{at: m.clock.Now().UnixNano(), c: c, gen: c.gen})

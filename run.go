@@ -101,9 +101,9 @@ func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64
 func (m *Monitor) execute(c *check, cl *call) (abandoned bool) {
 	start := m.clock.Now()
 	inner, cancel := context.WithCancelCause(m.baseCtx)
-	ctx := &runCtx{Context: inner, deadline: start.Add(c.cfg.timeout)}
+	ctx := &runCtx{Context: inner, deadline: start.Add(c.info.Timeout)}
 	cl.cancel = cancel
-	timer := m.clock.AfterFunc(c.cfg.timeout, func() { m.timeout(c, cl, ctx, start) })
+	timer := m.clock.AfterFunc(c.info.Timeout, func() { m.timeout(c, cl, ctx, start) })
 
 	res := safeCheck(ctx, c.checker)
 
@@ -132,7 +132,7 @@ func (m *Monitor) timeout(c *check, cl *call, ctx *runCtx, start time.Time) {
 		return
 	}
 	ctx.timedOut.Store(true)
-	d := c.cfg.timeout
+	d := c.info.Timeout
 	err := fmt.Errorf("%w after %v: %w", ErrTimeout, d, context.DeadlineExceeded)
 	cl.cancel(err)
 	res := Result{Status: StatusFail, Message: "timed out after " + d.String(), Err: err, Duration: d, Time: start.Add(d)}
@@ -162,8 +162,7 @@ func (m *Monitor) lateReturn(c *check, cl *call) {
 	if c.cur == cl {
 		c.cur = nil
 	}
-	c.stats.LateReturns++
-	c.publishViewLocked()
+	c.edit(func(st *CheckState) { st.Stats.LateReturns++ })
 	m.markDirty(dirtyVisible) // Hung cleared
 }
 
@@ -245,8 +244,7 @@ func (m *Monitor) worker(jobs <-chan *check) {
 
 func (m *Monitor) skipped(c *check) {
 	c.mu.Lock()
-	c.stats.Skipped++
-	c.publishViewLocked()
+	c.edit(func(st *CheckState) { st.Stats.Skipped++ })
 	c.mu.Unlock()
 	m.markDirty(dirtyLazy)
 }

@@ -180,7 +180,7 @@ func (m *Monitor) expire(c *check, now time.Time) {
 	c.mu.Unlock()
 	m.mu.Lock()
 	c.expireQueued = false
-	if !expired && !c.stale && lastAt != 0 {
+	if !expired && !c.view.Load().Stale && lastAt != 0 {
 		m.queueExpireLocked(c, lastAt)
 	}
 	m.mu.Unlock()

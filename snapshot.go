@@ -275,7 +275,7 @@ func (m *Monitor) publishLocked() *Snapshot {
 		for _, c := range m.checks {
 			reg = append(reg, c)
 		}
-		slices.SortFunc(reg, func(a, b *check) int { return cmp.Compare(a.name, b.name) })
+		slices.SortFunc(reg, func(a, b *check) int { return cmp.Compare(a.info.Name, b.info.Name) })
 		m.reg, m.regBuilt = reg, m.regVersion
 	}
 	started := m.startedAt

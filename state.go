@@ -7,34 +7,41 @@ import (
 	"time"
 )
 
-// CheckState is the immutable view of one check inside a [Snapshot]. A new
-// CheckState replaces the old one whenever the check records a result; a
-// CheckState itself never changes, so it may be read from any goroutine.
-type CheckState struct {
+// CheckInfo is the static description of a check, fixed at [Monitor.Add]
+// and shared by all of its states.
+type CheckInfo struct {
 	Name          string
 	Description   string
 	Groups        []string // read-only
 	Critical      bool
-	Enabled       bool
 	OnDemand      bool          // runs when probed, not on a schedule
 	Interval      time.Duration // 0 for on-demand checks
+	Timeout       time.Duration
 	ComponentType string
 	Measurement   string
+}
 
+// CheckState is the immutable state of one check inside a [Snapshot]. A new
+// CheckState replaces the old one whenever the check records a result; a
+// CheckState itself never changes, so it may be read from any goroutine.
+type CheckState struct {
+	*CheckInfo
+
+	Enabled bool
 	// Status is the effective status after thresholds and max age. It is
 	// StatusUnknown until the first result.
 	Status Status
+	// Stale is true when the last real result is older than the check's
+	// max age; Status is then Fail and Last explains it (Err is ErrStale).
+	Stale bool
+	// Hung is true while a run abandoned at its timeout has not returned;
+	// the check is not started again until it does.
+	Hung bool
 	// Since is when Status last changed.
 	Since time.Time
 	// Last is the most recent result. Its Status can differ from Status
 	// while a threshold is not yet crossed.
 	Last Result
-	// Stale is true when Last is older than the check's max age; Status is
-	// then StatusFail.
-	Stale bool
-	// Hung is true while a run abandoned at its timeout has not returned;
-	// the check is not started again until it does.
-	Hung bool
 
 	Stats Stats
 }
@@ -50,11 +57,11 @@ type Stats struct {
 	Skipped              uint64 // scheduled runs skipped because a run was still in flight
 	LateReturns          uint64 // abandoned runs that returned after all
 	ConsecutiveFailures  int
-	ConsecutiveSuccesses int // StatusPass or StatusWarn
+	ConsecutiveSuccesses int // Pass or Warn
 	LastSuccess          time.Time
 	LastFailure          time.Time
-	SuccessRate          float64 // share of StatusPass/StatusWarn among the results in history, 0–1
-	Score                float64 // 0–1, recent results weigh more; StatusWarn counts half
+	SuccessRate          float32 // share of Pass/Warn among the results in history, 0–1
+	Score                float32 // 0–1, recent results weigh more; Warn counts half
 }
 
 // HistoryEntry is one past result, kept compact: a check keeps the last N.
@@ -64,107 +71,127 @@ type HistoryEntry struct {
 	Duration time.Duration
 }
 
+// histEntry is a HistoryEntry in 16 bytes: 100,000 checks keep a million
+// of them.
 type histEntry struct {
-	t int64 // unix nanoseconds
-	d int64 // nanoseconds
-	s Status
+	t  int64  // unix nanoseconds
+	us uint32 // duration in microseconds, saturating (about 71 minutes)
+	s  Status
 }
 
-// check is the mutable record of one registered check.
+// check is the record of one registered check. Its state lives in one
+// place, the current immutable view; recording a result copies the view,
+// changes the copy and publishes it.
 type check struct {
-	name    string
+	info    CheckInfo
 	checker Checker
-	cfg     checkConfig
+	cfg     runConfig
 
 	// Fields guarded by Monitor.mu.
-	gen           uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
-	removed       bool
-	expireQueued  bool // a max-age event is in the scheduler heap
-	enabledSched  bool // enabled, as the scheduler sees it
-	firstSchedule bool // next run is the first after Start
+	gen          uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
+	removed      bool
+	expireQueued bool // a max-age event is in the scheduler heap
+	enabledSched bool // enabled, as the scheduler sees it
 
-	mu      sync.Mutex // protects the fields below
+	mu      sync.Mutex // protects cur, lastAt, ring, ringPos and writes of view
 	cur     *call      // the run in flight, or nil
-	enabled bool
-	status  Status
-	since   time.Time
-	last    Result
-	lastAt  int64 // unix nanoseconds of last, 0 before the first result
-	stale   bool
-	stats   Stats
+	lastAt  int64      // unix ns of the last real result, 0 before the first
 	ring    []histEntry
-	ringPos int
+	ringPos int32
 
 	view atomic.Pointer[CheckState]
 }
 
+// runConfig is what the scheduler and the thresholds need of a check's
+// configuration, kept small: there may be 100,000 of them.
+type runConfig struct {
+	interval, ttl, initialDelay, jitter, maxAge time.Duration
+	failureThreshold, successThreshold          int32
+	historySize                                 int32
+}
+
+// defaultGroups is shared by every check added without Groups.
+var defaultGroups = []string{Readiness}
+
 func newCheck(name string, ch Checker, cfg checkConfig) *check {
-	c := &check{name: name, checker: ch, cfg: cfg, enabled: cfg.enabled, enabledSched: cfg.enabled}
-	c.publishViewLocked()
+	c := &check{checker: ch, enabledSched: cfg.enabled}
+	c.info = CheckInfo{
+		Name: name, Description: cfg.description, Groups: cfg.groups,
+		Critical: cfg.critical, OnDemand: cfg.interval == 0, Interval: cfg.interval, Timeout: cfg.timeout,
+		ComponentType: cfg.componentType, Measurement: cfg.measurement,
+	}
+	c.cfg = runConfig{
+		interval: cfg.interval, ttl: cfg.ttl, initialDelay: cfg.initialDelay, jitter: cfg.jitter, maxAge: cfg.maxAge,
+		failureThreshold: cfg.failureThreshold, successThreshold: cfg.successThreshold, historySize: cfg.historySize,
+	}
+	c.view.Store(&CheckState{CheckInfo: &c.info, Enabled: cfg.enabled})
 	return c
+}
+
+// edit applies fn to a copy of the current state and publishes the copy.
+// c.mu must be held.
+func (c *check) edit(fn func(st *CheckState)) *CheckState {
+	st := *c.view.Load()
+	fn(&st)
+	st.Hung = c.cur != nil && c.cur.state.Load() == runAbandoned
+	c.view.Store(&st)
+	return &st
 }
 
 // outcome is what recording a result changed.
 type outcome struct {
-	changed  bool // effective status changed
-	from, to Status
-	crossed  bool // a critical check crossed its failure threshold into StatusFail
-	ev       Event
+	changed bool // effective status changed
+	ev      Event
 }
 
 // recordLocked folds r into the check's state, applying the thresholds.
 // c.mu must be held.
 func (c *check) recordLocked(r Result, timedOut bool) outcome {
-	s := &c.stats
-	s.Runs++
-	ok := r.Status.OK()
-	switch r.Status {
-	case StatusPass:
-		s.Passes++
-	case StatusWarn:
-		s.Warnings++
-	default:
-		s.Failures++
-	}
-	if timedOut {
-		s.Timeouts++
-	}
-	if _, isPanic := r.Err.(*PanicError); isPanic {
-		s.Panics++
-	}
-	if ok {
-		s.ConsecutiveSuccesses++
-		s.ConsecutiveFailures = 0
-		s.LastSuccess = r.Time
-	} else {
-		s.ConsecutiveFailures++
-		s.ConsecutiveSuccesses = 0
-		s.LastFailure = r.Time
-	}
 	c.pushHistory(r)
-	c.last = r
 	c.lastAt = r.Time.UnixNano()
-	c.stale = false
-
-	prev := c.status
-	next := c.thresholdStatus(prev, r.Status)
-	o := outcome{from: prev, to: next}
-	if next != prev {
-		o.changed = true
-		c.status = next
-		c.since = r.Time
-		o.crossed = next == StatusFail && c.cfg.critical
-	}
-	c.publishViewLocked()
-	o.ev = c.eventLocked(prev, r)
+	var o outcome
+	c.edit(func(st *CheckState) {
+		s := &st.Stats
+		s.Runs++
+		switch r.Status {
+		case StatusPass:
+			s.Passes++
+		case StatusWarn:
+			s.Warnings++
+		default:
+			s.Failures++
+		}
+		if timedOut {
+			s.Timeouts++
+		}
+		if _, isPanic := r.Err.(*PanicError); isPanic {
+			s.Panics++
+		}
+		if r.Status.OK() {
+			s.ConsecutiveSuccesses++
+			s.ConsecutiveFailures = 0
+			s.LastSuccess = r.Time
+		} else {
+			s.ConsecutiveFailures++
+			s.ConsecutiveSuccesses = 0
+			s.LastFailure = r.Time
+		}
+		s.SuccessRate, s.Score = c.rates()
+		prev := st.Status
+		st.Last, st.Stale = r, false
+		if next := c.thresholdStatus(prev, r.Status, s); next != prev {
+			st.Status, st.Since = next, r.Time
+			o.changed = true
+		}
+		o.ev = eventOf(st, prev)
+	})
 	return o
 }
 
 // thresholdStatus applies the failure and success thresholds. The first
-// result after StatusUnknown is taken as it is: a service that has never been
+// result after Unknown is taken as it is: a service that has never been
 // checked is not known to be healthy, so there is nothing to hold on to.
-func (c *check) thresholdStatus(prev, got Status) Status {
-	s := &c.stats
+func (c *check) thresholdStatus(prev, got Status, s *Stats) Status {
 	switch {
 	case prev == StatusUnknown:
 		return got
@@ -174,7 +201,7 @@ func (c *check) thresholdStatus(prev, got Status) Status {
 		}
 		return StatusFail
 	case got.OK():
-		return got // StatusPass <-> StatusWarn moves at once
+		return got // Pass <-> Warn moves at once
 	case prev.OK():
 		if s.ConsecutiveFailures >= int(c.cfg.failureThreshold) {
 			return StatusFail
@@ -185,60 +212,65 @@ func (c *check) thresholdStatus(prev, got Status) Status {
 }
 
 // expireLocked marks the result stale if it is older than max age at now.
+// c.mu must be held.
 func (c *check) expireLocked(now time.Time) (outcome, bool) {
-	if c.cfg.maxAge <= 0 || c.lastAt == 0 || c.stale {
+	cur := c.view.Load()
+	if c.cfg.maxAge <= 0 || c.lastAt == 0 || cur.Stale {
 		return outcome{}, false
 	}
 	age := time.Duration(now.UnixNano() - c.lastAt)
 	if age < c.cfg.maxAge {
 		return outcome{}, false
 	}
-	c.stale = true
-	prev := c.status
-	o := outcome{from: prev, to: StatusFail}
-	if prev != StatusFail {
-		o.changed = true
-		c.status = StatusFail
-		c.since = now
-		o.crossed = c.cfg.critical
-	}
-	// Last becomes the reason, so every surface shows why the check fails;
-	// lastAt keeps the time of the real result.
-	c.last = Result{
-		Status:  StatusFail,
-		Message: "last result is " + age.Round(time.Millisecond).String() + " old, max age " + c.cfg.maxAge.String(),
-		Err:     ErrStale,
-		Time:    now,
-	}
-	c.publishViewLocked()
-	o.ev = c.eventLocked(prev, c.last)
+	var o outcome
+	c.edit(func(st *CheckState) {
+		prev := st.Status
+		st.Stale = true
+		// Last becomes the reason, so every surface shows why the check
+		// fails; lastAt keeps the time of the real result.
+		st.Last = Result{
+			Status:  StatusFail,
+			Message: "last result is " + age.Round(time.Millisecond).String() + " old, max age " + c.cfg.maxAge.String(),
+			Err:     ErrStale,
+			Time:    now,
+		}
+		if prev != StatusFail {
+			st.Status, st.Since = StatusFail, now
+			o.changed = true
+		}
+		o.ev = eventOf(st, prev)
+	})
 	return o, true
 }
 
-func (c *check) eventLocked(prev Status, r Result) Event {
+func eventOf(st *CheckState, prev Status) Event {
 	return Event{
-		Check: c.name, From: prev, To: c.status, Result: r, Time: r.Time,
-		Critical: c.cfg.critical, ConsecutiveFailures: c.stats.ConsecutiveFailures,
+		Check: st.Name, From: prev, To: st.Status, Result: st.Last, Time: st.Last.Time,
+		Critical: st.Critical, ConsecutiveFailures: st.Stats.ConsecutiveFailures,
 	}
 }
 
 func (c *check) pushHistory(r Result) {
-	e := histEntry{t: r.Time.UnixNano(), d: int64(r.Duration), s: r.Status}
+	us := r.Duration.Microseconds()
+	e := histEntry{t: r.Time.UnixNano(), us: uint32(min(max(us, 0), 1<<32-1)), s: r.Status}
 	if len(c.ring) < int(c.cfg.historySize) {
+		if c.ring == nil {
+			c.ring = make([]histEntry, 0, c.cfg.historySize)
+		}
 		c.ring = append(c.ring, e)
 		return
 	}
 	c.ring[c.ringPos] = e
-	c.ringPos = (c.ringPos + 1) % len(c.ring)
+	c.ringPos = (c.ringPos + 1) % int32(len(c.ring))
 }
 
-// historyLocked returns the kept results, oldest first.
+// historyLocked returns the kept results, oldest first. c.mu must be held.
 func (c *check) historyLocked() []HistoryEntry {
-	out := make([]HistoryEntry, 0, len(c.ring))
 	n := len(c.ring)
+	out := make([]HistoryEntry, 0, n)
 	for i := range n {
-		e := c.ring[(c.ringPos+i)%n]
-		out = append(out, HistoryEntry{Time: time.Unix(0, e.t), Status: e.s, Duration: time.Duration(e.d)})
+		e := c.ring[(int(c.ringPos)+i)%n]
+		out = append(out, HistoryEntry{Time: time.Unix(0, e.t), Status: e.s, Duration: time.Duration(e.us) * time.Microsecond})
 	}
 	return out
 }
@@ -246,14 +278,14 @@ func (c *check) historyLocked() []HistoryEntry {
 // rates computes the success rate and score over the history ring. The
 // score weighs the i-th oldest of n entries by i+1, so the newest result
 // counts n times as much as the oldest.
-func (c *check) rates() (rate, score float64) {
+func (c *check) rates() (rate, score float32) {
 	n := len(c.ring)
 	if n == 0 {
 		return 0, 0
 	}
 	var ok, wsum, wtot float64
 	for i := range n {
-		e := c.ring[(c.ringPos+i)%n]
+		e := c.ring[(int(c.ringPos)+i)%n]
 		w := float64(i + 1)
 		wtot += w
 		switch e.s {
@@ -265,30 +297,7 @@ func (c *check) rates() (rate, score float64) {
 			wsum += w / 2
 		}
 	}
-	return ok / float64(n), wsum / wtot
-}
-
-// publishViewLocked replaces the check's immutable view. c.mu must be held.
-func (c *check) publishViewLocked() {
-	st := &CheckState{
-		Name:          c.name,
-		Description:   c.cfg.description,
-		Groups:        c.cfg.groups,
-		Critical:      c.cfg.critical,
-		Enabled:       c.enabled,
-		OnDemand:      c.cfg.interval == 0,
-		Interval:      c.cfg.interval,
-		ComponentType: c.cfg.componentType,
-		Measurement:   c.cfg.measurement,
-		Status:        c.status,
-		Since:         c.since,
-		Last:          c.last,
-		Stale:         c.stale,
-		Hung:          c.cur != nil && c.cur.state.Load() == runAbandoned,
-		Stats:         c.stats,
-	}
-	st.Stats.SuccessRate, st.Stats.Score = c.rates()
-	c.view.Store(st)
+	return float32(ok / float64(n)), float32(wsum / wtot)
 }
 
 // InGroup reports whether the check belongs to group; every check belongs

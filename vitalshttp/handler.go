@@ -151,9 +151,9 @@ type request struct {
 }
 
 // cacheKeys are the snapshot cache keys of the bodies that depend only on
-// (endpoint, format, details): pointers into this array, so a lookup does
+// (endpoint, format, details, verbose): pointers into this array, so a lookup does
 // not allocate.
-var cacheKeys [numEndpoints][numFormats][2]byte
+var cacheKeys [numEndpoints][numFormats][2][2]byte // [ep][format][details][verbose]
 
 // response is a rendered answer, cached in a snapshot and shared by every
 // request that asks the same question of it.
@@ -195,12 +195,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	snap := h.m.Current(r.Context())
 	var resp *response
-	if req.check == "" && !req.verbose && len(req.excluded) == 0 {
-		d := 0
-		if req.details {
-			d = 1
-		}
-		resp = snap.Cache(&cacheKeys[ep][req.format][d], func() any { return h.render(snap, req) }).(*response)
+	if req.check == "" && len(req.excluded) == 0 {
+		resp = snap.Cache(&cacheKeys[ep][req.format][b2i(req.details)][b2i(req.verbose)], func() any { return h.render(snap, req) }).(*response)
 	} else {
 		resp = h.render(snap, req)
 	}
@@ -285,6 +281,13 @@ func (h *Handler) authorised(r *http.Request) bool {
 		}
 	}
 	return h.opts.Authorize != nil && h.opts.Authorize(r)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // etagMatch implements If-None-Match's weak comparison over a list.

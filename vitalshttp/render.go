@@ -36,11 +36,7 @@ func (h *Handler) render(snap *vitals.Snapshot, req request) *response {
 	default:
 		resp = h.renderCompat(snap, req)
 	}
-	d := 0
-	if req.details {
-		d = 1
-	}
-	resp.etag = []string{fmt.Sprintf(`"%d.%d.%d.%d"`, snap.Version, req.ep, req.format, d)}
+	resp.etag = []string{fmt.Sprintf(`"%d.%d.%d.%d%d"`, snap.Version, req.ep, req.format, b2i(req.details), b2i(req.verbose))}
 	return resp
 }
 
