@@ -283,6 +283,9 @@ func (m *Monitor) publishLocked() *Snapshot {
 
 	states := make([]*CheckState, len(m.reg))
 	aggs := map[string]*agg{"": {}, Liveness: {}, Readiness: {}, Startup: {}}
+	all := aggs[""]
+	var lastGroups []string
+	var lastAggs []*agg
 	refreshAt := int64(math.MaxInt64)
 	for i, c := range m.reg {
 		st := c.view.Load()
@@ -290,13 +293,21 @@ func (m *Monitor) publishLocked() *Snapshot {
 		if !st.Enabled {
 			continue
 		}
-		aggs[""].add(st)
-		for _, g := range st.Groups {
-			a := aggs[g]
-			if a == nil {
-				a = &agg{}
-				aggs[g] = a
+		all.add(st)
+		// Most checks share one groups slice (the default, or one per
+		// Add call site in a loop): look its aggregates up once.
+		if len(st.Groups) != len(lastGroups) || (len(st.Groups) > 0 && &st.Groups[0] != &lastGroups[0]) {
+			lastGroups, lastAggs = st.Groups, lastAggs[:0]
+			for _, g := range st.Groups {
+				a := aggs[g]
+				if a == nil {
+					a = &agg{}
+					aggs[g] = a
+				}
+				lastAggs = append(lastAggs, a)
 			}
+		}
+		for _, a := range lastAggs {
 			a.add(st)
 		}
 		if c.cfg.interval == 0 {

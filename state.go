@@ -71,12 +71,19 @@ type HistoryEntry struct {
 	Duration time.Duration
 }
 
-// histEntry is a HistoryEntry in 16 bytes: 100,000 checks keep a million
-// of them.
+// histEntry is a HistoryEntry in 12 bytes: 100,000 checks keep a million
+// of them. The status sits in the top 3 bits of the duration word.
 type histEntry struct {
 	t  int64  // unix nanoseconds
-	us uint32 // duration in microseconds, saturating (about 71 minutes)
-	s  Status
+	du uint32 // status<<29 | duration in microseconds (saturating at ~9 minutes)
+}
+
+const histDurMask = 1<<29 - 1
+
+func (e histEntry) status() Status { return Status(e.du >> 29) }
+
+func (e histEntry) duration() time.Duration {
+	return time.Duration(e.du&histDurMask) * time.Microsecond
 }
 
 // check is the record of one registered check. Its state lives in one
@@ -251,8 +258,8 @@ func eventOf(st *CheckState, prev Status) Event {
 }
 
 func (c *check) pushHistory(r Result) {
-	us := r.Duration.Microseconds()
-	e := histEntry{t: r.Time.UnixNano(), us: uint32(min(max(us, 0), 1<<32-1)), s: r.Status}
+	us := min(max(r.Duration.Microseconds(), 0), histDurMask)
+	e := histEntry{t: r.Time.UnixNano(), du: uint32(r.Status)<<29 | uint32(us)}
 	if len(c.ring) < int(c.cfg.historySize) {
 		if c.ring == nil {
 			c.ring = make([]histEntry, 0, c.cfg.historySize)
@@ -270,7 +277,7 @@ func (c *check) historyLocked() []HistoryEntry {
 	out := make([]HistoryEntry, 0, n)
 	for i := range n {
 		e := c.ring[(int(c.ringPos)+i)%n]
-		out = append(out, HistoryEntry{Time: time.Unix(0, e.t), Status: e.s, Duration: time.Duration(e.us) * time.Microsecond})
+		out = append(out, HistoryEntry{Time: time.Unix(0, e.t), Status: e.status(), Duration: e.duration()})
 	}
 	return out
 }
@@ -288,7 +295,7 @@ func (c *check) rates() (rate, score float32) {
 		e := c.ring[(int(c.ringPos)+i)%n]
 		w := float64(i + 1)
 		wtot += w
-		switch e.s {
+		switch e.status() {
 		case StatusPass:
 			ok++
 			wsum += w

@@ -1,0 +1,95 @@
+// Package vitals is health checking for Go services: it runs checks on a
+// service's dependencies and keeps one immutable snapshot of their state
+// that every consumer reads — Kubernetes probes, Docker HEALTHCHECK, load
+// balancers, gRPC health clients, Prometheus and people.
+//
+// The package has no dependencies outside the standard library. Surfaces
+// live in their own packages: vitalshttp (probe endpoints), and checkers for
+// real dependencies under checks/.
+//
+// # Quick start
+//
+//	m := vitals.New(nil)
+//	m.Add("db", vitals.CheckFunc(db.PingContext), vitals.Timeout(2*time.Second))
+//	m.Add("disk", diskChecker, vitals.Groups(vitals.Liveness, vitals.Readiness))
+//	m.Start()
+//	defer m.Close()
+//	vitalshttp.New(m, nil).Install(http.DefaultServeMux)
+//
+// # Checks
+//
+// A [Checker] returns a [Result]; [CheckFunc] adapts any func(ctx) error, so
+// db.PingContext is a check as it stands. Return [Warn](err) to report a
+// degradation instead of a failure. Options set per check:
+//
+//   - [Interval]: run every d in the background (default 10s). Interval(0)
+//     or [OnDemand] makes it run when probed, cached for a [TTL]; concurrent
+//     probes share one run.
+//   - [Timeout] (default 5s), [InitialDelay], [Jitter].
+//   - [Critical]: a failing critical check fails its groups; a non-critical
+//     one degrades them to Warn.
+//   - [Groups]: [Liveness], [Readiness] (the default), [Startup], or custom.
+//   - [FailureThreshold], [SuccessThreshold]: consecutive results needed to
+//     flip.
+//   - [MaxAge]: a result older than this counts as Fail.
+//   - [Enabled], [Description], [ComponentType], [Measurement], [HistorySize].
+//
+// # Execution
+//
+// One scheduler goroutine keeps a min-heap of due times and hands runs to a
+// bounded worker pool; no goroutine is started per check, so 100,000 checks
+// cost a heap entry each. A check has at most one run in flight. A run that
+// outlives its timeout is abandoned: its result is Fail ("timed out after
+// 2s"), the timeout is counted, and the check is not started again until
+// the abandoned run returns — a hung dependency costs one goroutine, never
+// more. A panic in a check is recovered and reported as Fail.
+//
+// # Status and aggregation
+//
+// [Status] is [StatusUnknown] (not run yet), [StatusPass], [StatusWarn] or
+// [StatusFail] for a check; groups and the service can also be
+// [StatusStarting] and [StatusStopping]. A group fails when a critical
+// member fails, is Starting while a member has not run yet (except
+// liveness, which ignores checks not run yet), and is Warn when a member
+// warns or a non-critical member fails. The startup group is Starting until
+// each of its checks has passed once, then stays Pass. [Status.In] maps a
+// status to the words of other formats (IETF, CHORUS, gRPC, Axway, …).
+//
+// # Snapshots
+//
+// Every result updates the check's state (thresholds, history, counters);
+// a new [Snapshot] is published through an atomic pointer when a status
+// changes, and at most once a second for counters and timestamps. A
+// snapshot caches encoded bodies ([Snapshot.Cache]), so serving a probe is
+// an atomic load and a write of bytes. [Monitor.Current] additionally runs
+// expired on-demand checks.
+//
+// # Lifecycle
+//
+// [Monitor.Start] starts the scheduler; [Monitor.Close] stops it and waits
+// for every goroutine it started. [Monitor.RunOnce] runs every check once
+// without Start. [Monitor.WaitReady] blocks until readiness passes.
+// [Monitor.Shutdown] turns readiness to Stopping at once (liveness stays as
+// it is), waits [Options.DrainDelay], then stops. [Options.OnCriticalFailure]
+// fires when a critical check crosses its failure threshold, for services
+// that should stop rather than limp on.
+//
+// # Listeners
+//
+// [Monitor.Subscribe] delivers every status transition, in order, from a
+// goroutine the monitor owns. A slow listener never blocks the monitor: its
+// queue is bounded, the oldest events are dropped when it overflows, and the
+// next delivered [Event] reports how many were missed.
+//
+// # Secrets
+//
+// Messages and error texts are passed through [Redact] before anything else
+// sees them: URL passwords, DSN passwords, tokens and Authorization values
+// become "***".
+//
+// # Testing
+//
+// [Options.Clock] takes a fake clock (package vitalstest), so intervals,
+// timeouts, thresholds, max age and drain delays can be tested without
+// sleeping.
+package vitals
