@@ -175,7 +175,12 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 	o := c.recordLocked(res, timedOut)
 	if o.changed {
 		m.emit(o.ev)
+		m.markDirty(dirtyVisible)
+	} else {
+		m.markDirty(dirtyLazy)
 	}
+	// Waiters are released only after the change is marked, so a snapshot
+	// taken when they return includes this result.
 	cl.finishLocked(res)
 	lastAt := c.lastAt
 	c.mu.Unlock()
@@ -184,11 +189,6 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 		m.mu.Lock()
 		m.queueExpireLocked(c, lastAt)
 		m.mu.Unlock()
-	}
-	if o.changed {
-		m.markDirty(dirtyVisible)
-	} else {
-		m.markDirty(dirtyLazy)
 	}
 }
 

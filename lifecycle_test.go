@@ -1,0 +1,199 @@
+package vitals_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+func TestShutdownOrder(t *testing.T) {
+	m, clk := newFake(t, &vitals.Options{DrainDelay: 5 * time.Second})
+	s := &script{def: pass()}
+	m.Add("db", s, vitals.Interval(time.Second))
+	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Second))
+	m.Start()
+	if err := m.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Shutdown(context.Background()) }()
+	eventually(t, "readiness stopping", func() bool { return group(t, m, vitals.Readiness) == vitals.StatusStopping })
+	if g := group(t, m, vitals.Liveness); g != vitals.StatusPass {
+		t.Errorf("liveness during drain = %v, want pass", g)
+	}
+	if s := m.Snapshot(); s.Status != vitals.StatusStopping {
+		t.Errorf("overall during drain = %v", s.Status)
+	}
+	// Checks keep running during the drain delay.
+	calls := s.calls.Load()
+	clk.Advance(time.Second)
+	eventually(t, "a run during the drain", func() bool { return s.calls.Load() > calls })
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned before the drain delay: %v", err)
+	default:
+	}
+	clk.Advance(4 * time.Second)
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown = %v", err)
+	}
+	if err := m.Add("late", &script{}); !errors.Is(err, vitals.ErrClosed) {
+		t.Errorf("Add after shutdown = %v", err)
+	}
+}
+
+func TestShutdownRespectsContext(t *testing.T) {
+	m, _ := newFake(t, &vitals.Options{DrainDelay: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown with a dead context = %v", err)
+	}
+}
+
+func TestWaitReady(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: fail()}
+	m.Add("db", s, vitals.Interval(time.Second))
+	m.Start()
+	done := make(chan error, 1)
+	go func() { done <- m.WaitReady(context.Background()) }()
+	eventually(t, "first run", func() bool { return state(t, m, "db").Stats.Runs == 1 })
+	select {
+	case err := <-done:
+		t.Fatalf("WaitReady returned while failing: %v", err)
+	default:
+	}
+	s.set(pass())
+	clk.Advance(time.Second)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m2 := vitals.New(nil)
+	defer m2.Close()
+	m2.Add("never", &script{def: fail()})
+	if err := m2.WaitReady(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("WaitReady(cancelled) = %v", err)
+	}
+}
+
+func TestCriticalFailureHook(t *testing.T) {
+	var mu sync.Mutex
+	var fired []string
+	m := vitals.New(&vitals.Options{OnCriticalFailure: func(e vitals.Event) {
+		mu.Lock()
+		fired = append(fired, e.Check)
+		mu.Unlock()
+	}})
+	crit := &script{def: pass()}
+	soft := &script{def: fail()}
+	m.Add("db", crit, vitals.FailureThreshold(2))
+	m.Add("cache", soft, vitals.Critical(false))
+	ctx := context.Background()
+	m.RunOnce(ctx)
+	crit.set(fail())
+	m.RunOnce(ctx) // one failure: below the threshold
+	m.RunOnce(ctx) // crosses it
+	m.RunOnce(ctx) // still failing: no second call
+	m.Close()      // delivers queued events
+	mu.Lock()
+	defer mu.Unlock()
+	if len(fired) != 1 || fired[0] != "db" {
+		t.Fatalf("hook fired for %v, want [db] once", fired)
+	}
+}
+
+func TestSlowListenerNeverBlocks(t *testing.T) {
+	m := vitals.New(&vitals.Options{ListenerQueue: 8})
+	s := &script{}
+	m.Add("flap", s)
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	var got []vitals.Event
+	m.Subscribe(func(e vitals.Event) {
+		<-gate
+		mu.Lock()
+		got = append(got, e)
+		mu.Unlock()
+	})
+	ctx := context.Background()
+	const flips = 200
+	for i := range flips {
+		if i%2 == 0 {
+			s.set(pass())
+		} else {
+			s.set(fail())
+		}
+		if _, err := m.RunOnce(ctx); err != nil { // must not block on the stuck listener
+			t.Fatal(err)
+		}
+	}
+	close(gate)
+	m.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	missed := 0
+	for _, e := range got {
+		missed += e.Missed
+	}
+	if len(got)+missed != flips {
+		t.Errorf("delivered %d + missed %d != %d transitions", len(got), missed, flips)
+	}
+	// The listener holds at most one taken batch and one full queue.
+	if missed == 0 || len(got) > 2*8+1 {
+		t.Errorf("delivered %d, missed %d: the queue bound (8) was not applied", len(got), missed)
+	}
+	if last := got[len(got)-1]; last.To != vitals.StatusFail {
+		t.Errorf("the newest event must survive: last = %v", last.To)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].From != got[i-1].To && got[i].Missed == 0 {
+			t.Errorf("events out of order at %d: %v->%v after %v->%v", i, got[i].From, got[i].To, got[i-1].From, got[i-1].To)
+		}
+	}
+}
+
+func TestEnableDisableRemoveWhileRunning(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: fail()}
+	m.Add("x", s, vitals.Interval(time.Second))
+	m.Add("y", &script{def: pass()}, vitals.Interval(time.Second))
+	m.Start()
+	eventually(t, "x ran", func() bool { return state(t, m, "x").Stats.Runs == 1 })
+	if got := group(t, m, vitals.Readiness); got != vitals.StatusFail {
+		t.Fatalf("readiness = %v", got)
+	}
+	m.Disable("x")
+	if got := group(t, m, vitals.Readiness); got != vitals.StatusPass {
+		t.Fatalf("readiness with x disabled = %v", got)
+	}
+	calls := s.calls.Load()
+	for range 3 {
+		clk.Advance(time.Second)
+	}
+	if s.calls.Load() != calls {
+		t.Fatal("a disabled check ran")
+	}
+	m.Enable("x")
+	eventually(t, "x runs again", func() bool { return s.calls.Load() > calls })
+	m.Remove("x")
+	if _, ok := m.Snapshot().Check("x"); ok {
+		t.Fatal("removed check still in snapshot")
+	}
+	calls = s.calls.Load()
+	for range 3 {
+		stepTo(t, clk)
+	}
+	if s.calls.Load() > calls+1 { // at most the run already dispatched
+		t.Fatal("a removed check kept running")
+	}
+	if err := m.Add("x", &script{def: pass()}); err != nil {
+		t.Fatalf("re-adding a removed name: %v", err)
+	}
+}
