@@ -26,7 +26,7 @@ const token = "probe-token"
 
 // fixture builds a monitor in a known state on a fake clock. failing makes
 // the critical database check fail with an error that carries a password.
-func fixture(t *testing.T, failing bool) (*vitals.Monitor, *vitalshttp.Handler) {
+func fixture(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Handler) {
 	t.Helper()
 	clk := vitalstest.NewClock(epoch)
 	m := vitals.New(&vitals.Options{Clock: clk, Info: vitals.Info{Service: "orders", Version: "1.4", ReleaseID: "1.4.2", InstanceID: "node-7"}})
