@@ -1,0 +1,124 @@
+package badger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/vitalsgo/vitals"
+)
+
+// DB is the part of a [*badger.DB] the checker uses.
+type DB interface {
+	View(fn func(txn *badger.Txn) error) error
+	Size() (lsm, vlog int64)
+}
+
+var _ DB = (*badger.DB)(nil)
+
+// Options configures a [Checker]. A nil *Options means the defaults.
+type Options struct {
+	// Key, when set, names a key that must exist (and not be deleted or
+	// expired): the check fails without it, e.g. after a bad restore.
+	// Default: "" (no key is required).
+	Key string
+}
+
+// Checker checks a Badger database the service has open: that a read
+// transaction works, and optionally that a key exists. Use [New] to make
+// one; it is safe for concurrent use.
+//
+// There is no Open: Badger locks its directory for one process, so a
+// health check opens nothing of its own and checks the *badger.DB the
+// service uses.
+type Checker struct {
+	db  DB
+	key []byte
+	run runner
+}
+
+var _ vitals.Checker = (*Checker)(nil)
+
+// New returns a Checker for db, which the caller keeps owning.
+func New(db DB, opts *Options) *Checker {
+	if opts == nil {
+		opts = &Options{}
+	}
+	c := &Checker{db: db}
+	if opts.Key != "" {
+		c.key = []byte(opts.Key)
+	}
+	return c
+}
+
+// Close waits for a check still running (see [Checker.Check]); the
+// database is left open. A check after Close fails.
+func (c *Checker) Close() error {
+	c.run.close()
+	return nil
+}
+
+// Check runs a read transaction that looks up [Options].Key, and reports
+// [vitals.StatusFail] when the database is closed, the key is missing, the
+// read fails, or ctx ends first; [vitals.StatusPass] otherwise.
+//
+// Observed is the size of the LSM tree and value log together, in bytes.
+// Details: lsm_size_bytes, vlog_size_bytes, read_ms (the read
+// transaction's time), and, when db has an Opts method as *badger.DB has,
+// dir, value_dir, in_memory and read_only. Badger refreshes the sizes about
+// once a minute, and reports 0 for them when its metrics are disabled
+// (Options.MetricsEnabled).
+//
+// Badger takes no context, so the transaction runs on a goroutine that
+// the Checker owns, and Check returns at ctx's deadline even when the
+// transaction has not finished. At most one such transaction is
+// outstanding: a check that starts meanwhile waits for its result.
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	return c.run.do(ctx, "badger read transaction", c.check)
+}
+
+func (c *Checker) check() vitals.Result {
+	details := map[string]any{}
+	if o, ok := c.db.(interface{ Opts() badger.Options }); ok {
+		opt := o.Opts()
+		details["dir"] = opt.Dir
+		details["value_dir"] = opt.ValueDir
+		details["in_memory"] = opt.InMemory
+		details["read_only"] = opt.ReadOnly
+	}
+	start := time.Now()
+	err := c.db.View(func(txn *badger.Txn) error {
+		if c.key == nil {
+			return nil
+		}
+		_, err := txn.Get(c.key)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return fmt.Errorf("key %q not found", c.key)
+		}
+		return err
+	})
+	details["read_ms"] = ms(time.Since(start))
+	if errors.Is(err, badger.ErrDBClosed) {
+		r := vitals.Failf("badger database is closed: %w", err)
+		r.Details = details
+		return r
+	}
+	if err != nil {
+		r := vitals.Failf("badger read transaction: %w", err)
+		r.Details = details
+		return r
+	}
+	lsm, vlog := c.db.Size()
+	details["lsm_size_bytes"] = lsm
+	details["vlog_size_bytes"] = vlog
+
+	r := vitals.Passf("badger database readable (LSM %d bytes, value log %d bytes)", lsm, vlog)
+	r.Details = details
+	r.Observed, r.Unit = lsm+vlog, "bytes"
+	return r
+}
+
+// ms converts d to fractional milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,170 @@
+package bolt_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/bolt"
+	"go.etcd.io/bbolt"
+)
+
+const timeout = 2 * time.Second
+
+func check(t *testing.T, c vitals.Checker) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
+	}
+}
+
+// openDB creates a database in a temporary directory with a bucket "app"
+// holding one key.
+func openDB(t *testing.T) *bbolt.DB {
+	t.Helper()
+	db, err := bbolt.Open(filepath.Join(t.TempDir(), "app.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	err = db.Update(func(tx *bbolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("app"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("k"), []byte("v"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func newChecker(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
+	t.Helper()
+	c := bolt.New(db, opts)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestHealthy(t *testing.T) {
+	db := openDB(t)
+	r := check(t, newChecker(t, db, &bolt.Options{Bucket: "app"}))
+	wantStatus(t, r, vitals.StatusPass)
+
+	size, _ := r.Observed.(int64)
+	if size <= 0 || r.Unit != "bytes" || r.Details["size_bytes"] != size {
+		t.Errorf("observed %v %q, size_bytes %v: want the database size in bytes", r.Observed, r.Unit, r.Details["size_bytes"])
+	}
+	if want := "bolt database of "; !strings.HasPrefix(r.Message, want) {
+		t.Errorf("message %q, want %q…", r.Message, want)
+	}
+	if r.Details["path"] != db.Path() || r.Details["page_size"] != db.Info().PageSize {
+		t.Errorf("details %v: want path %s and page size %d", r.Details, db.Path(), db.Info().PageSize)
+	}
+	// The setup's write transaction shows in the stats.
+	if n, _ := r.Details["tx_write"].(int64); n == 0 {
+		t.Errorf("tx_write %v after a write transaction", r.Details["tx_write"])
+	}
+	if n, _ := r.Details["read_tx_total"].(int); n == 0 {
+		t.Errorf("read_tx_total %v after the check's own read transaction", r.Details["read_tx_total"])
+	}
+}
+
+func TestMissingBucket(t *testing.T) {
+	r := check(t, newChecker(t, openDB(t), &bolt.Options{Bucket: "users"}))
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != `bolt read transaction: bucket "users" not found` {
+		t.Errorf("message %q", r.Message)
+	}
+}
+
+func TestClosedDB(t *testing.T) {
+	db := openDB(t)
+	c := newChecker(t, db, nil)
+	wantStatus(t, check(t, c), vitals.StatusPass)
+
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "bolt database is closed: database not open" {
+		t.Errorf("message %q", r.Message)
+	}
+}
+
+// TestBlockedByRemap holds a read transaction open while a writer grows
+// the file: the writer waits to remap it, and new read transactions wait
+// behind the writer. The check must return at its deadline all the same.
+func TestBlockedByRemap(t *testing.T) {
+	db := openDB(t)
+	c := newChecker(t, db, nil)
+
+	long, err := db.Begin(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- db.Update(func(tx *bbolt.Tx) error {
+			return tx.Bucket([]byte("app")).Put([]byte("big"), bytes.Repeat([]byte("x"), 8<<20))
+		})
+	}()
+	time.Sleep(200 * time.Millisecond) // let the writer reach the remap
+
+	const deadline = 300 * time.Millisecond
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		start := time.Now()
+		r := c.Check(ctx)
+		elapsed := time.Since(start)
+		cancel()
+		wantStatus(t, r, vitals.StatusFail)
+		if elapsed > deadline+time.Second {
+			t.Errorf("check %d returned after %v, past its %v deadline", i+1, elapsed, deadline)
+		}
+		if r.Message != "bolt read transaction did not finish: context deadline exceeded" {
+			t.Errorf("check %d: message %q", i+1, r.Message)
+		}
+	}
+
+	// Once the long reader ends, the writer remaps and checks pass again.
+	if err := long.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+	r := check(t, c)
+	for end := time.Now().Add(timeout); r.Status != vitals.StatusPass && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+		r = check(t, c)
+	}
+	wantStatus(t, r, vitals.StatusPass)
+	if size := r.Observed.(int64); size < 8<<20 {
+		t.Errorf("size %d after writing 8 MiB", size)
+	}
+}
+
+func TestClose(t *testing.T) {
+	c := bolt.New(openDB(t), nil)
+	wantStatus(t, check(t, c), vitals.StatusPass)
+	c.Close()
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "bolt read transaction: checker closed" {
+		t.Errorf("message %q", r.Message)
+	}
+}

@@ -1,0 +1,334 @@
+package etcd_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/etcd"
+	"github.com/vitalsgo/vitals/internal/testservice"
+)
+
+const timeout = 2 * time.Second
+
+func check(t *testing.T, c vitals.Checker) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+func newClient(t *testing.T, endpoints ...string) *clientv3.Client {
+	t.Helper()
+	client, err := clientv3.New(clientv3.Config{Endpoints: endpoints, Logger: zap.NewNop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+func open(t *testing.T, endpoints string, opts *etcd.Options) *etcd.Checker {
+	t.Helper()
+	c, err := etcd.Open(endpoints, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
+	}
+}
+
+func TestHealthy(t *testing.T) {
+	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	r := check(t, etcd.New(newClient(t, testservice.EtcdEndpoint), nil))
+	wantStatus(t, r, vitals.StatusPass)
+
+	version, _ := r.Details["version"].(string)
+	leader, _ := r.Details["leader"].(string)
+	if version == "" || leader == "" || leader == "0" {
+		t.Fatalf("details %v: want a version and a leader", r.Details)
+	}
+	if want := fmt.Sprintf("etcd %s, leader %s, answered in ", version, leader); !strings.HasPrefix(r.Message, want) {
+		t.Errorf("message %q, want %q…", r.Message, want)
+	}
+	// One member: it is the leader.
+	if r.Details["member_id"] != leader {
+		t.Errorf("member_id %v, leader %v: a single member leads itself", r.Details["member_id"], leader)
+	}
+	if size, _ := r.Details["db_size"].(int64); size <= 0 {
+		t.Errorf("db_size %v", r.Details["db_size"])
+	}
+	if term, _ := r.Details["raft_term"].(uint64); term == 0 {
+		t.Errorf("raft_term %v", r.Details["raft_term"])
+	}
+	if r.Details["endpoints"] != 1 || r.Details["endpoints_healthy"] != 1 || r.Details["endpoint"] != testservice.EtcdEndpoint {
+		t.Errorf("details %v: want 1 endpoint, healthy, named", r.Details)
+	}
+	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
+		t.Errorf("observed %v %q, want a positive RTT in ms", r.Observed, r.Unit)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	client := newClient(t, testservice.EtcdEndpoint)
+	prefix := fmt.Sprintf("vitals/test/%d/", time.Now().UnixNano())
+	c := etcd.New(client, &etcd.Options{RoundTrip: true, KeyPrefix: prefix})
+
+	before := revision(t, client)
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	if _, ok := r.Details["round_trip_ms"].(float64); !ok {
+		t.Errorf("details %v lack round_trip_ms", r.Details)
+	}
+	// A put and a delete: two revisions, and nothing left under the prefix.
+	if after := revision(t, client); after < before+2 {
+		t.Errorf("revision went from %d to %d: the round trip did not write", before, after)
+	}
+	resp, err := client.Get(context.Background(), prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Count != 0 {
+		t.Errorf("%d keys left under %s", resp.Count, prefix)
+	}
+}
+
+func revision(t *testing.T, client *clientv3.Client) int64 {
+	t.Helper()
+	resp, err := client.Get(context.Background(), "vitals/none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Header.Revision
+}
+
+func TestOpenErrors(t *testing.T) {
+	for _, eps := range []string{"", " , "} {
+		c, err := etcd.Open(eps, nil)
+		if err == nil {
+			c.Close()
+			t.Errorf("Open(%q) succeeded", eps)
+		} else if !strings.HasPrefix(err.Error(), "etcd: ") {
+			t.Errorf("Open(%q): error %q lacks the etcd: prefix", eps, err)
+		}
+	}
+}
+
+func TestClosedPort(t *testing.T) {
+	c := open(t, "http://"+closedAddr(t), nil)
+	start := time.Now()
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if elapsed := time.Since(start); elapsed > timeout+time.Second {
+		t.Errorf("check returned after %v, past its %v deadline", elapsed, timeout)
+	}
+	if !strings.HasPrefix(r.Message, "etcd status: ") {
+		t.Errorf("message %q", r.Message)
+	}
+	t.Logf("closed port: %s", r.Message)
+}
+
+func TestBlackhole(t *testing.T) {
+	c := open(t, blackholeAddr(t), nil)
+	const deadline = 500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+
+	start := time.Now()
+	r := c.Check(ctx)
+	elapsed := time.Since(start)
+	wantStatus(t, r, vitals.StatusFail)
+	if elapsed > deadline+time.Second {
+		t.Errorf("check returned after %v, past its %v deadline", elapsed, deadline)
+	}
+	if !strings.Contains(r.Message, "deadline exceeded") {
+		t.Errorf("message %q does not say the deadline passed", r.Message)
+	}
+}
+
+// TestOneEndpointDown: a cluster that lost one member still works, with
+// less margin.
+func TestOneEndpointDown(t *testing.T) {
+	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	down := "http://" + closedAddr(t)
+	c := open(t, testservice.EtcdEndpoint+","+down, &etcd.Options{RoundTrip: true})
+
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusWarn)
+	if r.Message != "1 of 2 endpoints did not answer" {
+		t.Errorf("message %q", r.Message)
+	}
+	errs, _ := r.Details["endpoint_errors"].(map[string]string)
+	if _, ok := errs[down]; !ok || len(errs) != 1 {
+		t.Errorf("endpoint_errors %v, want one for %s", r.Details["endpoint_errors"], down)
+	}
+	if r.Details["endpoint"] != testservice.EtcdEndpoint || r.Details["endpoints"] != 2 || r.Details["endpoints_healthy"] != 1 {
+		t.Errorf("details %v", r.Details)
+	}
+}
+
+// TestNoLeader runs a two-member cluster and kills one member: the other
+// still answers, but without a quorum it has no leader.
+func TestNoLeader(t *testing.T) {
+	members := startEtcd(t, 2)
+	a, b := members[0], members[1]
+	c := open(t, a.endpoint, &etcd.Options{RoundTrip: true})
+	wantStatus(t, check(t, c), vitals.StatusPass)
+
+	b.kill()
+	var r vitals.Result
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if r = check(t, c); r.Details["leader"] == "0" {
+			break
+		}
+	}
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "etcd has no leader ("+a.endpoint+")" {
+		t.Errorf("message %q", r.Message)
+	}
+	if r.Details["endpoints_healthy"] != 0 {
+		t.Errorf("details %v: want no healthy endpoint", r.Details)
+	}
+
+	// With the leaderless member and a dead one, the check still fails.
+	r = check(t, open(t, a.endpoint+","+b.endpoint, nil))
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "etcd has no leader ("+a.endpoint+")" {
+		t.Errorf("message %q", r.Message)
+	}
+}
+
+// TestAlarm fills a member's tiny space quota: etcd raises the NOSPACE
+// alarm and refuses writes.
+func TestAlarm(t *testing.T) {
+	m := startEtcd(t, 1, "--quota-backend-bytes", "65536")[0]
+	client := newClient(t, m.endpoint)
+	c := etcd.New(client, nil)
+	wantStatus(t, check(t, c), vitals.StatusPass)
+
+	big := strings.Repeat("x", 32<<10)
+	for i := 0; i < 20; i++ {
+		if _, err := client.Put(context.Background(), fmt.Sprintf("fill/%d", i), big); err != nil {
+			break // database space exceeded
+		}
+	}
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.HasPrefix(r.Message, "etcd alarm: "+m.endpoint+": ") || !strings.Contains(r.Message, "NOSPACE") {
+		t.Errorf("message %q does not report the NOSPACE alarm", r.Message)
+	}
+	t.Logf("alarm: %s", r.Message)
+}
+
+func TestProxyCutAndRestore(t *testing.T) {
+	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	p := startProxy(t, testservice.EtcdAddr)
+	c := open(t, "http://"+p.Listen, &etcd.Options{RoundTrip: true})
+
+	wantStatus(t, check(t, c), vitals.StatusPass)
+	p.Stop()
+	for i := range 2 {
+		r := check(t, c)
+		wantStatus(t, r, vitals.StatusFail)
+		t.Logf("cut, check %d: %s", i+1, r.Message)
+	}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// gRPC reconnects with a backoff: the check passes again once it has.
+	r := check(t, c)
+	for deadline := time.Now().Add(10 * time.Second); r.Status != vitals.StatusPass && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		r = check(t, c)
+	}
+	wantStatus(t, r, vitals.StatusPass)
+}
+
+// etcdMember is a private etcd server started by a test.
+type etcdMember struct {
+	endpoint string
+	cmd      *exec.Cmd
+	logfile  string
+}
+
+// kill stops the member; calling it again does nothing.
+func (m *etcdMember) kill() {
+	if m.cmd.ProcessState == nil {
+		m.cmd.Process.Kill()
+		m.cmd.Wait()
+	}
+}
+
+// startEtcd starts a private etcd cluster of n members on free loopback
+// ports, each with the extra arguments, and waits until it has a leader.
+// The members are killed at cleanup.
+func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
+	t.Helper()
+	bin, err := exec.LookPath("etcd")
+	if err != nil {
+		t.Skipf("etcd not installed (scripts/services installs it): %v", err)
+	}
+	dir := t.TempDir()
+	names, peers := make([]string, n), make([]string, n)
+	for i := range n {
+		names[i], peers[i] = string(rune('a'+i)), "http://"+closedAddr(t)
+	}
+	var cluster []string
+	for i := range n {
+		cluster = append(cluster, names[i]+"="+peers[i])
+	}
+	members := make([]*etcdMember, n)
+	for i, name := range names {
+		client := "http://" + closedAddr(t)
+		logfile := filepath.Join(dir, name+".log")
+		log, err := os.Create(logfile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, append([]string{
+			"--name", name, "--data-dir", filepath.Join(dir, name),
+			"--listen-client-urls", client, "--advertise-client-urls", client,
+			"--listen-peer-urls", peers[i], "--initial-advertise-peer-urls", peers[i],
+			"--initial-cluster", strings.Join(cluster, ","), "--initial-cluster-state", "new",
+			"--heartbeat-interval", "50", "--election-timeout", "500"}, args...)...)
+		cmd.Stdout, cmd.Stderr = log, log
+		err = cmd.Start()
+		log.Close()
+		if err != nil {
+			t.Fatalf("start etcd: %v", err)
+		}
+		m := &etcdMember{endpoint: client, cmd: cmd, logfile: logfile}
+		t.Cleanup(m.kill)
+		members[i] = m
+	}
+	client := newClient(t, members[0].endpoint)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		resp, err := client.Status(ctx, members[0].endpoint)
+		cancel()
+		if err == nil && resp.Leader != 0 {
+			return members
+		}
+		if time.Now().After(deadline) {
+			out, _ := os.ReadFile(members[0].logfile)
+			t.Fatalf("private etcd cluster has no leader (status: %v, %v)\n%s", resp, err, out)
+		}
+	}
+}

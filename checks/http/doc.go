@@ -1,0 +1,40 @@
+// Package httpcheck checks an HTTP(S) endpoint: it sends a GET or HEAD
+// request and judges the response by its status code, optionally its body
+// (a substring, or a field of a JSON document) and its response time.
+//
+// # Results
+//
+//   - StatusPass: the status is expected (default any 2xx) and the body
+//     matches.
+//   - StatusWarn: everything matched, but the response took longer than
+//     [Options.MaxResponseTime].
+//   - StatusFail: the request failed (connection, TLS, timeout), the status
+//     was unexpected, or the body did not match.
+//
+// Observed is the response time in ms: from sending the request until the
+// body was read (up to the cap). Details hold the status code, the
+// response time, the bytes read and, for an unexpected status, a short
+// redacted excerpt of the body.
+//
+//	c, err := httpcheck.New("https://api.internal/health", &httpcheck.Options{
+//		JSONPath:        "status",
+//		JSONValue:       "UP",
+//		MaxResponseTime: 500 * time.Millisecond,
+//	})
+//	if err != nil { … }
+//	m.Add("api", c, vitals.Timeout(2*time.Second))
+//
+// # Safety
+//
+// TLS certificates are verified unless [Options.InsecureSkipVerify] says
+// otherwise. At most [Options.MaxBodyBytes] (default 1 MiB) of a body are
+// ever read, so an endless or huge response cannot exhaust memory. The
+// request is bounded by the check's context only: register the check with
+// vitals.Timeout.
+//
+// # Connections
+//
+// Unless [Options.Client] is given, the check uses its own client without
+// keep-alive: each run opens a new connection, so it proves that new
+// clients can connect, and no idle connection outlives a run.
+package httpcheck

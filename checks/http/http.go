@@ -1,0 +1,336 @@
+package httpcheck
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// DefaultMaxBodyBytes caps how much of a body is read when
+// [Options.MaxBodyBytes] is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure [New]. A nil *Options means all defaults.
+type Options struct {
+	// Method is "GET" or "HEAD". Default "GET".
+	Method string
+	// Header is added to every request. A User-Agent here replaces the
+	// default "vitals-healthcheck". Default none.
+	Header http.Header
+	// Status lists the expected status codes. Default any 2xx.
+	Status []int
+
+	// BodyContains, when set, must occur in the body (within the first
+	// MaxBodyBytes). Not allowed with HEAD.
+	BodyContains string
+	// JSONPath, when set, names a field of the JSON body that must equal
+	// JSONValue: dot-separated object keys, with decimal indexes for
+	// arrays ("status", "details.db.status", "checks.0.status"). Not
+	// allowed with HEAD.
+	JSONPath string
+	// JSONValue is what the JSONPath field must be: a string field
+	// compared as is; a number, boolean or null by its JSON text ("42",
+	// "true", "null").
+	JSONValue string
+
+	// MaxResponseTime reports StatusWarn when the response takes longer.
+	// Default 0: never.
+	MaxResponseTime time.Duration
+	// MaxBodyBytes caps the bytes of a body read. A body that reaches the
+	// cap is not read further; a JSONPath check then fails, since the
+	// document is incomplete. Default [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+
+	// MaxRedirects is the most redirects followed. Default 10.
+	MaxRedirects int
+	// NoRedirects checks the first response as it is, even a 3xx; list
+	// the 3xx code in Status to accept it. Default false.
+	NoRedirects bool
+
+	// InsecureSkipVerify turns off TLS certificate verification. Default
+	// false. Not allowed with Client.
+	InsecureSkipVerify bool
+	// TLSConfig is the TLS configuration, e.g. for a private CA or client
+	// certificates; it is cloned. Default the system roots. Not allowed
+	// with Client.
+	TLSConfig *tls.Config
+
+	// Client sends the requests instead of the check's own client,
+	// e.g. to share its transport or to go through a proxy. The check uses
+	// a shallow copy whose CheckRedirect follows MaxRedirects or
+	// NoRedirects when either is set; otherwise the client's own redirect
+	// policy applies. Default a client of the check's own without
+	// keep-alive.
+	Client *http.Client
+}
+
+// Checker checks one HTTP endpoint.
+type Checker struct {
+	url      string // as given, for requests
+	shown    string // redacted, for messages
+	method   string
+	header   http.Header
+	status   []int
+	contains []byte
+	jsonPath []string
+	jsonVal  string
+	maxTime  time.Duration
+	maxBody  int64
+	client   *http.Client
+}
+
+var _ vitals.Checker = (*Checker)(nil)
+
+// New returns a Checker for rawURL, an http or https URL. It returns an
+// error, which never contains the URL's password, when the URL or an
+// option is invalid.
+func New(rawURL string, opts *Options) (*Checker, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	shown := vitals.RedactURL(rawURL)
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// url.Error quotes the URL in full; name it redacted instead.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("httpcheck: invalid URL %q: %s", shown, vitals.Redact(err.Error()))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("httpcheck: URL %q: scheme must be http or https", shown)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("httpcheck: URL %q has no host", shown)
+	}
+	if err := validate(&o); err != nil {
+		return nil, fmt.Errorf("httpcheck: %w", err)
+	}
+	c := &Checker{
+		url: rawURL, shown: shown, method: o.Method, header: o.Header.Clone(),
+		status: slices.Clone(o.Status), contains: []byte(o.BodyContains), jsonVal: o.JSONValue,
+		maxTime: o.MaxResponseTime, maxBody: o.MaxBodyBytes,
+	}
+	if o.JSONPath != "" {
+		c.jsonPath = strings.Split(o.JSONPath, ".")
+	}
+	c.client = newClient(&o)
+	return c, nil
+}
+
+func validate(o *Options) error {
+	switch o.Method {
+	case "":
+		o.Method = http.MethodGet
+	case http.MethodGet, http.MethodHead:
+	default:
+		return fmt.Errorf("method %q is not GET or HEAD", o.Method)
+	}
+	if o.Method == http.MethodHead && (o.BodyContains != "" || o.JSONPath != "") {
+		return errors.New("HEAD has no body to match BodyContains or JSONPath against")
+	}
+	for _, s := range o.Status {
+		if s < 100 || s > 599 {
+			return fmt.Errorf("status %d is not an HTTP status code", s)
+		}
+	}
+	if o.JSONValue != "" && o.JSONPath == "" {
+		return errors.New("JSONValue needs a JSONPath")
+	}
+	if o.JSONPath != "" && slices.Contains(strings.Split(o.JSONPath, "."), "") {
+		return fmt.Errorf("JSONPath %q has an empty segment", o.JSONPath)
+	}
+	switch {
+	case o.MaxResponseTime < 0:
+		return fmt.Errorf("negative MaxResponseTime %v", o.MaxResponseTime)
+	case o.MaxBodyBytes < 0:
+		return fmt.Errorf("negative MaxBodyBytes %d", o.MaxBodyBytes)
+	case o.MaxRedirects < 0:
+		return fmt.Errorf("negative MaxRedirects %d", o.MaxRedirects)
+	case o.Client != nil && (o.InsecureSkipVerify || o.TLSConfig != nil):
+		return errors.New("InsecureSkipVerify and TLSConfig cannot be used with Client: configure the client's transport")
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	return nil
+}
+
+func newClient(o *Options) *http.Client {
+	var c http.Client
+	if o.Client != nil {
+		c = *o.Client
+		if !o.NoRedirects && o.MaxRedirects == 0 {
+			return &c
+		}
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// A new connection per run: the check proves that new clients can
+		// connect, and no idle connection or goroutine outlives it.
+		t.DisableKeepAlives = true
+		if o.TLSConfig != nil {
+			t.TLSClientConfig = o.TLSConfig.Clone()
+		} else {
+			t.TLSClientConfig = &tls.Config{}
+		}
+		t.TLSClientConfig.InsecureSkipVerify = t.TLSClientConfig.InsecureSkipVerify || o.InsecureSkipVerify
+		c.Transport = t
+	}
+	maxRedirects := o.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = 10
+	}
+	noRedirects := o.NoRedirects
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if noRedirects {
+			return http.ErrUseLastResponse
+		}
+		if len(via) > maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &c
+}
+
+// Check sends the request and judges the response.
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	d := map[string]any{"url": c.shown, "method": c.method}
+	req, err := http.NewRequestWithContext(ctx, c.method, c.url, nil)
+	if err != nil {
+		return c.fail(d, "%s %s: %s", c.method, c.shown, vitals.Redact(err.Error()))
+	}
+	req.Header.Set("User-Agent", "vitals-healthcheck")
+	for k, vs := range c.header {
+		req.Header[k] = slices.Clone(vs)
+	}
+	start := time.Now()
+	resp, err := c.client.Do(req)
+	if err != nil {
+		d["response_ms"] = ms(time.Since(start))
+		return c.failErr(d, err, "%s %s: %s", c.method, c.shown, cause(err))
+	}
+	defer resp.Body.Close()
+	body, truncated, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	took := time.Since(start)
+	d["status_code"] = resp.StatusCode
+	d["response_ms"] = ms(took)
+	d["bytes_read"] = len(body)
+	if truncated {
+		d["body_truncated"] = true
+	}
+	if final := resp.Request.URL.String(); final != c.url {
+		d["final_url"] = vitals.RedactURL(final)
+	}
+	r := c.judge(resp, body, truncated, readErr, d)
+	if r.Status == vitals.StatusPass && c.maxTime > 0 && took > c.maxTime {
+		r.Status = vitals.StatusWarn
+		r.Message = fmt.Sprintf("%s %s: slow response: %v, over %v", c.method, c.shown, took.Round(time.Millisecond), c.maxTime)
+	}
+	if r.Status == vitals.StatusPass {
+		r.Message = fmt.Sprintf("%s %s: %s in %v", c.method, c.shown, resp.Status, took.Round(time.Microsecond))
+	}
+	r.Observed, r.Unit = ms(took), "ms"
+	return r
+}
+
+// judge checks status and body; a passing result has no message yet.
+func (c *Checker) judge(resp *http.Response, body []byte, truncated bool, readErr error, d map[string]any) vitals.Result {
+	if !c.statusOK(resp.StatusCode) {
+		if len(body) > 0 {
+			d["body_excerpt"] = excerpt(body)
+		}
+		return c.fail(d, "%s %s: status %s, want %s", c.method, c.shown, resp.Status, c.wantStatus())
+	}
+	if readErr != nil {
+		return c.failErr(d, readErr, "%s %s: read body: %s", c.method, c.shown, cause(readErr))
+	}
+	if len(c.contains) > 0 && !bytes.Contains(body, c.contains) {
+		where := ""
+		if truncated {
+			where = fmt.Sprintf(" in its first %d bytes", len(body))
+		}
+		d["body_excerpt"] = excerpt(body)
+		return c.fail(d, "%s %s: the body does not contain %q%s", c.method, c.shown, c.contains, where)
+	}
+	if c.jsonPath != nil {
+		if truncated {
+			return c.fail(d, "%s %s: body reached the %d byte limit, cannot check JSON field %s", c.method, c.shown, c.maxBody, strings.Join(c.jsonPath, "."))
+		}
+		if err := matchJSON(body, c.jsonPath, c.jsonVal); err != nil {
+			return c.failErr(d, err, "%s %s: %v", c.method, c.shown, err)
+		}
+	}
+	return vitals.Result{Status: vitals.StatusPass, Details: d}
+}
+
+func (c *Checker) statusOK(code int) bool {
+	if len(c.status) == 0 {
+		return code >= 200 && code <= 299
+	}
+	return slices.Contains(c.status, code)
+}
+
+func (c *Checker) wantStatus() string {
+	if len(c.status) == 0 {
+		return "2xx"
+	}
+	s := make([]string, len(c.status))
+	for i, v := range c.status {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, " or ")
+}
+
+func (c *Checker) fail(d map[string]any, format string, args ...any) vitals.Result {
+	return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf(format, args...), Details: d}
+}
+
+func (c *Checker) failErr(d map[string]any, err error, format string, args ...any) vitals.Result {
+	r := c.fail(d, format, args...)
+	r.Err = err
+	return r
+}
+
+// readCapped reads at most max bytes of a body. The body counts as
+// truncated when it filled the cap and its length is unknown or larger:
+// finding out for sure would take reading past the cap.
+func readCapped(body io.Reader, length, max int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(body, max))
+	truncated := int64(len(b)) == max && (length < 0 || length > max)
+	return b, truncated, err
+}
+
+// excerpt is the start of a body for people to read, secrets redacted.
+func excerpt(b []byte) string {
+	const n = 256
+	s := string(b)
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return vitals.Redact(strings.TrimSpace(s))
+}
+
+// cause is the text of err without the "Get \"url\": " prefix that the
+// client adds, since messages name the (redacted) URL already.
+func cause(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return vitals.Redact(err.Error())
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,297 @@
+package httpcheck_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	httpcheck "github.com/vitalsgo/vitals/checks/http"
+	"github.com/vitalsgo/vitals/internal/testproxy"
+)
+
+func TestPass(t *testing.T) {
+	s := server(t)
+	r := check(t, s.URL+"/ok", nil)
+	if r.Status != vitals.StatusPass || !strings.Contains(r.Message, "200 OK") || r.Unit != "ms" {
+		t.Fatalf("result = %v %q", r.Status, r.Message)
+	}
+	if r.Details["status_code"] != 200 || r.Details["bytes_read"] != len("all good") || r.Details["method"] != "GET" {
+		t.Fatalf("details = %v", r.Details)
+	}
+	if ms, ok := r.Observed.(float64); !ok || ms <= 0 {
+		t.Fatalf("observed = %v", r.Observed)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	s := server(t)
+	tests := []struct {
+		path   string
+		want   []int
+		status vitals.Status
+		msg    string
+	}{
+		{"/status/204", nil, vitals.StatusPass, "204"},
+		{"/status/201", []int{200, 204}, vitals.StatusFail, "status 201 Created, want 200 or 204"},
+		{"/status/503", []int{503}, vitals.StatusPass, "503"},
+		{"/status/404", nil, vitals.StatusFail, "status 404 Not Found, want 2xx"},
+	}
+	for _, tt := range tests {
+		r := check(t, s.URL+tt.path, &httpcheck.Options{Status: tt.want})
+		if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
+			t.Errorf("%s: %v %q, want %v containing %q", tt.path, r.Status, r.Message, tt.status, tt.msg)
+		}
+	}
+}
+
+func TestUnexpectedStatusShowsRedactedExcerpt(t *testing.T) {
+	s := server(t)
+	r := check(t, s.URL+"/down", nil)
+	if r.Status != vitals.StatusFail || r.Details["status_code"] != 503 {
+		t.Fatalf("result = %v %q", r.Status, r.Message)
+	}
+	ex, _ := r.Details["body_excerpt"].(string)
+	if !strings.Contains(ex, `"status":"DOWN"`) || strings.Contains(ex, "hunter2") || strings.Contains(ex, "abc123") {
+		t.Fatalf("excerpt = %q, want the body with secrets redacted", ex)
+	}
+}
+
+func TestBodyContains(t *testing.T) {
+	s := server(t)
+	if r := check(t, s.URL+"/ok", &httpcheck.Options{BodyContains: "good"}); r.Status != vitals.StatusPass {
+		t.Fatalf("present: %v %q", r.Status, r.Message)
+	}
+	r := check(t, s.URL+"/ok", &httpcheck.Options{BodyContains: "bad"})
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, `the body does not contain "bad"`) {
+		t.Fatalf("absent: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestJSONField(t *testing.T) {
+	s := server(t)
+	tests := []struct {
+		path, value string
+		ok          bool
+		msg         string
+	}{
+		{"status", "UP", true, ""},
+		{"details.db.status", "DOWN", true, ""},
+		{"details.db.latency", "12", true, ""},
+		{"checks.0.ok", "true", true, ""},
+		{"extra", "null", true, ""},
+		{"details.db.status", "UP", false, `JSON field details.db.status is "DOWN", want "UP"`},
+		{"details.cache.status", "UP", false, "JSON field details.cache is missing"},
+		{"checks.3.ok", "true", false, "JSON field checks.3 is missing (array of 1)"},
+		{"status.code", "UP", false, "status is not an object"},
+		{"details", "UP", false, "is an object or array"},
+	}
+	for _, tt := range tests {
+		r := check(t, s.URL+"/health", &httpcheck.Options{JSONPath: tt.path, JSONValue: tt.value})
+		if (r.Status == vitals.StatusPass) != tt.ok || !strings.Contains(r.Message, tt.msg) {
+			t.Errorf("%s == %s: %v %q", tt.path, tt.value, r.Status, r.Message)
+		}
+	}
+	r := check(t, s.URL+"/ok", &httpcheck.Options{JSONPath: "status", JSONValue: "UP"})
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "body is not JSON") {
+		t.Fatalf("not JSON: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestSlowResponse(t *testing.T) {
+	s := server(t)
+	r := check(t, s.URL+"/slow/100", &httpcheck.Options{MaxResponseTime: 20 * time.Millisecond})
+	if r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow response") {
+		t.Fatalf("over MaxResponseTime: %v %q, want warn", r.Status, r.Message)
+	}
+	if ms := r.Observed.(float64); ms < 100 {
+		t.Fatalf("observed %vms, want at least the server's 100ms", ms)
+	}
+
+	c := newChecker(t, s.URL+"/slow/10000", nil)
+	const timeout = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	start := time.Now()
+	r = c.Check(ctx)
+	if el := time.Since(start); el > timeout+time.Second {
+		t.Fatalf("returned after %v, past the %v timeout", el, timeout)
+	}
+	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Fatalf("past the deadline: %v %q, want a deadline failure", r.Status, r.Message)
+	}
+}
+
+func TestEndlessBodyIsCapped(t *testing.T) {
+	s := server(t)
+	// The default cap, over a real connection.
+	r := check(t, s.URL+"/endless", &httpcheck.Options{BodyContains: "needle"})
+	if r.Status != vitals.StatusFail || r.Details["bytes_read"] != httpcheck.DefaultMaxBodyBytes || r.Details["body_truncated"] != true {
+		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details["bytes_read"])
+	}
+	if !strings.Contains(r.Message, "in its first 1048576 bytes") {
+		t.Fatalf("message = %q", r.Message)
+	}
+
+	// Count what the client actually takes off the connection.
+	const limit = 64 << 10
+	ct := &countingTransport{rt: &http.Transport{DisableKeepAlives: true}}
+	for _, o := range []httpcheck.Options{
+		{MaxBodyBytes: limit},
+		{MaxBodyBytes: limit, JSONPath: "status", JSONValue: "UP"},
+	} {
+		ct.read.Store(0)
+		o.Client = &http.Client{Transport: ct}
+		r := check(t, s.URL+"/endless", &o)
+		if got := ct.read.Load(); got > limit {
+			t.Fatalf("read %d body bytes, cap %d", got, limit)
+		}
+		if o.JSONPath == "" && r.Status != vitals.StatusPass {
+			t.Fatalf("status only: %v %q", r.Status, r.Message)
+		}
+		if o.JSONPath != "" && (r.Status != vitals.StatusFail || !strings.Contains(r.Message, "byte limit")) {
+			t.Fatalf("JSON of a capped body: %v %q", r.Status, r.Message)
+		}
+	}
+}
+
+func TestRedirects(t *testing.T) {
+	s := server(t)
+	r := check(t, s.URL+"/redirect", nil)
+	if r.Status != vitals.StatusPass || r.Details["final_url"] != s.URL+"/ok" {
+		t.Fatalf("followed: %v %q %v", r.Status, r.Message, r.Details)
+	}
+	if r := check(t, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true}); r.Status != vitals.StatusFail || r.Details["status_code"] != 302 {
+		t.Fatalf("not followed: %v %q", r.Status, r.Message)
+	}
+	if r := check(t, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true, Status: []int{302}}); r.Status != vitals.StatusPass {
+		t.Fatalf("302 expected: %v %q", r.Status, r.Message)
+	}
+	r = check(t, s.URL+"/loop", &httpcheck.Options{MaxRedirects: 3})
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "stopped after 3 redirects") {
+		t.Fatalf("loop: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestHeadersAndHEAD(t *testing.T) {
+	s := server(t)
+	r := check(t, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"X-Probe": {"1"}}, BodyContains: "ua=vitals-healthcheck probe=1"})
+	if r.Status != vitals.StatusPass {
+		t.Fatalf("headers: %v %q", r.Status, r.Message)
+	}
+	r = check(t, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"User-Agent": {"mine"}}, BodyContains: "ua=mine"})
+	if r.Status != vitals.StatusPass {
+		t.Fatalf("own User-Agent: %v %q", r.Status, r.Message)
+	}
+	r = check(t, s.URL+"/ok", &httpcheck.Options{Method: http.MethodHead})
+	if r.Status != vitals.StatusPass || r.Details["method"] != "HEAD" || r.Details["bytes_read"] != 0 {
+		t.Fatalf("HEAD: %v %q %v", r.Status, r.Message, r.Details)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(s.Close)
+
+	r := check(t, s.URL, nil)
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "certificate") {
+		t.Fatalf("verification on by default: %v %q, want an untrusted certificate", r.Status, r.Message)
+	}
+	if r := check(t, s.URL, &httpcheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
+		t.Fatalf("InsecureSkipVerify: %v %q", r.Status, r.Message)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(s.Certificate())
+	if r := check(t, s.URL, &httpcheck.Options{TLSConfig: &tls.Config{RootCAs: roots}}); r.Status != vitals.StatusPass {
+		t.Fatalf("private root: %v %q", r.Status, r.Message)
+	}
+	if r := check(t, s.URL, &httpcheck.Options{Client: s.Client()}); r.Status != vitals.StatusPass {
+		t.Fatalf("caller's client: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestConnectionFaults(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close()
+	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
+		t.Fatalf("closed port: %v %q", r.Status, r.Message)
+	}
+
+	c := newChecker(t, "http://"+silent(t)+"/health", nil)
+	const timeout = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	start := time.Now()
+	r := c.Check(ctx)
+	if el := time.Since(start); el > timeout+time.Second {
+		t.Fatalf("blackhole: returned after %v, past the %v timeout", el, timeout)
+	}
+	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Fatalf("blackhole: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestCutAndRestore(t *testing.T) {
+	s := server(t)
+	p := testproxy.Start(t, s.Listener.Addr().String())
+	c := newChecker(t, "http://"+p.Addr()+"/ok", nil)
+	run := func() vitals.Result {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return c.Check(ctx)
+	}
+	if r := run(); r.Status != vitals.StatusPass {
+		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
+	}
+	p.Cut()
+	if r := run(); r.Status != vitals.StatusFail {
+		t.Fatalf("cut: %v %q", r.Status, r.Message)
+	}
+	p.Restore()
+	if r := run(); r.Status != vitals.StatusPass {
+		t.Fatalf("restored: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		url string
+		o   *httpcheck.Options
+	}{
+		{"://bad", nil},
+		{"ftp://example.com/", nil},
+		{"http://", nil},
+		{"example.com/health", nil},
+		{"http://app:s3cret-pw@exa mple.com/", nil},
+		{"http://example.com/", &httpcheck.Options{Method: "POST"}},
+		{"http://example.com/", &httpcheck.Options{Method: "HEAD", BodyContains: "x"}},
+		{"http://example.com/", &httpcheck.Options{Status: []int{42}}},
+		{"http://example.com/", &httpcheck.Options{JSONPath: "a..b"}},
+		{"http://example.com/", &httpcheck.Options{JSONValue: "UP"}},
+		{"http://example.com/", &httpcheck.Options{MaxResponseTime: -1}},
+		{"http://example.com/", &httpcheck.Options{MaxBodyBytes: -1}},
+		{"http://example.com/", &httpcheck.Options{MaxRedirects: -1}},
+		{"http://example.com/", &httpcheck.Options{Client: http.DefaultClient, InsecureSkipVerify: true}},
+	}
+	for _, tt := range tests {
+		_, err := httpcheck.New(tt.url, tt.o)
+		if err == nil {
+			t.Errorf("New(%q, %+v): no error", tt.url, tt.o)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error %q shows the password", err)
+		}
+	}
+}

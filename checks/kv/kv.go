@@ -1,0 +1,141 @@
+package kv
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// Store is the part of a key-value store the check needs. Implementations
+// must honor ctx; the check passes the context the monitor gives it, which
+// carries the check's timeout.
+type Store interface {
+	// Put stores value under key, replacing any previous value.
+	Put(ctx context.Context, key string, value []byte) error
+	// Get returns the value stored under key. A missing key is an error
+	// or a nil value; either fails the check.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Delete removes key.
+	Delete(ctx context.Context, key string) error
+}
+
+// DefaultPrefix is the key prefix used when [Options.Prefix] is empty.
+const DefaultPrefix = "vitals-health/"
+
+// Options configure [New]. A nil *Options means all defaults.
+type Options struct {
+	// Prefix starts every key the check writes. Default [DefaultPrefix].
+	Prefix string
+	// ValueSize is the size of the random value written, in bytes.
+	// Default 32.
+	ValueSize int
+}
+
+// Checker runs a put/get/delete round trip against a [Store].
+type Checker struct {
+	store     Store
+	prefix    string
+	valueSize int
+}
+
+var _ vitals.Checker = (*Checker)(nil)
+
+// New returns a Checker for store. It returns an error when store is nil or
+// ValueSize is negative.
+func New(store Store, opts *Options) (*Checker, error) {
+	if store == nil {
+		return nil, errors.New("kv: store is nil")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.ValueSize < 0 {
+		return nil, fmt.Errorf("kv: negative ValueSize %d", o.ValueSize)
+	}
+	if o.Prefix == "" {
+		o.Prefix = DefaultPrefix
+	}
+	if o.ValueSize == 0 {
+		o.ValueSize = 32
+	}
+	return &Checker{store: store, prefix: o.Prefix, valueSize: o.ValueSize}, nil
+}
+
+// Check writes, reads back, compares and deletes one fresh key.
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	key := c.prefix + rand.Text()
+	value := make([]byte, c.valueSize)
+	rand.Read(value)
+	d := map[string]any{"key": key}
+	start := time.Now()
+	step := func(name string, f func() error) error {
+		t := time.Now()
+		err := f()
+		d[name+"_ms"] = ms(time.Since(t))
+		return err
+	}
+	fail := func(format string, args ...any) vitals.Result {
+		r := vitals.Failf(format, args...)
+		r.Details = d
+		return r
+	}
+
+	if err := step("put", func() error { return c.store.Put(ctx, key, value) }); err != nil {
+		return fail("put %s: %w", key, err)
+	}
+	var got []byte
+	getErr := step("get", func() (err error) { got, err = c.store.Get(ctx, key); return err })
+	// Delete whatever happened to Get: the key was written.
+	delErr := step("delete", func() error { return c.store.Delete(ctx, key) })
+	rtt := time.Since(start)
+	d["round_trip_ms"] = ms(rtt)
+
+	var r vitals.Result
+	switch {
+	case getErr != nil:
+		r = fail("get %s: %w", key, getErr)
+	case got == nil:
+		r = fail("get %s: key not found right after put", key)
+	case !bytes.Equal(got, value):
+		i := firstDiff(value, got)
+		d["differs_at"], d["written"], d["read"] = i, excerpt(value[i:]), excerpt(got[i:])
+		r = fail("integrity: value read back from %s differs from the value written at byte %d (%d bytes written, %d read)", key, i, len(value), len(got))
+	case delErr != nil:
+		r = vitals.Result{Status: vitals.StatusWarn, Message: fmt.Sprintf("round trip ok, but delete %s: %v", key, delErr), Err: fmt.Errorf("delete %s: %w", key, delErr), Details: d}
+	default:
+		r = vitals.Result{Status: vitals.StatusPass, Message: fmt.Sprintf("put/get/delete round trip in %v", rtt.Round(time.Microsecond)), Details: d}
+	}
+	r.Observed, r.Unit = ms(rtt), "ms"
+	return r
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// excerpt shows the start of a value in hex: enough to see corruption,
+// short enough for a status page.
+func excerpt(b []byte) string {
+	const n = 16
+	if len(b) > n {
+		return hex.EncodeToString(b[:n]) + "…"
+	}
+	return hex.EncodeToString(b)
+}
+
+// firstDiff returns the index of the first byte where a and b differ,
+// which is the shorter length when one is a prefix of the other.
+func firstDiff(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}

@@ -1,0 +1,243 @@
+package memcached_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bradfitz/gomemcache/memcache"
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/memcached"
+	"github.com/vitalsgo/vitals/internal/testservice"
+)
+
+const timeout = 2 * time.Second
+
+func check(t *testing.T, c vitals.Checker) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+func newChecker(t *testing.T, client memcached.Client, opts *memcached.Options) *memcached.Checker {
+	t.Helper()
+	c, err := memcached.New(client, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func open(t *testing.T, servers string) *memcached.Checker {
+	t.Helper()
+	c, err := memcached.Open(servers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
+	}
+}
+
+// spyClient passes every call to a real client and remembers what went
+// through; tamper, when set, changes what Get returns.
+type spyClient struct {
+	*memcache.Client
+	pings  atomic.Int32
+	mu     sync.Mutex // protects keys
+	keys   []string
+	tamper func(*memcache.Item)
+}
+
+func (s *spyClient) Ping() error {
+	s.pings.Add(1)
+	return s.Client.Ping()
+}
+
+func (s *spyClient) Set(item *memcache.Item) error {
+	s.mu.Lock()
+	s.keys = append(s.keys, item.Key)
+	s.mu.Unlock()
+	return s.Client.Set(item)
+}
+
+func (s *spyClient) Get(key string) (*memcache.Item, error) {
+	item, err := s.Client.Get(key)
+	if err == nil && s.tamper != nil {
+		s.tamper(item)
+	}
+	return item, err
+}
+
+func newSpy(t *testing.T, addr string) *spyClient {
+	t.Helper()
+	client := memcache.New(addr)
+	t.Cleanup(func() { client.Close() })
+	return &spyClient{Client: client}
+}
+
+func TestHealthy(t *testing.T) {
+	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	spy := newSpy(t, testservice.MemcachedAddr)
+	c := newChecker(t, spy, &memcached.Options{KeyPrefix: "vitals:test:"})
+
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	if !strings.HasPrefix(r.Message, "memcached round trip in ") {
+		t.Errorf("message %q", r.Message)
+	}
+	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" || r.Details["round_trip_ms"] != rtt {
+		t.Errorf("observed %v %q, details %v: want the round trip in ms", r.Observed, r.Unit, r.Details)
+	}
+	if _, ok := r.Details["ping_ms"].(float64); !ok {
+		t.Errorf("details %v lack ping_ms", r.Details)
+	}
+
+	r = check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	if len(spy.keys) != 2 || spy.keys[0] == spy.keys[1] || !strings.HasPrefix(spy.keys[0], "vitals:test:") {
+		t.Fatalf("keys written %q: want two different keys under the prefix", spy.keys)
+	}
+	for _, key := range spy.keys {
+		if _, err := spy.Client.Get(key); !errors.Is(err, memcache.ErrCacheMiss) {
+			t.Errorf("key %q left behind (get: %v)", key, err)
+		}
+	}
+}
+
+func TestOpen(t *testing.T) {
+	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	c := open(t, " "+testservice.MemcachedAddr+" ,")
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	if servers, _ := r.Details["servers"].([]string); len(servers) != 1 || servers[0] != testservice.MemcachedAddr {
+		t.Errorf("servers %v, want [%s]", r.Details["servers"], testservice.MemcachedAddr)
+	}
+
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r = check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "memcached round trip: checker closed" {
+		t.Errorf("after Close: message %q", r.Message)
+	}
+}
+
+func TestReadsBackOtherValue(t *testing.T) {
+	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	spy := newSpy(t, testservice.MemcachedAddr)
+	spy.tamper = func(it *memcache.Item) { it.Value = []byte("something else") }
+
+	r := check(t, newChecker(t, spy, nil))
+	wantStatus(t, r, vitals.StatusFail)
+	if r.Message != "memcached round trip: read back 14 bytes that differ from the 24 written" {
+		t.Errorf("message %q does not report the mismatch", r.Message)
+	}
+}
+
+func TestInvalidOptions(t *testing.T) {
+	for _, prefix := range []string{"has space", "ctl\x01", strings.Repeat("k", 227)} {
+		if _, err := memcached.New(memcache.New("127.0.0.1:1"), &memcached.Options{KeyPrefix: prefix}); err == nil {
+			t.Errorf("New accepted KeyPrefix %q", prefix)
+		}
+		if _, err := memcached.Open("127.0.0.1:1", &memcached.Options{KeyPrefix: prefix}); err == nil {
+			t.Errorf("Open accepted KeyPrefix %q", prefix)
+		}
+	}
+	for _, servers := range []string{"", " , ", "127.0.0.1:notaport"} {
+		c, err := memcached.Open(servers, nil)
+		if err == nil {
+			c.Close()
+			t.Errorf("Open(%q) succeeded", servers)
+		} else if !strings.HasPrefix(err.Error(), "memcached: ") {
+			t.Errorf("Open(%q): error %q lacks the memcached: prefix", servers, err)
+		}
+	}
+}
+
+func TestClosedPort(t *testing.T) {
+	r := check(t, open(t, closedAddr(t)))
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.HasPrefix(r.Message, "ping memcached: ") || !strings.Contains(r.Message, "refused") {
+		t.Errorf("message %q does not say the connection was refused", r.Message)
+	}
+}
+
+// TestOneServerDown: with two servers, one down, part of the key space is
+// lost, so the check fails.
+func TestOneServerDown(t *testing.T) {
+	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	r := check(t, open(t, testservice.MemcachedAddr+","+closedAddr(t)))
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "refused") {
+		t.Errorf("message %q does not name the refused server", r.Message)
+	}
+}
+
+func TestBlackhole(t *testing.T) {
+	spy := newSpy(t, blackholeAddr(t))
+	c := newChecker(t, spy, nil)
+
+	// The deadline is shorter than the client's own 500ms timeout, so only
+	// the checker can end the wait in time.
+	const deadline = 200 * time.Millisecond
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		start := time.Now()
+		r := c.Check(ctx)
+		elapsed := time.Since(start)
+		cancel()
+		wantStatus(t, r, vitals.StatusFail)
+		if elapsed > deadline+time.Second {
+			t.Errorf("check %d returned after %v, past its %v deadline", i+1, elapsed, deadline)
+		}
+		if r.Message != "memcached round trip did not finish: context deadline exceeded" {
+			t.Errorf("check %d: message %q", i+1, r.Message)
+		}
+	}
+	// The second check waited for the first one's round trip instead of
+	// starting another against the hung server.
+	if n := spy.pings.Load(); n != 1 {
+		t.Errorf("%d pings sent to the hung server, want 1", n)
+	}
+
+	// Once the client's own timeout ends the hung round trip, a check
+	// reports that error.
+	time.Sleep(memcache.DefaultTimeout)
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "timeout") {
+		t.Errorf("message %q does not say the client timed out", r.Message)
+	}
+}
+
+func TestProxyCutAndRestore(t *testing.T) {
+	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	p := startProxy(t, testservice.MemcachedAddr)
+	c := open(t, p.Listen)
+
+	wantStatus(t, check(t, c), vitals.StatusPass)
+	p.Stop()
+	for i := range 2 {
+		r := check(t, c)
+		wantStatus(t, r, vitals.StatusFail)
+		t.Logf("cut, check %d: %s", i+1, r.Message)
+	}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, check(t, c), vitals.StatusPass)
+}

@@ -1,0 +1,119 @@
+package memory
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// readRSS reads the resident set size from procSelf/status, or from
+// procSelf/statm when status has no VmRSS line.
+func readRSS(procSelf string) (uint64, error) {
+	if b, err := os.ReadFile(filepath.Join(procSelf, "status")); err == nil {
+		if v, ok, err := parseStatusRSS(b); ok || err != nil {
+			return v, err
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(procSelf, "statm"))
+	if err != nil {
+		return 0, fmt.Errorf("read rss: %w", err)
+	}
+	return parseStatm(b, uint64(os.Getpagesize()))
+}
+
+// parseStatusRSS finds "VmRSS:  1234 kB" in a /proc/<pid>/status file.
+func parseStatusRSS(b []byte) (v uint64, found bool, err error) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || f[1] != "kB" {
+			return 0, true, fmt.Errorf("read rss: malformed VmRSS line %q", sc.Text())
+		}
+		kb, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			return 0, true, fmt.Errorf("read rss: %w", err)
+		}
+		return kb * 1024, true, nil
+	}
+	return 0, false, nil
+}
+
+// parseStatm reads the resident pages, the second field of
+// /proc/<pid>/statm.
+func parseStatm(b []byte, pageSize uint64) (uint64, error) {
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0, fmt.Errorf("read rss: malformed statm %q", b)
+	}
+	pages, err := strconv.ParseUint(f[1], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("read rss: %w", err)
+	}
+	return pages * pageSize, nil
+}
+
+// cgroupLimit returns the process's cgroup v2 path and the memory limit in
+// force for it: the smallest memory.max of the cgroup and its ancestors.
+// A missing file, "max" or an unreadable value counts as no limit at that
+// level; 0 means no limit anywhere.
+func cgroupLimit(procSelf, root string) (cgroup string, limit uint64) {
+	b, err := os.ReadFile(filepath.Join(procSelf, "cgroup"))
+	if err != nil {
+		return "", 0
+	}
+	cgroup, ok := parseCgroupV2(b)
+	if !ok {
+		return "", 0
+	}
+	// Walk up: a limit set on a parent (a systemd slice, a pod) binds the
+	// cgroup too. Without a cgroup namespace the path may not exist under
+	// root at all; its ancestors, down to root itself, are tried anyway.
+	for p := cgroup; ; p = path.Dir(p) {
+		if v, ok := readMax(filepath.Join(root, filepath.FromSlash(p), "memory.max")); ok && (limit == 0 || v < limit) {
+			limit = v
+		}
+		if p == "/" || p == "." {
+			break
+		}
+	}
+	return cgroup, limit
+}
+
+// parseCgroupV2 returns the path of the unified hierarchy's "0::" line of
+// a /proc/<pid>/cgroup file.
+func parseCgroupV2(b []byte) (string, bool) {
+	for line := range strings.Lines(string(b)) {
+		if p, ok := strings.CutPrefix(strings.TrimRight(line, "\n"), "0::"); ok {
+			if !strings.HasPrefix(p, "/") {
+				p = "/" + p
+			}
+			return path.Clean(p), true
+		}
+	}
+	return "", false
+}
+
+func readMax(file string) (uint64, bool) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, false
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "max" {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || v == 0 {
+		return 0, false
+	}
+	return v, true
+}

@@ -1,0 +1,269 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/postgres"
+	"github.com/vitalsgo/vitals/internal/testservice"
+)
+
+const timeout = 2 * time.Second
+
+func check(t *testing.T, c vitals.Checker) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+// dsnAt returns the test DSN pointed at addr instead of the server.
+func dsnAt(t *testing.T, addr string) string {
+	t.Helper()
+	u, err := url.Parse(testservice.PostgresDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = addr
+	return u.String()
+}
+
+func newPool(t *testing.T, dsn string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func open(t *testing.T, dsn string, opts *postgres.Options) *postgres.Checker {
+	t.Helper()
+	c, err := postgres.Open(dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
+	}
+}
+
+func TestHealthy(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	pool := newPool(t, testservice.PostgresDSN)
+	c := postgres.New(pool, nil)
+
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	version, _ := r.Details["server_version"].(string)
+	if version == "" {
+		t.Errorf("no server_version in details %v", r.Details)
+	}
+	if !strings.HasPrefix(r.Message, "PostgreSQL "+strings.Fields(version)[0]) {
+		t.Errorf("message %q does not name the version %q", r.Message, version)
+	}
+	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
+		t.Errorf("observed %v %q, want a positive RTT in ms", r.Observed, r.Unit)
+	}
+	for _, key := range []string{"pool_total", "pool_idle", "pool_acquired", "pool_max", "pool_acquire_count", "pool_empty_acquire_count", "acquire_ms"} {
+		if _, ok := r.Details[key]; !ok {
+			t.Errorf("details lack %s: %v", key, r.Details)
+		}
+	}
+	if got := r.Details["pool_max"]; got != pool.Stat().MaxConns() {
+		t.Errorf("pool_max %v, want %d", got, pool.Stat().MaxConns())
+	}
+
+	// The second check counts the first one's acquire and finds its
+	// connection idle.
+	r = check(t, c)
+	wantStatus(t, r, vitals.StatusPass)
+	if got := r.Details["pool_acquire_count"]; got != int64(1) {
+		t.Errorf("pool_acquire_count %v after one check, want 1", got)
+	}
+	if got := r.Details["pool_idle"]; got != int32(1) {
+		t.Errorf("pool_idle %v after one check, want 1", got)
+	}
+}
+
+func TestQuery(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	pool := newPool(t, testservice.PostgresDSN)
+
+	r := check(t, postgres.New(pool, &postgres.Options{Query: "SELECT count(*) FROM pg_stat_activity"}))
+	wantStatus(t, r, vitals.StatusPass)
+
+	r = check(t, postgres.New(pool, &postgres.Options{Query: "SELECT * FROM vitals_no_such_table"}))
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "query postgres") || !strings.Contains(r.Message, "does not exist") {
+		t.Errorf("message %q does not say the query failed on a missing table", r.Message)
+	}
+	if r.Details["server_version"] == "" {
+		t.Errorf("a failed query still reports the server version: %v", r.Details)
+	}
+}
+
+// TestSaturated holds the only connection of a one-connection pool, as a
+// busy service would.
+func TestSaturated(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	pool := newPool(t, testservice.PostgresDSN+"&pool_max_conns=1")
+	c := postgres.New(pool, nil)
+
+	held, err := pool.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("no connection within the deadline", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		r := c.Check(ctx)
+		wantStatus(t, r, vitals.StatusFail)
+		if !strings.Contains(r.Message, "pool saturated: 1 of 1 connections in use") {
+			t.Errorf("message %q does not say the pool is saturated", r.Message)
+		}
+	})
+
+	t.Run("connection freed while waiting", func(t *testing.T) {
+		release := time.AfterFunc(100*time.Millisecond, held.Release)
+		defer release.Stop()
+		r := check(t, c)
+		wantStatus(t, r, vitals.StatusWarn)
+		if r.Message != "pool saturated: 1 of 1 connections in use" {
+			t.Errorf("message %q", r.Message)
+		}
+		if r.Details["pool_acquired"] != int32(1) || r.Details["pool_max"] != int32(1) {
+			t.Errorf("details %v, want pool_acquired = pool_max = 1", r.Details)
+		}
+	})
+
+	// Once the service gives its connection back, the check passes.
+	wantStatus(t, check(t, c), vitals.StatusPass)
+}
+
+func TestWrongPassword(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	const wrong = "not-the-vitals-password"
+	dsn := func(pw string) string {
+		u, _ := url.Parse(dsnAt(t, testservice.PostgresAddr))
+		u.User = url.UserPassword(testservice.PostgresPasswordRole, pw)
+		return u.String()
+	}
+
+	// The right password works, so the failure below is the password's.
+	wantStatus(t, check(t, open(t, dsn(testservice.PostgresPasswordSecret), nil)), vitals.StatusPass)
+
+	r := check(t, open(t, dsn(wrong), nil))
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "authentication failed") {
+		t.Errorf("message %q does not say authentication failed", r.Message)
+	}
+	all := r.Message + " " + r.Err.Error() + " " + fmt.Sprint(r.Details)
+	if strings.Contains(all, wrong) {
+		t.Errorf("result quotes the password: %s", all)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	const secret = "s3cret-pw"
+	tests := []struct {
+		name, dsn string
+		opts      *postgres.Options
+	}{
+		{"bad port", "postgres://u:" + secret + "@127.0.0.1:notaport/db", nil},
+		{"bad keyword value", "host=127.0.0.1 password=" + secret + " port=x", nil},
+		{"negative connect timeout", testservice.PostgresDSN, &postgres.Options{ConnectTimeout: -time.Second}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := postgres.Open(tt.dsn, tt.opts)
+			if err == nil {
+				c.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.HasPrefix(err.Error(), "postgres: ") || strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q: want a postgres: prefix and no password", err)
+			}
+		})
+	}
+}
+
+func TestClosedPort(t *testing.T) {
+	c := open(t, dsnAt(t, closedAddr(t)), nil)
+	start := time.Now()
+	r := check(t, c)
+	wantStatus(t, r, vitals.StatusFail)
+	if time.Since(start) > timeout/2 {
+		t.Errorf("a refused connection took %v to report", time.Since(start))
+	}
+	if !strings.Contains(r.Message, "acquire postgres connection") || !strings.Contains(r.Message, "refused") {
+		t.Errorf("message %q does not say the connection was refused", r.Message)
+	}
+}
+
+func TestBlackhole(t *testing.T) {
+	c := open(t, dsnAt(t, blackholeAddr(t)), nil)
+	const deadline = 500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+
+	start := time.Now()
+	r := c.Check(ctx)
+	elapsed := time.Since(start)
+	wantStatus(t, r, vitals.StatusFail)
+	if elapsed > deadline+time.Second {
+		t.Errorf("check returned after %v, past its %v deadline", elapsed, deadline)
+	}
+	if !strings.Contains(r.Message, "deadline exceeded") {
+		t.Errorf("message %q does not say the deadline passed", r.Message)
+	}
+}
+
+func TestClosedPool(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	pool, err := pgxpool.New(context.Background(), testservice.PostgresDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	r := check(t, postgres.New(pool, nil))
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "closed pool") {
+		t.Errorf("message %q does not say the pool is closed", r.Message)
+	}
+}
+
+func TestProxyCutAndRestore(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	p := startProxy(t, testservice.PostgresAddr)
+	c := open(t, dsnAt(t, p.Listen), nil)
+
+	wantStatus(t, check(t, c), vitals.StatusPass)
+
+	p.Stop()
+	// The pool's idle connection was cut, and no new one can be opened.
+	for i := range 2 {
+		r := check(t, c)
+		wantStatus(t, r, vitals.StatusFail)
+		t.Logf("cut, check %d: %s", i+1, r.Message)
+	}
+
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, check(t, c), vitals.StatusPass)
+}

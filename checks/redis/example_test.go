@@ -1,0 +1,43 @@
+package redis_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/redis"
+)
+
+// The service's own client is what must be healthy, so the check uses it.
+func ExampleNew() {
+	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379", ContextTimeoutEnabled: true})
+	defer rdb.Close()
+
+	m := vitals.New(nil)
+	if err := m.Add("cache", redis.New(rdb, &redis.Options{RoundTrip: true}), vitals.Timeout(time.Second)); err != nil {
+		log.Fatal(err)
+	}
+	snap, err := m.RunOnce(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	cache, _ := snap.Check("cache")
+	fmt.Println(cache.Status, cache.Last.Details["redis_version"], cache.Last.Details["role"])
+}
+
+// Open builds a client from configuration; the Checker owns it.
+func ExampleOpen() {
+	c, err := redis.Open("redis://:secret@127.0.0.1:6379/0", nil)
+	if err != nil {
+		log.Fatal(err) // the error never quotes the password
+	}
+	defer c.Close()
+
+	m := vitals.New(nil)
+	if err := m.Add("cache", c, vitals.Timeout(time.Second), vitals.Interval(10*time.Second)); err != nil {
+		log.Fatal(err)
+	}
+}

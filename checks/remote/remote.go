@@ -1,0 +1,145 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// DefaultMaxBodyBytes caps how much of a body is read when
+// [Options.MaxBodyBytes] is 0.
+const DefaultMaxBodyBytes = 64 << 10
+
+// excerptBytes is the length of the body excerpt in Details.
+const excerptBytes = 200
+
+// Options configure [New]. A nil *Options means all defaults.
+type Options struct {
+	// Client sends the request. Default a client of the check's own
+	// without keep-alive, verifying TLS certificates against the system
+	// roots.
+	Client *http.Client
+	// Header is added to the request, e.g. an Authorization for a
+	// detailed health report. Default none.
+	Header http.Header
+	// MaxBodyBytes caps the bytes of the body read. Default
+	// [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+}
+
+// Checker checks a remote health endpoint.
+type Checker struct {
+	url     string
+	shown   string // redacted, for messages
+	header  http.Header
+	maxBody int64
+	client  *http.Client
+}
+
+var _ vitals.Checker = (*Checker)(nil)
+
+// New returns a Checker for rawURL, an http or https URL. It returns an
+// error, which never contains the URL's password, when the URL or an
+// option is invalid.
+func New(rawURL string, opts *Options) (*Checker, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	shown := vitals.RedactURL(rawURL)
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it quotes the URL in full
+		}
+		return nil, fmt.Errorf("remote: invalid URL %q: %s", shown, vitals.Redact(err.Error()))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("remote: URL %q: scheme must be http or https", shown)
+	case u.Host == "":
+		return nil, fmt.Errorf("remote: URL %q has no host", shown)
+	case o.MaxBodyBytes < 0:
+		return nil, fmt.Errorf("remote: negative MaxBodyBytes %d", o.MaxBodyBytes)
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Client == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// No idle connection or goroutine outlives a run.
+		t.DisableKeepAlives = true
+		o.Client = &http.Client{Transport: t}
+	}
+	return &Checker{url: rawURL, shown: shown, header: o.Header.Clone(), maxBody: o.MaxBodyBytes, client: o.Client}, nil
+}
+
+// Check requests the endpoint.
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	d := map[string]any{"url": c.shown}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
+	if err != nil {
+		return failed(d, err, "GET %s: %s", c.shown, cause(err))
+	}
+	req.Header.Set("User-Agent", "vitals-healthcheck")
+	req.Header.Set("Accept", "application/health+json, application/json;q=0.9, */*;q=0.5")
+	for k, vs := range c.header {
+		req.Header[k] = append([]string(nil), vs...)
+	}
+	start := time.Now()
+	resp, err := c.client.Do(req)
+	if err != nil {
+		d["response_ms"] = ms(time.Since(start))
+		return failed(d, err, "GET %s: %s", c.shown, cause(err))
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
+	took := time.Since(start)
+	d["status_code"] = resp.StatusCode
+	d["response_ms"] = ms(took)
+	if ex := excerpt(body); ex != "" {
+		d["body_excerpt"] = ex
+	}
+	r := vitals.Result{Status: vitals.StatusPass, Details: d, Observed: ms(took), Unit: "ms"}
+	switch {
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		r.Status = vitals.StatusFail
+		r.Message = fmt.Sprintf("GET %s: %s", c.shown, resp.Status)
+	case readErr != nil:
+		r = failed(d, readErr, "GET %s: read body: %s", c.shown, cause(readErr))
+	default:
+		r.Message = fmt.Sprintf("GET %s: %s in %v", c.shown, resp.Status, took.Round(time.Microsecond))
+	}
+	return r
+}
+
+func failed(d map[string]any, err error, format string, args ...any) vitals.Result {
+	return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf(format, args...), Err: err, Details: d}
+}
+
+// cause is err's text without the client's "Get \"url\": " prefix.
+func cause(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return vitals.Redact(err.Error())
+}
+
+// excerpt is the start of a body for people to read, secrets redacted.
+func excerpt(b []byte) string {
+	s := string(b)
+	if len(s) > excerptBytes {
+		s = strings.ToValidUTF8(s[:excerptBytes], "") + "…"
+	}
+	return vitals.Redact(strings.TrimSpace(s))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

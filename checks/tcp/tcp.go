@@ -1,0 +1,90 @@
+package tcp
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// Options configure [New]. A nil *Options means all defaults.
+type Options struct {
+	// Network is "tcp", "tcp4" or "tcp6". Default "tcp".
+	Network string
+	// Dialer dials the address; its Timeout, LocalAddr and Resolver apply.
+	// Default a zero net.Dialer. The check's context bounds every dial.
+	Dialer *net.Dialer
+	// WarnAfter reports StatusWarn when connecting takes longer.
+	// Default 0: never.
+	WarnAfter time.Duration
+}
+
+// Checker dials a TCP address.
+type Checker struct {
+	addr      string
+	network   string
+	dialer    *net.Dialer
+	warnAfter time.Duration
+}
+
+var _ vitals.Checker = (*Checker)(nil)
+
+// New returns a Checker for addr, host:port. It returns an error when addr
+// is not host:port, Network is not a TCP network or WarnAfter is negative.
+func New(addr string, opts *Options) (*Checker, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("tcp: address %q: %w", vitals.Redact(addr), err)
+	}
+	if host == "" || port == "" {
+		return nil, fmt.Errorf("tcp: address %q: host and port are required", vitals.Redact(addr))
+	}
+	switch o.Network {
+	case "":
+		o.Network = "tcp"
+	case "tcp", "tcp4", "tcp6":
+	default:
+		return nil, fmt.Errorf("tcp: network %q is not tcp, tcp4 or tcp6", o.Network)
+	}
+	if o.WarnAfter < 0 {
+		return nil, fmt.Errorf("tcp: negative WarnAfter %v", o.WarnAfter)
+	}
+	if o.Dialer == nil {
+		o.Dialer = &net.Dialer{}
+	}
+	return &Checker{addr: addr, network: o.Network, dialer: o.Dialer, warnAfter: o.WarnAfter}, nil
+}
+
+// Check connects to the address and closes the connection.
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	start := time.Now()
+	conn, err := c.dialer.DialContext(ctx, c.network, c.addr)
+	took := time.Since(start)
+	ms := float64(took.Microseconds()) / 1000
+	d := map[string]any{"address": c.addr, "connect_ms": ms}
+	if err != nil {
+		r := vitals.Failf("connect to %s: %w", c.addr, err)
+		r.Details = d
+		return r
+	}
+	d["remote"] = conn.RemoteAddr().String()
+	conn.Close()
+	r := vitals.Result{
+		Status:   vitals.StatusPass,
+		Message:  fmt.Sprintf("connected to %s in %v", c.addr, took.Round(time.Microsecond)),
+		Details:  d,
+		Observed: ms,
+		Unit:     "ms",
+	}
+	if c.warnAfter > 0 && took > c.warnAfter {
+		r.Status = vitals.StatusWarn
+		r.Message = fmt.Sprintf("slow connect to %s: %v, over %v", c.addr, took.Round(time.Millisecond), c.warnAfter)
+	}
+	return r
+}

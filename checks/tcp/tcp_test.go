@@ -1,0 +1,138 @@
+package tcp_test
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/tcp"
+	"github.com/vitalsgo/vitals/internal/testproxy"
+)
+
+// listen returns the address of a real TCP listener on loopback that
+// accepts and closes connections until the test ends.
+func listen(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	return ln.Addr().String()
+}
+
+// closedPort returns an address where nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func newChecker(t *testing.T, addr string, o *tcp.Options) *tcp.Checker {
+	t.Helper()
+	c, err := tcp.New(addr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func check(t *testing.T, c *tcp.Checker) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+func TestConnects(t *testing.T) {
+	addr := listen(t)
+	r := check(t, newChecker(t, addr, nil))
+	if r.Status != vitals.StatusPass || r.Unit != "ms" || r.Details["address"] != addr || r.Details["remote"] != addr {
+		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details)
+	}
+	if ms, ok := r.Observed.(float64); !ok || ms < 0 {
+		t.Fatalf("observed = %v", r.Observed)
+	}
+}
+
+func TestClosedPortFails(t *testing.T) {
+	addr := closedPort(t)
+	start := time.Now()
+	r := check(t, newChecker(t, addr, nil))
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") || !strings.Contains(r.Message, addr) {
+		t.Fatalf("result = %v %q, want connection refused", r.Status, r.Message)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Fatalf("took %v to report a refused connection", el)
+	}
+}
+
+func TestCutAndRestore(t *testing.T) {
+	p := testproxy.Start(t, listen(t))
+	c := newChecker(t, p.Addr(), nil)
+	if r := check(t, c); r.Status != vitals.StatusPass {
+		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
+	}
+	p.Cut()
+	if r := check(t, c); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "refused") {
+		t.Fatalf("cut: %v %q, want refused", r.Status, r.Message)
+	}
+	p.Restore()
+	if r := check(t, c); r.Status != vitals.StatusPass {
+		t.Fatalf("restored: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestHonorsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := newChecker(t, listen(t), nil).Check(ctx)
+	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "canceled") {
+		t.Fatalf("result = %v %q, want a cancelled dial", r.Status, r.Message)
+	}
+}
+
+func TestSlowConnectWarns(t *testing.T) {
+	// Any real connect takes longer than a nanosecond.
+	c := newChecker(t, listen(t), &tcp.Options{WarnAfter: time.Nanosecond})
+	if r := check(t, c); r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow connect") {
+		t.Fatalf("result = %v %q, want a warning", r.Status, r.Message)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		addr string
+		o    *tcp.Options
+	}{
+		{"localhost", nil},
+		{":80", nil},
+		{"localhost:", nil},
+		{"localhost:80", &tcp.Options{Network: "udp"}},
+		{"localhost:80", &tcp.Options{WarnAfter: -1}},
+	}
+	for _, tt := range tests {
+		if _, err := tcp.New(tt.addr, tt.o); err == nil {
+			t.Errorf("New(%q, %+v): no error", tt.addr, tt.o)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package tlscheck_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	tlscheck "github.com/vitalsgo/vitals/checks/tls"
+	"github.com/vitalsgo/vitals/internal/testproxy"
+)
+
+const day = 24 * time.Hour
+
+func check(t *testing.T, addr string, o *tlscheck.Options) vitals.Result {
+	t.Helper()
+	c, err := tlscheck.New(addr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return c.Check(ctx)
+}
+
+func TestCertificates(t *testing.T) {
+	ca := newCA(t, "vitals test CA")
+	now := time.Now()
+	tests := []struct {
+		name       string
+		cert       tls.Certificate
+		serverName string
+		status     vitals.Status
+		msg        string
+		daysLeft   int
+	}{
+		{"valid", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day+time.Hour))), "", vitals.StatusPass, "valid for 90 days", 90},
+		{"valid by name", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day+time.Hour))), "localhost", vitals.StatusPass, "localhost", 90},
+		{"expiring soon", issue(t, ca, localhostLeaf(now.Add(-80*day), now.Add(5*day+time.Hour))), "", vitals.StatusWarn, "expires in 5 days", 5},
+		{"expired", issue(t, ca, localhostLeaf(now.Add(-90*day), now.Add(-2*day-time.Hour))), "", vitals.StatusFail, "expired 2 days ago", -3},
+		{"not yet valid", issue(t, ca, localhostLeaf(now.Add(day), now.Add(90*day))), "", vitals.StatusFail, "not valid before", 0},
+		{"wrong host", issue(t, ca, leafSpec{now.Add(-day), now.Add(90 * day), []string{"other.example"}, nil}), "", vitals.StatusFail, "not valid for this host name", 0},
+		{"wrong server name", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day))), "api.example", vitals.StatusFail, "not valid for this host name", 0},
+		{"self-signed", issue(t, nil, localhostLeaf(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "self-signed and not trusted", 0},
+		{"unknown CA", issue(t, newCA(t, "other CA"), localhostLeaf(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "unknown authority", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := serveTLS(t, tt.cert)
+			r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool(), ServerName: tt.serverName})
+			if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
+				t.Fatalf("result = %v %q, want %v containing %q", r.Status, r.Message, tt.status, tt.msg)
+			}
+			if r.Details["subject"] != "CN=vitals test server" || r.Details["not_after"] == nil || r.Details["tls_version"] != "TLS 1.3" {
+				t.Fatalf("details = %v", r.Details)
+			}
+			if tt.daysLeft != 0 && (r.Observed != tt.daysLeft || r.Unit != "days") {
+				t.Fatalf("observed %v %s, want %d days", r.Observed, r.Unit, tt.daysLeft)
+			}
+			var host x509.HostnameError
+			var unknown x509.UnknownAuthorityError
+			switch {
+			case strings.Contains(tt.msg, "host name") && !errors.As(r.Err, &host),
+				strings.Contains(tt.msg, "trusted") && !errors.As(r.Err, &unknown),
+				strings.Contains(tt.msg, "unknown authority") && !errors.As(r.Err, &unknown):
+				t.Fatalf("Err = %T %v, want the x509 verification error", r.Err, r.Err)
+			}
+		})
+	}
+}
+
+func TestWarnDays(t *testing.T) {
+	ca := newCA(t, "vitals test CA")
+	now := time.Now()
+	addr := serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(20*day+time.Hour))))
+	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool()}); r.Status != vitals.StatusPass {
+		t.Fatalf("20 days left, default window 14: %v %q", r.Status, r.Message)
+	}
+	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool(), WarnDays: 30}); r.Status != vitals.StatusWarn {
+		t.Fatalf("20 days left, window 30: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestInsecureSkipVerifyStillChecksDates(t *testing.T) {
+	now := time.Now()
+	good := serveTLS(t, issue(t, nil, localhostLeaf(now.Add(-day), now.Add(90*day))))
+	if r := check(t, good, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
+		t.Fatalf("self-signed, verification skipped: %v %q", r.Status, r.Message)
+	}
+	expired := serveTLS(t, issue(t, nil, localhostLeaf(now.Add(-90*day), now.Add(-day))))
+	if r := check(t, expired, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusFail {
+		t.Fatalf("expired, verification skipped: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestRootsFromTLSConfig(t *testing.T) {
+	ca := newCA(t, "vitals test CA")
+	now := time.Now()
+	addr := serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day))))
+	// InsecureSkipVerify in the base config must not turn verification off.
+	r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{RootCAs: ca.pool(), InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}})
+	if r.Status != vitals.StatusPass {
+		t.Fatalf("result = %v %q", r.Status, r.Message)
+	}
+	if r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{InsecureSkipVerify: true}}); r.Status != vitals.StatusFail {
+		t.Fatalf("system roots: %v %q, want fail", r.Status, r.Message)
+	}
+}
+
+func TestConnectionFaults(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
+		t.Fatalf("closed port: %v %q", r.Status, r.Message)
+	}
+
+	// A server that accepts and never answers: the handshake hangs until
+	// the check's context ends.
+	c, err := tlscheck.New(silent(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	start := time.Now()
+	r := c.Check(ctx)
+	if el := time.Since(start); el > timeout+time.Second {
+		t.Fatalf("returned after %v, past the %v timeout", el, timeout)
+	}
+	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Fatalf("blackhole: %v %q, want a deadline failure", r.Status, r.Message)
+	}
+}
+
+func TestCutAndRestore(t *testing.T) {
+	ca := newCA(t, "vitals test CA")
+	now := time.Now()
+	p := testproxy.Start(t, serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day)))))
+	c, err := tlscheck.New(p.Addr(), &tlscheck.Options{RootCAs: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() vitals.Result {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return c.Check(ctx)
+	}
+	if r := run(); r.Status != vitals.StatusPass {
+		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
+	}
+	p.Cut()
+	if r := run(); r.Status != vitals.StatusFail {
+		t.Fatalf("cut: %v %q", r.Status, r.Message)
+	}
+	p.Restore()
+	if r := run(); r.Status != vitals.StatusPass {
+		t.Fatalf("restored: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestInvalidOptions(t *testing.T) {
+	for _, addr := range []string{"localhost", "localhost:", ":443"} {
+		if _, err := tlscheck.New(addr, nil); err == nil {
+			t.Errorf("New(%q): no error", addr)
+		}
+	}
+	if _, err := tlscheck.New("localhost:443", &tlscheck.Options{WarnDays: -1}); err == nil {
+		t.Error("negative WarnDays: no error")
+	}
+}

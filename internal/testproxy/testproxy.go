@@ -1,0 +1,243 @@
+package testproxy
+
+import (
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+)
+
+// dialTimeout bounds the connection to the target, so a forwarding
+// goroutine never outlives a target that does not answer by much.
+const dialTimeout = 5 * time.Second
+
+type mode int
+
+const (
+	forwarding  mode = iota
+	refusing         // Cut: listener closed
+	blackholing      // Blackhole: accept, never answer
+)
+
+// Proxy forwards TCP connections from a loopback address to a target. Its
+// methods are safe for concurrent use.
+type Proxy struct {
+	t      testing.TB
+	target string
+	addr   string
+
+	mu     sync.Mutex // protects the fields below
+	ln     net.Listener
+	mode   mode
+	conns  map[net.Conn]struct{} // accepted and upstream connections alive now
+	closed bool
+
+	wg sync.WaitGroup // every goroutine the proxy starts
+}
+
+// Start listens on 127.0.0.1 on a free port and forwards every connection
+// to target (host:port). The proxy is closed when the test ends. Start
+// fails the test if it cannot listen.
+func Start(t testing.TB, target string) *Proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testproxy: listen: %v", err)
+	}
+	p := &Proxy{t: t, target: target, addr: ln.Addr().String(), ln: ln, conns: map[net.Conn]struct{}{}}
+	p.serve(ln)
+	t.Cleanup(p.Close)
+	return p
+}
+
+// Addr returns the proxy's address, host:port on 127.0.0.1. It stays the
+// same across Cut and Restore.
+func (p *Proxy) Addr() string { return p.addr }
+
+// Target returns the address the proxy forwards to.
+func (p *Proxy) Target() string { return p.target }
+
+// Cut closes every live connection and refuses new ones until [Proxy.Restore]:
+// a client sees "connection refused", as if the server were stopped.
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.mode = refusing
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	p.closeConnsLocked()
+}
+
+// Blackhole closes every live connection and, until [Proxy.Restore],
+// accepts new ones but never forwards or answers them: a client waits
+// until its own timeout, as with a hung server. Must be called from the
+// test goroutine (it may fail the test, see Restore).
+func (p *Proxy) Blackhole() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.mode = blackholing
+	p.closeConnsLocked()
+	p.relistenLocked()
+}
+
+// Restore ends a Cut or Blackhole: connections held by a blackhole are
+// closed and new connections are forwarded again. After a Cut the proxy
+// listens again on the same port; Restore fails the test if that port was
+// taken in the meantime, so it must be called from the test goroutine.
+func (p *Proxy) Restore() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.mode == forwarding {
+		return
+	}
+	if p.mode == blackholing {
+		p.closeConnsLocked()
+	}
+	p.mode = forwarding
+	p.relistenLocked()
+}
+
+// Close stops the proxy: the listener and every connection are closed and
+// Close waits for all of the proxy's goroutines. It is safe to call more
+// than once; [Start] registers it with t.Cleanup.
+func (p *Proxy) Close() {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		if p.ln != nil {
+			p.ln.Close()
+			p.ln = nil
+		}
+		p.closeConnsLocked()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+// relistenLocked listens on the proxy's address again if a Cut closed the
+// listener.
+func (p *Proxy) relistenLocked() {
+	if p.ln != nil {
+		return
+	}
+	var (
+		ln  net.Listener
+		err error
+	)
+	// The port was released at Cut. Listeners set SO_REUSEADDR, so
+	// connections in TIME_WAIT do not block it; only another process that
+	// bound it meanwhile does, and retrying briefly will not help then.
+	for range 10 {
+		if ln, err = net.Listen("tcp", p.addr); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err != nil {
+		p.t.Fatalf("testproxy: listen again on %s: %v", p.addr, err)
+	}
+	p.ln = ln
+	p.serve(ln)
+}
+
+func (p *Proxy) closeConnsLocked() {
+	for c := range p.conns {
+		c.Close()
+	}
+	clear(p.conns)
+}
+
+// trackLocked registers c so that Cut, Blackhole and Close can close it;
+// it reports false, having closed c, when the proxy is closed.
+func (p *Proxy) trackLocked(c net.Conn) bool {
+	if p.closed {
+		c.Close()
+		return false
+	}
+	p.conns[c] = struct{}{}
+	return true
+}
+
+func (p *Proxy) untrack(cs ...net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range cs {
+		c.Close()
+		delete(p.conns, c)
+	}
+}
+
+// serve starts the accept loop of ln; it ends when ln is closed.
+func (p *Proxy) serve(ln net.Listener) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return // closed by Cut, Blackhole→Restore or Close
+			}
+			p.accepted(c)
+		}
+	}()
+}
+
+func (p *Proxy) accepted(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.trackLocked(c) {
+		return
+	}
+	if p.mode == blackholing {
+		return // held open, never read, until Restore or Close
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.forward(c)
+	}()
+}
+
+// forward connects c to the target and copies both ways until either side
+// closes or the proxy closes them.
+func (p *Proxy) forward(c net.Conn) {
+	up, err := net.DialTimeout("tcp", p.target, dialTimeout)
+	if err != nil {
+		p.untrack(c)
+		return
+	}
+	p.mu.Lock()
+	_, live := p.conns[c] // a Cut during the dial closed c already
+	if !live || !p.trackLocked(up) {
+		up.Close()
+		p.mu.Unlock()
+		p.untrack(c)
+		return
+	}
+	p.mu.Unlock()
+
+	done := make(chan struct{})
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		io.Copy(up, c)
+		// Closing both ends the other copy too: the protocols under test
+		// do not rely on half-closed connections.
+		p.untrack(c, up)
+		close(done)
+	}()
+	io.Copy(c, up)
+	p.untrack(c, up)
+	<-done
+}
