@@ -1,0 +1,46 @@
+package mysql_test
+
+import (
+	"database/sql"
+	"log"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+
+	"github.com/vitalsgo/vitals"
+	vitalsmysql "github.com/vitalsgo/vitals/checks/mysql"
+)
+
+// The application's own pool is the one that must be healthy.
+func ExampleNew() {
+	db, err := sql.Open("mysql", "root@tcp(127.0.0.1:3306)/test")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	check, err := vitalsmysql.New(db, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m := vitals.New(nil)
+	defer m.Close()
+	if err := m.Add("mysql", check, vitals.Timeout(2*time.Second)); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// A checker configured by DSN owns its pool.
+func ExampleOpen() {
+	check, err := vitalsmysql.Open("root@tcp(127.0.0.1:3306)/test?timeout=2s", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer check.Close()
+
+	m := vitals.New(nil)
+	defer m.Close()
+	if err := m.Add("mysql", check, vitals.Timeout(2*time.Second)); err != nil {
+		log.Fatal(err)
+	}
+}
