@@ -197,3 +197,27 @@ func TestEnableDisableRemoveWhileRunning(t *testing.T) {
 		t.Fatalf("re-adding a removed name: %v", err)
 	}
 }
+
+func TestObserveSeesEveryResult(t *testing.T) {
+	m := vitals.New(nil)
+	defer m.Close()
+	s := &script{def: pass()}
+	m.Add("x", s)
+	var mu sync.Mutex
+	var runs []uint64
+	remove := m.Observe(func(st *vitals.CheckState) {
+		mu.Lock()
+		runs = append(runs, st.Stats.Runs)
+		mu.Unlock()
+	})
+	for range 5 {
+		runOnce(t, m) // no transition after the first: observers still see each run
+	}
+	remove()
+	runOnce(t, m)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(runs) != 5 || runs[0] != 1 || runs[4] != 5 {
+		t.Fatalf("observed runs %v, want [1 2 3 4 5]", runs)
+	}
+}

@@ -80,6 +80,8 @@ type Monitor struct {
 	closeDone   chan struct{}
 	shutdownErr error
 
+	obs observers
+
 	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
 	listeners map[*listener]struct{}
 

@@ -173,6 +173,7 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 		c.cur = nil
 	}
 	o := c.recordLocked(res, timedOut)
+	m.obs.notify(c.view.Load())
 	if o.changed {
 		m.emit(o.ev)
 		m.markDirty(dirtyVisible)

@@ -213,6 +213,9 @@ func (m *Monitor) queueExpireLocked(c *check, resultAt int64) {
 func (m *Monitor) expire(c *check, now time.Time) {
 	c.mu.Lock()
 	o, expired := c.expireLocked(now)
+	if expired {
+		m.obs.notify(c.view.Load())
+	}
 	lastAt := c.lastAt
 	if expired && o.changed {
 		m.emit(o.ev)
