@@ -221,3 +221,20 @@ func TestObserveSeesEveryResult(t *testing.T) {
 		t.Fatalf("observed runs %v, want [1 2 3 4 5]", runs)
 	}
 }
+
+func TestEnableOnDemandCheckWhileRunning(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: pass()}
+	m.Add("dep", s, vitals.OnDemand(time.Second))
+	m.Start()
+	m.Disable("dep")
+	m.Enable("dep") // must not put an on-demand check on the timetable
+	clk.Advance(time.Second)
+	if n := s.calls.Load(); n != 0 {
+		t.Fatalf("on-demand check ran %d times without a probe", n)
+	}
+	m.Current(context.Background())
+	if n := s.calls.Load(); n != 1 {
+		t.Fatalf("probe made %d calls, want 1", n)
+	}
+}

@@ -267,7 +267,7 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 	c.mu.Lock()
 	c.edit(func(st *CheckState) { st.Enabled = on })
 	c.mu.Unlock()
-	if on && m.started {
+	if on && m.started && c.cfg.interval > 0 {
 		m.pushLocked(schedItem{at: m.clock.Now().UnixNano(), c: c, gen: c.gen})
 	}
 	m.markDirty(dirtyVisible)

@@ -144,7 +144,7 @@ func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
 	for len(m.heap) > 0 && m.heap[0].at <= n {
 		it := m.heap.pop()
 		c := it.c
-		if c.removed || it.gen != c.gen || !c.enabledSched {
+		if c.removed || it.gen != c.gen || !c.enabledSched || (!it.expire && c.cfg.interval == 0) {
 			if it.expire {
 				c.expireQueued = false
 			}
