@@ -93,6 +93,7 @@ func TestGoldenBodies(t *testing.T) {
 		{"regiocom_ready", "/ready", nil},
 		{"axway_status", "/status", nil},
 		{"axway_status_db", "/status/db", nil},
+		{"kivigo_backend", "kivigo", nil},
 	}
 	for _, failing := range []bool{false, true} {
 		for _, auth := range []bool{false, true} {
@@ -104,7 +105,12 @@ func TestGoldenBodies(t *testing.T) {
 					if auth {
 						hdr = append(append([]string(nil), hdr...), "Authorization", "Bearer "+token)
 					}
-					got := dump(do(h, "GET", tt.target, hdr...))
+					var handler http.Handler = h
+					if tt.target == "kivigo" {
+						handler = h.Backend("db", "postgres")
+						tt.target = "/health/postgres"
+					}
+					got := dump(do(handler, "GET", tt.target, hdr...))
 					for _, secret := range []string{"hunter2", "s3cret", token} {
 						if strings.Contains(got, secret) {
 							t.Errorf("secret %q leaked:\n%s", secret, got)
