@@ -8,6 +8,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/blocking"
 )
 
 // DB is the part of a [*badger.DB] the checker uses.
@@ -36,7 +37,7 @@ type Options struct {
 type Checker struct {
 	db  DB
 	key []byte
-	run runner
+	run blocking.Runner
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -56,7 +57,7 @@ func New(db DB, opts *Options) *Checker {
 // Close waits for a check still running (see [Checker.Check]); the
 // database is left open. A check after Close fails.
 func (c *Checker) Close() error {
-	c.run.close()
+	c.run.Close()
 	return nil
 }
 
@@ -76,7 +77,7 @@ func (c *Checker) Close() error {
 // transaction has not finished. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	return c.run.do(ctx, "badger read transaction", c.check)
+	return c.run.Do(ctx, "badger read transaction", c.check)
 }
 
 func (c *Checker) check() vitals.Result {

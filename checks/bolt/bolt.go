@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/blocking"
 	"go.etcd.io/bbolt"
 )
 
@@ -36,7 +37,7 @@ type Options struct {
 type Checker struct {
 	db     DB
 	bucket []byte
-	run    runner
+	run    blocking.Runner
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -56,7 +57,7 @@ func New(db DB, opts *Options) *Checker {
 // Close waits for a check still running (see [Checker.Check]); the
 // database is left open. A check after Close fails.
 func (c *Checker) Close() error {
-	c.run.close()
+	c.run.Close()
 	return nil
 }
 
@@ -80,7 +81,7 @@ func (c *Checker) Close() error {
 // at ctx's deadline even when it has not. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	return c.run.do(ctx, "bolt read transaction", c.check)
+	return c.run.Do(ctx, "bolt read transaction", c.check)
 }
 
 func (c *Checker) check() vitals.Result {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/etcd"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -132,7 +133,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestClosedPort(t *testing.T) {
-	c := open(t, "http://"+closedAddr(t), nil)
+	c := open(t, "http://"+testservice.ClosedAddr(t), nil)
 	start := time.Now()
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusFail)
@@ -146,7 +147,7 @@ func TestClosedPort(t *testing.T) {
 }
 
 func TestBlackhole(t *testing.T) {
-	c := open(t, blackholeAddr(t), nil)
+	c := open(t, testservice.BlackholeAddr(t), nil)
 	const deadline = 500 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -167,7 +168,7 @@ func TestBlackhole(t *testing.T) {
 // less margin.
 func TestOneEndpointDown(t *testing.T) {
 	testservice.Require(t, "etcd", testservice.EtcdAddr)
-	down := "http://" + closedAddr(t)
+	down := "http://" + testservice.ClosedAddr(t)
 	c := open(t, testservice.EtcdEndpoint+","+down, &etcd.Options{RoundTrip: true})
 
 	r := check(t, c)
@@ -239,19 +240,17 @@ func TestAlarm(t *testing.T) {
 
 func TestProxyCutAndRestore(t *testing.T) {
 	testservice.Require(t, "etcd", testservice.EtcdAddr)
-	p := startProxy(t, testservice.EtcdAddr)
-	c := open(t, "http://"+p.Listen, &etcd.Options{RoundTrip: true})
+	p := testproxy.Start(t, testservice.EtcdAddr)
+	c := open(t, "http://"+p.Addr(), &etcd.Options{RoundTrip: true})
 
 	wantStatus(t, check(t, c), vitals.StatusPass)
-	p.Stop()
+	p.Cut()
 	for i := range 2 {
 		r := check(t, c)
 		wantStatus(t, r, vitals.StatusFail)
 		t.Logf("cut, check %d: %s", i+1, r.Message)
 	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p.Restore()
 	// gRPC reconnects with a backoff: the check passes again once it has.
 	r := check(t, c)
 	for deadline := time.Now().Add(10 * time.Second); r.Status != vitals.StatusPass && time.Now().Before(deadline); {
@@ -288,7 +287,7 @@ func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
 	dir := t.TempDir()
 	names, peers := make([]string, n), make([]string, n)
 	for i := range n {
-		names[i], peers[i] = string(rune('a'+i)), "http://"+closedAddr(t)
+		names[i], peers[i] = string(rune('a'+i)), "http://"+testservice.ClosedAddr(t)
 	}
 	var cluster []string
 	for i := range n {
@@ -296,7 +295,7 @@ func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
 	}
 	members := make([]*etcdMember, n)
 	for i, name := range names {
-		client := "http://" + closedAddr(t)
+		client := "http://" + testservice.ClosedAddr(t)
 		logfile := filepath.Join(dir, name+".log")
 		log, err := os.Create(logfile)
 		if err != nil {

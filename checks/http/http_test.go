@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/internal/testproxy"
+	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 func TestPass(t *testing.T) {
@@ -218,17 +218,12 @@ func TestTLS(t *testing.T) {
 }
 
 func TestConnectionFaults(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String() + "/"
-	ln.Close()
+	closed := "http://" + testservice.ClosedAddr(t) + "/"
 	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
 		t.Fatalf("closed port: %v %q", r.Status, r.Message)
 	}
 
-	c := newChecker(t, "http://"+silent(t)+"/health", nil)
+	c := newChecker(t, "http://"+testservice.BlackholeAddr(t)+"/health", nil)
 	const timeout = 300 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/blocking"
 )
 
 // DefaultKeyPrefix starts the name of the key a check writes when
@@ -60,7 +61,7 @@ type Checker struct {
 	servers []string         // from Open, for Details
 	owned   *memcache.Client // closed by Close; nil when the caller owns the client
 
-	run runner
+	run blocking.Runner
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -125,7 +126,7 @@ func validPrefix(p string) error {
 // [Open] created; a client passed to [New] is left open. A check after
 // Close fails.
 func (c *Checker) Close() error {
-	c.run.close()
+	c.run.Close()
 	if c.owned != nil {
 		return c.owned.Close()
 	}
@@ -146,7 +147,7 @@ func (c *Checker) Close() error {
 // therefore costs one goroutine, for at most a few times the client's
 // Timeout, and never more; [Checker.Close] waits for it.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	return c.run.do(ctx, "memcached round trip", c.roundTrip)
+	return c.run.Do(ctx, "memcached round trip", c.roundTrip)
 }
 
 func (c *Checker) roundTrip() vitals.Result {

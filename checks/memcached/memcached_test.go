@@ -12,6 +12,7 @@ import (
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/memcached"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -169,7 +170,7 @@ func TestInvalidOptions(t *testing.T) {
 }
 
 func TestClosedPort(t *testing.T) {
-	r := check(t, open(t, closedAddr(t)))
+	r := check(t, open(t, testservice.ClosedAddr(t)))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.HasPrefix(r.Message, "ping memcached: ") || !strings.Contains(r.Message, "refused") {
 		t.Errorf("message %q does not say the connection was refused", r.Message)
@@ -180,7 +181,7 @@ func TestClosedPort(t *testing.T) {
 // lost, so the check fails.
 func TestOneServerDown(t *testing.T) {
 	testservice.Require(t, "memcached", testservice.MemcachedAddr)
-	r := check(t, open(t, testservice.MemcachedAddr+","+closedAddr(t)))
+	r := check(t, open(t, testservice.MemcachedAddr+","+testservice.ClosedAddr(t)))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "refused") {
 		t.Errorf("message %q does not name the refused server", r.Message)
@@ -188,7 +189,7 @@ func TestOneServerDown(t *testing.T) {
 }
 
 func TestBlackhole(t *testing.T) {
-	spy := newSpy(t, blackholeAddr(t))
+	spy := newSpy(t, testservice.BlackholeAddr(t))
 	c := newChecker(t, spy, nil)
 
 	// The deadline is shorter than the client's own 500ms timeout, so only
@@ -226,18 +227,16 @@ func TestBlackhole(t *testing.T) {
 
 func TestProxyCutAndRestore(t *testing.T) {
 	testservice.Require(t, "memcached", testservice.MemcachedAddr)
-	p := startProxy(t, testservice.MemcachedAddr)
-	c := open(t, p.Listen)
+	p := testproxy.Start(t, testservice.MemcachedAddr)
+	c := open(t, p.Addr())
 
 	wantStatus(t, check(t, c), vitals.StatusPass)
-	p.Stop()
+	p.Cut()
 	for i := range 2 {
 		r := check(t, c)
 		wantStatus(t, r, vitals.StatusFail)
 		t.Logf("cut, check %d: %s", i+1, r.Message)
 	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p.Restore()
 	wantStatus(t, check(t, c), vitals.StatusPass)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/postgres"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -203,7 +204,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestClosedPort(t *testing.T) {
-	c := open(t, dsnAt(t, closedAddr(t)), nil)
+	c := open(t, dsnAt(t, testservice.ClosedAddr(t)), nil)
 	start := time.Now()
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusFail)
@@ -216,7 +217,7 @@ func TestClosedPort(t *testing.T) {
 }
 
 func TestBlackhole(t *testing.T) {
-	c := open(t, dsnAt(t, blackholeAddr(t)), nil)
+	c := open(t, dsnAt(t, testservice.BlackholeAddr(t)), nil)
 	const deadline = 500 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -249,12 +250,12 @@ func TestClosedPool(t *testing.T) {
 
 func TestProxyCutAndRestore(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
-	p := startProxy(t, testservice.PostgresAddr)
-	c := open(t, dsnAt(t, p.Listen), nil)
+	p := testproxy.Start(t, testservice.PostgresAddr)
+	c := open(t, dsnAt(t, p.Addr()), nil)
 
 	wantStatus(t, check(t, c), vitals.StatusPass)
 
-	p.Stop()
+	p.Cut()
 	// The pool's idle connection was cut, and no new one can be opened.
 	for i := range 2 {
 		r := check(t, c)
@@ -262,8 +263,6 @@ func TestProxyCutAndRestore(t *testing.T) {
 		t.Logf("cut, check %d: %s", i+1, r.Message)
 	}
 
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p.Restore()
 	wantStatus(t, check(t, c), vitals.StatusPass)
 }

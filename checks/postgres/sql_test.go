@@ -57,7 +57,7 @@ func TestDatabaseSQL(t *testing.T) {
 	})
 
 	t.Run("closed port", func(t *testing.T) {
-		c, err := sqlcheck.Open("pgx", dsnAt(t, closedAddr(t)), nil)
+		c, err := sqlcheck.Open("pgx", dsnAt(t, testservice.ClosedAddr(t)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,77 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
-	toxiproxy "github.com/Shopify/toxiproxy/v2"
-	"github.com/rs/zerolog"
+	"github.com/vitalsgo/vitals/internal/testservice"
 )
-
-// closedAddr returns a loopback address where nothing listens: connecting
-// to it is refused at once.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// blackholeAddr returns the address of a listener that accepts connections
-// and never answers: a server that hangs. Everything is closed at cleanup.
-func blackholeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex // protects conns
-		conns []net.Conn
-		done  = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
-// startProxy runs an in-process toxiproxy from a free loopback port to
-// upstream. Stop cuts it (closing every live connection), Start restores it
-// on the same address.
-func startProxy(t *testing.T, upstream string) *toxiproxy.Proxy {
-	t.Helper()
-	srv := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(nil), zerolog.Nop())
-	p := toxiproxy.NewProxy(srv, t.Name(), "127.0.0.1:0", upstream)
-	if err := p.Start(); err != nil {
-		t.Fatalf("start proxy: %v", err)
-	}
-	t.Cleanup(p.Stop)
-	return p
-}
 
 // startRedisServer runs a private redis-server on a free loopback port with
 // the extra arguments, for tests that must configure a server (a password,
@@ -86,7 +20,7 @@ func startRedisServer(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Skipf("redis-server not installed (scripts/services installs it): %v", err)
 	}
-	addr := closedAddr(t)
+	addr := testservice.ClosedAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	dir := t.TempDir()
 	logfile := filepath.Join(dir, "redis.log")

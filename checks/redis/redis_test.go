@@ -10,6 +10,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/redis"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -166,7 +167,7 @@ func TestRoundTripReadsBackOtherValue(t *testing.T) {
 func TestRoundTripOnReplica(t *testing.T) {
 	// A replica of a master that is not there: its link is down and it
 	// refuses writes.
-	addr := startRedisServer(t, "--replicaof", "127.0.0.1", portOf(t, closedAddr(t)))
+	addr := startRedisServer(t, "--replicaof", "127.0.0.1", portOf(t, testservice.ClosedAddr(t)))
 
 	r := check(t, redis.New(newClient(t, addr), nil))
 	wantStatus(t, r, vitals.StatusWarn)
@@ -230,7 +231,7 @@ func TestOpenBadURL(t *testing.T) {
 }
 
 func TestClosedPort(t *testing.T) {
-	c := open(t, "redis://"+closedAddr(t), nil)
+	c := open(t, "redis://"+testservice.ClosedAddr(t), nil)
 	start := time.Now()
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusFail)
@@ -243,7 +244,7 @@ func TestClosedPort(t *testing.T) {
 }
 
 func TestBlackhole(t *testing.T) {
-	c := open(t, "redis://"+blackholeAddr(t), nil)
+	c := open(t, "redis://"+testservice.BlackholeAddr(t), nil)
 	const deadline = 500 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
@@ -262,19 +263,17 @@ func TestBlackhole(t *testing.T) {
 
 func TestProxyCutAndRestore(t *testing.T) {
 	testservice.Require(t, "Redis", testservice.RedisAddr)
-	p := startProxy(t, testservice.RedisAddr)
-	c := open(t, "redis://"+p.Listen, &redis.Options{RoundTrip: true})
+	p := testproxy.Start(t, testservice.RedisAddr)
+	c := open(t, "redis://"+p.Addr(), &redis.Options{RoundTrip: true})
 
 	wantStatus(t, check(t, c), vitals.StatusPass)
-	p.Stop()
+	p.Cut()
 	for i := range 2 {
 		r := check(t, c)
 		wantStatus(t, r, vitals.StatusFail)
 		t.Logf("cut, check %d: %s", i+1, r.Message)
 	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p.Restore()
 	wantStatus(t, check(t, c), vitals.StatusPass)
 }
 

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/remote"
 	"github.com/vitalsgo/vitals/internal/testproxy"
+	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 // service is another service's health endpoint, served for real.
@@ -131,44 +130,13 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 }
 
 func TestConnectionFaults(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String() + "/readyz"
-	ln.Close()
+	closed := "http://" + testservice.ClosedAddr(t) + "/readyz"
 	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
 		t.Fatalf("closed port: %v %q", r.Status, r.Message)
 	}
 
 	// Accepts and never answers.
-	ln, err = net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []net.Conn
-	var mu sync.Mutex
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		ln.Close()
-		<-done
-		for _, c := range held {
-			c.Close()
-		}
-	}()
-	c, err := remote.New("http://"+ln.Addr().String()+"/readyz", nil)
+	c, err := remote.New("http://"+testservice.BlackholeAddr(t)+"/readyz", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	"github.com/vitalsgo/vitals/internal/testproxy"
+	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 // listen returns the address of a real TCP listener on loopback that
@@ -33,18 +34,6 @@ func listen(t *testing.T) string {
 	}()
 	t.Cleanup(func() { ln.Close(); <-done })
 	return ln.Addr().String()
-}
-
-// closedPort returns an address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 func newChecker(t *testing.T, addr string, o *tcp.Options) *tcp.Checker {
@@ -75,7 +64,7 @@ func TestConnects(t *testing.T) {
 }
 
 func TestClosedPortFails(t *testing.T) {
-	addr := closedPort(t)
+	addr := testservice.ClosedAddr(t)
 	start := time.Now()
 	r := check(t, newChecker(t, addr, nil))
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") || !strings.Contains(r.Message, addr) {

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
 	"github.com/vitalsgo/vitals/internal/testproxy"
+	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const day = 24 * time.Hour
@@ -113,19 +113,14 @@ func TestRootsFromTLSConfig(t *testing.T) {
 }
 
 func TestConnectionFaults(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := testservice.ClosedAddr(t)
 	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
 		t.Fatalf("closed port: %v %q", r.Status, r.Message)
 	}
 
 	// A server that accepts and never answers: the handshake hangs until
 	// the check's context ends.
-	c, err := tlscheck.New(silent(t), nil)
+	c, err := tlscheck.New(testservice.BlackholeAddr(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

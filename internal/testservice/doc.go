@@ -34,4 +34,12 @@
 //	VITALS_MEMCACHED_ADDR  MemcachedAddr  127.0.0.1:11211
 //
 // The variables are read once, when the package is initialised.
+//
+// # Faults
+//
+// For tests of a server that is down or hangs, without a server at all,
+// [ClosedAddr] returns an address where connections are refused and
+// [BlackholeAddr] one where they are accepted and never answered. To cut
+// or hang a real server part-way through a test, put the proxy of
+// internal/testproxy in front of it.
 package testservice

@@ -24,21 +24,9 @@ func TestRequireReachable(t *testing.T) {
 	}
 }
 
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 func TestRequireMissingSkips(t *testing.T) {
 	t.Setenv(RequireEnv, "")
-	addr := closedAddr(t)
+	addr := ClosedAddr(t)
 
 	var sub *testing.T
 	t.Run("missing", func(t *testing.T) {
@@ -63,7 +51,7 @@ func (r *recorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(fo
 func (r *recorder) Skip(args ...any)                  { r.skip = fmt.Sprint(args...) }
 
 func TestRequireMissing(t *testing.T) {
-	addr := closedAddr(t)
+	addr := ClosedAddr(t)
 	tests := []struct {
 		name      string
 		env       string

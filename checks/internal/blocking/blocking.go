@@ -1,4 +1,4 @@
-package badger
+package blocking
 
 import (
 	"context"
@@ -9,12 +9,10 @@ import (
 	"github.com/vitalsgo/vitals"
 )
 
-// runner runs a check's blocking work, which takes no context, on a
-// goroutine it owns, so that the check returns at its context's deadline
-// even when the work has not. At most one run is outstanding: checks that
-// start meanwhile wait for its result rather than pile more goroutines on
-// a dependency that hangs. The zero value is ready to use.
-type runner struct {
+// Runner runs blocking work on a goroutine it owns; see the package
+// documentation. The zero value is ready to use. A Runner must not be
+// copied after first use.
+type Runner struct {
 	wg sync.WaitGroup // the outstanding run
 
 	mu       sync.Mutex // protects inflight and closed
@@ -22,15 +20,22 @@ type runner struct {
 	closed   bool
 }
 
-// attempt is one run, shared by every check that waits for it.
+// attempt is one run, shared by every call of Do that waits for it.
 type attempt struct {
 	done chan struct{} // closed when res is set
 	res  vitals.Result
 }
 
-// do returns the result of work, or a failure naming what when ctx ends
-// first.
-func (r *runner) do(ctx context.Context, what string, work func() vitals.Result) vitals.Result {
+// Do returns the result of work, run on the Runner's goroutine, or a
+// failing Result when ctx ends first: "<what> did not finish: <ctx.Err()>".
+// what names the work in messages, e.g. "memcached round trip".
+//
+// When a run is already outstanding, Do does not call work but waits for
+// that run's result; each caller gets its own copy of the Result's
+// Details. A panic in work yields a failing Result whose Err is a
+// [*vitals.PanicError]. After [Runner.Close], Do fails at once with
+// "<what>: checker closed". Do is safe for concurrent use.
+func (r *Runner) Do(ctx context.Context, what string, work func() vitals.Result) vitals.Result {
 	if err := ctx.Err(); err != nil {
 		return vitals.Failf("%s: %w", what, err)
 	}
@@ -43,6 +48,7 @@ func (r *runner) do(ctx context.Context, what string, work func() vitals.Result)
 	if a == nil {
 		a = &attempt{done: make(chan struct{})}
 		r.inflight = a
+		// Under mu, with closed false: Close cannot be in wg.Wait yet.
 		r.wg.Add(1)
 		go r.run(a, what, work)
 	}
@@ -58,7 +64,7 @@ func (r *runner) do(ctx context.Context, what string, work func() vitals.Result)
 	}
 }
 
-func (r *runner) run(a *attempt, what string, work func() vitals.Result) {
+func (r *Runner) run(a *attempt, what string, work func() vitals.Result) {
 	defer r.wg.Done()
 	defer func() {
 		// The monitor recovers panics in Check, but not on this goroutine.
@@ -74,8 +80,10 @@ func (r *runner) run(a *attempt, what string, work func() vitals.Result) {
 	a.res = work()
 }
 
-// close makes later runs fail and waits for the outstanding one.
-func (r *runner) close() {
+// Close makes later calls of [Runner.Do] fail and waits for the
+// outstanding run, if any, to return. Calls of Do waiting for that run
+// get its result. Close is safe to call more than once.
+func (r *Runner) Close() {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
