@@ -60,25 +60,42 @@ func (m *Monitor) Close() error {
 // monitor's goroutines, or for ctx. It returns ctx.Err() if ctx ends first;
 // the goroutines still finish on their own.
 func (m *Monitor) Shutdown(ctx context.Context) error {
-	m.stopping.Store(true)
-	m.markDirty(dirtyVisible)
-	m.publishDirty()
-	if m.drainDelay > 0 {
-		fired := make(chan struct{})
-		t := m.clock.AfterFunc(m.drainDelay, func() { close(fired) })
-		select {
-		case <-fired:
-		case <-ctx.Done():
-			t.Stop()
-			m.beginClose()
-			return ctx.Err()
-		}
+	if err := m.Drain(ctx); err != nil {
+		m.beginClose()
+		return err
 	}
 	m.beginClose()
 	select {
 	case <-m.closeDone:
 		return nil
 	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Drain is the first half of [Monitor.Shutdown]: readiness turns Stopping
+// at once, then Drain waits [Options.DrainDelay] (or ctx) while checks keep
+// running. A server uses it to stop taking traffic before it stops
+// serving; Shutdown after Drain does not wait the delay again.
+func (m *Monitor) Drain(ctx context.Context) error {
+	if !m.stopping.Swap(true) {
+		m.markDirty(dirtyVisible)
+		m.publishDirty()
+	}
+	m.mu.Lock()
+	drained := m.drained
+	m.drained = true
+	m.mu.Unlock()
+	if drained || m.drainDelay <= 0 {
+		return nil
+	}
+	fired := make(chan struct{})
+	t := m.clock.AfterFunc(m.drainDelay, func() { close(fired) })
+	select {
+	case <-fired:
+		return nil
+	case <-ctx.Done():
+		t.Stop()
 		return ctx.Err()
 	}
 }
@@ -193,8 +210,8 @@ func (m *Monitor) runManyUnlessFresh(ctx context.Context, checks []*check, now i
 	return nil
 }
 
-// WaitReady blocks until readiness is OK (Pass or Warn), the monitor stops,
-// or ctx ends.
+// WaitReady blocks until readiness is OK (Pass or Warn), the monitor stops
+// ([ErrClosed]), or ctx ends. Periodic checks run only after Start.
 func (m *Monitor) WaitReady(ctx context.Context) error {
 	for {
 		s := m.Current(ctx)
@@ -202,7 +219,7 @@ func (m *Monitor) WaitReady(ctx context.Context) error {
 			return nil
 		}
 		if m.stopping.Load() {
-			return errors.New("vitals: monitor is stopping")
+			return ErrClosed
 		}
 		var refresh <-chan struct{}
 		var t Timer

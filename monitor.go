@@ -71,6 +71,7 @@ type Monitor struct {
 	heap        schedHeap
 	started     bool
 	closing     bool // Close has begun: no new goroutines may be added to wg
+	drained     bool // the drain delay has been waited
 	startedAt   time.Time
 	timerArmed  time.Time // when the scheduler's timer will fire; zero if idle
 	schedTimer  Timer
@@ -80,7 +81,8 @@ type Monitor struct {
 	closeDone   chan struct{}
 	shutdownErr error
 
-	obs observers
+	obs        observers
+	onCritical func(Event)
 
 	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
 	listeners map[*listener]struct{}
@@ -153,15 +155,8 @@ func New(opts *Options) *Monitor {
 		closeDone: make(chan struct{}),
 		createdAt: o.Clock.Now(),
 	}
+	m.onCritical = o.OnCriticalFailure
 	m.publish()
-	if o.OnCriticalFailure != nil {
-		fn := o.OnCriticalFailure
-		m.subscribe(func(e Event) {
-			if e.To == StatusFail && e.From != StatusFail && e.Critical {
-				fn(e)
-			}
-		})
-	}
 	return m
 }
 
@@ -234,6 +229,7 @@ func (m *Monitor) Remove(name string) error {
 	delete(m.checks, name)
 	delete(m.onDemand, c)
 	c.removed = true
+	c.gone.Store(true)
 	c.gen++
 	m.regVersion++
 	m.markDirty(dirtyVisible)
@@ -268,14 +264,17 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 	c.edit(func(st *CheckState) { st.Enabled = on })
 	c.mu.Unlock()
 	if on && m.started && c.cfg.interval > 0 {
-		m.pushLocked(schedItem{at: m.clock.Now().UnixNano(), c: c, gen: c.gen})
+		now := m.clock.Now().UnixNano()
+		m.pushLocked(schedItem{at: now, base: now, c: c, gen: c.gen})
 	}
 	m.markDirty(dirtyVisible)
 	return nil
 }
 
 // Subscribe registers fn to receive every check transition, in order, from
-// a goroutine the monitor owns. fn never blocks the monitor: each listener
+// a goroutine the monitor owns. fn must not call Close or Shutdown (Close
+// waits for fn to return); start a goroutine for that, or use
+// [Options.OnCriticalFailure]. fn never blocks the monitor: each listener
 // has a queue of [Options.ListenerQueue] events; when fn falls further
 // behind, the oldest queued events are dropped and the next delivered
 // event's Missed field says how many. The returned function unsubscribes;
@@ -366,4 +365,15 @@ func (m *Monitor) State(name string) (*CheckState, error) {
 		return nil, fmt.Errorf("vitals: state %q: %w", name, ErrUnknownCheck)
 	}
 	return c.view.Load(), nil
+}
+
+// criticalFailure runs the OnCriticalFailure hook in a goroutine of its
+// own: the hook's job is often to call Shutdown, which waits for the
+// monitor's goroutines, so the monitor must not wait for the hook.
+func (m *Monitor) criticalFailure(e Event) {
+	if m.onCritical == nil {
+		return
+	}
+	fn := m.onCritical
+	go fn(e)
 }

@@ -29,7 +29,7 @@ func TestAddRejectsBadInput(t *testing.T) {
 		{"zero timeout", "x", ok, []vitals.CheckOption{vitals.Timeout(0)}, "timeout must be positive"},
 		{"negative delay", "x", ok, []vitals.CheckOption{vitals.InitialDelay(-1)}, "initial delay"},
 		{"jitter over interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Second), vitals.Jitter(time.Second)}, "jitter 1s must be shorter than the interval 1s"},
-		{"max age under interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Minute), vitals.MaxAge(time.Second)}, "max age 1s must be at least the interval 1m0s"},
+		{"max age under interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Minute), vitals.MaxAge(time.Second)}, "max age 1s must be longer than interval + jitter + timeout (1m5s)"},
 		{"zero failure threshold", "x", ok, []vitals.CheckOption{vitals.FailureThreshold(0)}, "failure threshold must be at least 1"},
 		{"zero success threshold", "x", ok, []vitals.CheckOption{vitals.SuccessThreshold(0)}, "success threshold must be at least 1"},
 		{"zero ttl", "x", ok, []vitals.CheckOption{vitals.OnDemand(0)}, "ttl"},

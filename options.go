@@ -183,8 +183,8 @@ func (c *checkConfig) validate() error {
 		return fmt.Errorf("jitter %v must be shorter than the interval %v", c.jitter, c.interval)
 	case c.maxAge < 0:
 		return fmt.Errorf("max age must not be negative, got %v", c.maxAge)
-	case c.maxAge > 0 && c.interval > 0 && c.maxAge < c.interval:
-		return fmt.Errorf("max age %v must be at least the interval %v, or every result would expire before the next run", c.maxAge, c.interval)
+	case c.maxAge > 0 && c.interval > 0 && c.maxAge <= c.interval+c.jitter+c.timeout:
+		return fmt.Errorf("max age %v must be longer than interval + jitter + timeout (%v), or a healthy check would go stale between runs", c.maxAge, c.interval+c.jitter+c.timeout)
 	case c.failureThreshold < 1:
 		return fmt.Errorf("failure threshold must be at least 1, got %d", c.failureThreshold)
 	case c.successThreshold < 1:

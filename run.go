@@ -24,6 +24,7 @@ type call struct {
 	pooled bool          // runs on a pool worker, which is replaced if the run is abandoned
 	done   chan struct{} // closed when res is set; created only when someone waits
 	res    Result
+	set    bool // res is final (guarded by the check's mu)
 	cancel context.CancelCauseFunc
 	onDone func() // called once the result is set, if not nil
 }
@@ -31,7 +32,7 @@ type call struct {
 // finishLocked publishes the call's result to its waiters. The check's mu
 // must be held.
 func (cl *call) finishLocked(res Result) {
-	cl.res = res
+	cl.res, cl.set = res, true
 	if cl.done != nil {
 		close(cl.done)
 	}
@@ -84,6 +85,10 @@ func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64
 		cl = c.cur
 		if wait && cl.done == nil {
 			cl.done = make(chan struct{})
+			if cl.set {
+				// An abandoned run: its timeout result is final.
+				close(cl.done)
+			}
 		}
 		return cl, false
 	}
@@ -166,22 +171,36 @@ func (m *Monitor) lateReturn(c *check, cl *call) {
 	m.markDirty(dirtyVisible) // Hung cleared
 }
 
-// record stores a result and tells whoever waits for it.
+// record stores a result and tells whoever waits for it. A result that
+// arrives after Close began (its run was cancelled by Close, not failed by
+// its dependency) or after the check was removed is handed to waiters but
+// not recorded: shutting down must not turn liveness red or fire hooks.
 func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 	c.mu.Lock()
 	if !timedOut && c.cur == cl {
 		c.cur = nil
 	}
+	if m.baseCtx.Err() != nil || c.gone.Load() {
+		cl.finishLocked(res)
+		c.mu.Unlock()
+		return
+	}
+	c.lastAt = m.clock.Now().UnixNano()
 	o := c.recordLocked(res, timedOut)
-	m.obs.notify(c.view.Load())
+	// Mark the change before anyone can learn of it (listeners, observers,
+	// waiters), so a snapshot taken in reaction includes it.
 	if o.changed {
-		m.emit(o.ev)
 		m.markDirty(dirtyVisible)
 	} else {
 		m.markDirty(dirtyLazy)
 	}
-	// Waiters are released only after the change is marked, so a snapshot
-	// taken when they return includes this result.
+	m.obs.notify(c.view.Load())
+	if o.changed {
+		m.emit(o.ev)
+	}
+	if o.crossed {
+		m.criticalFailure(o.ev)
+	}
 	cl.finishLocked(res)
 	lastAt := c.lastAt
 	c.mu.Unlock()
@@ -232,6 +251,9 @@ func (m *Monitor) startWorker() {
 func (m *Monitor) worker(jobs <-chan *check) {
 	defer m.wg.Done()
 	for c := range jobs {
+		if m.baseCtx.Err() != nil {
+			continue // closing: drain without running
+		}
 		cl, fresh := m.claim(c, true, false)
 		if !fresh {
 			m.skipped(c)
@@ -248,23 +270,6 @@ func (m *Monitor) skipped(c *check) {
 	c.edit(func(st *CheckState) { st.Stats.Skipped++ })
 	c.mu.Unlock()
 	m.markDirty(dirtyLazy)
-}
-
-// runNow runs c outside the pool (on-demand probes, RunOnce), joining a run
-// already in flight, and waits for its result or ctx.
-func (m *Monitor) runNow(ctx context.Context, c *check) (Result, error) {
-	cl, fresh := m.claim(c, false, true)
-	if fresh {
-		if !m.enter() {
-			m.abort(c, cl)
-			return Result{}, ErrClosed
-		}
-		go func() {
-			defer m.wg.Done()
-			m.execute(c, cl)
-		}()
-	}
-	return cl.wait(ctx)
 }
 
 // abort releases a claimed call that could not be started.

@@ -10,7 +10,8 @@ import (
 // matches the check's are stale (the check was disabled, re-enabled or
 // removed since) and are dropped when they surface.
 type schedItem struct {
-	at     int64
+	at     int64 // when it is due: base plus this run's jitter
+	base   int64 // the un-jittered slot, so jitter does not accumulate
 	c      *check
 	gen    uint32
 	expire bool // a max-age check, not a run
@@ -94,8 +95,8 @@ func (m *Monitor) scheduleFirstLocked(c *check, now time.Time) {
 	if c.cfg.interval == 0 {
 		return
 	}
-	d := c.cfg.initialDelay + jitter(c.cfg.jitter)
-	m.pushLocked(schedItem{at: now.Add(d).UnixNano(), c: c, gen: c.gen})
+	base := now.Add(c.cfg.initialDelay).UnixNano()
+	m.pushLocked(schedItem{at: base + int64(jitter(c.cfg.jitter)), base: base, c: c, gen: c.gen})
 }
 
 // jitter returns a random duration in [0, max).
@@ -151,14 +152,17 @@ func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
 			continue
 		}
 		if !it.expire {
-			// Fixed-rate timetable: the next run is due one interval after
-			// this one was due, not after it finishes, so slow checks do
-			// not drift. A run still in flight then is skipped, not queued.
-			next := it.at + int64(c.cfg.interval+jitter(c.cfg.jitter))
-			if next <= n {
-				next = n + int64(c.cfg.interval)
+			// Fixed-rate timetable: the next slot is one interval after
+			// this one, not after the run finishes, so slow checks do not
+			// drift, and each run's jitter is applied to its slot without
+			// accumulating. Slots missed while the scheduler was behind
+			// are skipped, not queued; so is a run whose predecessor is
+			// still in flight (see worker).
+			base := it.base + int64(c.cfg.interval)
+			if base <= n {
+				base = n + int64(c.cfg.interval)
 			}
-			m.heap.push(schedItem{at: next, c: c, gen: c.gen})
+			m.heap.push(schedItem{at: base + int64(jitter(c.cfg.jitter)), base: base, c: c, gen: c.gen})
 		}
 		due = append(due, it)
 	}
@@ -214,20 +218,25 @@ func (m *Monitor) expire(c *check, now time.Time) {
 	c.mu.Lock()
 	o, expired := c.expireLocked(now)
 	if expired {
+		m.markDirty(dirtyVisible)
 		m.obs.notify(c.view.Load())
-	}
-	lastAt := c.lastAt
-	if expired && o.changed {
-		m.emit(o.ev)
+		if o.changed {
+			m.emit(o.ev)
+		}
+		if o.crossed {
+			m.criticalFailure(o.ev)
+		}
 	}
 	c.mu.Unlock()
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	c.expireQueued = false
-	if !expired && !c.view.Load().Stale && lastAt != 0 {
+	// Re-read under both locks: a result recorded meanwhile (whose own
+	// queueing saw expireQueued still set) needs its expiry queued here.
+	c.mu.Lock()
+	lastAt, stale := c.lastAt, c.view.Load().Stale
+	c.mu.Unlock()
+	if !stale && lastAt != 0 {
 		m.queueExpireLocked(c, lastAt)
-	}
-	m.mu.Unlock()
-	if expired {
-		m.markDirty(dirtyVisible)
 	}
 }

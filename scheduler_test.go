@@ -175,7 +175,11 @@ func TestTimeoutCancelsContext(t *testing.T) {
 func TestMaxAgeTurnsStaleResultIntoFail(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass()}
-	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(time.Minute), vitals.MaxAge(15*time.Second))
+	// Interval 10s, timeout 2s: max age must exceed 12s.
+	if err := m.Add("bad", s, vitals.Interval(10*time.Second), vitals.Timeout(2*time.Second), vitals.MaxAge(12*time.Second)); err == nil {
+		t.Fatal("max age equal to interval + timeout accepted")
+	}
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(2*time.Second), vitals.MaxAge(13*time.Second))
 	m.Start()
 	eventually(t, "pass", func() bool { return state(t, m, "x").Status == vitals.StatusPass })
 
@@ -185,25 +189,29 @@ func TestMaxAgeTurnsStaleResultIntoFail(t *testing.T) {
 	s.mu.Lock()
 	s.block = block
 	s.mu.Unlock()
-	clk.Advance(10 * time.Second) // second run starts and hangs (timeout is 1m)
+	clk.Set(epoch.Add(10 * time.Second)) // the second run starts and hangs
 	eventually(t, "second run", func() bool { return s.calls.Load() == 2 })
-	clk.Advance(4*time.Second + 999*time.Millisecond)
-	if st := state(t, m, "x"); st.Status != vitals.StatusPass || st.Stale {
-		t.Fatalf("expired early: %+v", st)
+	clk.Set(epoch.Add(12 * time.Second)) // abandoned at its timeout: a fresh Fail result
+	eventually(t, "timeout", func() bool { return state(t, m, "x").Stats.Timeouts == 1 })
+	clk.Set(epoch.Add(20 * time.Second)) // skipped, the run is still in flight: no result
+	eventually(t, "skip", func() bool { return state(t, m, "x").Stats.Skipped == 1 })
+	if state(t, m, "x").Stale {
+		t.Fatal("stale before max age")
 	}
-	clk.Advance(time.Millisecond)
+	clk.Set(epoch.Add(25 * time.Second)) // 13s after the timeout result
 	eventually(t, "stale", func() bool { return state(t, m, "x").Stale })
 	st := state(t, m, "x")
-	if st.Status != vitals.StatusFail || !errors.Is(st.Last.Err, vitals.ErrStale) || st.Last.Message != "last result is 15s old, max age 15s" {
+	if st.Status != vitals.StatusFail || !errors.Is(st.Last.Err, vitals.ErrStale) || st.Last.Message != "last result is 13s old, max age 13s" {
 		t.Fatalf("stale state = %+v", st)
 	}
 	s.mu.Lock()
 	s.block = nil
 	s.mu.Unlock()
 	unblock()
+	eventually(t, "late return", func() bool { return state(t, m, "x").Stats.LateReturns == 1 })
+	clk.Set(epoch.Add(30 * time.Second)) // runs again
 	eventually(t, "fresh pass", func() bool { st := state(t, m, "x"); return st.Status == vitals.StatusPass && !st.Stale })
 }
-
 func TestSchedHeapOrder(t *testing.T) {
 	// Exercised through the monitor: 500 checks with scattered initial
 	// delays must first run in delay order.

@@ -97,8 +97,9 @@ type check struct {
 	// Fields guarded by Monitor.mu.
 	gen          uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
 	removed      bool
-	expireQueued bool // a max-age event is in the scheduler heap
-	enabledSched bool // enabled, as the scheduler sees it
+	gone         atomic.Bool // removed, readable without Monitor.mu
+	expireQueued bool        // a max-age event is in the scheduler heap
+	enabledSched bool        // enabled, as the scheduler sees it
 
 	mu      sync.Mutex // protects cur, lastAt, ring, ringPos and writes of view
 	cur     *call      // the run in flight, or nil
@@ -148,6 +149,7 @@ func (c *check) edit(fn func(st *CheckState)) *CheckState {
 // outcome is what recording a result changed.
 type outcome struct {
 	changed bool // effective status changed
+	crossed bool // a critical check reached its failure threshold with this result
 	ev      Event
 }
 
@@ -155,7 +157,6 @@ type outcome struct {
 // c.mu must be held.
 func (c *check) recordLocked(r Result, timedOut bool) outcome {
 	c.pushHistory(r)
-	c.lastAt = r.Time.UnixNano()
 	var o outcome
 	c.edit(func(st *CheckState) {
 		s := &st.Stats
@@ -182,6 +183,10 @@ func (c *check) recordLocked(r Result, timedOut bool) outcome {
 			s.ConsecutiveFailures++
 			s.ConsecutiveSuccesses = 0
 			s.LastFailure = r.Time
+			// Once per failure streak, when the threshold is reached — not
+			// on the first failure, even though an unchecked service turns
+			// Fail at once.
+			o.crossed = st.Critical && s.ConsecutiveFailures == int(c.cfg.failureThreshold)
 		}
 		s.SuccessRate, s.Score = c.rates()
 		prev := st.Status
@@ -244,7 +249,10 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 		if prev != StatusFail {
 			st.Status, st.Since = StatusFail, now
 			o.changed = true
+			o.crossed = st.Critical
 		}
+		// Coming back takes SuccessThreshold fresh passes.
+		st.Stats.ConsecutiveSuccesses = 0
 		o.ev = eventOf(st, prev)
 	})
 	return o, true
