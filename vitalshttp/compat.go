@@ -3,6 +3,7 @@ package vitalshttp
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -243,8 +244,8 @@ func (h *Handler) Backend(check, backend string) http.Handler {
 		}
 		snap := h.m.Current(r.Context())
 		st, ok := snap.Check(check)
-		if !ok {
-			writeError(w, http.StatusNotFound, "no check named "+`"`+check+`"`)
+		if !ok || !st.Enabled {
+			writeError(w, http.StatusNotFound, "no check named "+strconv.Quote(check))
 			return
 		}
 		b := backendBody{Status: "healthy", Timestamp: st.Last.Time.UTC(), Backend: backend}
@@ -259,8 +260,11 @@ func (h *Handler) Backend(check, backend string) http.Handler {
 			b.Timestamp = snap.Time.UTC()
 		}
 		body, _ := json.Marshal(b)
-		w.Header()["Content-Type"] = ctJSON
-		w.Header()["Cache-Control"] = noCache
+		hdr := w.Header()
+		hdr["Content-Type"] = ctJSON
+		hdr["Cache-Control"] = noCache
+		hdr["X-Content-Type-Options"] = nosniff
+		hdr["Vary"] = varyHdrs
 		w.WriteHeader(code(st.Status))
 		if r.Method != http.MethodHead {
 			w.Write(append(body, '\n'))

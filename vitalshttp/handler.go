@@ -165,9 +165,10 @@ type response struct {
 }
 
 var (
-	noCache  = []string{"no-cache"}
-	nosniff  = []string{"nosniff"}
-	varyHdrs = []string{"Accept, Authorization"}
+	noCache        = []string{"no-cache"}
+	privateNoCache = []string{"private, no-cache"}
+	nosniff        = []string{"nosniff"}
+	varyHdrs       = []string{"Accept, Authorization"}
 )
 
 // ServeHTTP answers a health request. A probe never runs a periodic check:
@@ -175,6 +176,12 @@ var (
 // whose cached result expired), and bodies are encoded once per snapshot.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.opts.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
+		// Profiles and the command line (which may carry secrets) are for
+		// authorised callers only.
+		if !h.authorised(r) {
+			writeError(w, http.StatusForbidden, "pprof needs an authorised caller")
+			return
+		}
 		servePprof(w, r)
 		return
 	}
@@ -203,6 +210,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr["Content-Type"] = resp.ctype
 	hdr["Cache-Control"] = noCache
+	if req.details {
+		hdr["Cache-Control"] = privateNoCache
+	}
 	hdr["X-Content-Type-Options"] = nosniff
 	hdr["Vary"] = varyHdrs
 	if resp.etag != nil {
@@ -233,7 +243,12 @@ func (h *Handler) parse(r *http.Request, ep endpoint, name string) (request, str
 		req.verbose = true
 		req.format = fmtText
 	}
-	req.excluded = q["exclude"]
+	if k8sName[ep] != "" {
+		req.excluded = q["exclude"]
+		if len(req.excluded) > maxExcludes {
+			return req, "too many exclude parameters (the limit is " + strconv.Itoa(maxExcludes) + ")"
+		}
+	}
 	if f := q.Get("format"); f != "" && k8sName[ep] != "" {
 		switch strings.ToLower(f) {
 		case "json":
@@ -248,6 +263,9 @@ func (h *Handler) parse(r *http.Request, ep endpoint, name string) (request, str
 	}
 	return req, ""
 }
+
+// maxExcludes bounds ?exclude=, whose answers are rendered per request.
+const maxExcludes = 32
 
 // negotiate picks a format from Accept: health+json wins, then text/plain;
 // anything else (including */* and none) gets JSON.
@@ -273,11 +291,10 @@ func (h *Handler) authorised(r *http.Request) bool {
 		return true
 	}
 	if h.opts.Token != "" {
-		if a := r.Header["Authorization"]; len(a) == 1 {
-			if tok, ok := strings.CutPrefix(a[0], "Bearer "); ok &&
-				subtle.ConstantTimeCompare([]byte(tok), []byte(h.opts.Token)) == 1 {
-				return true
-			}
+		// The scheme is case-insensitive (RFC 9110).
+		if a := r.Header["Authorization"]; len(a) == 1 && len(a[0]) > 7 && strings.EqualFold(a[0][:7], "Bearer ") &&
+			subtle.ConstantTimeCompare([]byte(strings.TrimSpace(a[0][7:])), []byte(h.opts.Token)) == 1 {
+			return true
 		}
 	}
 	return h.opts.Authorize != nil && h.opts.Authorize(r)

@@ -90,12 +90,15 @@ func TestAuthorizer(t *testing.T) {
 func TestInstallOnMux(t *testing.T) {
 	m, _ := fixture(t, false)
 	mux := http.NewServeMux()
-	vitalshttp.New(m, &vitalshttp.Options{Pprof: true}).Install(mux)
+	vitalshttp.New(m, &vitalshttp.Options{Pprof: true, Token: token}).Install(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "app") })
-	for target, want := range map[string]int{"/livez": 200, "/readyz/db": 200, "/.well-known/ready": 200, "/status/db": 200, "/debug/pprof/": 200, "/orders": 200} {
+	for target, want := range map[string]int{"/livez": 200, "/readyz/db": 200, "/.well-known/ready": 200, "/status/db": 200, "/debug/pprof/cmdline": 403, "/orders": 200} {
 		if w := do(mux, "GET", target); w.Code != want {
 			t.Errorf("GET %s = %d, want %d", target, w.Code, want)
 		}
+	}
+	if w := do(mux, "GET", "/debug/pprof/", "Authorization", "bearer "+token); w.Code != 200 {
+		t.Errorf("pprof with the token (lower-case scheme) = %d", w.Code)
 	}
 }
 

@@ -36,7 +36,12 @@ func (h *Handler) render(snap *vitals.Snapshot, req request) *response {
 	default:
 		resp = h.renderCompat(snap, req)
 	}
-	resp.etag = []string{fmt.Sprintf(`"%d.%d.%d.%d%d"`, snap.Version, req.ep, req.format, b2i(req.details), b2i(req.verbose))}
+	// Health answers get an ETag; errors (404, 400) do not. The start time
+	// keeps tags of a restarted process (whose versions restart at 1)
+	// from matching the old one's.
+	if resp.code == http.StatusOK || resp.code == http.StatusServiceUnavailable {
+		resp.etag = []string{fmt.Sprintf(`"%x.%d.%d.%d.%d%d"`, snap.Started.UnixNano(), snap.Version, req.ep, req.format, b2i(req.details), b2i(req.verbose))}
+	}
 	return resp
 }
 
@@ -105,7 +110,7 @@ func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
 	c.Critical, c.ConsecutiveFailures = &crit, &cf
 	c.Groups = st.Groups
 	c.Message = st.Last.Message
-	c.Observed, c.Unit = st.Last.Observed, st.Last.Unit
+	c.Observed, c.Unit = safeValue(st.Last.Observed), st.Last.Unit
 	c.Details = redactDetails(st.Last.Details)
 	c.Stale, c.Hung = st.Stale, st.Hung
 	if !st.Last.Time.IsZero() {
@@ -195,7 +200,7 @@ func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
 	}
 	c.Time = st.Last.Time.UTC().Format(time.RFC3339Nano)
 	if st.Last.Observed != nil {
-		c.ObservedValue, c.ObservedUnit = st.Last.Observed, st.Last.Unit
+		c.ObservedValue, c.ObservedUnit = safeValue(st.Last.Observed), st.Last.Unit
 	} else {
 		c.ObservedValue, c.ObservedUnit = durationMS(st.Last.Duration), "ms"
 	}
@@ -357,6 +362,12 @@ func redactValue(key string, v any, depth int) any {
 		return vitals.RedactedMarker
 	}
 	switch x := v.(type) {
+	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return v
+	case float32:
+		return finite(float64(x))
+	case float64:
+		return finite(x)
 	case string:
 		return vitals.Redact(x)
 	case error:
@@ -369,26 +380,39 @@ func redactValue(key string, v any, depth int) any {
 			out[k] = redactValue(k, e, depth+1)
 		}
 		return out
-	case map[string]string:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactValue(k, e, depth+1)
-		}
-		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
 			out[i] = redactValue("", e, depth+1)
 		}
 		return out
-	case []string:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = vitals.Redact(e)
-		}
-		return out
 	}
-	return v
+	// Anything else (structs, other maps and slices, []byte): take its JSON
+	// form apart and redact that, so a struct's Password field or a DSN in
+	// a nested value is caught like any other.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("unencodable %T", v)
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return fmt.Sprintf("unencodable %T", v)
+	}
+	return redactValue(key, generic, depth+1)
+}
+
+// safeValue makes an observed value safe to encode and to show: secrets in
+// strings redacted, NaN and infinities (which JSON cannot carry) as text.
+func safeValue(v any) any {
+	return redactValue("", v, 0)
+}
+
+// finite returns f, or its text for NaN and ±Inf.
+func finite(f float64) any {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return f
 }
 
 // secretKey reports whether a details key names a secret, whose value is

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -42,12 +43,16 @@ func Serve(addr string, handler http.Handler) (bound string, stop func(context.C
 	srv := NewServer(addr, handler)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	var once sync.Once
+	var stopErr error
 	stop = func(ctx context.Context) error {
-		err := srv.Shutdown(ctx)
-		if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-			err = serr
-		}
-		return err
+		once.Do(func() {
+			stopErr = srv.Shutdown(ctx)
+			if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && stopErr == nil {
+				stopErr = serr
+			}
+		})
+		return stopErr
 	}
 	return ln.Addr().String(), stop, nil
 }
@@ -66,8 +71,9 @@ type RunOptions struct {
 // Run serves srv until ctx ends or a signal arrives, then shuts down in the
 // order that loses no request: readiness turns Stopping (503) at once while
 // the server keeps serving; after the monitor's drain delay
-// ([vitals.Options.DrainDelay]) the monitor stops; then srv.Shutdown
-// finishes in-flight requests. It returns nil after a clean shutdown.
+// ([vitals.Options.DrainDelay]) srv.Shutdown finishes in-flight requests;
+// then the monitor stops its checks. Each step has its own
+// RunOptions.ShutdownTimeout. It returns nil after a clean shutdown.
 func Run(ctx context.Context, srv *http.Server, m *vitals.Monitor, opts *RunOptions) error {
 	var o RunOptions
 	if opts != nil {
@@ -98,17 +104,22 @@ func Run(ctx context.Context, srv *http.Server, m *vitals.Monitor, opts *RunOpti
 	}
 	stopSignals() // a second signal kills the process the default way
 
-	shutCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout+drainOf(m))
-	defer cancel()
-	merr := m.Shutdown(shutCtx) // Stopping → drain delay → stop checks
-	serr := srv.Shutdown(shutCtx)
+	// Readiness 503 at once; keep serving through the drain delay.
+	dctx, dcancel := context.WithTimeout(context.Background(), m.DrainDelay()+o.ShutdownTimeout)
+	derr := m.Drain(dctx)
+	dcancel()
+	// Then stop taking requests and finish the ones in flight, with the
+	// whole budget: a hung check must not eat the server's time.
+	sctx, scancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer scancel()
+	serr := srv.Shutdown(sctx)
 	<-served
-	return errors.Join(merr, serr)
+	// Last, stop the checks, bounded separately.
+	mctx, mcancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer mcancel()
+	merr := m.Shutdown(mctx)
+	return errors.Join(derr, serr, merr)
 }
-
-// drainOf is how long Shutdown will wait before stopping; the shutdown
-// budget is on top of it.
-func drainOf(m *vitals.Monitor) time.Duration { return m.DrainDelay() }
 
 // ErrAlreadyRunning is returned by [AlreadyRunning] when a health endpoint
 // answers at the address.
