@@ -3,6 +3,7 @@ package vitals_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -310,5 +311,30 @@ func TestStatusVocabularies(t *testing.T) {
 	var s vitals.Status
 	if err := s.UnmarshalText(b); err != nil || s != vitals.StatusWarn {
 		t.Errorf("text round trip: %v %v", s, err)
+	}
+}
+
+// Details and observed values are redacted before listeners, observers and
+// snapshots see them.
+func TestDetailsRedactedForEveryConsumer(t *testing.T) {
+	m := vitals.New(nil)
+	defer m.Close()
+	m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+		return vitals.Result{Status: vitals.StatusFail, Observed: "redis://:pw123@cache:6379",
+			Details: map[string]any{"password": "hunter2", "cfg": struct{ DSN string }{"postgres://u:s3cret@h/db"}}}
+	}))
+	seen := make(chan vitals.Event, 1)
+	m.Subscribe(func(e vitals.Event) { seen <- e })
+	var observed string
+	m.Observe(func(st *vitals.CheckState) { observed = fmt.Sprint(st.Last.Details, st.Last.Observed) })
+	snap := runOnce(t, m)
+	st, _ := snap.Check("db")
+	e := <-seen
+	for _, out := range []string{fmt.Sprint(st.Last.Details, st.Last.Observed), fmt.Sprint(e.Result.Details, e.Result.Observed), observed} {
+		for _, secret := range []string{"hunter2", "s3cret", "pw123"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("secret %q reached a consumer: %s", secret, out)
+			}
+		}
 	}
 }

@@ -154,6 +154,10 @@ func normalize(r Result, dur time.Duration, now time.Time) Result {
 		}
 	}
 	r.Message = Redact(r.Message)
+	r.Details = RedactDetails(r.Details)
+	if r.Observed != nil {
+		r.Observed = RedactValue(r.Observed)
+	}
 	if r.Duration == 0 {
 		r.Duration = dur
 	}

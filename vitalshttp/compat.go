@@ -109,7 +109,7 @@ func chorusChecks(snap *vitals.Snapshot, details bool) map[string]chorusCheck {
 		c := chorusCheck{Healthy: st.Status.OK()}
 		if details && !st.Last.Time.IsZero() {
 			t := st.Last.Time.UTC()
-			c.Message, c.Details, c.Latency, c.Timestamp = st.Last.Message, redactDetails(st.Last.Details), st.Last.Duration, &t
+			c.Message, c.Details, c.Latency, c.Timestamp = st.Last.Message, vitals.RedactDetails(st.Last.Details), st.Last.Duration, &t
 		}
 		out[st.Name] = c
 	}

@@ -110,8 +110,8 @@ func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
 	c.Critical, c.ConsecutiveFailures = &crit, &cf
 	c.Groups = st.Groups
 	c.Message = st.Last.Message
-	c.Observed, c.Unit = safeValue(st.Last.Observed), st.Last.Unit
-	c.Details = redactDetails(st.Last.Details)
+	c.Observed, c.Unit = vitals.RedactValue(st.Last.Observed), st.Last.Unit
+	c.Details = vitals.RedactDetails(st.Last.Details)
 	c.Stale, c.Hung = st.Stale, st.Hung
 	if !st.Last.Time.IsZero() {
 		ms := durationMS(st.Last.Duration)
@@ -200,7 +200,7 @@ func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
 	}
 	c.Time = st.Last.Time.UTC().Format(time.RFC3339Nano)
 	if st.Last.Observed != nil {
-		c.ObservedValue, c.ObservedUnit = safeValue(st.Last.Observed), st.Last.Unit
+		c.ObservedValue, c.ObservedUnit = vitals.RedactValue(st.Last.Observed), st.Last.Unit
 	} else {
 		c.ObservedValue, c.ObservedUnit = durationMS(st.Last.Duration), "ms"
 	}
@@ -338,88 +338,4 @@ func oneLine(s string) string {
 		return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	}
 	return s
-}
-
-// redactDetails copies details with every string (at any depth) redacted.
-// Messages are redacted by the monitor already; details are free-form and
-// are redacted here, where they leave the process.
-func redactDetails(d map[string]any) map[string]any {
-	if len(d) == 0 {
-		return nil
-	}
-	out := make(map[string]any, len(d))
-	for k, v := range d {
-		out[k] = redactValue(k, v, 0)
-	}
-	return out
-}
-
-func redactValue(key string, v any, depth int) any {
-	if depth > 8 {
-		return "…"
-	}
-	if secretKey(key) {
-		return vitals.RedactedMarker
-	}
-	switch x := v.(type) {
-	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return v
-	case float32:
-		return finite(float64(x))
-	case float64:
-		return finite(x)
-	case string:
-		return vitals.Redact(x)
-	case error:
-		return vitals.Redact(x.Error())
-	case fmt.Stringer:
-		return vitals.Redact(x.String())
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactValue(k, e, depth+1)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = redactValue("", e, depth+1)
-		}
-		return out
-	}
-	// Anything else (structs, other maps and slices, []byte): take its JSON
-	// form apart and redact that, so a struct's Password field or a DSN in
-	// a nested value is caught like any other.
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("unencodable %T", v)
-	}
-	var generic any
-	if err := json.Unmarshal(b, &generic); err != nil {
-		return fmt.Sprintf("unencodable %T", v)
-	}
-	return redactValue(key, generic, depth+1)
-}
-
-// safeValue makes an observed value safe to encode and to show: secrets in
-// strings redacted, NaN and infinities (which JSON cannot carry) as text.
-func safeValue(v any) any {
-	return redactValue("", v, 0)
-}
-
-// finite returns f, or its text for NaN and ±Inf.
-func finite(f float64) any {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return strconv.FormatFloat(f, 'g', -1, 64)
-	}
-	return f
-}
-
-// secretKey reports whether a details key names a secret, whose value is
-// withheld whatever it looks like.
-func secretKey(k string) bool {
-	if k == "" {
-		return false
-	}
-	return vitals.Redact(k+"=x") != k+"=x"
 }

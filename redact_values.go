@@ -1,0 +1,92 @@
+package vitals
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// RedactDetails returns a copy of details with every secret removed, at
+// any depth: values under secret-looking keys ("password", "token", …)
+// become "***", strings go through [Redact], and values of other types
+// (structs, other maps, []byte) are redacted in their JSON form. NaN and
+// infinities, which JSON cannot carry, become text. The monitor applies it
+// to every Result's Details before anything else sees them.
+func RedactDetails(details map[string]any) map[string]any {
+	if len(details) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(details))
+	for k, v := range details {
+		out[k] = redactValue(k, v, 0)
+	}
+	return out
+}
+
+// RedactValue is [RedactDetails] for a single value, such as an observed
+// value.
+func RedactValue(v any) any { return redactValue("", v, 0) }
+
+func redactValue(key string, v any, depth int) any {
+	if depth > 8 {
+		return "…"
+	}
+	if secretKey(key) {
+		return RedactedMarker
+	}
+	switch x := v.(type) {
+	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return v
+	case float32:
+		return finite(float64(x))
+	case float64:
+		return finite(x)
+	case string:
+		return Redact(x)
+	case error:
+		return Redact(x.Error())
+	case fmt.Stringer:
+		return Redact(x.String())
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactValue(k, e, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactValue("", e, depth+1)
+		}
+		return out
+	}
+	// Anything else: take its JSON form apart and redact that, so a
+	// struct's Password field or a DSN in a nested value is caught too.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("unencodable %T", v)
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return fmt.Sprintf("unencodable %T", v)
+	}
+	return redactValue(key, generic, depth+1)
+}
+
+// finite returns f, or its text for NaN and ±Inf.
+func finite(f float64) any {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return f
+}
+
+// secretKey reports whether a details key names a secret, whose value is
+// withheld whatever it looks like.
+func secretKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	return Redact(k+"=x") != k+"=x"
+}
