@@ -25,7 +25,7 @@ func (m *Monitor) Start() error {
 	m.schedDone = make(chan struct{})
 	for _, c := range m.checks {
 		if c.enabledSched {
-			m.scheduleFirstLocked(c, now)
+			m.scheduleFirstLocked(c, now, true)
 		}
 	}
 	m.wg.Add(1 + m.workers)

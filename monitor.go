@@ -199,7 +199,7 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 	}
 	m.regVersion++
 	if m.started && c.enabledSched {
-		m.scheduleFirstLocked(c, m.clock.Now())
+		m.scheduleFirstLocked(c, m.clock.Now(), false)
 	}
 	m.markDirty(dirtyVisible)
 	return nil
@@ -230,7 +230,7 @@ func (m *Monitor) Remove(name string) error {
 	delete(m.onDemand, c)
 	c.removed = true
 	c.gone.Store(true)
-	c.gen++
+	c.gen = (c.gen + 1) &^ expireBit
 	m.regVersion++
 	m.markDirty(dirtyVisible)
 	return nil
@@ -259,13 +259,13 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 		return nil
 	}
 	c.enabledSched = on
-	c.gen++
+	c.gen = (c.gen + 1) &^ expireBit
 	c.mu.Lock()
 	c.edit(func(st *CheckState) { st.Enabled = on })
 	c.mu.Unlock()
-	if on && m.started && c.cfg.interval > 0 {
+	if on && m.started && c.info.Interval > 0 {
 		now := m.clock.Now().UnixNano()
-		m.pushLocked(schedItem{at: now, base: now, c: c, gen: c.gen})
+		m.pushLocked(runItem(c, now, now))
 	}
 	m.markDirty(dirtyVisible)
 	return nil

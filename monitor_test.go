@@ -187,7 +187,7 @@ func TestThresholds(t *testing.T) {
 		}
 	}
 	cs := state(t, m, "flaky")
-	if cs.Stats.Runs != uint64(len(steps)) || cs.Stats.Failures != 6 || cs.Stats.Passes != 5 || cs.Stats.Warnings != 1 {
+	if cs.Stats.Runs() != uint64(len(steps)) || cs.Stats.Failures != 6 || cs.Stats.Passes != 5 || cs.Stats.Warnings != 1 {
 		t.Errorf("stats = %+v", cs.Stats)
 	}
 }

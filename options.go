@@ -152,6 +152,10 @@ func HistorySize(n int) CheckOption {
 	return optionFunc(func(c *checkConfig) { c.historySize = clampInt32(n) })
 }
 
+// maxCount bounds thresholds and history sizes, which a check keeps in 16
+// bits: there may be 100,000 checks.
+const maxCount = 1<<15 - 1
+
 func clampInt32(n int) int32 {
 	const maxInt32 = 1<<31 - 1
 	switch {
@@ -191,6 +195,8 @@ func (c *checkConfig) validate() error {
 		return fmt.Errorf("success threshold must be at least 1, got %d", c.successThreshold)
 	case c.historySize < 1:
 		return fmt.Errorf("history size must be at least 1, got %d", c.historySize)
+	case c.failureThreshold > maxCount, c.successThreshold > maxCount, c.historySize > maxCount:
+		return fmt.Errorf("thresholds and history size must be at most %d, got %d, %d and %d", maxCount, c.failureThreshold, c.successThreshold, c.historySize)
 	}
 	for _, g := range c.groups {
 		if err := validateName("group", g); err != nil {

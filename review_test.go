@@ -113,14 +113,18 @@ func TestJitterDoesNotAccumulate(t *testing.T) {
 	const runs = 40
 	for i := 1; i <= runs; i++ {
 		stepTo(t, clk)
-		eventually(t, "run", func() bool { return state(t, m, "x").Stats.Runs == uint64(i) })
+		eventually(t, "run", func() bool { return state(t, m, "x").Stats.Runs() == uint64(i) })
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Slot k is at k*interval; its run is within [slot, slot+jitter+resolution).
-	last := s.times[len(s.times)-1].Sub(epoch)
-	if slot := time.Duration(runs-1) * 10 * time.Second; last < slot || last >= slot+5*time.Second+10*time.Millisecond {
-		t.Fatalf("run %d at %v, want within its slot %v + jitter: the timetable drifted", runs, last, slot)
+	// From the second run on (the first comes at once, before the check's
+	// phase), slot k is slot 2 + (k-2)*interval, and each run is within
+	// [slot, slot+jitter+resolution): so run 40 is 38 intervals after run 2,
+	// give or take one jitter. Accumulated jitter would drift by ~95s.
+	second, last := s.times[1], s.times[len(s.times)-1]
+	want := time.Duration(runs-2) * 10 * time.Second
+	if d := last.Sub(second); d <= want-5*time.Second || d >= want+5*time.Second+10*time.Millisecond {
+		t.Fatalf("run %d is %v after run 2, want %v ± jitter: the timetable drifted", runs, d, want)
 	}
 }
 

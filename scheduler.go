@@ -1,6 +1,8 @@
 package vitals
 
 import (
+	"hash/fnv"
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -8,14 +10,27 @@ import (
 // schedItem is one entry of the scheduler's timetable: run c (or check its
 // max age) at the given unix-nanosecond time. Entries whose gen no longer
 // matches the check's are stale (the check was disabled, re-enabled or
-// removed since) and are dropped when they surface.
+// removed since) and are dropped when they surface. It is 24 bytes: there
+// is one per periodic check.
 type schedItem struct {
-	at     int64 // when it is due: base plus this run's jitter
-	base   int64 // the un-jittered slot, so jitter does not accumulate
-	c      *check
-	gen    uint32
-	expire bool // a max-age check, not a run
+	at   int64 // when it is due: its slot plus this run's jitter
+	c    *check
+	gen  uint32 // the check's gen, with expireBit set for a max-age check
+	back uint32 // milliseconds from the slot to at, so jitter does not accumulate
 }
+
+// expireBit marks a max-age entry in schedItem.gen; check.gen stays below it.
+const expireBit = 1 << 31
+
+func runItem(c *check, slot, at int64) schedItem {
+	back := min((at-slot)/int64(time.Millisecond), math.MaxUint32)
+	return schedItem{at: at, c: c, gen: c.gen, back: uint32(back)}
+}
+
+func (it schedItem) expire() bool { return it.gen&expireBit != 0 }
+
+// slot is the un-jittered time the run was due.
+func (it schedItem) slot() int64 { return it.at - int64(it.back)*int64(time.Millisecond) }
 
 // schedHeap is a 4-ary min-heap of schedItems ordered by time. Typed
 // rather than container/heap (no interface calls), and 4-ary because with
@@ -91,20 +106,45 @@ func (m *Monitor) pushLocked(it schedItem) {
 
 // scheduleFirstLocked queues the first run of a periodic check after
 // [Monitor.Start] or [Monitor.Add]. m.mu must be held.
-func (m *Monitor) scheduleFirstLocked(c *check, now time.Time) {
-	if c.cfg.interval == 0 {
+//
+// With spread (at Start, which schedules every check at the same instant)
+// the first run still comes at once, so the service is ready as soon as it
+// can be, but the timetable after it is shifted by a per-check phase in
+// (0, interval]: otherwise every check registered before Start would run in
+// the same burst once per interval, forever (jitter only blurs the burst by
+// its own width), and 100,000 checks would hold two copies of their state
+// at each burst and idle in between. The phase shortens one gap and never
+// lengthens any, so max age is unaffected. It comes from the check's name,
+// so a timetable is reproducible from one run to the next.
+func (m *Monitor) scheduleFirstLocked(c *check, now time.Time, spread bool) {
+	if c.info.Interval == 0 {
 		return
 	}
-	base := now.Add(c.cfg.initialDelay).UnixNano()
-	m.pushLocked(schedItem{at: base + int64(jitter(c.cfg.jitter)), base: base, c: c, gen: c.gen})
+	first := now.Add(c.cfg.initialDelay).UnixNano()
+	base := first
+	if spread {
+		// base is the slot before the second run: popDue adds the interval.
+		base = first + phase(c.info.Name, c.info.Interval) - int64(c.info.Interval)
+	}
+	m.pushLocked(runItem(c, base, first+int64(jitter(c.cfg.jitter))))
 }
 
-// jitter returns a random duration in [0, max).
+// phase returns a check's offset in its interval, in whole milliseconds in
+// (0, interval], uniformly spread over names and the same for the same name.
+func phase(name string, interval time.Duration) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	ms := max(uint64(interval/time.Millisecond), 1)
+	return int64(1+h.Sum64()%ms) * int64(time.Millisecond)
+}
+
+// jitter returns a random duration in [0, max), in whole milliseconds (see
+// schedItem.back).
 func jitter(max time.Duration) time.Duration {
-	if max <= 0 {
+	if max < time.Millisecond {
 		return 0
 	}
-	return time.Duration(rand.Int64N(int64(max)))
+	return time.Duration(rand.Int64N(int64(max/time.Millisecond))) * time.Millisecond
 }
 
 // schedule is the scheduler goroutine: it pops due entries, hands runs to
@@ -116,7 +156,7 @@ func (m *Monitor) schedule(stop <-chan struct{}, jobs chan<- *check) {
 		now := m.clock.Now()
 		due = m.popDue(now, due[:0])
 		for _, it := range due {
-			if it.expire {
+			if it.expire() {
 				m.expire(it.c, now)
 				continue
 			}
@@ -145,24 +185,24 @@ func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
 	for len(m.heap) > 0 && m.heap[0].at <= n {
 		it := m.heap.pop()
 		c := it.c
-		if c.removed || it.gen != c.gen || !c.enabledSched || (!it.expire && c.cfg.interval == 0) {
-			if it.expire {
+		if c.removed || it.gen&^expireBit != c.gen || !c.enabledSched || (!it.expire() && c.info.Interval == 0) {
+			if it.expire() {
 				c.expireQueued = false
 			}
 			continue
 		}
-		if !it.expire {
+		if !it.expire() {
 			// Fixed-rate timetable: the next slot is one interval after
 			// this one, not after the run finishes, so slow checks do not
 			// drift, and each run's jitter is applied to its slot without
 			// accumulating. Slots missed while the scheduler was behind
 			// are skipped, not queued; so is a run whose predecessor is
 			// still in flight (see worker).
-			base := it.base + int64(c.cfg.interval)
+			base := it.slot() + int64(c.info.Interval)
 			if base <= n {
-				base = n + int64(c.cfg.interval)
+				base = n + int64(c.info.Interval)
 			}
-			m.heap.push(schedItem{at: base + int64(jitter(c.cfg.jitter)), base: base, c: c, gen: c.gen})
+			m.heap.push(runItem(c, base, base+int64(jitter(c.cfg.jitter))))
 		}
 		due = append(due, it)
 	}
@@ -209,7 +249,7 @@ func (m *Monitor) queueExpireLocked(c *check, resultAt int64) {
 		return
 	}
 	c.expireQueued = true
-	m.pushLocked(schedItem{at: resultAt + int64(c.cfg.maxAge), c: c, gen: c.gen, expire: true})
+	m.pushLocked(schedItem{at: resultAt + int64(c.cfg.maxAge), c: c, gen: c.gen | expireBit})
 }
 
 // expire handles a max-age entry: it marks the result stale if it is, and

@@ -35,14 +35,20 @@ func TestPeriodicRunsOnInterval(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "first run", func() bool { return s.calls.Load() == 1 })
-	for i := 2; i <= 5; i++ {
+	// The second run comes at the check's phase, within one interval; from
+	// there on the runs are exactly one interval apart.
+	if at := stepTo(t, clk); at.Sub(epoch) <= 0 || at.Sub(epoch) > 10*time.Second {
+		t.Fatalf("second run due %v after the first, want within one interval", at.Sub(epoch))
+	}
+	eventually(t, "second run", func() bool { return s.calls.Load() == 2 })
+	for i := 3; i <= 6; i++ {
 		clk.Advance(9 * time.Second)
 		if got := s.calls.Load(); got != int64(i-1) {
 			t.Fatalf("run %d happened early: calls = %d", i, got)
 		}
 		clk.Advance(time.Second)
 		eventually(t, "next run", func() bool { return s.calls.Load() == int64(i) })
-		eventually(t, "result recorded", func() bool { return state(t, m, "x").Stats.Runs == uint64(i) })
+		eventually(t, "result recorded", func() bool { return state(t, m, "x").Stats.Runs() == uint64(i) })
 	}
 	if err := m.Start(); err == nil {
 		t.Error("second Start must fail")
@@ -62,7 +68,7 @@ func TestJitterAndInitialDelayBounds(t *testing.T) {
 	const runs = 60
 	for i := 1; i <= runs; i++ {
 		stepTo(t, clk)
-		eventually(t, "run", func() bool { return state(t, m, "x").Stats.Runs == uint64(i) })
+		eventually(t, "run", func() bool { return state(t, m, "x").Stats.Runs() == uint64(i) })
 	}
 	s.mu.Lock()
 	times := append([]time.Time(nil), s.times...)
@@ -75,8 +81,14 @@ func TestJitterAndInitialDelayBounds(t *testing.T) {
 	for i := 1; i < len(times); i++ {
 		gap := times[i].Sub(times[i-1])
 		// Each due time is the previous due time + interval + U[0, jitter);
-		// runs start at most slack after their due time.
-		if gap < interval-slack-jit || gap >= interval+jit+slack {
+		// runs start at most slack after their due time. The first gap is
+		// shortened by the check's phase (see Monitor.Start), never
+		// lengthened.
+		low := interval - slack - jit
+		if i == 1 {
+			low = 0
+		}
+		if gap < low || gap >= interval+jit+slack {
 			t.Errorf("gap %d = %v, want within interval %v + jitter %v", i, gap, interval, jit)
 		}
 		distinct[gap.Round(time.Millisecond)] = true
@@ -124,10 +136,14 @@ func TestTimeoutAbandonsHungRun(t *testing.T) {
 		t.Errorf("stats = %+v, hung = %v", st.Stats, st.Hung)
 	}
 
-	// Next due runs are skipped, not stacked, while the abandoned run is stuck.
-	for i := 1; i <= 3; i++ {
+	// Next due runs are skipped, not stacked, while the abandoned run is
+	// stuck. (The second slot may already have passed during the timeout:
+	// Start shifts each check's timetable by a phase.)
+	skipped := st.Stats.Skipped
+	for range 3 {
 		stepTo(t, clk)
-		eventually(t, "skip counted", func() bool { return state(t, m, "hung").Stats.Skipped == uint64(i) })
+		eventually(t, "skip counted", func() bool { return state(t, m, "hung").Stats.Skipped > skipped })
+		skipped = state(t, m, "hung").Stats.Skipped
 	}
 	mu.Lock()
 	if calls != 1 {
@@ -189,16 +205,16 @@ func TestMaxAgeTurnsStaleResultIntoFail(t *testing.T) {
 	s.mu.Lock()
 	s.block = block
 	s.mu.Unlock()
-	clk.Set(epoch.Add(10 * time.Second)) // the second run starts and hangs
+	t2 := stepTo(t, clk) // the second run (at the check's phase) starts and hangs
 	eventually(t, "second run", func() bool { return s.calls.Load() == 2 })
-	clk.Set(epoch.Add(12 * time.Second)) // abandoned at its timeout: a fresh Fail result
+	clk.Set(t2.Add(2 * time.Second)) // abandoned at its timeout: a fresh Fail result
 	eventually(t, "timeout", func() bool { return state(t, m, "x").Stats.Timeouts == 1 })
-	clk.Set(epoch.Add(20 * time.Second)) // skipped, the run is still in flight: no result
+	clk.Set(t2.Add(10 * time.Second)) // skipped, the run is still in flight: no result
 	eventually(t, "skip", func() bool { return state(t, m, "x").Stats.Skipped == 1 })
 	if state(t, m, "x").Stale {
 		t.Fatal("stale before max age")
 	}
-	clk.Set(epoch.Add(25 * time.Second)) // 13s after the timeout result
+	clk.Set(t2.Add(15 * time.Second)) // 13s after the timeout result
 	eventually(t, "stale", func() bool { return state(t, m, "x").Stale })
 	st := state(t, m, "x")
 	if st.Status != vitals.StatusFail || !errors.Is(st.Last.Err, vitals.ErrStale) || st.Last.Message != "last result is 13s old, max age 13s" {
@@ -209,7 +225,7 @@ func TestMaxAgeTurnsStaleResultIntoFail(t *testing.T) {
 	s.mu.Unlock()
 	unblock()
 	eventually(t, "late return", func() bool { return state(t, m, "x").Stats.LateReturns == 1 })
-	clk.Set(epoch.Add(30 * time.Second)) // runs again
+	clk.Set(t2.Add(20 * time.Second)) // runs again
 	eventually(t, "fresh pass", func() bool { st := state(t, m, "x"); return st.Status == vitals.StatusPass && !st.Stale })
 }
 func TestSchedHeapOrder(t *testing.T) {

@@ -310,7 +310,7 @@ func (m *Monitor) publishLocked() *Snapshot {
 		for _, a := range lastAggs {
 			a.add(st)
 		}
-		if c.cfg.interval == 0 {
+		if c.info.Interval == 0 {
 			exp := int64(math.MinInt64)
 			if !st.Last.Time.IsZero() {
 				exp = st.Last.Time.UnixNano() + int64(c.cfg.ttl)

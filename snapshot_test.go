@@ -117,7 +117,7 @@ func TestPeriodicCheckNeverRunsOnProbe(t *testing.T) {
 	s := &script{def: pass()}
 	m.Add("x", s, vitals.Interval(time.Hour))
 	m.Start()
-	eventually(t, "first run", func() bool { return state(t, m, "x").Stats.Runs == 1 })
+	eventually(t, "first run", func() bool { return state(t, m, "x").Stats.Runs() == 1 })
 	for range 1000 {
 		m.Current(context.Background())
 	}

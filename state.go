@@ -1,6 +1,7 @@
 package vitals
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -46,44 +47,79 @@ type CheckState struct {
 	Stats Stats
 }
 
-// Stats are a check's counters since it was added.
+// Stats are a check's counters since it was added. They are kept small
+// (100,000 checks each hold one or two copies): the rarer counters are 32
+// bits, and the run count is derived.
 type Stats struct {
-	Runs                 uint64 // results recorded, including timeouts
 	Passes               uint64
 	Warnings             uint64
 	Failures             uint64 // includes timeouts and panics
-	Timeouts             uint64 // runs abandoned at their timeout
-	Panics               uint64
-	Skipped              uint64 // scheduled runs skipped because a run was still in flight
-	LateReturns          uint64 // abandoned runs that returned after all
-	ConsecutiveFailures  int
-	ConsecutiveSuccesses int // Pass or Warn
+	Timeouts             uint32 // runs abandoned at their timeout
+	Panics               uint32
+	Skipped              uint32 // scheduled runs skipped because a run was still in flight
+	LateReturns          uint32 // abandoned runs that returned after all
+	ConsecutiveFailures  int32
+	ConsecutiveSuccesses int32 // Pass or Warn
 	LastSuccess          time.Time
 	LastFailure          time.Time
 	SuccessRate          float32 // share of Pass/Warn among the results in history, 0–1
 	Score                float32 // 0–1, recent results weigh more; Warn counts half
 }
 
+// Runs returns the number of results recorded, including timeouts.
+func (s Stats) Runs() uint64 { return s.Passes + s.Warnings + s.Failures }
+
 // HistoryEntry is one past result, kept compact: a check keeps the last N.
+// Time is kept to the millisecond, and Duration to better than 1 part in
+// 16,000 (at most about 18 minutes).
 type HistoryEntry struct {
 	Time     time.Time
 	Status   Status
 	Duration time.Duration
 }
 
-// histEntry is a HistoryEntry in 12 bytes: 100,000 checks keep a million
-// of them. The status sits in the top 3 bits of the duration word.
-type histEntry struct {
-	t  int64  // unix nanoseconds
-	du uint32 // status<<29 | duration in microseconds (saturating at ~9 minutes)
+// histEntry is a HistoryEntry in 8 bytes: 100,000 checks keep a million
+// of them. From the top: 42 bits of unix milliseconds (good until 2109), 3
+// bits of status, and 19 bits of duration in microseconds as a small float
+// (4-bit exponent, 15-bit mantissa: better than 1 part in 16,000, up to
+// about 18 minutes, saturating beyond).
+type histEntry uint64
+
+const (
+	histTimeBits     = 42
+	histDurBits      = 19
+	histMantBits     = 15
+	histMaxExp       = 1<<(histDurBits-histMantBits) - 1
+	histMaxMicros    = (1<<histMantBits - 1) << histMaxExp
+	histStatusShift  = histDurBits
+	histTimeShift    = histDurBits + 3
+	histDurFieldMask = 1<<histDurBits - 1
+)
+
+func newHistEntry(t time.Time, st Status, d time.Duration) histEntry {
+	ms := uint64(max(t.UnixMilli(), 0)) & (1<<histTimeBits - 1)
+	return histEntry(ms<<histTimeShift | uint64(st&7)<<histStatusShift | encodeMicros(d.Microseconds()))
 }
 
-const histDurMask = 1<<29 - 1
+// encodeMicros packs us into histDurBits as mantissa<<4 | exponent.
+func encodeMicros(us int64) uint64 {
+	if us <= 0 {
+		return 0
+	}
+	if us >= histMaxMicros {
+		return (1<<histMantBits-1)<<4 | histMaxExp
+	}
+	exp := max(bits.Len64(uint64(us))-histMantBits, 0)
+	return uint64(us)>>exp<<4 | uint64(exp)
+}
 
-func (e histEntry) status() Status { return Status(e.du >> 29) }
+func (e histEntry) time() time.Time { return time.UnixMilli(int64(e >> histTimeShift)) }
+
+func (e histEntry) status() Status { return Status(e >> histStatusShift & 7) }
 
 func (e histEntry) duration() time.Duration {
-	return time.Duration(e.du&histDurMask) * time.Microsecond
+	f := uint64(e) & histDurFieldMask
+	return time.Duration(f>>4<<(f&15)) * time.Microsecond
 }
 
 // check is the record of one registered check. Its state lives in one
@@ -95,27 +131,28 @@ type check struct {
 	cfg     runConfig
 
 	// Fields guarded by Monitor.mu.
-	gen          uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
-	removed      bool
+	gen          uint32      // bumped on Enable/Disable/Remove; stale heap entries are dropped
 	gone         atomic.Bool // removed, readable without Monitor.mu
-	expireQueued bool        // a max-age event is in the scheduler heap
-	enabledSched bool        // enabled, as the scheduler sees it
+	removed      bool
+	expireQueued bool // a max-age event is in the scheduler heap
+	enabledSched bool // enabled, as the scheduler sees it
 
+	ringPos int32      // guarded by mu, placed here to pack with the flags
 	mu      sync.Mutex // protects cur, lastAt, ring, ringPos and writes of view
 	cur     *call      // the run in flight, or nil
 	lastAt  int64      // unix ns of the last real result, 0 before the first
 	ring    []histEntry
-	ringPos int32
 
 	view atomic.Pointer[CheckState]
 }
 
 // runConfig is what the scheduler and the thresholds need of a check's
-// configuration, kept small: there may be 100,000 of them.
+// configuration, kept small: there may be 100,000 of them. The interval
+// and timeout are in the check's CheckInfo.
 type runConfig struct {
-	interval, ttl, initialDelay, jitter, maxAge time.Duration
-	failureThreshold, successThreshold          int32
-	historySize                                 int32
+	ttl, initialDelay, jitter, maxAge  time.Duration
+	failureThreshold, successThreshold int16 // at most maxCount
+	historySize                        int16
 }
 
 // defaultGroups is shared by every check added without Groups.
@@ -129,8 +166,8 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 		ComponentType: cfg.componentType, Measurement: cfg.measurement,
 	}
 	c.cfg = runConfig{
-		interval: cfg.interval, ttl: cfg.ttl, initialDelay: cfg.initialDelay, jitter: cfg.jitter, maxAge: cfg.maxAge,
-		failureThreshold: cfg.failureThreshold, successThreshold: cfg.successThreshold, historySize: cfg.historySize,
+		ttl: cfg.ttl, initialDelay: cfg.initialDelay, jitter: cfg.jitter, maxAge: cfg.maxAge,
+		failureThreshold: int16(cfg.failureThreshold), successThreshold: int16(cfg.successThreshold), historySize: int16(cfg.historySize),
 	}
 	c.view.Store(&CheckState{CheckInfo: &c.info, Enabled: cfg.enabled})
 	return c
@@ -160,7 +197,6 @@ func (c *check) recordLocked(r Result, timedOut bool) outcome {
 	var o outcome
 	c.edit(func(st *CheckState) {
 		s := &st.Stats
-		s.Runs++
 		switch r.Status {
 		case StatusPass:
 			s.Passes++
@@ -186,7 +222,7 @@ func (c *check) recordLocked(r Result, timedOut bool) outcome {
 			// Once per failure streak, when the threshold is reached — not
 			// on the first failure, even though an unchecked service turns
 			// Fail at once.
-			o.crossed = st.Critical && s.ConsecutiveFailures == int(c.cfg.failureThreshold)
+			o.crossed = st.Critical && s.ConsecutiveFailures == int32(c.cfg.failureThreshold)
 		}
 		s.SuccessRate, s.Score = c.rates()
 		prev := st.Status
@@ -208,14 +244,14 @@ func (c *check) thresholdStatus(prev, got Status, s *Stats) Status {
 	case prev == StatusUnknown:
 		return got
 	case got.OK() && prev == StatusFail:
-		if s.ConsecutiveSuccesses >= int(c.cfg.successThreshold) {
+		if s.ConsecutiveSuccesses >= int32(c.cfg.successThreshold) {
 			return got
 		}
 		return StatusFail
 	case got.OK():
 		return got // Pass <-> Warn moves at once
 	case prev.OK():
-		if s.ConsecutiveFailures >= int(c.cfg.failureThreshold) {
+		if s.ConsecutiveFailures >= int32(c.cfg.failureThreshold) {
 			return StatusFail
 		}
 		return prev
@@ -261,13 +297,12 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 func eventOf(st *CheckState, prev Status) Event {
 	return Event{
 		Check: st.Name, From: prev, To: st.Status, Result: st.Last, Time: st.Last.Time,
-		Critical: st.Critical, ConsecutiveFailures: st.Stats.ConsecutiveFailures,
+		Critical: st.Critical, ConsecutiveFailures: int(st.Stats.ConsecutiveFailures),
 	}
 }
 
 func (c *check) pushHistory(r Result) {
-	us := min(max(r.Duration.Microseconds(), 0), histDurMask)
-	e := histEntry{t: r.Time.UnixNano(), du: uint32(r.Status)<<29 | uint32(us)}
+	e := newHistEntry(r.Time, r.Status, r.Duration)
 	if len(c.ring) < int(c.cfg.historySize) {
 		if c.ring == nil {
 			c.ring = make([]histEntry, 0, c.cfg.historySize)
@@ -285,7 +320,7 @@ func (c *check) historyLocked() []HistoryEntry {
 	out := make([]HistoryEntry, 0, n)
 	for i := range n {
 		e := c.ring[(int(c.ringPos)+i)%n]
-		out = append(out, HistoryEntry{Time: time.Unix(0, e.t), Status: e.status(), Duration: e.duration()})
+		out = append(out, HistoryEntry{Time: e.time(), Status: e.status(), Duration: e.duration()})
 	}
 	return out
 }
