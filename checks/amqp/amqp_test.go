@@ -9,6 +9,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -124,7 +125,7 @@ func TestClosedConnection(t *testing.T) {
 // stays dead (amqp091-go does not reconnect); the check fails at once.
 func TestProxyCut(t *testing.T) {
 	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := startProxy(t, testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
 	conn := dial(t, "amqp://guest:guest@"+p.Addr()+"/")
 	c := newChecker(t, conn, nil)
 	r, _ := check(t, c, 2*time.Second)
@@ -147,12 +148,12 @@ func TestProxyCut(t *testing.T) {
 // context; the next check does not pile a second request on the first.
 func TestStall(t *testing.T) {
 	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := startProxy(t, testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
 	conn := dial(t, "amqp://guest:guest@"+p.Addr()+"/")
 	c := newChecker(t, conn, nil)
 	wantStatus(t, waitStatus(t, c, vitals.StatusPass), vitals.StatusPass)
 
-	p.Stall()
+	p.Blackhole()
 	const timeout = 500 * time.Millisecond
 	r, elapsed := check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -84,7 +85,7 @@ func TestOpenWrongPassword(t *testing.T) {
 }
 
 func TestOpenClosedPort(t *testing.T) {
-	addr := closedAddr(t)
+	addr := testservice.ClosedAddr(t)
 	c := open(t, "amqp://guest:hunter2@"+addr+"/", nil)
 
 	r, elapsed := check(t, c, 2*time.Second)
@@ -101,7 +102,7 @@ func TestOpenClosedPort(t *testing.T) {
 }
 
 func TestOpenBlackhole(t *testing.T) {
-	addr := blackhole(t)
+	addr := testservice.BlackholeAddr(t)
 	// The dial timeout outlives the check's: the dial goes on in the
 	// background, its error is the next check's, and Close waits for it.
 	c := open(t, "amqp://guest:guest@"+addr+"/", &Options{Timeout: 1500 * time.Millisecond})
@@ -127,7 +128,7 @@ func TestOpenBlackhole(t *testing.T) {
 // the checker dials a new one once the network is back.
 func TestOpenProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := startProxy(t, testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
 	c := open(t, "amqp://guest:guest@"+p.Addr()+"/", nil)
 	r, _ := check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
@@ -150,12 +151,12 @@ func TestOpenProxyCutRestore(t *testing.T) {
 // recovers with a new one.
 func TestOpenStall(t *testing.T) {
 	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := startProxy(t, testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
 	c := open(t, "amqp://guest:guest@"+p.Addr()+"/", nil)
 	r, _ := check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
 
-	p.Stall()
+	p.Blackhole()
 	const timeout = 500 * time.Millisecond
 	r, elapsed := check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
@@ -163,7 +164,7 @@ func TestOpenStall(t *testing.T) {
 		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
 	}
 
-	p.Unstall()
+	p.Restore()
 	r, _ = check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
 }

@@ -9,6 +9,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -127,7 +128,7 @@ func TestNewOptions(t *testing.T) {
 // cut and passes again once paho has reconnected by itself.
 func TestProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
-	p := startProxy(t, testservice.MQTTAddr)
+	p := testproxy.Start(t, testservice.MQTTAddr)
 	client := connect(t, "tcp://"+p.Addr())
 	c := newChecker(t, client, &Options{Loopback: true})
 	r, _ := check(t, c, 2*time.Second)
@@ -152,13 +153,13 @@ func TestProxyCutRestore(t *testing.T) {
 // connection fails the check at its deadline.
 func TestStall(t *testing.T) {
 	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
-	p := startProxy(t, testservice.MQTTAddr)
+	p := testproxy.Start(t, testservice.MQTTAddr)
 	client := connect(t, "tcp://"+p.Addr())
 	c := newChecker(t, client, &Options{Loopback: true})
 	r, _ := check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
 
-	p.Stall()
+	p.Blackhole()
 	const timeout = 500 * time.Millisecond
 	r, elapsed := check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
@@ -169,7 +170,7 @@ func TestStall(t *testing.T) {
 		t.Errorf("message %q does not say the check timed out", r.Message)
 	}
 
-	p.Unstall()
+	p.Restore()
 	waitStatus(t, c, vitals.StatusPass)
 }
 

@@ -9,6 +9,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -73,7 +74,7 @@ func TestOpenInvalid(t *testing.T) {
 }
 
 func TestOpenClosedPort(t *testing.T) {
-	addr := closedAddr(t)
+	addr := testservice.ClosedAddr(t)
 	c := open(t, "tcp://user:hunter2@"+addr, nil)
 
 	r, elapsed := check(t, c, 2*time.Second)
@@ -90,7 +91,7 @@ func TestOpenClosedPort(t *testing.T) {
 }
 
 func TestOpenBlackhole(t *testing.T) {
-	addr := blackhole(t)
+	addr := testservice.BlackholeAddr(t)
 	// The connect timeout outlives the check's: the attempt goes on in the
 	// background, its error is the next check's, and Close waits for it.
 	c := open(t, "tcp://"+addr, &Options{Timeout: 1500 * time.Millisecond})
@@ -116,7 +117,7 @@ func TestOpenBlackhole(t *testing.T) {
 // network, says why while paho reconnects, and passes once it is back.
 func TestOpenProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
-	p := startProxy(t, testservice.MQTTAddr)
+	p := testproxy.Start(t, testservice.MQTTAddr)
 	c := open(t, "tcp://"+p.Addr(), &Options{
 		Loopback: true,
 		Configure: func(o *mqtt.ClientOptions) {

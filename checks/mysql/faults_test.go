@@ -9,6 +9,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -60,7 +61,7 @@ func TestWrongPassword(t *testing.T) {
 }
 
 func TestClosedPort(t *testing.T) {
-	addr := closedAddr(t)
+	addr := testservice.ClosedAddr(t)
 	c := open(t, "root:hunter2@tcp("+addr+")/test", nil)
 
 	r, elapsed := check(t, c, 2*time.Second)
@@ -79,7 +80,7 @@ func TestClosedPort(t *testing.T) {
 // TestBlackhole: a server that accepts the connection and never greets
 // fails the check at its deadline, not at the driver's dial timeout.
 func TestBlackhole(t *testing.T) {
-	addr := blackhole(t)
+	addr := testservice.BlackholeAddr(t)
 	c := open(t, "root@tcp("+addr+")/test", &Options{Timeout: 10 * time.Second})
 
 	const timeout = time.Second
@@ -98,7 +99,7 @@ func TestBlackhole(t *testing.T) {
 // back and database/sql has dialed again.
 func TestProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
-	p := startProxy(t, testservice.MySQLAddr)
+	p := testproxy.Start(t, testservice.MySQLAddr)
 	db := openDB(t, withAddr(t, p.Addr(), "", ""))
 	c := newChecker(t, db, nil)
 	r, _ := check(t, c, 2*time.Second)
@@ -120,12 +121,12 @@ func TestProxyCutRestore(t *testing.T) {
 // check at its deadline.
 func TestStall(t *testing.T) {
 	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
-	p := startProxy(t, testservice.MySQLAddr)
+	p := testproxy.Start(t, testservice.MySQLAddr)
 	c := open(t, withAddr(t, p.Addr(), "", ""), nil)
 	r, _ := check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
 
-	p.Stall()
+	p.Blackhole()
 	const timeout = 500 * time.Millisecond
 	r, elapsed := check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
@@ -135,7 +136,7 @@ func TestStall(t *testing.T) {
 
 	// The stalled connection is gone (the driver closes a connection whose
 	// query was cancelled); a new one works once the server answers.
-	p.Unstall()
+	p.Restore()
 	r, _ = check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
 }
@@ -147,7 +148,7 @@ func TestStall(t *testing.T) {
 // the ping, as it does when the break comes just after that check.
 func TestBrokenPooledConnection(t *testing.T) {
 	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
-	p := startProxy(t, testservice.MySQLAddr)
+	p := testproxy.Start(t, testservice.MySQLAddr)
 	cfg, err := mysql.ParseDSN(withAddr(t, p.Addr(), "", ""))
 	if err != nil {
 		t.Fatal(err)

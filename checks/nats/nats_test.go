@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -176,7 +177,7 @@ func TestClosedConnection(t *testing.T) {
 // is back and the client has reconnected by itself.
 func TestProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "NATS", testservice.NATSAddr)
-	p := startProxy(t, testservice.NATSAddr)
+	p := testproxy.Start(t, testservice.NATSAddr)
 	nc := connect(t, "nats://"+p.Addr(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
 	const grace = 500 * time.Millisecond
 	c := newChecker(t, nc, &Options{ReconnectGrace: grace, Loopback: true})
@@ -202,6 +203,32 @@ func TestProxyCutRestore(t *testing.T) {
 	r = waitStatus(t, c, vitals.StatusPass)
 	if n, _ := r.Details["reconnects"].(uint64); n < 1 {
 		t.Errorf("Details[reconnects] = %v after a reconnect, want >= 1", r.Details["reconnects"])
+	}
+}
+
+// TestBlackhole: a server that stops answering on a live connection fails
+// the check at its deadline, while the client still counts itself
+// connected; once the server answers again, the late reply to the failed
+// check's ping does not pass for the next check's.
+func TestBlackhole(t *testing.T) {
+	testservice.Require(t, "NATS", testservice.NATSAddr)
+	p := testproxy.Start(t, testservice.NATSAddr)
+	nc := connect(t, "nats://"+p.Addr())
+	c := newChecker(t, nc, &Options{Loopback: true})
+	r, _ := check(t, c, 2*time.Second)
+	wantStatus(t, r, vitals.StatusPass)
+
+	p.Blackhole()
+	r, _ = check(t, c, 500*time.Millisecond)
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "ping NATS server") || !strings.Contains(r.Message, "deadline exceeded") {
+		t.Errorf("message %q does not say the ping timed out", r.Message)
+	}
+
+	p.Restore()
+	for range 2 {
+		r, _ = check(t, c, 2*time.Second)
+		wantStatus(t, r, vitals.StatusPass)
 	}
 }
 

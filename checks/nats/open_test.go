@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -73,7 +74,7 @@ func TestOpenInvalid(t *testing.T) {
 }
 
 func TestOpenClosedPort(t *testing.T) {
-	addr := closedAddr(t)
+	addr := testservice.ClosedAddr(t)
 	c := open(t, "nats://user:hunter2@"+addr, nil)
 
 	r, elapsed := check(t, c, 2*time.Second)
@@ -90,7 +91,7 @@ func TestOpenClosedPort(t *testing.T) {
 }
 
 func TestOpenBlackhole(t *testing.T) {
-	addr := blackhole(t)
+	addr := testservice.BlackholeAddr(t)
 	// The connect timeout outlives the check's: the attempt goes on in the
 	// background, and Close waits for it.
 	c := open(t, "nats://"+addr, &Options{Timeout: 1500 * time.Millisecond})
@@ -118,7 +119,7 @@ func TestOpenBlackhole(t *testing.T) {
 // the network is back.
 func TestOpenProxyCutRestore(t *testing.T) {
 	testservice.Require(t, "NATS", testservice.NATSAddr)
-	p := startProxy(t, testservice.NATSAddr)
+	p := testproxy.Start(t, testservice.NATSAddr)
 	c := open(t, "nats://"+p.Addr(), &Options{
 		ReconnectGrace: 300 * time.Millisecond,
 		ConnectOptions: []nats.Option{nats.ReconnectWait(100 * time.Millisecond)},
@@ -140,7 +141,7 @@ func TestOpenProxyCutRestore(t *testing.T) {
 // next check dials a new one.
 func TestOpenRedials(t *testing.T) {
 	testservice.Require(t, "NATS", testservice.NATSAddr)
-	p := startProxy(t, testservice.NATSAddr)
+	p := testproxy.Start(t, testservice.NATSAddr)
 	c := open(t, "nats://"+p.Addr(), &Options{
 		ConnectOptions: []nats.Option{nats.NoReconnect()},
 	})

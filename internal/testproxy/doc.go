@@ -15,9 +15,13 @@
 // [Proxy.Cut] models a server that went away: every live connection is
 // closed and new connections are refused (the listener is closed; Restore
 // listens again on the same port). [Proxy.Blackhole] models a server that
-// hangs: live connections are closed and new ones are accepted but never
-// answered, so a client waits until its own timeout. [Proxy.Restore] ends
-// either fault.
+// hangs, or a network that silently drops packets: live connections stay
+// open but nothing more is forwarded on them, in either direction, and new
+// connections are accepted but not forwarded either, so a client waits
+// until its own timeout. [Proxy.Restore] ends either fault; after a
+// Blackhole the held connections carry on, and what was sent meanwhile is
+// delivered late rather than lost, as TCP does once a network heals. Cut
+// then Blackhole hangs new connections only.
 //
 // # Lifetime
 //

@@ -1,7 +1,6 @@
 package testproxy
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -12,12 +11,15 @@ import (
 // goroutine never outlives a target that does not answer by much.
 const dialTimeout = 5 * time.Second
 
+// copyBuffer is the size of the chunks a connection is forwarded in.
+const copyBuffer = 32 << 10
+
 type mode int
 
 const (
 	forwarding  mode = iota
 	refusing         // Cut: listener closed
-	blackholing      // Blackhole: accept, never answer
+	blackholing      // Blackhole: accept and hold, forward nothing
 )
 
 // Proxy forwards TCP connections from a loopback address to a target. Its
@@ -27,10 +29,13 @@ type Proxy struct {
 	target string
 	addr   string
 
-	mu     sync.Mutex // protects the fields below
-	ln     net.Listener
-	mode   mode
-	conns  map[net.Conn]struct{} // accepted and upstream connections alive now
+	mu    sync.Mutex // protects the fields below
+	ln    net.Listener
+	mode  mode
+	conns map[net.Conn]struct{} // accepted and upstream connections alive now
+	// held is open while the proxy blackholes and closed otherwise; a
+	// forwarding goroutine waits on it before it dials, writes or closes.
+	held   chan struct{}
 	closed bool
 
 	wg sync.WaitGroup // every goroutine the proxy starts
@@ -66,6 +71,7 @@ func (p *Proxy) Cut() {
 	if p.closed {
 		return
 	}
+	p.releaseLocked() // the goroutines of held connections see them closed and end
 	p.mode = refusing
 	if p.ln != nil {
 		p.ln.Close()
@@ -74,26 +80,35 @@ func (p *Proxy) Cut() {
 	p.closeConnsLocked()
 }
 
-// Blackhole closes every live connection and, until [Proxy.Restore],
-// accepts new ones but never forwards or answers them: a client waits
-// until its own timeout, as with a hung server. Must be called from the
-// test goroutine (it may fail the test, see Restore).
+// Blackhole makes the proxy silent, as a server that hangs or a network
+// that drops every packet without resetting a connection: until
+// [Proxy.Restore], nothing is forwarded in either direction on the live
+// connections, which stay open, and new connections are accepted but not
+// forwarded either. A client waits until its own timeout. What the client
+// and the server send meanwhile is held, not lost, and is delivered after
+// Restore, as TCP would once the network heals.
+//
+// To hang only new connections, as a server that crashed and came back
+// hung, call [Proxy.Cut] first: it closes the live ones. Blackhole must be
+// called from the test goroutine (it may fail the test, see Restore).
 func (p *Proxy) Blackhole() {
 	p.t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	if p.closed || p.mode == blackholing {
 		return
 	}
 	p.mode = blackholing
-	p.closeConnsLocked()
+	p.held = make(chan struct{})
 	p.relistenLocked()
 }
 
-// Restore ends a Cut or Blackhole: connections held by a blackhole are
-// closed and new connections are forwarded again. After a Cut the proxy
-// listens again on the same port; Restore fails the test if that port was
-// taken in the meantime, so it must be called from the test goroutine.
+// Restore ends a Cut or a Blackhole, and the proxy forwards again. After a
+// Blackhole, the connections it held, live and new, are forwarded from
+// where they stopped (a new one is connected to the target only now). After
+// a Cut the proxy listens again on the same port; Restore fails the test
+// if that port was taken in the meantime, so it must be called from the
+// test goroutine.
 func (p *Proxy) Restore() {
 	p.t.Helper()
 	p.mu.Lock()
@@ -101,9 +116,7 @@ func (p *Proxy) Restore() {
 	if p.closed || p.mode == forwarding {
 		return
 	}
-	if p.mode == blackholing {
-		p.closeConnsLocked()
-	}
+	p.releaseLocked()
 	p.mode = forwarding
 	p.relistenLocked()
 }
@@ -115,6 +128,7 @@ func (p *Proxy) Close() {
 	p.mu.Lock()
 	if !p.closed {
 		p.closed = true
+		p.releaseLocked()
 		if p.ln != nil {
 			p.ln.Close()
 			p.ln = nil
@@ -149,6 +163,29 @@ func (p *Proxy) relistenLocked() {
 	}
 	p.ln = ln
 	p.serve(ln)
+}
+
+// releaseLocked ends the wait of every goroutine a Blackhole holds.
+func (p *Proxy) releaseLocked() {
+	if p.held != nil {
+		close(p.held)
+		p.held = nil
+	}
+}
+
+// wait blocks while the proxy blackholes. It reports whether c is still
+// live afterwards: Cut and Close close connections and end the wait too.
+func (p *Proxy) wait(c net.Conn) bool {
+	p.mu.Lock()
+	held := p.held
+	p.mu.Unlock()
+	if held != nil {
+		<-held
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, live := p.conns[c]
+	return live
 }
 
 func (p *Proxy) closeConnsLocked() {
@@ -199,9 +236,6 @@ func (p *Proxy) accepted(c net.Conn) {
 	if !p.trackLocked(c) {
 		return
 	}
-	if p.mode == blackholing {
-		return // held open, never read, until Restore or Close
-	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -210,8 +244,13 @@ func (p *Proxy) accepted(c net.Conn) {
 }
 
 // forward connects c to the target and copies both ways until either side
-// closes or the proxy closes them.
+// closes or the proxy closes them. A connection accepted during a
+// Blackhole waits for Restore before the target is dialled.
 func (p *Proxy) forward(c net.Conn) {
+	if !p.wait(c) {
+		p.untrack(c)
+		return
+	}
 	up, err := net.DialTimeout("tcp", p.target, dialTimeout)
 	if err != nil {
 		p.untrack(c)
@@ -231,13 +270,35 @@ func (p *Proxy) forward(c net.Conn) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		io.Copy(up, c)
+		p.copy(up, c)
 		// Closing both ends the other copy too: the protocols under test
 		// do not rely on half-closed connections.
 		p.untrack(c, up)
 		close(done)
 	}()
-	io.Copy(c, up)
+	p.copy(c, up)
 	p.untrack(c, up)
 	<-done
+}
+
+// copy forwards src to dst until either fails. What it reads during a
+// Blackhole, a chunk or the end of the stream, waits for the Blackhole to
+// end, so that neither side sees the other close either; a chunk read
+// before is let through.
+func (p *Proxy) copy(dst, src net.Conn) {
+	buf := make([]byte, copyBuffer)
+	for {
+		n, err := src.Read(buf)
+		if !p.wait(dst) {
+			return
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
