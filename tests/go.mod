@@ -1,0 +1,44 @@
+module github.com/vitalsgo/vitals/tests
+
+go 1.26.0
+
+require (
+	github.com/prometheus/client_golang v1.25.0
+	github.com/prometheus/common v0.72.0
+	github.com/vitalsgo/vitals v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/vitalsgrpc v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/vitalsotel v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/vitalsprom v0.0.0-00010101000000-000000000000
+	go.opentelemetry.io/otel/sdk/metric v1.47.0
+	go.uber.org/goleak v1.3.0
+	google.golang.org/grpc v1.83.2
+)
+
+require (
+	github.com/beorn7/perks v1.0.1 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
+	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
+	github.com/prometheus/client_model v0.6.3 // indirect
+	github.com/prometheus/procfs v0.22.0 // indirect
+	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
+	go.opentelemetry.io/otel v1.47.0 // indirect
+	go.opentelemetry.io/otel/log v1.47.0 // indirect
+	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
+	golang.org/x/net v0.59.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260526163538-3dc84a4a5aaa // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
+replace (
+	github.com/vitalsgo/vitals => ..
+	github.com/vitalsgo/vitals/vitalsgrpc => ../vitalsgrpc
+	github.com/vitalsgo/vitals/vitalsotel => ../vitalsotel
+	github.com/vitalsgo/vitals/vitalsprom => ../vitalsprom
+)

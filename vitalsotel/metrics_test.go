@@ -1,0 +1,305 @@
+package vitalsotel_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalsotel"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+// exampleMonitor is vitalsprom's golden scenario: a check in every status,
+// a timeout, a disabled check, standard and custom groups, with fixed
+// durations and times.
+func exampleMonitor(t *testing.T, opts *vitalsotel.Options) (*vitals.Monitor, *reader) {
+	t.Helper()
+	m, clk := newMonitor(t)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	db := script(
+		res(vitals.StatusPass, 3*time.Millisecond, at(0)),
+		res(vitals.StatusPass, 7*time.Millisecond, at(10)),
+		res(vitals.StatusPass, 2*time.Millisecond, at(20)))
+	cache := script(
+		res(vitals.StatusWarn, 40*time.Millisecond, at(0)),
+		res(vitals.StatusPass, 30*time.Millisecond, at(10)),
+		res(vitals.StatusWarn, 45*time.Millisecond, at(20)))
+	queue := script(
+		res(vitals.StatusPass, 120*time.Millisecond, at(0)),
+		res(vitals.StatusFail, 1500*time.Millisecond, at(10)),
+		res(vitals.StatusFail, 900*time.Millisecond, at(20)))
+	add(t, m, "db", db, vitals.Groups(vitals.Liveness, vitals.Readiness), vitals.Interval(time.Hour))
+	add(t, m, "cache", cache, vitals.Critical(false), vitals.Interval(time.Hour))
+	add(t, m, "queue", queue, vitals.Groups("jobs"), vitals.Interval(time.Hour))
+	add(t, m, "off", script(res(vitals.StatusPass, time.Millisecond, at(0))), vitals.Enabled(false))
+	r := newReader(t, m, opts)
+
+	runOnce(t, m)
+	runOnce(t, m)
+
+	h := &hang{entered: make(chan struct{})}
+	add(t, m, "slow", h, vitals.Groups("jobs"), vitals.Timeout(2*time.Second), vitals.Interval(time.Hour))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runOnce(t, m)
+	}()
+	<-h.entered
+	clk.Advance(2 * time.Second)
+	<-done
+	return m, r
+}
+
+func TestGolden(t *testing.T) {
+	_, r := exampleMonitor(t, nil)
+	golden(t, "metrics.txt", dump(r.collect(t)))
+}
+
+// TestCollectsRunNoCheck collects 1,000 times from a started monitor and
+// counts the runs of its checks: neither periodic checks nor on-demand
+// checks whose cached result has expired may run.
+func TestCollectsRunNoCheck(t *testing.T) {
+	m, clk := newMonitor(t)
+	periodic := script(res(vitals.StatusPass, time.Millisecond, t0))
+	onDemand := script(res(vitals.StatusFail, time.Millisecond, t0))
+	add(t, m, "periodic", periodic, vitals.Interval(time.Hour))
+	add(t, m, "ondemand", onDemand, vitals.OnDemand(time.Second))
+	r := newReader(t, m, nil)
+	ran := make(chan struct{})
+	unsubscribe := m.Subscribe(func(e vitals.Event) {
+		if e.Check == "periodic" {
+			close(ran)
+		}
+	})
+	defer unsubscribe()
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-ran
+	m.Current(t.Context()) // runs the on-demand check
+	clk.Advance(2 * time.Second)
+	before := periodic.runs.Load() + onDemand.runs.Load()
+	if before == 0 {
+		t.Fatal("no check ran before the collections: the test proves nothing")
+	}
+	for range 1000 {
+		r.collect(t)
+	}
+	if after := periodic.runs.Load() + onDemand.runs.Load(); after != before {
+		t.Fatalf("1,000 collections ran checks %d times", after-before)
+	}
+}
+
+func TestRemovedCheckDisappears(t *testing.T) {
+	m, _ := newMonitor(t)
+	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	add(t, m, "cache", script(res(vitals.StatusFail, time.Millisecond, t0)), vitals.Groups("cache"))
+	r := newReader(t, m, nil)
+	runOnce(t, m)
+	has := func(check string) (observable, histogram bool) {
+		for _, p := range points(r.collect(t)) {
+			v, ok := p.attrs.Value(vitalsotel.CheckKey)
+			if !ok || v.AsString() != check {
+				if g, ok := p.attrs.Value(vitalsotel.GroupKey); ok && g.AsString() == check {
+					observable = true
+				}
+				continue
+			}
+			if p.metric == "vitals.check.duration" {
+				histogram = true
+			} else {
+				observable = true
+			}
+		}
+		return
+	}
+	if obs, _ := has("cache"); !obs {
+		t.Fatal("cache not reported before its removal")
+	}
+	if err := m.Remove("cache"); err != nil {
+		t.Fatal(err)
+	}
+	if obs, _ := has("cache"); obs {
+		t.Error("the observable instruments still report the removed check or its group")
+	}
+	if obs, _ := has("db"); !obs {
+		t.Error("db lost")
+	}
+}
+
+func TestStatusFollowsTransitions(t *testing.T) {
+	m, _ := newMonitor(t)
+	s := script(res(vitals.StatusPass, time.Millisecond, t0))
+	add(t, m, "db", s, vitals.FailureThreshold(2))
+	r := newReader(t, m, nil)
+	db := vitalsotel.CheckKey.String("db")
+	status := func() string {
+		t.Helper()
+		var cur []string
+		for _, w := range []string{"unknown", "pass", "warn", "fail"} {
+			if value(t, r, "vitals.check.status", db, vitalsotel.StatusKey.String(w)) == 1 {
+				cur = append(cur, w)
+			}
+		}
+		if len(cur) != 1 {
+			t.Fatalf("state set has %d statuses at 1: %v", len(cur), cur)
+		}
+		return cur[0]
+	}
+	if got := status(); got != "unknown" {
+		t.Fatalf("before the first run: %s", got)
+	}
+	steps := []struct {
+		result           vitals.Status
+		status           string
+		consecutive      float64
+		readiness        string
+		passes, failures float64
+	}{
+		{vitals.StatusPass, "pass", 0, "pass", 1, 0},
+		{vitals.StatusFail, "pass", 1, "pass", 1, 1}, // below the threshold
+		{vitals.StatusFail, "fail", 2, "fail", 1, 2},
+		{vitals.StatusWarn, "warn", 0, "warn", 1, 2},
+	}
+	for i, st := range steps {
+		s.set(res(st.result, time.Millisecond, t0))
+		runOnce(t, m)
+		if got := status(); got != st.status {
+			t.Errorf("step %d: status %s, want %s", i, got, st.status)
+		}
+		if got := value(t, r, "vitals.check.consecutive_failures", db); got != st.consecutive {
+			t.Errorf("step %d: consecutive failures %v, want %v", i, got, st.consecutive)
+		}
+		if got := value(t, r, "vitals.group.status", vitalsotel.GroupKey.String("readiness"), vitalsotel.StatusKey.String(st.readiness)); got != 1 {
+			t.Errorf("step %d: readiness %s = %v, want 1", i, st.readiness, got)
+		}
+		if got := value(t, r, "vitals.check.runs", db, vitalsotel.ResultKey.String("pass")); got != st.passes {
+			t.Errorf("step %d: pass runs %v, want %v", i, got, st.passes)
+		}
+		if got := value(t, r, "vitals.check.runs", db, vitalsotel.ResultKey.String("fail")); got != st.failures {
+			t.Errorf("step %d: fail runs %v, want %v", i, got, st.failures)
+		}
+		if got := value(t, r, "vitals.check.duration", db); got != float64(i+1) {
+			t.Errorf("step %d: histogram count %v, want %d", i, got, i+1)
+		}
+	}
+}
+
+func TestOptions(t *testing.T) {
+	m, _ := newMonitor(t)
+	add(t, m, "db", script(res(vitals.StatusPass, 30*time.Millisecond, t0)), vitals.Groups("all", vitals.Readiness))
+	r := newReader(t, m, &vitalsotel.Options{Buckets: []float64{0.05, 1}, OverallGroup: "service"})
+	runOnce(t, m)
+	for _, g := range []string{"service", "all"} {
+		if got := value(t, r, "vitals.group.status", vitalsotel.GroupKey.String(g), vitalsotel.StatusKey.String("pass")); got != 1 {
+			t.Errorf("group %s pass = %v, want 1", g, got)
+		}
+	}
+	got := dump(r.collect(t))
+	if want := `bounds=[0.05 1] counts=[1 0 0]`; !strings.Contains(got, want) {
+		t.Errorf("histogram without %q:\n%s", want, got)
+	}
+}
+
+func TestCloseStopsReporting(t *testing.T) {
+	m, _ := newMonitor(t)
+	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	r := newReader(t, m, nil)
+	runOnce(t, m)
+	if err := r.metrics.Close(); err != nil {
+		t.Fatal(err)
+	}
+	runOnce(t, m)
+	for _, p := range points(r.collect(t)) {
+		if p.metric != "vitals.check.duration" {
+			t.Errorf("%s still reported after Close", p.metric)
+		} else if p.value != 1 {
+			t.Errorf("histogram count %v after Close, want 1", p.value)
+		}
+	}
+}
+
+// A reader may be configured for delta temporality; the counters then
+// report what happened between two collections.
+func TestDeltaTemporality(t *testing.T) {
+	m, _ := newMonitor(t)
+	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	rd := sdkmetric.NewManualReader(sdkmetric.WithTemporalitySelector(func(sdkmetric.InstrumentKind) metricdata.Temporality {
+		return metricdata.DeltaTemporality
+	}))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(rd))
+	defer mp.Shutdown(t.Context())
+	x, err := vitalsotel.New(m, &vitalsotel.Options{MeterProvider: mp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	r := &reader{ManualReader: rd, metrics: x}
+	runOnce(t, m)
+	runOnce(t, m)
+	if got := value(t, r, "vitals.check.runs", vitalsotel.ResultKey.String("pass")); got != 2 {
+		t.Fatalf("first delta %v, want 2", got)
+	}
+	runOnce(t, m)
+	if got := value(t, r, "vitals.check.runs", vitalsotel.ResultKey.String("pass")); got != 1 {
+		t.Errorf("second delta %v, want 1", got)
+	}
+}
+
+// Without a provider the global one is used; before the application sets
+// one it is a no-op, and New and Close still work.
+func TestGlobalProvider(t *testing.T) {
+	m, _ := newMonitor(t)
+	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	x, err := vitalsotel.New(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOnce(t, m)
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// Collections race with runs, additions and removals; -race checks the
+// rest.
+func TestConcurrentCollects(t *testing.T) {
+	m, _ := newMonitor(t)
+	for _, n := range []string{"a", "b", "c"} {
+		add(t, m, n, script(res(vitals.StatusPass, time.Millisecond, t0), res(vitals.StatusFail, time.Millisecond, t0)), vitals.Groups(n))
+	}
+	r := newReader(t, m, nil)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 2 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var rm metricdata.ResourceMetrics
+				if err := r.Collect(t.Context(), &rm); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 50 {
+		runOnce(t, m)
+		if i%5 == 0 {
+			_ = m.Remove("c")
+			add(t, m, "c", script(res(vitals.StatusWarn, time.Millisecond, t0)), vitals.Groups("c"))
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
