@@ -181,7 +181,9 @@ func TestEnableDisableRemoveWhileRunning(t *testing.T) {
 	m.Add("x", s, vitals.Interval(time.Second))
 	m.Add("y", &script{def: pass()}, vitals.Interval(time.Second))
 	m.Start()
-	eventually(t, "x ran", func() bool { return state(t, m, "x").Stats.Runs() == 1 })
+	eventually(t, "x and y ran", func() bool {
+		return state(t, m, "x").Stats.Runs() == 1 && state(t, m, "y").Stats.Runs() == 1
+	})
 	if got := group(t, m, vitals.Readiness); got != vitals.StatusFail {
 		t.Fatalf("readiness = %v", got)
 	}

@@ -100,12 +100,18 @@ type Monitor struct {
 	visGen  atomic.Uint64 // statuses, membership, enablement
 	lazyGen atomic.Uint64 // counters and timestamps only
 
-	pubMu     sync.Mutex // serializes publish; protects the fields below
-	version   uint64
-	reg       []*check // registry sorted by name, rebuilt when regVersion moves
-	regBuilt  uint64
-	snap      atomic.Pointer[Snapshot]
-	createdAt time.Time
+	dirtyMu    sync.Mutex // protects dirty and dirtySpare
+	dirty      []*check   // checks whose state changed since the last publish
+	dirtySpare []*check   // the previous dirty list's array, reused
+
+	pubMu       sync.Mutex // serializes publish; protects the fields below
+	version     uint64
+	reg         []*check // registry sorted by name, rebuilt when regVersion moves
+	regBuilt    uint64
+	pubAggs     map[string]*agg // aggregates of the published snapshot's states, by group
+	pubOnDemand []int32         // indexes in reg of the on-demand checks
+	snap        atomic.Pointer[Snapshot]
+	createdAt   time.Time
 }
 
 const (
@@ -229,7 +235,9 @@ func (m *Monitor) Remove(name string) error {
 	delete(m.checks, name)
 	delete(m.onDemand, c)
 	c.removed = true
-	c.gone.Store(true)
+	c.mu.Lock()
+	c.gone = true
+	c.mu.Unlock()
 	c.gen = (c.gen + 1) &^ expireBit
 	m.regVersion++
 	m.markDirty(dirtyVisible)
@@ -267,7 +275,7 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 		now := m.clock.Now().UnixNano()
 		m.pushLocked(runItem(c, now, now))
 	}
-	m.markDirty(dirtyVisible)
+	m.touch(c, dirtyVisible)
 	return nil
 }
 
@@ -337,6 +345,16 @@ func (m *Monitor) History(name string) ([]HistoryEntry, error) {
 
 // Info returns the service description given in [Options.Info].
 func (m *Monitor) Info() Info { return m.info }
+
+// touch records that c's state changed, for the next publish to fold in,
+// then marks the snapshot out of date. Every change of a check's view must
+// be followed by a touch.
+func (m *Monitor) touch(c *check, bits uint32) {
+	m.dirtyMu.Lock()
+	m.dirty = append(m.dirty, c)
+	m.dirtyMu.Unlock()
+	m.markDirty(bits)
+}
 
 // markDirty records that the published snapshot is out of date. A visible
 // change wakes the scheduler so it publishes promptly; readers publish it

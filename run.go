@@ -168,7 +168,7 @@ func (m *Monitor) lateReturn(c *check, cl *call) {
 		c.cur = nil
 	}
 	c.edit(func(st *CheckState) { st.Stats.LateReturns++ })
-	m.markDirty(dirtyVisible) // Hung cleared
+	m.touch(c, dirtyVisible) // Hung cleared
 }
 
 // record stores a result and tells whoever waits for it. A result that
@@ -180,7 +180,7 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 	if !timedOut && c.cur == cl {
 		c.cur = nil
 	}
-	if m.baseCtx.Err() != nil || c.gone.Load() {
+	if m.baseCtx.Err() != nil || c.gone {
 		cl.finishLocked(res)
 		c.mu.Unlock()
 		return
@@ -190,9 +190,9 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 	// Mark the change before anyone can learn of it (listeners, observers,
 	// waiters), so a snapshot taken in reaction includes it.
 	if o.changed {
-		m.markDirty(dirtyVisible)
+		m.touch(c, dirtyVisible)
 	} else {
-		m.markDirty(dirtyLazy)
+		m.touch(c, dirtyLazy)
 	}
 	m.obs.notify(c.view.Load())
 	if o.changed {
@@ -269,7 +269,7 @@ func (m *Monitor) skipped(c *check) {
 	c.mu.Lock()
 	c.edit(func(st *CheckState) { st.Stats.Skipped++ })
 	c.mu.Unlock()
-	m.markDirty(dirtyLazy)
+	m.touch(c, dirtyLazy)
 }
 
 // abort releases a claimed call that could not be started.

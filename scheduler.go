@@ -258,7 +258,7 @@ func (m *Monitor) expire(c *check, now time.Time) {
 	c.mu.Lock()
 	o, expired := c.expireLocked(now)
 	if expired {
-		m.markDirty(dirtyVisible)
+		m.touch(c, dirtyVisible)
 		m.obs.notify(c.view.Load())
 		if o.changed {
 			m.emit(o.ev)

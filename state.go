@@ -131,17 +131,19 @@ type check struct {
 	cfg     runConfig
 
 	// Fields guarded by Monitor.mu.
-	gen          uint32      // bumped on Enable/Disable/Remove; stale heap entries are dropped
-	gone         atomic.Bool // removed, readable without Monitor.mu
+	gen          uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
 	removed      bool
 	expireQueued bool // a max-age event is in the scheduler heap
 	enabledSched bool // enabled, as the scheduler sees it
 
-	ringPos int32      // guarded by mu, placed here to pack with the flags
-	mu      sync.Mutex // protects cur, lastAt, ring, ringPos and writes of view
-	cur     *call      // the run in flight, or nil
-	lastAt  int64      // unix ns of the last real result, 0 before the first
-	ring    []histEntry
+	gone    bool  // removed, as the check's own lock sees it; guarded by mu
+	ringPos int32 // guarded by mu; these small fields sit together to pack
+	idx     int32 // position in Monitor.reg, guarded by Monitor.pubMu
+
+	mu     sync.Mutex // protects cur, lastAt, ring, ringPos, gone and writes of view
+	cur    *call      // the run in flight, or nil
+	lastAt int64      // unix ns of the last real result, 0 before the first
+	ring   []histEntry
 
 	view atomic.Pointer[CheckState]
 }
