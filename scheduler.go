@@ -155,9 +155,15 @@ func (m *Monitor) schedule(stop <-chan struct{}, jobs chan<- *check) {
 	for {
 		now := m.clock.Now()
 		due = m.popDue(now, due[:0])
+		// Expiries first: handing runs to busy workers can block, and a
+		// stale result must turn Fail on time even then.
 		for _, it := range due {
 			if it.expire() {
 				m.expire(it.c, now)
+			}
+		}
+		for _, it := range due {
+			if it.expire() {
 				continue
 			}
 			select {
