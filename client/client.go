@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
 // Defaults for [Options].
@@ -70,15 +69,10 @@ func New(rawURL string, opts *Options) (*Client, error) {
 	if opts != nil {
 		o = *opts
 	}
-	shown := vitals.RedactURL(rawURL)
-	u, err := url.Parse(rawURL)
+	u, shown, err := httpurl.Parse("client", rawURL)
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("client: invalid URL %q: %s", shown, vitals.Redact(cause(err).Error()))
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("client: URL %q: scheme must be http or https", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("client: URL %q has no host", shown)
+		return nil, err
 	case o.MaxBodyBytes < 0:
 		return nil, fmt.Errorf("client: negative MaxBodyBytes %d", o.MaxBodyBytes)
 	case o.HTTPClient != nil && (o.TLSConfig != nil || o.InsecureSkipVerify):

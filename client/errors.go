@@ -3,10 +3,10 @@ package client
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
 // excerptBytes is the longest body excerpt an [APIError] carries.
@@ -57,7 +57,7 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	return e.secrets.scrub(fmt.Sprintf("client: GET %s: %s", e.URL, vitals.Redact(cause(e.Err).Error())))
+	return e.secrets.scrub(fmt.Sprintf("client: GET %s: %s", e.URL, httpurl.Cause(e.Err)))
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -82,16 +82,6 @@ func (e *ParseError) Error() string {
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
-
-// cause strips the "Get \"url\": " prefix of *url.Error, which quotes the
-// URL whole, password included.
-func cause(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
 
 // excerptScan bounds how much of a body is redacted for an excerpt. The
 // excerpt is cut after redacting, never before: a cut could leave half a

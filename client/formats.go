@@ -62,10 +62,7 @@ func parseIETF(r *Report, body []byte) error {
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	if d.Status == "" {
-		return errNoStatus
-	}
-	s, err := parseWord(d.Status)
+	s, err := requiredWord(d.Status)
 	if err != nil {
 		return err
 	}
@@ -367,10 +364,7 @@ func parseTabby(r *Report, body []byte) error {
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	if d.Status == "" {
-		return errNoStatus
-	}
-	s, err := parseWord(d.Status)
+	s, err := requiredWord(d.Status)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,7 @@ package client
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -18,20 +15,8 @@ import (
 // files) to f's corpus through add.
 func seeds(f *testing.F, add func(code int, contentType string, body []byte)) {
 	f.Helper()
-	paths, _ := filepath.Glob(filepath.Join("testdata", "bodies", "*.http"))
-	golden, _ := filepath.Glob(filepath.Join("..", "vitalshttp", "testdata", "*", "*.golden"))
-	if len(paths) == 0 || len(golden) == 0 {
-		f.Fatal("no seed bodies found")
-	}
-	for _, p := range append(paths, golden...) {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		status, rest, _ := bytes.Cut(raw, []byte("\n"))
-		ct, body, _ := bytes.Cut(rest, []byte("\n\n"))
-		code, _ := strconv.Atoi(strings.TrimPrefix(string(status), "HTTP "))
-		add(code, strings.TrimSpace(strings.TrimPrefix(string(ct), "Content-Type:")), body)
+	for _, r := range AllRecorded(f) {
+		add(r.Code, r.ContentType, r.Body)
 	}
 }
 

@@ -307,6 +307,15 @@ func parseWord(word string) (vitals.Status, error) {
 	return vitals.StatusUnknown, fmt.Errorf("unknown status %q", word)
 }
 
+// requiredWord is parseWord for a format whose status member is required:
+// a body without one is not that format's answer.
+func requiredWord(word string) (vitals.Status, error) {
+	if word == "" {
+		return vitals.StatusUnknown, errNoStatus
+	}
+	return parseWord(word)
+}
+
 // checkWord maps a check's status word. A word it does not know makes the
 // check Unknown rather than failing the whole report, and is said in the
 // message when the check has none.

@@ -23,13 +23,20 @@ var flips = func() []vitals.Status {
 	return append(s, vitals.StatusWarn, vitals.StatusFail, vitals.StatusPass, vitals.StatusWarn, vitals.StatusFail)
 }()
 
-func newMonitor(t *testing.T) *vitals.Monitor {
+// flipping returns a monitor whose one check, "db", reports what the
+// returned flipper is set to. It runs only when the test runs it.
+func flipping(t *testing.T) (*vitals.Monitor, *flipper) {
+	t.Helper()
 	m := vitals.New(&vitals.Options{
 		Clock:         vitalstest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
 		ListenerQueue: 4096, // no listener drops an event in these tests
 	})
 	t.Cleanup(func() { m.Close() })
-	return m
+	f := &flipper{}
+	if err := m.Add("db", f, vitals.Interval(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return m, f
 }
 
 // TestTransitionsInOrderOnEverySurface flips a check step by step and, after
@@ -41,11 +48,7 @@ func newMonitor(t *testing.T) *vitals.Monitor {
 // surface that lagged behind the monitor would show the previous status.
 func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 	ctx := context.Background()
-	m := newMonitor(t)
-	f := &flipper{}
-	if err := m.Add("db", f, vitals.Interval(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	m, f := flipping(t)
 	mon := subscribe(t, m, "db")
 	logs := logTransitions(t, m)
 	watch := grpcWatch(t, m, "db")
@@ -137,11 +140,7 @@ func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 // last status.
 func TestBurstKeepsOrder(t *testing.T) {
 	ctx := context.Background()
-	m := newMonitor(t)
-	f := &flipper{}
-	if err := m.Add("db", f, vitals.Interval(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	m, f := flipping(t)
 	mon := subscribe(t, m, "db")
 	logs := logTransitions(t, m)
 	scrape := promScrape(t, m)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/checkseries"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -75,11 +76,7 @@ type Metrics struct {
 	remove func()
 	once   sync.Once
 
-	// collects counts callbacks; a series records the count it was created
-	// at, so that a callback that began before a check was added does not
-	// take it for removed.
-	collects atomic.Uint64
-	series   sync.Map // *vitals.CheckInfo -> *series
+	series *checkseries.Map[series] // forgets removed checks on collect
 
 	mu     sync.Mutex // protects groups
 	groups map[string]*[5]metric.ObserveOption
@@ -94,12 +91,11 @@ type series struct {
 	statuses [4]metric.MeasurementOption
 	results  [3]metric.MeasurementOption
 	last     atomic.Pointer[vitals.CheckState]
-	born     uint64
 }
 
-func newSeries(name string, born uint64) *series {
-	c := attribute.String(string(CheckKey), name)
-	s := &series{check: metric.WithAttributeSet(attribute.NewSet(c)), born: born}
+func newSeries(info *vitals.CheckInfo) *series {
+	c := attribute.String(string(CheckKey), info.Name)
+	s := &series{check: metric.WithAttributeSet(attribute.NewSet(c))}
 	for i, st := range checkStatuses {
 		s.statuses[i] = metric.WithAttributeSet(attribute.NewSet(c, StatusKey.String(st.String())))
 	}
@@ -126,7 +122,7 @@ func New(m *vitals.Monitor, opts *Options) (*Metrics, error) {
 		o.OverallGroup = "all"
 	}
 	meter := o.MeterProvider.Meter(ScopeName)
-	x := &Metrics{mon: m, overall: o.OverallGroup, groups: map[string]*[5]metric.ObserveOption{}}
+	x := &Metrics{mon: m, overall: o.OverallGroup, series: checkseries.New(newSeries), groups: map[string]*[5]metric.ObserveOption{}}
 	var errs [9]error
 	x.status, errs[0] = meter.Int64ObservableGauge("vitals.check.status", metric.WithUnit("{status}"),
 		metric.WithDescription("Effective status of the check as a state set: 1 for the current vitals.status (unknown, pass, warn, fail), 0 for the others."))
@@ -167,20 +163,11 @@ func (x *Metrics) Close() error {
 	return err
 }
 
-// load returns the series of a check, creating it if needed.
-func (x *Metrics) load(info *vitals.CheckInfo) *series {
-	if v, ok := x.series.Load(info); ok {
-		return v.(*series)
-	}
-	v, _ := x.series.LoadOrStore(info, newSeries(info.Name, x.collects.Load()))
-	return v.(*series)
-}
-
 // observe is the Observe hook. It runs with the check's lock held, on the
 // goroutine that recorded the result, so it does no more than a map load,
 // an atomic store and the histogram's record.
 func (x *Metrics) observe(st *vitals.CheckState) {
-	s := x.load(st.CheckInfo)
+	s := x.series.Load(st.CheckInfo)
 	s.last.Store(st)
 	// A max-age expiry marks the old result stale; it is no run.
 	if !st.Stale {
@@ -191,18 +178,18 @@ func (x *Metrics) observe(st *vitals.CheckState) {
 // collect is the callback of the observable instruments: it reads the
 // monitor's snapshot, an atomic load that runs no check.
 func (x *Metrics) collect(_ context.Context, o metric.Observer) error {
-	gen := x.collects.Add(1)
+	gen := x.series.Begin()
 	snap := x.mon.Snapshot()
 	for st := range snap.Checks("") {
 		x.observeCheck(o, st)
 	}
 	x.observeGroups(o, snap)
-	x.sweep(snap, gen)
+	x.series.Sweep(snap, gen)
 	return nil
 }
 
 func (x *Metrics) observeCheck(o metric.Observer, st *vitals.CheckState) {
-	s := x.load(st.CheckInfo)
+	s := x.series.Load(st.CheckInfo)
 	for i, w := range checkStatuses {
 		o.ObserveInt64(x.status, b2i(st.Status == w), s.statuses[i])
 	}
@@ -256,21 +243,6 @@ func (x *Metrics) groupSetsLocked(name string) *[5]metric.ObserveOption {
 	}
 	x.groups[name] = sets
 	return sets
-}
-
-// sweep forgets the series of checks that were removed: those not in snap
-// although they were created before this callback took it.
-func (x *Metrics) sweep(snap *vitals.Snapshot, gen uint64) {
-	x.series.Range(func(k, v any) bool {
-		info := k.(*vitals.CheckInfo)
-		if v.(*series).born >= gen {
-			return true
-		}
-		if st, ok := snap.Check(info.Name); !ok || st.CheckInfo != info {
-			x.series.Delete(k)
-		}
-		return true
-	})
 }
 
 func b2i(b bool) int64 {

@@ -1,96 +1,35 @@
 package vitalsotel_test
 
 import (
+	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/golden"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalsotel"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
-// exampleMonitor is vitalsprom's golden scenario: a check in every status,
-// a timeout, a disabled check, standard and custom groups, with fixed
-// durations and times.
-func exampleMonitor(t *testing.T, opts *vitalsotel.Options) (*vitals.Monitor, *reader) {
-	t.Helper()
-	m, clk := newMonitor(t)
-	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
-	db := script(
-		res(vitals.StatusPass, 3*time.Millisecond, at(0)),
-		res(vitals.StatusPass, 7*time.Millisecond, at(10)),
-		res(vitals.StatusPass, 2*time.Millisecond, at(20)))
-	cache := script(
-		res(vitals.StatusWarn, 40*time.Millisecond, at(0)),
-		res(vitals.StatusPass, 30*time.Millisecond, at(10)),
-		res(vitals.StatusWarn, 45*time.Millisecond, at(20)))
-	queue := script(
-		res(vitals.StatusPass, 120*time.Millisecond, at(0)),
-		res(vitals.StatusFail, 1500*time.Millisecond, at(10)),
-		res(vitals.StatusFail, 900*time.Millisecond, at(20)))
-	add(t, m, "db", db, vitals.Groups(vitals.Liveness, vitals.Readiness), vitals.Interval(time.Hour))
-	add(t, m, "cache", cache, vitals.Critical(false), vitals.Interval(time.Hour))
-	add(t, m, "queue", queue, vitals.Groups("jobs"), vitals.Interval(time.Hour))
-	add(t, m, "off", script(res(vitals.StatusPass, time.Millisecond, at(0))), vitals.Enabled(false))
-	r := newReader(t, m, opts)
-
-	runOnce(t, m)
-	runOnce(t, m)
-
-	h := &hang{entered: make(chan struct{})}
-	add(t, m, "slow", h, vitals.Groups("jobs"), vitals.Timeout(2*time.Second), vitals.Interval(time.Hour))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runOnce(t, m)
-	}()
-	<-h.entered
-	clk.Advance(2 * time.Second)
-	<-done
-	return m, r
-}
-
+// TestGolden reports the golden scenario, whose Prometheus exposition is
+// in vitalsprom's testdata.
 func TestGolden(t *testing.T) {
-	_, r := exampleMonitor(t, nil)
-	golden(t, "metrics.txt", dump(r.collect(t)))
+	var r *reader
+	monitortest.Scenario(t, func(m *vitals.Monitor) { r = newReader(t, m, nil) })
+	golden.Compare(t, filepath.Join("testdata", "metrics.txt"), dump(r.collect(t)))
 }
 
-// TestCollectsRunNoCheck collects 1,000 times from a started monitor and
-// counts the runs of its checks: neither periodic checks nor on-demand
-// checks whose cached result has expired may run.
+// TestCollectsRunNoCheck collects 1,000 times from a started monitor:
+// neither periodic checks nor on-demand checks whose cached result has
+// expired may run.
 func TestCollectsRunNoCheck(t *testing.T) {
-	m, clk := newMonitor(t)
-	periodic := script(res(vitals.StatusPass, time.Millisecond, t0))
-	onDemand := script(res(vitals.StatusFail, time.Millisecond, t0))
-	add(t, m, "periodic", periodic, vitals.Interval(time.Hour))
-	add(t, m, "ondemand", onDemand, vitals.OnDemand(time.Second))
-	r := newReader(t, m, nil)
-	ran := make(chan struct{})
-	unsubscribe := m.Subscribe(func(e vitals.Event) {
-		if e.Check == "periodic" {
-			close(ran)
-		}
+	monitortest.ReadsRunNoCheck(t, 1000, func(m *vitals.Monitor) func() {
+		r := newReader(t, m, nil)
+		return func() { r.collect(t) }
 	})
-	defer unsubscribe()
-	if err := m.Start(); err != nil {
-		t.Fatal(err)
-	}
-	<-ran
-	m.Current(t.Context()) // runs the on-demand check
-	clk.Advance(2 * time.Second)
-	before := periodic.runs.Load() + onDemand.runs.Load()
-	if before == 0 {
-		t.Fatal("no check ran before the collections: the test proves nothing")
-	}
-	for range 1000 {
-		r.collect(t)
-	}
-	if after := periodic.runs.Load() + onDemand.runs.Load(); after != before {
-		t.Fatalf("1,000 collections ran checks %d times", after-before)
-	}
 }
 
 func TestRemovedCheckDisappears(t *testing.T) {
@@ -165,7 +104,7 @@ func TestStatusFollowsTransitions(t *testing.T) {
 		{vitals.StatusWarn, "warn", 0, "warn", 1, 2},
 	}
 	for i, st := range steps {
-		s.set(res(st.result, time.Millisecond, t0))
+		s.Set(res(st.result, time.Millisecond, t0))
 		runOnce(t, m)
 		if got := status(); got != st.status {
 			t.Errorf("step %d: status %s, want %s", i, got, st.status)
@@ -271,35 +210,9 @@ func TestGlobalProvider(t *testing.T) {
 // rest.
 func TestConcurrentCollects(t *testing.T) {
 	m, _ := newMonitor(t)
-	for _, n := range []string{"a", "b", "c"} {
-		add(t, m, n, script(res(vitals.StatusPass, time.Millisecond, t0), res(vitals.StatusFail, time.Millisecond, t0)), vitals.Groups(n))
-	}
 	r := newReader(t, m, nil)
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for range 2 {
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				var rm metricdata.ResourceMetrics
-				if err := r.Collect(t.Context(), &rm); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	for i := range 50 {
-		runOnce(t, m)
-		if i%5 == 0 {
-			_ = m.Remove("c")
-			add(t, m, "c", script(res(vitals.StatusWarn, time.Millisecond, t0)), vitals.Groups("c"))
-		}
-	}
-	close(stop)
-	wg.Wait()
+	monitortest.Churn(t, m, 2, func() error {
+		var rm metricdata.ResourceMetrics
+		return r.Collect(t.Context(), &rm)
+	})
 }

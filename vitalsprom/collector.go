@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/checkseries"
 )
 
 // Options configure a [Collector]. A nil *Options means all defaults.
@@ -55,11 +56,7 @@ type Collector struct {
 
 	checkStatus, checkEnabled, duration, runs, timeouts, consecutive, lastSuccess, status *prometheus.Desc
 
-	// collects counts Collect calls; a series records the count it was
-	// created at, so a Collect that began before a check's first result
-	// does not take the check for removed.
-	collects atomic.Uint64
-	series   sync.Map // *vitals.CheckInfo -> *series
+	series *checkseries.Map[series] // forgets removed checks on Collect
 }
 
 var _ prometheus.Collector = (*Collector)(nil)
@@ -71,7 +68,6 @@ var _ prometheus.Collector = (*Collector)(nil)
 type series struct {
 	hist  histogram
 	last  atomic.Pointer[vitals.CheckState]
-	born  uint64
 	built atomic.Pointer[built]
 }
 
@@ -98,6 +94,9 @@ func New(m *vitals.Monitor, opts *Options) *Collector {
 		o.OverallGroup = "all"
 	}
 	c := &Collector{mon: m, overall: o.OverallGroup, buckets: cleanBuckets(o.Buckets)}
+	c.series = checkseries.New(func(*vitals.CheckInfo) *series {
+		return &series{hist: newHistogram(len(c.buckets))}
+	})
 	desc := func(sub, name, help string, labels ...string) *prometheus.Desc {
 		return prometheus.NewDesc(prometheus.BuildFQName(o.Namespace, sub, name), help, labels, o.ConstLabels)
 	}
@@ -138,7 +137,7 @@ func (c *Collector) Close() {
 // goroutine that recorded the result, so it only does a map load (a store
 // the first time), a histogram update and an atomic pointer store.
 func (c *Collector) observe(st *vitals.CheckState) {
-	s := c.load(st.CheckInfo)
+	s := c.series.Load(st.CheckInfo)
 	// A max-age expiry marks the old result stale; it is no run.
 	if !st.Stale {
 		s.hist.observe(c.buckets, st.Last.Duration.Seconds())
@@ -146,15 +145,6 @@ func (c *Collector) observe(st *vitals.CheckState) {
 	// Stored after the histogram moved: a Collect that sees this state
 	// sees its run too, so the metrics it caches for it are complete.
 	s.last.Store(st)
-}
-
-// load returns the series of a check, creating it the first time.
-func (c *Collector) load(info *vitals.CheckInfo) *series {
-	if v, ok := c.series.Load(info); ok {
-		return v.(*series)
-	}
-	v, _ := c.series.LoadOrStore(info, &series{hist: newHistogram(len(c.buckets)), born: c.collects.Load()})
-	return v.(*series)
 }
 
 // Describe sends the descriptors of every metric the collector exports.
@@ -166,17 +156,17 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect sends the current metrics, read from the monitor's snapshot.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	gen := c.collects.Add(1)
+	gen := c.series.Begin()
 	snap := c.mon.Snapshot() // an atomic load; Current would run on-demand checks
 	for st := range snap.Checks("") {
 		c.collectCheck(ch, st)
 	}
 	c.collectGroups(ch, snap)
-	c.sweep(snap, gen)
+	c.series.Sweep(snap, gen)
 }
 
 func (c *Collector) collectCheck(ch chan<- prometheus.Metric, st *vitals.CheckState) {
-	s := c.load(st.CheckInfo)
+	s := c.series.Load(st.CheckInfo)
 	last := s.last.Load()
 	b := s.built.Load()
 	if b == nil || b.st != st || b.last != last {
@@ -247,21 +237,6 @@ func (c *Collector) buildGroups(snap *vitals.Snapshot) []prometheus.Metric {
 		emit(name, g)
 	}
 	return out
-}
-
-// sweep forgets the series of checks that were removed: those not in snap
-// although they were observed before this Collect took it.
-func (c *Collector) sweep(snap *vitals.Snapshot, gen uint64) {
-	c.series.Range(func(k, v any) bool {
-		info := k.(*vitals.CheckInfo)
-		if v.(*series).born >= gen {
-			return true
-		}
-		if st, ok := snap.Check(info.Name); !ok || st.CheckInfo != info {
-			c.series.Delete(k)
-		}
-		return true
-	})
 }
 
 // constMetric builds one constant metric; a descriptor made invalid by

@@ -4,13 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalsprom"
 )
 
@@ -52,17 +52,6 @@ func value(t *testing.T, g prometheus.Gatherer, metric string, want map[string]s
 		t.Fatalf("%s%v: %d series, want 1", metric, want, len(found))
 	}
 	return found[0]
-}
-
-func registry(t *testing.T, m *vitals.Monitor, opts *vitalsprom.Options) (*vitalsprom.Collector, *prometheus.Registry) {
-	t.Helper()
-	c := vitalsprom.New(m, opts)
-	t.Cleanup(c.Close)
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	return c, reg
 }
 
 func TestRemovedCheckDisappears(t *testing.T) {
@@ -167,7 +156,7 @@ func TestStatusFollowsTransitions(t *testing.T) {
 		t.Fatalf("before the first run: %s, want unknown", got)
 	}
 	for i, st := range steps {
-		s.set(res(st.result, time.Millisecond, t0))
+		s.Set(res(st.result, time.Millisecond, t0))
 		runOnce(t, m)
 		if got := status(); got != st.status {
 			t.Errorf("step %d: status %s, want %s", i, got, st.status)
@@ -255,34 +244,9 @@ func TestCloseStopsObserving(t *testing.T) {
 // Scrapes race with runs, additions and removals; -race checks the rest.
 func TestConcurrentScrapes(t *testing.T) {
 	m, _ := newMonitor(t)
-	for _, n := range []string{"a", "b", "c"} {
-		add(t, m, n, script(res(vitals.StatusPass, time.Millisecond, t0), res(vitals.StatusFail, time.Millisecond, t0)))
-	}
 	_, reg := registry(t, m, nil)
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for range 4 {
-		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if _, err := reg.Gather(); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	for i := range 50 {
-		runOnce(t, m)
-		if i%5 == 0 {
-			_ = m.Remove("c")
-			add(t, m, "c", script(res(vitals.StatusWarn, time.Millisecond, t0)))
-		}
-	}
-	close(stop)
-	wg.Wait()
+	monitortest.Churn(t, m, 4, func() error {
+		_, err := reg.Gather()
+		return err
+	})
 }
