@@ -1,0 +1,291 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	badgerdb "github.com/dgraph-io/badger/v4"
+	"go.etcd.io/bbolt"
+
+	"github.com/vitalsgo/vitals/internal/testservice"
+)
+
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vitals.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Every driver-backed type passes against its real server.
+func TestCheckRealServices(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		service, addr string
+		check         string
+	}{
+		{"PostgreSQL", testservice.PostgresAddr, "type: postgres\n    dsn: " + testservice.PostgresDSN},
+		{"MariaDB", testservice.MySQLAddr, "type: mysql\n    dsn: " + testservice.MySQLDSN},
+		{"Redis", testservice.RedisAddr, "type: redis\n    url: redis://" + testservice.RedisAddr + "\n    round_trip: true"},
+		{"RabbitMQ", testservice.AMQPAddr, "type: amqp\n    url: " + testservice.AMQPURL + "\n    loopback: true"},
+		{"Mosquitto", testservice.MQTTAddr, "type: mqtt\n    url: " + testservice.MQTTURL + "\n    loopback: true"},
+		{"NATS", testservice.NATSAddr, "type: nats\n    url: " + testservice.NATSURL + "\n    loopback: true"},
+		{"etcd", testservice.EtcdAddr, "type: etcd\n    endpoints: [" + testservice.EtcdEndpoint + "]\n    round_trip: true"},
+		{"memcached", testservice.MemcachedAddr, "type: memcached\n    servers: " + testservice.MemcachedAddr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.service, func(t *testing.T) {
+			t.Parallel()
+			testservice.Require(t, tt.service, tt.addr)
+			path := writeConfig(t, "checks:\n  - name: dep\n    timeout: 10s\n    "+tt.check+"\n")
+			r := vitalsRun(t, "check", "--config", path)
+			if r.code != 0 || !strings.Contains(r.stdout, "dep   pass") {
+				t.Errorf("want a passing check, got %s", r)
+			}
+		})
+	}
+}
+
+func TestCheckEmbeddedDatabases(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	boltPath := filepath.Join(dir, "app.db")
+	db, err := bbolt.Open(boltPath, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bbolt.Tx) error { _, err := tx.CreateBucket([]byte("users")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	badgerPath := filepath.Join(dir, "badger")
+	bdb, err := badgerdb.Open(badgerdb.DefaultOptions(badgerPath).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Update(func(txn *badgerdb.Txn) error { return txn.Set([]byte("schema"), []byte("1")) }); err != nil {
+		t.Fatal(err)
+	}
+	bdb.Close()
+
+	path := writeConfig(t, fmt.Sprintf(`checks:
+  - {name: bolt, type: bolt, path: %q, bucket: users}
+  - {name: bolt-missing-bucket, type: bolt, path: %q, bucket: orders, critical: false}
+  - {name: badger, type: badger, path: %q, key: schema}
+`, boltPath, boltPath, badgerPath))
+	r := vitalsRun(t, "check", "--config", path, "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("want exit 0, got %s", r)
+	}
+	got := statuses(t, r.stdout)
+	want := map[string]string{"bolt": "pass", "bolt-missing-bucket": "fail", "badger": "pass"}
+	for name, st := range want {
+		if got[name] != st {
+			t.Errorf("%s: status %q, want %q\n%s", name, got[name], st, r.stdout)
+		}
+	}
+}
+
+func statuses(t *testing.T, out string) map[string]string {
+	t.Helper()
+	var doc struct {
+		Status string
+		Checks []struct{ Name, Status, Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	m := map[string]string{"": doc.Status}
+	for _, c := range doc.Checks {
+		m[c.Name] = c.Status
+	}
+	return m
+}
+
+// The stdlib checkers and the remote ones against this test's servers, in
+// one file: the table shows each, and the exit code follows criticality.
+func TestCheckTableAndExitCode(t *testing.T) {
+	t.Parallel()
+	up := startService(t, true)
+	down := startService(t, false)
+	closed := testservice.ClosedAddr(t)
+	base := fmt.Sprintf(`service:
+  name: shop
+  version: "1.0"
+checks:
+  - {name: api, type: http, url: "%s/readyz", timeout: 2s}
+  - {name: api-remote, type: remote, url: "%s/readyz"}
+  - {name: users, type: grpc, address: "%s", plaintext: true}
+  - {name: port, type: tcp, address: "%s"}
+  - {name: resolver, type: dns, host: localhost}
+  - {name: disk, type: disk, path: /, fail_free_percent: 0.001, warn_free_percent: 0.002}
+  - {name: scratch, type: writable, path: %q}
+  - {name: memory, type: memory, fail_heap_bytes: 1TiB}
+  - {name: goroutines, type: goroutines}
+  - {name: off, type: tcp, address: "%s", enabled: false}
+  - {name: optional, type: tcp, address: "%s", critical: false, timeout: 1s}
+`, up.url, up.url, up.grpcAddr, up.grpcAddr, t.TempDir(), closed, closed)
+
+	r := vitalsRun(t, "check", "--config", writeConfig(t, base))
+	if r.code != 0 {
+		t.Fatalf("a non-critical failure must not fail the run: %s", r)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if !strings.HasPrefix(lines[0], "NAME") || !strings.Contains(lines[0], "STATUS") || !strings.Contains(lines[0], "DURATION") || !strings.Contains(lines[0], "MESSAGE") {
+		t.Errorf("header: %q", lines[0])
+	}
+	for _, name := range []string{"api", "api-remote", "users", "port", "resolver", "disk", "scratch", "memory", "goroutines"} {
+		if !hasRow(lines, name, "pass") {
+			t.Errorf("no passing row for %s:\n%s", name, r.stdout)
+		}
+	}
+	if !hasRow(lines, "off", "disabled") || !hasRow(lines, "optional", "fail (non-critical)") {
+		t.Errorf("disabled or non-critical rows wrong:\n%s", r.stdout)
+	}
+	if last := lines[len(lines)-1]; last != "shop: warn" {
+		t.Errorf("last line %q, want the service's status", last)
+	}
+
+	// A critical failure fails the run.
+	failing := base + fmt.Sprintf("  - {name: down, type: http, url: \"%s/readyz\"}\n", down.url)
+	r = vitalsRun(t, "check", "--config", writeConfig(t, failing), "--output", "json")
+	if r.code != 1 {
+		t.Fatalf("want exit 1, got %s", r)
+	}
+	if st := statuses(t, r.stdout); st["down"] != "fail" || st[""] != "fail" {
+		t.Errorf("json statuses: %v", st)
+	}
+}
+
+func hasRow(lines []string, name, status string) bool {
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) >= 2 && f[0] == name && strings.HasPrefix(strings.Join(f[1:], " "), status) {
+			return true
+		}
+	}
+	return false
+}
+
+// Passwords from the file or the environment appear in no output: not in
+// the table, not in the JSON, not in a config error.
+func TestCheckRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	dsn := fmt.Sprintf("postgres://%s:wrong-sekrit@%s/postgres?sslmode=disable", testservice.PostgresPasswordRole, testservice.PostgresAddr)
+	path := writeConfig(t, "checks:\n  - {name: db, type: postgres, dsn: \"${DB_DSN}\"}\n  - {name: api, type: http, url: \"http://u:${PW}@"+testservice.ClosedAddr(t)+"/\", headers: {Authorization: \"Bearer ${PW}\"}}\n")
+	env := []string{"DB_DSN=" + dsn, "PW=sekrit-two"}
+	for _, output := range []string{"table", "json"} {
+		r := vitalsRunEnv(t, env, "check", "--config", path, "--output", output)
+		if r.code != 1 {
+			t.Errorf("%s: want exit 1, got %s", output, r)
+		}
+		if strings.Contains(r.stdout+r.stderr, "sekrit") {
+			t.Errorf("%s output leaks a password:\n%s", output, r)
+		}
+	}
+	bad := writeConfig(t, "checks:\n  - {name: api, type: http, url: \"${PW}\", timeout: \"${PW}\"}\n")
+	r := vitalsRunEnv(t, env, "check", "--config", bad)
+	if r.code != 2 || strings.Contains(r.stderr, "sekrit") {
+		t.Errorf("config error: want exit 2 without the secret, got %s", r)
+	}
+}
+
+func TestCheckConfigErrors(t *testing.T) {
+	t.Parallel()
+	path := writeConfig(t, `service: {name: s}
+checks:
+  - name: a
+    type: tcp
+    address: 127.0.0.1:1
+  - name: b
+    type: tcp
+    address: 127.0.0.1:1
+    timeout: 2x
+  - name: c
+    type: postgress
+`)
+	r := vitalsRun(t, "check", "--config", path)
+	if r.code != 2 {
+		t.Fatalf("want exit 2, got %s", r)
+	}
+	// The file is named as given on the command line.
+	want := "vitals check: " + path + ":9: checks[1].timeout: \"2x\" is not a duration (e.g. 500ms, 2s, 1m30s)\n" +
+		"vitals check: " + path + ":11: checks[2].type: unknown check type \"postgress\" (did you mean postgres?)\n"
+	if r.stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", r.stderr, want)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+func TestCheckUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "--config", "does-not-exist.yaml"},
+		{"check", "--config", writeConfig(t, "checks: []\n")},
+		{"check", "--config", writeConfig(t, "checks: []\n"), "--output", "xml"},
+	} {
+		r := vitalsRun(t, args...)
+		if r.code != 2 {
+			t.Errorf("%v: want exit 2, got %s", args, r)
+		}
+		assertOneLine(t, "stderr", r.stderr)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"probe", "wait", "check", "version"} {
+		r := vitalsRun(t, cmd, "--help")
+		if r.code != 0 || !strings.Contains(r.stdout, "Usage: vitals "+cmd) || !strings.Contains(r.stdout, "Examples:") {
+			t.Errorf("%s --help: %s", cmd, r)
+		}
+	}
+	r := vitalsRun(t, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "Commands:") {
+		t.Errorf("--help: %s", r)
+	}
+	if r := vitalsRun(t); r.code != 2 || !strings.Contains(r.stderr, "Commands:") {
+		t.Errorf("no arguments: %s", r)
+	}
+	if r := vitalsRun(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "vitals ") {
+		t.Errorf("version: %s", r)
+	}
+}
+
+// A dependency that accepts connections and never answers fails its check
+// at the check's timeout; the run does not hang on it.
+func TestCheckHungDependency(t *testing.T) {
+	t.Parallel()
+	hole := testservice.BlackholeAddr(t)
+	path := writeConfig(t, fmt.Sprintf("checks:\n  - {name: hung, type: http, url: \"http://%s/health\", timeout: 500ms}\n", hole))
+	r := vitalsRun(t, "check", "--config", path)
+	if r.code != 1 || !hasRow(strings.Split(r.stdout, "\n"), "hung", "fail") || !strings.Contains(r.stdout, "timed out") {
+		t.Errorf("want a failed check that timed out, got %s", r)
+	}
+}
+
+// The slim build probes like the full one and says which types it lacks.
+func TestSlimBinary(t *testing.T) {
+	t.Parallel()
+	svc := startService(t, true)
+	for _, url := range []string{svc.url + "/readyz", "grpc://" + svc.grpcAddr, "tcp://" + svc.grpcAddr} {
+		if r := runBinary(t, slimBinary, nil, "probe", url); r.code != 0 {
+			t.Errorf("slim probe %s: %s", url, r)
+		}
+	}
+	path := writeConfig(t, "checks:\n  - {name: mem, type: memory}\n  - name: db\n    type: postgres\n    dsn: postgres://db/app\n")
+	r := runBinary(t, slimBinary, nil, "check", "--config", path)
+	if r.code != 2 || r.stderr != "vitals check: "+path+":4: checks[1].type: type postgres is not built into this binary (it was built with -tags vitals_slim)\n" {
+		t.Errorf("slim check with a postgres type: %s", r)
+	}
+}

@@ -1,0 +1,86 @@
+module github.com/vitalsgo/vitals/cmd/vitals
+
+go 1.26.0
+
+require (
+	github.com/creack/pty v1.1.24
+	github.com/dgraph-io/badger/v4 v4.9.6
+	github.com/goccy/go-yaml v1.19.2
+	github.com/vitalsgo/vitals v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/amqp v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/badger v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/bolt v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/etcd v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/memcached v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/mqtt v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/mysql v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/nats v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/postgres v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/redis v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/vitalsgrpc v0.0.0-00010101000000-000000000000
+	go.etcd.io/bbolt v1.5.0
+	go.uber.org/goleak v1.3.0
+	golang.org/x/term v0.47.0
+	google.golang.org/grpc v1.83.2
+)
+
+require (
+	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/bradfitz/gomemcache v0.0.0-20260422231931-4d751bb6e37c // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/coreos/go-semver v0.3.0 // indirect
+	github.com/coreos/go-systemd/v22 v22.3.3-0.20220203105225-a9a7ef127534 // indirect
+	github.com/dgraph-io/ristretto/v2 v2.2.0 // indirect
+	github.com/dustin/go-humanize v1.0.1 // indirect
+	github.com/eclipse/paho.mqtt.golang v1.5.1 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
+	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/go-sql-driver/mysql v1.10.1 // indirect
+	github.com/gogo/protobuf v1.3.2 // indirect
+	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/google/flatbuffers v25.2.10+incompatible // indirect
+	github.com/gorilla/websocket v1.5.3 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/klauspost/compress v1.20.0 // indirect
+	github.com/nats-io/nats.go v1.55.0 // indirect
+	github.com/nats-io/nkeys v0.4.16 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	github.com/rabbitmq/amqp091-go v1.16.0 // indirect
+	github.com/redis/go-redis/v9 v9.23.0 // indirect
+	go.etcd.io/etcd/api/v3 v3.5.35 // indirect
+	go.etcd.io/etcd/client/pkg/v3 v3.5.35 // indirect
+	go.etcd.io/etcd/client/v3 v3.5.35 // indirect
+	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
+	go.opentelemetry.io/otel v1.45.0 // indirect
+	go.opentelemetry.io/otel/metric v1.45.0 // indirect
+	go.opentelemetry.io/otel/trace v1.45.0 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
+	go.uber.org/multierr v1.6.0 // indirect
+	go.uber.org/zap v1.17.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/net v0.61.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+	google.golang.org/genproto/googleapis/api v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
+replace (
+	github.com/vitalsgo/vitals => ../..
+	github.com/vitalsgo/vitals/checks/amqp => ../../checks/amqp
+	github.com/vitalsgo/vitals/checks/badger => ../../checks/badger
+	github.com/vitalsgo/vitals/checks/bolt => ../../checks/bolt
+	github.com/vitalsgo/vitals/checks/etcd => ../../checks/etcd
+	github.com/vitalsgo/vitals/checks/memcached => ../../checks/memcached
+	github.com/vitalsgo/vitals/checks/mqtt => ../../checks/mqtt
+	github.com/vitalsgo/vitals/checks/mysql => ../../checks/mysql
+	github.com/vitalsgo/vitals/checks/nats => ../../checks/nats
+	github.com/vitalsgo/vitals/checks/postgres => ../../checks/postgres
+	github.com/vitalsgo/vitals/checks/redis => ../../checks/redis
+	github.com/vitalsgo/vitals/vitalsgrpc => ../../vitalsgrpc
+)

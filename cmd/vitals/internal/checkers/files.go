@@ -1,0 +1,59 @@
+//go:build !vitals_slim
+
+package checkers
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	badgerdb "github.com/dgraph-io/badger/v4"
+	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/badger"
+	"github.com/vitalsgo/vitals/checks/bolt"
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+)
+
+// bbolt and Badger lock their files for one writer, and a read-only open
+// takes a shared lock that would keep the service itself from opening its
+// database. So these checks open the database read-only for each run and
+// close it at once: while the service holds it, the check reports the lock.
+
+func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
+	path, bucket := c.Params.String("path"), c.Params.String("bucket")
+	return vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+		timeout := time.Second
+		if dl, ok := ctx.Deadline(); ok {
+			timeout = time.Until(dl)
+		}
+		db, err := bbolt.Open(path, 0o400, &bbolt.Options{ReadOnly: true, Timeout: max(timeout, time.Millisecond)})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return vitals.Failf("open %s: locked by another process", path)
+		}
+		if err != nil {
+			return vitals.Failf("open %s: %w", path, err)
+		}
+		defer db.Close()
+		chk := bolt.New(db, &bolt.Options{Bucket: bucket})
+		defer chk.Close()
+		return chk.Check(ctx)
+	}), nil, nil
+}
+
+func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
+	path, key := c.Params.String("path"), c.Params.String("key")
+	return vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+		db, err := badgerdb.Open(badgerdb.DefaultOptions(path).WithReadOnly(true).WithLogger(nil))
+		if err != nil {
+			return vitals.Failf("open %s: %w", path, err)
+		}
+		defer db.Close()
+		chk := badger.New(db, &badger.Options{Key: key})
+		defer chk.Close()
+		return chk.Check(ctx)
+	}), nil, nil
+}

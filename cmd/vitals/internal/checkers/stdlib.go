@@ -1,0 +1,158 @@
+package checkers
+
+import (
+	"crypto/tls"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/disk"
+	"github.com/vitalsgo/vitals/checks/dns"
+	"github.com/vitalsgo/vitals/checks/goroutines"
+	httpcheck "github.com/vitalsgo/vitals/checks/http"
+	"github.com/vitalsgo/vitals/checks/memory"
+	"github.com/vitalsgo/vitals/checks/remote"
+	"github.com/vitalsgo/vitals/checks/tcp"
+	tlscheck "github.com/vitalsgo/vitals/checks/tls"
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/vitalsgrpc"
+)
+
+func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	var hdr http.Header
+	if m := p.Map("headers"); len(m) > 0 {
+		hdr = http.Header{}
+		for k, v := range m {
+			hdr.Set(k, v)
+		}
+	}
+	chk, err := httpcheck.New(p.String("url"), &httpcheck.Options{
+		Method:             strings.ToUpper(p.String("method")),
+		Header:             hdr,
+		Status:             p.Ints("status"),
+		BodyContains:       p.String("body_contains"),
+		JSONPath:           p.String("json_path"),
+		JSONValue:          p.String("json_value"),
+		MaxResponseTime:    p.Duration("max_response_time"),
+		MaxRedirects:       p.Int("max_redirects"),
+		NoRedirects:        p.Bool("no_redirects"),
+		InsecureSkipVerify: p.Bool("insecure"),
+	})
+	if err != nil {
+		return nil, nil, fieldErr(c, "url", err)
+	}
+	return chk, nil, nil
+}
+
+func buildRemote(c *config.Check) (vitals.Checker, io.Closer, error) {
+	chk, err := remote.New(c.Params.String("url"), nil)
+	if err != nil {
+		return nil, nil, fieldErr(c, "url", err)
+	}
+	return chk, nil, nil
+}
+
+func buildTCP(c *config.Check) (vitals.Checker, io.Closer, error) {
+	chk, err := tcp.New(c.Params.String("address"), &tcp.Options{WarnAfter: c.Params.Duration("warn_after")})
+	if err != nil {
+		return nil, nil, fieldErr(c, "address", err)
+	}
+	return chk, nil, nil
+}
+
+func buildDNS(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	chk, err := dns.New(p.String("host"), &dns.Options{
+		Network:    p.String("network"),
+		MinResults: p.Int("min_results"),
+		Expect:     p.Strings("expect"),
+		WarnAfter:  p.Duration("warn_after"),
+	})
+	if err != nil {
+		return nil, nil, fieldErr(c, "host", err)
+	}
+	return chk, nil, nil
+}
+
+func buildTLS(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	chk, err := tlscheck.New(p.String("address"), &tlscheck.Options{
+		ServerName:         p.String("server_name"),
+		InsecureSkipVerify: p.Bool("insecure"),
+		WarnDays:           p.Int("warn_days"),
+	})
+	if err != nil {
+		return nil, nil, fieldErr(c, "address", err)
+	}
+	return chk, nil, nil
+}
+
+func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	opts := &vitalsgrpc.CheckerOptions{
+		Service:  p.String("service"),
+		Metadata: p.Map("metadata"),
+		Insecure: p.Bool("plaintext"),
+	}
+	if p.Bool("insecure") {
+		if opts.Insecure {
+			return nil, nil, c.Errorf("insecure", "skips TLS verification, but plaintext turns TLS off: set one of them")
+		}
+		opts.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the file asks for it
+	}
+	chk, err := vitalsgrpc.NewChecker(p.String("address"), opts)
+	if err != nil {
+		return nil, nil, fieldErr(c, "address", err)
+	}
+	return chk, chk, nil
+}
+
+func buildDisk(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	chk, err := disk.New(p.String("path"), &disk.Options{
+		WarnFreePercent:       p.Float("warn_free_percent"),
+		FailFreePercent:       p.Float("fail_free_percent"),
+		WarnFreeBytes:         p.Bytes("warn_free_bytes"),
+		FailFreeBytes:         p.Bytes("fail_free_bytes"),
+		WarnFreeInodesPercent: p.Float("warn_free_inodes_percent"),
+		FailFreeInodesPercent: p.Float("fail_free_inodes_percent"),
+	})
+	if err != nil {
+		return nil, nil, fieldErr(c, "", err)
+	}
+	return chk, nil, nil
+}
+
+func buildWritable(c *config.Check) (vitals.Checker, io.Closer, error) {
+	chk, err := disk.Writable(c.Params.String("path"))
+	if err != nil {
+		return nil, nil, fieldErr(c, "path", err)
+	}
+	return chk, nil, nil
+}
+
+func buildMemory(c *config.Check) (vitals.Checker, io.Closer, error) {
+	p := c.Params
+	chk, err := memory.New(&memory.Options{
+		WarnRSSBytes:  p.Bytes("warn_rss_bytes"),
+		FailRSSBytes:  p.Bytes("fail_rss_bytes"),
+		WarnHeapBytes: p.Bytes("warn_heap_bytes"),
+		FailHeapBytes: p.Bytes("fail_heap_bytes"),
+		WarnPercent:   p.Float("warn_percent"),
+		FailPercent:   p.Float("fail_percent"),
+	})
+	if err != nil {
+		return nil, nil, fieldErr(c, "", err)
+	}
+	return chk, nil, nil
+}
+
+func buildGoroutines(c *config.Check) (vitals.Checker, io.Closer, error) {
+	chk, err := goroutines.New(&goroutines.Options{Warn: c.Params.Int("warn"), Fail: c.Params.Int("fail")})
+	if err != nil {
+		return nil, nil, fieldErr(c, "", err)
+	}
+	return chk, nil, nil
+}

@@ -1,0 +1,134 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// Config is a parsed, validated configuration file.
+type Config struct {
+	// File is the name the file was loaded as; every Error names it.
+	File string
+	// Service describes the service whose checks these are.
+	Service Service
+	// Listen is the address `vitals serve` listens on, e.g. ":8080";
+	// empty when the file sets none.
+	Listen string
+	// Checks are the checks in file order; their names are unique.
+	Checks []Check
+}
+
+// Service is the service block of a configuration.
+type Service struct {
+	Name        string `json:"name,omitempty"`
+	Version     string `json:"version,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// Info returns the service description in the form the monitor takes.
+func (s Service) Info() vitals.Info {
+	return vitals.Info{Service: s.Name, Version: s.Version, Description: s.Description}
+}
+
+// Check is one check of a configuration. Fields the file leaves out hold
+// their defaults, so Check describes exactly what runs.
+type Check struct {
+	Name        string
+	Type        string // one of [Types]
+	Description string
+
+	Interval     time.Duration // 0: on demand; default [vitals.DefaultInterval]
+	Timeout      time.Duration // default [vitals.DefaultTimeout]
+	InitialDelay time.Duration
+	Jitter       time.Duration
+	MaxAge       time.Duration // 0: off
+
+	Critical bool     // default true
+	Enabled  bool     // default true
+	Groups   []string // default [vitals.Readiness]
+
+	FailureThreshold int // default 1
+	SuccessThreshold int // default 1
+
+	// Params are the type-specific fields, such as dsn or address.
+	Params Params
+
+	Index int // position in the checks list, from 0
+	Line  int // line where the check starts
+	file  string
+	lines map[string]int // line of each field's value, common fields included
+}
+
+// Options returns the monitor options the check's fields describe, for
+// [vitals.Monitor.Add].
+func (c *Check) Options() []vitals.CheckOption {
+	opts := []vitals.CheckOption{
+		vitals.Interval(c.Interval),
+		vitals.Timeout(c.Timeout),
+		vitals.Critical(c.Critical),
+		vitals.Enabled(c.Enabled),
+		vitals.Groups(slices.Clone(c.Groups)...),
+		vitals.FailureThreshold(c.FailureThreshold),
+		vitals.SuccessThreshold(c.SuccessThreshold),
+	}
+	if c.Description != "" {
+		opts = append(opts, vitals.Description(c.Description))
+	}
+	if c.InitialDelay > 0 {
+		opts = append(opts, vitals.InitialDelay(c.InitialDelay))
+	}
+	if c.Jitter > 0 {
+		opts = append(opts, vitals.Jitter(c.Jitter))
+	}
+	if c.MaxAge > 0 {
+		opts = append(opts, vitals.MaxAge(c.MaxAge))
+	}
+	return opts
+}
+
+// Errorf returns an [Error] about the check's field, located at the field's
+// value, or at the check itself when the field is empty or not set. The
+// message must not quote a secret field's value.
+func (c *Check) Errorf(field, format string, args ...any) error {
+	line, path := c.Line, fmt.Sprintf("checks[%d]", c.Index)
+	if field != "" {
+		path += "." + field
+		if l := c.lines[field]; l > 0 {
+			line = l
+		}
+	}
+	return &Error{File: c.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Load reads and parses the configuration file at path, expanding ${VAR}
+// from the environment. Errors name the file as path is given, as compilers
+// do, so an editor or a terminal can jump to it.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, nil)
+}
+
+// Parse parses and validates a configuration. name is the file name errors
+// give. lookupEnv resolves ${VAR} references; nil means [os.LookupEnv].
+//
+// The returned error holds every problem found, each an [*Error] with its
+// line; see [Errors].
+func Parse(name string, data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	d := &decoder{errs: errorList{file: name}, lookup: lookupEnv}
+	cfg := d.file(data)
+	if err := d.errs.err(); err != nil {
+		return nil, err
+	}
+	cfg.File = name
+	return cfg, nil
+}

@@ -1,0 +1,284 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// decoder walks the YAML syntax tree itself rather than unmarshalling into
+// structs: the fields a check takes depend on its type, and every error must
+// name the line and the field path, which struct decoding reports only for
+// some errors and in its own words.
+type decoder struct {
+	errs   errorList
+	lookup func(string) (string, bool)
+}
+
+// pair is one key: value entry of a mapping.
+type pair struct {
+	key   string
+	line  int
+	value ast.Node
+}
+
+func (d *decoder) file(data []byte) *Config {
+	cfg := &Config{}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		line, msg := 0, err.Error()
+		var yerr yaml.Error
+		if errors.As(err, &yerr) {
+			msg = yerr.GetMessage()
+			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+				line = tk.Position.Line
+			}
+		}
+		d.errs.add(line, "", "invalid YAML: %s", msg)
+		return cfg
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	switch {
+	case len(docs) == 0:
+		return cfg // an empty file: no service, no checks
+	case len(docs) > 1:
+		d.errs.add(lineOf(docs[1]), "", "more than one YAML document")
+		return cfg
+	}
+	pairs, ok := d.mapping(docs[0].Body, "")
+	if !ok {
+		return cfg
+	}
+	for _, p := range pairs {
+		switch p.key {
+		case "service":
+			cfg.Service = d.service(p.value)
+		case "listen":
+			cfg.Listen, _ = d.scalar(p.value, "listen")
+			if cfg.Listen != "" {
+				if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+					d.errs.add(lineOf(p.value), "listen", "%q is not a host:port address", cfg.Listen)
+				}
+			}
+		case "checks":
+			cfg.Checks = d.checks(p.value)
+		default:
+			d.unknown(p, "", []string{"service", "listen", "checks"})
+		}
+	}
+	return cfg
+}
+
+func (d *decoder) service(n ast.Node) Service {
+	var s Service
+	pairs, _ := d.mapping(n, "service")
+	for _, p := range pairs {
+		path := "service." + p.key
+		switch p.key {
+		case "name":
+			s.Name, _ = d.scalar(p.value, path)
+		case "version":
+			s.Version, _ = d.scalar(p.value, path)
+		case "description":
+			s.Description, _ = d.scalar(p.value, path)
+		default:
+			d.unknown(p, "service", []string{"name", "version", "description"})
+		}
+	}
+	return s
+}
+
+func (d *decoder) checks(n ast.Node) []Check {
+	n = unwrap(n)
+	if _, null := n.(*ast.NullNode); null {
+		return nil
+	}
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		d.errs.add(lineOf(n), "checks", "must be a list of checks")
+		return nil
+	}
+	checks := make([]Check, 0, len(seq.Values))
+	seen := map[string]int{} // name → index of its first use
+	for i, v := range seq.Values {
+		c, ok := d.check(v, i)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[c.Name]; dup {
+			d.errs.add(c.Line, fmt.Sprintf("checks[%d].name", i), "%q is already the name of checks[%d]", c.Name, first)
+			continue
+		}
+		seen[c.Name] = i
+		checks = append(checks, c)
+	}
+	return checks
+}
+
+// unknown reports a key that has no meaning where it is.
+func (d *decoder) unknown(p pair, parent string, known []string) {
+	path := p.key
+	if parent != "" {
+		path = parent + "." + p.key
+	}
+	d.errs.add(p.line, path, "unknown field%s", suggest(p.key, known))
+}
+
+// mapping returns the entries of a mapping node, reporting anything else.
+func (d *decoder) mapping(n ast.Node, path string) ([]pair, bool) {
+	n = unwrap(n)
+	if _, null := n.(*ast.NullNode); null {
+		return nil, true
+	}
+	m, ok := n.(ast.MapNode)
+	if !ok {
+		what := path
+		if what == "" {
+			what = "the file"
+		}
+		d.errs.add(lineOf(n), path, "%s must be a mapping of field: value", what)
+		return nil, false
+	}
+	var pairs []pair
+	it := m.MapRange()
+	for it.Next() {
+		key, ok := scalarText(it.Key())
+		if !ok || it.Key().IsMergeKey() {
+			d.errs.add(lineOf(it.Key()), path, "keys must be plain field names")
+			continue
+		}
+		pairs = append(pairs, pair{key: key, line: lineOf(it.Key()), value: it.Value()})
+	}
+	return pairs, true
+}
+
+// scalar returns the text of a scalar with ${VAR} expanded.
+func (d *decoder) scalar(n ast.Node, path string) (string, bool) {
+	text, ok := scalarText(n)
+	if !ok {
+		if _, alias := unwrap(n).(*ast.AliasNode); alias {
+			d.errs.add(lineOf(n), path, "aliases (*name) are not supported")
+		} else {
+			d.errs.add(lineOf(n), path, "must be a single value, not a %s", nodeKind(n))
+		}
+		return "", false
+	}
+	s, err := expand(text, d.lookup)
+	if err != nil {
+		d.errs.add(lineOf(n), path, "%v", err)
+		return "", false
+	}
+	return s, true
+}
+
+// unwrap looks through tags (!!str) and anchors (&name) to the value.
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.TagNode:
+			n = v.Value
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.MappingKeyNode:
+			n = v.Value
+		default:
+			return n
+		}
+		if n == nil {
+			return &ast.NullNode{}
+		}
+	}
+}
+
+func scalarText(n ast.Node) (string, bool) {
+	switch v := unwrap(n).(type) {
+	case *ast.StringNode:
+		return v.Value, true
+	case *ast.LiteralNode:
+		if v.Value == nil {
+			return "", true
+		}
+		return v.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		return v.GetToken().Value, true
+	case *ast.NullNode:
+		return "", true
+	}
+	return "", false
+}
+
+func nodeKind(n ast.Node) string {
+	switch unwrap(n).(type) {
+	case *ast.SequenceNode:
+		return "list"
+	case ast.MapNode:
+		return "mapping"
+	}
+	return strings.ToLower(unwrap(n).Type().String())
+}
+
+func lineOf(n ast.Node) int {
+	if n == nil {
+		return 0
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line
+	}
+	return 0
+}
+
+// quote quotes a value for an error message, with any secret it holds
+// redacted: a ${VAR} may have put a password where a duration belongs.
+func quote(s string) string {
+	return fmt.Sprintf("%q", vitals.Redact(s))
+}
+
+// suggest returns " (did you mean x?)" for a close match among known, or
+// the list of known names.
+func suggest(s string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if dist := editDistance(strings.ToLower(s), k); dist < bestDist {
+			best, bestDist = k, dist
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	return fmt.Sprintf(" (known: %s)", strings.Join(known, ", "))
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,55 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary files to Parse: it must not panic, and what it
+// accepts must be a configuration the rest of the command can trust.
+func FuzzParse(f *testing.F) {
+	if data, err := os.ReadFile("testdata/full.yaml"); err == nil {
+		f.Add(string(data))
+	}
+	f.Add("checks:\n  - name: a\n    type: tcp\n    address: x:1\n    timeout: 2x\n")
+	f.Add("service: {name: s, version: '1'}\nlisten: ':8080'\nchecks: []\n")
+	f.Add("checks:\n  - {name: a, type: http, url: 'http://u:${PW:-p}@h/', status: [200, 204], headers: {A: b}}\n")
+	f.Add("checks:\n  - &x {name: a, type: memory}\n  - *x\n")
+	f.Add("checks:\n  - !!map {name: a, type: disk, path: /, warn_free_bytes: 1.5GiB}\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		cfg, err := Parse("f.yaml", []byte(data), func(k string) (string, bool) { return "v-" + k, k != "UNSET" })
+		if err != nil {
+			for _, e := range Errors(err) {
+				if e.File != "f.yaml" || e.Msg == "" {
+					t.Fatalf("malformed error %#v", e)
+				}
+			}
+			if len(Errors(err)) == 0 {
+				t.Fatalf("error without a located Error: %v", err)
+			}
+			return
+		}
+		names := map[string]bool{}
+		for _, c := range cfg.Checks {
+			if _, ok := types[c.Type]; !ok {
+				t.Fatalf("accepted unknown type %q", c.Type)
+			}
+			if c.Name == "" || names[c.Name] {
+				t.Fatalf("accepted empty or duplicate name %q", c.Name)
+			}
+			names[c.Name] = true
+			for _, f := range types[c.Type] {
+				if f.Required && !c.Params.Has(f.Name) {
+					t.Fatalf("accepted check %q without %s", c.Name, f.Name)
+				}
+			}
+			if c.Timeout <= 0 || c.FailureThreshold < 1 || len(c.Groups) == 0 {
+				t.Fatalf("accepted invalid options: %+v", c)
+			}
+			if strings.Contains(c.Name, "/") {
+				t.Fatalf("accepted name %q", c.Name)
+			}
+		}
+	})
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalsgrpc"
+	"github.com/vitalsgo/vitals/vitalshttp"
+)
+
+// binary is the vitals command built once for all tests: they run it as a
+// user would, and assert its exit code and output. slimBinary is the same
+// built with -tags vitals_slim.
+var binary, slimBinary string
+
+func TestMain(m *testing.M) {
+	code := testMain(m)
+	os.Exit(code)
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "vitals-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "vitals")
+	slimBinary = filepath.Join(dir, "vitals-slim")
+	for _, args := range [][]string{{"-o", binary}, {"-tags", "vitals_slim", "-o", slimBinary}} {
+		build := exec.Command("go", append(append([]string{"build"}, args...), ".")...)
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "go build:", err)
+			return 1
+		}
+	}
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			return 1
+		}
+	}
+	return code
+}
+
+// result is what one run of the binary produced.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// vitalsRun runs the binary with args and waits for it.
+func vitalsRun(t *testing.T, args ...string) result {
+	t.Helper()
+	return vitalsRunEnv(t, nil, args...)
+}
+
+func vitalsRunEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	return runBinary(t, binary, env, args...)
+}
+
+func runBinary(t *testing.T, binary string, env []string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run vitals %v: %v", args, err)
+	}
+	return r
+}
+
+// service is a real health endpoint: a vitals monitor served over HTTP
+// (vitalshttp) and gRPC (vitalsgrpc), whose one check passes or fails as
+// the test says.
+type service struct {
+	healthy  atomic.Bool
+	url      string // base http://127.0.0.1:port
+	grpcAddr string
+}
+
+func startService(t *testing.T, healthy bool) *service {
+	t.Helper()
+	s := &service{}
+	s.healthy.Store(healthy)
+	m := vitals.New(nil)
+	err := m.Add("dep", vitals.CheckFunc(func(context.Context) error {
+		if s.healthy.Load() {
+			return nil
+		}
+		return errors.New("dependency is down")
+	}), vitals.OnDemand(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	vitalshttp.New(m, nil).Install(mux)
+	hs := httptest.NewServer(mux)
+	s.url = hs.URL
+
+	gs := grpc.NewServer()
+	vitalsgrpc.Register(gs, m)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.grpcAddr = lis.Addr().String()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		gs.Serve(lis)
+	}()
+	t.Cleanup(func() {
+		gs.Stop()
+		<-served
+		hs.Close()
+		m.Close()
+	})
+	return s
+}
+
+// oneLine fails the test unless s is exactly one line.
+func assertOneLine(t *testing.T, what, s string) {
+	t.Helper()
+	if strings.Count(s, "\n") != 1 || !strings.HasSuffix(s, "\n") {
+		t.Errorf("%s is not one line: %q", what, s)
+	}
+}
