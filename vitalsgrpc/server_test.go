@@ -2,9 +2,7 @@ package vitalsgrpc_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,13 +10,12 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/golden"
 	"github.com/vitalsgo/vitals/vitalsgrpc"
 	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const (
 	serving    = healthpb.HealthCheckResponse_SERVING
@@ -89,21 +86,9 @@ func report(t testing.TB, e *env) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s (run with -update to accept):\n%s", name, path, got)
-	}
+	golden.Compare(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func TestCheckMapping(t *testing.T) {
@@ -153,7 +138,7 @@ func TestCheckMapping(t *testing.T) {
 					t.Errorf("Check(%q) = %s, want %s", svc, got, want)
 				}
 			}
-			golden(t, tt.name, report(t, e))
+			checkGolden(t, tt.name, report(t, e))
 		})
 	}
 }

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
 // DefaultMaxBodyBytes caps how much of a body is read when
@@ -99,21 +99,9 @@ func New(rawURL string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	shown := vitals.RedactURL(rawURL)
-	u, err := url.Parse(rawURL)
+	_, shown, err := httpurl.Parse("httpcheck", rawURL)
 	if err != nil {
-		// url.Error quotes the URL in full; name it redacted instead.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("httpcheck: invalid URL %q: %s", shown, vitals.Redact(err.Error()))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("httpcheck: URL %q: scheme must be http or https", shown)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("httpcheck: URL %q has no host", shown)
+		return nil, err
 	}
 	if err := validate(&o); err != nil {
 		return nil, fmt.Errorf("httpcheck: %w", err)
@@ -220,7 +208,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		d["response_ms"] = ms(time.Since(start))
-		return c.failErr(d, err, "%s %s: %s", c.method, c.shown, cause(err))
+		return c.failErr(d, err, "%s %s: %s", c.method, c.shown, httpurl.Cause(err))
 	}
 	defer resp.Body.Close()
 	body, truncated, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
@@ -255,7 +243,7 @@ func (c *Checker) judge(resp *http.Response, body []byte, truncated bool, readEr
 		return c.fail(d, "%s %s: status %s, want %s", c.method, c.shown, resp.Status, c.wantStatus())
 	}
 	if readErr != nil {
-		return c.failErr(d, readErr, "%s %s: read body: %s", c.method, c.shown, cause(readErr))
+		return c.failErr(d, readErr, "%s %s: read body: %s", c.method, c.shown, httpurl.Cause(readErr))
 	}
 	if len(c.contains) > 0 && !bytes.Contains(body, c.contains) {
 		where := ""
@@ -321,16 +309,6 @@ func excerpt(b []byte) string {
 		s = strings.ToValidUTF8(s[:n], "") + "…"
 	}
 	return vitals.Redact(strings.TrimSpace(s))
-}
-
-// cause is the text of err without the "Get \"url\": " prefix that the
-// client adds, since messages name the (redacted) URL already.
-func cause(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return vitals.Redact(err.Error())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -2,15 +2,14 @@ package remote
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
 // DefaultMaxBodyBytes caps how much of a body is read when
@@ -53,19 +52,10 @@ func New(rawURL string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	shown := vitals.RedactURL(rawURL)
-	u, err := url.Parse(rawURL)
+	_, shown, err := httpurl.Parse("remote", rawURL)
 	switch {
 	case err != nil:
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // it quotes the URL in full
-		}
-		return nil, fmt.Errorf("remote: invalid URL %q: %s", shown, vitals.Redact(err.Error()))
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("remote: URL %q: scheme must be http or https", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("remote: URL %q has no host", shown)
+		return nil, err
 	case o.MaxBodyBytes < 0:
 		return nil, fmt.Errorf("remote: negative MaxBodyBytes %d", o.MaxBodyBytes)
 	}
@@ -86,7 +76,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	d := map[string]any{"url": c.shown}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
-		return failed(d, err, "GET %s: %s", c.shown, cause(err))
+		return failed(d, err, "GET %s: %s", c.shown, httpurl.Cause(err))
 	}
 	req.Header.Set("User-Agent", "vitals-healthcheck")
 	req.Header.Set("Accept", "application/health+json, application/json;q=0.9, */*;q=0.5")
@@ -97,7 +87,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	resp, err := c.client.Do(req)
 	if err != nil {
 		d["response_ms"] = ms(time.Since(start))
-		return failed(d, err, "GET %s: %s", c.shown, cause(err))
+		return failed(d, err, "GET %s: %s", c.shown, httpurl.Cause(err))
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
@@ -113,7 +103,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		r.Status = vitals.StatusFail
 		r.Message = fmt.Sprintf("GET %s: %s", c.shown, resp.Status)
 	case readErr != nil:
-		r = failed(d, readErr, "GET %s: read body: %s", c.shown, cause(readErr))
+		r = failed(d, readErr, "GET %s: read body: %s", c.shown, httpurl.Cause(readErr))
 	default:
 		r.Message = fmt.Sprintf("GET %s: %s in %v", c.shown, resp.Status, took.Round(time.Microsecond))
 	}
@@ -122,15 +112,6 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 
 func failed(d map[string]any, err error, format string, args ...any) vitals.Result {
 	return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf(format, args...), Err: err, Details: d}
-}
-
-// cause is err's text without the client's "Get \"url\": " prefix.
-func cause(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return vitals.Redact(err.Error())
 }
 
 // excerpt is the start of a body for people to read, secrets redacted.

@@ -2,8 +2,8 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/vitalsgo/vitals/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func env(vars map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) {
@@ -50,22 +48,9 @@ func dump(cfg *Config) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", name, got, want)
-	}
+	golden.Compare(t, filepath.Join("testdata", name), got)
 }
 
 func TestParseEveryType(t *testing.T) {
@@ -77,7 +62,7 @@ func TestParseEveryType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "full.golden", dump(cfg))
+	checkGolden(t, "full.golden", dump(cfg))
 
 	seen := map[string]bool{}
 	for _, c := range cfg.Checks {
