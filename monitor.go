@@ -100,9 +100,11 @@ type Monitor struct {
 	visGen  atomic.Uint64 // statuses, membership, enablement
 	lazyGen atomic.Uint64 // counters and timestamps only
 
-	dirtyMu    sync.Mutex // protects dirty and dirtySpare
-	dirty      []*check   // checks whose state changed since the last publish
-	dirtySpare []*check   // the previous dirty list's array, reused
+	dirtyMu       sync.Mutex // protects the fields below
+	dirty         []*check   // checks whose state changed since the last publish
+	dirtySpare    []*check   // the previous dirty list's array, reused
+	dirtyLimit    int        // longest the dirty list gets; past it, a publish rebuilds
+	dirtyOverflow bool       // the list hit its limit and stopped growing
 
 	pubMu       sync.Mutex // serializes publish; protects the fields below
 	version     uint64
@@ -351,7 +353,11 @@ func (m *Monitor) Info() Info { return m.info }
 // be followed by a touch.
 func (m *Monitor) touch(c *check, bits uint32) {
 	m.dirtyMu.Lock()
-	m.dirty = append(m.dirty, c)
+	if len(m.dirty) < m.dirtyLimit {
+		m.dirty = append(m.dirty, c)
+	} else {
+		m.dirtyOverflow = true
+	}
 	m.dirtyMu.Unlock()
 	m.markDirty(bits)
 }

@@ -226,7 +226,7 @@ func TestHistoryAndScore(t *testing.T) {
 	if st.Score != 0.6 {
 		t.Errorf("score = %v, want 0.6", st.Score)
 	}
-	if st.ConsecutiveFailures != 1 || st.LastFailure.IsZero() || st.LastSuccess.IsZero() {
+	if st.ConsecutiveFailures != 1 || st.LastFailure().IsZero() || st.LastSuccess().IsZero() {
 		t.Errorf("stats = %+v", st)
 	}
 }

@@ -115,14 +115,15 @@ func (m *Monitor) pushLocked(it schedItem) {
 // its own width), and 100,000 checks would hold two copies of their state
 // at each burst and idle in between. The phase shortens one gap and never
 // lengthens any, so max age is unaffected. It comes from the check's name,
-// so a timetable is reproducible from one run to the next.
+// so a timetable is reproducible from one run to the next. A check with an
+// initial delay has its phase already, and keeps it.
 func (m *Monitor) scheduleFirstLocked(c *check, now time.Time, spread bool) {
 	if c.info.Interval == 0 {
 		return
 	}
 	first := now.Add(c.cfg.initialDelay).UnixNano()
 	base := first
-	if spread {
+	if spread && c.cfg.initialDelay == 0 {
 		// base is the slot before the second run: popDue adds the interval.
 		base = first + phase(c.info.Name, c.info.Interval) - int64(c.info.Interval)
 	}

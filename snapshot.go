@@ -207,7 +207,10 @@ func (m *Monitor) publishDirty() *Snapshot {
 }
 
 // maybePublish is the scheduler's publish: at once after a visible change,
-// at most every lazyPublishEvery for counters and timestamps.
+// at most every lazyPublishEvery for counters and timestamps. The lazy
+// publish is for memory as much as for freshness: a snapshot keeps the
+// states it was built from alive, so an old one would hold a second copy
+// of every check that has run since.
 func (m *Monitor) maybePublish(now time.Time) {
 	if !m.behind(m.snap.Load(), true) {
 		return
@@ -243,7 +246,7 @@ func (a *agg) add(st *CheckState, sign int) {
 	case st.Status == StatusUnknown:
 		a.unknown += sign
 	}
-	if st.Stats.LastSuccess.IsZero() {
+	if st.Stats.lastSuccess == 0 {
 		a.startupNotYet += sign
 	}
 }
@@ -268,8 +271,9 @@ func (a *agg) status(ignoreUnknown bool) Status {
 // It is incremental: the group aggregates of the last snapshot are kept,
 // and only the checks touched since (see [Monitor.touch]) are folded out
 // and back in, so a publish costs a copy of the pointer slice plus work
-// per changed check, not per check — 100,000 checks publish once a second.
-// A change to the registry rebuilds everything.
+// per changed check, not per check. A change to the registry rebuilds
+// everything, and so does a list of changes longer than the registry (no
+// reader for a long while).
 func (m *Monitor) publishLocked() *Snapshot {
 	// Read the generations before the state: a change racing with this
 	// publish bumps them after, and the next reader publishes again.
@@ -294,12 +298,13 @@ func (m *Monitor) publishLocked() *Snapshot {
 	// Take the touched checks before loading any state: a check touched
 	// from now on is in the next list, and folding it in twice is harmless.
 	m.dirtyMu.Lock()
-	touched := m.dirty
-	m.dirty = m.dirtySpare[:0]
+	touched, overflow := m.dirty, m.dirtyOverflow
+	m.dirty, m.dirtyOverflow = m.dirtySpare[:0], false
+	m.dirtyLimit = max(len(m.reg), 1024)
 	m.dirtyMu.Unlock()
 
 	var states []*CheckState
-	if prev := m.snap.Load(); rebuild || prev == nil {
+	if prev := m.snap.Load(); rebuild || overflow || prev == nil {
 		states = m.rebuildLocked()
 	} else {
 		states = slices.Clone(prev.checks)

@@ -199,8 +199,8 @@ func (c *Collector) build(st, last *vitals.CheckState, h *histogram) []prometheu
 		constMetric(c.runs, prometheus.CounterValue, float64(stats.Failures), name, "fail"),
 		constMetric(c.timeouts, prometheus.CounterValue, float64(stats.Timeouts), name),
 		constMetric(c.consecutive, prometheus.GaugeValue, float64(stats.ConsecutiveFailures), name))
-	if !stats.LastSuccess.IsZero() {
-		out = append(out, constMetric(c.lastSuccess, prometheus.GaugeValue, float64(stats.LastSuccess.UnixNano())/1e9, name))
+	if !stats.LastSuccess().IsZero() {
+		out = append(out, constMetric(c.lastSuccess, prometheus.GaugeValue, float64(stats.LastSuccess().UnixNano())/1e9, name))
 	}
 
 	count, sum, cum := h.snapshot(c.buckets)
