@@ -1,0 +1,111 @@
+package procstat
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clockTick is the unit of utime and stime in /proc/<pid>/stat. Linux fixes
+// USER_HZ at 100 in its user-space ABI, whatever the kernel's HZ.
+const clockTick = 10 * time.Millisecond
+
+// Sample is one reading of a process.
+type Sample struct {
+	Time    time.Time
+	CPU     time.Duration // user + system time consumed so far
+	RSS     int64         // resident set size, bytes
+	Threads int
+}
+
+// Read samples the process pid.
+func Read(pid int) (Sample, error) {
+	now := time.Now()
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return Sample{}, err
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return Sample{}, err
+	}
+	cpu, err := ParseStat(stat)
+	if err != nil {
+		return Sample{}, err
+	}
+	rss, threads, err := ParseStatus(status)
+	if err != nil {
+		return Sample{}, err
+	}
+	return Sample{Time: now, CPU: cpu, RSS: rss, Threads: threads}, nil
+}
+
+// ParseStat returns utime+stime from the contents of /proc/<pid>/stat.
+// The command name (field 2) is in parentheses and may itself hold spaces and
+// parentheses, so fields are counted from the last ')'.
+func ParseStat(b []byte) (time.Duration, error) {
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("procstat: stat: no command name")
+	}
+	// After ")": state(3) ppid(4) … utime(14) stime(15).
+	f := strings.Fields(string(b[i+1:]))
+	const utime, stime = 14 - 3, 15 - 3
+	if len(f) <= stime {
+		return 0, fmt.Errorf("procstat: stat: %d fields after the command name", len(f))
+	}
+	u, err := strconv.ParseInt(f[utime], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("procstat: stat utime: %w", err)
+	}
+	s, err := strconv.ParseInt(f[stime], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("procstat: stat stime: %w", err)
+	}
+	return time.Duration(u+s) * clockTick, nil
+}
+
+// ParseStatus returns VmRSS (in bytes) and Threads from the contents of
+// /proc/<pid>/status.
+func ParseStatus(b []byte) (rss int64, threads int, err error) {
+	var haveRSS, haveThreads bool
+	for line := range strings.Lines(string(b)) {
+		key, val, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		val = strings.TrimSpace(val)
+		switch key {
+		case "VmRSS":
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(val, "kB")), 10, 64)
+			if err != nil {
+				return 0, 0, fmt.Errorf("procstat: status VmRSS: %w", err)
+			}
+			rss, haveRSS = kb*1024, true
+		case "Threads":
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return 0, 0, fmt.Errorf("procstat: status Threads: %w", err)
+			}
+			threads, haveThreads = n, true
+		}
+	}
+	if !haveRSS || !haveThreads {
+		return 0, 0, errors.New("procstat: status: VmRSS or Threads missing (process exited?)")
+	}
+	return rss, threads, nil
+}
+
+// CPUPercent is the CPU consumed between two samples as a percentage of one
+// core over the wall time between them.
+func CPUPercent(a, b Sample) float64 {
+	wall := b.Time.Sub(a.Time)
+	if wall <= 0 {
+		return 0
+	}
+	return 100 * float64(b.CPU-a.CPU) / float64(wall)
+}
