@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
@@ -230,6 +231,9 @@ func TestAlarm(t *testing.T) {
 			break // database space exceeded
 		}
 	}
+	// The member raises the alarm through its own raft log, a moment after
+	// refusing the write: wait until the cluster lists it.
+	waitAlarm(t, client)
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.HasPrefix(r.Message, "etcd alarm: "+m.endpoint+": ") || !strings.Contains(r.Message, "NOSPACE") {
@@ -330,4 +334,21 @@ func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
 			t.Fatalf("private etcd cluster has no leader (status: %v, %v)\n%s", resp, err, out)
 		}
 	}
+}
+
+// waitAlarm waits until the cluster lists a NOSPACE alarm.
+func waitAlarm(t *testing.T, client *clientv3.Client) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		resp, err := client.AlarmList(context.Background())
+		if err != nil {
+			continue
+		}
+		for _, a := range resp.Alarms {
+			if a.Alarm == etcdserverpb.AlarmType_NOSPACE {
+				return
+			}
+		}
+	}
+	t.Fatal("etcd raised no NOSPACE alarm within 10s of filling its quota")
 }
