@@ -142,3 +142,38 @@ func TestLogTransitionsFromMonitor(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A check's own result may carry credentials anywhere: in its message, its
+// error and its details. None reaches the log, whichever way it came in.
+func TestLogTransitionsRedactsResults(t *testing.T) {
+	var buf bytes.Buffer
+	m := vitals.New(nil)
+	m.Subscribe(vitals.LogTransitions(slog.New(slog.NewJSONHandler(&buf, nil))))
+	if err := m.Add("orders-db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+		return vitals.Result{
+			Status:  vitals.StatusFail,
+			Message: "login to postgres://app:hunter2@db:5432/orders failed: password=hunter2 token=s3cr3t-tok",
+			Err:     errors.New("pq: password authentication failed for user app (password hunter2)"),
+			Details: map[string]any{"dsn": "postgres://app:hunter2@db:5432/orders", "password": "hunter2"},
+		}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	out := buf.String()
+	if !strings.Contains(out, `"to":"fail"`) || !strings.Contains(out, `"check":"orders-db"`) {
+		t.Fatalf("no record of the failure:\n%s", out)
+	}
+	for _, secret := range []string{"hunter2", "s3cr3t"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%q reached the log:\n%s", secret, out)
+		}
+	}
+	// Redacted, not dropped: the record still says what failed.
+	if !strings.Contains(out, "postgres://app:***@db:5432/orders failed") {
+		t.Errorf("the message lost its content:\n%s", out)
+	}
+}

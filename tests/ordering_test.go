@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -130,6 +131,29 @@ func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 	// The monitor made exactly one run per step: no surface ran the check.
 	if runs := f.runs.Load(); runs != int64(len(flips)) {
 		t.Errorf("the check ran %d times for %d steps", runs, len(flips))
+	}
+
+	// Nothing more was sent than the steps read: a spurious message after
+	// the last one would not have shifted any of the reads above. Shutdown
+	// sends Watch a final NOT_SERVING, unless that is already the last
+	// status, and ends the stream; finish closes the monitor, which
+	// delivers every queued transition to the listeners first.
+	if err := m.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if prev.In(vitals.GRPC) != healthpb.HealthCheckResponse_NOT_SERVING.String() {
+		if got := recv(); got != healthpb.HealthCheckResponse_NOT_SERVING {
+			t.Errorf("Watch at shutdown: %v, want NOT_SERVING", got)
+		}
+	}
+	if resp, err := watch.Recv(); err != io.EOF {
+		t.Errorf("Watch after the last step: %v, %v; want the stream to end", resp, err)
+	}
+	if rest := logs.finish(); len(rest) != 0 {
+		t.Errorf("%d log records beyond the steps: %v", len(rest), rest)
+	}
+	if n := len(mon.wait(0)); n != len(flips) {
+		t.Errorf("the monitor made %d transitions for %d steps", n, len(flips))
 	}
 }
 

@@ -88,11 +88,31 @@ type logLines struct {
 	lines chan map[string]any
 	w     *io.PipeWriter
 	done  chan struct{}
+
+	once        sync.Once
+	unsubscribe func()
+	m           *vitals.Monitor
+}
+
+// finish closes the monitor, which delivers every queued event first, and
+// the pipe, and returns the records not read yet.
+func (l *logLines) finish() []map[string]any {
+	l.once.Do(func() {
+		l.unsubscribe()
+		l.m.Close()
+		l.w.Close()
+		<-l.done
+	})
+	var rest []map[string]any
+	for rec := range l.lines {
+		rest = append(rest, rec)
+	}
+	return rest
 }
 
 func logTransitions(t *testing.T, m *vitals.Monitor) *logLines {
 	r, w := io.Pipe()
-	l := &logLines{lines: make(chan map[string]any, 4096), w: w, done: make(chan struct{})}
+	l := &logLines{lines: make(chan map[string]any, 4096), w: w, done: make(chan struct{}), m: m}
 	go func() {
 		defer close(l.done)
 		defer close(l.lines)
@@ -106,13 +126,8 @@ func logTransitions(t *testing.T, m *vitals.Monitor) *logLines {
 			l.lines <- rec
 		}
 	}()
-	unsubscribe := m.Subscribe(vitals.LogTransitions(slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	t.Cleanup(func() {
-		unsubscribe()
-		m.Close() // waits for the listener to deliver what is queued
-		w.Close()
-		<-l.done
-	})
+	l.unsubscribe = m.Subscribe(vitals.LogTransitions(slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	t.Cleanup(func() { l.finish() })
 	return l
 }
 

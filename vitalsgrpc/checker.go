@@ -172,6 +172,16 @@ func (c *Checker) Close() error {
 // service, the status answered and, for a failed call, the gRPC code.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
 	d := map[string]any{"target": c.shown, "service": c.service}
+	// The time the call is given, taken first so that the message of a
+	// call that ran out of it names the caller's budget, not what was
+	// left of it after dialling; -1 for none.
+	budget := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		budget = time.Until(dl)
+	}
+	if c.timeout > 0 && (budget < 0 || c.timeout <= budget) {
+		budget = c.timeout
+	}
 	client, err := c.acquire()
 	if err != nil {
 		return c.fail(d, err, "%v", err)
@@ -184,11 +194,10 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if c.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, c.md)
 	}
-	deadline, hasDeadline := ctx.Deadline()
 	start := time.Now()
 	resp, err := client.Check(ctx, &healthpb.HealthCheckRequest{Service: c.service})
 	rtt := time.Since(start)
-	r := c.judge(resp, err, d, start, deadline, hasDeadline)
+	r := c.judge(resp, err, d, budget)
 	r.Observed, r.Unit = float64(rtt.Microseconds())/1000, "ms"
 	if r.Status == vitals.StatusPass {
 		r.Message += " in " + rtt.Round(time.Microsecond).String()
@@ -234,7 +243,7 @@ func (c *Checker) markStale() {
 
 // judge turns the answer into a Result; a passing one gets its timing
 // appended by Check.
-func (c *Checker) judge(resp *healthpb.HealthCheckResponse, err error, d map[string]any, start, deadline time.Time, hasDeadline bool) vitals.Result {
+func (c *Checker) judge(resp *healthpb.HealthCheckResponse, err error, d map[string]any, budget time.Duration) vitals.Result {
 	what := "grpc health " + c.shown
 	if c.service != "" {
 		what += " service " + strconv.Quote(c.service)
@@ -257,8 +266,10 @@ func (c *Checker) judge(resp *healthpb.HealthCheckResponse, err error, d map[str
 		return c.fail(d, err, "%s: the server does not implement grpc.health.v1.Health (Unimplemented)", what)
 	case codes.DeadlineExceeded:
 		c.markStale()
-		if hasDeadline {
-			return c.fail(d, err, "%s: no answer within %v (DeadlineExceeded)", what, deadline.Sub(start).Round(time.Millisecond))
+		if budget > 0 {
+			// Rounded up: a budget of 200ms read a few µs late is still 200ms.
+			shown := (budget + time.Millisecond - 1).Truncate(time.Millisecond)
+			return c.fail(d, err, "%s: no answer within %v (DeadlineExceeded)", what, shown)
 		}
 		return c.fail(d, err, "%s: no answer before the deadline (DeadlineExceeded)", what)
 	case codes.Unavailable, codes.Canceled:

@@ -26,17 +26,21 @@ const (
 // services is every name the fixture answers to, plus one it does not.
 var services = []string{"", "liveness", "readiness", "startup", "jobs", "db", "cache", "disk", "migrations", "queue", "off", "nope"}
 
-// fixture registers a known set of checks on m and returns the switch of
-// the critical readiness check "db".
-func fixture(t testing.TB, m *vitals.Monitor) *switchable {
-	db := newSwitch(vitals.StatusPass)
-	add(t, m, "db", db)
-	add(t, m, "cache", newSwitch(vitals.StatusWarn), vitals.Critical(false))
-	add(t, m, "disk", newSwitch(vitals.StatusPass), vitals.Groups(vitals.Liveness, vitals.Readiness))
-	add(t, m, "migrations", newSwitch(vitals.StatusPass), vitals.Groups(vitals.Startup))
-	add(t, m, "queue", newSwitch(vitals.StatusFail), vitals.Groups("jobs"))
-	add(t, m, "off", newSwitch(vitals.StatusPass), vitals.Enabled(false))
-	return db
+// fixture registers a known set of checks on m and returns their
+// switches by name.
+func fixture(t testing.TB, m *vitals.Monitor) map[string]*switchable {
+	sw := map[string]*switchable{}
+	reg := func(name string, st vitals.Status, opts ...vitals.CheckOption) {
+		sw[name] = newSwitch(st)
+		add(t, m, name, sw[name], opts...)
+	}
+	reg("db", vitals.StatusPass) // critical, readiness
+	reg("cache", vitals.StatusWarn, vitals.Critical(false))
+	reg("disk", vitals.StatusPass, vitals.Groups(vitals.Liveness, vitals.Readiness))
+	reg("migrations", vitals.StatusPass, vitals.Groups(vitals.Startup))
+	reg("queue", vitals.StatusFail, vitals.Groups("jobs"))
+	reg("off", vitals.StatusPass, vitals.Enabled(false))
+	return sw
 }
 
 // check calls Health/Check and renders the answer as the status name or
@@ -65,13 +69,30 @@ func list(t testing.TB, e *env) map[string]string {
 	return out
 }
 
-// report renders Check for every fixture service and List, one per line,
-// for the golden files.
+// vitalsStatus is the status the monitor's snapshot holds for a service
+// name, "-" for none: what the gRPC answer is mapped from. "" is the
+// readiness group, as it is for gRPC.
+func vitalsStatus(m *vitals.Monitor, service string) string {
+	snap := m.Snapshot()
+	if service == "" {
+		service = vitals.Readiness
+	}
+	if g, ok := snap.Group(service); ok {
+		return g.Status.String()
+	}
+	if st, ok := snap.Check(service); ok && st.Enabled {
+		return st.Status.String()
+	}
+	return "-"
+}
+
+// report renders Check for every fixture service, next to the monitor's
+// status it is mapped from, and List, one per line, for the golden files.
 func report(t testing.TB, e *env) string {
 	var b strings.Builder
-	b.WriteString("# Check\n")
+	b.WriteString("# Check: service, monitor status, answer\n")
 	for _, s := range services {
-		fmt.Fprintf(&b, "%-12q %s\n", s, check(t, e, s))
+		fmt.Fprintf(&b, "%-12q %-8s %s\n", s, vitalsStatus(e.m, s), check(t, e, s))
 	}
 	b.WriteString("# List\n")
 	l := list(t, e)
@@ -91,51 +112,105 @@ func checkGolden(t *testing.T, name, got string) {
 	golden.Compare(t, filepath.Join("testdata", name+".golden"), got)
 }
 
+// TestCheckMapping calls Check for every kind of service name in each
+// state a monitor goes through. Each case asserts the answers a user relies
+// on, with the monitor status they come from, so that every row of the
+// mapping is shown by a real server: pass and warn are SERVING; fail,
+// unknown, starting and stopping are NOT_SERVING; an unknown name is
+// NotFound. The golden files have every answer and List.
 func TestCheckMapping(t *testing.T) {
+	type answer struct{ status, code string } // monitor status, gRPC answer
 	tests := []struct {
 		name  string
-		setup func(t *testing.T, m *vitals.Monitor, db *switchable)
-		want  map[string]string // a few answers a user relies on; the golden file has all
+		setup func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable)
+		want  map[string]answer
 	}{
 		{
 			name:  "starting",
-			setup: func(*testing.T, *vitals.Monitor, *switchable) {},
-			want:  map[string]string{"": "NOT_SERVING", "startup": "NOT_SERVING", "liveness": "SERVING", "db": "NOT_SERVING", "nope": "NotFound"},
+			setup: func(*testing.T, *vitals.Monitor, map[string]*switchable) {},
+			want: map[string]answer{
+				"":         {"starting", "NOT_SERVING"},
+				"startup":  {"starting", "NOT_SERVING"},
+				"liveness": {"pass", "SERVING"}, // liveness ignores checks not run yet
+				"db":       {"unknown", "NOT_SERVING"},
+				"nope":     {"-", "NotFound"},
+			},
+		},
+		{
+			// Every readiness check passes or warns, but the startup check
+			// has not passed: readiness is starting, not ready.
+			name: "startup_pending",
+			setup: func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable) {
+				sw["migrations"].set(vitals.StatusFail)
+				runOnce(t, m)
+			},
+			want: map[string]answer{
+				"":           {"starting", "NOT_SERVING"},
+				"readiness":  {"starting", "NOT_SERVING"},
+				"startup":    {"fail", "NOT_SERVING"},
+				"migrations": {"fail", "NOT_SERVING"},
+				"liveness":   {"pass", "SERVING"},
+				"db":         {"pass", "SERVING"},
+			},
 		},
 		{
 			name:  "healthy",
-			setup: func(t *testing.T, m *vitals.Monitor, _ *switchable) { runOnce(t, m) },
-			want: map[string]string{"": "SERVING", "readiness": "SERVING", "liveness": "SERVING", "startup": "SERVING",
-				"jobs": "NOT_SERVING", "db": "SERVING", "cache": "SERVING", "queue": "NOT_SERVING", "off": "NotFound", "nope": "NotFound"},
+			setup: func(t *testing.T, m *vitals.Monitor, _ map[string]*switchable) { runOnce(t, m) },
+			want: map[string]answer{
+				"":          {"warn", "SERVING"}, // the non-critical cache warns
+				"readiness": {"warn", "SERVING"},
+				"liveness":  {"pass", "SERVING"},
+				"startup":   {"pass", "SERVING"},
+				"jobs":      {"fail", "NOT_SERVING"}, // a custom group
+				"db":        {"pass", "SERVING"},
+				"cache":     {"warn", "SERVING"},
+				"queue":     {"fail", "NOT_SERVING"},
+				"off":       {"-", "NotFound"}, // disabled
+				"nope":      {"-", "NotFound"},
+			},
 		},
 		{
 			name: "db_failing",
-			setup: func(t *testing.T, m *vitals.Monitor, db *switchable) {
-				db.set(vitals.StatusFail)
+			setup: func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable) {
+				sw["db"].set(vitals.StatusFail)
 				runOnce(t, m)
 			},
-			want: map[string]string{"": "NOT_SERVING", "readiness": "NOT_SERVING", "liveness": "SERVING", "db": "NOT_SERVING", "disk": "SERVING"},
+			want: map[string]answer{
+				"":          {"fail", "NOT_SERVING"},
+				"readiness": {"fail", "NOT_SERVING"},
+				"liveness":  {"pass", "SERVING"},
+				"db":        {"fail", "NOT_SERVING"},
+				"disk":      {"pass", "SERVING"},
+			},
 		},
 		{
+			// Shutdown turns every service NOT_SERVING, passing checks and
+			// liveness too, so that clients move away.
 			name: "monitor_shutdown",
-			setup: func(t *testing.T, m *vitals.Monitor, _ *switchable) {
+			setup: func(t *testing.T, m *vitals.Monitor, _ map[string]*switchable) {
 				runOnce(t, m)
 				if err := m.Shutdown(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			},
-			want: map[string]string{"": "NOT_SERVING", "liveness": "NOT_SERVING", "disk": "NOT_SERVING", "nope": "NotFound"},
+			want: map[string]answer{
+				"":         {"stopping", "NOT_SERVING"},
+				"liveness": {"pass", "NOT_SERVING"},
+				"disk":     {"pass", "NOT_SERVING"},
+				"nope":     {"-", "NotFound"},
+			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := vitals.New(nil)
-			db := fixture(t, m)
+			sw := fixture(t, m)
 			e := serve(t, m, nil)
-			tt.setup(t, m, db)
+			tt.setup(t, m, sw)
 			for svc, want := range tt.want {
-				if got := check(t, e, svc); got != want {
-					t.Errorf("Check(%q) = %s, want %s", svc, got, want)
+				got := answer{vitalsStatus(m, svc), check(t, e, svc)}
+				if got != want {
+					t.Errorf("%q: monitor %s, Check %s; want monitor %s, Check %s", svc, got.status, got.code, want.status, want.code)
 				}
 			}
 			checkGolden(t, tt.name, report(t, e))

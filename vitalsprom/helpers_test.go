@@ -1,17 +1,20 @@
 package vitalsprom_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/vitalsprom"
 )
 
@@ -74,18 +77,64 @@ func scrape(t testing.TB, client *http.Client, url string) string {
 }
 
 // promtool returns the path of promtool. Without it the test is skipped,
-// or fails when VITALS_REQUIRE_SERVICES=1, so that CI cannot pass without
-// running it.
-func promtool(t *testing.T) string {
+// or fails when VITALS_REQUIRE_SERVICES=1 (as a missing server does, see
+// internal/testservice), so that CI cannot pass without running it.
+func promtool(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("promtool")
 	if err == nil {
 		return p
 	}
 	msg := "promtool is not on PATH: install the Debian package prometheus (scripts/services does)"
-	if os.Getenv("VITALS_REQUIRE_SERVICES") == "1" {
-		t.Fatal(msg + "; VITALS_REQUIRE_SERVICES=1 makes this a failure")
+	if os.Getenv(testservice.RequireEnv) == "1" {
+		t.Fatal(msg + " [" + testservice.RequireEnv + "=1 makes this a failure]")
+		return ""
 	}
 	t.Skip(msg)
 	return ""
+}
+
+// recorder stands in for testing.TB to observe Fatal and Skip, which would
+// otherwise end the test that calls promtool.
+type recorder struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (r *recorder) Helper()           {}
+func (r *recorder) Fatal(args ...any) { r.fatal = fmt.Sprint(args...) }
+func (r *recorder) Skip(args ...any)  { r.skip = fmt.Sprint(args...) }
+
+// Without promtool the rules and the exposition go unchecked, so its
+// absence must fail a run that requires the test services, as a missing
+// server does.
+func TestPromtoolMissing(t *testing.T) {
+	tests := []struct {
+		env       string
+		wantFatal bool
+	}{
+		{"", false},
+		{"0", false},
+		{"1", true},
+	}
+	for _, tt := range tests {
+		t.Run(testservice.RequireEnv+"="+tt.env, func(t *testing.T) {
+			t.Setenv("PATH", t.TempDir())
+			t.Setenv(testservice.RequireEnv, tt.env)
+			var r recorder
+			if p := promtool(&r); p != "" {
+				t.Fatalf("promtool found at %s on an empty PATH", p)
+			}
+			msg, other := r.skip, r.fatal
+			if tt.wantFatal {
+				msg, other = r.fatal, r.skip
+			}
+			if msg == "" || other != "" {
+				t.Fatalf("fatal = %q, skip = %q; want only a %s", r.fatal, r.skip, map[bool]string{true: "failure", false: "skip"}[tt.wantFatal])
+			}
+			if !strings.Contains(msg, "prometheus") || !strings.Contains(msg, "scripts/services") {
+				t.Errorf("message %q does not say how to install promtool", msg)
+			}
+		})
+	}
 }

@@ -1,0 +1,141 @@
+package vitalsgrpc_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalsgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+)
+
+// selfSigned returns a self-signed certificate for 127.0.0.1 and
+// localhost, usable by a server or a client, and a pool that trusts it.
+func selfSigned(t *testing.T, cn string) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: cn},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+// serveTLS serves a passing monitor's health over TLS with cfg on
+// 127.0.0.1 and returns the address.
+func serveTLS(t *testing.T, cfg *tls.Config) string {
+	t.Helper()
+	m := vitals.New(nil)
+	add(t, m, "db", newSwitch(vitals.StatusPass))
+	runOnce(t, m)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := grpc.NewServer(grpc.Creds(credentials.NewTLS(cfg)))
+	vitalsgrpc.Register(gs, m)
+	var wg sync.WaitGroup
+	wg.Go(func() { gs.Serve(lis) })
+	t.Cleanup(func() {
+		gs.Stop()
+		wg.Wait()
+		m.Close()
+	})
+	return lis.Addr().String()
+}
+
+// TestCheckerTLS checks servers that use TLS, one with a private CA and
+// one that also requires a client certificate, with each transport option.
+func TestCheckerTLS(t *testing.T) {
+	serverCert, serverCA := selfSigned(t, "health server")
+	clientCert, clientCA := selfSigned(t, "health client")
+	plain := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{serverCert}})
+	mutual := serveTLS(t, &tls.Config{
+		Certificates: []tls.Certificate{serverCert},
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+		ClientCAs:    clientCA,
+	})
+
+	tests := []struct {
+		name    string
+		addr    string
+		opts    vitalsgrpc.CheckerOptions
+		want    vitals.Status
+		message string // a substring of the message
+	}{
+		{"private CA trusted", plain, vitalsgrpc.CheckerOptions{Service: "db", TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusPass, `service "db": SERVING`},
+		{"default is TLS with the system roots", plain, vitalsgrpc.CheckerOptions{}, vitals.StatusFail, "certificate"},
+		{"InsecureSkipVerify", plain, vitalsgrpc.CheckerOptions{InsecureSkipVerify: true}, vitals.StatusPass, "SERVING"},
+		{"wrong server name", plain, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA, ServerName: "payments.internal"}}, vitals.StatusFail, "certificate"},
+		{"plaintext to a TLS server", plain, vitalsgrpc.CheckerOptions{Insecure: true}, vitals.StatusFail, "Unavailable"},
+		{"client certificate", mutual, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA, Certificates: []tls.Certificate{clientCert}}}, vitals.StatusPass, "SERVING"},
+		// The server rejects the handshake after the client has finished
+		// it, so the transport's words depend on timing; the status does not.
+		{"client certificate missing", mutual, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusFail, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := vitalsgrpc.NewChecker(tt.addr, &tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			r := checkWithin(c, 10*time.Second)
+			if r.Status != tt.want || !strings.Contains(r.Message, tt.message) {
+				t.Fatalf("result = %v %q, want %v containing %q", r.Status, r.Message, tt.want, tt.message)
+			}
+		})
+	}
+}
+
+// The caller's TLSConfig is cloned: InsecureSkipVerify applies to the
+// checker's copy and leaves the caller's config, perhaps shared with its
+// other clients, verifying.
+func TestCheckerTLSConfigCloned(t *testing.T) {
+	serverCert, _ := selfSigned(t, "health server")
+	addr := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{serverCert}})
+	cfg := &tls.Config{RootCAs: x509.NewCertPool()} // trusts nothing
+	c, err := vitalsgrpc.NewChecker(addr, &vitalsgrpc.CheckerOptions{TLSConfig: cfg, InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if cfg.InsecureSkipVerify {
+		t.Fatal("NewChecker turned off verification in the caller's TLSConfig")
+	}
+	if r := checkWithin(c, 10*time.Second); r.Status != vitals.StatusPass {
+		t.Fatalf("with InsecureSkipVerify: %v %q", r.Status, r.Message)
+	}
+}
