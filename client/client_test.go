@@ -176,18 +176,21 @@ func TestCheckParseError(t *testing.T) {
 }
 
 // TestCheckEndlessBody reads from a server that never stops sending: the
-// client stops at the cap, says so, and drops the connection.
+// client stops at the cap, says so, and drops the connection, so the
+// server's writes fail soon after.
 func TestCheckEndlessBody(t *testing.T) {
-	var sent atomic.Int64
-	done := make(chan struct{})
+	// Each request's handler reports how much it wrote before its writes
+	// failed, which they do only once the client hangs up.
+	sent := make(chan int64, 1)
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		defer close(done)
 		w.Header().Set("Content-Type", "application/json")
 		chunk := []byte(`{"status":"pass","padding":"` + strings.Repeat("x", 32<<10))
+		var n int64
 		for {
-			n, err := w.Write(chunk)
-			sent.Add(int64(n))
+			k, err := w.Write(chunk)
+			n += int64(k)
 			if err != nil {
+				sent <- n
 				return
 			}
 		}
@@ -204,15 +207,17 @@ func TestCheckEndlessBody(t *testing.T) {
 		if !strings.Contains(err.Error(), fmt.Sprint(limit)) {
 			t.Errorf("error %q does not say the limit", err)
 		}
-		if r == nil || !r.Truncated || int64(len(r.Body)) != limit || r.OK() != true {
+		if r == nil {
+			t.Fatal("no report beside the error")
+		}
+		if !r.Truncated || int64(len(r.Body)) != limit || !r.OK() {
 			t.Errorf("report: truncated %t, %d bytes, ok %t; want truncated at %d, ok by the 200", r.Truncated, len(r.Body), r.OK(), limit)
 		}
-	}
-	// The server's writes fail once the client hangs up; what it sent
-	// before that is the cap plus what the socket buffers held.
-	<-done
-	if n := sent.Load(); n > 64<<20 {
-		t.Errorf("server sent %d bytes before the client hung up", n)
+		// What the server wrote is the cap plus what the socket
+		// buffers held when the client hung up: megabytes, not more.
+		if n := <-sent; n > limit+64<<20 {
+			t.Errorf("limit %d: server sent %d bytes before the client hung up", limit, n)
+		}
 	}
 }
 

@@ -12,7 +12,10 @@ import (
 // Recorded is one recorded answer of a health endpoint: the fuzz seeds,
 // the golden tests' inputs and the benchmarks' bodies.
 type Recorded struct {
-	Name        string // unique, for golden files and subtests
+	Name string // unique, for golden files and subtests
+	// Vitalshttp marks an answer from vitalshttp's golden files, which
+	// that package owns and changes; the others are this package's.
+	Vitalshttp  bool
 	Code        int
 	ContentType string
 	Body        []byte
@@ -50,6 +53,7 @@ func AllRecorded(t testing.TB) []Recorded {
 	for _, p := range theirs {
 		r := ReadRecorded(t, p)
 		r.Name = "vitalshttp_" + filepath.Base(filepath.Dir(p)) + "_" + strings.TrimSuffix(filepath.Base(p), ".golden")
+		r.Vitalshttp = true
 		out = append(out, r)
 	}
 	if len(own) == 0 || len(theirs) == 0 {

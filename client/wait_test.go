@@ -64,6 +64,40 @@ func TestBackoffJitter(t *testing.T) {
 	}
 }
 
+// TestWaitHealthyBacksOff reads the pauses WaitHealthy chose by default:
+// each in the upper half of a step that doubles from MinInterval up to
+// MaxInterval.
+func TestWaitHealthyBacksOff(t *testing.T) {
+	s := newService(t)
+	s.set(vitals.StatusFail, vitals.StatusPass)
+	s.run()
+	const ms = time.Millisecond
+	steps := []time.Duration{ms, 2 * ms, 4 * ms, 8 * ms, 8 * ms, 8 * ms}
+	var pauses []time.Duration
+	_, err := newClient(t, s.url("/readyz"), nil).WaitHealthy(context.Background(), &client.WaitOptions{
+		MinInterval: ms,
+		MaxInterval: 8 * ms,
+		OnAttempt: func(a client.Attempt) {
+			pauses = append(pauses, a.Pause)
+			if a.N == len(steps) {
+				s.set(vitals.StatusPass, vitals.StatusPass)
+				s.run()
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pauses) != len(steps)+1 || pauses[len(steps)] != 0 {
+		t.Fatalf("pauses %v, want %d and none after the healthy attempt", pauses, len(steps))
+	}
+	for i, step := range steps {
+		if p := pauses[i]; p < step/2 || p > step {
+			t.Errorf("pause after attempt %d = %v, want within [%v, %v]", i+1, p, step/2, step)
+		}
+	}
+}
+
 // noPause makes WaitHealthy try again at once.
 func noPause(int) time.Duration { return 0 }
 

@@ -17,10 +17,13 @@ import (
 	"github.com/vitalsgo/vitals/client"
 )
 
-// Defaults for [Options].
+// Defaults for [Options]. DefaultTimeout is under the --timeout=3s that
+// HEALTHCHECK lines usually set: Docker kills a probe at its --timeout and
+// keeps no reason, while a probe that gives up first says why. A loopback
+// request for a cached snapshot answers in well under a millisecond.
 const (
 	DefaultPath    = "/readyz"
-	DefaultTimeout = 5 * time.Second
+	DefaultTimeout = 2 * time.Second
 )
 
 // Exit codes of [Run]. Docker reserves 2, so a probe that cannot even be
@@ -56,7 +59,8 @@ type Options struct {
 	// to the line a failed probe prints.
 	BearerToken string
 	// Timeout bounds the probe. Default [DefaultTimeout]; keep it under
-	// the HEALTHCHECK --timeout (30s by default).
+	// the HEALTHCHECK --timeout (30s when the line sets none) and under an
+	// exec probe's timeoutSeconds in Kubernetes.
 	Timeout time.Duration
 	// Output receives the one line [Run] writes when the probe fails.
 	// Default os.Stderr.

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +51,69 @@ func TestCheckRealServices(t *testing.T) {
 				t.Errorf("want a passing check, got %s", r)
 			}
 		})
+	}
+}
+
+// One file with every driver-backed type against its real server, the
+// AMQP URL and its password from the environment: every check passes and
+// the run exits 0. A critical check that the real PostgreSQL refuses (no
+// such database) then fails the run with exit 1, and only that check.
+func TestCheckRealServicesOneFile(t *testing.T) {
+	t.Parallel()
+	for _, s := range []struct{ name, addr string }{
+		{"PostgreSQL", testservice.PostgresAddr}, {"MariaDB", testservice.MySQLAddr}, {"Redis", testservice.RedisAddr},
+		{"RabbitMQ", testservice.AMQPAddr}, {"Mosquitto", testservice.MQTTAddr}, {"NATS", testservice.NATSAddr},
+		{"etcd", testservice.EtcdAddr}, {"memcached", testservice.MemcachedAddr},
+	} {
+		testservice.Require(t, s.name, s.addr)
+	}
+	api := startService(t, true)
+	cfg := fmt.Sprintf(`service: {name: shop, version: "2.0"}
+listen: "127.0.0.1:0"
+checks:
+  - {name: postgres, type: postgres, dsn: %q, timeout: 10s}
+  - {name: mysql, type: mysql, dsn: %q, timeout: 10s}
+  - {name: redis, type: redis, url: "redis://%s", round_trip: true, timeout: 10s}
+  - {name: amqp, type: amqp, url: "${AMQP_URL}", loopback: true, timeout: 10s}
+  - {name: mqtt, type: mqtt, url: %q, loopback: true, timeout: 10s}
+  - {name: nats, type: nats, url: %q, loopback: true, timeout: 10s}
+  - {name: etcd, type: etcd, endpoints: [%q], round_trip: true, timeout: 10s}
+  - {name: memcached, type: memcached, servers: %q, timeout: 10s}
+  - {name: api, type: http, url: "%s/readyz", groups: [readiness, startup], failure_threshold: 2, interval: 5s}
+`, testservice.PostgresDSN, testservice.MySQLDSN, testservice.RedisAddr, testservice.MQTTURL,
+		testservice.NATSURL, testservice.EtcdEndpoint, testservice.MemcachedAddr, api.url)
+	env := []string{"AMQP_URL=" + testservice.AMQPURL}
+	names := []string{"postgres", "mysql", "redis", "amqp", "mqtt", "nats", "etcd", "memcached", "api"}
+
+	r := vitalsRunEnv(t, env, "check", "--config", writeConfig(t, cfg), "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("want exit 0, got %s", r)
+	}
+	got := statuses(t, r.stdout)
+	for _, name := range append(names, "") {
+		if got[name] != "pass" {
+			t.Errorf("%q: status %q, want pass\n%s", name, got[name], r.stdout)
+		}
+	}
+
+	u, err := url.Parse(testservice.PostgresDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/vitals_no_such_database"
+	failing := cfg + fmt.Sprintf("  - {name: orders-db, type: postgres, dsn: %q, timeout: 10s}\n", u.String())
+	r = vitalsRunEnv(t, env, "check", "--config", writeConfig(t, failing))
+	lines := strings.Split(r.stdout, "\n")
+	if r.code != 1 || !hasRow(lines, "orders-db", "fail") || !strings.Contains(r.stdout, "vitals_no_such_database") {
+		t.Fatalf("want exit 1 with orders-db failing on the missing database, got %s", r)
+	}
+	for _, name := range names {
+		if !hasRow(lines, name, "pass") {
+			t.Errorf("%s does not pass beside the failing check:\n%s", name, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout+r.stderr, "guest:guest@") {
+		t.Errorf("output shows the AMQP password:\n%s", r)
 	}
 }
 
@@ -115,6 +180,8 @@ func TestCheckTableAndExitCode(t *testing.T) {
 	up := startService(t, true)
 	down := startService(t, false)
 	closed := testservice.ClosedAddr(t)
+	tlsSrv := httptest.NewTLSServer(nil)
+	defer tlsSrv.Close()
 	base := fmt.Sprintf(`service:
   name: shop
   version: "1.0"
@@ -123,6 +190,8 @@ checks:
   - {name: api-remote, type: remote, url: "%s/readyz"}
   - {name: users, type: grpc, address: "%s", plaintext: true}
   - {name: port, type: tcp, address: "%s"}
+  - {name: port-from-env, type: tcp, address: "${PORT_ADDR}"}
+  - {name: cert, type: tls, address: "%s", insecure: true}
   - {name: resolver, type: dns, host: localhost}
   - {name: disk, type: disk, path: /, fail_free_percent: 0.001, warn_free_percent: 0.002}
   - {name: scratch, type: writable, path: %q}
@@ -130,9 +199,10 @@ checks:
   - {name: goroutines, type: goroutines}
   - {name: off, type: tcp, address: "%s", enabled: false}
   - {name: optional, type: tcp, address: "%s", critical: false, timeout: 1s}
-`, up.url, up.url, up.grpcAddr, up.grpcAddr, t.TempDir(), closed, closed)
+`, up.url, up.url, up.grpcAddr, up.grpcAddr, tlsSrv.Listener.Addr(), t.TempDir(), closed, closed)
+	env := []string{"PORT_ADDR=" + up.grpcAddr}
 
-	r := vitalsRun(t, "check", "--config", writeConfig(t, base))
+	r := vitalsRunEnv(t, env, "check", "--config", writeConfig(t, base))
 	if r.code != 0 {
 		t.Fatalf("a non-critical failure must not fail the run: %s", r)
 	}
@@ -140,7 +210,7 @@ checks:
 	if !strings.HasPrefix(lines[0], "NAME") || !strings.Contains(lines[0], "STATUS") || !strings.Contains(lines[0], "DURATION") || !strings.Contains(lines[0], "MESSAGE") {
 		t.Errorf("header: %q", lines[0])
 	}
-	for _, name := range []string{"api", "api-remote", "users", "port", "resolver", "disk", "scratch", "memory", "goroutines"} {
+	for _, name := range []string{"api", "api-remote", "users", "port", "port-from-env", "cert", "resolver", "disk", "scratch", "memory", "goroutines"} {
 		if !hasRow(lines, name, "pass") {
 			t.Errorf("no passing row for %s:\n%s", name, r.stdout)
 		}
@@ -154,7 +224,7 @@ checks:
 
 	// A critical failure fails the run.
 	failing := base + fmt.Sprintf("  - {name: down, type: http, url: \"%s/readyz\"}\n", down.url)
-	r = vitalsRun(t, "check", "--config", writeConfig(t, failing), "--output", "json")
+	r = vitalsRunEnv(t, env, "check", "--config", writeConfig(t, failing), "--output", "json")
 	if r.code != 1 {
 		t.Fatalf("want exit 1, got %s", r)
 	}
@@ -223,6 +293,59 @@ checks:
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout: %q", r.stdout)
+	}
+}
+
+// More bad files, each refused with exit 2 and one line per problem that
+// names the file, the line and the field, before any check runs.
+func TestCheckBadConfigs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml string
+		want       []string // after "vitals check: FILE:"
+	}{
+		{"unknown field", "checks:\n  - name: db\n    type: tcp\n    adress: db:5432\n", []string{
+			"2: checks[0]: address is required for type tcp",
+			"4: checks[0].adress: unknown field for type tcp (did you mean address?)",
+		}},
+		{"unset variable", "checks:\n  - name: db\n    type: postgres\n    dsn: ${VITALS_TEST_UNSET_DSN}\n", []string{
+			"4: checks[0].dsn: environment variable VITALS_TEST_UNSET_DSN is not set (use ${VITALS_TEST_UNSET_DSN:-default} for a default)",
+		}},
+		{"bad boolean and threshold", "checks:\n  - name: m\n    type: memory\n    critical: sometimes\n    failure_threshold: 0\n", []string{
+			`4: checks[0].critical: "sometimes" is not a boolean (true or false)`,
+			"5: checks[0].failure_threshold: must be at least 1",
+		}},
+		{"duplicate name", "checks:\n  - {name: a, type: memory}\n  - {name: a, type: goroutines}\n", []string{
+			`3: checks[1].name: "a" is already the name of checks[0]`,
+		}},
+		{"bad listen", "listen: 8080\nchecks:\n  - {name: a, type: memory}\n", []string{
+			`1: listen: "8080" is not a host:port address`,
+		}},
+		{"invalid YAML", "checks:\n  - name: a\n   type: memory\n", []string{
+			"3: invalid YAML: ",
+		}},
+		{"builder refuses", "checks:\n  - name: g\n    type: grpc\n    address: x:1\n    plaintext: true\n    insecure: true\n", []string{
+			"6: checks[0].insecure: skips TLS verification, but plaintext turns TLS off: set one of them",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := writeConfig(t, tt.yaml)
+			r := vitalsRun(t, "check", "--config", path)
+			if r.code != 2 || r.stdout != "" {
+				t.Fatalf("want exit 2 and no table, got %s", r)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("want %d lines, got %s", len(tt.want), r)
+			}
+			for i, want := range tt.want {
+				if !strings.HasPrefix(lines[i], "vitals check: "+path+":"+want) {
+					t.Errorf("line %d:\ngot  %s\nwant vitals check: %s:%s", i, lines[i], path, want)
+				}
+			}
+		})
 	}
 }
 

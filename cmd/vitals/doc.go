@@ -19,7 +19,10 @@
 // # Size and start-up
 //
 // `vitals probe` runs every few seconds in many containers, so it does no work
-// at start-up beyond parsing its flags. The database drivers that only `vitals
-// check` needs make up most of the binary; build with -tags vitals_slim to
-// leave them out for an image that only probes and waits.
+// of its own at start-up beyond parsing its flags. The init functions of every
+// linked package still run, and the database drivers that only `vitals check`
+// needs make up most of the binary and half of that initialisation (the etcd
+// client's protobuf registrations most of all). Build with -tags vitals_slim
+// to leave them out for an image that only probes and waits: a third of the
+// size, and about half the start-up time.
 package main

@@ -10,8 +10,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/target"
 )
 
 // The example manifests must be well-formed, give every container the three
@@ -65,7 +68,18 @@ func TestKubernetesExamples(t *testing.T) {
 						t.Errorf("%s: %s: %s uses port %v, which the container does not declare", file, name, kind, port)
 					}
 					if found[0] == "exec" {
-						commands = append(commands, strs(dig(probe, "exec", "command")))
+						cmd := strs(dig(probe, "exec", "command"))
+						commands = append(commands, cmd)
+						// The kubelet gives up after timeoutSeconds (1 by
+						// default) and records no reason: the probe must
+						// give up first and say why.
+						limit := time.Second
+						if n, ok := toInt(probe["timeoutSeconds"]); ok {
+							limit = time.Duration(n) * time.Second
+						}
+						if d := probeTimeout(t, cmd); d >= limit {
+							t.Errorf("%s: %s: %s: vitals --timeout %v is not under timeoutSeconds %v", file, name, kind, d, limit)
+						}
 					}
 				}
 			}
@@ -88,12 +102,23 @@ func TestDockerExamples(t *testing.T) {
 	}
 	joined := strings.ReplaceAll(string(data), "\\\n", " ")
 	var commands [][]string
-	for _, m := range regexp.MustCompile(`(?m)^HEALTHCHECK .*CMD (\[.*\])$`).FindAllStringSubmatch(joined, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^HEALTHCHECK (.*)CMD (\[.*\])$`).FindAllStringSubmatch(joined, -1) {
 		var args []string
-		if err := json.Unmarshal([]byte(m[1]), &args); err != nil {
-			t.Errorf("HEALTHCHECK CMD %s is not an exec-form JSON array: %v", m[1], err)
+		if err := json.Unmarshal([]byte(m[2]), &args); err != nil {
+			t.Errorf("HEALTHCHECK CMD %s is not an exec-form JSON array: %v", m[2], err)
 		}
 		commands = append(commands, args)
+		// Docker kills a probe at --timeout (30s by default) and logs no
+		// reason: the probe must give up first.
+		limit := 30 * time.Second
+		if opt := regexp.MustCompile(`--timeout=(\S+)`).FindStringSubmatch(m[1]); opt != nil {
+			limit, _ = time.ParseDuration(opt[1])
+		}
+		if len(args) > 0 && filepath.Base(args[0]) == "vitals" {
+			if d := probeTimeout(t, args); d >= limit {
+				t.Errorf("HEALTHCHECK %v: vitals --timeout %v is not under the HEALTHCHECK --timeout %v", args, d, limit)
+			}
+		}
 	}
 	if len(commands) != 2 {
 		t.Errorf("want the self-probe and the vitals probe HEALTHCHECK, found %d", len(commands))
@@ -128,6 +153,38 @@ func checkVitalsCommands(t *testing.T, commands [][]string) {
 	if ran == 0 {
 		t.Error("no vitals command line found")
 	}
+}
+
+// probeTimeout returns the --timeout of a "vitals probe" command line, or
+// the default.
+func probeTimeout(t *testing.T, cmd []string) time.Duration {
+	t.Helper()
+	for i, a := range cmd {
+		v, ok := strings.CutPrefix(a, "--timeout=")
+		if !ok && a == "--timeout" && i+1 < len(cmd) {
+			v, ok = cmd[i+1], true
+		}
+		if ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				t.Fatalf("%v: --timeout %q: %v", cmd, v, err)
+			}
+			return d
+		}
+	}
+	return target.DefaultTimeout
+}
+
+func toInt(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case uint64:
+		return int64(n), true
+	case int:
+		return int64(n), true
+	}
+	return 0, false
 }
 
 func yamlDocs(t *testing.T, file string) []map[string]any {

@@ -102,9 +102,13 @@ func runBinary(t *testing.T, binary string, env []string, args ...string) result
 	return r
 }
 
+// serviceToken authorises a caller of a test service to see the messages of
+// its checks, which are hidden from everyone else.
+const serviceToken = "sekrit-service-token"
+
 // service is a real health endpoint: a vitals monitor served over HTTP
-// (vitalshttp) and gRPC (vitalsgrpc), whose one check passes or fails as
-// the test says.
+// (vitalshttp, messages for callers with serviceToken) and gRPC
+// (vitalsgrpc), whose one check passes or fails as the test says.
 type service struct {
 	healthy  atomic.Bool
 	url      string // base http://127.0.0.1:port
@@ -129,7 +133,7 @@ func startService(t *testing.T, healthy bool) *service {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	vitalshttp.New(m, nil).Install(mux)
+	vitalshttp.New(m, &vitalshttp.Options{Token: serviceToken}).Install(mux)
 	hs := httptest.NewServer(mux)
 	s.url = hs.URL
 

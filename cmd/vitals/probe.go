@@ -30,8 +30,8 @@ Examples:
   vitals probe --service users.v1.Users grpcs://users:9443 --insecure
   vitals probe tcp://db:5432
 
-  # Dockerfile
-  HEALTHCHECK --interval=10s --timeout=3s CMD ["vitals", "probe", "--quiet", "http://127.0.0.1:8080/livez"]
+  # Dockerfile: give up before Docker's --timeout, which kills the probe unheard
+  HEALTHCHECK --interval=10s --timeout=3s CMD ["vitals", "probe", "--quiet", "--timeout", "2s", "http://127.0.0.1:8080/livez"]
 `
 
 func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

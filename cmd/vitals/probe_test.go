@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/dropaddr"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -14,29 +15,37 @@ func TestProbeExitCodes(t *testing.T) {
 	healthy := startService(t, true)
 	unhealthy := startService(t, false)
 	refused := testservice.ClosedAddr(t)
-	blackhole := testservice.BlackholeAddr(t)
+	hung := testservice.BlackholeAddr(t) // accepts, never answers
+	dropped := dropaddr.New(t)           // drops the SYNs: not even a connection
 
+	// Each scheme against a healthy, an unhealthy, a refusing, a hung and
+	// a dropping target. A tcp:// probe has no unhealthy answer: a port
+	// accepts or it does not. The reasons name the --timeout of 1s, not
+	// the default 5s.
 	tests := []struct {
 		name   string
 		url    string
 		code   int
 		reason string // in stderr when code != 0, in stdout otherwise
 	}{
-		{"http healthy", healthy.url + "/readyz", 0, "healthy"},
-		{"http unhealthy", unhealthy.url + "/readyz", 1, "unhealthy: fail"},
-		{"http refused", "http://" + refused + "/readyz", 1, "connection refused"},
-		{"http blackholed", "http://" + blackhole + "/readyz", 1, "unreachable"},
-		{"grpc healthy", "grpc://" + healthy.grpcAddr, 0, "SERVING"},
-		{"grpc healthy check by name", "grpc://" + healthy.grpcAddr + "/dep", 0, "SERVING"},
-		{"grpc unhealthy", "grpc://" + unhealthy.grpcAddr, 1, "NOT_SERVING"},
-		{"grpc unknown service", "grpc://" + healthy.grpcAddr + "/nope", 1, "does not know service"},
-		{"grpc refused", "grpc://" + refused, 1, "unreachable"},
-		{"grpc blackholed", "grpc://" + blackhole, 1, "unreachable"},
-		{"tcp healthy", "tcp://" + healthy.grpcAddr, 0, "connected"},
-		{"tcp refused", "tcp://" + refused, 1, "connection refused"},
-		// A tcp:// probe proves only that the port accepts connections,
-		// which a hung server still does.
-		{"tcp blackholed", "tcp://" + blackhole, 0, "connected"},
+		{"http healthy", healthy.url + "/readyz", 0, "healthy: pass"},
+		{"http unhealthy", unhealthy.url + "/readyz", 1, "unhealthy: fail (dep fail)"},
+		{"http refused", "http://" + refused + "/readyz", 1, "unreachable: dial tcp " + refused + ": connect: connection refused"},
+		{"http blackholed", "http://" + hung + "/readyz", 1, "unreachable: no answer within 1s"},
+		{"http dropped", "http://" + dropped + "/readyz", 1, "unreachable: no answer within 1s"},
+		{"grpc healthy", "grpc://" + healthy.grpcAddr, 0, "healthy: grpc health " + healthy.grpcAddr + ": SERVING in "},
+		{"grpc healthy check by name", "grpc://" + healthy.grpcAddr + "/dep", 0, "healthy: grpc health " + healthy.grpcAddr + ` service "dep": SERVING in `},
+		{"grpc unhealthy", "grpc://" + unhealthy.grpcAddr, 1, "unhealthy: grpc health " + unhealthy.grpcAddr + ": NOT_SERVING"},
+		{"grpc unknown service", "grpc://" + healthy.grpcAddr + "/nope", 1, "unhealthy: grpc health " + healthy.grpcAddr + ` service "nope": the server does not know service "nope" (NotFound)`},
+		{"grpc refused", "grpc://" + refused, 1, "unreachable: grpc health " + refused + ": Unavailable: "},
+		{"grpc blackholed", "grpc://" + hung, 1, "unreachable: grpc health " + hung + ": no answer within 1s"},
+		{"grpc dropped", "grpc://" + dropped, 1, "unreachable: grpc health " + dropped + ": no answer within 1s"},
+		{"tcp healthy", "tcp://" + healthy.grpcAddr, 0, "healthy: connected to " + healthy.grpcAddr + " in "},
+		{"tcp refused", "tcp://" + refused, 1, "unreachable: dial tcp " + refused + ": connect: connection refused"},
+		// A hung server still accepts connections, which is all a
+		// tcp:// probe asks.
+		{"tcp blackholed", "tcp://" + hung, 0, "healthy: connected to " + hung + " in "},
+		{"tcp dropped", "tcp://" + dropped, 1, "unreachable: no connection to " + dropped + " within 1s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,8 +62,8 @@ func TestProbeExitCodes(t *testing.T) {
 				}
 			}
 			assertOneLine(t, "output", out)
-			if !strings.Contains(out, tt.reason) {
-				t.Errorf("output %q does not say %q", out, tt.reason)
+			if !strings.Contains(out, tt.url+": "+tt.reason) {
+				t.Errorf("output %q does not say %q", out, tt.url+": "+tt.reason)
 			}
 		})
 	}
@@ -95,16 +104,36 @@ func TestProbeFlagsAfterURL(t *testing.T) {
 	}
 }
 
+// --service picks the service asked about: the liveness of a service whose
+// readiness fails is fine.
+func TestProbeService(t *testing.T) {
+	t.Parallel()
+	s := startService(t, false)
+	url := "grpc://" + s.grpcAddr
+	if r := vitalsRun(t, "probe", url); r.code != 1 || !strings.Contains(r.stderr, "NOT_SERVING") {
+		t.Errorf("overall: want exit 1 NOT_SERVING, got %s", r)
+	}
+	if r := vitalsRun(t, "probe", "--service", "liveness", url); r.code != 0 {
+		t.Errorf("--service liveness: want exit 0, got %s", r)
+	}
+	// The flag wins over the URL's path.
+	if r := vitalsRun(t, "probe", "--service", "liveness", url+"/readiness"); r.code != 0 {
+		t.Errorf("--service over a path: want exit 0, got %s", r)
+	}
+}
+
+// --header reaches the endpoint: with the token, a vitals endpoint shows
+// why its check fails; without, it does not. The token is never shown.
 func TestProbeHeaderIsSent(t *testing.T) {
 	t.Parallel()
 	s := startService(t, false)
-	// Without the token, a vitals endpoint hides the check's message;
-	// the header is what brings it back. No token is configured here,
-	// so the message is hidden either way: assert the request works
-	// with headers and that a header value never reaches the output.
-	r := vitalsRun(t, "probe", "--header", "Authorization: Bearer sekrit-token-123", "--header", "X-Test: 1", s.url+"/readyz")
-	if r.code != 1 {
-		t.Fatalf("want exit 1, got %s", r)
+	r := vitalsRun(t, "probe", s.url+"/readyz")
+	if r.code != 1 || strings.Contains(r.stderr, "dependency is down") {
+		t.Fatalf("without the token: want exit 1 and no message, got %s", r)
+	}
+	r = vitalsRun(t, "probe", "--header", "Authorization: Bearer "+serviceToken, "--header", "X-Test: 1", s.url+"/readyz")
+	if r.code != 1 || !strings.Contains(r.stderr, "dep fail: dependency is down") {
+		t.Errorf("with the token: want exit 1 with the check's message, got %s", r)
 	}
 	if strings.Contains(r.stderr+r.stdout, "sekrit") {
 		t.Errorf("output leaks the header's token: %s", r)

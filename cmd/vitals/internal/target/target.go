@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -155,8 +156,19 @@ func poll(ctx context.Context, t Target, interval time.Duration, onAttempt func(
 		if out.Status == Healthy {
 			return nil
 		}
-		timer.Reset(interval)
+		timer.Reset(jitter(interval))
 	}
+}
+
+// jitter returns d give or take a tenth, drawn at random, so that many
+// waiters started together (the init containers of one rollout) do not
+// probe a dependency in step.
+func jitter(d time.Duration) time.Duration {
+	spread := int64(d / 5)
+	if spread <= 0 {
+		return d
+	}
+	return d - d/10 + time.Duration(rand.Int64N(spread+1))
 }
 
 // oneLine keeps the first line of s: a reason goes on one line.

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/dropaddr"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -82,5 +84,54 @@ func TestPollAttempts(t *testing.T) {
 	})
 	if !errors.Is(err, context.Canceled) || len(got) != 3 || got[2] != 3 {
 		t.Errorf("Wait = %v after attempts %v", err, got)
+	}
+}
+
+// A reason says what went wrong once, without the URL the caller shows
+// beside it, and a timeout says how long the target had.
+func TestReasons(t *testing.T) {
+	hole := dropaddr.New(t)
+	notFound := httptest.NewServer(http.NotFoundHandler())
+	defer notFound.Close()
+	tests := []struct {
+		url  string
+		want Status
+		// reason is the whole reason, or its start when it ends in "…"
+		reason string
+	}{
+		{"http://" + hole + "/readyz", Unreachable, "no answer within 150ms"},
+		{"tcp://" + hole, Unreachable, "no connection to " + hole + " within 150ms"},
+		{"http://" + testservice.ClosedAddr(t) + "/readyz", Unreachable, "dial tcp …"},
+		{notFound.URL + "/readyz", Unhealthy, "HTTP 404: 404 page not found"},
+	}
+	for _, tt := range tests {
+		tg, err := New(tt.url, &Options{Timeout: 150 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := tg.Probe(context.Background())
+		tg.Close()
+		prefix, cut := strings.CutSuffix(tt.reason, "…")
+		if out.Status != tt.want || !cut && out.Reason != tt.reason || cut && !strings.HasPrefix(out.Reason, prefix) {
+			t.Errorf("%s: %s %q, want %s %q", tt.url, out.Status, out.Reason, tt.want, tt.reason)
+		}
+	}
+}
+
+// Pauses between attempts vary around the interval, within a tenth of it.
+func TestJitter(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 100 {
+		d := jitter(time.Second)
+		if d < 900*time.Millisecond || d > 1100*time.Millisecond {
+			t.Fatalf("jitter(1s) = %v", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 2 {
+		t.Error("100 pauses were all equal")
+	}
+	if d := jitter(time.Nanosecond); d != time.Nanosecond {
+		t.Errorf("jitter(1ns) = %v", d)
 	}
 }

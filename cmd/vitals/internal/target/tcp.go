@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"time"
 )
@@ -35,6 +36,10 @@ func (t *tcpTarget) Probe(ctx context.Context) Outcome {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", t.addr)
 	elapsed := time.Since(start)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		// The port neither accepted nor refused: packets are dropped.
+		return Outcome{Status: Unreachable, Reason: fmt.Sprintf("no connection to %s within %v", t.addr, t.timeout), Duration: elapsed}
+	}
 	if err != nil {
 		return Outcome{Status: Unreachable, Reason: clean(err.Error()), Duration: elapsed}
 	}
