@@ -21,7 +21,11 @@ func (m *Monitor) Start() error {
 	}
 	now := m.clock.Now()
 	m.started, m.startedAt = true, now
-	m.jobs = make(chan *check, m.workers)
+	// A deep queue lets the scheduler hand over a whole batch of due runs
+	// and sleep: with a queue as short as the pool, each hand-off past the
+	// first few blocked it and every run cost two goroutine switches. The
+	// order of runs and the bound on work in flight are unchanged.
+	m.jobs = make(chan *check, max(m.workers, jobQueue))
 	m.schedStop = make(chan struct{})
 	m.schedDone = make(chan struct{})
 	// One entry per periodic check: sized at once, not by doubling (a

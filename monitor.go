@@ -100,11 +100,11 @@ type Monitor struct {
 	visGen  atomic.Uint64 // statuses, membership, enablement
 	lazyGen atomic.Uint64 // counters and timestamps only
 
-	dirtyMu       sync.Mutex // protects the fields below
-	dirty         []*check   // checks whose state changed since the last publish
-	dirtySpare    []*check   // the previous dirty list's array, reused
-	dirtyLimit    int        // longest the dirty list gets; past it, a publish rebuilds
-	dirtyOverflow bool       // the list hit its limit and stopped growing
+	dirtyMu       sync.Mutex  // protects the fields below
+	dirty         []stateEdit // changes of check states since the last publish, in order
+	dirtySpare    []stateEdit // the previous dirty list's array, reused
+	dirtyLimit    int         // longest the dirty list gets; past it, a publish rebuilds
+	dirtyOverflow bool        // the list hit its limit and stopped growing
 
 	pubMu       sync.Mutex // serializes publish; protects the fields below
 	version     uint64
@@ -271,13 +271,13 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 	c.enabledSched = on
 	c.gen = (c.gen + 1) &^ expireBit
 	c.mu.Lock()
-	c.edit(func(st *CheckState) { st.Enabled = on })
+	prev, st := c.edit(func(st *CheckState) { st.Enabled = on })
+	m.touch(c, dirtyVisible, prev, st)
 	c.mu.Unlock()
 	if on && m.started && c.info.Interval > 0 {
 		now := m.clock.Now().UnixNano()
 		m.pushLocked(runItem(c, now, now))
 	}
-	m.touch(c, dirtyVisible)
 	return nil
 }
 
@@ -348,13 +348,15 @@ func (m *Monitor) History(name string) ([]HistoryEntry, error) {
 // Info returns the service description given in [Options.Info].
 func (m *Monitor) Info() Info { return m.info }
 
-// touch records that c's state changed, for the next publish to fold in,
-// then marks the snapshot out of date. Every change of a check's view must
-// be followed by a touch.
-func (m *Monitor) touch(c *check, bits uint32) {
+// touch records that c's view changed from prev to st, for the next
+// publish to fold in, then marks the snapshot out of date. Every change of
+// a check's view must be followed by a touch while c.mu is still held, so
+// that the touches of one check are listed in the order of its views.
+func (m *Monitor) touch(c *check, bits uint32, prev, st *CheckState) {
+	e := stateEdit{c: c, prev: prev, st: st, idx: c.idx.Load(), aggChanged: aggKey(prev) != aggKey(st)}
 	m.dirtyMu.Lock()
 	if len(m.dirty) < m.dirtyLimit {
-		m.dirty = append(m.dirty, c)
+		m.dirty = append(m.dirty, e)
 	} else {
 		m.dirtyOverflow = true
 	}

@@ -29,9 +29,9 @@ func BenchmarkPublish100k(b *testing.B) {
 		for range changed {
 			c := checks[rand.IntN(n)]
 			c.mu.Lock()
-			c.recordLocked(res, false)
+			o := c.recordLocked(res, false)
+			m.touch(c, dirtyLazy, o.edit.prev, o.edit.st)
 			c.mu.Unlock()
-			m.touch(c, dirtyLazy)
 		}
 		b.StartTimer()
 		m.publish()

@@ -26,7 +26,8 @@ func TestPublishAfterDirtyListOverflow(t *testing.T) {
 	}
 	c := m.checks["b"] // fills the list, so the change of "a" finds it full
 	for range 2 * m.dirtyLimit {
-		m.touch(c, dirtyLazy)
+		st := c.view.Load()
+		m.touch(c, dirtyLazy, st, st)
 	}
 	m.dirtyMu.Lock()
 	overflow, n := m.dirtyOverflow, len(m.dirty)

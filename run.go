@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -24,8 +25,7 @@ type call struct {
 	pooled bool          // runs on a pool worker, which is replaced if the run is abandoned
 	done   chan struct{} // closed when res is set; created only when someone waits
 	res    Result
-	set    bool // res is final (guarded by the check's mu)
-	cancel context.CancelCauseFunc
+	set    bool   // res is final (guarded by the check's mu)
 	onDone func() // called once the result is set, if not nil
 	c      *check
 	ctx    runCtx // the run's context, in the same allocation
@@ -41,30 +41,6 @@ func (cl *call) finishLocked(res Result) {
 	if cl.onDone != nil {
 		cl.onDone()
 	}
-}
-
-// runCtx is the context a check runs with. Its deadline comes from the
-// monitor's clock, and Err reports context.DeadlineExceeded once the run has
-// timed out, as a context.WithTimeout would.
-type runCtx struct {
-	context.Context
-	deadline time.Time
-	timedOut atomic.Bool
-}
-
-func (c *runCtx) Deadline() (time.Time, bool) {
-	if d, ok := c.Context.Deadline(); ok && d.Before(c.deadline) {
-		return d, true
-	}
-	return c.deadline, true
-}
-
-func (c *runCtx) Err() error {
-	err := c.Context.Err()
-	if err != nil && c.timedOut.Load() {
-		return context.DeadlineExceeded
-	}
-	return err
 }
 
 // claim starts a run of c unless one is in flight. It returns the run in
@@ -108,57 +84,115 @@ func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64
 // w is the calling pool worker, whose timer is reused, or nil.
 func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	start := m.clock.Now()
-	inner, cancel := context.WithCancelCause(m.baseCtx)
-	cl.c, cl.cancel = c, cancel
-	cl.ctx = runCtx{Context: inner, deadline: start.Add(c.info.Timeout)}
+	cl.c = c
+	cl.ctx = runCtx{base: m.baseCtx, deadline: start.Add(c.info.Timeout)}
 	var timer Timer
 	if w != nil {
-		timer = w.arm(m, cl, c.info.Timeout)
+		w.begin(m, cl)
 	} else {
 		timer = m.clock.AfterFunc(c.info.Timeout, func() { m.timeout(cl) })
 	}
 
 	res := safeCheck(&cl.ctx, c.checker)
 
-	timer.Stop()
+	if w != nil {
+		w.end()
+	} else {
+		timer.Stop()
+	}
 	if !cl.state.CompareAndSwap(runRunning, runFinished) {
-		cancel(nil)
 		m.lateReturn(c, cl)
 		return true
 	}
-	cancel(nil)
+	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
 	m.record(c, cl, normalize(res, now.Sub(start), now), false)
 	return false
 }
 
-// worker is a pool goroutine's own state: one timeout timer, reset for
-// each run instead of allocated (100,000 checks at 10s make 10,000 runs a
-// second).
+// worker is a pool goroutine's own state: one timeout timer for all its
+// runs. 100,000 checks at 10s make 10,000 runs a second, and resetting and
+// stopping a runtime timer for each cost more than a no-op check itself,
+// so while runs follow each other the timer is left armed and moved only
+// when a run's deadline comes before it: when it fires early for the run
+// in progress (or for none), it is set again for that run's deadline (or
+// left off). It is stopped when the worker waits for work.
 type worker struct {
-	timer Timer
-	cur   atomic.Pointer[call] // the run the timer is armed for
+	mu      sync.Mutex // protects the fields below
+	timer   Timer
+	cur     *call // the run in progress, nil between runs
+	armedAt int64 // unix ns the timer fires at; 0 when it is not armed
 }
 
-// arm sets w's timer to fire d from now for cl.
-func (w *worker) arm(m *Monitor, cl *call, d time.Duration) Timer {
-	w.cur.Store(cl)
+// begin makes cl w's run in progress, and makes sure the timer fires by
+// its deadline.
+func (w *worker) begin(m *Monitor, cl *call) {
+	dl := cl.ctx.deadline.UnixNano()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.cur = cl
+	if w.armedAt != 0 && w.armedAt <= dl {
+		return
+	}
+	w.armedAt = dl
+	d := time.Duration(dl - m.clock.Now().UnixNano())
 	if w.timer == nil {
 		w.timer = m.clock.AfterFunc(d, func() { w.fire(m) })
 	} else {
 		w.timer.Reset(d)
 	}
-	return w.timer
 }
 
-// fire is the worker's timer going off. A stop can race with the timer
-// firing, so the call may be a later run than the one the timer was set
-// for: a run not yet at its deadline is left alone (its own firing comes).
+// end records that w's run returned.
+func (w *worker) end() {
+	w.mu.Lock()
+	w.cur = nil
+	w.mu.Unlock()
+}
+
+// next returns the next run from jobs. The timer stays armed while runs
+// follow each other and is stopped when the worker has to wait for one.
+func (w *worker) next(jobs <-chan *check) (*check, bool) {
+	select {
+	case c, ok := <-jobs:
+		return c, ok
+	default:
+	}
+	w.stop()
+	c, ok := <-jobs
+	return c, ok
+}
+
+// stop stops w's timer, between runs.
+func (w *worker) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.armedAt = 0
+}
+
+// fire is the worker's timer going off: it abandons the run in progress if
+// that run is past its deadline, and otherwise sets the timer again for
+// it, or leaves it off between runs.
 func (w *worker) fire(m *Monitor) {
-	cl := w.cur.Load()
-	if cl == nil || m.clock.Now().Before(cl.ctx.deadline) {
+	w.mu.Lock()
+	cl := w.cur
+	if cl == nil {
+		w.armedAt = 0
+		w.mu.Unlock()
 		return
 	}
+	now, dl := m.clock.Now().UnixNano(), cl.ctx.deadline.UnixNano()
+	if now < dl {
+		w.armedAt = dl
+		w.timer.Reset(time.Duration(dl - now))
+		w.mu.Unlock()
+		return
+	}
+	w.armedAt = 0
+	w.mu.Unlock()
 	m.timeout(cl)
 }
 
@@ -175,10 +209,9 @@ func (m *Monitor) timeout(cl *call) {
 		return
 	}
 	c := cl.c
-	cl.ctx.timedOut.Store(true)
 	d := c.info.Timeout
 	err := fmt.Errorf("%w after %v: %w", ErrTimeout, d, context.DeadlineExceeded)
-	cl.cancel(err)
+	cl.ctx.cancel(context.DeadlineExceeded)
 	start := cl.ctx.deadline.Add(-d)
 	res := Result{Status: StatusFail, Message: "timed out after " + d.String(), Err: err, Duration: d, Time: start.Add(d)}
 	m.record(c, cl, res, true)
@@ -207,8 +240,8 @@ func (m *Monitor) lateReturn(c *check, cl *call) {
 	if c.cur == cl {
 		c.cur = nil
 	}
-	c.edit(func(st *CheckState) { st.Stats.LateReturns++ })
-	m.touch(c, dirtyVisible) // Hung cleared
+	prev, st := c.edit(func(st *CheckState) { st.Stats.LateReturns++ })
+	m.touch(c, dirtyVisible, prev, st) // Hung cleared
 }
 
 // record stores a result and tells whoever waits for it. A result that
@@ -230,9 +263,9 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 	// Mark the change before anyone can learn of it (listeners, observers,
 	// waiters), so a snapshot taken in reaction includes it.
 	if o.changed {
-		m.touch(c, dirtyVisible)
+		m.touch(c, dirtyVisible, o.edit.prev, o.edit.st)
 	} else {
-		m.touch(c, dirtyLazy)
+		m.touch(c, dirtyLazy, o.edit.prev, o.edit.st)
 	}
 	m.obs.notify(c.view.Load())
 	if o.changed {
@@ -291,9 +324,17 @@ func (m *Monitor) startWorker() {
 func (m *Monitor) worker(jobs <-chan *check) {
 	defer m.wg.Done()
 	var w worker
-	for c := range jobs {
+	defer w.stop()
+	for {
+		c, ok := w.next(jobs)
+		if !ok {
+			return
+		}
 		if m.baseCtx.Err() != nil {
 			continue // closing: drain without running
+		}
+		if !c.view.Load().Enabled {
+			continue // disabled while it waited in the queue
 		}
 		cl, fresh := m.claim(c, true, false)
 		if !fresh {
@@ -308,9 +349,9 @@ func (m *Monitor) worker(jobs <-chan *check) {
 
 func (m *Monitor) skipped(c *check) {
 	c.mu.Lock()
-	c.edit(func(st *CheckState) { st.Stats.Skipped++ })
-	c.mu.Unlock()
-	m.touch(c, dirtyLazy)
+	defer c.mu.Unlock()
+	prev, st := c.edit(func(st *CheckState) { st.Stats.Skipped++ })
+	m.touch(c, dirtyLazy, prev, st)
 }
 
 // abort releases a claimed call that could not be started.

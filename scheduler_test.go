@@ -259,3 +259,33 @@ func TestSchedHeapOrder(t *testing.T) {
 		}
 	}
 }
+
+// A pool worker keeps its timeout timer armed while runs follow each
+// other. A run with a shorter timeout than the one before it on the same
+// worker must still time out at its own deadline, not at the earlier
+// run's.
+func TestShorterTimeoutAfterLongerOnSameWorker(t *testing.T) {
+	m, clk := newFake(t, &vitals.Options{Workers: 1})
+	long := &script{def: pass(), block: make(chan struct{})}
+	hung := &script{def: pass(), block: make(chan struct{})}
+	t.Cleanup(func() { close(hung.block) })
+	m.Add("long", long, vitals.Interval(time.Minute), vitals.Timeout(30*time.Second))
+	m.Add("short", hung, vitals.Interval(time.Minute), vitals.Timeout(time.Second), vitals.InitialDelay(100*time.Millisecond))
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the long run", func() bool { return long.calls.Load() == 1 })
+	// The short check is queued behind the long run on the only worker.
+	clk.Advance(100 * time.Millisecond)
+	time.Sleep(time.Millisecond) // not a timing assertion: lets the scheduler queue it
+	close(long.block)
+	eventually(t, "the short run", func() bool { return hung.calls.Load() == 1 })
+	clk.Advance(time.Second)
+	eventually(t, "the short run timing out after 1s", func() bool {
+		st, _ := m.State("short")
+		return st.Status == vitals.StatusFail && st.Last.Message == "timed out after 1s"
+	})
+	if st, _ := m.State("long"); st.Status != vitals.StatusPass {
+		t.Errorf("long: %v %q, want pass", st.Status, st.Last.Message)
+	}
+}

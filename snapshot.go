@@ -288,7 +288,7 @@ func (m *Monitor) publishLocked() *Snapshot {
 		}
 		slices.SortFunc(reg, func(a, b *check) int { return cmp.Compare(a.info.Name, b.info.Name) })
 		for i, c := range reg {
-			c.idx = int32(i)
+			c.idx.Store(int32(i))
 		}
 		m.reg, m.regBuilt = reg, m.regVersion
 	}
@@ -308,18 +308,8 @@ func (m *Monitor) publishLocked() *Snapshot {
 		states = m.rebuildLocked()
 	} else {
 		states = slices.Clone(prev.checks)
-		for _, c := range touched {
-			i := c.idx
-			if int(i) >= len(m.reg) || m.reg[i] != c {
-				continue // removed since; the registry change rebuilds
-			}
-			old, st := states[i], c.view.Load()
-			if old == st {
-				continue
-			}
-			m.foldLocked(old, -1)
-			m.foldLocked(st, 1)
-			states[i] = st
+		for _, e := range touched {
+			m.applyLocked(states, e)
 		}
 	}
 	clear(touched)
@@ -367,6 +357,63 @@ func (m *Monitor) publishLocked() *Snapshot {
 		close(old.next)
 	}
 	return s
+}
+
+// stateEdit is one change of a check's view, as [Monitor.touch] lists it
+// for the next publish.
+type stateEdit struct {
+	c          *check
+	prev, st   *CheckState // the view replaced and the view installed
+	idx        int32       // c's position in Monitor.reg when touched
+	aggChanged bool        // prev and st count differently in the aggregates
+}
+
+// applyLocked folds one listed change into states, the next snapshot's
+// states, and the aggregates. m.pubMu must be held.
+//
+// The common case reads nothing of the check: when the slot still holds
+// the view this change replaced, the change is applied from the list
+// alone. With 100,000 checks the list is the only memory of a publish that
+// is still in the cache; loading each changed check and its states instead
+// cost most of the publish. Otherwise (a rebuild has read a newer view
+// already, or idx was read before a rebuild renumbered the registry) the
+// slot is brought up to the check's current view, and a later listed
+// change of the same check then finds nothing to do.
+func (m *Monitor) applyLocked(states []*CheckState, e stateEdit) {
+	i := e.idx
+	if int(i) >= len(m.reg) || m.reg[i] != e.c {
+		if i = e.c.idx.Load(); int(i) >= len(m.reg) || m.reg[i] != e.c {
+			return // removed since; the registry change rebuilds
+		}
+	}
+	if states[i] == e.prev {
+		if e.aggChanged {
+			m.foldLocked(e.prev, -1)
+			m.foldLocked(e.st, 1)
+		}
+		states[i] = e.st
+		return
+	}
+	old, st := states[i], e.c.view.Load()
+	if old == st {
+		return
+	}
+	m.foldLocked(old, -1)
+	m.foldLocked(st, 1)
+	states[i] = st
+}
+
+// aggKey is what of a state the aggregates count (see agg.add); the
+// check's groups and criticality never change.
+func aggKey(st *CheckState) uint32 {
+	k := uint32(st.Status)
+	if st.Enabled {
+		k |= 1 << 8
+	}
+	if st.Stats.lastSuccess == 0 {
+		k |= 1 << 9
+	}
+	return k
 }
 
 // rebuildLocked recomputes the aggregates and the on-demand index from

@@ -154,9 +154,9 @@ type check struct {
 	expireQueued bool // a max-age event is in the scheduler heap
 	enabledSched bool // enabled, as the scheduler sees it
 
-	gone    bool  // removed, as the check's own lock sees it; guarded by mu
-	ringPos int32 // guarded by mu; these small fields sit together to pack
-	idx     int32 // position in Monitor.reg, guarded by Monitor.pubMu
+	gone    bool         // removed, as the check's own lock sees it; guarded by mu
+	ringPos int32        // guarded by mu; these small fields sit together to pack
+	idx     atomic.Int32 // position in Monitor.reg; written with Monitor.pubMu held
 
 	mu     sync.Mutex // protects cur, lastAt, ring, ringPos, gone and writes of view
 	cur    *call      // the run in flight, or nil
@@ -178,8 +178,24 @@ type runConfig struct {
 // defaultGroups is shared by every check added without Groups.
 var defaultGroups = []string{Readiness}
 
+// checkWithRing holds a check and its history ring in one allocation, for
+// the default history size or less: a run writes to both, and with 100,000
+// checks a second allocation is a second cache and TLB miss on every run.
+type checkWithRing struct {
+	check
+	buf [DefaultHistorySize]histEntry
+}
+
 func newCheck(name string, ch Checker, cfg checkConfig) *check {
-	c := &check{checker: ch, enabledSched: cfg.enabled}
+	var c *check
+	if cfg.historySize <= DefaultHistorySize {
+		cr := new(checkWithRing)
+		c = &cr.check
+		c.ring = cr.buf[:0:cfg.historySize]
+	} else {
+		c = new(check) // the ring is made at the first result
+	}
+	c.checker, c.enabledSched = ch, cfg.enabled
 	c.info = CheckInfo{
 		Name: name, Description: cfg.description, Groups: cfg.groups,
 		Critical: cfg.critical, OnDemand: cfg.interval == 0, Interval: cfg.interval, Timeout: cfg.timeout,
@@ -193,14 +209,16 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 	return c
 }
 
-// edit applies fn to a copy of the current state and publishes the copy.
-// c.mu must be held.
-func (c *check) edit(fn func(st *CheckState)) *CheckState {
-	st := *c.view.Load()
-	fn(&st)
-	st.Hung = c.cur != nil && c.cur.state.Load() == runAbandoned
-	c.view.Store(&st)
-	return &st
+// edit applies fn to a copy of the current state, publishes the copy, and
+// returns the state it replaced and the copy, for [Monitor.touch]. c.mu
+// must be held.
+func (c *check) edit(fn func(st *CheckState)) (prev, st *CheckState) {
+	prev = c.view.Load()
+	next := *prev
+	fn(&next)
+	next.Hung = c.cur != nil && c.cur.state.Load() == runAbandoned
+	c.view.Store(&next)
+	return prev, &next
 }
 
 // outcome is what recording a result changed.
@@ -208,6 +226,7 @@ type outcome struct {
 	changed bool // effective status changed
 	crossed bool // a critical check reached its failure threshold with this result
 	ev      Event
+	edit    stateEdit // the view it replaced and the new one
 }
 
 // recordLocked folds r into the check's state, applying the thresholds.
@@ -215,7 +234,7 @@ type outcome struct {
 func (c *check) recordLocked(r Result, timedOut bool) outcome {
 	c.pushHistory(r)
 	var o outcome
-	c.edit(func(st *CheckState) {
+	o.edit.prev, o.edit.st = c.edit(func(st *CheckState) {
 		s := &st.Stats
 		switch r.Status {
 		case StatusPass:
@@ -291,7 +310,7 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 		return outcome{}, false
 	}
 	var o outcome
-	c.edit(func(st *CheckState) {
+	o.edit.prev, o.edit.st = c.edit(func(st *CheckState) {
 		prev := st.Status
 		st.Stale = true
 		// Last becomes the reason, so every surface shows why the check
