@@ -2,6 +2,7 @@ package vitalshttp
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -234,7 +235,8 @@ type backendBody struct {
 // Backend returns a handler answering for one check in KiviGo's per-backend
 // shape: {"status":"healthy"|"unhealthy","timestamp","backend","error"},
 // 200 or 503. backend is the name reported (e.g. "redis"). The error text
-// is shown only to authorised callers.
+// is shown only to authorised callers. Like every other endpoint it has an
+// ETag (304 on If-None-Match), Cache-Control: no-cache and HEAD.
 func (h *Handler) Backend(check, backend string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -248,11 +250,12 @@ func (h *Handler) Backend(check, backend string) http.Handler {
 			writeError(w, http.StatusNotFound, "no check named "+strconv.Quote(check))
 			return
 		}
+		details := h.authorised(r)
 		b := backendBody{Status: "healthy", Timestamp: st.Last.Time.UTC(), Backend: backend}
 		if !st.Status.OK() {
 			b.Status = "unhealthy"
 			b.Error = "unhealthy"
-			if h.authorised(r) {
+			if details {
 				b.Error = reason(st, true)
 			}
 		}
@@ -263,8 +266,17 @@ func (h *Handler) Backend(check, backend string) http.Handler {
 		hdr := w.Header()
 		hdr["Content-Type"] = ctJSON
 		hdr["Cache-Control"] = noCache
+		if details {
+			hdr["Cache-Control"] = privateNoCache
+		}
 		hdr["X-Content-Type-Options"] = nosniff
 		hdr["Vary"] = varyHdrs
+		etag := fmt.Sprintf(`"%x.%d.b%d"`, snap.Started.UnixNano(), snap.Version, b2i(details))
+		hdr["Etag"] = []string{etag}
+		if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatch(inm, etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 		w.WriteHeader(code(st.Status))
 		if r.Method != http.MethodHead {
 			w.Write(append(body, '\n'))

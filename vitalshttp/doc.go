@@ -14,11 +14,23 @@
 //
 // They answer vitals JSON by default, IETF application/health+json when the
 // Accept header asks for it or ?format=ietf, and Kubernetes text with
-// ?verbose, Accept: text/plain or ?format=text:
+// ?verbose, Accept: text/plain or ?format=text, line for line as the
+// Kubernetes apiserver writes it — a bare "ok" when passing without
+// ?verbose, and otherwise:
 //
 //	[+]disk ok
-//	[-]db failed: reason withheld
+//	[+]db excluded: ok
+//	[-]queue failed: reason withheld
+//	warn: some health checks cannot be excluded: no matches for "nope"
 //	readyz check failed
+//
+// Anonymous callers always read "reason withheld"; an authorised caller
+// reads the check's message instead. Kubernetes has no word for a degraded
+// check: it is "[+]cache ok (warn)", which Kubernetes parsers read as ok.
+// Shutdown and an unfinished startup show as the failing pseudo-checks
+// "[-]shutdown" and "[-]startup". On /livez/NAME, as in /livez, a check that
+// has not run yet passes: a process is not restarted for a check it has
+// not had the time to run.
 //
 // Compatible shapes, for consumers of the libraries vitals replaces:
 //

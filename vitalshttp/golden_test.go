@@ -25,6 +25,17 @@ const token = "probe-token"
 // the critical database check fail with an error that carries a password.
 func fixture(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Handler) {
 	t.Helper()
+	m, h := fixtureNotRun(t, failing)
+	if _, err := m.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, h
+}
+
+// fixtureNotRun is fixture before any check has run: the service is
+// starting.
+func fixtureNotRun(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Handler) {
+	t.Helper()
 	clk := vitalstest.NewClock(epoch)
 	m := vitals.New(&vitals.Options{Clock: clk, Info: vitals.Info{Service: "orders", Version: "1.4", ReleaseID: "1.4.2", InstanceID: "node-7"}})
 	t.Cleanup(func() { m.Close() })
@@ -46,9 +57,6 @@ func fixture(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Handler) 
 		vitals.Groups(vitals.Liveness, vitals.Readiness))
 	add("goroutines", vitals.Result{Status: vitals.StatusPass, Observed: 42, Duration: time.Microsecond}, vitals.Groups(vitals.Liveness))
 	add("migrations", vitals.Result{Status: vitals.StatusPass, Message: "schema v12"}, vitals.Groups(vitals.Startup))
-	if _, err := m.RunOnce(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return m, vitalshttp.New(m, &vitalshttp.Options{Token: token})
 }
 
@@ -67,47 +75,85 @@ func dump(w *httptest.ResponseRecorder) string {
 	return fmt.Sprintf("HTTP %d\nContent-Type: %s\n\n%s", w.Code, w.Header().Get("Content-Type"), w.Body.String())
 }
 
+// goldenTargets are the requests whose answers TestGoldenBodies keeps in
+// testdata/<scenario>/<name>.golden: every endpoint, format and error.
+var goldenTargets = []struct {
+	name, method, target string
+	hdr                  []string
+}{
+	{"livez", "GET", "/livez", nil},
+	{"livez_verbose", "GET", "/livez?verbose", nil},
+	{"readyz", "GET", "/readyz", nil},
+	{"readyz_verbose", "GET", "/readyz?verbose", nil},
+	{"readyz_exclude", "GET", "/readyz?verbose&exclude=db&exclude=nope", nil},
+	{"readyz_exclude_many", "GET", "/readyz?verbose&exclude=zz&exclude=nope&exclude=db&exclude=nope&exclude=goroutines", nil},
+	{"readyz_ietf", "GET", "/readyz", []string{"Accept", "application/health+json"}},
+	{"readyz_text", "GET", "/readyz?format=text", nil},
+	{"startupz", "GET", "/startupz", nil},
+	{"startupz_verbose", "GET", "/startupz?verbose", nil},
+	{"healthz", "GET", "/healthz", nil},
+	{"healthz_verbose", "GET", "/healthz?verbose", nil},
+	{"healthz_ietf", "GET", "/healthz?format=ietf", nil},
+	{"readyz_db", "GET", "/readyz/db", nil},
+	{"readyz_db_ietf", "GET", "/readyz/db?format=ietf", nil},
+	{"readyz_db_text", "GET", "/readyz/db?format=text", nil},
+	{"readyz_cache", "GET", "/readyz/cache", nil},
+	{"livez_disk_text", "GET", "/livez/disk?format=text", nil},
+	{"chorus_health", "GET", "/health", nil},
+	{"chorus_ready", "GET", "/health/ready", nil},
+	{"chorus_live", "GET", "/health/live", nil},
+	{"chorus_checks", "GET", "/health/checks", nil},
+	{"regiocom_alive", "GET", "/alive", nil},
+	{"regiocom_ready", "GET", "/ready", nil},
+	{"wellknown_alive", "GET", "/.well-known/alive", nil},
+	{"wellknown_ready", "GET", "/.well-known/ready", nil},
+	{"axway_status", "GET", "/status", nil},
+	{"axway_status_db", "GET", "/status/db", nil},
+	{"kivigo_backend", "GET", "kivigo", nil},
+	{"error_unknown_check", "GET", "/readyz/nope", nil},
+	{"error_wrong_group", "GET", "/readyz/goroutines", nil},
+	{"error_method", "POST", "/readyz", nil},
+	{"error_format", "GET", "/readyz?format=xml", nil},
+}
+
+// goldenScenarios are the states of the service the bodies are kept for.
+var goldenScenarios = []struct {
+	name  string
+	build func(testing.TB) (*vitals.Monitor, *vitalshttp.Handler)
+}{
+	{"healthy", func(t testing.TB) (*vitals.Monitor, *vitalshttp.Handler) { return fixture(t, false) }},
+	{"failing", func(t testing.TB) (*vitals.Monitor, *vitalshttp.Handler) { return fixture(t, true) }},
+	// No check has run yet: readiness and startup are starting, liveness
+	// (which ignores checks not run yet) passes.
+	{"starting", func(t testing.TB) (*vitals.Monitor, *vitalshttp.Handler) { return fixtureNotRun(t, false) }},
+	// Shutdown has begun: readiness is stopping, liveness stays up.
+	{"stopping", func(t testing.TB) (*vitals.Monitor, *vitalshttp.Handler) {
+		m, h := fixture(t, false)
+		if err := m.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return m, h
+	}},
+}
+
 func TestGoldenBodies(t *testing.T) {
-	targets := []struct {
-		name, target string
-		hdr          []string
-	}{
-		{"livez", "/livez", nil},
-		{"readyz", "/readyz", nil},
-		{"readyz_verbose", "/readyz?verbose", nil},
-		{"readyz_exclude", "/readyz?verbose&exclude=db&exclude=nope", nil},
-		{"readyz_ietf", "/readyz", []string{"Accept", "application/health+json"}},
-		{"readyz_text", "/readyz?format=text", nil},
-		{"startupz", "/startupz", nil},
-		{"healthz", "/healthz", nil},
-		{"readyz_db", "/readyz/db", nil},
-		{"livez_disk_text", "/livez/disk?format=text", nil},
-		{"chorus_health", "/health", nil},
-		{"chorus_ready", "/health/ready", nil},
-		{"chorus_live", "/health/live", nil},
-		{"chorus_checks", "/health/checks", nil},
-		{"regiocom_alive", "/alive", nil},
-		{"regiocom_ready", "/ready", nil},
-		{"axway_status", "/status", nil},
-		{"axway_status_db", "/status/db", nil},
-		{"kivigo_backend", "kivigo", nil},
-	}
-	for _, failing := range []bool{false, true} {
+	for _, sc := range goldenScenarios {
 		for _, auth := range []bool{false, true} {
-			scenario := map[bool]string{false: "healthy", true: "failing"}[failing] + map[bool]string{false: "_anon", true: "_auth"}[auth]
-			_, h := fixture(t, failing)
-			for _, tt := range targets {
+			scenario := sc.name + map[bool]string{false: "_anon", true: "_auth"}[auth]
+			_, h := sc.build(t)
+			for _, tt := range goldenTargets {
 				t.Run(scenario+"/"+tt.name, func(t *testing.T) {
 					hdr := tt.hdr
 					if auth {
 						hdr = append(append([]string(nil), hdr...), "Authorization", "Bearer "+token)
 					}
 					var handler http.Handler = h
-					if tt.target == "kivigo" {
+					target := tt.target
+					if target == "kivigo" {
 						handler = h.Backend("db", "postgres")
-						tt.target = "/health/postgres"
+						target = "/health/postgres"
 					}
-					got := dump(do(handler, "GET", tt.target, hdr...))
+					got := dump(do(handler, tt.method, target, hdr...))
 					for _, secret := range []string{"hunter2", "s3cret", token} {
 						if strings.Contains(got, secret) {
 							t.Errorf("secret %q leaked:\n%s", secret, got)

@@ -183,10 +183,17 @@ func TestServeAndAlreadyRunning(t *testing.T) {
 	}
 }
 
-// TestRunShutdownOrder sends the process a real SIGTERM and checks the
-// order: readiness 503 at once while liveness stays 200 and the server
-// keeps answering through the drain delay, then the server stops.
+// TestRunShutdownOrder sends the process a real SIGTERM, then a real
+// SIGINT, and checks the order: readiness 503 at once while liveness stays
+// 200 and the server keeps answering through the drain delay, then the
+// server stops.
 func TestRunShutdownOrder(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) { testRunShutdownOrder(t, sig) })
+	}
+}
+
+func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 	m := vitals.New(&vitals.Options{DrainDelay: 300 * time.Millisecond})
 	m.Add("ok", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Interval(10*time.Millisecond))
 	m.Add("live", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Groups(vitals.Liveness), vitals.Interval(10*time.Millisecond))
@@ -227,7 +234,7 @@ func TestRunShutdownOrder(t *testing.T) {
 			order = append(order, s)
 		}
 	}
-	syscall.Kill(syscall.Getpid(), syscall.SIGTERM)
+	syscall.Kill(syscall.Getpid(), sig)
 	for {
 		select {
 		case err := <-done:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ func (h *Handler) renderK8s(snap *vitals.Snapshot, req request) *response {
 		if !ok || !st.InGroup(group) || !st.Enabled {
 			return notFound(snap, req.check, group)
 		}
-		return renderOne(st, req)
+		return renderOne(st, group, req)
 	}
 	g := snap.GroupExcluding(group, req.excluded)
 	switch req.format {
@@ -136,25 +137,31 @@ func vitalsBody(snap *vitals.Snapshot, group string, status vitals.Status, req r
 	return b
 }
 
-func renderOne(st *vitals.CheckState, req request) *response {
+// renderOne answers for one check. On the liveness endpoint a check that
+// has not run yet passes, as it does in /livez itself: a process must not
+// be restarted for a check it has not had the time to run.
+func renderOne(st *vitals.CheckState, group string, req request) *response {
+	status := st.Status
+	if status == vitals.StatusUnknown && group == vitals.Liveness {
+		status = vitals.StatusPass
+	}
 	switch req.format {
 	case fmtText:
-		var body string
-		if st.Status.OK() {
-			body = "ok\n"
-		} else {
-			body = "[-]" + st.Name + " failed: " + reason(st, req.details) + "\n"
+		// Kubernetes answers a passing check with a bare "ok".
+		body := "ok"
+		if !status.OK() {
+			body = "[-]" + st.Name + " failed: " + k8sReason(st, req.details) + "\n"
 		}
-		return &response{code: code(st.Status), ctype: ctText, body: []byte(body)}
+		return &response{code: code(status), ctype: ctText, body: []byte(body)}
 	case fmtIETF:
-		return jsonResponse(st.Status, ctIETF, map[string]any{
-			"status": st.Status.In(vitals.IETF),
+		return jsonResponse(status, ctIETF, map[string]any{
+			"status": status.In(vitals.IETF),
 			"checks": map[string][]ietfCheck{ietfKey(st): {ietfCheckOf(st, req.details)}},
 		})
 	}
 	c := vitalsCheck(st, req.details)
 	c.Name = st.Name
-	return jsonResponse(st.Status, ctJSON, c)
+	return jsonResponse(status, ctJSON, c)
 }
 
 // --- IETF application/health+json ---
@@ -229,8 +236,8 @@ func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req req
 
 // --- Kubernetes text ---
 
-// reason is what a failing line says after "failed: ". Callers without
-// access see "reason withheld", as Kubernetes prints.
+// reason is what a failing check's line or entry says: its message for an
+// authorised caller, "reason withheld" otherwise.
 func reason(st *vitals.CheckState, details bool) string {
 	switch {
 	case st.Status == vitals.StatusUnknown:
@@ -243,21 +250,40 @@ func reason(st *vitals.CheckState, details bool) string {
 	return st.Status.String()
 }
 
-// k8sText writes the ?verbose lines: "[+]name ok", "[+]name excluded: ok",
-// "[-]name failed: reason withheld", then "<endpoint> check passed|failed".
-// Without ?verbose a passing endpoint answers just "ok"; a failing one
-// answers the full list, as Kubernetes does.
+// k8sReason is reason for the Kubernetes text: an anonymous caller always
+// reads "reason withheld", exactly as the apiserver prints it, whatever
+// the cause (not run yet included).
+func k8sReason(st *vitals.CheckState, details bool) string {
+	if !details {
+		return "reason withheld"
+	}
+	return reason(st, true)
+}
+
+// k8sText writes the ?verbose lines as the Kubernetes apiserver does:
+// "[+]name ok", "[+]name excluded: ok", "[-]name failed: reason withheld",
+// one "warn: some health checks cannot be excluded: no matches for
+// "a","b"" line for excluded names that match none of the endpoint's
+// checks, then "<endpoint> check passed|failed". Without ?verbose a
+// passing endpoint answers just "ok"; a failing one answers the full list,
+// as Kubernetes does.
+//
+// Two additions keep what Kubernetes has no word for: a Warn check is
+// "[+]name ok (warn)" (with its message for an authorised caller), and the
+// lifecycle shows as the pseudo-checks "[-]shutdown" and "[-]startup".
 func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req request) []byte {
 	if status.OK() && !req.verbose {
-		return []byte("ok\n")
+		return []byte("ok")
 	}
 	var b strings.Builder
+	var matched []string
 	for st := range snap.Checks(group) {
 		if !st.Enabled {
 			continue
 		}
 		switch {
 		case excluded(req.excluded, st.Name):
+			matched = append(matched, st.Name)
 			b.WriteString("[+]" + st.Name + " excluded: ok\n")
 		case st.Status == vitals.StatusPass || (st.Status == vitals.StatusUnknown && group == vitals.Liveness):
 			b.WriteString("[+]" + st.Name + " ok\n")
@@ -268,19 +294,21 @@ func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req requ
 				b.WriteString("[+]" + st.Name + " ok (warn)\n")
 			}
 		default:
-			b.WriteString("[-]" + st.Name + " failed: " + reason(st, req.details) + "\n")
+			b.WriteString("[-]" + st.Name + " failed: " + k8sReason(st, req.details) + "\n")
 		}
 	}
-	for _, name := range req.excluded {
-		if _, ok := snap.Check(name); !ok {
-			b.WriteString("warn: some health checks cannot be excluded: no matches for \"" + oneLine(name) + "\"\n")
-		}
+	if unmatched := unmatchedExcludes(req.excluded, matched); len(unmatched) > 0 {
+		b.WriteString("warn: some health checks cannot be excluded: no matches for " + formatQuoted(unmatched) + "\n")
 	}
 	switch {
 	case group != vitals.Liveness && group != vitals.Startup && snap.Stopping():
 		b.WriteString("[-]shutdown failed: reason withheld\n")
 	case group != vitals.Liveness && !snap.StartupComplete():
-		b.WriteString("[-]startup failed: startup not complete\n")
+		why := "reason withheld"
+		if req.details {
+			why = "startup not complete"
+		}
+		b.WriteString("[-]startup failed: " + why + "\n")
 	}
 	word := "passed"
 	if !status.OK() {
@@ -288,6 +316,28 @@ func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req requ
 	}
 	b.WriteString(k8sName[req.ep] + " check " + word + "\n")
 	return []byte(b.String())
+}
+
+// unmatchedExcludes returns the excluded names that matched no check of
+// the endpoint, sorted and without repeats, as Kubernetes lists them.
+func unmatchedExcludes(excludedNames, matched []string) []string {
+	var out []string
+	for _, n := range excludedNames {
+		if !slices.Contains(matched, n) && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// formatQuoted is Kubernetes' list of names: each quoted, comma-separated.
+func formatQuoted(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(oneLine(n))
+	}
+	return strings.Join(quoted, ",")
 }
 
 // --- helpers ---

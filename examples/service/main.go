@@ -6,6 +6,7 @@
 //	curl -i localhost:8080/readyz?verbose
 //	curl -H 'Authorization: Bearer dev-token' localhost:8080/readyz
 //	curl -H 'Accept: application/health+json' localhost:8080/healthz
+//	curl localhost:8080/health/disk
 package main
 
 import (
@@ -65,7 +66,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	mux := http.NewServeMux()
-	vitalshttp.New(m, &vitalshttp.Options{Token: *token}).Install(mux)
+	// pprof is mounted too; like check details it needs the token.
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: *token, Pprof: true})
+	h.Install(mux)
+	mux.Handle("/health/disk", h.Backend("disk", "disk")) // KiviGo's per-backend shape
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "hello from the example service; try /readyz?verbose")
 	})

@@ -30,9 +30,13 @@ func TestServiceServesEveryEndpoint(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	base := strings.Fields(strings.TrimPrefix(line, "serving on "))[0]
+	var request func(method, path string, hdr ...string) (int, string)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	get := func(path string, hdr ...string) (int, string) {
-		req, _ := http.NewRequest("GET", base+path, nil)
+		return request("GET", path, hdr...)
+	}
+	request = func(method, path string, hdr ...string) (int, string) {
+		req, _ := http.NewRequest(method, base+path, nil)
 		for i := 0; i+1 < len(hdr); i += 2 {
 			req.Header.Set(hdr[i], hdr[i+1])
 		}
@@ -59,7 +63,20 @@ func TestServiceServesEveryEndpoint(t *testing.T) {
 		path, want string
 	}{
 		{"/livez?verbose", "[+]goroutines ok"},
+		{"/livez?verbose", "[+]memory ok"},
+		{"/livez?verbose", "livez check passed"},
+		{"/readyz?verbose", "[+]disk ok"},
 		{"/readyz?verbose", "[+]listener ok"},
+		{"/readyz?verbose", "readyz check passed"},
+		{"/readyz", `"listener":{"status":"pass"}`},
+		{"/readyz/listener", `{"name":"listener","status":"pass"}`},
+		{"/livez/goroutines?format=text", "ok"},
+		{"/readyz?format=ietf", `"disk:value":[{"componentId":"disk"`},
+		{"/startupz?verbose", "startupz check passed"},
+		{"/health/ready", `"ready":true`},
+		{"/health/checks", `"total":4`},
+		{"/.well-known/ready", `{"ready":true}`},
+		{"/health/disk", `"backend":"disk"`},
 		{"/startupz", `"status":"pass"`},
 		{"/healthz", `"disk"`},
 		{"/health", `"status":"healthy"`},
@@ -76,6 +93,20 @@ func TestServiceServesEveryEndpoint(t *testing.T) {
 	}
 	if _, body := get("/readyz/disk", "Authorization", "Bearer t0k"); !strings.Contains(body, "free") {
 		t.Errorf("authorised details missing: %s", body)
+	}
+	for _, tt := range []struct {
+		method, path string
+		hdr          []string
+		code         int
+	}{
+		{"GET", "/readyz/nope", nil, 404},
+		{"POST", "/readyz", nil, 405},
+		{"GET", "/debug/pprof/", nil, 403},
+		{"GET", "/debug/pprof/", []string{"Authorization", "Bearer t0k"}, 200},
+	} {
+		if code, body := request(tt.method, tt.path, tt.hdr...); code != tt.code {
+			t.Errorf("%s %s = %d %q, want %d", tt.method, tt.path, code, body, tt.code)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -1,0 +1,338 @@
+package vitalshttp_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalstest"
+)
+
+// recordingMux is the smallest mux Install accepts: only Handle.
+type recordingMux struct {
+	patterns []string
+	handlers map[string]http.Handler
+}
+
+func (m *recordingMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	if m.handlers == nil {
+		m.handlers = map[string]http.Handler{}
+	}
+	m.handlers[pattern] = h
+}
+
+// Install needs nothing of a router but Handle(pattern, handler), and
+// every pattern it registers answers a health request.
+func TestInstallOnAnyMux(t *testing.T) {
+	m, _ := fixture(t, false)
+	for _, pprof := range []bool{false, true} {
+		var mux recordingMux
+		vitalshttp.New(m, &vitalshttp.Options{Pprof: pprof, PublicDetails: true}).Install(&mux)
+		want := slices.Clone(vitalshttp.Paths)
+		if pprof {
+			want = append(want, "/debug/pprof/")
+		}
+		if !slices.Equal(mux.patterns, want) {
+			t.Errorf("pprof=%v: Install registered %q, want %q", pprof, mux.patterns, want)
+		}
+		// A per-check pattern is probed with a check of its group.
+		check := map[string]string{"/livez/": "disk", "/readyz/": "disk", "/startupz/": "migrations", "/healthz/": "disk", "/status/": "db"}
+		for _, p := range mux.patterns {
+			if w := do(mux.handlers[p], "GET", p+check[p]); w.Code != 200 {
+				t.Errorf("pprof=%v: GET %s via pattern %s = %d %s", pprof, p+check[p], p, w.Code, w.Body)
+			}
+		}
+	}
+}
+
+// waitFor polls cond until it holds; it synchronizes with the monitor's
+// goroutines and is not a timing assertion (the limit only stops a hung
+// test).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for: %s", what)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// CHORUS /health/live answers 503 only while stopping, even when a
+// liveness check fails (that is /livez's and /alive's business); /livez
+// stays up through shutdown.
+func TestLiveEndpointsAcrossStates(t *testing.T) {
+	clk := vitalstest.NewClock(epoch)
+	m := vitals.New(&vitals.Options{Clock: clk})
+	t.Cleanup(func() { m.Close() })
+	var mu sync.Mutex
+	procErr := error(nil)
+	m.Add("proc", vitals.CheckFunc(func(context.Context) error { mu.Lock(); defer mu.Unlock(); return procErr }), vitals.Groups(vitals.Liveness))
+	h := vitalshttp.New(m, nil)
+	codes := func() [4]int {
+		return [4]int{do(h, "GET", "/livez").Code, do(h, "GET", "/alive").Code, do(h, "GET", "/health/live").Code, do(h, "GET", "/readyz").Code}
+	}
+	steps := []struct {
+		name string
+		act  func()
+		want [4]int // /livez /alive /health/live /readyz
+	}{
+		{"not run yet", func() {}, [4]int{200, 200, 200, 503}},
+		{"passing", func() { m.RunOnce(context.Background()) }, [4]int{200, 200, 200, 200}},
+		{"liveness failing", func() {
+			mu.Lock()
+			procErr = errors.New("deadlocked")
+			mu.Unlock()
+			m.RunOnce(context.Background())
+		}, [4]int{503, 503, 200, 200}},
+		{"recovered", func() {
+			mu.Lock()
+			procErr = nil
+			mu.Unlock()
+			m.RunOnce(context.Background())
+		}, [4]int{200, 200, 200, 200}},
+		{"stopping", func() { m.Drain(context.Background()) }, [4]int{200, 200, 503, 503}},
+	}
+	for _, st := range steps {
+		st.act()
+		if got := codes(); got != st.want {
+			t.Errorf("%s: /livez /alive /health/live /readyz = %v, want %v", st.name, got, st.want)
+		}
+	}
+}
+
+// Bodies are cached per snapshot under (endpoint, format, details,
+// verbose): on one snapshot, a caller with the token and one without must
+// never be served each other's body, whatever the order of requests.
+func TestCachedBodiesNeverCrossDetailLevels(t *testing.T) {
+	m, h := fixture(t, true)
+	version := m.Snapshot().Version
+	targets := []struct{ target, accept string }{
+		{"/readyz", ""}, {"/readyz", "application/health+json"}, {"/readyz?verbose", ""}, {"/readyz?format=text", ""},
+		{"/healthz", ""}, {"/healthz?format=ietf", ""}, {"/health", ""}, {"/health/checks", ""},
+		{"/ready", ""}, {"/status", ""},
+	}
+	for _, tt := range targets {
+		anon1 := do(h, "GET", tt.target, "Accept", tt.accept).Body.String()
+		auth := do(h, "GET", tt.target, "Accept", tt.accept, "Authorization", "Bearer "+token).Body.String()
+		anon2 := do(h, "GET", tt.target, "Accept", tt.accept).Body.String()
+		if strings.Contains(anon1, "connection refused") || strings.Contains(anon2, "connection refused") {
+			t.Errorf("%s (%s): an anonymous caller saw details", tt.target, tt.accept)
+		}
+		if !strings.Contains(auth, "connection refused") {
+			t.Errorf("%s (%s): the authorised caller got the anonymous body:\n%s", tt.target, tt.accept, auth)
+		}
+		if anon1 != anon2 {
+			t.Errorf("%s (%s): two anonymous answers of one snapshot differ", tt.target, tt.accept)
+		}
+	}
+	// Formats do not share a body either.
+	json, ietf, text := do(h, "GET", "/readyz").Body.String(), do(h, "GET", "/readyz?format=ietf").Body.String(), do(h, "GET", "/readyz?format=text").Body.String()
+	if json == ietf || json == text || ietf == text {
+		t.Errorf("formats share a cached body: %q %q %q", json, ietf, text)
+	}
+	if v := m.Snapshot().Version; v != version {
+		t.Fatalf("the snapshot changed during the test (%d -> %d): the comparison proves nothing", version, v)
+	}
+}
+
+func TestFormatNegotiation(t *testing.T) {
+	_, h := fixture(t, false)
+	tests := []struct {
+		target, accept, want string
+	}{
+		{"/readyz", "", "application/json"},
+		{"/readyz", "*/*", "application/json"},
+		{"/readyz", "application/json", "application/json"},
+		{"/readyz", "application/health+json", "application/health+json"},
+		{"/readyz", "application/json;q=0.5, application/health+json", "application/health+json"},
+		{"/readyz", "text/plain", "text/plain; charset=utf-8"},
+		{"/readyz", "text/plain, application/json", "application/json"},
+		{"/readyz?format=ietf", "", "application/health+json"},
+		{"/readyz?format=health%2Bjson", "", "application/health+json"},
+		{"/readyz?format=text", "application/json", "text/plain; charset=utf-8"},
+		{"/readyz?format=json", "application/health+json", "application/json"},
+		{"/readyz?verbose", "application/health+json", "text/plain; charset=utf-8"},
+		{"/livez/disk", "application/health+json", "application/health+json"},
+		{"/readyz/db?format=text", "", "text/plain; charset=utf-8"},
+		// The compatible shapes have one format each.
+		{"/health", "application/health+json", "application/json"},
+		{"/status?format=text", "", "application/json"},
+	}
+	for _, tt := range tests {
+		w := do(h, "GET", tt.target, "Accept", tt.accept)
+		if got := w.Header().Get("Content-Type"); got != tt.want || w.Code != 200 {
+			t.Errorf("GET %s (Accept %q) = %d %s, want 200 %s", tt.target, tt.accept, w.Code, got, tt.want)
+		}
+	}
+}
+
+// A probe reads the snapshot: while a periodic check is in the middle of a
+// run that will not return, every endpoint answers at once, from the last
+// result, and the check is not started again.
+func TestProbeNeverWaitsForARunningCheck(t *testing.T) {
+	clk := vitalstest.NewClock(epoch)
+	m := vitals.New(&vitals.Options{Clock: clk})
+	t.Cleanup(func() { m.Close() })
+	gate := make(chan struct{})
+	t.Cleanup(sync.OnceFunc(func() { close(gate) })) // before Close, which waits for the run
+	var mu sync.Mutex
+	calls := 0
+	m.Add("db", vitals.CheckFunc(func(context.Context) error {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n > 1 {
+			<-gate // the second run hangs, ignoring its context
+		}
+		return nil
+	}), vitals.Interval(time.Second), vitals.Timeout(time.Hour))
+	m.Start()
+	h := vitalshttp.New(m, nil)
+	waitFor(t, "the first run", func() bool { return do(h, "GET", "/readyz").Code == 200 })
+	clk.Advance(time.Second) // the second run starts and hangs
+	waitFor(t, "the second run", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 2 })
+	done := make(chan []int, 1)
+	go func() {
+		var codes []int
+		for _, p := range []string{"/readyz", "/readyz/db", "/readyz?verbose", "/healthz?format=ietf", "/health", "/ready", "/status/db"} {
+			codes = append(codes, do(h, "GET", p).Code)
+		}
+		codes = append(codes, do(h.Backend("db", "postgres"), "GET", "/").Code)
+		done <- codes
+	}()
+	select {
+	case codes := <-done:
+		for i, c := range codes {
+			if c != 200 {
+				t.Errorf("probe %d = %d, want 200 from the last result", i, c)
+			}
+		}
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("a probe waited for the running check")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 2 {
+		t.Errorf("probes started the periodic check: %d calls, want 2", calls)
+	}
+}
+
+// Every secret form the issue names is redacted in every output that shows
+// a message, details or an observed value — and the redacted form is
+// shown, so the test fails if the message is merely dropped.
+func TestSecretsRedactedInEveryOutput(t *testing.T) {
+	tests := []struct {
+		name            string
+		res             vitals.Result
+		secret, visible string
+	}{
+		{"URL user info", vitals.Result{Status: vitals.StatusFail, Message: "dial postgres://app:pw-url-1@db:5432/orders: refused"},
+			"pw-url-1", "postgres://app:***@db:5432/orders"},
+		{"DSN password", vitals.Result{Status: vitals.StatusFail, Message: "connect host=db user=app password=pw-kv-2 dbname=orders: refused"},
+			"pw-kv-2", "password=***"},
+		{"MySQL DSN", vitals.Result{Status: vitals.StatusFail, Message: "open app:pw-my-3@tcp(db:3306)/orders: refused"},
+			"pw-my-3", "app:***@tcp(db:3306)"},
+		{"bearer token", vitals.Result{Status: vitals.StatusFail, Message: "401 from api with Bearer tok-bearer-4xyz"},
+			"tok-bearer-4xyz", "Bearer ***"},
+		{"Authorization value", vitals.Result{Status: vitals.StatusFail, Message: "sent Authorization: Basic YWxhZGRpbjpvcGVu"},
+			"YWxhZGRpbjpvcGVu", "Authorization: Basic ***"},
+		{"in details", vitals.Result{Status: vitals.StatusFail, Message: "down", Details: map[string]any{"dsn": "redis://:pw-det-5@cache:6379/0"}},
+			"pw-det-5", "redis://:***@cache:6379/0"},
+		{"in the observed value", vitals.Result{Status: vitals.StatusFail, Message: "down", Observed: "amqp://guest:pw-obs-6@mq:5672/"},
+			"pw-obs-6", "amqp://guest:***@mq:5672/"},
+	}
+	targets := []string{"/readyz", "/readyz?verbose", "/readyz?format=ietf", "/readyz/db", "/readyz/db?format=text", "/readyz/db?format=ietf",
+		"/healthz", "/health", "/health/checks", "/health/ready", "/ready", "/status", "/status/db", "backend"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := vitals.New(nil)
+			defer m.Close()
+			m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result { return tt.res }))
+			m.RunOnce(context.Background())
+			h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+			shown := false
+			for _, target := range targets {
+				var w interface{ String() string }
+				if target == "backend" {
+					w = do(h.Backend("db", "postgres"), "GET", "/").Body
+				} else {
+					w = do(h, "GET", target).Body
+				}
+				body := w.String()
+				if strings.Contains(body, tt.secret) {
+					t.Errorf("%s shows the secret %q:\n%s", target, tt.secret, body)
+				}
+				// JSON escapes nothing in these forms but '&' and '<' — none here.
+				shown = shown || strings.Contains(body, tt.visible)
+			}
+			if !shown {
+				t.Errorf("no output shows the redacted %q: the message never reached an output", tt.visible)
+			}
+		})
+	}
+}
+
+func TestBackendCachingHeadersAndMethods(t *testing.T) {
+	m, h := fixture(t, true)
+	b := h.Backend("db", "postgres")
+	w := do(b, "GET", "/health/postgres")
+	etag := w.Header().Get("Etag")
+	if w.Code != 503 || etag == "" || w.Header().Get("Cache-Control") != "no-cache" {
+		t.Fatalf("GET = %d, headers %v", w.Code, w.Header())
+	}
+	if w := do(b, "GET", "/health/postgres", "If-None-Match", etag); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
+		t.Errorf("If-None-Match = %d with %d bytes", w.Code, w.Body.Len())
+	}
+	auth := do(b, "GET", "/health/postgres", "Authorization", "Bearer "+token)
+	if auth.Header().Get("Cache-Control") != "private, no-cache" || auth.Header().Get("Etag") == etag {
+		t.Errorf("authorised answer: Cache-Control %q, ETag %q (anonymous %q)", auth.Header().Get("Cache-Control"), auth.Header().Get("Etag"), etag)
+	}
+	if w := do(b, "HEAD", "/health/postgres"); w.Code != 503 || w.Body.Len() != 0 {
+		t.Errorf("HEAD = %d with %d bytes", w.Code, w.Body.Len())
+	}
+	if w := do(b, "PUT", "/health/postgres"); w.Code != 405 || w.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("PUT = %d, Allow %q", w.Code, w.Header().Get("Allow"))
+	}
+	m.Disable("cache")
+	if w := do(b, "GET", "/health/postgres", "If-None-Match", etag); w.Code != 503 {
+		t.Errorf("after a change, If-None-Match = %d, want a fresh 503", w.Code)
+	}
+}
+
+// Every answer of the main handler, compatible shapes and per-check paths
+// included, has an ETag, honours If-None-Match, answers HEAD without a
+// body and refuses other methods.
+func TestEveryEndpointCachingHeadersAndMethods(t *testing.T) {
+	_, h := fixture(t, true)
+	for _, target := range []string{"/livez", "/readyz?verbose", "/readyz/db", "/startupz", "/healthz?format=ietf",
+		"/health", "/health/ready", "/health/live", "/health/checks", "/alive", "/ready", "/status", "/status/db"} {
+		w := do(h, "GET", target)
+		etag := w.Header().Get("Etag")
+		if etag == "" || w.Header().Get("Cache-Control") != "no-cache" {
+			t.Errorf("GET %s: ETag %q, Cache-Control %q", target, etag, w.Header().Get("Cache-Control"))
+			continue
+		}
+		if w2 := do(h, "GET", target, "If-None-Match", `"other", `+etag); w2.Code != http.StatusNotModified {
+			t.Errorf("GET %s with a matching If-None-Match = %d", target, w2.Code)
+		}
+		if w2 := do(h, "HEAD", target); w2.Code != w.Code || w2.Body.Len() != 0 {
+			t.Errorf("HEAD %s = %d with %d bytes, GET = %d", target, w2.Code, w2.Body.Len(), w.Code)
+		}
+		for _, method := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS"} {
+			if w2 := do(h, method, target); w2.Code != 405 {
+				t.Errorf("%s %s = %d, want 405", method, target, w2.Code)
+			}
+		}
+	}
+}
