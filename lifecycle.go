@@ -91,7 +91,7 @@ func (m *Monitor) Drain(ctx context.Context) error {
 		m.publishDirty()
 	}
 	m.mu.Lock()
-	drained := m.drained
+	drained := m.drained || m.closing // nothing left to drain for
 	m.drained = true
 	m.mu.Unlock()
 	if drained || m.drainDelay <= 0 {

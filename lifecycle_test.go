@@ -256,3 +256,20 @@ func TestEnableOnDemandCheckWhileRunning(t *testing.T) {
 		t.Fatalf("probe made %d calls, want 1", n)
 	}
 }
+
+// Shutdown after Close has nothing to drain for and returns at once, with
+// the drain delay still ahead on the clock.
+func TestShutdownAfterCloseSkipsTheDrain(t *testing.T) {
+	m, _ := newFake(t, &vitals.Options{DrainDelay: time.Hour})
+	m.Close()
+	done := make(chan error, 1)
+	go func() { done <- m.Shutdown(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Shutdown after Close: %v", err)
+		}
+	case <-time.After(10 * time.Second): // only stops a hung test; the fake clock never moves
+		t.Fatal("Shutdown after Close waited for the drain delay")
+	}
+}

@@ -25,10 +25,12 @@ type Options struct {
 	DrainDelay time.Duration
 	// ListenerQueue bounds the events queued for one listener. Default 1024.
 	ListenerQueue int
-	// OnCriticalFailure, when set, is called (from a listener goroutine, in
-	// order with other events) each time a critical check crosses its
-	// failure threshold into StatusFail — for a service that should shut itself
-	// down rather than limp on.
+	// OnCriticalFailure, when set, is called each time a critical check
+	// reaches its failure threshold (once per failure streak) — for a
+	// service that should shut itself down rather than limp on. Each call
+	// runs in a goroutine of its own, so the hook may call Shutdown or
+	// Close, which wait for the monitor's goroutines; calls are not ordered
+	// with listener events, and Close does not wait for them.
 	OnCriticalFailure func(Event)
 	// Info describes the service in the outputs that carry it.
 	Info Info

@@ -175,7 +175,9 @@ func (c *checkConfig) validate() error {
 		return fmt.Errorf("interval must not be negative, got %v", c.interval)
 	case c.interval > 0 && c.interval < time.Millisecond:
 		return fmt.Errorf("interval must be at least 1ms, got %v (use Interval(0) for on-demand)", c.interval)
-	case c.interval == 0 && c.ttl <= 0:
+	case c.ttl < 0:
+		return fmt.Errorf("ttl must not be negative, got %v", c.ttl)
+	case c.interval == 0 && c.ttl == 0:
 		return fmt.Errorf("ttl of an on-demand check must be positive, got %v", c.ttl)
 	case c.timeout <= 0:
 		return fmt.Errorf("timeout must be positive, got %v", c.timeout)
@@ -189,6 +191,8 @@ func (c *checkConfig) validate() error {
 		return fmt.Errorf("max age must not be negative, got %v", c.maxAge)
 	case c.maxAge > 0 && c.interval > 0 && c.maxAge <= c.interval+c.jitter+c.timeout:
 		return fmt.Errorf("max age %v must be longer than interval + jitter + timeout (%v), or a healthy check would go stale between runs", c.maxAge, c.interval+c.jitter+c.timeout)
+	case c.maxAge > 0 && c.interval == 0 && c.maxAge <= c.ttl+c.timeout:
+		return fmt.Errorf("max age %v of an on-demand check must be longer than its ttl + timeout (%v), or a result would go stale while it is cached", c.maxAge, c.ttl+c.timeout)
 	case c.failureThreshold < 1:
 		return fmt.Errorf("failure threshold must be at least 1, got %d", c.failureThreshold)
 	case c.successThreshold < 1:

@@ -108,7 +108,7 @@ func TestCriticalHookWaitsForThreshold(t *testing.T) {
 func TestJitterDoesNotAccumulate(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass(), clk: clk}
-	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Jitter(5*time.Second))
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Jitter(5*time.Second), vitals.Timeout(time.Hour))
 	m.Start()
 	const runs = 40
 	for i := 1; i <= runs; i++ {

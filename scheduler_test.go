@@ -14,6 +14,9 @@ import (
 )
 
 // stepTo moves the fake clock to the next armed timer and returns its time.
+// A pool worker's timeout timer is armed while it runs, and stays armed
+// until it waits for work, so the tests that step give their checks an
+// hour's timeout: the next timer is then the scheduler's.
 func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
 	t.Helper()
 	for {
@@ -30,7 +33,7 @@ func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
 func TestPeriodicRunsOnInterval(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass()}
-	m.Add("x", s, vitals.Interval(10*time.Second))
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(time.Hour)) // the worker's timer is never the next
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +66,7 @@ func TestJitterAndInitialDelayBounds(t *testing.T) {
 		delay    = 3 * time.Second
 	)
 	s := &script{def: pass(), clk: clk}
-	m.Add("x", s, vitals.Interval(interval), vitals.Jitter(jit), vitals.InitialDelay(delay))
+	m.Add("x", s, vitals.Interval(interval), vitals.Jitter(jit), vitals.InitialDelay(delay), vitals.Timeout(time.Hour))
 	m.Start()
 	const runs = 60
 	for i := 1; i <= runs; i++ {

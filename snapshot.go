@@ -322,7 +322,9 @@ func (m *Monitor) publishLocked() *Snapshot {
 			continue
 		}
 		exp := int64(math.MinInt64)
-		if !st.Last.Time.IsZero() {
+		// A stale result is due at once: its time is the expiry's, not a
+		// run's, and must not restart the TTL.
+		if !st.Last.Time.IsZero() && !st.Stale {
 			exp = st.Last.Time.UnixNano() + int64(m.reg[i].cfg.ttl)
 		}
 		refreshAt = min(refreshAt, exp)

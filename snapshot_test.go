@@ -125,3 +125,28 @@ func TestPeriodicCheckNeverRunsOnProbe(t *testing.T) {
 		t.Fatalf("probes ran the periodic check: %d calls", n)
 	}
 }
+
+// An on-demand check whose result went stale (max age) runs again on the
+// next probe: the stale mark is not a fresh result that restarts the TTL.
+func TestStaleOnDemandCheckRunsOnNextProbe(t *testing.T) {
+	m, clk := newFake(t, nil)
+	s := &script{def: pass()}
+	if err := m.Add("dep", s, vitals.OnDemand(time.Second), vitals.Timeout(time.Second), vitals.MaxAge(3*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if st := m.Current(ctx).Status; st != vitals.StatusPass || s.calls.Load() != 1 {
+		t.Fatalf("first probe: %v after %d runs", st, s.calls.Load())
+	}
+	clk.Advance(3 * time.Second)
+	eventually(t, "the result going stale", func() bool {
+		st, _ := m.State("dep")
+		return st.Stale
+	})
+	if st := m.Current(ctx).Status; st != vitals.StatusPass || s.calls.Load() != 2 {
+		t.Fatalf("probe after the result went stale: %v after %d runs, want a new run that passes", st, s.calls.Load())
+	}
+}
