@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalstest"
 )
 
@@ -27,17 +28,11 @@ func newFake(t *testing.T, opts *vitals.Options) (*vitals.Monitor, *vitalstest.C
 	return m, clk
 }
 
-// eventually polls cond until it holds; it synchronizes with the monitor's
-// goroutines and is not a timing assertion (the limit only stops a hung test).
+// eventually is monitortest.Eventually: it synchronizes with the
+// monitor's goroutines and is not a timing assertion.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for: %s", what)
-		}
-		time.Sleep(200 * time.Microsecond)
-	}
+	monitortest.Eventually(t, what, cond)
 }
 
 // script is a checker whose results the test sets and whose calls it counts.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalshttp"
 	"github.com/vitalsgo/vitals/vitalstest"
 )
@@ -50,20 +51,6 @@ func TestInstallOnAnyMux(t *testing.T) {
 				t.Errorf("pprof=%v: GET %s via pattern %s = %d %s", pprof, p+check[p], p, w.Code, w.Body)
 			}
 		}
-	}
-}
-
-// waitFor polls cond until it holds; it synchronizes with the monitor's
-// goroutines and is not a timing assertion (the limit only stops a hung
-// test).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for: %s", what)
-		}
-		time.Sleep(200 * time.Microsecond)
 	}
 }
 
@@ -199,9 +186,9 @@ func TestProbeNeverWaitsForARunningCheck(t *testing.T) {
 	}), vitals.Interval(time.Second), vitals.Timeout(time.Hour))
 	m.Start()
 	h := vitalshttp.New(m, nil)
-	waitFor(t, "the first run", func() bool { return do(h, "GET", "/readyz").Code == 200 })
+	monitortest.Eventually(t, "the first run", func() bool { return do(h, "GET", "/readyz").Code == 200 })
 	clk.Advance(time.Second) // the second run starts and hangs
-	waitFor(t, "the second run", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 2 })
+	monitortest.Eventually(t, "the second run", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 2 })
 	done := make(chan []int, 1)
 	go func() {
 		var codes []int

@@ -99,3 +99,17 @@ func RunOnce(t testing.TB, m *vitals.Monitor) {
 		t.Fatal(err)
 	}
 }
+
+// Eventually polls cond until it holds. It synchronizes a test with the
+// monitor's goroutines and is not a timing assertion: the 10s limit only
+// stops a hung test.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for: %s", what)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
