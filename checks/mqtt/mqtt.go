@@ -13,6 +13,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/blocking"
 )
 
 // Defaults for the zero values of [Options].
@@ -87,6 +88,10 @@ type Checker struct {
 	client Client // set by New; nil for Open
 	owned  *owner // set by Open
 	opts   Options
+	// run holds the loopback: paho's Subscribe and Publish take no context
+	// and wait up to the client's WriteTimeout (30s by default) for its
+	// workers when the connection drops under them.
+	run blocking.Runner
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -107,6 +112,13 @@ func New(client Client, opts *Options) (*Checker, error) {
 
 // Check reports StatusPass when the client's connection to the broker is
 // open and, with Options.Loopback, a message comes back before ctx ends.
+//
+// Check returns by ctx's deadline. paho's Subscribe and Publish take no
+// context: when the connection drops under them they wait up to the
+// client's WriteTimeout (30s by default) before they give up. The loopback
+// therefore runs on a goroutine the Checker owns, one at a time: a check
+// that starts while one is outstanding waits for that one's result until
+// its own deadline. [Checker.Close] waits for it.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -132,19 +144,23 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if !c.opts.Loopback {
 		return vitals.Result{Status: vitals.StatusPass, Message: "connected to the MQTT broker", Details: details}
 	}
-	topic := c.opts.TopicPrefix + "/" + randomHex()
-	rtt, err := loopback(ctx, client, topic)
-	if err != nil {
-		return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
-	}
-	details["loopback_ms"] = ms(rtt)
-	return vitals.Result{
-		Status:   vitals.StatusPass,
-		Message:  fmt.Sprintf("connected to the MQTT broker; a QoS 1 message came back in %v", rtt.Round(10*time.Microsecond)),
-		Details:  details,
-		Observed: ms(rtt),
-		Unit:     "ms",
-	}
+	return c.run.Do(ctx, "MQTT loopback", func() vitals.Result {
+		// ctx is the first caller's: the work ends with it, or as soon
+		// after as paho lets go of a Subscribe or Publish.
+		topic := c.opts.TopicPrefix + "/" + randomHex()
+		rtt, err := loopback(ctx, client, topic)
+		if err != nil {
+			return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
+		}
+		details["loopback_ms"] = ms(rtt)
+		return vitals.Result{
+			Status:   vitals.StatusPass,
+			Message:  fmt.Sprintf("connected to the MQTT broker; a QoS 1 message came back in %v", rtt.Round(10*time.Microsecond)),
+			Details:  details,
+			Observed: ms(rtt),
+			Unit:     "ms",
+		}
+	})
 }
 
 func clientDetails(client Client) map[string]any {

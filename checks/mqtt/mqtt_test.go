@@ -3,6 +3,7 @@ package mqtt
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,6 +47,7 @@ func newChecker(t *testing.T, client Client, opts *Options) *Checker {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { c.Close() })
 	return c
 }
 
@@ -172,6 +174,64 @@ func TestStall(t *testing.T) {
 
 	p.Restore()
 	waitStatus(t, c, vitals.StatusPass)
+}
+
+// stuckSubscribe is a connected paho client whose Subscribe waits for
+// release first, as paho's does (up to its WriteTimeout) when the
+// connection drops between its state check and the hand-over to its
+// workers.
+type stuckSubscribe struct {
+	mqtt.Client
+	release chan struct{}
+	calls   atomic.Int32
+}
+
+func (s *stuckSubscribe) Subscribe(topic string, qos byte, h mqtt.MessageHandler) mqtt.Token {
+	s.calls.Add(1)
+	<-s.release
+	return s.Client.Subscribe(topic, qos, h)
+}
+
+// TestLoopbackReturnsAtDeadline: a Subscribe that paho holds does not hold
+// the check past its deadline, checks meanwhile start no second loopback,
+// and Close waits for the one outstanding.
+func TestLoopbackReturnsAtDeadline(t *testing.T) {
+	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
+	stuck := &stuckSubscribe{Client: connect(t, testservice.MQTTURL), release: make(chan struct{})}
+	c := newChecker(t, stuck, &Options{Loopback: true})
+
+	const timeout = 200 * time.Millisecond
+	for range 3 {
+		r, elapsed := check(t, c, timeout)
+		wantStatus(t, r, vitals.StatusFail)
+		if !strings.Contains(r.Message, "MQTT loopback did not finish: context deadline exceeded") {
+			t.Errorf("message %q does not say the loopback did not finish", r.Message)
+		}
+		if elapsed > timeout+time.Second {
+			t.Errorf("check took %v with a %v deadline", elapsed, timeout)
+		}
+	}
+	if n := stuck.calls.Load(); n != 1 {
+		t.Errorf("Subscribe called %d times while the first call was held, want 1", n)
+	}
+
+	closed := make(chan struct{})
+	go func() {
+		c.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a loopback was outstanding")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(stuck.release)
+	<-closed
+	r, _ := check(t, c, timeout)
+	wantStatus(t, r, vitals.StatusFail)
+	if !strings.Contains(r.Message, "checker closed") {
+		t.Errorf("check after Close: message %q, want \"checker closed\"", r.Message)
+	}
 }
 
 // waitFor polls cond for up to 10s.

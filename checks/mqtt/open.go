@@ -57,15 +57,16 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	return &Checker{opts: o, owned: ow}, nil
 }
 
-// Close disconnects the client of a Checker made by [Open], waiting first
-// for a connection attempt in flight (at most its connect timeout). Checks
-// after Close fail with [ErrClosed]. For a Checker made by [New], Close does
-// nothing: the caller owns the client.
+// Close waits for a loopback in flight, if any (see [Checker.Check]), and
+// makes later checks fail. For a Checker made by [Open] it then disconnects
+// the client, waiting first for a connection attempt in flight (at most its
+// connect timeout), and later checks fail with [ErrClosed]. For a Checker
+// made by [New] it leaves the client alone: the caller owns it.
 func (c *Checker) Close() error {
-	if c.owned == nil {
-		return nil
+	c.run.Close()
+	if c.owned != nil {
+		c.owned.close()
 	}
-	c.owned.close()
 	return nil
 }
 
