@@ -212,7 +212,7 @@ func TestSlowListenerDoesNotBlockTheScheduler(t *testing.T) {
 			s.next = append(s.next, fail())
 		}
 	}
-	m.Add("flap", s, vitals.Interval(time.Second))
+	m.Add("flap", s, vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
 	gate := make(chan struct{})
 	var mu sync.Mutex
 	delivered, missed := 0, 0

@@ -43,8 +43,8 @@ func TestCustomGroupAggregation(t *testing.T) {
 func TestAddedDisabledNeverRuns(t *testing.T) {
 	m, clk := newFake(t, nil)
 	off := &script{def: fail()}
-	m.Add("off", off, vitals.Enabled(false), vitals.Interval(time.Second))
-	m.Add("on", &script{def: pass()}, vitals.Interval(time.Second))
+	m.Add("off", off, vitals.Enabled(false), vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
+	m.Add("on", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
 	m.Start()
 	eventually(t, "the enabled check ran", func() bool { return state(t, m, "on").Stats.Runs() == 1 })
 	for range 3 {
@@ -153,7 +153,7 @@ func TestHistoryCountersAndTimes(t *testing.T) {
 func TestSnapshotPublishedOnlyOnVisibleChange(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass()}
-	m.Add("x", s, vitals.Interval(100*time.Millisecond))
+	m.Add("x", s, vitals.Interval(100*time.Millisecond), vitals.Timeout(stepTimeout))
 	m.Start()
 	eventually(t, "first run", func() bool { return state(t, m, "x").Stats.Runs() == 1 })
 	first := m.Snapshot()

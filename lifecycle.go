@@ -130,17 +130,21 @@ func (m *Monitor) beginClose() {
 		m.markDirty(dirtyVisible)
 	}
 	m.cancel()
-	m.lmu.Lock()
-	for l := range m.listeners {
-		l.close()
-	}
-	m.lmu.Unlock()
 	go func() {
 		if started {
 			<-m.schedDone
 			close(m.jobs)
 		}
 		m.wg.Wait()
+		// Every run has ended: a result recorded before the cancel above
+		// has had its event queued, and the listeners deliver it before
+		// they stop.
+		m.lmu.Lock()
+		for l := range m.listeners {
+			l.close()
+		}
+		m.lmu.Unlock()
+		m.lwg.Wait()
 		m.publishDirty()
 		close(m.closeDone)
 	}()

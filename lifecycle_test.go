@@ -3,7 +3,9 @@ package vitals_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,8 +180,8 @@ func TestSlowListenerNeverBlocks(t *testing.T) {
 func TestEnableDisableRemoveWhileRunning(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: fail()}
-	m.Add("x", s, vitals.Interval(time.Second))
-	m.Add("y", &script{def: pass()}, vitals.Interval(time.Second))
+	m.Add("x", s, vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
+	m.Add("y", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
 	m.Start()
 	eventually(t, "x and y ran", func() bool {
 		return state(t, m, "x").Stats.Runs() == 1 && state(t, m, "y").Stats.Runs() == 1
@@ -271,5 +273,28 @@ func TestShutdownAfterCloseSkipsTheDrain(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second): // only stops a hung test; the fake clock never moves
 		t.Fatal("Shutdown after Close waited for the drain delay")
+	}
+}
+
+// TestCloseDeliversEventsOfRecordedResults: a result that State shows
+// before Close has its transition delivered to listeners, even when Close
+// comes right after the result was recorded, before its event was queued.
+func TestCloseDeliversEventsOfRecordedResults(t *testing.T) {
+	for i := range 300 {
+		m := vitals.New(nil)
+		var got atomic.Int32
+		m.Subscribe(func(vitals.Event) { got.Add(1) })
+		m.Add("x", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Interval(time.Hour))
+		m.Start()
+		for {
+			if st, _ := m.State("x"); st.Stats.Runs() == 1 {
+				break
+			}
+			runtime.Gosched()
+		}
+		m.Close()
+		if n := got.Load(); n != 1 {
+			t.Fatalf("iteration %d: %d events delivered for a recorded unknown→pass, want 1", i, n)
+		}
 	}
 }

@@ -89,7 +89,8 @@ type Monitor struct {
 	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
 	listeners map[*listener]struct{}
 
-	wg   sync.WaitGroup // every goroutine the monitor starts
+	wg   sync.WaitGroup // every goroutine the monitor starts but the listeners'
+	lwg  sync.WaitGroup // the listeners' goroutines
 	wake chan struct{}  // size 1: the scheduler has something new to look at
 
 	stopping    atomic.Bool
@@ -314,9 +315,9 @@ func (m *Monitor) subscribe(fn func(Event)) *listener {
 	m.lmu.Lock()
 	m.listeners[l] = struct{}{}
 	m.lmu.Unlock()
-	m.wg.Add(1)
+	m.lwg.Add(1)
 	go func() {
-		defer m.wg.Done()
+		defer m.lwg.Done()
 		l.run()
 	}()
 	return l
@@ -384,7 +385,8 @@ func (m *Monitor) markDirty(bits uint32) {
 
 // State returns the live state of the named check: its latest result and
 // counters, which a [Snapshot] may show up to a second late when no status
-// changed.
+// changed. A change of status that State shows is in every Snapshot taken
+// after it returns.
 func (m *Monitor) State(name string) (*CheckState, error) {
 	m.mu.Lock()
 	c, ok := m.checks[name]
@@ -392,7 +394,13 @@ func (m *Monitor) State(name string) (*CheckState, error) {
 	if !ok {
 		return nil, fmt.Errorf("vitals: state %q: %w", name, ErrUnknownCheck)
 	}
-	return c.view.Load(), nil
+	// Under c.mu: a run's result is installed and marked for the next
+	// snapshot in one critical section, so State never shows a change the
+	// snapshot does not know of yet.
+	c.mu.Lock()
+	st := c.view.Load()
+	c.mu.Unlock()
+	return st, nil
 }
 
 // criticalFailure runs the OnCriticalFailure hook in a goroutine of its

@@ -108,7 +108,10 @@ func TestCriticalHookWaitsForThreshold(t *testing.T) {
 func TestJitterDoesNotAccumulate(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass(), clk: clk}
-	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Jitter(5*time.Second), vitals.Timeout(time.Hour))
+	// The initial delay puts the first run on a timer too: a first run at
+	// once (a jitter of 0) could still be in flight when stepTo passes the
+	// second slot.
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Jitter(5*time.Second), vitals.InitialDelay(time.Second), vitals.Timeout(stepTimeout))
 	m.Start()
 	const runs = 40
 	for i := 1; i <= runs; i++ {
@@ -117,10 +120,9 @@ func TestJitterDoesNotAccumulate(t *testing.T) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// From the second run on (the first comes at once, before the check's
-	// phase), slot k is slot 2 + (k-2)*interval, and each run is within
-	// [slot, slot+jitter+resolution): so run 40 is 38 intervals after run 2,
-	// give or take one jitter. Accumulated jitter would drift by ~95s.
+	// From the second run on, slot k is slot 2 + (k-2)*interval, and each
+	// run is within [slot, slot+jitter+resolution): so run 40 is 38
+	// intervals after run 2, give or take one jitter. Accumulated jitter would drift by ~95s.
 	second, last := s.times[1], s.times[len(s.times)-1]
 	want := time.Duration(runs-2) * 10 * time.Second
 	if d := last.Sub(second); d <= want-5*time.Second || d >= want+5*time.Second+10*time.Millisecond {

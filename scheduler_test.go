@@ -14,15 +14,18 @@ import (
 )
 
 // stepTo moves the fake clock to the next armed timer and returns its time.
-// A pool worker's timeout timer is armed while it runs, and stays armed
-// until it waits for work, so the tests that step give their checks an
-// hour's timeout: the next timer is then the scheduler's.
+// Tests that step give their checks Timeout(stepTimeout): a pool worker's
+// timeout timer is armed while it runs and stays armed until it waits for
+// work, and for a moment it can be the only timer, before the scheduler has
+// armed its own for the next run. stepTo never steps to a timer stepHorizon
+// or more away, so it waits for the scheduler's instead of timing the run
+// out; a test that steps must therefore always have a timer due sooner.
 func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
 	t.Helper()
 	for {
 		clk.WaitForTimers(1)
 		// A run's timeout timer can be stopped between the two calls.
-		if at, ok := clk.NextTimer(); ok {
+		if at, ok := clk.NextTimer(); ok && at.Sub(clk.Now()) < stepHorizon {
 			clk.Set(at)
 			return at
 		}
@@ -30,20 +33,29 @@ func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
 	}
 }
 
+// stepTimeout is the timeout of the checks of tests that step, and
+// stepHorizon how far stepTo looks ahead; see there.
+const (
+	stepTimeout = 24 * time.Hour
+	stepHorizon = 12 * time.Hour
+)
+
 func TestPeriodicRunsOnInterval(t *testing.T) {
 	m, clk := newFake(t, nil)
 	s := &script{def: pass()}
-	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(time.Hour)) // the worker's timer is never the next
+	m.Add("x", s, vitals.Interval(10*time.Second), vitals.Timeout(stepTimeout))
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "first run", func() bool { return s.calls.Load() == 1 })
+	// Recorded, not only called: a run still in flight when the next is due
+	// makes the scheduler skip that one.
+	eventually(t, "first run", func() bool { return state(t, m, "x").Stats.Runs() == 1 })
 	// The second run comes at the check's phase, within one interval; from
 	// there on the runs are exactly one interval apart.
 	if at := stepTo(t, clk); at.Sub(epoch) <= 0 || at.Sub(epoch) > 10*time.Second {
 		t.Fatalf("second run due %v after the first, want within one interval", at.Sub(epoch))
 	}
-	eventually(t, "second run", func() bool { return s.calls.Load() == 2 })
+	eventually(t, "second run", func() bool { return state(t, m, "x").Stats.Runs() == 2 })
 	for i := 3; i <= 6; i++ {
 		clk.Advance(9 * time.Second)
 		if got := s.calls.Load(); got != int64(i-1) {
@@ -66,7 +78,7 @@ func TestJitterAndInitialDelayBounds(t *testing.T) {
 		delay    = 3 * time.Second
 	)
 	s := &script{def: pass(), clk: clk}
-	m.Add("x", s, vitals.Interval(interval), vitals.Jitter(jit), vitals.InitialDelay(delay), vitals.Timeout(time.Hour))
+	m.Add("x", s, vitals.Interval(interval), vitals.Jitter(jit), vitals.InitialDelay(delay), vitals.Timeout(stepTimeout))
 	m.Start()
 	const runs = 60
 	for i := 1; i <= runs; i++ {

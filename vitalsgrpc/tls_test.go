@@ -1,13 +1,8 @@
 package vitalsgrpc_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -15,43 +10,11 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testcert"
 	"github.com/vitalsgo/vitals/vitalsgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 )
-
-// selfSigned returns a self-signed certificate for 127.0.0.1 and
-// localhost, usable by a server or a client, and a pool that trusts it.
-func selfSigned(t *testing.T, cn string) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
-}
 
 // serveTLS serves a passing monitor's health over TLS with cfg on
 // 127.0.0.1 and returns the address.
@@ -79,8 +42,8 @@ func serveTLS(t *testing.T, cfg *tls.Config) string {
 // TestCheckerTLS checks servers that use TLS, one with a private CA and
 // one that also requires a client certificate, with each transport option.
 func TestCheckerTLS(t *testing.T) {
-	serverCert, serverCA := selfSigned(t, "health server")
-	clientCert, clientCA := selfSigned(t, "health client")
+	serverCert, serverCA := testcert.SelfSigned(t, "health server")
+	clientCert, clientCA := testcert.SelfSigned(t, "health client")
 	plain := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{serverCert}})
 	mutual := serveTLS(t, &tls.Config{
 		Certificates: []tls.Certificate{serverCert},
@@ -124,7 +87,7 @@ func TestCheckerTLS(t *testing.T) {
 // checker's copy and leaves the caller's config, perhaps shared with its
 // other clients, verifying.
 func TestCheckerTLSConfigCloned(t *testing.T) {
-	serverCert, _ := selfSigned(t, "health server")
+	serverCert, _ := testcert.SelfSigned(t, "health server")
 	addr := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{serverCert}})
 	cfg := &tls.Config{RootCAs: x509.NewCertPool()} // trusts nothing
 	c, err := vitalsgrpc.NewChecker(addr, &vitalsgrpc.CheckerOptions{TLSConfig: cfg, InsecureSkipVerify: true})

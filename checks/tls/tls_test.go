@@ -11,6 +11,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
+	"github.com/vitalsgo/vitals/internal/testcert"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -29,7 +30,7 @@ func check(t *testing.T, addr string, o *tlscheck.Options) vitals.Result {
 }
 
 func TestCertificates(t *testing.T) {
-	ca := newCA(t, "vitals test CA")
+	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
 	tests := []struct {
 		name       string
@@ -39,20 +40,20 @@ func TestCertificates(t *testing.T) {
 		msg        string
 		daysLeft   int
 	}{
-		{"valid", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day+time.Hour))), "", vitals.StatusPass, "valid for 90 days", 90},
-		{"valid by name", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day+time.Hour))), "localhost", vitals.StatusPass, "localhost", 90},
-		{"expiring soon", issue(t, ca, localhostLeaf(now.Add(-80*day), now.Add(5*day+time.Hour))), "", vitals.StatusWarn, "expires in 5 days", 5},
-		{"expired", issue(t, ca, localhostLeaf(now.Add(-90*day), now.Add(-2*day-time.Hour))), "", vitals.StatusFail, "expired 2 days ago", -3},
-		{"not yet valid", issue(t, ca, localhostLeaf(now.Add(day), now.Add(90*day))), "", vitals.StatusFail, "not valid before", 0},
-		{"wrong host", issue(t, ca, leafSpec{now.Add(-day), now.Add(90 * day), []string{"other.example"}, nil}), "", vitals.StatusFail, "not valid for this host name", 0},
-		{"wrong server name", issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day))), "api.example", vitals.StatusFail, "not valid for this host name", 0},
-		{"self-signed", issue(t, nil, localhostLeaf(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "self-signed and not trusted", 0},
-		{"unknown CA", issue(t, newCA(t, "other CA"), localhostLeaf(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "unknown authority", 0},
+		{"valid", ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day+time.Hour))), "", vitals.StatusPass, "valid for 90 days", 90},
+		{"valid by name", ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day+time.Hour))), "localhost", vitals.StatusPass, "localhost", 90},
+		{"expiring soon", ca.Issue(t, testcert.Localhost(now.Add(-80*day), now.Add(5*day+time.Hour))), "", vitals.StatusWarn, "expires in 5 days", 5},
+		{"expired", ca.Issue(t, testcert.Localhost(now.Add(-90*day), now.Add(-2*day-time.Hour))), "", vitals.StatusFail, "expired 2 days ago", -3},
+		{"not yet valid", ca.Issue(t, testcert.Localhost(now.Add(day), now.Add(90*day))), "", vitals.StatusFail, "not valid before", 0},
+		{"wrong host", ca.Issue(t, testcert.Leaf{NotBefore: now.Add(-day), NotAfter: now.Add(90 * day), DNSNames: []string{"other.example"}}), "", vitals.StatusFail, "not valid for this host name", 0},
+		{"wrong server name", ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))), "api.example", vitals.StatusFail, "not valid for this host name", 0},
+		{"self-signed", (*testcert.CA)(nil).Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "self-signed and not trusted", 0},
+		{"unknown CA", testcert.NewCA(t, "other CA").Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))), "", vitals.StatusFail, "unknown authority", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := serveTLS(t, tt.cert)
-			r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool(), ServerName: tt.serverName})
+			r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool(), ServerName: tt.serverName})
 			if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
 				t.Fatalf("result = %v %q, want %v containing %q", r.Status, r.Message, tt.status, tt.msg)
 			}
@@ -75,35 +76,35 @@ func TestCertificates(t *testing.T) {
 }
 
 func TestWarnDays(t *testing.T) {
-	ca := newCA(t, "vitals test CA")
+	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
-	addr := serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(20*day+time.Hour))))
-	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool()}); r.Status != vitals.StatusPass {
+	addr := serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(20*day+time.Hour))))
+	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool()}); r.Status != vitals.StatusPass {
 		t.Fatalf("20 days left, default window 14: %v %q", r.Status, r.Message)
 	}
-	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.pool(), WarnDays: 30}); r.Status != vitals.StatusWarn {
+	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool(), WarnDays: 30}); r.Status != vitals.StatusWarn {
 		t.Fatalf("20 days left, window 30: %v %q", r.Status, r.Message)
 	}
 }
 
 func TestInsecureSkipVerifyStillChecksDates(t *testing.T) {
 	now := time.Now()
-	good := serveTLS(t, issue(t, nil, localhostLeaf(now.Add(-day), now.Add(90*day))))
+	good := serveTLS(t, (*testcert.CA)(nil).Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))))
 	if r := check(t, good, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
 		t.Fatalf("self-signed, verification skipped: %v %q", r.Status, r.Message)
 	}
-	expired := serveTLS(t, issue(t, nil, localhostLeaf(now.Add(-90*day), now.Add(-day))))
+	expired := serveTLS(t, (*testcert.CA)(nil).Issue(t, testcert.Localhost(now.Add(-90*day), now.Add(-day))))
 	if r := check(t, expired, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusFail {
 		t.Fatalf("expired, verification skipped: %v %q", r.Status, r.Message)
 	}
 }
 
 func TestRootsFromTLSConfig(t *testing.T) {
-	ca := newCA(t, "vitals test CA")
+	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
-	addr := serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day))))
+	addr := serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))))
 	// InsecureSkipVerify in the base config must not turn verification off.
-	r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{RootCAs: ca.pool(), InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}})
+	r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{RootCAs: ca.Pool(), InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -138,10 +139,10 @@ func TestConnectionFaults(t *testing.T) {
 }
 
 func TestCutAndRestore(t *testing.T) {
-	ca := newCA(t, "vitals test CA")
+	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
-	p := testproxy.Start(t, serveTLS(t, issue(t, ca, localhostLeaf(now.Add(-day), now.Add(90*day)))))
-	c, err := tlscheck.New(p.Addr(), &tlscheck.Options{RootCAs: ca.pool()})
+	p := testproxy.Start(t, serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day)))))
+	c, err := tlscheck.New(p.Addr(), &tlscheck.Options{RootCAs: ca.Pool()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -20,6 +13,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testcert"
 	"github.com/vitalsgo/vitals/vitalsgrpc"
 )
 
@@ -45,7 +39,8 @@ func TestProbeGRPCS(t *testing.T) {
 		mu.Unlock()
 		return h(ctx, req)
 	}
-	gs := grpc.NewServer(grpc.Creds(credentials.NewServerTLSFromCert(selfSigned(t))), grpc.UnaryInterceptor(record))
+	cert, _ := testcert.SelfSigned(t, "vitals-test")
+	gs := grpc.NewServer(grpc.Creds(credentials.NewServerTLSFromCert(&cert)), grpc.UnaryInterceptor(record))
 	vitalsgrpc.Register(gs, m)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -71,24 +66,4 @@ func TestProbeGRPCS(t *testing.T) {
 	if len(seen) != 1 || seen[0] != "Bearer sekrit-t" {
 		t.Errorf("authorization metadata received: %q", seen)
 	}
-}
-
-func selfSigned(t *testing.T) *tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "vitals-test"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
