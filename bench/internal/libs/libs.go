@@ -126,9 +126,12 @@ func newBare(s Spec) *Server {
 	if body == nil {
 		body = BareBody(s.Checks)
 	}
-	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// On a ServeMux, as every library's handler is: the ratio to bare is
+	// then the library's cost, not the service's routing.
+	mux := http.NewServeMux()
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	})
-	return &Server{Handler: h, Close: func() {}}
+	return &Server{Handler: mux, Close: func() {}}
 }

@@ -123,7 +123,8 @@ var limitations = []string{
 		"under the same mutex as every probe. A run past its timeout is abandoned but its goroutine is not " +
 		"accounted, and the check is started again next time: a hung dependency leaks one goroutine per run.",
 	"**bare** is not a library: a `net/http` handler writing a fixed body, the same bytes as vitals' answer " +
-		"for the same checks, the ceiling of this machine for that output.",
+		"for the same checks, on an `http.ServeMux` as every library's handler is, the ceiling of this machine " +
+		"for that output.",
 }
 
 func targets(b *bytes.Buffer, r *Results) {
@@ -202,7 +203,8 @@ func probeSection(b *bytes.Buffer, r *Results) {
 	fmt.Fprintf(b, "### 1. Probe throughput\n\n"+
 		"One server process per library with 10 or 100 registered no-op checks, each answering its full JSON "+
 		"at `/readyz`; wrk (1 thread, 32 connections) from a second process on loopback. Every round measures each "+
-		"library and the bare handler (a `net/http` handler writing vitals' answer as a fixed body), in an order that "+
+		"library and the bare handler (a `net/http` handler writing vitals' answer as a fixed body; every server, bare "+
+		"included, routes through an `http.ServeMux`), in an order that "+
 		"rotates each round; the ratio is to the bare handler of the same round, so for vitals it is the cost of the "+
 		"library over writing the same bytes. The peers' answers differ in size (see body). %d rounds, median and "+
 		"min–max.\n\n", reps)
