@@ -1,8 +1,11 @@
 package vitalshttp_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -94,4 +97,73 @@ func TestCachedProbeAllocs(t *testing.T) {
 	if allocs > 2 {
 		t.Errorf("cached probe allocates %.1f times, want <= 2", allocs)
 	}
+}
+
+// BenchmarkServe is one /readyz request through a real net/http server on
+// loopback, keep-alive, from a client in the same process: what a probe
+// costs end to end, against a bare handler writing the same bytes on the
+// same kind of ServeMux. Compare the sub-benchmarks of one run (benchstat
+// -col /server); "bare+headers" sends vitals' response headers too, which
+// separates what net/http charges per header from the handler's own cost.
+func BenchmarkServe(b *testing.B) {
+	m := benchMonitor(b, 10)
+	h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+	vmux := http.NewServeMux()
+	h.Install(vmux)
+	body := serveOnce(b, vmux)
+	bare := func(headers bool) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+			hdr := w.Header()
+			hdr.Set("Content-Type", "application/json")
+			if headers {
+				hdr.Set("Cache-Control", "private, no-cache")
+				hdr.Set("X-Content-Type-Options", "nosniff")
+				hdr.Set("Vary", "Accept, Authorization")
+				hdr.Set("Etag", `"0123456789abcdef.5.2.0.10"`)
+			}
+			w.Write(body)
+		})
+		return mux
+	}
+	for _, s := range []struct {
+		name string
+		h    http.Handler
+	}{{"bare", bare(false)}, {"bare+headers", bare(true)}, {"vitals", vmux}} {
+		b.Run("server="+s.name, func(b *testing.B) {
+			srv := httptest.NewServer(s.h)
+			defer srv.Close()
+			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			br := bufio.NewReader(conn)
+			req := []byte("GET /readyz HTTP/1.1\r\nHost: bench\r\n\r\n")
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if _, err := conn.Write(req); err != nil {
+					b.Fatal(err)
+				}
+				resp, err := http.ReadResponse(br, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != 200 {
+					b.Fatalf("status %d, %v", resp.StatusCode, err)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+}
+
+// serveOnce returns h's answer to GET /readyz.
+func serveOnce(b *testing.B, h http.Handler) []byte {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	if rec.Code != 200 {
+		b.Fatalf("GET /readyz: %d", rec.Code)
+	}
+	return rec.Body.Bytes()
 }
