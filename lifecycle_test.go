@@ -286,11 +286,15 @@ func TestCloseDeliversEventsOfRecordedResults(t *testing.T) {
 		m.Subscribe(func(vitals.Event) { got.Add(1) })
 		m.Add("x", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Interval(time.Hour))
 		m.Start()
-		for {
+		// Spin, not Eventually: Close must come right after the result is
+		// recorded, where the event may not be queued yet.
+		for deadline := time.Now().Add(10 * time.Second); ; runtime.Gosched() {
 			if st, _ := m.State("x"); st.Stats.Runs() == 1 {
 				break
 			}
-			runtime.Gosched()
+			if time.Now().After(deadline) {
+				t.Fatal("the check never ran")
+			}
 		}
 		m.Close()
 		if n := got.Load(); n != 1 {

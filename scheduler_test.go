@@ -22,12 +22,16 @@ import (
 // out; a test that steps must therefore always have a timer due sooner.
 func stepTo(t *testing.T, clk *vitalstest.Clock) time.Time {
 	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // stops a hung test only
 	for {
 		clk.WaitForTimers(1)
 		// A run's timeout timer can be stopped between the two calls.
 		if at, ok := clk.NextTimer(); ok && at.Sub(clk.Now()) < stepHorizon {
 			clk.Set(at)
 			return at
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stepTo: no timer due within %v", stepHorizon)
 		}
 		runtime.Gosched()
 	}

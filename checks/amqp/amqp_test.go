@@ -9,6 +9,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -171,16 +172,10 @@ func TestStall(t *testing.T) {
 	// The stuck request ends with the connection (dial's cleanup).
 }
 
-// waitFor polls cond for up to 10s.
+// waitFor runs cond, which runs a check, every 20ms until it holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	monitortest.Poll(t, 20*time.Millisecond, what, cond)
 }
 
 // waitStatus checks c until it reports want, for up to 10s.

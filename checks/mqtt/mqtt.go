@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -91,7 +92,8 @@ type Checker struct {
 	// run holds the loopback: paho's Subscribe and Publish take no context
 	// and wait up to the client's WriteTimeout (30s by default) for its
 	// workers when the connection drops under them.
-	run blocking.Runner
+	run    blocking.Runner
+	closed atomic.Bool // set by Close
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -120,6 +122,9 @@ func New(client Client, opts *Options) (*Checker, error) {
 // that starts while one is outstanding waits for that one's result until
 // its own deadline. [Checker.Close] waits for it.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
+	if c.closed.Load() {
+		return vitals.Result{Status: vitals.StatusFail, Message: ErrClosed.Error(), Err: ErrClosed}
+	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)

@@ -57,12 +57,13 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	return &Checker{opts: o, owned: ow}, nil
 }
 
-// Close waits for a loopback in flight, if any (see [Checker.Check]), and
-// makes later checks fail. For a Checker made by [Open] it then disconnects
-// the client, waiting first for a connection attempt in flight (at most its
-// connect timeout), and later checks fail with [ErrClosed]. For a Checker
-// made by [New] it leaves the client alone: the caller owns it.
+// Close makes later checks fail with [ErrClosed] and waits for a loopback
+// in flight, if any (see [Checker.Check]). For a Checker made by [Open] it
+// then disconnects the client, waiting first for a connection attempt in
+// flight (at most its connect timeout). For a Checker made by [New] it
+// leaves the client alone: the caller owns it.
 func (c *Checker) Close() error {
+	c.closed.Store(true)
 	c.run.Close()
 	if c.owned != nil {
 		c.owned.close()

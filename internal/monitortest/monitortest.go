@@ -105,11 +105,18 @@ func RunOnce(t testing.TB, m *vitals.Monitor) {
 // stops a hung test.
 func Eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
+	Poll(t, 200*time.Microsecond, what, cond)
+}
+
+// Poll is [Eventually] sleeping every between calls of cond: for a cond
+// that talks to a server, such as a check run against a real dependency.
+func Poll(t testing.TB, every time.Duration, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting for: %s", what)
 		}
-		time.Sleep(200 * time.Microsecond)
+		time.Sleep(every)
 	}
 }
