@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -53,9 +54,11 @@ func scaleOnce(b *testing.B, n int, window time.Duration) {
 	reg := time.Since(regStart)
 	m.Start()
 	time.Sleep(11 * time.Second) // every check has run once and settled
+	stopProfile := profileWindow(b)
 	cpu0, t0, runs0 := cpuTime(), time.Now(), runs.Load()
 	time.Sleep(window)
 	cpu, wall := cpuTime()-cpu0, time.Since(t0)
+	stopProfile()
 	runsPerSec := float64(runs.Load()-runs0) / wall.Seconds()
 	runtime.GC()
 	var after runtime.MemStats
@@ -68,6 +71,27 @@ func scaleOnce(b *testing.B, n int, window time.Duration) {
 	b.ReportMetric(reg.Seconds()*1e9/float64(n), "ns/add")
 	if s := m.Snapshot(); s.Len() != n {
 		b.Fatalf("snapshot has %d checks", s.Len())
+	}
+}
+
+// profileWindow starts a CPU profile of the steady-state window when
+// BENCH_CPUPROFILE names a file: go test's -cpuprofile would cover the
+// registration burst and the settling interval too.
+func profileWindow(b *testing.B) (stop func()) {
+	path := os.Getenv("BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 

@@ -187,7 +187,7 @@ func (m *Monitor) runManyUnlessFresh(ctx context.Context, checks []*check, now i
 	sem := make(chan struct{}, m.workers)
 	calls := make([]*call, 0, len(checks))
 	for _, c := range checks {
-		cl, fresh := m.claimUnlessFresh(c, false, true, now)
+		cl, fresh := m.claimUnlessFresh(c, true, now)
 		if cl == nil {
 			continue
 		}

@@ -43,17 +43,29 @@ func (cl *call) finishLocked(res Result) {
 	}
 }
 
-// claim starts a run of c unless one is in flight. It returns the run in
-// flight (to wait for) or the new one (to execute) and whether it is new.
-func (m *Monitor) claim(c *check, pooled, wait bool) (cl *call, fresh bool) {
-	return m.claimUnlessFresh(c, pooled, wait, 0)
+// claimPooled starts a run of c for a pool worker, unless one is in
+// flight, and reports whether it did. The run uses spare, the worker's
+// call from an earlier run, when it is not nil.
+func (m *Monitor) claimPooled(c *check, spare *call) (cl *call, fresh bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != nil {
+		return c.cur, false
+	}
+	if spare == nil {
+		spare = &call{pooled: true}
+	}
+	c.cur = spare
+	return spare, true
 }
 
-// claimUnlessFresh is claim, except that it returns (nil, false) when no
-// run is in flight and the last result was recorded after freshAfter (unix
-// ns): the check and the decision not to run it happen under one lock, so
-// concurrent on-demand probes cannot both decide to run.
-func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64) (cl *call, fresh bool) {
+// claimUnlessFresh starts a run of c outside the pool unless one is in
+// flight. It returns the run in flight (to wait for) or the new one (to
+// execute) and whether it is new; or (nil, false) when no run is in flight
+// and the last result was recorded after freshAfter (unix ns, 0 for never
+// fresh): the check and the decision not to run it happen under one lock,
+// so concurrent on-demand probes cannot both decide to run.
+func (m *Monitor) claimUnlessFresh(c *check, wait bool, freshAfter int64) (cl *call, fresh bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cur == nil && freshAfter != 0 && c.lastAt != 0 && c.lastAt > freshAfter-int64(c.cfg.ttl) {
@@ -70,7 +82,7 @@ func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64
 		}
 		return cl, false
 	}
-	cl = &call{pooled: pooled}
+	cl = &call{}
 	if wait {
 		cl.done = make(chan struct{})
 	}
@@ -82,18 +94,20 @@ func (m *Monitor) claimUnlessFresh(c *check, pooled, wait bool, freshAfter int64
 // reports whether the run was abandoned at its timeout, in which case a
 // pooled caller must exit: a replacement worker has already been started.
 // w is the calling pool worker, whose timer is reused, or nil.
+//
+// It reads the clock twice: at 10,000 runs a second every time.Now counts.
 func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	start := m.clock.Now()
 	cl.c = c
-	cl.ctx = runCtx{base: m.baseCtx, deadline: start.Add(c.info.Timeout)}
+	cl.ctx.start(m.baseCtx, start.Add(c.info.Timeout))
 	var timer Timer
 	if w != nil {
-		w.begin(m, cl)
+		w.begin(m, cl, start)
 	} else {
 		timer = m.clock.AfterFunc(c.info.Timeout, func() { m.timeout(cl) })
 	}
 
-	res := safeCheck(&cl.ctx, c.checker)
+	res := safeCheck(cl.ctx.ref(), c.checker)
 
 	if w != nil {
 		w.end()
@@ -106,8 +120,22 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	}
 	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
-	m.record(c, cl, normalize(res, now.Sub(start), now), false)
+	m.record(c, cl, normalize(res, now.Sub(start), now), false, now)
 	return false
+}
+
+// recycle makes a pooled call that has returned and been recorded ready
+// for the worker's next run, and reports whether it can be: not when
+// someone waited for it (they may still read its result) or its run asked
+// for Done (someone may still wait on the channel). Nothing else holds a
+// finished call: c.cur and the worker let go of it before it was recorded.
+func (cl *call) recycle() bool {
+	if !cl.ctx.retire() || cl.done != nil || cl.onDone != nil {
+		return false
+	}
+	cl.state.Store(runRunning)
+	cl.res, cl.set, cl.c = Result{}, false, nil
+	return true
 }
 
 // worker is a pool goroutine's own state: one timeout timer for all its
@@ -124,9 +152,9 @@ type worker struct {
 	armedAt int64 // unix ns the timer fires at; 0 when it is not armed
 }
 
-// begin makes cl w's run in progress, and makes sure the timer fires by
-// its deadline.
-func (w *worker) begin(m *Monitor, cl *call) {
+// begin makes cl w's run in progress, started at now, and makes sure the
+// timer fires by its deadline.
+func (w *worker) begin(m *Monitor, cl *call, now time.Time) {
 	dl := cl.ctx.deadline.UnixNano()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -135,7 +163,7 @@ func (w *worker) begin(m *Monitor, cl *call) {
 		return
 	}
 	w.armedAt = dl
-	d := time.Duration(dl - m.clock.Now().UnixNano())
+	d := time.Duration(dl - now.UnixNano())
 	if w.timer == nil {
 		w.timer = m.clock.AfterFunc(d, func() { w.fire(m) })
 	} else {
@@ -175,7 +203,8 @@ func (w *worker) stop() {
 
 // fire is the worker's timer going off: it abandons the run in progress if
 // that run is past its deadline, and otherwise sets the timer again for
-// it, or leaves it off between runs.
+// it, or leaves it off between runs. The run is abandoned under w.mu: once
+// w.end has let go of it, its call may already serve the worker's next run.
 func (w *worker) fire(m *Monitor) {
 	w.mu.Lock()
 	cl := w.cur
@@ -192,29 +221,47 @@ func (w *worker) fire(m *Monitor) {
 		return
 	}
 	w.armedAt = 0
+	abandoned := m.abandon(cl)
 	w.mu.Unlock()
-	m.timeout(cl)
+	if abandoned {
+		m.timedOut(cl)
+	}
 }
 
-// timeout abandons a run that outlived its timeout: the check reports StatusFail
-// now, its context is cancelled, and the goroutine stuck in it is left to
-// return on its own. A pooled run is replaced by a new worker so the pool
-// keeps its size.
+// timeout abandons a run of an unpooled call that outlived its timeout.
 func (m *Monitor) timeout(cl *call) {
+	if m.abandon(cl) {
+		m.timedOut(cl)
+	}
+}
+
+// abandon marks a run abandoned at its timeout unless it has returned, or
+// the monitor is closing. When it reports true, the caller must call
+// [Monitor.timedOut].
+func (m *Monitor) abandon(cl *call) bool {
 	if !m.enter() {
-		return
+		return false
 	}
-	defer m.wg.Done()
 	if !cl.state.CompareAndSwap(runRunning, runAbandoned) {
-		return
+		m.wg.Done()
+		return false
 	}
+	return true
+}
+
+// timedOut records an abandoned run: the check reports StatusFail now, its
+// context is cancelled, and the goroutine stuck in it is left to return on
+// its own. A pooled run is replaced by a new worker so the pool keeps its
+// size.
+func (m *Monitor) timedOut(cl *call) {
+	defer m.wg.Done()
 	c := cl.c
 	d := c.info.Timeout
 	err := fmt.Errorf("%w after %v: %w", ErrTimeout, d, context.DeadlineExceeded)
 	cl.ctx.cancel(context.DeadlineExceeded)
 	start := cl.ctx.deadline.Add(-d)
 	res := Result{Status: StatusFail, Message: "timed out after " + d.String(), Err: err, Duration: d, Time: start.Add(d)}
-	m.record(c, cl, res, true)
+	m.record(c, cl, res, true, m.clock.Now())
 	if cl.pooled {
 		m.startWorker()
 	}
@@ -248,7 +295,8 @@ func (m *Monitor) lateReturn(c *check, cl *call) {
 // arrives after Close began (its run was cancelled by Close, not failed by
 // its dependency) or after the check was removed is handed to waiters but
 // not recorded: shutting down must not turn liveness red or fire hooks.
-func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
+// now is the time of recording, which becomes the check's lastAt.
+func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool, now time.Time) {
 	c.mu.Lock()
 	if !timedOut && c.cur == cl {
 		c.cur = nil
@@ -258,7 +306,7 @@ func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool) {
 		c.mu.Unlock()
 		return
 	}
-	c.lastAt = m.clock.Now().UnixNano()
+	c.lastAt = now.UnixNano()
 	o := c.recordLocked(res, timedOut)
 	// Mark the change before anyone can learn of it (listeners, observers,
 	// waiters), so a snapshot taken in reaction includes it.
@@ -325,6 +373,7 @@ func (m *Monitor) worker(jobs <-chan *check) {
 	defer m.wg.Done()
 	var w worker
 	defer w.stop()
+	var spare *call // this worker's call of its last run, to reuse
 	for {
 		c, ok := w.next(jobs)
 		if !ok {
@@ -336,13 +385,17 @@ func (m *Monitor) worker(jobs <-chan *check) {
 		if !c.view.Load().Enabled {
 			continue // disabled while it waited in the queue
 		}
-		cl, fresh := m.claim(c, true, false)
+		cl, fresh := m.claimPooled(c, spare)
 		if !fresh {
 			m.skipped(c)
 			continue
 		}
+		spare = nil
 		if m.execute(c, cl, &w) {
 			return
+		}
+		if cl.recycle() {
+			spare = cl
 		}
 	}
 }

@@ -31,30 +31,31 @@ func TestRunCtxContract(t *testing.T) {
 			parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
 			defer cancel()
 			c := &runCtx{base: parent, deadline: deadline}
-			if d, ok := c.Deadline(); !ok || !d.Equal(deadline) {
+			ctx := c.ref()
+			if d, ok := ctx.Deadline(); !ok || !d.Equal(deadline) {
 				t.Errorf("Deadline() = %v, %v", d, ok)
 			}
-			if c.Value(ctxKey{}) != "v" {
-				t.Errorf("Value: %v, want the parent's", c.Value(ctxKey{}))
+			if ctx.Value(ctxKey{}) != "v" {
+				t.Errorf("Value: %v, want the parent's", ctx.Value(ctxKey{}))
 			}
 			var done <-chan struct{}
 			if !tt.pollOnly {
-				done = c.Done()
+				done = ctx.Done()
 				select {
 				case <-done:
 					t.Fatal("Done closed before cancellation")
 				default:
 				}
 			}
-			if err := c.Err(); err != nil {
+			if err := ctx.Err(); err != nil {
 				t.Fatalf("Err() = %v before cancellation", err)
 			}
 			tt.cancel(cancel, c)
-			if err := c.Err(); !errors.Is(err, tt.want) {
+			if err := ctx.Err(); !errors.Is(err, tt.want) {
 				t.Errorf("Err() = %v, want %v", err, tt.want)
 			}
 			if done == nil {
-				done = c.Done()
+				done = ctx.Done()
 			}
 			select {
 			case <-done:
@@ -62,7 +63,7 @@ func TestRunCtxContract(t *testing.T) {
 				t.Fatal("Done not closed after cancellation")
 			}
 			c.cancel(context.Canceled) // the run returning: a no-op now
-			if err := c.Err(); !errors.Is(err, tt.want) {
+			if err := ctx.Err(); !errors.Is(err, tt.want) {
 				t.Errorf("Err() after return = %v, want %v (the first cause stays)", err, tt.want)
 			}
 		})
@@ -75,10 +76,50 @@ func TestRunCtxReleasesParent(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := &runCtx{base: parent}
-	done := c.Done()
+	done := c.ref().Done()
 	c.cancel(context.Canceled)
 	<-done
 	if c.stop == nil || c.stop() {
 		t.Error("the AfterFunc on the parent was still registered after the run ended")
+	}
+}
+
+// TestRunCtxRetired checks that a check holding its context past its run
+// sees that run's end, not the next run the reused runCtx serves.
+func TestRunCtxRetired(t *testing.T) {
+	c := &runCtx{}
+	c.start(context.Background(), time.Unix(100, 0))
+	old := c.ref()
+	c.cancel(context.Canceled)
+	if !c.retire() {
+		t.Fatal("a run that never asked for Done was not reusable")
+	}
+	c.start(context.Background(), time.Unix(200, 0))
+	cur := c.ref()
+	if err := old.Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("old run's Err() = %v, want Canceled", err)
+	}
+	select {
+	case <-old.Done():
+	default:
+		t.Error("old run's Done() is not closed")
+	}
+	if d, ok := old.Deadline(); !ok || !d.Before(time.Unix(100, 0)) {
+		t.Errorf("old run's Deadline() = %v, %v: want one long past", d, ok)
+	}
+	if err := cur.Err(); err != nil {
+		t.Errorf("the old run's Done call reached the new run: Err() = %v", err)
+	}
+	if d, _ := cur.Deadline(); !d.Equal(time.Unix(200, 0)) {
+		t.Errorf("new run's Deadline() = %v", d)
+	}
+	select {
+	case <-cur.Done():
+		t.Error("new run's Done() is closed")
+	default:
+	}
+	c.cancel(context.Canceled)
+	if c.retire() {
+		t.Error("a run that asked for Done was reusable")
 	}
 }

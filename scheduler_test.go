@@ -308,3 +308,50 @@ func TestShorterTimeoutAfterLongerOnSameWorker(t *testing.T) {
 		t.Errorf("long: %v %q, want pass", st.Status, st.Last.Message)
 	}
 }
+
+// TestKeptContextSeesItsOwnRun checks that a check keeping its context
+// past its return sees that run cancelled, even while the pool worker
+// reuses the run's state for its next run.
+func TestKeptContextSeesItsOwnRun(t *testing.T) {
+	m, clk := newFake(t, &vitals.Options{Workers: 1})
+	var mu sync.Mutex
+	var kept []context.Context
+	var during, prevDuring []error
+	m.Add("keep", vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+		mu.Lock()
+		defer mu.Unlock()
+		if n := len(kept); n > 0 {
+			prevDuring = append(prevDuring, kept[n-1].Err())
+		}
+		kept = append(kept, ctx)
+		during = append(during, ctx.Err())
+		return pass()
+	}), vitals.Interval(10*time.Second), vitals.Timeout(stepTimeout))
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		eventually(t, "run recorded", func() bool { return state(t, m, "keep").Stats.Runs() == uint64(i) })
+		if i < 3 {
+			stepTo(t, clk)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, ctx := range kept {
+		if during[i] != nil {
+			t.Errorf("run %d: Err() = %v while it ran", i+1, during[i])
+		}
+		if i > 0 && !errors.Is(prevDuring[i-1], context.Canceled) {
+			t.Errorf("run %d: the context of run %d reads Err() = %v, want Canceled", i+1, i, prevDuring[i-1])
+		}
+		if err := ctx.Err(); !errors.Is(err, context.Canceled) {
+			t.Errorf("run %d: Err() = %v after it returned, want Canceled", i+1, err)
+		}
+		select {
+		case <-ctx.Done():
+		default:
+			t.Errorf("run %d: Done() not closed after it returned", i+1)
+		}
+	}
+}
