@@ -248,11 +248,22 @@ func TestWatch(t *testing.T) {
 	// nextStatus returns the first update with status want. RunOnce records
 	// the checks one by one, so a poll can see a state in between (db
 	// passing again before cache fails reads as pass, and both failing
-	// as fail with another report).
+	// as fail with another report). Every update still differs from the
+	// one before it: unchanged polls send nothing.
+	var last string
 	nextStatus := func(want vitals.Status) client.Update {
 		t.Helper()
 		for {
-			if u := next(); u.Err != nil || u.Report.Status == want {
+			u := next()
+			if u.Err != nil {
+				return u
+			}
+			if r := u.Report.String(); r == last {
+				t.Fatalf("update %q repeats the one before it", r)
+			} else {
+				last = r
+			}
+			if u.Report.Status == want {
 				return u
 			}
 		}
