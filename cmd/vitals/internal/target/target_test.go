@@ -101,6 +101,9 @@ func TestReasons(t *testing.T) {
 	}{
 		{"http://" + hole + "/readyz", Unreachable, "no answer within 150ms"},
 		{"tcp://" + hole, Unreachable, "no connection to " + hole + " within 150ms"},
+		// The checker names the timeout it was given, not what was left
+		// of a deadline set before it (149ms on a loaded machine).
+		{"grpc://" + hole, Unreachable, "grpc health " + hole + ": no answer within 150ms (DeadlineExceeded)"},
 		{"http://" + testservice.ClosedAddr(t) + "/readyz", Unreachable, "dial tcp …"},
 		{notFound.URL + "/readyz", Unhealthy, "HTTP 404: 404 page not found"},
 	}
