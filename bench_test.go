@@ -28,7 +28,7 @@ func BenchmarkScale(b *testing.B) {
 			window = d
 		}
 	}
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("checks=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				scaleOnce(b, n, window)

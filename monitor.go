@@ -77,6 +77,7 @@ type Monitor struct {
 	startedAt   time.Time
 	timerArmed  time.Time // when the scheduler's timer will fire; zero if idle
 	schedTimer  Timer
+	tickCount   [tickLevels]int32 // registered checks per tick level
 	jobs        chan *check
 	schedStop   chan struct{}
 	schedDone   chan struct{}
@@ -205,6 +206,7 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 		return fmt.Errorf("vitals: add %q: %w", name, ErrDuplicate)
 	}
 	m.checks[name] = c
+	m.countTickLocked(c.tick, 1)
 	if cfg.interval == 0 {
 		m.onDemand[c] = struct{}{}
 	}
@@ -239,6 +241,7 @@ func (m *Monitor) Remove(name string) error {
 	}
 	delete(m.checks, name)
 	delete(m.onDemand, c)
+	m.countTickLocked(c.tick, -1)
 	c.removed = true
 	c.mu.Lock()
 	c.gone = true

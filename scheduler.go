@@ -86,14 +86,65 @@ func (h *schedHeap) pop() schedItem {
 	return top
 }
 
-// schedResolution is the granularity of the scheduler's timer: runs due
-// within the same 25ms share one wake-up (of the scheduler and of the
-// workers), and no run starts early or more than 25ms late. Waking once per
-// run instead costs more than a no-op check itself at 100,000 checks, and
-// the cost of a wake-up (the goroutines parked and woken, the runtime's
-// idle threads spinning) is paid per tick whatever the number of checks:
-// at 100,000 checks a 10ms tick cost a third more CPU than this one.
-const schedResolution = 25 * time.Millisecond
+// The scheduler's timer has a granularity, its tick: runs due within one
+// tick share one wake-up (of the scheduler and of the workers). Each
+// wake-up costs the same whatever it finds to do (goroutines parked and
+// woken, the runtime's idle threads spinning up and down: about 25µs of
+// CPU per thread switch on the project machine), and at 100,000 checks
+// waking once per run would cost more than the no-op checks themselves.
+//
+// A check may start up to 1 % of its interval late (of its max age, for an
+// on-demand check with one), rounded down to one of the ticks below, and
+// never early. The monitor's tick is the finest any of its checks asks
+// for: 100ms when every interval is 10s (the default), where a fixed 25ms
+// tick cost nearly three times the CPU at 1,000 checks and a sixth more at
+// 100,000. Every tick divides a second and ticks fall on multiples of
+// themselves in unix time, so a run due on a whole second starts on it,
+// and monitors in one process share their wake-ups.
+var ticks = [...]time.Duration{
+	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
+	10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
+	100 * time.Millisecond,
+}
+
+const tickLevels = len(ticks)
+
+// tickLevel returns the index in ticks of the tick a check with this
+// interval and max age asks for, or -1 when it never enters the timetable
+// (an on-demand check without a max age).
+func tickLevel(interval, maxAge time.Duration) int8 {
+	d := interval
+	if d == 0 {
+		d = maxAge
+	}
+	if d <= 0 {
+		return -1
+	}
+	var l int8
+	for int(l) < tickLevels-1 && ticks[l+1] <= d/100 {
+		l++
+	}
+	return l
+}
+
+// countTickLocked adds delta checks at level l to the counts the monitor's
+// tick is derived from. m.mu must be held.
+func (m *Monitor) countTickLocked(l int8, delta int32) {
+	if l >= 0 {
+		m.tickCount[l] += delta
+	}
+}
+
+// tickLocked is the monitor's tick: the finest its checks ask for. m.mu
+// must be held.
+func (m *Monitor) tickLocked() time.Duration {
+	for l, n := range m.tickCount {
+		if n > 0 {
+			return ticks[l]
+		}
+	}
+	return ticks[tickLevels-1]
+}
 
 // jobQueue is how many due runs may wait for a free worker before the
 // scheduler waits too.
@@ -225,14 +276,15 @@ func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
 }
 
 // armLocked sets the timer to wake the scheduler when the earliest entry is
-// due, rounded up to schedResolution. m.mu must be held.
+// due, rounded up to the monitor's tick. m.mu must be held.
 func (m *Monitor) armLocked(now time.Time) {
 	if len(m.heap) == 0 {
 		return
 	}
 	at := time.Unix(0, m.heap[0].at)
-	if r := at.UnixNano() % int64(schedResolution); r != 0 {
-		at = at.Add(schedResolution - time.Duration(r))
+	tick := m.tickLocked()
+	if r := at.UnixNano() % int64(tick); r != 0 {
+		at = at.Add(tick - time.Duration(r))
 	}
 	if !m.timerArmed.IsZero() && !m.timerArmed.After(at) && m.timerArmed.After(now) {
 		return // already set to fire in time

@@ -355,3 +355,55 @@ func TestKeptContextSeesItsOwnRun(t *testing.T) {
 		}
 	}
 }
+
+// The scheduler's timer wakes on a tick of 1 % of the shortest interval,
+// rounded down to 1, 2, 5, 10, 20, 50 or 100ms: a run due 1ms after a whole
+// second starts one tick after that second, never before it is due.
+func TestTickFollowsTheShortestInterval(t *testing.T) {
+	tests := []struct {
+		name string
+		add  func(m *vitals.Monitor)
+		want time.Duration // when the first wake-up is due, after epoch
+	}{
+		{"10s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 10*time.Second) }, 100 * time.Millisecond},
+		{"1m", func(m *vitals.Monitor) { addDueIn1ms(m, "x", time.Minute) }, 100 * time.Millisecond},
+		{"5s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 5*time.Second) }, 50 * time.Millisecond},
+		{"1s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", time.Second) }, 10 * time.Millisecond},
+		{"300ms", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 300*time.Millisecond) }, 2 * time.Millisecond},
+		{"50ms", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 50*time.Millisecond) }, time.Millisecond},
+		{"the finest check sets the tick", func(m *vitals.Monitor) {
+			addDueIn1ms(m, "x", 10*time.Second)
+			m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+		}, 10 * time.Millisecond},
+		{"a removed check no longer does", func(m *vitals.Monitor) {
+			addDueIn1ms(m, "x", 10*time.Second)
+			m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+			if err := m.Remove("fast"); err != nil {
+				t.Fatal(err)
+			}
+		}, 100 * time.Millisecond},
+		{"an on-demand check with a max age counts its max age", func(m *vitals.Monitor) {
+			addDueIn1ms(m, "x", 10*time.Second)
+			m.Add("od", &script{def: pass()}, vitals.OnDemand(time.Second), vitals.Timeout(time.Millisecond), vitals.MaxAge(2*time.Second))
+		}, 20 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, clk := newFake(t, nil)
+			tt.add(m)
+			if err := m.Start(); err != nil {
+				t.Fatal(err)
+			}
+			clk.WaitForTimers(1)
+			if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(tt.want)) {
+				t.Fatalf("the scheduler's timer is due %v after epoch, want %v", at.Sub(epoch), tt.want)
+			}
+		})
+	}
+}
+
+// addDueIn1ms adds a passing check at interval d whose first run is due
+// 1ms after epoch.
+func addDueIn1ms(m *vitals.Monitor, name string, d time.Duration) {
+	m.Add(name, &script{def: pass()}, vitals.Interval(d), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Millisecond))
+}

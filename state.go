@@ -153,6 +153,7 @@ type check struct {
 	removed      bool
 	expireQueued bool // a max-age event is in the scheduler heap
 	enabledSched bool // enabled, as the scheduler sees it
+	tick         int8 // its tickLevel, counted in Monitor.tickCount while registered
 
 	gone    bool         // removed, as the check's own lock sees it; guarded by mu
 	ringPos int32        // guarded by mu; these small fields sit together to pack
@@ -196,6 +197,7 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 		c = new(check) // the ring is made at the first result
 	}
 	c.checker, c.enabledSched = ch, cfg.enabled
+	c.tick = tickLevel(cfg.interval, cfg.maxAge)
 	c.info = CheckInfo{
 		Name: name, Description: cfg.description, Groups: cfg.groups,
 		Critical: cfg.critical, OnDemand: cfg.interval == 0, Interval: cfg.interval, Timeout: cfg.timeout,
