@@ -63,6 +63,7 @@ func scaleOnce(b *testing.B, n int, window time.Duration) {
 	runtime.GC()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
+	writeHeapProfile(b)
 	b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "%core")
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "heapB/check")
 	b.ReportMetric(float64(rssBytes())/1e6, "rssMB")
@@ -92,6 +93,24 @@ func profileWindow(b *testing.B) (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// writeHeapProfile writes the live heap, with the monitor still running,
+// when BENCH_MEMPROFILE names a file: what each check keeps, by allocation
+// site (go tool pprof -sample_index=inuse_space).
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv("BENCH_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
 	}
 }
 
