@@ -206,7 +206,7 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 		return fmt.Errorf("vitals: add %q: %w", name, ErrDuplicate)
 	}
 	m.checks[name] = c
-	m.countTickLocked(c.tick, 1)
+	m.countTickLocked(c.cfg.tick, 1)
 	if cfg.interval == 0 {
 		m.onDemand[c] = struct{}{}
 	}
@@ -241,7 +241,7 @@ func (m *Monitor) Remove(name string) error {
 	}
 	delete(m.checks, name)
 	delete(m.onDemand, c)
-	m.countTickLocked(c.tick, -1)
+	m.countTickLocked(c.cfg.tick, -1)
 	c.removed = true
 	c.mu.Lock()
 	c.gone = true

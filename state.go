@@ -153,7 +153,6 @@ type check struct {
 	removed      bool
 	expireQueued bool // a max-age event is in the scheduler heap
 	enabledSched bool // enabled, as the scheduler sees it
-	tick         int8 // its tickLevel, counted in Monitor.tickCount while registered
 
 	gone    bool         // removed, as the check's own lock sees it; guarded by mu
 	ringPos int32        // guarded by mu; these small fields sit together to pack
@@ -174,6 +173,7 @@ type runConfig struct {
 	ttl, initialDelay, jitter, maxAge  time.Duration
 	failureThreshold, successThreshold int16 // at most maxCount
 	historySize                        int16
+	tick                               int8 // tickLevel, counted in Monitor.tickCount while registered
 }
 
 // defaultGroups is shared by every check added without Groups.
@@ -197,7 +197,6 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 		c = new(check) // the ring is made at the first result
 	}
 	c.checker, c.enabledSched = ch, cfg.enabled
-	c.tick = tickLevel(cfg.interval, cfg.maxAge)
 	c.info = CheckInfo{
 		Name: name, Description: cfg.description, Groups: cfg.groups,
 		Critical: cfg.critical, OnDemand: cfg.interval == 0, Interval: cfg.interval, Timeout: cfg.timeout,
@@ -206,6 +205,7 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 	c.cfg = runConfig{
 		ttl: cfg.ttl, initialDelay: cfg.initialDelay, jitter: cfg.jitter, maxAge: cfg.maxAge,
 		failureThreshold: int16(cfg.failureThreshold), successThreshold: int16(cfg.successThreshold), historySize: int16(cfg.historySize),
+		tick: tickLevel(cfg.interval, cfg.maxAge),
 	}
 	c.view.Store(&CheckState{CheckInfo: &c.info, Enabled: cfg.enabled})
 	return c
