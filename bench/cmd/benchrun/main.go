@@ -135,7 +135,7 @@ func run(args []string) error {
 	}
 	raiseFileLimit()
 
-	r := &runner{cfg: cfg, libs: chosen, res: newResults(*mode, args), log: logf}
+	r := &runner{cfg: cfg, libs: chosen, res: newResults(*mode, commandLine(fs)), log: logf}
 	r.pinned = runtime.NumCPU() >= 2 && haveCommand("taskset")
 	r.res.Pinned = r.pinned
 	if *bin == "" {
@@ -242,11 +242,26 @@ func render(res *report.Results, docs string) error {
 	return nil
 }
 
-func newResults(mode string, args []string) *report.Results {
+// commandLine is the benchrun command that repeats this run: the flags set,
+// each once with the value that took effect (scripts/bench passes its own
+// -mode before the caller's, and the last one wins), in flag order.
+func commandLine(fs *flag.FlagSet) string {
 	cmd := "go run ./cmd/benchrun"
-	if len(args) > 0 {
-		cmd += " " + strings.Join(args, " ")
-	}
+	fs.Visit(func(f *flag.Flag) {
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if f.Value.String() == "true" {
+				cmd += " -" + f.Name
+			} else {
+				cmd += " -" + f.Name + "=false"
+			}
+			return
+		}
+		cmd += " -" + f.Name + " " + f.Value.String()
+	})
+	return cmd
+}
+
+func newResults(mode, cmd string) *report.Results {
 	r := &report.Results{
 		Mode: mode, Date: time.Now().UTC(), GoVersion: runtime.Version(),
 		Cores: runtime.NumCPU(), CPU: cpuModel(), Kernel: kernel(), Command: cmd,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,20 @@ func TestMergeFrom(t *testing.T) {
 	}
 	if err := mergeFrom(res, filepath.Join(t.TempDir(), "none.json"), nil); err != nil {
 		t.Errorf("merging from a missing file: %v", err)
+	}
+}
+
+// The command recorded in the report repeats the run: each flag once, with
+// the value that took effect.
+func TestCommandLine(t *testing.T) {
+	fs := flag.NewFlagSet("benchrun", flag.ContinueOnError)
+	fs.String("mode", "quick", "")
+	fs.String("scenarios", "all", "")
+	fs.Bool("merge", false, "")
+	if err := fs.Parse([]string{"-mode", "quick", "-mode", "full", "-merge", "-scenarios", "scale"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := commandLine(fs), "go run ./cmd/benchrun -merge -mode full -scenarios scale"; got != want {
+		t.Errorf("commandLine = %q, want %q", got, want)
 	}
 }
