@@ -10,22 +10,11 @@
 //	p.Restore() // the same address forwards again
 //	// … Check passes …
 //
-// # Faults
-//
-// [Proxy.Cut] models a server that went away: every live connection is
-// closed and new connections are refused (the listener is closed; Restore
-// listens again on the same port). [Proxy.Blackhole] models a server that
-// hangs, or a network that silently drops packets: live connections stay
-// open but nothing more is forwarded on them, in either direction, and new
-// connections are accepted but not forwarded either, so a client waits
-// until its own timeout. [Proxy.Restore] ends either fault; after a
-// Blackhole the held connections carry on, and what was sent meanwhile is
-// delivered late rather than lost, as TCP does once a network heals. Cut
-// then Blackhole hangs new connections only.
-//
-// # Lifetime
-//
-// Every goroutine the proxy starts is stopped and waited for by
-// [Proxy.Close], which [Start] registers with t.Cleanup, so tests that run
-// goleak stay clean.
+// It is a [faultproxy.Proxy] tied to a test: [Start] fails the test when the
+// proxy cannot listen and closes it when the test ends, and
+// [Proxy.Blackhole] and [Proxy.Restore] fail the test instead of returning
+// an error, so they must be called from the test goroutine. The package
+// documentation of faultproxy says what each fault does. Every goroutine
+// the proxy starts is stopped and waited for when the test ends, so tests
+// that run goleak stay clean.
 package testproxy

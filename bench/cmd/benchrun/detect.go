@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/vitalsgo/vitals/bench/internal/faultproxy"
 	"github.com/vitalsgo/vitals/bench/internal/libs"
 	"github.com/vitalsgo/vitals/bench/internal/load"
 	"github.com/vitalsgo/vitals/bench/internal/report"
+	"github.com/vitalsgo/vitals/internal/faultproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -53,7 +53,9 @@ func (r *runner) detect() error {
 }
 
 func (r *runner) detectOne(dsn *url.URL, row *report.DetectRow) {
-	p, err := faultproxy.New(dsn.Host)
+	// Restore drops what a blackhole held: a partition that outlasts the
+	// checks' timeouts, after which neither end expects those bytes.
+	p, err := faultproxy.New(dsn.Host, &faultproxy.Options{DropOnRestore: true})
 	if err != nil {
 		row.Err = err.Error()
 		return
@@ -78,7 +80,7 @@ func (r *runner) detectOne(dsn *url.URL, row *report.DetectRow) {
 	}
 	c := load.NewClient(1, 10*time.Second)
 	defer c.CloseIdleConnections()
-	fault := p.Cut
+	fault := func() error { p.Cut(); return nil }
 	if row.Fault == "blackhole" {
 		fault = p.Blackhole
 	}
