@@ -214,6 +214,8 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 	if m.started && c.enabledSched {
 		m.scheduleFirstLocked(c, m.clock.Now(), false)
 	}
+	// This wakes the scheduler too, which re-arms its timer: a timer armed
+	// on a coarser tick than this check asks for is moved to the finer one.
 	m.markDirty(dirtyVisible)
 	return nil
 }
@@ -379,10 +381,7 @@ func (m *Monitor) markDirty(bits uint32) {
 	}
 	if bits&dirtyVisible != 0 {
 		m.visGen.Add(1)
-		select {
-		case m.wake <- struct{}{}:
-		default:
-		}
+		m.wakeScheduler()
 	}
 }
 

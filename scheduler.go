@@ -155,10 +155,15 @@ const jobQueue = 1024
 func (m *Monitor) pushLocked(it schedItem) {
 	m.heap.push(it)
 	if m.heap[0] == it {
-		select {
-		case m.wake <- struct{}{}:
-		default:
-		}
+		m.wakeScheduler()
+	}
+}
+
+// wakeScheduler has the scheduler look at its timetable again.
+func (m *Monitor) wakeScheduler() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -302,10 +307,7 @@ func (m *Monitor) timerFired() {
 	m.mu.Lock()
 	m.timerArmed = time.Time{}
 	m.mu.Unlock()
-	select {
-	case m.wake <- struct{}{}:
-	default:
-	}
+	m.wakeScheduler()
 }
 
 // queueExpireLocked makes sure the scheduler will look at c's max age.

@@ -407,3 +407,23 @@ func TestTickFollowsTheShortestInterval(t *testing.T) {
 func addDueIn1ms(m *vitals.Monitor, name string, d time.Duration) {
 	m.Add(name, &script{def: pass()}, vitals.Interval(d), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Millisecond))
 }
+
+// A check added while the monitor runs, with a finer tick than the timer
+// was armed on, moves the timer to the finer tick at once: the entry due
+// first is not left waiting for the coarse one.
+func TestAddedCheckRefinesTheArmedTimer(t *testing.T) {
+	m, clk := newFake(t, nil)
+	addDueIn1ms(m, "slow", 10*time.Second)
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	clk.WaitForTimers(1)
+	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(100 * time.Millisecond)) {
+		t.Fatalf("the scheduler's timer is due %v after epoch, want 100ms", at.Sub(epoch))
+	}
+	m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+	eventually(t, "the timer re-armed on the 10ms tick", func() bool {
+		at, _ := clk.NextTimer()
+		return at.Equal(epoch.Add(10 * time.Millisecond))
+	})
+}
