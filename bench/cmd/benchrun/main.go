@@ -244,7 +244,8 @@ func render(res *report.Results, docs string) error {
 
 // commandLine is the benchrun command that repeats this run: the flags set,
 // each once with the value that took effect (scripts/bench passes its own
-// -mode before the caller's, and the last one wins), in flag order.
+// -mode before the caller's, and the last one wins), sorted by name, each
+// value quoted for a POSIX shell where it needs it.
 func commandLine(fs *flag.FlagSet) string {
 	cmd := "go run ./cmd/benchrun"
 	fs.Visit(func(f *flag.Flag) {
@@ -256,9 +257,19 @@ func commandLine(fs *flag.FlagSet) string {
 			}
 			return
 		}
-		cmd += " -" + f.Name + " " + f.Value.String()
+		cmd += " -" + f.Name + " " + shellQuote(f.Value.String())
 	})
 	return cmd
+}
+
+// shellQuote returns s as one word of a POSIX shell command: as it is when
+// it holds only characters no shell treats specially, else in single
+// quotes; the empty string is two single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func newResults(mode, cmd string) *report.Results {

@@ -114,10 +114,19 @@ func TestCommandLine(t *testing.T) {
 	fs.String("mode", "quick", "")
 	fs.String("scenarios", "all", "")
 	fs.Bool("merge", false, "")
-	if err := fs.Parse([]string{"-mode", "quick", "-mode", "full", "-merge", "-scenarios", "scale"}); err != nil {
+	fs.String("docs", "../docs", "")
+	fs.String("json", "out/x.json", "")
+	if err := fs.Parse([]string{"-mode", "quick", "-mode", "full", "-merge", "-scenarios", "scale,probe"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := commandLine(fs), "go run ./cmd/benchrun -merge -mode full -scenarios scale"; got != want {
+	if got, want := commandLine(fs), "go run ./cmd/benchrun -merge -mode full -scenarios scale,probe"; got != want {
+		t.Errorf("commandLine = %q, want %q", got, want)
+	}
+	// Values a shell would split or expand are quoted.
+	if err := fs.Parse([]string{"-docs", "", "-json", "out/it's mine.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := commandLine(fs), `go run ./cmd/benchrun -docs '' -json 'out/it'\''s mine.json' -merge -mode full -scenarios scale,probe`; got != want {
 		t.Errorf("commandLine = %q, want %q", got, want)
 	}
 }

@@ -86,6 +86,13 @@ func Markdown(r *Results) []byte {
 		}
 		w(".\n\n")
 	}
+	if len(r.Notes) > 0 {
+		w("About this run:\n\n")
+		for _, n := range r.Notes {
+			w("- %s\n", n)
+		}
+		w("\n")
+	}
 	w("```sh\nBENCH=side make bench                # this section alone, quick mode (BENCH=full: everything, long)\n" +
 		"cd bench && go run ./cmd/benchrun -mode full -scenarios probe,storm -libs vitals,sundheit\n" +
 		"cd bench && go run ./cmd/benchrun -mode full -scenarios probe -merge   # redo one, keep the rest\n" +
@@ -98,9 +105,6 @@ func Markdown(r *Results) []byte {
 	detectSection(&b, r)
 	w("### What a peer cannot express\n\n")
 	for _, n := range limitations {
-		w("- %s\n", n)
-	}
-	for _, n := range r.Notes {
 		w("- %s\n", n)
 	}
 	w("\n")

@@ -26,8 +26,8 @@ type Results struct {
 	Storm  []StormRow  `json:"storm,omitempty"`
 	Hang   []HangRow   `json:"hang,omitempty"`
 	Detect []DetectRow `json:"detect,omitempty"`
-	// Notes record what a library could not express and other caveats,
-	// shown under the tables.
+	// Notes are caveats of the run (a scenario not measured, rows kept
+	// from an earlier run), shown under its header.
 	Notes []string `json:"notes,omitempty"`
 }
 
