@@ -66,9 +66,11 @@ func defaultConfig(historySize int) checkConfig {
 // Interval runs the check every d in the background. Probes read its last
 // result and never wait for it. A run starts when it is due or up to 1 % of
 // the shortest interval in the monitor later (1ms at least, 100ms at most):
-// runs due close together share one wake-up of the scheduler. Interval(0) makes the check on-demand: it
-// runs when a probe asks and nothing fresher than its TTL is cached, and
-// concurrent probes share one run. Default [DefaultInterval].
+// runs due close together share one wake-up of the scheduler.
+//
+// Interval(0) makes the check on-demand: it runs when a probe asks and
+// nothing fresher than its TTL is cached, and concurrent probes share one
+// run. Default [DefaultInterval].
 func Interval(d time.Duration) CheckOption {
 	return optionFunc(func(c *checkConfig) { c.interval = d })
 }

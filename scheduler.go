@@ -97,9 +97,10 @@ func (h *schedHeap) pop() schedItem {
 // on-demand check with one), rounded down to one of the ticks below, and
 // never early. The monitor's tick is the finest any of its checks asks
 // for: 100ms when every interval is 10s (the default), where a fixed 25ms
-// tick cost 2.6 times the CPU at 1,000 checks and 1.3 times at 100,000. Every tick divides a second and ticks fall on multiples of
-// themselves in unix time, so a run due on a whole second starts on it,
-// and monitors in one process share their wake-ups.
+// tick cost 2.6 times the CPU at 1,000 checks and 1.3 times at 100,000.
+// Every tick divides a second and ticks fall on multiples of themselves in
+// unix time, so a run due on a whole second starts on it, and monitors in
+// one process share their wake-ups.
 var ticks = [...]time.Duration{
 	time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond,
 	10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,

@@ -362,35 +362,35 @@ func TestKeptContextSeesItsOwnRun(t *testing.T) {
 func TestTickFollowsTheShortestInterval(t *testing.T) {
 	tests := []struct {
 		name string
-		add  func(m *vitals.Monitor)
+		add  func(t *testing.T, m *vitals.Monitor)
 		want time.Duration // when the first wake-up is due, after epoch
 	}{
-		{"10s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 10*time.Second) }, 100 * time.Millisecond},
-		{"1m", func(m *vitals.Monitor) { addDueIn1ms(m, "x", time.Minute) }, 100 * time.Millisecond},
-		{"5s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 5*time.Second) }, 50 * time.Millisecond},
-		{"1s", func(m *vitals.Monitor) { addDueIn1ms(m, "x", time.Second) }, 10 * time.Millisecond},
-		{"300ms", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 300*time.Millisecond) }, 2 * time.Millisecond},
-		{"50ms", func(m *vitals.Monitor) { addDueIn1ms(m, "x", 50*time.Millisecond) }, time.Millisecond},
-		{"the finest check sets the tick", func(m *vitals.Monitor) {
-			addDueIn1ms(m, "x", 10*time.Second)
-			m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+		{"10s", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, 10*time.Second) }, 100 * time.Millisecond},
+		{"1m", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, time.Minute) }, 100 * time.Millisecond},
+		{"5s", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, 5*time.Second) }, 50 * time.Millisecond},
+		{"1s", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, time.Second) }, 10 * time.Millisecond},
+		{"300ms", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, 300*time.Millisecond) }, 2 * time.Millisecond},
+		{"50ms", func(t *testing.T, m *vitals.Monitor) { addDueIn1ms(t, m, 50*time.Millisecond) }, time.Millisecond},
+		{"the finest check sets the tick", func(t *testing.T, m *vitals.Monitor) {
+			addDueIn1ms(t, m, 10*time.Second)
+			addLater(t, m, "fast", vitals.Interval(time.Second))
 		}, 10 * time.Millisecond},
-		{"a removed check no longer does", func(m *vitals.Monitor) {
-			addDueIn1ms(m, "x", 10*time.Second)
-			m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+		{"a removed check no longer does", func(t *testing.T, m *vitals.Monitor) {
+			addDueIn1ms(t, m, 10*time.Second)
+			addLater(t, m, "fast", vitals.Interval(time.Second))
 			if err := m.Remove("fast"); err != nil {
 				t.Fatal(err)
 			}
 		}, 100 * time.Millisecond},
-		{"an on-demand check with a max age counts its max age", func(m *vitals.Monitor) {
-			addDueIn1ms(m, "x", 10*time.Second)
-			m.Add("od", &script{def: pass()}, vitals.OnDemand(time.Second), vitals.Timeout(time.Millisecond), vitals.MaxAge(2*time.Second))
+		{"an on-demand check with a max age counts its max age", func(t *testing.T, m *vitals.Monitor) {
+			addDueIn1ms(t, m, 10*time.Second)
+			addLater(t, m, "od", vitals.OnDemand(time.Second), vitals.MaxAge(2*time.Second))
 		}, 20 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m, clk := newFake(t, nil)
-			tt.add(m)
+			tt.add(t, m)
 			if err := m.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -402,18 +402,12 @@ func TestTickFollowsTheShortestInterval(t *testing.T) {
 	}
 }
 
-// addDueIn1ms adds a passing check at interval d whose first run is due
-// 1ms after epoch.
-func addDueIn1ms(m *vitals.Monitor, name string, d time.Duration) {
-	m.Add(name, &script{def: pass()}, vitals.Interval(d), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Millisecond))
-}
-
 // A check added while the monitor runs, with a finer tick than the timer
 // was armed on, moves the timer to the finer tick at once: the entry due
 // first is not left waiting for the coarse one.
 func TestAddedCheckRefinesTheArmedTimer(t *testing.T) {
 	m, clk := newFake(t, nil)
-	addDueIn1ms(m, "slow", 10*time.Second)
+	addDueIn1ms(t, m, 10*time.Second)
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -421,9 +415,28 @@ func TestAddedCheckRefinesTheArmedTimer(t *testing.T) {
 	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(100 * time.Millisecond)) {
 		t.Fatalf("the scheduler's timer is due %v after epoch, want 100ms", at.Sub(epoch))
 	}
-	m.Add("fast", &script{def: pass()}, vitals.Interval(time.Second), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+	addLater(t, m, "fast", vitals.Interval(time.Second))
 	eventually(t, "the timer re-armed on the 10ms tick", func() bool {
 		at, _ := clk.NextTimer()
 		return at.Equal(epoch.Add(10 * time.Millisecond))
 	})
+}
+
+// addDueIn1ms adds check "x", passing, at interval d, with its first run
+// due 1ms after epoch.
+func addDueIn1ms(t *testing.T, m *vitals.Monitor, d time.Duration) {
+	t.Helper()
+	if err := m.Add("x", &script{def: pass()}, vitals.Interval(d), vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addLater adds a passing check that asks for a tick (opts) but does not
+// run for an hour, so it arms no timer of its own first.
+func addLater(t *testing.T, m *vitals.Monitor, name string, opts ...vitals.CheckOption) {
+	t.Helper()
+	opts = append(opts, vitals.Timeout(time.Millisecond), vitals.InitialDelay(time.Hour))
+	if err := m.Add(name, &script{def: pass()}, opts...); err != nil {
+		t.Fatal(err)
+	}
 }

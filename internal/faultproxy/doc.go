@@ -28,4 +28,9 @@
 //
 // Every goroutine the proxy starts is stopped and waited for by
 // [Proxy.Close], so callers that run goleak stay clean.
+//
+// # Tests
+//
+// Its tests are package testproxy's: they drive this engine through the
+// wrapper the checkers' tests use, and directly for [Options].
 package faultproxy

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitalsgo/vitals/internal/faultproxy"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 )
 
@@ -179,6 +180,41 @@ func TestBlackholeHoldsLiveAndNewConnections(t *testing.T) {
 		}
 	}
 	if err := roundTrip(t, dial(t, p.Addr()), "new"); err != nil {
+		t.Fatalf("after Restore: %v", err)
+	}
+}
+
+// With faultproxy's DropOnRestore (what the detection benchmark uses), the
+// same blackhole ends differently: Restore closes the connections it held,
+// live and new, without delivering what they sent, and new ones work. The
+// engine is tested here, through the wrapper the checkers' tests use, and
+// directly where the wrapper has no say.
+func TestDropOnRestore(t *testing.T) {
+	fp, err := faultproxy.New(echoServer(t), &faultproxy.Options{DropOnRestore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fp.Close)
+	live := dial(t, fp.Addr())
+	if err := roundTrip(t, live, "before"); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := fp.Blackhole(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(live, "during\n")
+	wantSilent(t, live, "live connection in a blackhole")
+	held := dial(t, fp.Addr())
+	io.WriteString(held, "hello\n")
+	wantSilent(t, held, "new connection in a blackhole")
+
+	if err := fp.Restore(); err != nil {
+		t.Fatal(err)
+	}
+	wantClosed(t, live, "live connection after Restore")
+	wantClosed(t, held, "held connection after Restore")
+	if err := roundTrip(t, dial(t, fp.Addr()), "new"); err != nil {
 		t.Fatalf("after Restore: %v", err)
 	}
 }
