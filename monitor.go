@@ -98,6 +98,7 @@ type Monitor struct {
 	startupDone atomic.Bool
 	ranOnce     atomic.Bool  // RunOnce was called
 	lastPub     atomic.Int64 // unix ns of the last publish
+	handover    atomic.Int64 // ns a pooled run may take before it hands its worker over: the tick
 	// Change generations: each change bumps one; a snapshot records the
 	// values it was built from, so a reader can tell whether it is behind
 	// even while another goroutine is publishing.
@@ -248,7 +249,7 @@ func (m *Monitor) Remove(name string) error {
 	c.mu.Lock()
 	c.gone = true
 	c.mu.Unlock()
-	c.gen = (c.gen + 1) &^ expireBit
+	c.gen = (c.gen + 1) &^ (expireBit | ownBit)
 	m.regVersion++
 	m.markDirty(dirtyVisible)
 	return nil
@@ -277,7 +278,7 @@ func (m *Monitor) setEnabled(name string, on bool) error {
 		return nil
 	}
 	c.enabledSched = on
-	c.gen = (c.gen + 1) &^ expireBit
+	c.gen = (c.gen + 1) &^ (expireBit | ownBit)
 	c.mu.Lock()
 	prev, st := c.edit(func(st *CheckState) { st.Enabled = on })
 	m.touch(c, dirtyVisible, prev, st)

@@ -22,7 +22,6 @@ const (
 // starting another.
 type call struct {
 	state  atomic.Uint32
-	pooled bool          // runs on a pool worker, which is replaced if the run is abandoned
 	done   chan struct{} // closed when res is set; created only when someone waits
 	res    Result
 	set    bool   // res is final (guarded by the check's mu)
@@ -53,7 +52,7 @@ func (m *Monitor) claimPooled(c *check, spare *call) (cl *call, fresh bool) {
 		return c.cur, false
 	}
 	if spare == nil {
-		spare = &call{pooled: true}
+		spare = &call{}
 	}
 	c.cur = spare
 	return spare, true
@@ -91,9 +90,10 @@ func (m *Monitor) claimUnlessFresh(c *check, wait bool, freshAfter int64) (cl *c
 }
 
 // execute runs c once in the calling goroutine and records the result. It
-// reports whether the run was abandoned at its timeout, in which case a
-// pooled caller must exit: a replacement worker has already been started.
-// w is the calling pool worker, whose timer is reused, or nil.
+// reports whether the run was abandoned at its timeout or handed over, in
+// which case a pooled caller must exit: a replacement worker has already
+// been started. w is the calling pool worker, whose timer is reused, or
+// nil.
 //
 // It reads the clock twice: at 10,000 runs a second every time.Now counts.
 func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
@@ -109,8 +109,9 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 
 	res := safeCheck(cl.ctx.ref(), c.checker)
 
+	handed := false
 	if w != nil {
-		w.end()
+		handed = w.end()
 	} else {
 		timer.Stop()
 	}
@@ -121,7 +122,18 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
 	m.record(c, cl, normalize(res, now.Sub(start), now), false, now)
-	return false
+	if w == nil && c.info.Interval > 0 && now.Sub(start) < time.Duration(m.handover.Load()) {
+		m.fastAgain(c)
+	}
+	return handed
+}
+
+// fastAgain lets a check that was marked slow run on the pool again, now
+// that a run of its own returned within the hand-over bound.
+func (m *Monitor) fastAgain(c *check) {
+	m.mu.Lock()
+	c.cfg.slow = false
+	m.mu.Unlock()
 }
 
 // recycle makes a pooled call that has returned and been recorded ready
@@ -138,32 +150,45 @@ func (cl *call) recycle() bool {
 	return true
 }
 
-// worker is a pool goroutine's own state: one timeout timer for all its
-// runs. 100,000 checks at 10s make 10,000 runs a second, and resetting and
+// worker is a pool goroutine's own state: one timer for all its runs,
+// which both hands a slow run over and abandons a hung one.
+//
+// A run that outlasts the monitor's hand-over bound (its tick) stops
+// counting against the pool: a replacement worker is started and this
+// goroutine, still inside the run, leaves the pool once the run returns.
+// So a due check waits for a worker at most about one tick, however many
+// runs are stuck on dependencies that time out or never answer, and the
+// goroutines are the pool's plus at most one per run in flight. Raising the
+// worker count would only move the point where the pool fills.
+//
+// 100,000 checks at 10s make 10,000 runs a second, and resetting and
 // stopping a runtime timer for each cost more than a no-op check itself,
 // so while runs follow each other the timer is left armed and moved only
-// when a run's deadline comes before it: when it fires early for the run
-// in progress (or for none), it is set again for that run's deadline (or
-// left off). It is stopped when the worker waits for work.
+// when a run's hand-over point or deadline comes before it: when it fires
+// early for the run in progress (or for none), it is set again for that
+// run (or left off). It is stopped when the worker waits for work.
 type worker struct {
 	mu      sync.Mutex // protects the fields below
 	timer   Timer
 	cur     *call // the run in progress, nil between runs
+	curAt   int64 // unix ns cur started at
 	armedAt int64 // unix ns the timer fires at; 0 when it is not armed
+	handed  bool  // cur was handed over: the pool has a replacement for this worker
 }
 
 // begin makes cl w's run in progress, started at now, and makes sure the
-// timer fires by its deadline.
+// timer fires by its hand-over point and its deadline.
 func (w *worker) begin(m *Monitor, cl *call, now time.Time) {
-	dl := cl.ctx.deadline.UnixNano()
+	n := now.UnixNano()
+	at := min(cl.ctx.deadline.UnixNano(), n+m.handover.Load())
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.cur = cl
-	if w.armedAt != 0 && w.armedAt <= dl {
+	w.cur, w.curAt = cl, n
+	if w.armedAt != 0 && w.armedAt <= at {
 		return
 	}
-	w.armedAt = dl
-	d := time.Duration(dl - now.UnixNano())
+	w.armedAt = at
+	d := time.Duration(at - n)
 	if w.timer == nil {
 		w.timer = m.clock.AfterFunc(d, func() { w.fire(m) })
 	} else {
@@ -171,11 +196,13 @@ func (w *worker) begin(m *Monitor, cl *call, now time.Time) {
 	}
 }
 
-// end records that w's run returned.
-func (w *worker) end() {
+// end records that w's run returned, and reports whether it had been
+// handed over, in which case the worker must leave the pool.
+func (w *worker) end() (handed bool) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.cur = nil
-	w.mu.Unlock()
+	return w.handed
 }
 
 // next returns the next run from jobs. The timer stays armed while runs
@@ -201,10 +228,11 @@ func (w *worker) stop() {
 	w.armedAt = 0
 }
 
-// fire is the worker's timer going off: it abandons the run in progress if
-// that run is past its deadline, and otherwise sets the timer again for
-// it, or leaves it off between runs. The run is abandoned under w.mu: once
-// w.end has let go of it, its call may already serve the worker's next run.
+// fire is the worker's timer going off: it hands the run in progress over
+// once it has outlasted the hand-over bound, abandons it once it is past
+// its deadline, and otherwise sets the timer again for it, or leaves it off
+// between runs. The run is abandoned under w.mu: once w.end has let go of
+// it, its call may already serve the worker's next run.
 func (w *worker) fire(m *Monitor) {
 	w.mu.Lock()
 	cl := w.cur
@@ -214,24 +242,51 @@ func (w *worker) fire(m *Monitor) {
 		return
 	}
 	now, dl := m.clock.Now().UnixNano(), cl.ctx.deadline.UnixNano()
-	if now < dl {
+	if !w.handed {
+		if at := w.curAt + m.handover.Load(); now < at {
+			w.armedAt = min(at, dl)
+		} else {
+			w.handed = m.handOver(cl.c)
+		}
+	}
+	if w.handed {
 		w.armedAt = dl
-		w.timer.Reset(time.Duration(dl - now))
+	}
+	if now < w.armedAt {
+		w.timer.Reset(time.Duration(w.armedAt - now))
 		w.mu.Unlock()
 		return
 	}
 	w.armedAt = 0
+	replace := !w.handed
 	abandoned := m.abandon(cl)
 	w.mu.Unlock()
 	if abandoned {
-		m.timedOut(cl)
+		m.timedOut(cl, replace)
 	}
+}
+
+// handOver takes a slow run's worker out of the pool: it starts a
+// replacement and marks the check slow, so its next runs start on their own
+// goroutine instead of taking a worker for a tick first. It reports false
+// when the monitor is closing (no replacement can be started, and none is
+// needed).
+func (m *Monitor) handOver(c *check) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closing || m.jobs == nil {
+		return false
+	}
+	c.cfg.slow = true
+	m.wg.Add(1)
+	go m.worker(m.jobs)
+	return true
 }
 
 // timeout abandons a run of an unpooled call that outlived its timeout.
 func (m *Monitor) timeout(cl *call) {
 	if m.abandon(cl) {
-		m.timedOut(cl)
+		m.timedOut(cl, false)
 	}
 }
 
@@ -251,18 +306,22 @@ func (m *Monitor) abandon(cl *call) bool {
 
 // timedOut records an abandoned run: the check reports StatusFail now, its
 // context is cancelled, and the goroutine stuck in it is left to return on
-// its own. A pooled run is replaced by a new worker so the pool keeps its
-// size.
-func (m *Monitor) timedOut(cl *call) {
+// its own. With replace (a pool worker's run that was not handed over), a
+// new worker is started so the pool keeps its size. The check is marked
+// slow either way: its next run starts on a goroutine of its own.
+func (m *Monitor) timedOut(cl *call, replace bool) {
 	defer m.wg.Done()
 	c := cl.c
+	m.mu.Lock()
+	c.cfg.slow = true
+	m.mu.Unlock()
 	d := c.info.Timeout
 	err := fmt.Errorf("%w after %v: %w", ErrTimeout, d, context.DeadlineExceeded)
 	cl.ctx.cancel(context.DeadlineExceeded)
 	start := cl.ctx.deadline.Add(-d)
 	res := Result{Status: StatusFail, Message: "timed out after " + d.String(), Err: err, Duration: d, Time: start.Add(d)}
 	m.record(c, cl, res, true, m.clock.Now())
-	if cl.pooled {
+	if replace {
 		m.startWorker()
 	}
 }
@@ -398,6 +457,30 @@ func (m *Monitor) worker(jobs <-chan *check) {
 			spare = cl
 		}
 	}
+}
+
+// runOwn starts a run of a slow check on a goroutine of its own, unless a
+// run of it is in flight (then the run is skipped, as on a worker). The
+// claim is made here, on the scheduler, so a check never has a goroutine
+// waiting for its own run: goroutines stay bounded by the pool plus one per
+// run in flight.
+func (m *Monitor) runOwn(c *check) {
+	if m.baseCtx.Err() != nil || !c.view.Load().Enabled {
+		return
+	}
+	cl, fresh := m.claimPooled(c, nil)
+	if !fresh {
+		m.skipped(c)
+		return
+	}
+	if !m.enter() {
+		m.abort(c, cl)
+		return
+	}
+	go func() {
+		defer m.wg.Done()
+		m.execute(c, cl, nil)
+	}()
 }
 
 func (m *Monitor) skipped(c *check) {

@@ -19,8 +19,13 @@ type schedItem struct {
 	back uint32 // milliseconds from the slot to at, so jitter does not accumulate
 }
 
-// expireBit marks a max-age entry in schedItem.gen; check.gen stays below it.
-const expireBit = 1 << 31
+// expireBit marks a max-age entry in schedItem.gen, and ownBit (only on
+// the scheduler's list of due entries) a run of a slow check, which starts
+// on its own goroutine; check.gen stays below both.
+const (
+	expireBit = 1 << 31
+	ownBit    = 1 << 30
+)
 
 func runItem(c *check, slot, at int64) schedItem {
 	back := min((at-slot)/int64(time.Millisecond), math.MaxUint32)
@@ -28,6 +33,8 @@ func runItem(c *check, slot, at int64) schedItem {
 }
 
 func (it schedItem) expire() bool { return it.gen&expireBit != 0 }
+
+func (it schedItem) own() bool { return it.gen&ownBit != 0 }
 
 // slot is the un-jittered time the run was due.
 func (it schedItem) slot() int64 { return it.at - int64(it.back)*int64(time.Millisecond) }
@@ -95,7 +102,10 @@ func (h *schedHeap) pop() schedItem {
 //
 // A check may start up to 1 % of its interval late (of its max age, for an
 // on-demand check with one), rounded down to one of the ticks below, and
-// never early. The monitor's tick is the finest any of its checks asks
+// never early; when every worker is inside a run, it may wait one more tick
+// of the monitor's for one to be handed over (see worker). Slow and hung
+// dependencies do not add to that: their runs leave the pool after a tick,
+// and their later runs start outside it. The monitor's tick is the finest any of its checks asks
 // for: 100ms when every interval is 10s (the default), where a fixed 25ms
 // tick cost 2.6 times the CPU at 1,000 checks and 1.3 times at 100,000.
 // Every tick divides a second and ticks fall on multiples of themselves in
@@ -133,6 +143,7 @@ func (m *Monitor) countTickLocked(l int8, delta int32) {
 	if l >= 0 {
 		m.tickCount[l] += delta
 	}
+	m.handover.Store(int64(m.tickLocked()))
 }
 
 // tickLocked is the monitor's tick: the finest its checks ask for. m.mu
@@ -219,6 +230,13 @@ func (m *Monitor) schedule(stop <-chan struct{}, jobs chan<- *check) {
 	for {
 		now := m.clock.Now()
 		due = m.popDue(now, due[:0])
+		// Slow checks first, on goroutines of their own: they would only
+		// hold a worker for a tick before handing it over.
+		for _, it := range due {
+			if it.own() {
+				m.runOwn(it.c)
+			}
+		}
 		// Expiries first: handing runs to busy workers can block, and a
 		// stale result must turn Fail on time even then.
 		for _, it := range due {
@@ -227,7 +245,7 @@ func (m *Monitor) schedule(stop <-chan struct{}, jobs chan<- *check) {
 			}
 		}
 		for _, it := range due {
-			if it.expire() {
+			if it.expire() || it.own() {
 				continue
 			}
 			select {
@@ -273,6 +291,9 @@ func (m *Monitor) popDue(now time.Time, due []schedItem) []schedItem {
 				base = n + int64(c.info.Interval)
 			}
 			m.heap.push(runItem(c, base, base+int64(jitter(c.cfg.jitter))))
+			if c.cfg.slow {
+				it.gen |= ownBit
+			}
 		}
 		due = append(due, it)
 	}

@@ -174,6 +174,10 @@ type runConfig struct {
 	failureThreshold, successThreshold int16 // at most maxCount
 	historySize                        int16
 	tick                               int8 // tickLevel, counted in Monitor.tickCount while registered
+	// slow: the last run outlasted the hand-over bound or timed out, so the
+	// next starts on its own goroutine (see worker). Guarded by Monitor.mu;
+	// the rest of runConfig is fixed at Add.
+	slow bool
 }
 
 // defaultGroups is shared by every check added without Groups.

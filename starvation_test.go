@@ -1,0 +1,149 @@
+package vitals_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// hung is a checker whose runs never return until release is closed,
+// whatever their context says: the worst dependency there is.
+type hung struct {
+	release <-chan struct{}
+	started chan struct{} // receives once per run, if not nil
+}
+
+func (h hung) Check(context.Context) vitals.Result {
+	if h.started != nil {
+		h.started <- struct{}{}
+	}
+	<-h.release
+	return vitals.Result{Status: vitals.StatusPass}
+}
+
+// counting is a fast checker that reports each run on a channel.
+type counting chan struct{}
+
+func (c counting) Check(context.Context) vitals.Result {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+	return vitals.Result{Status: vitals.StatusPass}
+}
+
+// TestHungChecksDoNotStarveOthers is the starvation the pool had: with
+// every worker inside a check that never returns (and a timeout far away),
+// no other check ran until those timed out. Now a run that outlasts the
+// monitor's tick hands its worker over, so a fast check keeps its cadence
+// however many runs are stuck, and the goroutines stay bounded by the
+// workers plus one per run in flight.
+func TestHungChecksDoNotStarveOthers(t *testing.T) {
+	const workers, stuck = 4, 40
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	unblock := func() { releaseOnce.Do(func() { close(release) }) }
+	defer unblock()
+
+	before := runtime.NumGoroutine()
+	m := vitals.New(&vitals.Options{Workers: workers})
+	defer m.Close()
+	defer unblock() // runs first: Close waits for the stuck runs
+	started := make(chan struct{}, stuck)
+	for i := range stuck {
+		err := m.Add(fmt.Sprintf("stuck-%02d", i), hung{release: release, started: started},
+			vitals.Interval(time.Second), vitals.Timeout(time.Hour), vitals.Critical(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fast := make(counting, 1)
+	if err := m.Add("fast", fast, vitals.Interval(20*time.Millisecond), vitals.Timeout(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+
+	guard := time.After(20 * time.Second) // stops a starved test only
+	for range stuck {
+		select {
+		case <-started:
+		case <-guard:
+			t.Fatal("not every stuck check started: the pool is still held by hung runs")
+		}
+	}
+	for i := range 5 {
+		select {
+		case <-fast:
+		case <-guard:
+			t.Fatalf("the fast check ran %d times, then starved behind %d hung runs and %d workers", i, stuck, workers)
+		}
+	}
+	// Every stuck run holds one goroutine; the pool still has its workers
+	// and the scheduler its one. The slack is for the runtime and timers.
+	if n, limit := runtime.NumGoroutine()-before, stuck+workers+1+4; n > limit {
+		t.Errorf("%d goroutines for %d stuck runs and %d workers, want at most %d", n, stuck, workers, limit)
+	}
+	if st := snapState(t, m, "fast"); st.Status != vitals.StatusPass {
+		t.Errorf("fast check %v, want pass", st.Status)
+	}
+}
+
+// blocking is a checker that waits for its context, like a client stuck
+// on a dependency that never answers, and counts its runs.
+type blocking struct{ runs chan struct{} }
+
+func (b blocking) Check(ctx context.Context) vitals.Result {
+	select {
+	case b.runs <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return vitals.Result{Status: vitals.StatusFail, Err: ctx.Err()}
+}
+
+// TestHandedOverRunsStillTimeOut: a run that handed its worker over is
+// still abandoned at its timeout (Fail, counted), starts again on its next
+// slot, and the pool keeps serving the fast check meanwhile, with one
+// worker.
+func TestHandedOverRunsStillTimeOut(t *testing.T) {
+	m := vitals.New(&vitals.Options{Workers: 1})
+	defer m.Close()
+	slow := blocking{runs: make(chan struct{}, 1)}
+	if err := m.Add("slow", slow, vitals.Interval(20*time.Millisecond), vitals.Timeout(50*time.Millisecond), vitals.Critical(false)); err != nil {
+		t.Fatal(err)
+	}
+	fast := make(counting, 1)
+	if err := m.Add("fast", fast, vitals.Interval(20*time.Millisecond), vitals.Timeout(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	guard := time.After(20 * time.Second) // stops a hung test only
+	for i := range 3 {
+		select {
+		case <-slow.runs:
+		case <-guard:
+			t.Fatalf("the slow check started %d times, want 3: its timed-out runs were not abandoned", i)
+		}
+		select {
+		case <-fast:
+		case <-guard:
+			t.Fatalf("the fast check starved behind the slow one after %d rounds", i)
+		}
+	}
+	eventually(t, "slow check failing with timeouts", func() bool {
+		st := state(t, m, "slow")
+		return st.Status == vitals.StatusFail && st.Stats.Timeouts >= 2
+	})
+	if st := state(t, m, "fast"); st.Status != vitals.StatusPass {
+		t.Errorf("fast check %v, want pass", st.Status)
+	}
+}
