@@ -44,6 +44,15 @@
 // the abandoned run returns — a hung dependency costs one goroutine, never
 // more. A panic in a check is recovered and reported as Fail.
 //
+// Slow dependencies never starve other checks. A run that outlasts the
+// monitor's tick (1 % of its shortest interval, 1–100ms) hands its worker
+// over: a replacement joins the pool while the run goes on, and the check's
+// next runs start on a goroutine of their own until one returns within a
+// tick. A due check so starts within its tick of its slot, plus at most one
+// tick of the monitor's while a worker is handed over, however many
+// dependencies time out or never answer; goroutines stay the workers plus
+// at most one per run in flight.
+//
 // # Status and aggregation
 //
 // [Status] is [StatusUnknown] (not run yet), [StatusPass], [StatusWarn] or

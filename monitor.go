@@ -14,8 +14,12 @@ import (
 type Options struct {
 	// Clock measures every interval, timeout and delay. Default SystemClock.
 	Clock Clock
-	// Workers bounds how many periodic checks run at once. Default
-	// max(8, 4*GOMAXPROCS).
+	// Workers is the size of the pool that runs periodic checks. Default
+	// max(8, 4*GOMAXPROCS). A run that outlasts the monitor's tick (1 % of
+	// the shortest interval, 1–100ms) leaves the pool to a replacement, and
+	// a check whose run did so starts its next run outside the pool, so slow
+	// or hung dependencies never hold the pool: goroutines are the workers
+	// plus at most one per run in flight.
 	Workers int
 	// HistorySize is the default number of results each check keeps.
 	// Default [DefaultHistorySize].
@@ -169,6 +173,7 @@ func New(opts *Options) *Monitor {
 		createdAt: o.Clock.Now(),
 	}
 	m.onCritical = o.OnCriticalFailure
+	m.handover.Store(int64(ticks[tickLevels-1]))
 	m.publish()
 	return m
 }
