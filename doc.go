@@ -46,9 +46,10 @@
 //
 // Slow dependencies never starve other checks. A run that outlasts the
 // monitor's tick (1 % of its shortest interval, 1–100ms) hands its worker
-// over: a replacement joins the pool while the run goes on, and the check's
-// next runs start on a goroutine of their own until one returns within a
-// tick. A due check so starts within its tick of its slot, plus at most one
+// over (after a millisecond while other runs wait for a worker, as at
+// Start, when nothing yet tells a hung check from a healthy one): a
+// replacement joins the pool while the run goes on, and the check's next
+// runs start on a goroutine of their own until one returns within a tick. A due check so starts within its tick of its slot, plus at most one
 // tick of the monitor's while a worker is handed over, however many
 // dependencies time out or never answer; goroutines stay the workers plus
 // at most one per run in flight.

@@ -180,7 +180,7 @@ type worker struct {
 // timer fires by its hand-over point and its deadline.
 func (w *worker) begin(m *Monitor, cl *call, now time.Time) {
 	n := now.UnixNano()
-	at := min(cl.ctx.deadline.UnixNano(), n+m.handover.Load())
+	at := min(cl.ctx.deadline.UnixNano(), n+m.handoverAfter())
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.cur, w.curAt = cl, n
@@ -243,7 +243,7 @@ func (w *worker) fire(m *Monitor) {
 	}
 	now, dl := m.clock.Now().UnixNano(), cl.ctx.deadline.UnixNano()
 	if !w.handed {
-		if at := w.curAt + m.handover.Load(); now < at {
+		if at := w.curAt + m.handoverAfter(); now < at {
 			w.armedAt = min(at, dl)
 		} else {
 			w.handed = m.handOver(cl.c)
@@ -264,6 +264,26 @@ func (w *worker) fire(m *Monitor) {
 	if abandoned {
 		m.timedOut(cl, replace)
 	}
+}
+
+// backlogHandover is how long a pooled run may take while runs wait for a
+// worker. Until a check has run once nothing tells a hung one from a
+// healthy one, so at Start, when every check is due at once, each hung
+// check holds a worker until it is handed over: at the tick's 10ms with 8
+// workers, 1,000 of them kept a healthy check waiting over a second. A run
+// taking a millisecond is a network round trip, not a computation, and
+// costs a goroutine to hand over.
+const backlogHandover = int64(time.Millisecond)
+
+// handoverAfter is how long, in ns, a pooled run that starts now may take
+// before it hands its worker over: the monitor's tick, or backlogHandover
+// while runs wait in the queue.
+func (m *Monitor) handoverAfter() int64 {
+	h := m.handover.Load()
+	if len(m.jobs) > 0 {
+		h = min(h, backlogHandover)
+	}
+	return h
 }
 
 // handOver takes a slow run's worker out of the pool: it starts a

@@ -289,13 +289,15 @@ func TestShorterTimeoutAfterLongerOnSameWorker(t *testing.T) {
 	hung := &script{def: pass(), block: make(chan struct{})}
 	t.Cleanup(func() { close(hung.block) })
 	m.Add("long", long, vitals.Interval(time.Minute), vitals.Timeout(30*time.Second))
-	m.Add("short", hung, vitals.Interval(time.Minute), vitals.Timeout(time.Second), vitals.InitialDelay(100*time.Millisecond))
+	// The short check comes due within the monitor's tick (100ms for
+	// 1-minute checks), before the long run would hand its worker over.
+	m.Add("short", hung, vitals.Interval(time.Minute), vitals.Timeout(time.Second), vitals.InitialDelay(50*time.Millisecond))
 	if err := m.Start(); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the long run", func() bool { return long.calls.Load() == 1 })
 	// The short check is queued behind the long run on the only worker.
-	clk.Advance(100 * time.Millisecond)
+	clk.Advance(50 * time.Millisecond)
 	time.Sleep(time.Millisecond) // not a timing assertion: lets the scheduler queue it
 	close(long.block)
 	eventually(t, "the short run", func() bool { return hung.calls.Load() == 1 })

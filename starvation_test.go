@@ -147,3 +147,51 @@ func TestHandedOverRunsStillTimeOut(t *testing.T) {
 		t.Errorf("fast check %v, want pass", st.Status)
 	}
 }
+
+// TestBacklogHandsOverWithinAMillisecond: at Start every check is due at
+// once and nothing yet tells a hung one from a healthy one. While runs wait
+// for a worker, a run that takes a millisecond hands its worker over, so
+// the hung checks ahead of a healthy one in the queue cost it about a
+// millisecond each per worker, not a tick (100ms for these 1-minute checks).
+func TestBacklogHandsOverWithinAMillisecond(t *testing.T) {
+	const stuck = 10
+	m, clk := newFake(t, &vitals.Options{Workers: 1})
+	release := make(chan struct{})
+	defer close(release) // before the Cleanup's Close
+	started := make(chan struct{}, stuck)
+	for i := range stuck {
+		err := m.Add(fmt.Sprintf("stuck-%02d", i), hung{release: release, started: started},
+			vitals.Interval(time.Minute), vitals.Timeout(time.Hour), vitals.Critical(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	guard := time.After(20 * time.Second) // stops a hung test only
+	select {
+	case <-started:
+	case <-guard:
+		t.Fatal("no stuck check started")
+	}
+	// Added now, the fast check queues behind every stuck one but the
+	// first, which holds the only worker.
+	fast := make(counting, 1)
+	if err := m.Add("fast", fast, vitals.Interval(time.Minute), vitals.Timeout(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Millisecond)
+	for step := 1; ; step++ {
+		select {
+		case <-fast:
+			return
+		case <-started:
+			// The run's worker arms its hand-over timer before the
+			// run starts: one millisecond on, with runs waiting.
+			clk.Advance(time.Millisecond)
+		case <-guard:
+			t.Fatalf("the fast check did not run after %d stuck runs and %v of fake time", step, time.Duration(step)*time.Millisecond)
+		}
+	}
+}

@@ -9,20 +9,24 @@ func TestLateness(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	ms := time.Millisecond
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	end := at(3500 * ms)
 	tests := []struct {
 		name   string
 		starts []time.Time
 		want   []float64
 	}{
-		{"on time", []time.Time{at(0), at(300 * ms), at(1300 * ms), at(2300 * ms)}, []float64{0, 0, 0}},
-		{"one late", []time.Time{at(0), at(300 * ms), at(1350 * ms), at(2300 * ms)}, []float64{0, 50, 0}},
-		// Held up for 3s, then the queued runs ran back to back.
-		{"caught up", []time.Time{at(0), at(3300 * ms), at(3301 * ms), at(3302 * ms), at(3300 * ms)}, []float64{3000, 2001, 1002, 0}},
-		{"one start", []time.Time{at(0)}, nil},
+		{"on time", []time.Time{at(0), at(300 * ms), at(1300 * ms), at(2300 * ms), at(3300 * ms)}, []float64{0, 0, 0, 0}},
+		{"one late", []time.Time{at(0), at(300 * ms), at(1350 * ms), at(2300 * ms), at(3300 * ms)}, []float64{0, 50, 0, 0}},
+		// Held up, then the queued runs ran back to back.
+		{"caught up", []time.Time{at(0), at(300 * ms), at(3300 * ms), at(3301 * ms), at(3302 * ms)}, []float64{0, 2000, 1001, 2}},
+		// Starved: one start at Start, none after; the grid starts at
+		// the latest it can, one interval in, and unserved slots count
+		// until the end.
+		{"starved", []time.Time{at(0)}, []float64{2500, 1500, 500}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := lateness(tt.starts, time.Second)
+			got := lateness(tt.starts, time.Second, t0, end)
 			if len(got) != len(tt.want) {
 				t.Fatalf("lateness = %v, want %v", got, tt.want)
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -124,8 +125,14 @@ func starveOne(n int, healthy, hole string, window time.Duration, reps int) Star
 		}
 	}
 	mu.Unlock()
+	if os.Getenv("FAULTS_DEBUG") != "" {
+		for _, s := range in {
+			fmt.Fprintf(os.Stderr, "%.3f ", s.Sub(t0).Seconds())
+		}
+		fmt.Fprintln(os.Stderr)
+	}
 	row.Runs, row.Expected = len(in), int(window/starveInterval)
-	lat := lateness(in, starveInterval)
+	lat := lateness(in, starveInterval, t0, t0.Add(window))
 	row.LatenessP50, row.LatenessP99, row.LatenessMax = pct(lat, 50), pct(lat, 99), pct(lat, 100)
 
 	for range reps {
@@ -172,27 +179,41 @@ func waitEvent(events <-chan vitals.Event, to vitals.Status) (time.Time, error) 
 	}
 }
 
-// lateness returns, in milliseconds, how late each start after the first
-// came after its slot. vitals runs a periodic check at once on Start and
-// then on a fixed grid; a start is never early, so the grid's origin is at
-// most the earliest of start k minus k-1 intervals (k from 1): taking that
-// as the origin gives each start's lateness, exact when at least one start
-// was on time. A check that ran late and then caught up shows the whole
-// delay on each late start.
-func lateness(starts []time.Time, every time.Duration) []float64 {
-	if len(starts) < 2 {
-		return nil
-	}
-	rest := starts[1:]
-	origin := rest[0]
-	for k, s := range rest {
-		if o := s.Add(-time.Duration(k) * every); o.Before(origin) {
-			origin = o
+// lateness returns, in milliseconds, how long after each of its slots in
+// [t0, end) the check started. vitals runs a periodic check at once on
+// Start and then on a fixed grid; a start is never early, so the grid's
+// origin is at most the earliest of start k minus k-1 intervals (k from 1):
+// taking that as the origin is exact when at least one start was on time.
+// With fewer than two starts the origin is t0 + one interval, the latest
+// the grid can begin. Each slot takes the first unused start at or after
+// it; a slot no start came for counts until end, a lower bound of how late
+// it is.
+func lateness(starts []time.Time, every time.Duration, t0, end time.Time) []float64 {
+	origin := t0.Add(every)
+	if len(starts) >= 2 {
+		rest := starts[1:]
+		origin = rest[0]
+		for k, s := range rest {
+			if o := s.Add(-time.Duration(k) * every); o.Before(origin) {
+				origin = o
+			}
 		}
+		starts = rest
+	} else {
+		starts = nil
 	}
-	out := make([]float64, len(rest))
-	for k, s := range rest {
-		out[k] = float64(s.Sub(origin.Add(time.Duration(k)*every))) / float64(time.Millisecond)
+	var out []float64
+	next := 0
+	for slot := origin; slot.Before(end); slot = slot.Add(every) {
+		for next < len(starts) && starts[next].Before(slot) {
+			next++
+		}
+		late := end.Sub(slot)
+		if next < len(starts) {
+			late = starts[next].Sub(slot)
+			next++
+		}
+		out = append(out, float64(late)/float64(time.Millisecond))
 	}
 	return out
 }
