@@ -46,6 +46,7 @@ func run(args []string) error {
 	counts := fs.String("n", "0,40,1000", "starve: comma-separated numbers of blackholed checks")
 	window := fs.Duration("window", 30*time.Second, "starve: how long the fast check's starts are sampled")
 	reps := fs.Int("reps", 5, "starve: failures of the fast check to time")
+	fs.BoolVar(&showStarts, "starts", false, "starve: print the fast check's start times to stderr")
 	duration := fs.Duration("duration", 10*time.Minute, "soak: how long it runs")
 	checks := fs.Int("checks", 1000, "soak: number of checks")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")

@@ -44,6 +44,9 @@ type StarveRow struct {
 	Err         string    `json:"error,omitempty"`
 }
 
+// showStarts has starve print the fast check's start times (-starts).
+var showStarts bool
+
 func starve(ns []int, window time.Duration, reps int) ([]StarveRow, error) {
 	healthy, err := listen(true)
 	if err != nil {
@@ -125,9 +128,10 @@ func starveOne(n int, healthy, hole string, window time.Duration, reps int) Star
 		}
 	}
 	mu.Unlock()
-	if os.Getenv("FAULTS_DEBUG") != "" {
+	if showStarts {
+		fmt.Fprintf(os.Stderr, "fast check's starts, %d blackholed (s after Start):", n)
 		for _, s := range in {
-			fmt.Fprintf(os.Stderr, "%.3f ", s.Sub(t0).Seconds())
+			fmt.Fprintf(os.Stderr, " %.3f", s.Sub(t0).Seconds())
 		}
 		fmt.Fprintln(os.Stderr)
 	}
