@@ -15,7 +15,7 @@ import (
 // Exit codes, shared by every command.
 const (
 	exitOK        = 0
-	exitUnhealthy = 1 // unhealthy, unreachable, timed out, a check failed
+	exitUnhealthy = 1 // unhealthy, unreachable, timed out, a check failed, interrupted
 	exitUsage     = 2 // the command line or the config file is wrong
 )
 

@@ -70,12 +70,20 @@ func Named(name string) Shape {
 type Server struct {
 	URL      string // http://127.0.0.1:port, no path
 	accepted atomic.Int64
+	reached  chan struct{} // closed once an answer is under way
+	once     sync.Once     // closes reached
 }
 
 // Accepted returns how many connections the server has accepted: a test
 // checks it to know that its call reached the server, rather than failing
 // for some other reason.
 func (s *Server) Accepted() int { return int(s.accepted.Load()) }
+
+// Reached returns a channel closed once the server has written the head of
+// an answer and a first piece of what follows (or kept silent for a tick):
+// a test waits on it before it interrupts a caller, so that the caller is
+// in the middle of the exchange.
+func (s *Server) Reached() <-chan struct{} { return s.reached }
 
 // Serve starts a server answering every request in shape s, and stops it
 // when the test ends.
@@ -85,7 +93,7 @@ func Serve(t testing.TB, s Shape) *Server {
 	if err != nil {
 		t.Fatalf("hostile: listen: %v", err)
 	}
-	srv := &Server{URL: "http://" + ln.Addr().String()}
+	srv := &Server{URL: "http://" + ln.Addr().String(), reached: make(chan struct{})}
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex // protects conns
@@ -103,7 +111,7 @@ func Serve(t testing.TB, s Shape) *Server {
 			conns[c] = struct{}{}
 			mu.Unlock()
 			wg.Go(func() {
-				answer(c, s, stop)
+				answer(c, s, stop, func() { srv.once.Do(func() { close(srv.reached) }) })
 				mu.Lock()
 				delete(conns, c)
 				mu.Unlock()
@@ -126,7 +134,7 @@ func Serve(t testing.TB, s Shape) *Server {
 
 // answer reads the request's head, then writes s until the client hangs
 // up or the server stops.
-func answer(c net.Conn, s Shape, stop <-chan struct{}) {
+func answer(c net.Conn, s Shape, stop <-chan struct{}, reached func()) {
 	br := bufio.NewReader(c)
 	for {
 		line, err := br.ReadString('\n')
@@ -162,9 +170,12 @@ func answer(c net.Conn, s Shape, stop <-chan struct{}) {
 	} else if s.Head != "" && !write(s.Head) {
 		return
 	}
-	for wait() {
+	for first := true; wait(); first = false {
 		if s.Repeat != "" && !write(s.Repeat) {
 			return
+		}
+		if first {
+			reached()
 		}
 	}
 }

@@ -38,6 +38,11 @@ func TestShapesAnswerAsNamed(t *testing.T) {
 			if string(got) != want {
 				t.Errorf("answer %q, want %q", got, want)
 			}
+			select {
+			case <-srv.Reached():
+			case <-time.After(hostile.Guard):
+				t.Error("Reached is still open after an answer began")
+			}
 			if srv.Accepted() != 1 {
 				t.Errorf("Accepted() = %d, want 1", srv.Accepted())
 			}
