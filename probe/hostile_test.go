@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals/internal/hostile"
 	"github.com/vitalsgo/vitals/probe"
@@ -61,5 +65,25 @@ func TestBinaryEndsAtItsTimeout(t *testing.T) {
 				t.Errorf("exit %v, want %d (stderr %q)", err, probe.ExitUnhealthy, stderr.String())
 			}
 		})
+	}
+}
+
+// The line a failed probe writes is bounded, however long the message the
+// endpoint sent, and says how much it left out.
+func TestRunLineIsBounded(t *testing.T) {
+	msg := strings.Repeat("é", 500_000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/health+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"fail","output":%q}`, msg)
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	if code := probe.Run(context.Background(), nil, srv.URL, &probe.Options{Output: &out}); code != probe.ExitUnhealthy {
+		t.Fatalf("Run = %d, want %d", code, probe.ExitUnhealthy)
+	}
+	line := out.String()
+	if len(line) > 1024 || !utf8.ValidString(line) || !strings.Contains(line, " bytes)") || strings.Count(line, "\n") != 1 {
+		t.Errorf("a line of %d bytes (valid UTF-8: %v): %.200q…", len(line), utf8.ValidString(line), line)
 	}
 }
