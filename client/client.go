@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
@@ -177,7 +178,8 @@ func (c *Client) Check(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, &RequestError{URL: c.shown, Err: err, secrets: c.secrets}
 	}
-	defer resp.Body.Close()
+	// The deadline covers the body as well, also an upgraded connection's.
+	defer httpbody.Bound(ctx, resp)()
 	// Reading one byte past the cap tells a body at the cap from a longer
 	// one; what lies beyond is never read. Closing the body early drops
 	// the connection, so an endless body costs nothing more.

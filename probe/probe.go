@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
+	"github.com/vitalsgo/vitals/internal/reason"
 )
 
 // Defaults for [Options]. DefaultTimeout is under the --timeout=3s that
@@ -207,4 +208,6 @@ func showAddr(addr string) string {
 	return vitals.Redact(addr)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine folds s onto one line of at most [reason.Max] bytes, however
+// long the message the endpoint sent.
+func oneLine(s string) string { return reason.Cap(strings.Join(strings.Fields(s), " "), reason.Max) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
+	"github.com/vitalsgo/vitals/internal/hostile"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/probe"
 	"github.com/vitalsgo/vitals/vitalshttp"
@@ -185,7 +186,9 @@ func TestBinary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], tt.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), hostile.Guard)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], tt.args...)
 			cmd.Env = append(os.Environ(), selfEnv+"="+tt.addr)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpbody"
 )
 
 // NewServer returns an *http.Server for handler with the timeouts a server
@@ -145,7 +146,9 @@ func AlreadyRunning(ctx context.Context, addr string) error {
 		}
 		return fmt.Errorf("vitalshttp: probe %s: %w", addr, err)
 	}
+	// ctx bounds the body too, also a 101's upgraded connection.
+	release := httpbody.Bound(ctx, resp)
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
+	release()
 	return fmt.Errorf("%w at %s (HTTP %d)", ErrAlreadyRunning, addr, resp.StatusCode)
 }

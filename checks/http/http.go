@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
@@ -210,7 +211,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		d["response_ms"] = ms(time.Since(start))
 		return c.failErr(d, err, "%s %s: %s", c.method, c.shown, httpurl.Cause(err))
 	}
-	defer resp.Body.Close()
+	// The run's deadline covers the body, also an upgraded connection's.
+	defer httpbody.Bound(ctx, resp)()
 	body, truncated, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
 	took := time.Since(start)
 	d["status_code"] = resp.StatusCode

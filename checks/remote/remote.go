@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
 )
 
@@ -89,7 +90,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		d["response_ms"] = ms(time.Since(start))
 		return failed(d, err, "GET %s: %s", c.shown, httpurl.Cause(err))
 	}
-	defer resp.Body.Close()
+	// The run's deadline covers the body, also an upgraded connection's.
+	defer httpbody.Bound(ctx, resp)()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
 	took := time.Since(start)
 	d["status_code"] = resp.StatusCode

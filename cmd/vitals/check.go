@@ -20,7 +20,8 @@ const checkUsage = `Usage: vitals check --config FILE [--output table|json]
 Runs every check of a configuration file once, in parallel, each bounded by its
 timeout, and prints a table of name, status, duration and message. Exits 0 when
 the service is healthy — every check passes or warns, or a failing check is
-critical: false, which only degrades — 1 otherwise, and 2 when the file is wrong.
+critical: false, which only degrades — 1 otherwise or when interrupted (SIGINT,
+SIGTERM), and 2 when the file is wrong.
 Intervals and thresholds are for 'vitals serve'; here a single run decides.
 
 The file is YAML; ${VAR} takes a value from the environment (${VAR:-default}):
@@ -78,7 +79,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	m.Close() // waits for runs still in flight before their clients close
 	release()
 	if err != nil {
-		return err // interrupted
+		if ctx.Err() != nil {
+			return errors.New("interrupted")
+		}
+		return err
 	}
 	if *output == "json" {
 		err = writeJSON(stdout, cfg, snap)

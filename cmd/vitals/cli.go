@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/vitalsgo/vitals"
 )
@@ -15,7 +17,7 @@ import (
 // Exit codes, shared by every command.
 const (
 	exitOK        = 0
-	exitUnhealthy = 1 // unhealthy, unreachable, timed out, a check failed
+	exitUnhealthy = 1 // unhealthy, unreachable, timed out, a check failed, interrupted
 	exitUsage     = 2 // the command line or the config file is wrong
 )
 
@@ -166,8 +168,12 @@ func parseArgs(fs *flagSet, args []string) ([]string, error) {
 				fs.help()
 				return nil, errHelp
 			}
-			// A flag's value may be a header with a token in it.
-			return nil, usageErrorf("%s (run 'vitals %s --help')", vitals.Redact(err.Error()), fs.Name())
+			// The flag package quotes the value it refused, and a header's
+			// value is often a token that redaction cannot recognise.
+			if hf, ok := headerOf(fs); ok && hf.err != nil {
+				err = fmt.Errorf("invalid --header (its value is not shown): %w", hf.err)
+			}
+			return nil, usageErrorf("%s (run 'vitals %s --help')", escapeControls(vitals.Redact(err.Error())), fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -179,6 +185,35 @@ func parseArgs(fs *flagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// escapeControls writes the control characters of s as Go escapes: the
+// flag package quotes an unknown flag's name raw, and a "\r" in it would
+// break the error's one line.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// headerOf returns the --header flag of fs, if it has one.
+func headerOf(fs *flagSet) (*headerFlag, bool) {
+	fl := fs.Lookup("header")
+	if fl == nil {
+		return nil, false
+	}
+	hf, ok := fl.Value.(*headerFlag)
+	return hf, ok
 }
 
 // errHelp ends a command successfully after its usage was printed.
@@ -193,19 +228,55 @@ func helpOrErr(err error) error {
 }
 
 // headerFlag collects repeated --header "Name: value" flags.
-type headerFlag struct{ h http.Header }
+type headerFlag struct {
+	h   http.Header
+	err error // why Set refused a value, for parseArgs
+}
 
 func (f *headerFlag) String() string { return "" }
 
+// Set takes what net/http would send as it stands: a token for the name
+// and no control characters in the value. A header it would refuse made
+// every request fail, as "unreachable", instead of a usage error. Errors
+// never quote the value, which is often a token.
 func (f *headerFlag) Set(s string) error {
 	name, value, ok := strings.Cut(s, ":")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return errors.New(`want "Name: value"`)
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	switch {
+	case !ok || name == "":
+		f.err = errors.New(`want "Name: value"`)
+	case !isToken(name):
+		f.err = errors.New(`want "Name: value", the name of letters, digits and !#$%&'*+-.^_|~` + "`")
+	case !isHeaderValue(value):
+		f.err = errors.New("the value has a control character")
+	default:
+		if f.h == nil {
+			f.h = http.Header{}
+		}
+		f.h.Add(name, value)
+		return nil
 	}
-	if f.h == nil {
-		f.h = http.Header{}
+	return f.err
+}
+
+// isToken reports whether s is an HTTP token, the syntax of a header name.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
 	}
-	f.h.Add(name, strings.TrimSpace(value))
-	return nil
+	return s != ""
+}
+
+// isHeaderValue reports whether s may be sent as a header's value: no
+// control characters but tabs.
+func isHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }

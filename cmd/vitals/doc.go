@@ -12,8 +12,10 @@
 // # Exit codes
 //
 // Every command exits 0 on success, 1 when a target or check is unhealthy,
-// unreachable or timed out, and 2 when the command line or the configuration
-// file is wrong. Only main calls os.Exit; each command is a function of its
+// unreachable or timed out, or when SIGINT or SIGTERM interrupts it (at
+// once, whatever a server is sending: an interrupted command is not a
+// healthy one), and 2 when the command line or the configuration file is
+// wrong. Only main calls os.Exit; each command is a function of its
 // arguments and output streams that returns an error.
 //
 // # Size and start-up

@@ -11,8 +11,9 @@ import (
 
 const probeUsage = `Usage: vitals probe [flags] URL
 
-Probes URL once and exits 0 when it is healthy, 1 when it is unhealthy or
-unreachable, and 2 when the command line is wrong. The reason for a failure is
+Probes URL once and exits 0 when it is healthy, 1 when it is unhealthy,
+unreachable or interrupted (SIGINT, SIGTERM), and 2 when the command line is
+wrong. The reason for a failure is
 one line on stderr; a success prints one line on stdout unless --quiet.
 Made for Docker HEALTHCHECK and Kubernetes exec probes in images without curl.
 
@@ -63,6 +64,10 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// expire first, a few ms short, and the reason would name what was
 	// left of it ("no answer within 998ms" for --timeout 1s).
 	out := t.Probe(ctx)
+	if out.Status != target.Healthy && ctx.Err() != nil {
+		// A signal, not the target: its error says only "context canceled".
+		return fmt.Errorf("%s: interrupted", t)
+	}
 	if out.Status != target.Healthy {
 		return fmt.Errorf("%s: %s: %s", t, out.Status, out.Reason)
 	}

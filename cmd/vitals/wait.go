@@ -18,8 +18,9 @@ import (
 const waitUsage = `Usage: vitals wait [flags] URL...
 
 Waits until every URL is healthy, probing each every --interval, and exits 0
-when all are; exits 1 when --timeout passes first, naming the targets still
-failing, and 2 when the command line is wrong. URLs take the schemes of
+when all are; exits 1 when --timeout passes first or a signal (SIGINT,
+SIGTERM) interrupts the wait, naming the targets still failing, and 2 when
+the command line is wrong. URLs take the schemes of
 'vitals probe': http(s)://, grpc(s)://host:port[/service], tcp://host:port.
 
 On a terminal, a line per target shows its status, attempts and the time

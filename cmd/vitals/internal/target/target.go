@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/reason"
 )
 
 // Status is what one attempt found.
@@ -171,11 +172,12 @@ func jitter(d time.Duration) time.Duration {
 	return d - d/10 + time.Duration(rand.Int64N(spread+1))
 }
 
-// oneLine keeps the first line of s: a reason goes on one line.
+// oneLine keeps the first line of s, of at most [reason.Max] bytes: a
+// reason goes on one line, however long the message a server sent.
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i] + " …"
 	}
-	return s
+	return reason.Cap(s, reason.Max)
 }
