@@ -46,7 +46,7 @@ func (d *decoder) bound(data []byte) ([]byte, bool) {
 // enough YAML to skip what cannot nest — quoted scalars, block scalars,
 // comments — and to see a block collection open at each "- ", "? " and
 // "key:", and a flow collection at each '[' and '{'. Where it is unsure it
-// counts a level too many, never one too few: FuzzParse holds it to the
+// counts a level too many, never one too few: FuzzScan holds it to the
 // parser's own tree.
 type scan struct {
 	blocks []level // open block collections, innermost last
@@ -137,7 +137,7 @@ func (s *scan) startDoc() {
 
 // reset forgets every open construct, as a document marker ends them all.
 func (s *scan) reset() {
-	s.blocks, s.flows, s.quote, s.inScalar = s.blocks[:0], s.flows[:0], 0, false
+	s.blocks, s.flows, s.quote, s.inScalar, s.props = s.blocks[:0], s.flows[:0], 0, false, false
 }
 
 func (s *scan) scanLine(l []byte) {
