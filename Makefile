@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.6.1
 
 MODULES = $(shell GOWORK=$(CURDIR)/go.work go list -m -f '{{.Dir}}')
 
-.PHONY: run test bench lint
+.PHONY: run test bench lint fuzz
 
 # run starts the example service.
 run:
@@ -21,6 +21,13 @@ test:
 
 bench:
 	scripts/bench
+
+# fuzz runs every fuzz target of every module for FUZZTIME each (default
+# 30s), one at a time, and prints a table of targets, execs and results;
+# e.g. make fuzz FUZZTIME=2m, or FUZZ=FuzzScan to pick targets.
+FUZZTIME ?= 30s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz
 
 # lint checks formatting, then runs go vet and staticcheck in every module,
 # going on after a failure so that one run reports everything.

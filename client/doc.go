@@ -34,6 +34,11 @@
 // is named as the endpoint names it; an IETF key "db:responseTime" is the
 // check "db", and nested Spring components are "parent/child".
 //
+// JSON keys match exactly ("STATUS" is not "status"), and a body that says
+// two things is read as the worse: a status key given twice, a check named
+// twice, a "check passed" and a "check failed" line. {"status":"fail",
+// "status":"pass"} is Fail.
+//
 // # Errors
 //
 // [Client.Check] returns a [*RequestError] when no answer came (it wraps the

@@ -12,68 +12,94 @@ import (
 // --- vitals JSON: a group {"status","checks":{name:{"status","message"}}}
 // or one check {"name","status","message"} ---
 
-type vitalsDoc struct {
-	Name    string `json:"name"`
-	Status  string `json:"status"`
-	Message string `json:"message"`
-	Checks  map[string]struct {
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	} `json:"checks"`
-}
-
 func parseVitals(r *Report, body []byte) error {
-	var d vitalsDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	s, err := parseWord(d.Status)
+	words, err := d.strs("status")
+	if err != nil {
+		return err
+	}
+	s, err := worstWord(words)
+	if err != nil {
+		return err
+	}
+	names, err := d.strs("name")
+	if err != nil {
+		return err
+	}
+	msg, err := d.text("message")
+	if err != nil {
+		return err
+	}
+	groups, err := all[object](d, "checks")
 	if err != nil {
 		return err
 	}
 	r.Status = s
-	if d.Checks == nil && d.Name != "" {
-		r.Checks = append(r.Checks, Check{Name: d.Name, Status: s, Message: clean(d.Message)})
+	if len(groups) == 0 && first(names) != "" {
+		r.Checks = append(r.Checks, Check{Name: first(names), Status: s, Message: msg})
 		return nil
 	}
-	r.Message = clean(d.Message)
-	for name, c := range d.Checks {
-		st, msg := checkWord(c.Status, clean(c.Message))
-		r.Checks = append(r.Checks, Check{Name: name, Status: st, Message: msg})
+	r.Message = msg
+	for _, g := range groups {
+		for _, m := range g {
+			var c object
+			if err := json.Unmarshal(m.value, &c); err != nil {
+				return err
+			}
+			words, err := c.strs("status")
+			if err != nil {
+				return err
+			}
+			cm, err := c.text("message")
+			if err != nil {
+				return err
+			}
+			st, cm := checkWords(words, cm)
+			r.Checks = append(r.Checks, Check{Name: m.key, Status: st, Message: cm})
+		}
 	}
 	return nil
 }
 
 // --- IETF application/health+json ---
 
-type ietfDoc struct {
-	Status string                 `json:"status"`
-	Output string                 `json:"output"`
-	Checks map[string][]ietfCheck `json:"checks"`
-}
-
-type ietfCheck struct {
-	Status string `json:"status"`
-	Output string `json:"output"`
-}
-
 func parseIETF(r *Report, body []byte) error {
-	var d ietfDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	s, err := requiredWord(d.Status)
+	words, err := d.strs("status")
 	if err != nil {
 		return err
 	}
-	r.Status, r.Message = s, clean(d.Output)
+	s, err := requiredWords(words)
+	if err != nil {
+		return err
+	}
+	out, err := d.text("output")
+	if err != nil {
+		return err
+	}
+	checks, err := d.members("checks")
+	if err != nil {
+		return err
+	}
+	r.Status, r.Message = s, out
 	// A key is "component:measurement"; one component may have several
 	// measurements and one measurement a reading per node. The check is
 	// the component, and its worst reading speaks for it, so a report
 	// names checks alike whether it came as IETF or in another format.
+	slices.SortStableFunc(checks, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	byName := map[string]int{}
-	for _, key := range sortedKeys(d.Checks) {
-		name, _, _ := strings.Cut(key, ":")
+	for _, m := range checks {
+		var readings []object
+		if err := json.Unmarshal(m.value, &readings); err != nil {
+			return err
+		}
+		name, _, _ := strings.Cut(m.key, ":")
 		i, seen := byName[name]
 		if !seen {
 			i = len(r.Checks)
@@ -81,8 +107,16 @@ func parseIETF(r *Report, body []byte) error {
 			r.Checks = append(r.Checks, Check{Name: name})
 		}
 		c := &r.Checks[i]
-		for j, n := range d.Checks[key] {
-			st, msg := checkWord(n.Status, clean(n.Output))
+		for j, n := range readings {
+			words, err := n.strs("status")
+			if err != nil {
+				return err
+			}
+			out, err := n.text("output")
+			if err != nil {
+				return err
+			}
+			st, msg := checkWords(words, out)
 			switch {
 			case !seen && j == 0, severity(st) > severity(c.Status):
 				c.Status, c.Message = st, msg
@@ -94,159 +128,80 @@ func parseIETF(r *Report, body []byte) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// requiredWords is worstWord for a format whose status member is
+// required: a body without one is not that format's answer.
+func requiredWords(words []string) (vitals.Status, error) {
+	words = slices.DeleteFunc(slices.Clone(words), func(w string) bool { return w == "" })
+	if len(words) == 0 {
+		return requiredWord("")
 	}
-	slices.Sort(keys)
-	return keys
-}
-
-// --- Spring Boot actuator: {"status","details","components":{name:{…}}}
-// (Boot 2.2+), components under "details" (Boot 2.0 and 2.1), or as
-// top-level members beside "status" (Boot 1.x) ---
-
-// maxSpringDepth bounds how deep nested components are listed: a hostile
-// body nested thousands deep would otherwise make names quadratic in its
-// size. Deeper components count through their ancestor's status.
-const maxSpringDepth = 8
-
-// springNode is one component, its own members kept raw because where its
-// children are depends on the Spring Boot version.
-type springNode map[string]json.RawMessage
-
-func parseSpring(r *Report, body []byte) error {
-	var root springNode
-	if err := json.Unmarshal(body, &root); err != nil {
-		return err
-	}
-	word := root.str("status")
-	if word == "" {
-		return errNoStatus
-	}
-	s, err := parseWord(word)
-	if err != nil {
-		// Spring allows custom codes; their HTTP mapping is the
-		// service's, so the code tells.
-		s, r.Message = statusFromCode(r.Code), err.Error()
-	}
-	r.Status = s
-	if r.Message == "" {
-		r.Message = root.message()
-	}
-	springChecks(r, "", root.children(), 1)
-	return nil
-}
-
-func springChecks(r *Report, prefix string, children map[string]springNode, depth int) {
-	if depth > maxSpringDepth {
-		return
-	}
-	for _, name := range sortedKeys(children) {
-		c := children[name]
-		st, msg := checkWord(c.str("status"), c.message())
-		r.Checks = append(r.Checks, Check{Name: prefix + name, Status: st, Message: msg})
-		springChecks(r, prefix+name+"/", c.children(), depth+1)
-	}
-}
-
-// str returns the string member key, or "".
-func (n springNode) str(key string) string {
-	var s string
-	if json.Unmarshal(n[key], &s) != nil {
-		return ""
-	}
-	return s
-}
-
-// message is the "error" Spring's indicators set on DOWN, in details
-// (Boot 2+) or beside the status (Boot 1.x).
-func (n springNode) message() string {
-	var details springNode
-	if json.Unmarshal(n["details"], &details) == nil {
-		if e := details.str("error"); e != "" {
-			return clean(e)
-		}
-	}
-	return clean(n.str("error"))
-}
-
-// children returns the components of n: its "components" (Boot 2.2+), or
-// else the members of its "details" (Boot 2.0, 2.1) or of n itself (Boot
-// 1.x) that are objects with a "status".
-func (n springNode) children() map[string]springNode {
-	var comps map[string]springNode
-	if json.Unmarshal(n["components"], &comps) == nil && comps != nil {
-		return comps
-	}
-	var details springNode
-	if json.Unmarshal(n["details"], &details) == nil {
-		if c := statusMembers(details); len(c) > 0 {
-			return c
-		}
-	}
-	return statusMembers(n)
-}
-
-func statusMembers(n springNode) map[string]springNode {
-	var out map[string]springNode
-	for k, raw := range n {
-		if k == "details" || k == "components" {
-			continue
-		}
-		var m springNode
-		if json.Unmarshal(raw, &m) != nil || m.str("status") == "" {
-			continue
-		}
-		if out == nil {
-			out = map[string]springNode{}
-		}
-		out[k] = m
-	}
-	return out
+	return worstWord(words)
 }
 
 // --- CHORUS: /health {"status","message","checks":{name:{"healthy"}}},
 // /health/ready {"ready","status"}, /health/live {"live","status"},
 // /health/checks {"checks","total"} ---
 
-type chorusDoc struct {
-	Status  string `json:"status"`
-	Message string `json:"message"`
-	Ready   *bool  `json:"ready"`
-	Live    *bool  `json:"live"`
-	Checks  map[string]struct {
-		Healthy bool   `json:"healthy"`
-		Message string `json:"message"`
-	} `json:"checks"`
-}
-
 func parseChorus(r *Report, body []byte) error {
-	var d chorusDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	r.Message = clean(d.Message)
+	msg, err := d.text("message")
+	if err != nil {
+		return err
+	}
+	ready, err := all[bool](d, "ready")
+	if err != nil {
+		return err
+	}
+	live, err := all[bool](d, "live")
+	if err != nil {
+		return err
+	}
+	checks, err := d.members("checks")
+	if err != nil {
+		return err
+	}
+	words, err := d.strs("status")
+	if err != nil {
+		return err
+	}
+	r.Message = msg
 	allHealthy := true
-	for name, c := range d.Checks {
+	for _, m := range checks {
+		var c object
+		if err := json.Unmarshal(m.value, &c); err != nil {
+			return err
+		}
+		healthy, err := all[bool](c, "healthy")
+		if err != nil {
+			return err
+		}
+		cm, err := c.text("message")
+		if err != nil {
+			return err
+		}
 		st := vitals.StatusPass
-		if !c.Healthy {
+		if ok, given := allTrue(healthy); !ok || !given {
 			st, allHealthy = vitals.StatusFail, false
 		}
-		r.Checks = append(r.Checks, Check{Name: name, Status: st, Message: clean(c.Message)})
+		r.Checks = append(r.Checks, Check{Name: m.key, Status: st, Message: cm})
 	}
+	words = slices.DeleteFunc(words, func(w string) bool { return w == "" })
+	readyOK, readyGiven := allTrue(ready)
+	liveOK, liveGiven := allTrue(live)
 	switch {
-	case d.Status != "":
-		s, err := parseWord(d.Status)
+	case len(words) > 0:
+		s, err := worstWord(words)
 		if err != nil {
 			return err
 		}
 		r.Status = s
-	case d.Ready != nil:
-		r.Status = boolStatus(*d.Ready)
-	case d.Live != nil:
-		r.Status = boolStatus(*d.Live)
+	case readyGiven:
+		r.Status = boolStatus(readyOK)
+	case liveGiven:
+		r.Status = boolStatus(liveOK)
 	default:
 		// /health/checks answers 200 whatever the checks say.
 		r.Status = boolStatus(allHealthy)
@@ -263,28 +218,36 @@ func boolStatus(ok bool) vitals.Status {
 
 // --- regiocom healthchecker: {"alive":true}, {"ready":false,"reasons":["db: …"]} ---
 
-type regiocomDoc struct {
-	Alive   *bool    `json:"alive"`
-	Ready   *bool    `json:"ready"`
-	Reasons []string `json:"reasons"`
-}
-
 func parseRegiocom(r *Report, body []byte) error {
-	var d regiocomDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
+	ready, err := all[bool](d, "ready")
+	if err != nil {
+		return err
+	}
+	alive, err := all[bool](d, "alive")
+	if err != nil {
+		return err
+	}
+	reasons, err := all[[]string](d, "reasons")
+	if err != nil {
+		return err
+	}
+	readyOK, readyGiven := allTrue(ready)
+	aliveOK, aliveGiven := allTrue(alive)
 	switch {
-	case d.Ready != nil:
-		r.Status = boolStatus(*d.Ready)
-	case d.Alive != nil:
-		r.Status = boolStatus(*d.Alive)
+	case readyGiven:
+		r.Status = boolStatus(readyOK)
+	case aliveGiven:
+		r.Status = boolStatus(aliveOK)
 	default:
 		return errNoStatus
 	}
 	// A reason is "<probe>: <error>" when the probe has a name; a reason
 	// whose start has a space is a bare error, named after itself.
-	for _, reason := range d.Reasons {
+	for _, reason := range slices.Concat(reasons...) {
 		name, msg, ok := strings.Cut(reason, ": ")
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			name, msg = reason, ""
@@ -297,48 +260,84 @@ func parseRegiocom(r *Report, body []byte) error {
 // --- Axway agent-sdk: {"result","details"} per check, and the /status
 // document {"status","statusDetail","statusChecks":{…}} ---
 
-type axwayStatus struct {
-	Result  string `json:"result"`
-	Details string `json:"details"`
-}
-
-type axwayDoc struct {
-	axwayStatus
-	Status       *string `json:"status"`
-	StatusDetail string  `json:"statusDetail"`
-	StatusChecks map[string]struct {
-		Name   string       `json:"name"`
-		Status *axwayStatus `json:"status"`
-	} `json:"statusChecks"`
-}
-
 func parseAxway(r *Report, body []byte) error {
-	var d axwayDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	word, msg := d.Result, d.Details
-	if d.Status != nil {
-		word, msg = *d.Status, d.StatusDetail
-	}
-	s, err := axwayWord(word)
+	words, err := d.strs("status")
 	if err != nil {
 		return err
 	}
-	r.Status, r.Message = s, clean(msg)
-	for key, c := range d.StatusChecks {
-		var st axwayStatus
-		if c.Status != nil {
-			st = *c.Status
+	msgKey := "statusDetail" // the /status document
+	if len(words) == 0 {
+		if words, err = d.strs("result"); err != nil {
+			return err
 		}
-		cs, err := axwayWord(st.Result)
-		m := clean(st.Details)
-		if err != nil && m == "" {
-			m = err.Error()
+		msgKey = "details"
+	}
+	s, err := axwayWords(words)
+	if err != nil {
+		return err
+	}
+	msg, err := d.text(msgKey)
+	if err != nil {
+		return err
+	}
+	checks, err := d.members("statusChecks")
+	if err != nil {
+		return err
+	}
+	r.Status, r.Message = s, msg
+	for _, m := range checks {
+		var c object
+		if err := json.Unmarshal(m.value, &c); err != nil {
+			return err
 		}
-		r.Checks = append(r.Checks, Check{Name: key, Status: cs, Message: m})
+		if _, err := c.strs("name"); err != nil {
+			return err
+		}
+		sts, err := all[object](c, "status")
+		if err != nil {
+			return err
+		}
+		var results, details []string
+		for _, st := range sts {
+			res, err := st.strs("result")
+			if err != nil {
+				return err
+			}
+			det, err := st.strs("details")
+			if err != nil {
+				return err
+			}
+			results, details = append(results, res...), append(details, det...)
+		}
+		cs, err := axwayWords(results)
+		cm := joinText(details)
+		if err != nil && cm == "" {
+			cm = err.Error()
+		}
+		r.Checks = append(r.Checks, Check{Name: m.key, Status: cs, Message: cm})
 	}
 	return nil
+}
+
+// axwayWords reads "OK" or "FAIL", the worst of several; "" or none is a
+// check that has not run yet.
+func axwayWords(words []string) (vitals.Status, error) {
+	s := vitals.StatusUnknown
+	for i, w := range words {
+		ws, err := axwayWord(w)
+		if err != nil {
+			return vitals.StatusUnknown, err
+		}
+		if i == 0 {
+			s = ws
+		}
+		s = worst(s, ws)
+	}
+	return s, nil
 }
 
 // axwayWord reads "OK" or "FAIL"; "" is a check that has not run yet.
@@ -351,26 +350,34 @@ func axwayWord(w string) (vitals.Status, error) {
 
 // --- go-tabbyapi / TabbyAPI: {"status":"ok"|"healthy"|"unhealthy","issues":[{"time","description"}]} ---
 
-type tabbyDoc struct {
-	Status string `json:"status"`
-	Issues []struct {
-		Time        string `json:"time"`
-		Description string `json:"description"`
-	} `json:"issues"`
-}
-
 func parseTabby(r *Report, body []byte) error {
-	var d tabbyDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	s, err := requiredWord(d.Status)
+	words, err := d.strs("status")
+	if err != nil {
+		return err
+	}
+	s, err := requiredWords(words)
+	if err != nil {
+		return err
+	}
+	issues, err := all[[]object](d, "issues")
 	if err != nil {
 		return err
 	}
 	r.Status = s
-	for _, is := range d.Issues {
-		r.Issues = append(r.Issues, Issue{Time: parseTime(is.Time), Description: clean(is.Description)})
+	for _, is := range slices.Concat(issues...) {
+		times, err := is.strs("time")
+		if err != nil {
+			return err
+		}
+		desc, err := is.text("description")
+		if err != nil {
+			return err
+		}
+		r.Issues = append(r.Issues, Issue{Time: parseTime(first(times)), Description: desc})
 	}
 	return nil
 }
@@ -390,22 +397,28 @@ func parseTime(s string) time.Time {
 
 // --- KiviGo backend health: {"status","timestamp","backend","error"} ---
 
-type kivigoDoc struct {
-	Status  string `json:"status"`
-	Backend string `json:"backend"`
-	Error   string `json:"error"`
-}
-
 func parseKiviGo(r *Report, body []byte) error {
-	var d kivigoDoc
+	var d object
 	if err := json.Unmarshal(body, &d); err != nil {
 		return err
 	}
-	s, err := parseWord(d.Status)
+	words, err := d.strs("status")
+	if err != nil {
+		return err
+	}
+	s, err := worstWord(words)
+	if err != nil {
+		return err
+	}
+	backends, err := d.strs("backend")
+	if err != nil {
+		return err
+	}
+	msg, err := d.text("error")
 	if err != nil {
 		return err
 	}
 	r.Status = s
-	r.Checks = append(r.Checks, Check{Name: d.Backend, Status: s, Message: clean(d.Error)})
+	r.Checks = append(r.Checks, Check{Name: first(backends), Status: s, Message: msg})
 	return nil
 }

@@ -59,13 +59,14 @@ func Parse(code int, contentType string, body []byte) (*Report, error) {
 	return r, err
 }
 
-// finish makes the names a parser read printable on one line and sorts
-// the checks by them.
+// finish makes the names a parser read printable on one line, sorts the
+// checks by them and folds checks a body names twice into one.
 func finish(r *Report) {
 	for i := range r.Checks {
 		r.Checks[i].Name = oneLine(printable(r.Checks[i].Name))
 	}
 	slices.SortStableFunc(r.Checks, func(a, b Check) int { return strings.Compare(a.Name, b.Name) })
+	r.Checks = mergeChecks(r.Checks)
 }
 
 func parseInto(r *Report) error {

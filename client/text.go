@@ -18,8 +18,10 @@ import (
 //	readyz check failed
 //
 // It reports false, leaving r alone, for a body with none of these lines.
-// The last line decides the status; without one a "[-]" line fails the
-// report. A passing report with a warning check is Warn.
+// The "check passed" or "check failed" line decides the status (failed,
+// when a body has both); without one a "[-]" line fails the report. A
+// passing report with a warning check is Warn. A check listed twice is
+// the worse of its lines.
 func parseKubernetes(r *Report, body []byte) bool {
 	if string(body) == "ok" {
 		r.Status = vitals.StatusPass
@@ -44,7 +46,9 @@ func parseKubernetes(r *Report, body []byte) bool {
 		case strings.HasPrefix(l, "warn: "):
 			warnings = append(warnings, clean(l[len("warn: "):]))
 		case strings.HasSuffix(l, " check passed") && !strings.Contains(l[:len(l)-len(" check passed")], " "):
-			verdict = 1
+			if verdict < 0 { // a body that also says failed has failed
+				verdict = 1
+			}
 		case strings.HasSuffix(l, " check failed") && !strings.Contains(l[:len(l)-len(" check failed")], " "):
 			verdict = 0
 		}

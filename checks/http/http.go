@@ -303,14 +303,18 @@ func readCapped(body io.Reader, length, max int64) ([]byte, bool, error) {
 	return b, truncated, err
 }
 
+// excerptBytes is the most of a body an excerpt shows, before "…".
+const excerptBytes = 256
+
 // excerpt is the start of a body for people to read, secrets redacted.
+// Redaction comes first: cut first, a secret cut short no longer looks
+// like one, and its start would show.
 func excerpt(b []byte) string {
-	const n = 256
-	s := string(b)
-	if len(s) > n {
-		s = strings.ToValidUTF8(s[:n], "") + "…"
+	s := vitals.Redact(strings.TrimSpace(strings.ToValidUTF8(string(b), "\uFFFD")))
+	if len(s) > excerptBytes {
+		s = strings.ToValidUTF8(s[:excerptBytes], "") + "…"
 	}
-	return vitals.Redact(strings.TrimSpace(s))
+	return s
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,9 +1,8 @@
 package memory
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -28,19 +27,24 @@ func readRSS(procSelf string) (uint64, error) {
 
 // parseStatusRSS finds "VmRSS:  1234 kB" in a /proc/<pid>/status file.
 func parseStatusRSS(b []byte) (v uint64, found bool, err error) {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+	// strings.Lines, not a bufio.Scanner: a line past the Scanner's limit
+	// would end the search early, leaving VmRSS unread.
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSuffix(line, "\n")
+		rest, ok := strings.CutPrefix(line, "VmRSS:")
 		if !ok {
 			continue
 		}
 		f := strings.Fields(rest)
 		if len(f) != 2 || f[1] != "kB" {
-			return 0, true, fmt.Errorf("read rss: malformed VmRSS line %q", sc.Text())
+			return 0, true, fmt.Errorf("read rss: malformed VmRSS line %q", line)
 		}
 		kb, err := strconv.ParseUint(f[0], 10, 64)
 		if err != nil {
 			return 0, true, fmt.Errorf("read rss: %w", err)
+		}
+		if kb > math.MaxUint64/1024 {
+			return 0, true, fmt.Errorf("read rss: VmRSS of %d kB overflows", kb)
 		}
 		return kb * 1024, true, nil
 	}
@@ -57,6 +61,9 @@ func parseStatm(b []byte, pageSize uint64) (uint64, error) {
 	pages, err := strconv.ParseUint(f[1], 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("read rss: %w", err)
+	}
+	if pageSize > 0 && pages > math.MaxUint64/pageSize {
+		return 0, fmt.Errorf("read rss: %d pages overflow", pages)
 	}
 	return pages * pageSize, nil
 }
@@ -107,6 +114,11 @@ func readMax(file string) (uint64, bool) {
 	if err != nil {
 		return 0, false
 	}
+	return parseMax(b)
+}
+
+// parseMax reads a memory.max file: a byte count, or "max" for none.
+func parseMax(b []byte) (uint64, bool) {
 	s := strings.TrimSpace(string(b))
 	if s == "max" {
 		return 0, false

@@ -3,14 +3,19 @@
 // endpoint on the same port as the application, and graceful shutdown on
 // SIGTERM. `make run` starts it on 127.0.0.1:8080.
 //
+// Check details and pprof need a bearer token: VITALS_TOKEN or -token when
+// set, or else a random one the service prints at start, so no token
+// known to everyone unlocks a running service's profiles.
+//
 //	curl -i localhost:8080/readyz?verbose
-//	curl -H 'Authorization: Bearer dev-token' localhost:8080/readyz
+//	curl -H "Authorization: Bearer $TOKEN" localhost:8080/readyz
 //	curl -H 'Accept: application/health+json' localhost:8080/healthz
 //	curl localhost:8080/health/disk
 package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,10 +44,18 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("service", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	token := fs.String("token", envOr("VITALS_TOKEN", "dev-token"), "bearer token that unlocks check details")
+	// The default is not the environment's value: -help would print it.
+	token := fs.String("token", "", "bearer token that unlocks check details and pprof (default $VITALS_TOKEN, or a random one)")
 	drain := fs.Duration("drain", 2*time.Second, "how long readiness reports stopping before shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *token == "" {
+		*token = os.Getenv("VITALS_TOKEN")
+	}
+	generated := *token == ""
+	if generated {
+		*token = rand.Text()
 	}
 	if err := vitalshttp.AlreadyRunning(ctx, *addr); errors.Is(err, vitalshttp.ErrAlreadyRunning) {
 		return err
@@ -74,6 +87,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintln(w, "hello from the example service; try /readyz?verbose")
 	})
 	fmt.Fprintf(out, "serving on http://%s (health: /livez /readyz /startupz /healthz /health /status …)\n", ln.Addr())
+	if generated {
+		// Only a token the service made up is shown: one the caller
+		// chose is theirs already and stays out of the output.
+		fmt.Fprintf(out, "details and pprof (a new token each start; set VITALS_TOKEN to choose one):\n  curl -H 'Authorization: Bearer %s' http://%s/readyz?verbose\n", *token, ln.Addr())
+	}
 	return vitalshttp.Run(ctx, vitalshttp.NewServer(*addr, mux), m, &vitalshttp.RunOptions{Listener: ln})
 }
 
@@ -103,11 +121,4 @@ func addChecks(m *vitals.Monitor, self string) error {
 		m.Add("listener", listener, vitals.Interval(5*time.Second), vitals.Timeout(time.Second),
 			vitals.Description("TCP dial of the service's own listener")),
 	)
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -58,15 +59,35 @@ func ParseStat(b []byte) (time.Duration, error) {
 	if len(f) <= stime {
 		return 0, fmt.Errorf("procstat: stat: %d fields after the command name", len(f))
 	}
-	u, err := strconv.ParseInt(f[utime], 10, 64)
+	u, err := ticks(f[utime])
 	if err != nil {
 		return 0, fmt.Errorf("procstat: stat utime: %w", err)
 	}
-	s, err := strconv.ParseInt(f[stime], 10, 64)
+	s, err := ticks(f[stime])
 	if err != nil {
 		return 0, fmt.Errorf("procstat: stat stime: %w", err)
 	}
+	if u > maxTicks-s {
+		return 0, fmt.Errorf("procstat: stat: utime %d + stime %d ticks overflow a duration", u, s)
+	}
 	return time.Duration(u+s) * clockTick, nil
+}
+
+// maxTicks is the most clock ticks a time.Duration holds; a larger count
+// would wrap to a negative CPU time.
+const maxTicks = int64(math.MaxInt64 / clockTick)
+
+// ticks reads a count of clock ticks. The kernel writes them unsigned, so
+// a sign is not /proc's, and neither is a count past what a Duration holds.
+func ticks(s string) (int64, error) {
+	n, err := strconv.ParseUint(s, 10, 63)
+	if err != nil {
+		return 0, err
+	}
+	if int64(n) > maxTicks {
+		return 0, fmt.Errorf("%d ticks overflow a duration", n)
+	}
+	return int64(n), nil
 }
 
 // ParseStatus returns VmRSS (in bytes) and Threads from the contents of
@@ -81,17 +102,20 @@ func ParseStatus(b []byte) (rss int64, threads int, err error) {
 		val = strings.TrimSpace(val)
 		switch key {
 		case "VmRSS":
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(val, "kB")), 10, 64)
+			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(val, "kB")), 10, 63)
 			if err != nil {
 				return 0, 0, fmt.Errorf("procstat: status VmRSS: %w", err)
 			}
-			rss, haveRSS = kb*1024, true
+			if kb > math.MaxInt64/1024 {
+				return 0, 0, fmt.Errorf("procstat: status VmRSS: %d kB overflows", kb)
+			}
+			rss, haveRSS = int64(kb)*1024, true
 		case "Threads":
-			n, err := strconv.Atoi(val)
+			n, err := strconv.ParseUint(val, 10, 31)
 			if err != nil {
 				return 0, 0, fmt.Errorf("procstat: status Threads: %w", err)
 			}
-			threads, haveThreads = n, true
+			threads, haveThreads = int(n), true
 		}
 	}
 	if !haveRSS || !haveThreads {

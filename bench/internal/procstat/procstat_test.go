@@ -1,7 +1,6 @@
 package procstat
 
 import (
-	"bytes"
 	"os"
 	"testing"
 	"time"
@@ -29,6 +28,10 @@ func TestParseStatErrors(t *testing.T) {
 		{"no command", "42 S 1 2 3"},
 		{"truncated", "42 (x) S 1 2 3 4 5"},
 		{"not a number", "42 (x) S 1 2 3 4 5 6 7 8 9 10 ten 11 12"},
+		{"negative", "42 (x) S 1 2 3 4 5 6 7 8 9 10 -11 12"},
+		// 12e12 ticks of 10ms wrapped to a negative duration.
+		{"overflow", "42 (x) S 1 2 3 4 5 6 7 8 9 10 12000000000000 0"},
+		{"sum overflows", "42 (x) S 1 2 3 4 5 6 7 8 9 10 500000000000 500000000000"},
 	}
 	for _, tt := range tests {
 		if _, err := ParseStat([]byte(tt.in)); err == nil {
@@ -49,8 +52,15 @@ func TestParseStatus(t *testing.T) {
 	if rss != 120000*1024 || threads != 9 {
 		t.Errorf("ParseStatus = %d bytes, %d threads; want %d, 9", rss, threads, 120000*1024)
 	}
-	if _, _, err := ParseStatus([]byte("Name:\tzombie\nState:\tZ (zombie)\n")); err == nil {
-		t.Error("ParseStatus of a zombie's status (no VmRSS) returned no error")
+	for _, in := range []string{
+		"Name:\tzombie\nState:\tZ (zombie)\n", // no VmRSS
+		"VmRSS:\t9007199254740993 kB\nThreads:\t1\n",
+		"VmRSS:\t-1 kB\nThreads:\t1\n",
+		"VmRSS:\t1 kB\nThreads:\t-1\n",
+	} {
+		if rss, threads, err := ParseStatus([]byte(in)); err == nil {
+			t.Errorf("ParseStatus(%q) = %d, %d; want an error", in, rss, threads)
+		}
 	}
 }
 
@@ -83,8 +93,16 @@ func FuzzParseStat(f *testing.F) {
 	}
 	f.Add(b)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if d, err := ParseStat(b); err == nil && d < 0 && !bytes.Contains(b, []byte("-")) {
-			t.Fatalf("negative CPU time %v from input without a minus sign", d)
+		d, err := ParseStat(b)
+		if err != nil {
+			if d != 0 {
+				t.Fatalf("error %v with a CPU time %v", err, d)
+			}
+			return
+		}
+		// Ticks are unsigned counts of USER_HZ.
+		if d < 0 || d%clockTick != 0 {
+			t.Fatalf("CPU time %v is not a whole number of ticks", d)
 		}
 	})
 }
@@ -99,6 +117,9 @@ func FuzzParseStatus(f *testing.F) {
 		rss, threads, err := ParseStatus(b)
 		if err != nil && (rss != 0 || threads != 0) {
 			t.Fatalf("error %v with values %d, %d", err, rss, threads)
+		}
+		if rss < 0 || rss%1024 != 0 || threads < 0 {
+			t.Fatalf("ParseStatus = %d bytes, %d threads", rss, threads)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"time"
@@ -107,8 +108,16 @@ func (c *Check) Errorf(field, format string, args ...any) error {
 // Load reads and parses the configuration file at path, expanding ${VAR}
 // from the environment. Errors name the file as path is given, as compilers
 // do, so an editor or a terminal can jump to it.
+//
+// A file larger than [MaxBytes] or nested deeper than [MaxDepth] is an
+// error; Load reads at most one byte past MaxBytes.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +128,9 @@ func Load(path string) (*Config, error) {
 // give. lookupEnv resolves ${VAR} references; nil means [os.LookupEnv].
 //
 // The returned error holds every problem found, each an [*Error] with its
-// line; see [Errors].
+// line; see [Errors]. A leading UTF-8 byte order mark is skipped. Data
+// past the limits ([MaxBytes], [MaxDepth], one document) is refused before
+// it is parsed, with the line where it crosses them.
 func Parse(name string, data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv

@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 		{"invalid yaml", "checks:\n  - name: a\n   type: b\n",
 			[]string{`v.yaml:3: invalid YAML:`}},
 		{"two documents", "service: {name: a}\n---\nservice: {name: b}\n",
-			[]string{`v.yaml:3: more than one YAML document`}},
+			[]string{`v.yaml:2: more than one YAML document`}},
 		{"bad status list item", head + "  - name: a\n    type: http\n    url: http://x\n    status: [200, ok]\n",
 			[]string{`v.yaml:7: checks[0].status[1]: "ok" is not an integer`}},
 	}

@@ -31,6 +31,10 @@ type pair struct {
 
 func (d *decoder) file(data []byte) *Config {
 	cfg := &Config{}
+	data, ok := d.bound(data)
+	if !ok {
+		return cfg
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		line, msg := 0, err.Error()
@@ -49,6 +53,9 @@ func (d *decoder) file(data []byte) *Config {
 		if doc != nil && doc.Body != nil {
 			docs = append(docs, doc)
 		}
+	}
+	for _, doc := range docs {
+		d.tags(doc)
 	}
 	switch {
 	case len(docs) == 0:
@@ -183,7 +190,24 @@ func (d *decoder) scalar(n ast.Node, path string) (string, bool) {
 	return s, true
 }
 
-// unwrap looks through tags (!!str) and anchors (&name) to the value.
+// tags reports every tag (!!binary, !custom) under n: the decoder reads
+// values as text, so a tag would be silently dropped, and the value it
+// marks would not mean what its author meant.
+func (d *decoder) tags(n ast.Node) {
+	for _, t := range ast.Filter(ast.TagType, n) {
+		tag := t.GetToken().Value
+		if len(tag) > maxWordBytes {
+			tag = strings.ToValidUTF8(tag[:maxWordBytes], "") + "…"
+		}
+		d.errs.add(lineOf(t), "", "YAML tags such as %s are not supported; write the value without it", quote(tag))
+	}
+}
+
+// maxWordBytes caps how much of a tag an error quotes.
+const maxWordBytes = 40
+
+// unwrap looks through tags (reported by [decoder.tags]) and anchors
+// (&name) to the value.
 func unwrap(n ast.Node) ast.Node {
 	for {
 		switch v := n.(type) {

@@ -41,6 +41,19 @@
 //	vitals.yaml:14: checks[2].timeout: "2x" is not a duration (e.g. 500ms, 2s, 1m30s)
 //	vitals.yaml:17: checks[3].adress: unknown field for type tcp (did you mean address?)
 //
+// # Limits
+//
+// A file is at most [MaxBytes] (1 MiB, some 12,000 checks), nests lists and
+// mappings at most [MaxDepth] (32) deep and holds one YAML document; these
+// are checked on the bytes before they are parsed, so a hostile or broken
+// file fails at once with the line where it crosses a limit:
+//
+//	vitals.yaml:123: nesting deeper than 32 levels
+//
+// A UTF-8 byte order mark at the start is skipped. YAML tags (!!binary,
+// !custom) and directives (%YAML, %TAG) are errors: values are read as text,
+// and a tag would change what one means without saying so.
+//
 // Unknown fields and unknown types are errors. Values of fields that can hold
 // secrets (connection strings, headers, metadata) are never quoted in an
 // error, and other quoted values pass through [vitals.Redact].

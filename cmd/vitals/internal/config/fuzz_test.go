@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml/parser"
 )
 
 // FuzzParse feeds arbitrary files to Parse: it must not panic, and what it
@@ -50,6 +52,53 @@ func FuzzParse(f *testing.F) {
 			if strings.Contains(c.Name, "/") {
 				t.Fatalf("accepted name %q", c.Name)
 			}
+		}
+	})
+}
+
+// FuzzScan holds the pre-parse scan to the parser: on any input the scan
+// lets through, the parser builds no deeper nesting and no more documents
+// than the scan counted, so MaxDepth bounds what the parser gets.
+func FuzzScan(f *testing.F) {
+	if data, err := os.ReadFile("testdata/full.yaml"); err == nil {
+		f.Add(string(data))
+	}
+	for _, s := range []string{
+		"a:\n- b:\n  - c: [d, {e: f}]\n",
+		"- - - x\n- ? [a, b]\n  : {c: d}\n",
+		"[a: [b: c], 'd': e, \"f\":g]\n",
+		"k: |2\n    text [[[\n  x: y\n",
+		"k: >-\n  - a\n\n  - b\nl: [x,\n  y]\n",
+		"\"a\n  b\": c\n'd''e': [f]\n",
+		"--- [a]\n...\n",
+		"a: &x !!map {b: *x}\n? - q\n: - r\n",
+		"a:\t[b]\n-\tc\n",
+		"{a: 1}: b\n[c]: d\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var s scan
+		s.run([]byte(data))
+		if s.err != "" {
+			return
+		}
+		file, err := parser.ParseBytes([]byte(data), 0)
+		if err != nil {
+			return
+		}
+		docs := 0
+		for _, doc := range file.Docs {
+			if doc == nil || doc.Body == nil {
+				continue
+			}
+			docs++
+			if d := astDepth(doc); d > s.maxDepth {
+				t.Fatalf("the scan saw %d levels, the parser built %d", s.maxDepth, d)
+			}
+		}
+		if docs > max(s.docs, 1) {
+			t.Fatalf("the scan saw %d documents, the parser %d", s.docs, docs)
 		}
 	})
 }
