@@ -33,19 +33,19 @@ var keyRules = []keyRule{
 		"X-Api-Key: 8f14e45fceea167a", "X-Api-Key: ***"},
 }
 
-// redactValue redacts the value of kind k starting at v and returns its
-// end, or 0. spaced is set after an unquoted key, ':' and blanks: a header
+// redactValue redacts the value of a key of the given kind starting at v
+// and returns its end, or 0. spaced is set after an unquoted key, ':' and blanks: a header
 // line or the prefix of a Go error.
-func (r *redactor) redactValue(k keyValueKind, v int, spaced bool) int {
-	switch k {
+func (r *redactor) redactValue(kind keyValueKind, key string, v int, spaced bool) int {
+	switch kind {
 	case valueAuth:
 		return r.authValue(v)
 	case valueSetCookie:
-		return r.cookieValue(v, false, spaced)
+		return r.cookieValue(key, v, false, spaced)
 	case valueCookie:
-		return r.cookieValue(v, true, spaced)
+		return r.cookieValue(key, v, true, spaced)
 	}
-	return r.secretValue(v, spaced)
+	return r.secretValue(key, v, spaced)
 }
 
 // scanPairs redacts the values of secret keys, after '=' or ':'.
@@ -106,15 +106,17 @@ func (r *redactor) keyValue(sep int) int {
 	key := s[start:end]
 	for i := range keyRules {
 		if keyRules[i].key(key) {
-			return r.redactValue(keyRules[i].value, v, compact && v != sep+1)
+			return r.redactValue(keyRules[i].value, key, v, compact && v != sep+1)
 		}
 	}
 	return 0
 }
 
-// secretValue redacts the value of a secret key.
-func (r *redactor) secretValue(v int, spaced bool) int {
-	if spaced && r.errorText(v) {
+// secretValue redacts the value of the secret key k.
+func (r *redactor) secretValue(k string, v int, spaced bool) int {
+	if spaced && (isExactKey(k) || r.errorText(v)) {
+		// "pass: all checks passing" is a status, not a header: the
+		// short exact names are words, and no header is named by them.
 		return 0
 	}
 	return r.value(v)
@@ -122,12 +124,20 @@ func (r *redactor) secretValue(v int, spaced bool) int {
 
 // errorText reports whether the value at v, after "key: ", is the text of
 // a Go error rather than a secret: "token: expired", "password:
-// authentication failed for user", "token: open /run/token: denied".
+// authentication failed for user", "token: open /run/token: denied",
+// "bad token: Authorization: Bearer x".
 func (r *redactor) errorText(v int) bool {
 	s := r.s
 	end := v
 	for end < len(s) && 'a' <= s[end] && s[end] <= 'z' {
 		end++
+	}
+	key := end
+	for key < len(s) && isKeyByte(s[key]) {
+		key++
+	}
+	if key > v && key < len(s) && s[key] == ':' {
+		return true // a key of its own: "token: Authorization: Bearer x"
 	}
 	if end == v {
 		return false
@@ -207,7 +217,7 @@ func endsValue(c byte) bool {
 // "name=value" pair separated by ';' when all is set (a Cookie header),
 // else of the first pair only (Set-Cookie, whose attributes are no secret).
 // A value with no "name=" is redacted as a secret key's.
-func (r *redactor) cookieValue(v int, all, spaced bool) int {
+func (r *redactor) cookieValue(key string, v int, all, spaced bool) int {
 	s := r.s
 	p := v
 	for p < len(s) && (s[p] == '"' || s[p] == '\'' || s[p] == '[') {
@@ -221,7 +231,7 @@ func (r *redactor) cookieValue(v int, all, spaced bool) int {
 		}
 		if n == p || n == len(s) || s[n] != '=' {
 			if first {
-				return r.secretValue(v, spaced)
+				return r.secretValue(key, v, spaced)
 			}
 			return end
 		}
@@ -333,13 +343,20 @@ func isSecretKey(k string) bool {
 	default:
 		return false
 	}
-	for _, name := range exactKeys {
-		if equalFoldKey(k, name) {
-			return true
-		}
+	if isExactKey(k) {
+		return true
 	}
 	for _, name := range suffixKeys {
 		if hasKeySuffix(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func isExactKey(k string) bool {
+	for _, name := range exactKeys {
+		if equalFoldKey(k, name) {
 			return true
 		}
 	}

@@ -105,6 +105,9 @@ var redactTests = []struct {
 	{"error word", "token: expired", "token: expired"},
 	{"error phrase", "password: authentication failed for user", "password: authentication failed for user"},
 	{"error chain", "read token: open /run/token: permission denied", "read token: open /run/token: permission denied"},
+	{"key after key", "bad token: Authorization: Bearer abc", "bad token: Authorization: Bearer ***"},
+	{"status line", "pass: All health checks passing", "pass: All health checks passing"},
+	{"capitalized value", "Password: Hunter2", "Password: ***"},
 	{"go header map", "map[Accept:[*/*] X-Api-Key:[k1 k2]]", "map[Accept:[*/*] X-Api-Key:[***]]"},
 
 	// Cookies.
