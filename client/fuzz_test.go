@@ -133,8 +133,8 @@ func FuzzExcerpt(f *testing.F) {
 		if !printableLine(s) {
 			t.Errorf("excerpt %q is not one printable line", s)
 		}
-		// The ellipsis is ours: "password=***…" is redacted.
-		if s := strings.TrimSuffix(s, "…"); vitals.Redact(s) != s {
+		// The ellipsis too: "password=…" is no redacted text.
+		if vitals.Redact(s) != s {
 			t.Errorf("excerpt %q is not redacted", s)
 		}
 	})
