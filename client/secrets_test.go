@@ -40,6 +40,7 @@ func TestCheckScrubsSentCredentials(t *testing.T) {
 		token    = "tok/en+with=chars_0123"   // a BearerToken
 		vault    = "hvs.CAESIJ0123456789abcd" // a --header whose name Redact takes for a secret key
 		session  = "c00kie-val_0123"          // a Cookie value
+		tenant   = "t3nant-7f3a9c"            // a --header whose name tells nothing
 		userTok  = "Xq3vT8kP2mZr5Lw9Nc4Hb7Jd" // a token as the URL's user name
 	)
 	var (
@@ -48,7 +49,7 @@ func TestCheckScrubsSentCredentials(t *testing.T) {
 	)
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		// What the request carried, as the server sees it.
-		carried := []string{r.Header.Get("Authorization"), r.Header.Get("X-Vault-Token"), r.Header.Get("Cookie")}
+		carried := []string{r.Header.Get("Authorization"), r.Header.Get("X-Vault-Token"), r.Header.Get("Cookie"), r.Header.Get("X-Tenant")}
 		if u, p, ok := r.BasicAuth(); ok {
 			carried = append(carried, u+":"+p, u, p)
 		}
@@ -82,8 +83,8 @@ func TestCheckScrubsSentCredentials(t *testing.T) {
 		{"url password", newClient(t, withHost("app:"+url.QueryEscape(password)), nil), []string{password, "app:" + password}},
 		{"bearer token", newClient(t, srv.URL, &client.Options{BearerToken: token}), []string{token}},
 		{"headers", newClient(t, srv.URL, &client.Options{Header: http.Header{
-			"X-Vault-Token": {vault}, "Cookie": {"session=" + session + "; theme=dark"},
-		}}), []string{vault, session}},
+			"X-Vault-Token": {vault}, "Cookie": {"session=" + session + "; theme=dark"}, "X-Tenant": {tenant},
+		}}), []string{vault, session, tenant}},
 		{"token as user name", newClient(t, withHost(userTok), nil), []string{userTok, userTok + ":"}},
 	}
 	bodies := []struct{ name, template string }{
