@@ -273,12 +273,14 @@ type redactor struct {
 	s       string
 	collect bool         // record spans; otherwise stop at the first real secret
 	found   bool         // a span with a byte other than '*' was seen
+	noAt    bool         // s has no '@': no URL user info, no DSN
 	spans   []secretSpan // when collect
 }
 
 type secretSpan struct{ start, end int }
 
 func (r *redactor) scan() {
+	r.noAt = strings.IndexByte(r.s, '@') < 0 // once for the three rules that need one
 	for i := range redactRules {
 		if r.done() {
 			return

@@ -1,12 +1,16 @@
 package vitals
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A keyRule redacts the value after one kind of key. The first rule whose
 // key matches decides.
 type keyRule struct {
 	name    string
 	key     func(k string) bool
+	ends    string // the last letters of the keys it matches, lowercase
 	value   keyValueKind
 	example string
 	want    string
@@ -23,13 +27,13 @@ const (
 )
 
 var keyRules = []keyRule{
-	{"Authorization", isAuthKey, valueAuth,
+	{"Authorization", isAuthKey, "n", valueAuth,
 		"Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ***"},
-	{"Set-Cookie", isSetCookieKey, valueSetCookie,
+	{"Set-Cookie", isSetCookieKey, "e", valueSetCookie,
 		"Set-Cookie: sid=31d4d96e407aad42; Path=/; HttpOnly", "Set-Cookie: sid=***; Path=/; HttpOnly"},
-	{"Cookie", isCookieKey, valueCookie,
+	{"Cookie", isCookieKey, "e", valueCookie,
 		"Cookie: sid=31d4d96e407aad42; lang=en-US", "Cookie: sid=***; lang=***"},
-	{"secret key", isSecretKey, valueSecret,
+	{"secret key", isSecretKey, lastLetters(exactKeys, suffixKeys), valueSecret,
 		"X-Api-Key: 8f14e45fceea167a", "X-Api-Key: ***"},
 }
 
@@ -104,8 +108,12 @@ func (r *redactor) keyValue(sep int) int {
 		return 0 // in "https://token:x@host" the URL rule knows where x ends
 	}
 	key := s[start:end]
+	rules := keyRulesByLast[key[len(key)-1]]
+	if rules == 0 {
+		return 0 // the common case: most keys are no secret's, found fast
+	}
 	for i := range keyRules {
-		if keyRules[i].key(key) {
+		if rules&(1<<i) != 0 && keyRules[i].key(key) {
 			return r.redactValue(keyRules[i].value, key, v, compact && v != sep+1)
 		}
 	}
@@ -334,19 +342,52 @@ var (
 	}
 )
 
+// keyRulesByLast holds, by the last byte of a key in either case, the set
+// of keyRules (bit i for keyRules[i]) that may match it. keyValue runs at
+// every ':' and '=' of every message, most of them after keys of no rule.
+var keyRulesByLast = func() (t [256]uint8) {
+	for i, rule := range keyRules {
+		for _, c := range []byte(rule.ends) {
+			t[c] |= 1 << i
+			t[c-'a'+'A'] |= 1 << i
+		}
+	}
+	return t
+}()
+
+// lastLetters returns the last letters of the names in each list.
+func lastLetters(lists ...[]string) string {
+	var b []byte
+	for _, names := range lists {
+		for _, name := range names {
+			if c := name[len(name)-1]; !slices.Contains(b, c) {
+				b = append(b, c)
+			}
+		}
+	}
+	return string(b)
+}
+
+// suffixKeysByLast holds suffixKeys by their last letter, so that a key is
+// compared with the few names that end as it does: Redact looks at the key
+// before every ':' and '=' of every message.
+var suffixKeysByLast = func() (t [256][]string) {
+	for _, name := range suffixKeys {
+		c := name[len(name)-1]
+		t[c] = append(t[c], name)
+		t[c-'a'+'A'] = t[c]
+	}
+	return t
+}()
+
 func isSecretKey(k string) bool {
 	if len(k) < len("pwd") {
-		return false
-	}
-	switch k[len(k)-1] | 0x20 { // the last letters of all the names above
-	case 'd', 'e', 'g', 'l', 'n', 's', 't', 'y':
-	default:
 		return false
 	}
 	if isExactKey(k) {
 		return true
 	}
-	for _, name := range suffixKeys {
+	for _, name := range suffixKeysByLast[k[len(k)-1]] {
 		if hasKeySuffix(k, name) {
 			return true
 		}

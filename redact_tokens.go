@@ -1,6 +1,9 @@
 package vitals
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // scanBearer redacts the token after "bearer " in any case.
 func (r *redactor) scanBearer() {
@@ -189,55 +192,67 @@ var tokenFormats = []tokenFormat{
 // exampleToken stands for a provider token's random part in the examples.
 const exampleToken = "Xq3vT8kP2mZr5Lw9Nc4Hb7Jd1Fg6Ys0AeUi"
 
-// Every prefix but a few has a '_', '-' or '.' at a fixed place, so
-// scanTokens looks for those bytes, which strings.IndexByte finds fast,
-// rather than at every byte. tokenAnchors holds, for each of them, the
-// formats whose prefix has it first at anchor; plainTokens the others.
-type tokenAnchor struct {
-	k      uint8 // index in tokenFormats
-	anchor int   // offset of the byte in the prefix
-}
-
-const tokenSeps = "_-."
-
-var tokenAnchors, plainTokens = func() (by [len(tokenSeps)][]tokenAnchor, plain []uint8) {
+// tokenFirst lists, by first byte, the tokenFormats whose prefix starts
+// with it.
+var tokenFirst = func() (t [256][]uint8) {
 	for k, f := range tokenFormats {
-		a := strings.IndexAny(f.prefix, tokenSeps)
-		if a < 0 {
-			plain = append(plain, uint8(k))
-			continue
-		}
-		sep := strings.IndexByte(tokenSeps, f.prefix[a])
-		by[sep] = append(by[sep], tokenAnchor{uint8(k), a})
+		t[f.prefix[0]] = append(t[f.prefix[0]], uint8(k))
 	}
-	return by, plain
+	return t
 }()
 
-// scanTokens redacts provider tokens that start a word.
+// tokenMinLen is the length of the shortest token any format accepts.
+var tokenMinLen = func() int {
+	n := math.MaxInt
+	for _, f := range tokenFormats {
+		n = min(n, len(f.prefix)+f.min)
+	}
+	return n
+}()
+
+// scanTokens redacts provider tokens that start a word. A token lies in a
+// run of at least tokenMinLen bytes of letters, digits, '_', '-', '.' and
+// '/', and such a run holds one of every tokenMinLen-th bytes of s: looking
+// at those alone passes over most text, as Redact must for every message.
 func (r *redactor) scanTokens() {
 	s := r.s
-	for i, sep := range []byte(tokenSeps) {
-		for p := 0; !r.done(); p++ {
-			j := strings.IndexByte(s[p:], sep)
-			if j < 0 {
-				break
+	for i := tokenMinLen - 1; i < len(s) && !r.done(); i += tokenMinLen {
+		if byteClasses[s[i]] == 0 {
+			continue
+		}
+		end := i + 1
+		for end < len(s) && byteClasses[s[end]] != 0 {
+			end++
+		}
+		// Walk left only as far as a long run could start: in prose the
+		// probe lands in a short word, and one of its ends is near.
+		start, stop := i, max(0, min(i, end-tokenMinLen))
+		for start > stop && byteClasses[s[start-1]] != 0 {
+			start--
+		}
+		if start == stop && end-start >= tokenMinLen {
+			for start > 0 && byteClasses[s[start-1]] != 0 {
+				start--
 			}
-			p += j
-			for _, a := range tokenAnchors[i] {
-				if p >= a.anchor {
-					p = max(p, r.token(p-a.anchor, &tokenFormats[a.k])-1)
-				}
+			r.tokensIn(start, end)
+		}
+		i = end // s[end] is no run byte: the next run starts past it
+	}
+}
+
+// tokensIn redacts the tokens in the run s[start:end]. A token starts the
+// run or follows one of its bytes that is no word byte ('-', '.', '/').
+func (r *redactor) tokensIn(start, end int) {
+	s := r.s
+	for p := start; p < end && !r.done(); p++ {
+		for _, k := range tokenFirst[s[p]] {
+			if e := r.token(p, &tokenFormats[k]); e > 0 {
+				p = e
+				break
 			}
 		}
-	}
-	for _, k := range plainTokens {
-		f := &tokenFormats[k]
-		for p := 0; !r.done(); p++ {
-			j := strings.Index(s[p:], f.prefix)
-			if j < 0 {
-				break
-			}
-			p = max(p+j, r.token(p+j, f)-1)
+		for p < end && isWordByte(s[p]) {
+			p++ // to the next '-', '.' or '/', after which the next may start
 		}
 	}
 }

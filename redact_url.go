@@ -5,8 +5,8 @@ import "strings"
 // scanURLs redacts the password of "scheme://user:pass@host".
 func (r *redactor) scanURLs() {
 	s := r.s
-	if strings.IndexByte(s, '@') < 0 {
-		return // the common case, found fast
+	if r.noAt {
+		return
 	}
 	for i := 0; !r.done(); {
 		j := strings.Index(s[i:], "://")
@@ -27,7 +27,7 @@ func (r *redactor) scanURLs() {
 // "https://TOKEN@host", as git hosts and registries accept it.
 func (r *redactor) scanURLUsers() {
 	s := r.s
-	if strings.IndexByte(s, '@') < 0 {
+	if r.noAt {
 		return
 	}
 	for i := 0; !r.done(); {
@@ -113,6 +113,9 @@ func isPortNumber(s string) bool {
 // "user:pass@/db": go-sql-driver/mysql's DSN is not a URL.
 func (r *redactor) scanMySQL() {
 	s := r.s
+	if r.noAt {
+		return
+	}
 	for i := 0; !r.done(); {
 		j := strings.IndexByte(s[i:], '@')
 		if j < 0 {
