@@ -262,10 +262,15 @@ func TestRedactCleanDoesNotAllocate(t *testing.T) {
 const (
 	cleanMessage = "dial tcp 10.0.0.1:5432: connect: connection refused (after 3 retries, timeout 2s)"
 	dirtyMessage = "failed to connect to `host=db user=app database=app`: dial postgres://app:hunter2@db:5432/app: connection refused"
+	// A long clean error with a URL and a host name, which hold the long
+	// runs of token bytes that the provider token rule looks into.
+	longMessage = "Get \"https://api.internal.example.com:8443/v1/health?verbose=1\": dial tcp 10.20.30.40:8443: i/o timeout (Client.Timeout exceeded while awaiting headers); retrying in 2s after 3 attempts, last status 503 Service Unavailable from upstream-gateway-7f9c"
+	// A header dump without secrets: every "Key: " is looked at.
+	dumpMessage = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nWww-Authenticate: Bearer realm=\"api\"\r\nX-Request-Id: 5d41402abc4b2a76\r\n\r\n{\"error\":\"invalid_token\"}"
 )
 
 func BenchmarkRedact(b *testing.B) {
-	for _, bc := range []struct{ name, msg string }{{"clean", cleanMessage}, {"dirty", dirtyMessage}} {
+	for _, bc := range []struct{ name, msg string }{{"clean", cleanMessage}, {"dirty", dirtyMessage}, {"long", longMessage}, {"dump", dumpMessage}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
