@@ -93,9 +93,13 @@
 //
 // # Secrets
 //
-// Messages and error texts are passed through [Redact] before anything else
-// sees them: URL passwords, DSN passwords, tokens and Authorization values
-// become "***".
+// Messages, error texts and details are passed through [Redact] and
+// [RedactDetails] before anything else sees them: URL passwords, DSN
+// passwords, tokens, Authorization and cookie values, PEM private keys and
+// the tokens of well-known providers become "***", also inside []byte
+// details. Check descriptions are redacted when set, and [Monitor.Add]
+// refuses a check or group name that redaction would change, since names
+// are shown as given on every surface.
 //
 // # Testing
 //

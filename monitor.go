@@ -47,7 +47,7 @@ type Info struct {
 	Version     string // public version, e.g. "1.4"
 	ReleaseID   string // build or release, e.g. "1.4.2-abc123"
 	InstanceID  string // node or instance id
-	Description string
+	Description string // redacted (see [Redact]) by [New]
 }
 
 // Monitor runs checks and publishes their combined state as a [Snapshot].
@@ -160,6 +160,8 @@ func New(opts *Options) *Monitor {
 	if o.ListenerQueue <= 0 {
 		o.ListenerQueue = 1024
 	}
+	// As a check's, the service's description may be shown to anyone.
+	o.Info.Description = Redact(o.Info.Description)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{
 		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
@@ -180,7 +182,8 @@ func New(opts *Options) *Monitor {
 
 // Add registers a check. It returns an error, and registers nothing, when
 // the name is empty, invalid or taken, the checker is nil, or an option is
-// out of range. Checks may be added while the monitor runs; a periodic one
+// out of range. A name that [Redact] would change is invalid: names are
+// shown as given everywhere, so one must not hold a secret. Checks may be added while the monitor runs; a periodic one
 // is scheduled at once.
 func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 	if err := validateName("check", name); err != nil {

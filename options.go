@@ -136,7 +136,12 @@ func Enabled(enabled bool) CheckOption {
 }
 
 // Description is a human-readable sentence about what the check verifies.
-func Description(s string) CheckOption { return optionFunc(func(c *checkConfig) { c.description = s }) }
+// It is redacted (see [Redact]) once, here, so every surface shows the same
+// text: some show it to anonymous callers.
+func Description(s string) CheckOption {
+	s = Redact(s)
+	return optionFunc(func(c *checkConfig) { c.description = s })
+}
 
 // ComponentType is the IETF health+json componentType ("datastore",
 // "component", "system", …).
@@ -215,13 +220,20 @@ func (c *checkConfig) validate() error {
 }
 
 // validateName rejects names that cannot be used in a URL path segment or a
-// text format line.
+// text format line, and names that hold a secret.
 func validateName(kind, name string) error {
 	if name == "" {
 		return fmt.Errorf("%s name must not be empty", kind)
 	}
 	if len(name) > 200 {
 		return fmt.Errorf("%s name is %d bytes long; the limit is 200", kind, len(name))
+	}
+	// Names are keys: paths, gRPC services, metric labels, log fields. Each
+	// surface shows them as given, so one that redaction would change is
+	// refused rather than shown differently, or in clear, on some of them.
+	// The error quotes the name redacted, never as given.
+	if shown := Redact(name); shown != name {
+		return fmt.Errorf("%s name %q holds a secret (shown redacted); names are shown as given on every surface", kind, shown)
 	}
 	if i := strings.IndexFunc(name, func(r rune) bool {
 		return r == '/' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar

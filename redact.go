@@ -26,37 +26,58 @@ const RedactedMarker = "***"
 //     with an error that quotes the URL: when the part before that byte has
 //     no '@' and is no valid host (a ':' not followed by a port number, as in
 //     "user:p/ss@host"), the user info ends at the last '@' before the next
-//     space, quote, '<', '>' or "://". User info without a password
-//     ("http://user@host") is kept as is.
+//     space, quote, '<', '>' or "://".
+//   - A token as a URL's user name: in "https://TOKEN@host" (no password,
+//     an empty one, or GitHub's "x-oauth-basic"), a user name that looks
+//     generated — 20 bytes or more of letters, digits, '-', '_', '.' and
+//     '~', with a letter and a digit — is redacted. Other user names
+//     ("http://user@host", "postgres://app@db") are kept.
 //   - MySQL DSNs: in "user:pass@tcp(host:3306)/db" or "user:pass@/db", the
 //     password between the first ':' and an '@' that is followed by
 //     "net(" or '/' is redacted.
 //   - Key/value pairs: the value after a secret key and '=' ("password=x",
 //     "?token=x&user=y", "password = 'a b'"), or after a quoted secret key and
 //     ':' (`"password": "x"`, `'token':'x'`), or after an unquoted secret key
-//     and ':' with no space after it ("map[password:x]", "{Password:x}"; the
-//     space rule keeps Go error prefixes such as "token: expired" intact, and
-//     a key right after "://" is a URL's user name, left to the URL rule). A
-//     quoted value ends at its closing quote (a backslash escapes the quote)
-//     or at the end of s; an unquoted one ends at a space, control byte or
-//     one of & ; , " ' ( ) [ ] { } < >.
+//     and ':' ("map[password:x]", "{Password:x}", "X-Api-Key:[x]"; a key
+//     right after "://" is a URL's user name, left to the URL rule). A quoted
+//     value ends at its closing quote (a backslash escapes the quote) or at
+//     the end of s; a value in brackets (a Go header dump) at ']' or the end
+//     of the line; an unquoted one at a space, control byte or one of
+//     & ; , " ' ( ) [ ] { } < >.
+//   - Header lines: after an unquoted secret key, ':' and a space
+//     ("X-Api-Key: x", "password: x"), the value is redacted unless it reads
+//     as the text of a Go error: a lowercase word followed by more words or
+//     by ':' ("password: authentication failed"), or one of a few words that
+//     say what is wrong with a credential ("token: expired").
 //   - Authorization: after an "Authorization" key (either separator, spaces
 //     allowed), the credential after a known scheme word is redacted and the
 //     scheme kept ("Authorization: Bearer ***", "authorization=Basic ***");
 //     a credential with no scheme word is redacted whole. The credential is
 //     a token68 (RFC 7235): letters, digits and - . _ ~ + / with trailing
 //     '=' padding; auth-params (`Digest username="u"`) are not redacted.
+//   - Cookies: after a "Cookie" key, the value of every name=value pair
+//     ("Cookie: sid=***; theme=***"); after "Set-Cookie", the value of the
+//     first pair, not the attributes ("Set-Cookie: sid=***; Path=/").
 //   - Bearer tokens anywhere: the token68 after the word "Bearer" (any case)
 //     and a space, unless it is a short lowercase word, which is prose
 //     ("missing bearer token"), or an auth-param of a challenge
 //     (`WWW-Authenticate: Bearer realm="api"`).
 //   - JSON Web Tokens anywhere: a word starting with "eyJ" that has at least
 //     three '.'-separated parts (header.payload.signature).
+//   - PEM private keys: everything between a "-----BEGIN … PRIVATE KEY-----"
+//     line and the next "-----END ", or the end of s; the two lines are
+//     kept.
+//   - Tokens of well-known providers anywhere, by their prefix: cloud access
+//     keys (AKIA…), GitHub (ghp_…, github_pat_…), GitLab (glpat-…), Slack
+//     (xoxb-…, and webhook URLs), Stripe (sk_live_…), Google (AIza…,
+//     ya29.…), npm, PyPI, Hugging Face and others; the prefix is kept
+//     ("ghp_***"). The table tokenFormats in redact_tokens.go lists them.
 //
 // Keys match whole, ignoring case and treating '-' like '_': password,
 // passwd, pwd, pass, passphrase, secret, token, apikey, api_key, secret_key,
-// private_key, secret_access_key, signature, sig, sslpassword, pgpassword.
-// A key may also end in one of these after '_', '-' or a camel-case hump
+// private_key, secret_access_key, access_key, accesskey, accountkey,
+// credential, credentials, signature, sig, sslpassword, pgpassword. A key may
+// also end in one of these after '_', '-' or a camel-case hump
 // ("access_token", "client_secret", "X-Api-Key", "X-Amz-Signature",
 // "dbPassword"), except for pass, sig and the libpq names. So "compass=x",
 // "bypass=x" and "tokenizer=x" are not secrets.
@@ -174,6 +195,76 @@ func redactParams(q string) (string, bool) {
 	return b.String(), changed
 }
 
+// A redactRule finds one shape of secret. The rules are a table so that
+// each shape has an example the tests hold it to.
+type redactRule struct {
+	name    string
+	scan    ruleScan
+	example string // text with a secret of this shape
+	want    string // what Redact makes of it
+}
+
+// ruleScan names a rule's scanner. A switch calls it: through a func
+// value the redactor would escape to the heap, and Redact allocates
+// nothing for text without secrets.
+type ruleScan uint8
+
+const (
+	scanURLPasswords ruleScan = iota
+	scanURLUsers
+	scanMySQL
+	scanPairs
+	scanBearer
+	scanJWTs
+	scanPEM
+	scanTokens
+)
+
+func (r *redactor) run(k ruleScan) {
+	switch k {
+	case scanURLPasswords:
+		r.scanURLs()
+	case scanURLUsers:
+		r.scanURLUsers()
+	case scanMySQL:
+		r.scanMySQL()
+	case scanPairs:
+		r.scanPairs()
+	case scanBearer:
+		r.scanBearer()
+	case scanJWTs:
+		r.scanJWTs()
+	case scanPEM:
+		r.scanPEM()
+	case scanTokens:
+		r.scanTokens()
+	}
+}
+
+// redactRules are run in turn by every scan; see [Redact] for each shape.
+// Key/value pairs dispatch further by key (keyRules), provider tokens by
+// prefix (tokenFormats).
+var redactRules = []redactRule{
+	{"URL password", scanURLPasswords,
+		"dial postgres://app:hunter2@db:5432/app: refused", "dial postgres://app:***@db:5432/app: refused"},
+	{"token as URL user name", scanURLUsers,
+		"git fetch https://0123456789abcdef0123456789abcdef01234567@git.example.com/o/r.git",
+		"git fetch https://***@git.example.com/o/r.git"},
+	{"MySQL DSN password", scanMySQL,
+		"open root:s3cret@tcp(db:3306)/app: denied", "open root:***@tcp(db:3306)/app: denied"},
+	{"key/value pair", scanPairs,
+		"host=db password=s3cret sslmode=require", "host=db password=*** sslmode=require"},
+	{"Bearer token", scanBearer,
+		"got 401 with Bearer abc.DEF-123 from api", "got 401 with Bearer *** from api"},
+	{"JSON Web Token", scanJWTs,
+		"token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln expired", "token *** expired"},
+	{"PEM private key", scanPEM,
+		"key: -----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----",
+		"key: -----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----"},
+	{"provider token", scanTokens,
+		"slack: invalid_auth for xoxb-" + "1234567890-abcdefghijkl", "slack: invalid_auth for xoxb-***"},
+}
+
 // redactor finds the secrets in s. Each rule scans the whole of s on its own
 // and the spans are merged at the end, so one rule's match never hides a
 // secret from another: a password in a URL is found whatever text surrounds
@@ -182,21 +273,20 @@ type redactor struct {
 	s       string
 	collect bool         // record spans; otherwise stop at the first real secret
 	found   bool         // a span with a byte other than '*' was seen
+	noAt    bool         // s has no '@': no URL user info, no DSN
 	spans   []secretSpan // when collect
 }
 
 type secretSpan struct{ start, end int }
 
 func (r *redactor) scan() {
-	if strings.IndexByte(r.s, '@') >= 0 {
-		r.scanURLs()
-		r.scanMySQL()
+	r.noAt = strings.IndexByte(r.s, '@') < 0 // once for the three rules that need one
+	for i := range redactRules {
+		if r.done() {
+			return
+		}
+		r.run(redactRules[i].scan)
 	}
-	r.scanKeys('=')
-	r.scanKeys(':')
-	r.scanBearer('b')
-	r.scanBearer('B')
-	r.scanJWTs()
 }
 
 // done reports whether a probing scan can stop.
@@ -233,412 +323,3 @@ func (r *redactor) build() string {
 	b.WriteString(r.s[last:])
 	return b.String()
 }
-
-// scanURLs redacts the password of "scheme://user:pass@host".
-func (r *redactor) scanURLs() {
-	s := r.s
-	for i := 0; !r.done(); {
-		j := strings.Index(s[i:], "://")
-		if j < 0 {
-			return
-		}
-		start := i + j + 3
-		if at := userInfoEnd(s, start); at >= 0 {
-			if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
-				r.add(start+colon+1, at)
-			}
-		}
-		i = start
-	}
-}
-
-// userInfoEnd returns the index of the '@' that ends the user info of the
-// authority starting at start, or -1.
-func userInfoEnd(s string, start int) int {
-	end := start
-	for end < len(s) && !endsURL(s[end]) && s[end] != '/' && s[end] != '?' && s[end] != '#' {
-		end++
-	}
-	if at := strings.LastIndexByte(s[start:end], '@'); at >= 0 {
-		return start + at
-	}
-	// "user:p/ss@host" makes url.Parse fail, and its error quotes the URL.
-	// An authority with a colon not followed by a port, with no '@', is no
-	// valid host: look for the '@' further on in the same word, but not
-	// past the next URL, which keeps the scan linear.
-	colon := strings.IndexByte(s[start:end], ':')
-	if colon < 0 || s[start] == '[' || isPortNumber(s[start+colon+1:end]) {
-		return -1
-	}
-	at := -1
-	for k := end; k < len(s) && !endsURL(s[k]) && !strings.HasPrefix(s[k:], "://"); k++ {
-		if s[k] == '@' {
-			at = k
-		}
-	}
-	return at
-}
-
-// endsURL reports whether c ends a URL: it cannot appear in one unescaped.
-func endsURL(c byte) bool { return c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>' }
-
-func isPortNumber(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// scanMySQL redacts the password of "user:pass@tcp(host)/db" and
-// "user:pass@/db": go-sql-driver/mysql's DSN is not a URL.
-func (r *redactor) scanMySQL() {
-	s := r.s
-	for i := 0; !r.done(); {
-		j := strings.IndexByte(s[i:], '@')
-		if j < 0 {
-			return
-		}
-		at := i + j
-		i = at + 1
-		if !mysqlNetFollows(s[at+1:]) {
-			continue
-		}
-		// '/' and '(' stop the walk, and one of them follows every
-		// matching '@', so the walks never overlap.
-		start := at
-		for start > 0 && !endsMySQLUser(s[start-1]) {
-			start--
-		}
-		if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
-			r.add(start+colon+1, at)
-		}
-	}
-}
-
-// mysqlNetFollows reports whether rest starts with "/" or "net(".
-func mysqlNetFollows(rest string) bool {
-	if strings.HasPrefix(rest, "/") {
-		return true
-	}
-	n := 0
-	for n < len(rest) && isWordByte(rest[n]) {
-		n++
-	}
-	return n > 0 && n < len(rest) && rest[n] == '('
-}
-
-func endsMySQLUser(c byte) bool {
-	switch c {
-	case '/', '"', '\'', '`', '(', ')', '[', ']', '{', '}', '<', '>', ',':
-		return true
-	}
-	return c <= ' ' || c == 0x7f
-}
-
-// scanKeys looks at every sep ('=' or ':') for a secret key before it.
-func (r *redactor) scanKeys(sep byte) {
-	s := r.s
-	covered := 0 // end of the last value redacted by this scan
-	for i := 0; !r.done(); {
-		j := strings.IndexByte(s[i:], sep)
-		if j < 0 {
-			return
-		}
-		at := i + j
-		i = at + 1
-		// A separator inside a value just redacted belongs to that value;
-		// skipping it also keeps "password='password='…" linear.
-		if at < covered {
-			continue
-		}
-		if end := r.keyValue(at); end > covered {
-			covered = end
-		}
-	}
-}
-
-// keyValue redacts the value of the key whose separator is at sep, if the key
-// is secret. It returns the end of the redacted value, or 0.
-func (r *redactor) keyValue(sep int) int {
-	s := r.s
-	end := sep
-	for end > 0 && isBlank(s[end-1]) {
-		end--
-	}
-	quoted := end > 0 && (s[end-1] == '"' || s[end-1] == '\'')
-	if quoted {
-		end--
-	}
-	start := end
-	for start > 0 && isKeyByte(s[start-1]) {
-		start--
-	}
-	v := sep + 1
-	for v < len(s) && isBlank(s[v]) {
-		v++
-	}
-	key := s[start:end]
-	switch {
-	case isAuthKey(key):
-		return r.authValue(v)
-	case s[sep] == ':' && !quoted && (v != sep+1 || strings.HasSuffix(s[:start], "://")):
-		// "token: expired" is an error prefix, not a pair, and in
-		// "https://token:x@host" the URL rule knows where x ends.
-		return 0
-	case isSecretKey(key):
-		return r.value(v)
-	}
-	return 0
-}
-
-// value redacts the quoted or unquoted value starting at v.
-func (r *redactor) value(v int) int {
-	s := r.s
-	if v < len(s) && (s[v] == '"' || s[v] == '\'') {
-		q, end := s[v], v+1
-		for ; end < len(s) && s[end] != q; end++ {
-			if s[end] == '\\' {
-				end++
-			}
-		}
-		end = min(end, len(s))
-		r.add(v+1, end)
-		return end
-	}
-	end := v
-	for end < len(s) && !endsValue(s[end]) {
-		end++
-	}
-	r.add(v, end)
-	return end
-}
-
-func endsValue(c byte) bool {
-	switch c {
-	case '&', ';', ',', '"', '\'', '(', ')', '[', ']', '{', '}', '<', '>':
-		return true
-	}
-	return c <= ' ' || c == 0x7f
-}
-
-// authValue redacts an Authorization value starting at v: "Bearer x",
-// "[Basic x]" (a Go http.Header dump), or a bare credential.
-func (r *redactor) authValue(v int) int {
-	s := r.s
-	if v < len(s) && (s[v] == '"' || s[v] == '\'' || s[v] == '[') {
-		v++
-	}
-	end := credEnd(s, v)
-	if !isAuthScheme(s[v:end]) {
-		r.add(v, end)
-		return end
-	}
-	cred := end
-	for cred < len(s) && isBlank(s[cred]) {
-		cred++
-	}
-	if cred == end {
-		return end // a scheme with no credential
-	}
-	end = credEnd(s, cred)
-	if !isAuthParam(s, cred, end) {
-		r.add(cred, end)
-	}
-	return end
-}
-
-// isAuthParam reports whether s[start:end], read as a credential after a
-// scheme, is the first parameter of a challenge (`Bearer realm="api"`) or of
-// Digest credentials. A token68 credential (RFC 7235) has '=' only as
-// trailing padding and no quote after it.
-func isAuthParam(s string, start, end int) bool {
-	tok := s[start:end]
-	return strings.Contains(strings.TrimRight(tok, "="), "=") ||
-		strings.HasSuffix(tok, "=") && end < len(s) && s[end] == '"'
-}
-
-// scanBearer redacts the token after "bearer " in any case, where the word
-// starts with the byte b ('b' or 'B').
-func (r *redactor) scanBearer(b byte) {
-	s := r.s
-	for i := 0; !r.done(); {
-		j := strings.IndexByte(s[i:], b)
-		if j < 0 {
-			return
-		}
-		p := i + j
-		i = p + 1
-		if len(s)-p < len("bearer ") || !equalFoldKey(s[p+1:p+6], "earer") ||
-			(p > 0 && isWordByte(s[p-1])) || !isBlank(s[p+6]) {
-			continue
-		}
-		tok := p + 6
-		for tok < len(s) && isBlank(s[tok]) {
-			tok++
-		}
-		end := credEnd(s, tok)
-		if !isProseWord(s[tok:end]) && !isAuthParam(s, tok, end) {
-			r.add(tok, end)
-		}
-		i = max(i, end)
-	}
-}
-
-// isProseWord reports whether w, after "bearer ", is more likely an English
-// word than a credential: short, lowercase letters, maybe ending a sentence.
-func isProseWord(w string) bool {
-	w = strings.TrimRight(w, ".")
-	if len(w) >= 16 {
-		return false
-	}
-	for i := 0; i < len(w); i++ {
-		if w[i] < 'a' || w[i] > 'z' {
-			return false
-		}
-	}
-	return true
-}
-
-// scanJWTs redacts JSON Web Tokens: base64url JSON ("eyJ") in '.' separated
-// parts.
-func (r *redactor) scanJWTs() {
-	s := r.s
-	// 'J' is rarer than 'e' in prose, so look for it first.
-	for i := 2; i < len(s) && !r.done(); {
-		j := strings.IndexByte(s[i:], 'J')
-		if j < 0 {
-			return
-		}
-		p := i + j - 2
-		if s[p:p+2] != "ey" {
-			i = p + 3
-			continue
-		}
-		end, dots := p, 0
-		for ; end < len(s) && isJWTChar(s[end]); end++ {
-			if s[end] == '.' {
-				dots++
-			}
-		}
-		for end > p && s[end-1] == '.' {
-			end--
-			dots--
-		}
-		if dots >= 2 && (p == 0 || !isJWTChar(s[p-1])) {
-			r.add(p, end)
-		}
-		i = max(p+3, end)
-	}
-}
-
-func isJWTChar(c byte) bool { return isWordByte(c) || c == '-' || c == '.' }
-
-// credEnd returns the end of the token68 credential (RFC 7235) starting at
-// i. '*' is included so that a redacted credential reads as one.
-func credEnd(s string, i int) int {
-	for i < len(s) && isCredChar(s[i]) {
-		i++
-	}
-	return i
-}
-
-func isCredChar(c byte) bool {
-	switch c {
-	case '-', '.', '~', '+', '/', '=', '*':
-		return true
-	}
-	return isWordByte(c)
-}
-
-var authSchemes = []string{"basic", "bearer", "digest", "negotiate", "ntlm", "token"}
-
-func isAuthScheme(w string) bool {
-	for _, scheme := range authSchemes {
-		if equalFoldKey(w, scheme) {
-			return true
-		}
-	}
-	return false
-}
-
-// Secret key names, lowercase with '_' for '-'. suffixKeys also match at the
-// end of a longer key after '_', '-' or a camel-case hump.
-var (
-	exactKeys  = []string{"pass", "sig", "sslpassword", "pgpassword"}
-	suffixKeys = []string{
-		"password", "passwd", "pwd", "passphrase", "secret", "token",
-		"apikey", "api_key", "secret_key", "private_key", "secret_access_key",
-		"signature",
-	}
-)
-
-func isSecretKey(k string) bool {
-	if len(k) < len("pwd") {
-		return false
-	}
-	switch k[len(k)-1] | 0x20 { // the last letters of all the names above
-	case 'd', 'e', 'g', 'n', 's', 't', 'y':
-	default:
-		return false
-	}
-	for _, name := range exactKeys {
-		if equalFoldKey(k, name) {
-			return true
-		}
-	}
-	for _, name := range suffixKeys {
-		if hasKeySuffix(k, name) {
-			return true
-		}
-	}
-	return false
-}
-
-// isAuthKey reports whether k is "Authorization" or "Proxy-Authorization",
-// whose value starts with a scheme word to keep.
-func isAuthKey(k string) bool { return hasKeySuffix(k, "authorization") }
-
-// hasKeySuffix reports whether key is name, or ends with name at a word
-// boundary: "client_secret", "X-Api-Key", "clientSecret".
-func hasKeySuffix(key, name string) bool {
-	n := len(key) - len(name)
-	if n < 0 || key[len(key)-1]|0x20 != name[len(name)-1] || !equalFoldKey(key[n:], name) {
-		return false
-	}
-	if n == 0 {
-		return true
-	}
-	before, first := key[n-1], key[n]
-	return before == '_' || before == '-' ||
-		('A' <= first && first <= 'Z' && ('a' <= before && before <= 'z' || '0' <= before && before <= '9'))
-}
-
-// equalFoldKey reports whether s equals the lowercase name, ignoring ASCII
-// case and reading '-' as '_'.
-func equalFoldKey(s, name string) bool {
-	if len(s) != len(name) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		} else if c == '-' {
-			c = '_'
-		}
-		if c != name[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func isWordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
-}
-
-func isKeyByte(c byte) bool { return isWordByte(c) || c == '-' }
-
-func isBlank(c byte) bool { return c == ' ' || c == '\t' }

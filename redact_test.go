@@ -96,13 +96,62 @@ var redactTests = []struct {
 	{"bearer prose", "missing bearer token.", "missing bearer token."},
 	{"jwt", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-_x is expired.", "token *** is expired."},
 
+	// Header lines: a space after the colon.
+	{"header line", "X-Api-Key: 8f14e45fceea167a", "X-Api-Key: ***"},
+	{"lowercase header line", "password: v", "password: ***"},
+	{"header dump", "HTTP/1.1 401\r\nX-Auth-Token: abc123\r\nContent-Length: 0", "HTTP/1.1 401\r\nX-Auth-Token: ***\r\nContent-Length: 0"},
+	{"http2 header dump", "x-api-key: 8f14e45f\nx-request-id: 1", "x-api-key: ***\nx-request-id: 1"},
+	{"error quotes token", "invalid token: abc123", "invalid token: ***"},
+	{"error word", "token: expired", "token: expired"},
+	{"error phrase", "password: authentication failed for user", "password: authentication failed for user"},
+	{"error chain", "read token: open /run/token: permission denied", "read token: open /run/token: permission denied"},
+	{"key after key", "bad token: Authorization: Bearer abc", "bad token: Authorization: Bearer ***"},
+	{"status line", "pass: All health checks passing", "pass: All health checks passing"},
+	{"capitalized value", "Password: Hunter2", "Password: ***"},
+	{"go header map", "map[Accept:[*/*] X-Api-Key:[k1 k2]]", "map[Accept:[*/*] X-Api-Key:[***]]"},
+
+	// Cookies.
+	{"cookie header", "Cookie: sid=31d4d96e407aad42; lang=en-US", "Cookie: sid=***; lang=***"},
+	{"set-cookie", "Set-Cookie: sid=31d4; Path=/; Secure; HttpOnly", "Set-Cookie: sid=***; Path=/; Secure; HttpOnly"},
+	{"cookie json", `{"Cookie":"a=b; c=d","x":1}`, `{"Cookie":"a=***; c=***","x":1}`},
+	{"cookie go dump", "map[Cookie:[sid=abc]]", "map[Cookie:[sid=***]]"},
+	{"cookie bare value", "cookie=abc123", "cookie=***"},
+	{"cookie error", "cookie: expired", "cookie: expired"},
+
+	// PEM private keys.
+	{"pem", "-----BEGIN PRIVATE KEY-----\nMIIEvQ\nIBADAN\n-----END PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\n"},
+	{"pem in json", `{"key":"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQ\\n-----END EC PRIVATE KEY-----"}`, `{"key":"-----BEGIN EC PRIVATE KEY-----***-----END EC PRIVATE KEY-----"}`},
+	{"pem cut short", "parse -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNz", "parse -----BEGIN OPENSSH PRIVATE KEY-----***"},
+	{"pgp", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----", "-----BEGIN PGP PRIVATE KEY BLOCK-----***-----END PGP PRIVATE KEY BLOCK-----"},
+	{"public key", "-----BEGIN PUBLIC KEY-----\nMFkwEw\n-----END PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----\nMFkwEw\n-----END PUBLIC KEY-----"},
+	{"pem words", "want a PRIVATE KEY----- line", "want a PRIVATE KEY----- line"},
+
+	// Provider tokens.
+	{"github token in url", "https://x:ghp_" + exampleToken + "@github.com", "https://x:***@github.com"},
+	{"aws key in env", "AWS_ACCESS_KEY_ID=AKIA" + "IOSFODNN7EXAMPLE", "AWS_ACCESS_KEY_ID=AKIA***"},
+	{"token in prose", "slack says invalid_auth for xoxp-" + exampleToken + ".", "slack says invalid_auth for xoxp-***."},
+	{"short is no token", "sk_live_abc ghp_x npm_install", "sk_live_abc ghp_x npm_install"},
+	{"token inside a word", "mask-" + exampleToken + exampleToken, "mask-" + exampleToken + exampleToken},
+
+	// A token as a URL's user name.
+	{"token user", "https://" + exampleToken + "0@git.example.com/o/r", "https://***@git.example.com/o/r"},
+	{"token user oauth basic", "https://" + exampleToken + "0:x-oauth-basic@github.com", "https://***:***@github.com"},
+	{"token user empty password", "https://" + exampleToken + "0:@h", "https://***:@h"},
+	{"account name with password", "postgres://reporting_user_2024_ro:pw@db/app", "postgres://reporting_user_2024_ro:***@db/app"},
+	{"short user", "postgres://app2@db/app", "postgres://app2@db/app"},
+
+	// More key names.
+	{"azure connection string", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=bXlrZXk=;EndpointSuffix=core.windows.net",
+		"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=***;EndpointSuffix=core.windows.net"},
+	{"service bus", "Endpoint=sb://ns/;SharedAccessKeyName=root;SharedAccessKey=a2V5", "Endpoint=sb://ns/;SharedAccessKeyName=root;SharedAccessKey=***"},
+	{"credentials", "credentials=u:p", "credentials=***"},
+
 	// Not secrets.
 	{"compass", "compass=north", "compass=north"},
 	{"passed", "passed 3 checks", "passed 3 checks"},
 	{"tokenizer", "tokenizer=on", "tokenizer=on"},
 	{"bypass", "bypass=true", "bypass=true"},
 	{"email", "mail bob@example.com", "mail bob@example.com"},
-	{"error prefix", "token: expired", "token: expired"},
 	{"prose password", "pq: password authentication failed for user \"bob\"", "pq: password authentication failed for user \"bob\""},
 	{"dial error", "dial tcp 10.0.0.1:5432: connect: connection refused", "dial tcp 10.0.0.1:5432: connect: connection refused"},
 	{"max tokens", "max_tokens=100", "max_tokens=100"},
@@ -213,10 +262,15 @@ func TestRedactCleanDoesNotAllocate(t *testing.T) {
 const (
 	cleanMessage = "dial tcp 10.0.0.1:5432: connect: connection refused (after 3 retries, timeout 2s)"
 	dirtyMessage = "failed to connect to `host=db user=app database=app`: dial postgres://app:hunter2@db:5432/app: connection refused"
+	// A long clean error with a URL and a host name, which hold the long
+	// runs of token bytes that the provider token rule looks into.
+	longMessage = "Get \"https://api.internal.example.com:8443/v1/health?verbose=1\": dial tcp 10.20.30.40:8443: i/o timeout (Client.Timeout exceeded while awaiting headers); retrying in 2s after 3 attempts, last status 503 Service Unavailable from upstream-gateway-7f9c"
+	// A header dump without secrets: every "Key: " is looked at.
+	dumpMessage = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nWww-Authenticate: Bearer realm=\"api\"\r\nX-Request-Id: 5d41402abc4b2a76\r\n\r\n{\"error\":\"invalid_token\"}"
 )
 
 func BenchmarkRedact(b *testing.B) {
-	for _, bc := range []struct{ name, msg string }{{"clean", cleanMessage}, {"dirty", dirtyMessage}} {
+	for _, bc := range []struct{ name, msg string }{{"clean", cleanMessage}, {"dirty", dirtyMessage}, {"long", longMessage}, {"dump", dumpMessage}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -226,43 +280,151 @@ func BenchmarkRedact(b *testing.B) {
 	}
 }
 
-// FuzzRedact plants a URL password inside arbitrary text. The URL rule finds
-// it whatever surrounds it: the user info starts right after "://" and the
-// '/' after the host ends it. An occurrence of the password in the output
-// would be an unredacted occurrence in the input (the marker has no letter to
-// join on), and "PLANTEDpw1" cannot overlap the fixed URL text around it, so
-// the only occurrences allowed are those the fuzzer wrote itself.
+// TestRedactRules holds every row of the rule tables to its example: the
+// row's own matcher finds the secret, and Redact turns the example into the
+// row's expected text, once and for all.
+func TestRedactRules(t *testing.T) {
+	check := func(t *testing.T, example, want string) {
+		t.Helper()
+		if example == want {
+			t.Fatalf("example %q has no secret", example)
+		}
+		if got := Redact(example); got != want {
+			t.Errorf("Redact(%q)\n got %q\nwant %q", example, got, want)
+		}
+		if again := Redact(want); again != want {
+			t.Errorf("Redact(%q) = %q, not idempotent", want, again)
+		}
+	}
+	for _, rule := range redactRules {
+		t.Run(rule.name, func(t *testing.T) {
+			check(t, rule.example, rule.want)
+			r := redactor{s: rule.example}
+			r.run(rule.scan)
+			if !r.found {
+				t.Errorf("the rule's own scanner finds nothing in %q", rule.example)
+			}
+		})
+	}
+	for _, rule := range keyRules {
+		t.Run("key "+rule.name, func(t *testing.T) {
+			check(t, rule.example, rule.want)
+			key, _, _ := strings.Cut(rule.example, ":")
+			for _, other := range keyRules {
+				if other.key(key) {
+					if other.name != rule.name {
+						t.Errorf("key %q is taken by rule %q", key, other.name)
+					}
+					break
+				}
+			}
+		})
+	}
+	for _, f := range tokenFormats {
+		t.Run("token "+f.name, func(t *testing.T) {
+			check(t, f.example, f.want)
+			r := redactor{s: f.example}
+			r.scanTokens()
+			if !r.found {
+				t.Errorf("scanTokens finds nothing in %q", f.example)
+			}
+			// One byte short of the minimum is no token: the minimum is
+			// what tells a token from a word that shares its prefix.
+			short := f.prefix + strings.Repeat("a", f.min-1)
+			if r := (redactor{s: short}); func() bool { r.scanTokens(); return r.found }() {
+				t.Errorf("%q is redacted as a token", short)
+			}
+		})
+	}
+}
+
+// plants are secrets of each shape, on a line of their own as in a header
+// dump or a body; secret is the part that must never be shown.
+var plants = []struct{ line, secret string }{
+	{"dial postgres://u:PLANTEDpw1@h/db", "PLANTEDpw1"},
+	{"https://PLANTED2user2token2abc@h/", "PLANTED2user2token2abc"},
+	{"open u:PLANTEDpw3@tcp(h)/db", "PLANTEDpw3"},
+	{"host=h password=PLANTEDpw4 user=u", "PLANTEDpw4"},
+	{"X-Api-Key: PLANTED5key", "PLANTED5key"},
+	{"Authorization: Bearer PLANTED6tok", "PLANTED6tok"},
+	{"Cookie: a=1; sid=PLANTED7ck", "PLANTED7ck"},
+	{"Set-Cookie: sid=PLANTED8ck; Path=/", "PLANTED8ck"},
+	{"got bearer PLANTED9tok from api", "PLANTED9tok"},
+	{"eyJPLANTED10.eyJ.sig", "eyJPLANTED10"},
+	{"-----BEGIN RSA PRIVATE KEY-----\nPLANTED11key\n-----END RSA PRIVATE KEY-----", "PLANTED11key"},
+	{"token ghp_PLANTED12" + exampleToken, "PLANTED12"},
+	{`{"password":"PLANTED13 pw","n":1}`, "PLANTED13"},
+	{"map[X-Api-Key:[PLANTED14key]]", "PLANTED14key"},
+}
+
+// FuzzRedact checks Redact and RedactURL on any text: they are idempotent,
+// only replace spans of their input by markers, and never let a planted
+// secret through. The URL password is planted straight into the text: the
+// URL rule finds it whatever surrounds it, as the user info starts right
+// after "://" and the '/' after the host ends it. The other shapes are
+// planted on a line of their own, as header dumps and bodies have them.
+// "PLANTED…" cannot overlap the fixed text around it, so the only
+// occurrences allowed in the output are those the fuzzer wrote itself.
 func FuzzRedact(f *testing.F) {
 	for _, tt := range redactTests {
-		f.Add(tt.in, "")
+		f.Add(tt.in, "", uint8(0))
 	}
-	f.Add("password='", "' rest")
-	f.Add("Authorization: Bearer ", " tail")
-	f.Add("a://x:y@", "@tcp(h)/db")
+	for i, p := range plants {
+		f.Add("", "", uint8(i))
+		f.Add(p.line, "", uint8(i))
+	}
+	f.Add("password='", "' rest", uint8(0))
+	f.Add("Authorization: Bearer ", " tail", uint8(0))
+	f.Add("a://x:y@", "@tcp(h)/db", uint8(0))
 	// Inputs where one pass of the rules was not idempotent.
-	f.Add("://&Password:/)@", "/)@/)@")
-	f.Add(":://=api_key:{Bearer@'tcp(", "")
-	f.Add("postgres://u:p@h/=/?password=*]ab[\"x;api_key://*** \\ token", "#api_keypass\\}\ttcp(")
-	f.Fuzz(func(t *testing.T, prefix, suffix string) {
-		const pw = "PLANTEDpw1"
-		planted := prefix + "postgres://u:" + pw + "@h/" + suffix
-		for _, in := range []string{prefix, prefix + suffix, planted} {
+	f.Add("://&Password:/)@", "/)@/)@", uint8(0))
+	f.Add(":://=api_key:{Bearer@'tcp(", "", uint8(0))
+	f.Add("postgres://u:p@h/=/?password=*]ab[\"x;api_key://*** \\ token", "#api_keypass\\}\ttcp(", uint8(0))
+	f.Fuzz(func(t *testing.T, prefix, suffix string, which uint8) {
+		p := plants[int(which)%len(plants)]
+		inline := prefix + "postgres://u:PLANTEDpw0@h/" + suffix
+		line := prefix + "\n" + p.line + "\n" + suffix
+		for _, in := range []string{prefix, prefix + suffix, inline, line} {
 			once := Redact(in)
 			if twice := Redact(once); twice != once {
 				t.Fatalf("Redact not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
+			}
+			if !isRedactionOf(once, in) {
+				t.Fatalf("Redact does more than replace secrets:\n in  %q\n out %q", in, once)
 			}
 			once = RedactURL(in)
 			if twice := RedactURL(once); twice != once {
 				t.Fatalf("RedactURL not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
 			}
 		}
-		if strings.Contains(prefix, pw) || strings.Contains(suffix, pw) {
-			return
-		}
-		if out := Redact(planted); strings.Contains(out, pw) {
-			t.Fatalf("password survived:\n in  %q\n out %q", planted, out)
+		for _, c := range []struct{ in, secret string }{{inline, "PLANTEDpw0"}, {line, p.secret}} {
+			if strings.Contains(prefix, c.secret) || strings.Contains(suffix, c.secret) {
+				continue
+			}
+			if out := Redact(c.in); strings.Contains(out, c.secret) {
+				t.Fatalf("secret survived:\n in  %q\n out %q", c.in, out)
+			}
 		}
 	})
+}
+
+// isRedactionOf reports whether out is in with some spans replaced by
+// RedactedMarker: the text between markers appears in in, in order, so
+// redaction removed bytes and added none but markers.
+func isRedactionOf(out, in string) bool {
+	pieces := strings.Split(out, RedactedMarker)
+	if !strings.HasPrefix(in, pieces[0]) || !strings.HasSuffix(in, pieces[len(pieces)-1]) {
+		return false
+	}
+	at := 0
+	for _, piece := range pieces {
+		i := strings.Index(in[at:], piece)
+		if i < 0 {
+			return false
+		}
+		at += i + len(piece)
+	}
+	return true
 }
 
 func ExampleRedact() {

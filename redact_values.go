@@ -1,16 +1,23 @@
 package vitals
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
+	"unicode/utf8"
 )
 
 // RedactDetails returns a copy of details with every secret removed, at
 // any depth: values under secret-looking keys ("password", "token", …)
 // become "***", strings go through [Redact], and values of other types
-// (structs, other maps, []byte) are redacted in their JSON form. NaN and
+// (structs, other maps) are redacted in their JSON form. Bytes ([]byte and
+// named byte slices) are redacted as text, never left to encoding/json,
+// whose base64 no rule can read: valid UTF-8 comes back as a string,
+// anything else as the redacted bytes. A []byte inside a struct keeps its
+// base64 unless it holds a secret, and is then redacted as text. NaN and
 // infinities, which JSON cannot carry, become text. The monitor applies it
 // to every Result's Details before anything else sees them.
 func RedactDetails(details map[string]any) map[string]any {
@@ -60,6 +67,14 @@ func redactValue(key string, v any, depth int) any {
 			out[i] = redactValue("", e, depth+1)
 		}
 		return out
+	case []byte:
+		return redactBytes(x)
+	case json.Marshaler:
+		// json.RawMessage is a []byte that is JSON already.
+	default:
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+			return redactBytes(rv.Bytes())
+		}
 	}
 	// Anything else: take its JSON form apart and redact that, so a
 	// struct's Password field or a DSN in a nested value is caught too.
@@ -71,7 +86,51 @@ func redactValue(key string, v any, depth int) any {
 	if err := json.Unmarshal(b, &generic); err != nil {
 		return fmt.Sprintf("unencodable %T", v)
 	}
-	return redactValue(key, generic, depth+1)
+	return redactJSON(key, generic, depth+1)
+}
+
+// redactJSON is redactValue for a value decoded from the JSON form of
+// another, where a string may be bytes that encoding/json wrote in
+// base64: a struct's []byte field.
+func redactJSON(key string, v any, depth int) any {
+	if depth > 8 {
+		return "…"
+	}
+	if secretKey(key) {
+		return RedactedMarker
+	}
+	switch x := v.(type) {
+	case string:
+		if b, err := base64.StdEncoding.Strict().DecodeString(x); err == nil && len(b) > 0 {
+			if r := Redact(string(b)); r != string(b) {
+				return redactBytes(b)
+			}
+		}
+		return Redact(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactJSON(k, e, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactJSON("", e, depth+1)
+		}
+		return out
+	}
+	return redactValue(key, v, depth)
+}
+
+// redactBytes redacts b as text. The result is a string when it is valid
+// UTF-8, for people to read in any output, else bytes.
+func redactBytes(b []byte) any {
+	s := Redact(string(b))
+	if utf8.ValidString(s) {
+		return s
+	}
+	return []byte(s)
 }
 
 // finite returns f, or its text for NaN and ±Inf.

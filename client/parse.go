@@ -302,10 +302,11 @@ func parseWord(word string) (vitals.Status, error) {
 	if s, ok := colors[strings.ToLower(word)]; ok {
 		return s, nil
 	}
-	if len(word) > maxWordBytes {
-		word = strings.ToValidUTF8(word[:maxWordBytes], "") + "…"
-	}
-	return vitals.StatusUnknown, fmt.Errorf("unknown status %q", word)
+	// The error becomes a report's or a check's message: the word is
+	// redacted before it is cut, and the whole text after it is quoted,
+	// since quoting can make a secret's shape whole again.
+	word = shorten(clean(word), maxWordBytes)
+	return vitals.StatusUnknown, errors.New(vitals.Redact(fmt.Sprintf("unknown status %q", word)))
 }
 
 // requiredWord is parseWord for a format whose status member is required:

@@ -37,9 +37,10 @@ type Report struct {
 	ContentType string        // the Content-Type header
 	Format      Format        // the format the body was read as
 	// Body is the start of the body as received, at most
-	// [Options.MaxBodyBytes]. It is not redacted: it is what the endpoint
-	// sends to anyone who asks. Print Message, Checks and Issues instead
-	// where secrets must not appear.
+	// [Options.MaxBodyBytes]. It is not redacted by shape: it is what the
+	// endpoint sends to anyone who asks. Only the credentials the Client
+	// sent are removed, should the endpoint echo them. Print Message,
+	// Checks and Issues instead where secrets must not appear.
 	Body      []byte
 	Truncated bool          // the body was longer than Body
 	Duration  time.Duration // from sending the request to reading the body
