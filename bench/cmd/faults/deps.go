@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"time"
 )
@@ -46,21 +47,38 @@ func (l *listener) serve() {
 			c.Close()
 			continue
 		}
+		// Held silent until the client gives up: read (and drop) until it
+		// closes, so the connections of abandoned runs do not pile up in
+		// this process and pass for the monitor's memory.
 		l.mu.Lock()
 		l.conns = append(l.conns, c)
 		l.mu.Unlock()
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			io.Copy(io.Discard, c)
+			c.Close()
+			l.forget(c)
+		}()
+	}
+}
+
+func (l *listener) forget(c net.Conn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.conns, c); i >= 0 {
+		l.conns = slices.Delete(l.conns, i, i+1)
 	}
 }
 
 func (l *listener) Close() {
 	l.ln.Close()
-	l.wg.Wait()
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, c := range l.conns {
 		c.Close()
 	}
-	l.conns = nil
+	l.mu.Unlock()
+	l.wg.Wait()
 }
 
 // greeting dials addr and reads its one-byte greeting within ctx, as a

@@ -11,7 +11,8 @@
 //	        readiness stays "starting".
 //
 // Everything talks to real TCP listeners on 127.0.0.1 that this process
-// opens; nothing else is contacted. Run it from the bench module:
+// opens; nothing else is contacted. The goroutines counted include the
+// blackhole's, one per connection a check holds open. Run it from the bench module:
 //
 //	go run ./cmd/faults -scenario starve
 //	go run ./cmd/faults -scenario soak -duration 10m
