@@ -183,8 +183,8 @@ func New(opts *Options) *Monitor {
 // Add registers a check. It returns an error, and registers nothing, when
 // the name is empty, invalid or taken, the checker is nil, or an option is
 // out of range. A name that [Redact] would change is invalid: names are
-// shown as given everywhere, so one must not hold a secret. Checks may be added while the monitor runs; a periodic one
-// is scheduled at once.
+// shown as given everywhere, so one must not hold a secret. Checks may be
+// added while the monitor runs; a periodic one is scheduled at once.
 func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 	if err := validateName("check", name); err != nil {
 		return fmt.Errorf("vitals: add: %w", err)
