@@ -214,6 +214,9 @@ func TestSlowListenerDoesNotBlockTheScheduler(t *testing.T) {
 	}
 	m.Add("flap", s, vitals.Interval(time.Second), vitals.Timeout(stepTimeout))
 	gate := make(chan struct{})
+	var open sync.Once
+	// Close waits for the listener: a failing test must open the gate too.
+	defer open.Do(func() { close(gate) })
 	var mu sync.Mutex
 	delivered, missed := 0, 0
 	m.Subscribe(func(e vitals.Event) {
@@ -230,7 +233,7 @@ func TestSlowListenerDoesNotBlockTheScheduler(t *testing.T) {
 			stepTo(t, clk)
 		}
 	}
-	close(gate)
+	open.Do(func() { close(gate) })
 	m.Close()
 	mu.Lock()
 	defer mu.Unlock()

@@ -111,7 +111,7 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 
 	handed := false
 	if w != nil {
-		handed = w.end()
+		handed = w.end(len(m.jobs) == 0)
 	} else {
 		timer.Stop()
 	}
@@ -122,9 +122,6 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
 	m.record(c, cl, normalize(res, now.Sub(start), now), false, now)
-	if w == nil && c.info.Interval > 0 && now.Sub(start) < time.Duration(m.handover.Load()) {
-		m.fastAgain(c)
-	}
 	return handed
 }
 
@@ -197,11 +194,18 @@ func (w *worker) begin(m *Monitor, cl *call, now time.Time) {
 }
 
 // end records that w's run returned, and reports whether it had been
-// handed over, in which case the worker must leave the pool.
-func (w *worker) end() (handed bool) {
+// handed over, in which case the worker must leave the pool. With no run
+// waiting (idle), the worker is about to wait for one and its timer is
+// stopped now, before the result is recorded: whoever sees the result sees
+// no timer left for a run that is over (tests stepping a fake clock from
+// timer to timer rely on it).
+func (w *worker) end(idle bool) (handed bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.cur = nil
+	if idle {
+		w.stopLocked()
+	}
 	return w.handed
 }
 
@@ -222,7 +226,11 @@ func (w *worker) next(jobs <-chan *check) (*check, bool) {
 func (w *worker) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.timer != nil {
+	w.stopLocked()
+}
+
+func (w *worker) stopLocked() {
+	if w.timer != nil && w.armedAt != 0 {
 		w.timer.Stop()
 	}
 	w.armedAt = 0
@@ -260,6 +268,12 @@ func (w *worker) fire(m *Monitor) {
 	w.armedAt = 0
 	replace := !w.handed
 	abandoned := m.abandon(cl)
+	if abandoned {
+		// The pool gets its replacement now: a fire still queued for this
+		// run (Reset can queue one while another waits for w.mu) must not
+		// hand it over for a second.
+		w.handed = true
+	}
 	w.mu.Unlock()
 	if abandoned {
 		m.timedOut(cl, replace)
@@ -499,7 +513,10 @@ func (m *Monitor) runOwn(c *check) {
 	}
 	go func() {
 		defer m.wg.Done()
-		m.execute(c, cl, nil)
+		start := m.clock.Now()
+		if !m.execute(c, cl, nil) && m.clock.Now().Sub(start) < time.Duration(m.handover.Load()) {
+			m.fastAgain(c)
+		}
 	}()
 }
 

@@ -315,7 +315,11 @@ func (m *Monitor) armLocked(now time.Time) {
 	if !m.timerArmed.IsZero() && !m.timerArmed.After(at) && m.timerArmed.After(now) {
 		return // already set to fire in time
 	}
-	d := at.Sub(now)
+	// The delay is from the clock's time now, not from the caller's now:
+	// time may have passed since it was read (a fake clock's step, or a
+	// preempted scheduler), and a delay counted from then would fire
+	// that much late.
+	d := at.Sub(m.clock.Now())
 	m.timerArmed = at
 	if m.schedTimer == nil {
 		m.schedTimer = m.clock.AfterFunc(d, m.timerFired)

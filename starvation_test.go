@@ -93,6 +93,12 @@ func TestHungChecksDoNotStarveOthers(t *testing.T) {
 	if st := snapState(t, m, "fast"); st.Status != vitals.StatusPass {
 		t.Errorf("fast check %v, want pass", st.Status)
 	}
+	// Released, the handed-over runs return and their goroutines leave:
+	// the pool is back to its size, neither grown nor shrunk.
+	unblock()
+	eventually(t, "the pool back to its workers and the scheduler", func() bool {
+		return runtime.NumGoroutine()-before == workers+1
+	})
 }
 
 // blocking is a checker that waits for its context, like a client stuck
@@ -151,10 +157,13 @@ func TestHandedOverRunsStillTimeOut(t *testing.T) {
 // TestBacklogHandsOverWithinAMillisecond: at Start every check is due at
 // once and nothing yet tells a hung one from a healthy one. While runs wait
 // for a worker, a run that takes a millisecond hands its worker over, so
-// the hung checks ahead of a healthy one in the queue cost it about a
-// millisecond each per worker, not a tick (100ms for these 1-minute checks).
+// hung checks ahead of a healthy one in the queue cost it about a
+// millisecond each, not a tick (100ms for these 1-minute checks). The test
+// steps the fake clock from one armed timer to the next and adds up the
+// time until the healthy check runs: 10 hung runs ahead of it on one worker
+// took 10 ticks before.
 func TestBacklogHandsOverWithinAMillisecond(t *testing.T) {
-	const stuck = 10
+	const stuck, tick = 10, 100 * time.Millisecond
 	m, clk := newFake(t, &vitals.Options{Workers: 1})
 	release := make(chan struct{})
 	defer close(release) // before the Cleanup's Close
@@ -181,17 +190,27 @@ func TestBacklogHandsOverWithinAMillisecond(t *testing.T) {
 	if err := m.Add("fast", fast, vitals.Interval(time.Minute), vitals.Timeout(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	clk.Advance(time.Millisecond)
+	eventually(t, "every run queued", func() bool { return vitals.QueueLen(m) == stuck })
+	var waited time.Duration
 	for step := 1; ; step++ {
+		// The worker in a run has armed its timer before the run began.
+		at, ok := clk.NextTimer()
+		if !ok {
+			t.Fatalf("step %d: no timer armed", step)
+		}
+		waited += at.Sub(clk.Now())
+		clk.Set(at)
 		select {
 		case <-fast:
+			// The first run may have begun before the others were queued
+			// (one tick); each after it, a millisecond.
+			if limit := tick + stuck*time.Millisecond; waited > limit {
+				t.Errorf("the fast check ran after %v of fake time behind %d hung runs, want at most %v", waited, stuck, limit)
+			}
 			return
 		case <-started:
-			// The run's worker arms its hand-over timer before the
-			// run starts: one millisecond on, with runs waiting.
-			clk.Advance(time.Millisecond)
 		case <-guard:
-			t.Fatalf("the fast check did not run after %d stuck runs and %v of fake time", step, time.Duration(step)*time.Millisecond)
+			t.Fatalf("the fast check did not run after %d steps and %v of fake time", step, waited)
 		}
 	}
 }

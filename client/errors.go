@@ -3,9 +3,6 @@ package client
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/httpurl"
@@ -84,65 +81,3 @@ func (e *ParseError) Error() string {
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
-
-// excerptScan bounds how much of a body, its whitespace folded, is
-// redacted for an excerpt.
-const excerptScan = 8 << 10
-
-// excerpt is the start of a body for people to read, on one line, secrets
-// redacted. It is cut twice, both times so that no secret shows: the text
-// redacted stops at a word boundary before excerptScan bytes, as a secret
-// cut in half may no longer look like one (a URL without its '@', a token
-// shorter than its format); then the redacted text is cut to excerptBytes
-// by shorten.
-func excerpt(b []byte) string {
-	s, cut := fold(b, excerptScan)
-	if cut {
-		// Every rule whose secret ends where later text says (a URL's
-		// user info at its '@', a DSN, a JWT, a token) stops at a space
-		// or a quote, and the rules that cross one (a quoted value, a PEM
-		// key) redact to the end of what they are given.
-		s = s[:strings.LastIndexAny(s, ` "<>`)+1]
-	}
-	return shorten(vitals.Redact(s), excerptBytes)
-}
-
-// shorten cuts the redacted text s to at most n bytes and an ellipsis. The
-// cut can make text look like a secret again ("password=" and the
-// ellipsis; half a redacted PEM key's END line), so what is left is
-// redacted again: it stays redacted, and is at most a marker longer.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return vitals.Redact(strings.ToValidUTF8(s[:n], "") + "…")
-}
-
-// fold makes b one printable line, as [printable] and [oneLine] would,
-// and stops before it grows past limit bytes, reporting whether any of b
-// was left out. Whitespace runs fold into one space first, so a body of
-// blanks does not push its words out of the limit.
-func fold(b []byte, limit int) (s string, cut bool) {
-	var sb strings.Builder
-	space := false
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		i += n
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			r = utf8.RuneError // as printable does; so is invalid UTF-8
-		}
-		if unicode.IsSpace(r) {
-			space = sb.Len() > 0
-			continue
-		}
-		if sb.Len()+1+utf8.RuneLen(r) > limit {
-			return sb.String(), true
-		}
-		if space {
-			sb.WriteByte(' ')
-			space = false
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String(), false
-}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 )
 
 // seeds adds every recorded body (testdata/bodies and vitalshttp's golden
@@ -125,23 +126,6 @@ func FuzzKubernetes(f *testing.F) {
 	})
 }
 
-func FuzzExcerpt(f *testing.F) {
-	seeds(f, func(_ int, _ string, body []byte) { f.Add(body) })
-	f.Fuzz(func(t *testing.T, body []byte) {
-		s := excerpt(body)
-		if len(s) > excerptBytes+len("…") {
-			t.Errorf("excerpt of %d bytes", len(s))
-		}
-		if !printableLine(s) {
-			t.Errorf("excerpt %q is not one printable line", s)
-		}
-		// The ellipsis too: "password=…" is no redacted text.
-		if vitals.Redact(s) != s {
-			t.Errorf("excerpt %q is not redacted", s)
-		}
-	})
-}
-
 // FuzzScrub plants a credential the client sent, in each form it sends it,
 // in a body whose excerpt an APIError shows, and checks that no form shows
 // whole, nor its start where the excerpt was cut.
@@ -159,7 +143,7 @@ func FuzzScrub(f *testing.F) {
 			if strings.Contains(prefix+suffix, form) || strings.ContainsAny(form, " \t\r\n\v\f") {
 				continue // not planted by us, or changed by the folding of blanks
 			}
-			shown := sec.scrub(excerpt([]byte(prefix + form + suffix)))
+			shown := sec.scrub(excerpt.Of([]byte(prefix+form+suffix), excerptBytes))
 			for _, v := range sec {
 				if strings.Contains(shown, v) && !strings.Contains(prefix+suffix, v) {
 					t.Fatalf("%q shows %q", shown, v)

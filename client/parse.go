@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 )
 
 // formatJSON names a body that claimed to be JSON and was not, in a
@@ -54,7 +55,7 @@ func Parse(code int, contentType string, body []byte) (*Report, error) {
 		// Whatever the body says, the request did not reach a health
 		// check: a wrong token, path or method.
 		r.Status = vitals.StatusFail
-		err = &APIError{Code: code, ContentType: contentType, Body: excerpt(body)}
+		err = &APIError{Code: code, ContentType: contentType, Body: excerpt.Of(body, excerptBytes)}
 	}
 	return r, err
 }
@@ -129,10 +130,10 @@ func parseBare(r *Report) error {
 		if mediaType(r.ContentType) == "text/html" {
 			b = htmlText(b)
 		}
-		r.Message = excerpt(firstLine(b))
+		r.Message = excerpt.Of(firstLine(b), excerptBytes)
 		return nil
 	}
-	return &APIError{Code: r.Code, ContentType: r.ContentType, Body: excerpt(r.Body)}
+	return &APIError{Code: r.Code, ContentType: r.ContentType, Body: excerpt.Of(r.Body, excerptBytes)}
 }
 
 // wrongRequest reports whether code says the request was wrong rather
@@ -305,7 +306,7 @@ func parseWord(word string) (vitals.Status, error) {
 	// The error becomes a report's or a check's message: the word is
 	// redacted before it is cut, and the whole text after it is quoted,
 	// since quoting can make a secret's shape whole again.
-	word = shorten(clean(word), maxWordBytes)
+	word = excerpt.Shorten(clean(word), maxWordBytes)
 	return vitals.StatusUnknown, errors.New(vitals.Redact(fmt.Sprintf("unknown status %q", word)))
 }
 

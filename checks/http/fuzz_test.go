@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/vitalsgo/vitals"
 )
 
 // FuzzMatchJSON holds the JSON path match to what a health check needs: a
@@ -100,28 +98,4 @@ func leafText(v any) (string, bool) {
 		return "null", true
 	}
 	return "", false
-}
-
-// FuzzExcerpt holds the body excerpt to its contract: short, printable as
-// UTF-8, and showing no part of a password in the body wherever the cut
-// falls.
-func FuzzExcerpt(f *testing.F) {
-	f.Add([]byte(strings.Repeat("a", 230)), uint16(230))
-	f.Add([]byte("<html>503 Service Unavailable</html>"), uint16(6))
-	f.Add([]byte("\xff\xfe{\"status\":\"DOWN\"}"), uint16(0))
-	f.Fuzz(func(t *testing.T, body []byte, at uint16) {
-		const secret = "Zq8sK2mXv9Lp"
-		i := int(at) % (len(body) + 1)
-		body = bytes.Join([][]byte{body[:i], []byte("postgres://app:" + secret + "@db:5432/x"), body[i:]}, []byte("\n"))
-		e := excerpt(body)
-		if len(e) > excerptBytes+len("…") || !utf8.ValidString(e) {
-			t.Fatalf("excerpt of %d bytes: %q", len(e), e)
-		}
-		if strings.Contains(e, secret[:4]) && !bytes.Contains(body[:i], []byte(secret[:4])) {
-			t.Fatalf("excerpt shows the password: %q", e)
-		}
-		if s := strings.TrimSuffix(e, "…"); vitals.Redact(s) != s {
-			t.Fatalf("excerpt %q is not redacted", e)
-		}
-	})
 }

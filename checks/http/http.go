@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
 )
@@ -240,7 +241,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 func (c *Checker) judge(resp *http.Response, body []byte, truncated bool, readErr error, d map[string]any) vitals.Result {
 	if !c.statusOK(resp.StatusCode) {
 		if len(body) > 0 {
-			d["body_excerpt"] = excerpt(body)
+			d["body_excerpt"] = excerpt.Of(body, excerptBytes)
 		}
 		return c.fail(d, "%s %s: status %s, want %s", c.method, c.shown, resp.Status, c.wantStatus())
 	}
@@ -252,7 +253,7 @@ func (c *Checker) judge(resp *http.Response, body []byte, truncated bool, readEr
 		if truncated {
 			where = fmt.Sprintf(" in its first %d bytes", len(body))
 		}
-		d["body_excerpt"] = excerpt(body)
+		d["body_excerpt"] = excerpt.Of(body, excerptBytes)
 		return c.fail(d, "%s %s: the body does not contain %q%s", c.method, c.shown, c.contains, where)
 	}
 	if c.jsonPath != nil {
@@ -305,16 +306,5 @@ func readCapped(body io.Reader, length, max int64) ([]byte, bool, error) {
 
 // excerptBytes is the most of a body an excerpt shows, before "…".
 const excerptBytes = 256
-
-// excerpt is the start of a body for people to read, secrets redacted.
-// Redaction comes first: cut first, a secret cut short no longer looks
-// like one, and its start would show.
-func excerpt(b []byte) string {
-	s := vitals.Redact(strings.TrimSpace(strings.ToValidUTF8(string(b), "\uFFFD")))
-	if len(s) > excerptBytes {
-		s = strings.ToValidUTF8(s[:excerptBytes], "") + "…"
-	}
-	return s
-}
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
 )
@@ -96,7 +96,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	took := time.Since(start)
 	d["status_code"] = resp.StatusCode
 	d["response_ms"] = ms(took)
-	if ex := excerpt(body); ex != "" {
+	if ex := excerpt.Of(body, excerptBytes); ex != "" {
 		d["body_excerpt"] = ex
 	}
 	r := vitals.Result{Status: vitals.StatusPass, Details: d, Observed: ms(took), Unit: "ms"}
@@ -114,15 +114,6 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 
 func failed(d map[string]any, err error, format string, args ...any) vitals.Result {
 	return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf(format, args...), Err: err, Details: d}
-}
-
-// excerpt is the start of a body for people to read, secrets redacted.
-func excerpt(b []byte) string {
-	s := string(b)
-	if len(s) > excerptBytes {
-		s = strings.ToValidUTF8(s[:excerptBytes], "") + "…"
-	}
-	return vitals.Redact(strings.TrimSpace(s))
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
