@@ -28,7 +28,7 @@ func TestCustomGroupAggregation(t *testing.T) {
 		}
 	}
 	card.set(pass())
-	if gs, _ := runOnce(t, m).Group("payments"); gs.Status != vitals.StatusWarn || gs.Total != 2 || gs.Counts[vitals.StatusFail] != 1 {
+	if gs, _ := runOnce(t, m).Group("payments"); gs.Status != vitals.StatusWarn || gs.Total != 2 || gs.Count(vitals.StatusFail) != 1 {
 		t.Errorf("payments with only the non-critical member failing = %+v, want warn", gs)
 	}
 	m.Disable("card")
@@ -62,12 +62,13 @@ func TestAddedDisabledNeverRuns(t *testing.T) {
 	}
 }
 
-// Interval(0) is on demand with the default TTL: never on the schedule,
-// run by a probe, cached for DefaultTTL.
-func TestIntervalZeroIsOnDemand(t *testing.T) {
+// An on-demand check is never on the schedule: a probe runs it, and its
+// result is served for the TTL.
+func TestOnDemandRunsWhenProbedAndCachesForItsTTL(t *testing.T) {
+	const ttl = time.Second
 	m, clk := newFake(t, nil)
 	s := &script{def: pass()}
-	m.Add("dep", s, vitals.Interval(0))
+	m.Add("dep", s, vitals.OnDemand(ttl))
 	m.Start()
 	clk.Advance(time.Minute)
 	if n := s.calls.Load(); n != 0 {
@@ -77,7 +78,7 @@ func TestIntervalZeroIsOnDemand(t *testing.T) {
 		t.Errorf("info = %+v", st.CheckInfo)
 	}
 	m.Current(context.Background())
-	clk.Advance(vitals.DefaultTTL - time.Millisecond)
+	clk.Advance(ttl - time.Millisecond)
 	m.Current(context.Background())
 	if n := s.calls.Load(); n != 1 {
 		t.Fatalf("within the TTL: %d calls, want 1", n)

@@ -22,9 +22,11 @@
 // db.PingContext is a check as it stands. Return [Warn](err) to report a
 // degradation instead of a failure. Options set per check:
 //
-//   - [Interval]: run every d in the background (default 10s). Interval(0)
-//     or [OnDemand] makes it run when probed, cached for a [TTL]; concurrent
-//     probes share one run.
+//   - [Interval]: run every d > 0 in the background (default 10s), or
+//     [OnDemand]: run when probed, cached for a ttl; concurrent probes share
+//     one run. A check is one or the other: [Monitor.Add] refuses
+//     Interval(0), both together, and an option that means nothing for the
+//     mode ([InitialDelay] or [Jitter] on an on-demand check).
 //   - [Timeout] (default 5s), [InitialDelay], [Jitter].
 //   - [Critical]: a failing critical check fails its groups; a non-critical
 //     one degrades them to Warn.

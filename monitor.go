@@ -199,7 +199,9 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 		}
 	}
 	if cfg.groups == nil {
-		cfg.groups = defaultGroups
+		// A slice of its own, as Groups makes: CheckInfo.Groups is handed
+		// to callers, and one writing to it must not move other checks.
+		cfg.groups = []string{Readiness}
 	}
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("vitals: add %q: %w", name, err)
@@ -229,13 +231,13 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 	return nil
 }
 
-// isNilFunc catches CheckFunc(nil) and CheckerFunc(nil), which are non-nil
+// isNilFunc catches CheckFunc(nil) and ResultFunc(nil), which are non-nil
 // interfaces holding nil functions.
 func isNilFunc(ch Checker) bool {
 	switch f := ch.(type) {
 	case CheckFunc:
 		return f == nil
-	case CheckerFunc:
+	case ResultFunc:
 		return f == nil
 	}
 	return false

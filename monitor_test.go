@@ -25,10 +25,10 @@ func TestAddRejectsBadInput(t *testing.T) {
 		{"space in name", "a b", ok, nil, "spaces"},
 		{"nil checker", "x", nil, nil, "checker is nil"},
 		{"nil CheckFunc", "x", vitals.CheckFunc(nil), nil, "checker is nil"},
-		{"negative interval", "x", ok, []vitals.CheckOption{vitals.Interval(-time.Second)}, "interval must not be negative"},
+		{"negative interval", "x", ok, []vitals.CheckOption{vitals.Interval(-time.Second)}, "Interval(-1s): an interval must be positive"},
 		{"tiny interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Microsecond)}, "at least 1ms"},
 		{"zero timeout", "x", ok, []vitals.CheckOption{vitals.Timeout(0)}, "timeout must be positive"},
-		{"negative delay", "x", ok, []vitals.CheckOption{vitals.InitialDelay(-1)}, "initial delay"},
+		{"negative delay", "x", ok, []vitals.CheckOption{vitals.InitialDelay(-1)}, "InitialDelay(-1ns): the delay must not be negative"},
 		{"jitter over interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Second), vitals.Jitter(time.Second)}, "jitter 1s must be shorter than the interval 1s"},
 		{"max age under interval", "x", ok, []vitals.CheckOption{vitals.Interval(time.Minute), vitals.MaxAge(time.Second)}, "max age 1s must be longer than interval + jitter + timeout (1m5s)"},
 		{"zero failure threshold", "x", ok, []vitals.CheckOption{vitals.FailureThreshold(0)}, "failure threshold must be at least 1"},
@@ -319,7 +319,7 @@ func TestStatusVocabularies(t *testing.T) {
 func TestDetailsRedactedForEveryConsumer(t *testing.T) {
 	m := vitals.New(nil)
 	defer m.Close()
-	m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+	m.Add("db", vitals.ResultFunc(func(context.Context) vitals.Result {
 		return vitals.Result{Status: vitals.StatusFail, Observed: "redis://:pw123@cache:6379",
 			Details: map[string]any{"password": "hunter2", "cfg": struct{ DSN string }{"postgres://u:s3cret@h/db"}}}
 	}))
@@ -335,6 +335,35 @@ func TestDetailsRedactedForEveryConsumer(t *testing.T) {
 			if strings.Contains(out, secret) {
 				t.Errorf("secret %q reached a consumer: %s", secret, out)
 			}
+		}
+	}
+}
+
+// CheckInfo.Groups is each check's own: a caller that writes to one, or
+// appends to it, changes no other check, whether the groups are the
+// default or come from one Groups option shared by several checks.
+func TestCheckGroupsAreNotShared(t *testing.T) {
+	ok := vitals.CheckFunc(func(context.Context) error { return nil })
+	m := vitals.New(nil)
+	defer m.Close()
+	shared := vitals.Groups("jobs")
+	for _, name := range []string{"a", "b"} {
+		if err := m.Add(name, ok); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(name+"-jobs", ok, shared); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"a", "a-jobs"} {
+		st, _ := m.State(name)
+		_ = append(st.Groups, "appended")
+		st.Groups[0] = "overwritten"
+	}
+	for name, want := range map[string]string{"b": vitals.Readiness, "b-jobs": "jobs"} {
+		st, _ := m.State(name)
+		if len(st.Groups) != 1 || st.Groups[0] != want {
+			t.Errorf("%s's groups = %q after writing to another check's, want [%s]", name, st.Groups, want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package vitals
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -19,7 +20,6 @@ const (
 const (
 	DefaultInterval    = 10 * time.Second
 	DefaultTimeout     = 5 * time.Second
-	DefaultTTL         = time.Second
 	DefaultHistorySize = 10
 )
 
@@ -35,6 +35,7 @@ func (f optionFunc) apply(c *checkConfig) { f(c) }
 type checkConfig struct {
 	interval         time.Duration // 0: on demand
 	ttl              time.Duration // cache lifetime of an on-demand result
+	given            given         // which mode options were given, for validate
 	timeout          time.Duration
 	initialDelay     time.Duration
 	jitter           time.Duration
@@ -50,10 +51,20 @@ type checkConfig struct {
 	measurement      string
 }
 
+// given records the options whose meaning depends on the check's mode,
+// so that validate can name the one that does not fit.
+type given struct {
+	interval     time.Duration // the first Interval's argument, if intervalSet
+	intervalSet  bool
+	onDemandSet  bool
+	onDemandLast bool // OnDemand came after Interval
+	initialDelay bool
+	jitter       bool
+}
+
 func defaultConfig(historySize int) checkConfig {
 	return checkConfig{
 		interval:         DefaultInterval,
-		ttl:              DefaultTTL,
 		timeout:          DefaultTimeout,
 		failureThreshold: 1,
 		successThreshold: 1,
@@ -63,26 +74,33 @@ func defaultConfig(historySize int) checkConfig {
 	}
 }
 
-// Interval runs the check every d in the background. Probes read its last
-// result and never wait for it. A run starts when it is due or up to 1 % of
-// the shortest interval in the monitor later (1ms at least, 100ms at most):
-// runs due close together share one wake-up of the scheduler.
-//
-// Interval(0) makes the check on-demand: it runs when a probe asks and
-// nothing fresher than its TTL is cached, and concurrent probes share one
-// run. Default [DefaultInterval].
+// Interval makes the check periodic: it runs every d in the background,
+// and probes read its last result and never wait for it. d must be
+// positive; a check that runs when probed is made with [OnDemand]. A run
+// starts when it is due or up to 1 % of the shortest interval in the
+// monitor later (1ms at least, 100ms at most): runs due close together
+// share one wake-up of the scheduler. Default [DefaultInterval].
 func Interval(d time.Duration) CheckOption {
-	return optionFunc(func(c *checkConfig) { c.interval = d })
+	return optionFunc(func(c *checkConfig) {
+		if !c.given.intervalSet {
+			c.given.interval = d
+		}
+		c.given.intervalSet = true
+		c.interval = d
+	})
 }
 
-// OnDemand is Interval(0) with a cache lifetime of ttl.
+// OnDemand makes the check run when a probe asks ([Monitor.Current]) and no
+// result younger than ttl is cached; concurrent probes share one run. ttl
+// must be positive. An on-demand check has no schedule, so it takes neither
+// [Interval], [InitialDelay] nor [Jitter].
 func OnDemand(ttl time.Duration) CheckOption {
-	return optionFunc(func(c *checkConfig) { c.interval, c.ttl = 0, ttl })
+	return optionFunc(func(c *checkConfig) {
+		c.given.onDemandSet = true
+		c.given.onDemandLast = c.given.intervalSet
+		c.interval, c.ttl = 0, ttl
+	})
 }
-
-// TTL sets how long an on-demand result is served from cache. Default
-// [DefaultTTL].
-func TTL(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.ttl = d }) }
 
 // Timeout bounds one run: the context passed to Check is cancelled after d,
 // and a run still going then is abandoned and reported as StatusFail. Default
@@ -90,15 +108,17 @@ func TTL(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) {
 func Timeout(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.timeout = d }) }
 
 // InitialDelay postpones the first run of a periodic check by d after
-// [Monitor.Start].
+// [Monitor.Start]. Only a periodic check takes it.
 func InitialDelay(d time.Duration) CheckOption {
-	return optionFunc(func(c *checkConfig) { c.initialDelay = d })
+	return optionFunc(func(c *checkConfig) { c.initialDelay, c.given.initialDelay = d, true })
 }
 
 // Jitter adds a random delay in [0, d) to every scheduled run, so checks
 // registered together do not hit their dependencies together. It must be
-// shorter than the interval.
-func Jitter(d time.Duration) CheckOption { return optionFunc(func(c *checkConfig) { c.jitter = d }) }
+// shorter than the interval, and only a periodic check takes it.
+func Jitter(d time.Duration) CheckOption {
+	return optionFunc(func(c *checkConfig) { c.jitter, c.given.jitter = d, true })
+}
 
 // Critical sets whether a failure of the check fails its groups (true, the
 // default) or only degrades them to [StatusWarn] (false).
@@ -109,7 +129,11 @@ func Critical(critical bool) CheckOption {
 // Groups puts the check in the named groups ([Liveness], [Readiness],
 // [Startup] or custom ones), replacing the default [Readiness].
 func Groups(groups ...string) CheckOption {
-	return optionFunc(func(c *checkConfig) { c.groups = append([]string(nil), groups...) })
+	groups = append([]string(nil), groups...)
+	// Copied for each check, and clipped: neither the caller's slice, nor
+	// an option used for several checks, nor an append to CheckInfo.Groups
+	// reaches another check's groups.
+	return optionFunc(func(c *checkConfig) { c.groups = slices.Clip(append([]string(nil), groups...)) })
 }
 
 // FailureThreshold is the number of consecutive failed runs before the
@@ -179,21 +203,12 @@ func clampInt32(n int) int32 {
 // validate returns the first thing wrong with the configuration, in words a
 // user can act on.
 func (c *checkConfig) validate() error {
+	if err := c.validateMode(); err != nil {
+		return err
+	}
 	switch {
-	case c.interval < 0:
-		return fmt.Errorf("interval must not be negative, got %v", c.interval)
-	case c.interval > 0 && c.interval < time.Millisecond:
-		return fmt.Errorf("interval must be at least 1ms, got %v (use Interval(0) for on-demand)", c.interval)
-	case c.ttl < 0:
-		return fmt.Errorf("ttl must not be negative, got %v", c.ttl)
-	case c.interval == 0 && c.ttl == 0:
-		return fmt.Errorf("ttl of an on-demand check must be positive, got %v", c.ttl)
 	case c.timeout <= 0:
 		return fmt.Errorf("timeout must be positive, got %v", c.timeout)
-	case c.initialDelay < 0:
-		return fmt.Errorf("initial delay must not be negative, got %v", c.initialDelay)
-	case c.jitter < 0:
-		return fmt.Errorf("jitter must not be negative, got %v", c.jitter)
 	case c.jitter > 0 && c.interval > 0 && c.jitter >= c.interval:
 		return fmt.Errorf("jitter %v must be shorter than the interval %v", c.jitter, c.interval)
 	case c.maxAge < 0:
@@ -215,6 +230,36 @@ func (c *checkConfig) validate() error {
 		if err := validateName("group", g); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// validateMode refuses the options that mean nothing for the check's mode,
+// naming the option and saying why: a periodic check is made with
+// Interval(d > 0) or by default, an on-demand one with OnDemand(ttl > 0).
+func (c *checkConfig) validateMode() error {
+	g := c.given
+	switch {
+	case g.intervalSet && g.onDemandSet && g.onDemandLast:
+		return fmt.Errorf("OnDemand after Interval(%v): a check either runs on a schedule or when probed; give one of them", g.interval)
+	case g.intervalSet && g.onDemandSet:
+		return fmt.Errorf("Interval(%v) after OnDemand: a check either runs on a schedule or when probed; give one of them", c.interval)
+	case g.intervalSet && c.interval == 0:
+		return fmt.Errorf("Interval(0): an interval must be positive; use OnDemand(ttl) for a check that runs when probed")
+	case c.interval < 0:
+		return fmt.Errorf("Interval(%v): an interval must be positive", c.interval)
+	case c.interval > 0 && c.interval < time.Millisecond:
+		return fmt.Errorf("Interval(%v): an interval must be at least 1ms", c.interval)
+	case g.onDemandSet && c.ttl <= 0:
+		return fmt.Errorf("OnDemand(%v): the ttl must be positive; it is how long a probe's result is served to the next probes", c.ttl)
+	case g.onDemandSet && g.initialDelay:
+		return fmt.Errorf("InitialDelay(%v) on an on-demand check: it runs when probed, never on a schedule, so there is no first run to delay", c.initialDelay)
+	case g.onDemandSet && g.jitter:
+		return fmt.Errorf("Jitter(%v) on an on-demand check: it runs when probed, never on a schedule, so there are no runs to spread", c.jitter)
+	case c.initialDelay < 0:
+		return fmt.Errorf("InitialDelay(%v): the delay must not be negative", c.initialDelay)
+	case c.jitter < 0:
+		return fmt.Errorf("Jitter(%v): the jitter must not be negative", c.jitter)
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func TestPublishAfterDirtyListOverflow(t *testing.T) {
 	m.RunOnce(context.Background())
 	s := m.Snapshot()
 	g, _ := s.Group(Readiness)
-	if s.Status != StatusFail || g.Counts[StatusFail] != 1 || g.Counts[StatusPass] != 1 || g.Total != 2 {
+	if s.Status != StatusFail || g.Count(StatusFail) != 1 || g.Count(StatusPass) != 1 || g.Total != 2 {
 		t.Fatalf("after overflow: status %v, readiness %+v", s.Status, g)
 	}
 }

@@ -48,15 +48,22 @@ type CheckFunc func(ctx context.Context) error
 // Check calls f and maps its error to a Result with [FromError].
 func (f CheckFunc) Check(ctx context.Context) Result { return FromError(f(ctx)) }
 
-// CheckerFunc adapts a function returning a rich [Result] to a [Checker].
-type CheckerFunc func(ctx context.Context) Result
+// ResultFunc adapts a function returning a rich [Result] to a [Checker]:
+// use it when a check reports more than an error can say (details, an
+// observed value, a message on success). Each adapter is named after what
+// its function returns, an error for [CheckFunc] and a Result for this one.
+//
+//	m.Add("disk", vitals.ResultFunc(func(ctx context.Context) vitals.Result {
+//		return vitals.Passf("%d GiB free", free())
+//	}))
+type ResultFunc func(ctx context.Context) Result
 
 // Check calls f.
-func (f CheckerFunc) Check(ctx context.Context) Result { return f(ctx) }
+func (f ResultFunc) Check(ctx context.Context) Result { return f(ctx) }
 
 var (
 	_ Checker = CheckFunc(nil)
-	_ Checker = CheckerFunc(nil)
+	_ Checker = ResultFunc(nil)
 )
 
 // StatusWarn marks err as a degradation rather than a failure: a [CheckFunc]

@@ -319,7 +319,7 @@ func TestKeptContextSeesItsOwnRun(t *testing.T) {
 	var mu sync.Mutex
 	var kept []context.Context
 	var during, prevDuring []error
-	m.Add("keep", vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+	m.Add("keep", vitals.ResultFunc(func(ctx context.Context) vitals.Result {
 		mu.Lock()
 		defer mu.Unlock()
 		if n := len(kept); n > 0 {
@@ -386,7 +386,10 @@ func TestTickFollowsTheShortestInterval(t *testing.T) {
 		}, 100 * time.Millisecond},
 		{"an on-demand check with a max age counts its max age", func(t *testing.T, m *vitals.Monitor) {
 			addDueIn1ms(t, m, 10*time.Second)
-			addLater(t, m, "od", vitals.OnDemand(time.Second), vitals.MaxAge(2*time.Second))
+			// Not addLater: an on-demand check has no first run to delay.
+			if err := m.Add("od", &script{def: pass()}, vitals.OnDemand(time.Second), vitals.MaxAge(2*time.Second), vitals.Timeout(time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
 		}, 20 * time.Millisecond},
 	}
 	for _, tt := range tests {

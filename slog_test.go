@@ -30,7 +30,7 @@ func ExampleLogTransitions() {
 	m.Subscribe(vitals.LogTransitions(logger))
 
 	var down atomic.Bool
-	m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+	m.Add("db", vitals.ResultFunc(func(context.Context) vitals.Result {
 		if down.Load() {
 			return vitals.Result{Status: vitals.StatusFail, Duration: 2 * time.Second,
 				Err: errors.New("dial postgres://app:hunter2@db:5432/orders: connection refused")}
@@ -119,7 +119,7 @@ func TestLogTransitionsFromMonitor(t *testing.T) {
 	m := vitals.New(&vitals.Options{Clock: clk})
 	m.Subscribe(vitals.LogTransitions(slog.New(slog.NewJSONHandler(&buf, nil))))
 	var status atomic.Int32
-	if err := m.Add("queue", vitals.CheckerFunc(func(context.Context) vitals.Result {
+	if err := m.Add("queue", vitals.ResultFunc(func(context.Context) vitals.Result {
 		return vitals.Result{Status: vitals.Status(status.Load()), Message: "depth 12"}
 	}), vitals.Critical(false)); err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestLogTransitionsRedactsResults(t *testing.T) {
 	var buf bytes.Buffer
 	m := vitals.New(nil)
 	m.Subscribe(vitals.LogTransitions(slog.New(slog.NewJSONHandler(&buf, nil))))
-	if err := m.Add("orders-db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+	if err := m.Add("orders-db", vitals.ResultFunc(func(context.Context) vitals.Result {
 		return vitals.Result{
 			Status:  vitals.StatusFail,
 			Message: "login to postgres://app:hunter2@db:5432/orders failed: password=hunter2 token=s3cr3t-tok",

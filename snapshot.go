@@ -40,10 +40,18 @@ type Snapshot struct {
 type GroupState struct {
 	Name   string
 	Status Status
-	// Counts holds the number of enabled member checks per effective
-	// status, indexed by Status.
-	Counts [numStatuses]int
 	Total  int // enabled members
+
+	counts [numStatuses]int // enabled members per effective status
+}
+
+// Count returns the number of enabled member checks whose effective status
+// is st.
+func (g GroupState) Count(st Status) int {
+	if int(st) >= len(g.counts) {
+		return 0
+	}
+	return g.counts[st]
 }
 
 // Check returns the state of the named check.
@@ -347,7 +355,7 @@ func (m *Monitor) publishLocked() *Snapshot {
 			continue // every member disabled: not a group now
 		}
 		st := groupStatus(name, a, startupDone, stopping)
-		groups[name] = GroupState{Name: name, Status: st, Counts: a.counts, Total: a.total}
+		groups[name] = GroupState{Name: name, Status: st, counts: a.counts, Total: a.total}
 	}
 
 	m.version++
@@ -507,5 +515,5 @@ func (s *Snapshot) GroupExcluding(group string, excluded []string) GroupState {
 			a.add(c, 1)
 		}
 	}
-	return GroupState{Name: group, Status: groupStatus(group, &a, s.startupDone, s.stopping), Counts: a.counts, Total: a.total}
+	return GroupState{Name: group, Status: groupStatus(group, &a, s.startupDone, s.stopping), counts: a.counts, Total: a.total}
 }

@@ -13,7 +13,7 @@ import (
 type CheckInfo struct {
 	Name          string
 	Description   string
-	Groups        []string // read-only
+	Groups        []string // this check's own; read-only, as every field of a state
 	Critical      bool
 	OnDemand      bool          // runs when probed, not on a schedule
 	Interval      time.Duration // 0 for on-demand checks
@@ -49,17 +49,18 @@ type CheckState struct {
 
 // Stats are a check's counters since it was added. They are kept small
 // (100,000 checks each hold one or two copies): the rarer counters are 32
-// bits, and the run count is derived.
+// bits, and the run count is derived. The consecutive counts are ints, as
+// in [Event], so a caller compares them with its own thresholds as they are.
 type Stats struct {
 	Passes               uint64
 	Warnings             uint64
 	Failures             uint64 // includes timeouts and panics
+	ConsecutiveFailures  int    // the same type as Event.ConsecutiveFailures
+	ConsecutiveSuccesses int    // Pass or Warn
 	Timeouts             uint32 // runs abandoned at their timeout
 	Panics               uint32
-	Skipped              uint32 // scheduled runs skipped because a run was still in flight
-	LateReturns          uint32 // abandoned runs that returned after all
-	ConsecutiveFailures  int32
-	ConsecutiveSuccesses int32   // Pass or Warn
+	Skipped              uint32  // scheduled runs skipped because a run was still in flight
+	LateReturns          uint32  // abandoned runs that returned after all
 	SuccessRate          float32 // share of Pass/Warn among the results in history, 0–1
 	Score                float32 // 0–1, recent results weigh more; Warn counts half
 
@@ -180,9 +181,6 @@ type runConfig struct {
 	slow bool
 }
 
-// defaultGroups is shared by every check added without Groups.
-var defaultGroups = []string{Readiness}
-
 // checkWithRing holds a check and its history ring in one allocation, for
 // the default history size or less: a run writes to both, and with 100,000
 // checks a second allocation is a second cache and TLB miss on every run.
@@ -267,7 +265,7 @@ func (c *check) recordLocked(r Result, timedOut bool) outcome {
 			// Once per failure streak, when the threshold is reached — not
 			// on the first failure, even though an unchecked service turns
 			// Fail at once.
-			o.crossed = st.Critical && s.ConsecutiveFailures == int32(c.cfg.failureThreshold)
+			o.crossed = st.Critical && s.ConsecutiveFailures == int(c.cfg.failureThreshold)
 		}
 		s.SuccessRate, s.Score = c.rates()
 		prev := st.Status
@@ -289,14 +287,14 @@ func (c *check) thresholdStatus(prev, got Status, s *Stats) Status {
 	case prev == StatusUnknown:
 		return got
 	case got.OK() && prev == StatusFail:
-		if s.ConsecutiveSuccesses >= int32(c.cfg.successThreshold) {
+		if s.ConsecutiveSuccesses >= int(c.cfg.successThreshold) {
 			return got
 		}
 		return StatusFail
 	case got.OK():
 		return got // Pass <-> Warn moves at once
 	case prev.OK():
-		if s.ConsecutiveFailures >= int32(c.cfg.failureThreshold) {
+		if s.ConsecutiveFailures >= int(c.cfg.failureThreshold) {
 			return StatusFail
 		}
 		return prev
@@ -342,7 +340,7 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 func eventOf(st *CheckState, prev Status) Event {
 	return Event{
 		Check: st.Name, From: prev, To: st.Status, Result: st.Last, Time: st.Last.Time,
-		Critical: st.Critical, ConsecutiveFailures: int(st.Stats.ConsecutiveFailures),
+		Critical: st.Critical, ConsecutiveFailures: st.Stats.ConsecutiveFailures,
 	}
 }
 

@@ -35,8 +35,8 @@ func newService(t testing.TB) *service {
 			t.Fatal(err)
 		}
 	}
-	add("db", vitals.CheckerFunc(func(context.Context) vitals.Result { return *s.db.Load() }), vitals.ComponentType("datastore"))
-	add("cache", vitals.CheckerFunc(func(context.Context) vitals.Result { return *s.cache.Load() }), vitals.Critical(false))
+	add("db", vitals.ResultFunc(func(context.Context) vitals.Result { return *s.db.Load() }), vitals.ComponentType("datastore"))
+	add("cache", vitals.ResultFunc(func(context.Context) vitals.Result { return *s.cache.Load() }), vitals.Critical(false))
 	add("disk", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Groups(vitals.Liveness, vitals.Readiness))
 	add("migrations", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Groups(vitals.Startup))
 	h := vitalshttp.New(s.m, &vitalshttp.Options{Token: serviceToken})

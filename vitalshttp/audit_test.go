@@ -245,7 +245,7 @@ func TestSecretsRedactedInEveryOutput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := vitals.New(nil)
 			defer m.Close()
-			m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result { return tt.res }))
+			m.Add("db", vitals.ResultFunc(func(context.Context) vitals.Result { return tt.res }))
 			m.RunOnce(context.Background())
 			h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
 			shown := false

@@ -46,7 +46,7 @@ func fixtureNotRun(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Han
 			Err: errors.New("dial postgres://app:hunter2@db:5432/orders: connection refused")}
 	}
 	add := func(name string, r vitals.Result, opts ...vitals.CheckOption) {
-		if err := m.Add(name, vitals.CheckerFunc(func(context.Context) vitals.Result { return r }), opts...); err != nil {
+		if err := m.Add(name, vitals.ResultFunc(func(context.Context) vitals.Result { return r }), opts...); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -89,7 +89,7 @@ type jsonCheck struct {
 	Details             map[string]any `json:"details,omitempty"`
 	Time                *time.Time     `json:"time,omitempty"`
 	Since               *time.Time     `json:"since,omitempty"`
-	ConsecutiveFailures *int32         `json:"consecutive_failures,omitempty"`
+	ConsecutiveFailures *int           `json:"consecutive_failures,omitempty"`
 	Stale               bool           `json:"stale,omitempty"`
 	Hung                bool           `json:"hung,omitempty"`
 }

@@ -35,7 +35,7 @@ type dbConfig struct {
 func TestDetailsOfAnyTypeAreSafe(t *testing.T) {
 	m := vitals.New(nil)
 	defer m.Close()
-	m.Add("db", vitals.CheckerFunc(func(context.Context) vitals.Result {
+	m.Add("db", vitals.ResultFunc(func(context.Context) vitals.Result {
 		return vitals.Result{Status: vitals.StatusPass, Observed: math.NaN(), Details: map[string]any{
 			"cfg":   dbConfig{Host: "db", Password: "hunter2", DSN: "postgres://u:s3cret@db/x"},
 			"raw":   []byte("token=abc123"),

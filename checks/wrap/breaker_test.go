@@ -118,7 +118,7 @@ func TestBreakerOneTrialAtATime(t *testing.T) {
 	fail := newFlaky(errDown)
 	var mu sync.Mutex
 	var inner vitals.Checker = fail
-	sw := vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+	sw := vitals.ResultFunc(func(ctx context.Context) vitals.Result {
 		mu.Lock()
 		c := inner
 		mu.Unlock()

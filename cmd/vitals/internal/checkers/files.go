@@ -25,7 +25,7 @@ import (
 
 func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
 	path, bucket := c.Params.String("path"), c.Params.String("bucket")
-	return vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+	return vitals.ResultFunc(func(ctx context.Context) vitals.Result {
 		timeout := time.Second
 		if dl, ok := ctx.Deadline(); ok {
 			timeout = time.Until(dl)
@@ -46,7 +46,7 @@ func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
 
 func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
 	path, key := c.Params.String("path"), c.Params.String("key")
-	return vitals.CheckerFunc(func(ctx context.Context) vitals.Result {
+	return vitals.ResultFunc(func(ctx context.Context) vitals.Result {
 		db, err := badgerdb.Open(badgerdb.DefaultOptions(path).WithReadOnly(true).WithLogger(nil))
 		if err != nil {
 			return vitals.Failf("open %s: %w", path, err)

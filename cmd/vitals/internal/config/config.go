@@ -67,8 +67,14 @@ type Check struct {
 // Options returns the monitor options the check's fields describe, for
 // [vitals.Monitor.Add].
 func (c *Check) Options() []vitals.CheckOption {
+	// An interval of 0 in the file means on demand; the result of such a
+	// check is served for a second, which covers the runs of one command.
+	mode := vitals.OnDemand(time.Second)
+	if c.Interval != 0 {
+		mode = vitals.Interval(c.Interval)
+	}
 	opts := []vitals.CheckOption{
-		vitals.Interval(c.Interval),
+		mode,
 		vitals.Timeout(c.Timeout),
 		vitals.Critical(c.Critical),
 		vitals.Enabled(c.Enabled),
