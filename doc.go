@@ -3,9 +3,24 @@
 // that every consumer reads — Kubernetes probes, Docker HEALTHCHECK, load
 // balancers, gRPC health clients, Prometheus and people.
 //
-// The package has no dependencies outside the standard library. Surfaces
-// live in their own packages: vitalshttp (probe endpoints), and checkers for
-// real dependencies under checks/.
+// The package has no dependencies outside the standard library. Everything
+// that serves or reads the snapshot lives in a package of its own:
+//
+//   - vitalshttp: the Kubernetes endpoints (/livez, /readyz, /startupz,
+//     /healthz), a handler per group that mounts on any path, and a server
+//     helper that drains on SIGTERM.
+//   - vitalshttp/compat: the endpoint shapes of the systems vitals replaces,
+//     opted into one at a time.
+//   - vitalsgrpc: the grpc.health.v1 service (Check, Watch, List); its own
+//     module.
+//   - vitalsprom and vitalsotel: Prometheus and OpenTelemetry metrics, from
+//     listeners; scraping never runs a check. Their own modules.
+//   - client: reads any service's health endpoint; probe: a service binary
+//     checks itself (Docker HEALTHCHECK without curl).
+//   - redact: the secret redaction applied to every result.
+//   - vitalstest: a fake clock for tests.
+//   - checks/...: checkers for real dependencies, one module per
+//     third-party driver.
 //
 // # Quick start
 //
@@ -16,10 +31,40 @@
 //	defer m.Close()
 //	vitalshttp.New(m, nil).Install(http.DefaultServeMux)
 //
+// # Which call do I use
+//
+// Reading state:
+//
+//	Snapshot()     every check and group at one moment, an atomic load:
+//	               what a surface serves; never runs a check
+//	Current(ctx)   Snapshot after running the on-demand checks whose
+//	               result has expired: what a probe handler calls
+//	State(name)    one check's live state, counters up to the moment
+//	               (a snapshot may show them up to a second late)
+//
+// Being told of changes:
+//
+//	Subscribe(fn)          every status transition, in order, on a goroutine
+//	                       the monitor owns; a slow fn only loses old events
+//	Observe(fn)            every result, synchronously under the check's
+//	                       lock, for metrics; fn must be fast
+//	Options.OnCriticalFailure
+//	                       a critical check crossed its failure threshold;
+//	                       may call Shutdown
+//
+// Stopping:
+//
+//	Drain(ctx)     readiness turns Stopping and the drain delay passes;
+//	               checks keep running and surfaces keep serving
+//	Shutdown(ctx)  Drain, then Close, bounded by ctx: on SIGTERM
+//	Close()        stop now and wait for every goroutine: in tests and
+//	               after Shutdown
+//
 // # Checks
 //
 // A [Checker] returns a [Result]; [CheckFunc] adapts any func(ctx) error, so
-// db.PingContext is a check as it stands. Return [Warn](err) to report a
+// db.PingContext is a check as it stands, and [ResultFunc] any
+// func(ctx) Result. Return [Warn](err) to report a
 // degradation instead of a failure. Options set per check:
 //
 //   - [Interval]: run every d > 0 in the background (default 10s), or
