@@ -32,9 +32,15 @@ type Options struct {
 	// OnCriticalFailure, when set, is called each time a critical check
 	// reaches its failure threshold (once per failure streak) — for a
 	// service that should shut itself down rather than limp on. Each call
-	// runs in a goroutine of its own, so the hook may call Shutdown or
-	// Close, which wait for the monitor's goroutines; calls are not ordered
-	// with listener events, and Close does not wait for them.
+	// runs in a goroutine of its own, and calls are not ordered with
+	// listener events.
+	//
+	// These goroutines are the only ones the monitor starts and does not
+	// wait for, on purpose: the hook exists to call Shutdown or Close, which
+	// wait for the monitor's goroutines, so a Close that waited for the hook
+	// would wait for itself. The hook's owner is the caller: a hook that
+	// must finish before the program exits is tracked by the caller (a
+	// sync.WaitGroup, or a channel the hook closes), as a test does.
 	OnCriticalFailure func(Event)
 	// Info describes the service in the outputs that carry it.
 	Info Info
@@ -417,8 +423,9 @@ func (m *Monitor) State(name string) (*CheckState, error) {
 }
 
 // criticalFailure runs the OnCriticalFailure hook in a goroutine of its
-// own: the hook's job is often to call Shutdown, which waits for the
-// monitor's goroutines, so the monitor must not wait for the hook.
+// own, which the monitor does not own: the hook's job is often to call
+// Shutdown, which waits for the monitor's goroutines, so the monitor must
+// not wait for the hook (see Options.OnCriticalFailure).
 func (m *Monitor) criticalFailure(e Event) {
 	if m.onCritical == nil {
 		return
