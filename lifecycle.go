@@ -181,47 +181,6 @@ func (m *Monitor) runMany(ctx context.Context, checks []*check) error {
 	return m.runManyUnlessFresh(ctx, checks, 0)
 }
 
-// runManyUnlessFresh is runMany skipping on-demand checks whose result is
-// within its TTL at now (unix ns); now 0 skips none.
-func (m *Monitor) runManyUnlessFresh(ctx context.Context, checks []*check, now int64) error {
-	sem := make(chan struct{}, m.workers)
-	calls := make([]*call, 0, len(checks))
-	for _, c := range checks {
-		cl, fresh := m.claimUnlessFresh(c, true, now)
-		if cl == nil {
-			continue
-		}
-		calls = append(calls, cl)
-		if !fresh {
-			continue
-		}
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			m.abort(c, cl)
-			return ctx.Err()
-		}
-		if !m.enter() {
-			<-sem
-			m.abort(c, cl)
-			return ErrClosed
-		}
-		// The slot frees when the result is in, not when the goroutine
-		// returns: an abandoned run must not hold it.
-		cl.onDone = func() { <-sem }
-		go func() {
-			defer m.wg.Done()
-			m.execute(c, cl, nil)
-		}()
-	}
-	for _, cl := range calls {
-		if _, err := cl.wait(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // WaitReady blocks until readiness is OK (Pass or Warn), the monitor stops
 // ([ErrClosed]), or ctx ends. Periodic checks run only after Start.
 func (m *Monitor) WaitReady(ctx context.Context) error {

@@ -373,35 +373,6 @@ func (m *Monitor) History(name string) ([]HistoryEntry, error) {
 // Info returns the service description given in [Options.Info].
 func (m *Monitor) Info() Info { return m.info }
 
-// touch records that c's view changed from prev to st, for the next
-// publish to fold in, then marks the snapshot out of date. Every change of
-// a check's view must be followed by a touch while c.mu is still held, so
-// that the touches of one check are listed in the order of its views.
-func (m *Monitor) touch(c *check, bits uint32, prev, st *CheckState) {
-	e := stateEdit{c: c, prev: prev, st: st, idx: c.idx.Load(), aggChanged: aggKey(prev) != aggKey(st)}
-	m.dirtyMu.Lock()
-	if len(m.dirty) < m.dirtyLimit {
-		m.dirty = append(m.dirty, e)
-	} else {
-		m.dirtyOverflow = true
-	}
-	m.dirtyMu.Unlock()
-	m.markDirty(bits)
-}
-
-// markDirty records that the published snapshot is out of date. A visible
-// change wakes the scheduler so it publishes promptly; readers publish it
-// themselves if they get there first.
-func (m *Monitor) markDirty(bits uint32) {
-	if bits&dirtyLazy != 0 {
-		m.lazyGen.Add(1)
-	}
-	if bits&dirtyVisible != 0 {
-		m.visGen.Add(1)
-		m.wakeScheduler()
-	}
-}
-
 // State returns the live state of the named check: its latest result and
 // counters, which a [Snapshot] may show up to a second late when no status
 // changed. A change of status that State shows is in every Snapshot taken

@@ -58,37 +58,6 @@ func (m *Monitor) claimPooled(c *check, spare *call) (cl *call, fresh bool) {
 	return spare, true
 }
 
-// claimUnlessFresh starts a run of c outside the pool unless one is in
-// flight. It returns the run in flight (to wait for) or the new one (to
-// execute) and whether it is new; or (nil, false) when no run is in flight
-// and the last result was recorded after freshAfter (unix ns, 0 for never
-// fresh): the check and the decision not to run it happen under one lock,
-// so concurrent on-demand probes cannot both decide to run.
-func (m *Monitor) claimUnlessFresh(c *check, wait bool, freshAfter int64) (cl *call, fresh bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == nil && freshAfter != 0 && c.lastAt != 0 && c.lastAt > freshAfter-int64(c.cfg.ttl) {
-		return nil, false
-	}
-	if c.cur != nil {
-		cl = c.cur
-		if wait && cl.done == nil {
-			cl.done = make(chan struct{})
-			if cl.set {
-				// An abandoned run: its timeout result is final.
-				close(cl.done)
-			}
-		}
-		return cl, false
-	}
-	cl = &call{}
-	if wait {
-		cl.done = make(chan struct{})
-	}
-	c.cur = cl
-	return cl, true
-}
-
 // execute runs c once in the calling goroutine and records the result. It
 // reports whether the run was abandoned at its timeout or handed over, in
 // which case a pooled caller must exit: a replacement worker has already
@@ -370,60 +339,6 @@ func (m *Monitor) enter() bool {
 	}
 	m.wg.Add(1)
 	return true
-}
-
-// lateReturn is called when an abandoned run finally returns: the check may
-// run again. Its result is stale and dropped.
-func (m *Monitor) lateReturn(c *check, cl *call) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cur == cl {
-		c.cur = nil
-	}
-	prev, st := c.edit(func(st *CheckState) { st.Stats.LateReturns++ })
-	m.touch(c, dirtyVisible, prev, st) // Hung cleared
-}
-
-// record stores a result and tells whoever waits for it. A result that
-// arrives after Close began (its run was cancelled by Close, not failed by
-// its dependency) or after the check was removed is handed to waiters but
-// not recorded: shutting down must not turn liveness red or fire hooks.
-// now is the time of recording, which becomes the check's lastAt.
-func (m *Monitor) record(c *check, cl *call, res Result, timedOut bool, now time.Time) {
-	c.mu.Lock()
-	if !timedOut && c.cur == cl {
-		c.cur = nil
-	}
-	if m.baseCtx.Err() != nil || c.gone {
-		cl.finishLocked(res)
-		c.mu.Unlock()
-		return
-	}
-	c.lastAt = now.UnixNano()
-	o := c.recordLocked(res, timedOut)
-	// Mark the change before anyone can learn of it (listeners, observers,
-	// waiters), so a snapshot taken in reaction includes it.
-	if o.changed {
-		m.touch(c, dirtyVisible, o.edit.prev, o.edit.st)
-	} else {
-		m.touch(c, dirtyLazy, o.edit.prev, o.edit.st)
-	}
-	m.obs.notify(c.view.Load())
-	if o.changed {
-		m.emit(o.ev)
-	}
-	if o.crossed {
-		m.criticalFailure(o.ev)
-	}
-	cl.finishLocked(res)
-	lastAt := c.lastAt
-	c.mu.Unlock()
-
-	if c.cfg.maxAge > 0 {
-		m.mu.Lock()
-		m.queueExpireLocked(c, lastAt)
-		m.mu.Unlock()
-	}
 }
 
 // wait blocks until cl has a result or ctx ends. A call whose result was

@@ -344,32 +344,3 @@ func (m *Monitor) queueExpireLocked(c *check, resultAt int64) {
 	c.expireQueued = true
 	m.pushLocked(schedItem{at: resultAt + int64(c.cfg.maxAge), c: c, gen: c.gen | expireBit})
 }
-
-// expire handles a max-age entry: it marks the result stale if it is, and
-// otherwise queues another look at the newer result's expiry.
-func (m *Monitor) expire(c *check, now time.Time) {
-	c.mu.Lock()
-	o, expired := c.expireLocked(now)
-	if expired {
-		m.touch(c, dirtyVisible, o.edit.prev, o.edit.st)
-		m.obs.notify(c.view.Load())
-		if o.changed {
-			m.emit(o.ev)
-		}
-		if o.crossed {
-			m.criticalFailure(o.ev)
-		}
-	}
-	c.mu.Unlock()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c.expireQueued = false
-	// Re-read under both locks: a result recorded meanwhile (whose own
-	// queueing saw expireQueued still set) needs its expiry queued here.
-	c.mu.Lock()
-	lastAt, stale := c.lastAt, c.view.Load().Stale
-	c.mu.Unlock()
-	if !stale && lastAt != 0 {
-		m.queueExpireLocked(c, lastAt)
-	}
-}
