@@ -66,43 +66,37 @@ type Info struct {
 // A Monitor is safe for concurrent use. Its methods may be called before,
 // during and after [Monitor.Start]; [Monitor.Close] releases everything.
 type Monitor struct {
+	// Its fields are grouped by the lock that guards them. Locks are taken
+	// in this order, never the other way round:
+	//
+	//	publisher.pubMu → timetable.mu → check.mu → changeList.dirtyMu
+	//	                                          → dispatcher.lmu → listener.mu
+	//
+	// dirtyMu and lmu are leaves: nothing is locked while one is held but a
+	// listener's own lock. A check's result is recorded under its check.mu
+	// alone, and only then is timetable.mu taken, to queue its max-age
+	// look; the publisher reads check states through atomics, never
+	// check.mu.
+	timetable
+	changeList
+	publisher
+	dispatcher
+
+	// Fixed at New.
 	clock      Clock
 	workers    int
 	histSize   int
 	drainDelay time.Duration
 	listenMax  int
 	info       Info
-
-	baseCtx context.Context
-	cancel  context.CancelFunc
-
-	mu          sync.Mutex // protects the fields below
-	checks      map[string]*check
-	onDemand    map[*check]struct{}
-	regVersion  uint64
-	heap        schedHeap
-	started     bool
-	closing     bool // Close has begun: no new goroutines may be added to wg
-	drained     bool // the drain delay has been waited
-	startedAt   time.Time
-	timerArmed  time.Time // when the scheduler's timer will fire; zero if idle
-	schedTimer  Timer
-	tickCount   [tickLevels]int32 // registered checks per tick level
-	jobs        chan *check
-	schedStop   chan struct{}
-	schedDone   chan struct{}
-	closeDone   chan struct{}
-	shutdownErr error
-
-	obs        observers
 	onCritical func(Event)
+	baseCtx    context.Context
+	cancel     context.CancelFunc
+	obs        observers     // copy-on-write, read without a lock
+	wake       chan struct{} // size 1: the scheduler has something new to look at
+	closeDone  chan struct{} // closed when Close has waited for everything
 
-	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
-	listeners map[*listener]struct{}
-
-	wg   sync.WaitGroup // every goroutine the monitor starts but the listeners'
-	lwg  sync.WaitGroup // the listeners' goroutines
-	wake chan struct{}  // size 1: the scheduler has something new to look at
+	wg sync.WaitGroup // every goroutine the monitor starts but the listeners' and the hooks'
 
 	stopping    atomic.Bool
 	startupDone atomic.Bool
@@ -114,21 +108,57 @@ type Monitor struct {
 	// even while another goroutine is publishing.
 	visGen  atomic.Uint64 // statuses, membership, enablement
 	lazyGen atomic.Uint64 // counters and timestamps only
+}
 
-	dirtyMu       sync.Mutex  // protects the fields below
-	dirty         []stateEdit // changes of check states since the last publish, in order
+// timetable is the registry, the scheduler's heap and the lifecycle flags,
+// guarded by mu. check's fields marked "guarded by Monitor.mu" are too.
+type timetable struct {
+	mu         sync.Mutex // protects the fields below
+	checks     map[string]*check
+	onDemand   map[*check]struct{}
+	regVersion uint64 // bumped by every Add and Remove
+	heap       schedHeap
+	started    bool
+	closing    bool // Close has begun: no new goroutines may be added to wg
+	drained    bool // the drain delay has been waited
+	startedAt  time.Time
+	timerArmed time.Time // when the scheduler's timer will fire; zero if idle
+	schedTimer Timer
+	tickCount  [tickLevels]int32 // registered checks per tick level
+	jobs       chan *check
+	schedStop  chan struct{}
+	schedDone  chan struct{}
+}
+
+// changeList lists the changes of check states since the last publish, for
+// the next one to fold in (see Monitor.touch), guarded by dirtyMu.
+type changeList struct {
+	dirtyMu       sync.Mutex  // protects the fields below; a leaf lock
+	dirty         []stateEdit // in order
 	dirtySpare    []stateEdit // the previous dirty list's array, reused
 	dirtyLimit    int         // longest the dirty list gets; past it, a publish rebuilds
 	dirtyOverflow bool        // the list hit its limit and stopped growing
+}
 
-	pubMu       sync.Mutex // serializes publish; protects the fields below
+// publisher builds snapshots; pubMu serializes publishes and protects the
+// fields below. The published snapshot itself is read without a lock.
+type publisher struct {
+	pubMu       sync.Mutex
 	version     uint64
-	reg         []*check // registry sorted by name, rebuilt when regVersion moves
-	regBuilt    uint64
+	reg         []*check        // registry sorted by name, rebuilt when regVersion moves
+	regBuilt    uint64          // the regVersion reg was built at
 	pubAggs     map[string]*agg // aggregates of the published snapshot's states, by group
 	pubOnDemand []int32         // indexes in reg of the on-demand checks
-	snap        atomic.Pointer[Snapshot]
 	createdAt   time.Time
+	snap        atomic.Pointer[Snapshot]
+}
+
+// dispatcher hands transitions to the listeners, each of which has a
+// goroutine of its own, counted in lwg.
+type dispatcher struct {
+	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
+	listeners map[*listener]struct{}
+	lwg       sync.WaitGroup // the listeners' goroutines
 }
 
 const (
@@ -172,15 +202,13 @@ func New(opts *Options) *Monitor {
 	m := &Monitor{
 		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
 		drainDelay: o.DrainDelay, listenMax: o.ListenerQueue, info: o.Info,
-		baseCtx: ctx, cancel: cancel,
-		checks:    map[string]*check{},
-		onDemand:  map[*check]struct{}{},
-		listeners: map[*listener]struct{}{},
-		wake:      make(chan struct{}, 1),
-		closeDone: make(chan struct{}),
-		createdAt: o.Clock.Now(),
+		baseCtx: ctx, cancel: cancel, onCritical: o.OnCriticalFailure,
+		timetable:  timetable{checks: map[string]*check{}, onDemand: map[*check]struct{}{}},
+		publisher:  publisher{createdAt: o.Clock.Now()},
+		dispatcher: dispatcher{listeners: map[*listener]struct{}{}},
+		wake:       make(chan struct{}, 1),
+		closeDone:  make(chan struct{}),
 	}
-	m.onCritical = o.OnCriticalFailure
 	m.handover.Store(int64(ticks[tickLevels-1]))
 	m.publish()
 	return m
