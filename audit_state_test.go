@@ -107,8 +107,8 @@ func TestHistoryCountersAndTimes(t *testing.T) {
 	if st.Passes != 1 || st.Failures != 2 || st.Warnings != 1 || st.Runs() != 4 {
 		t.Errorf("totals = %+v", st)
 	}
-	if st.ConsecutiveFailures != 0 || st.ConsecutiveSuccesses != 1 {
-		t.Errorf("consecutive failures %d, successes %d; want 0 and 1 (a warn is a success)", st.ConsecutiveFailures, st.ConsecutiveSuccesses)
+	if st.ConsecutiveFailures() != 0 || st.ConsecutiveSuccesses() != 1 {
+		t.Errorf("consecutive failures %d, successes %d; want 0 and 1 (a warn is a success)", st.ConsecutiveFailures(), st.ConsecutiveSuccesses())
 	}
 	if !st.LastSuccess().Equal(times[3]) || !st.LastFailure().Equal(times[2]) {
 		t.Errorf("last success %v, last failure %v; want %v and %v", st.LastSuccess(), st.LastFailure(), times[3], times[2])

@@ -109,3 +109,49 @@ func ExampleFailureThreshold() {
 	fmt.Println()
 	// Output: pass pass pass pass pass fail
 }
+
+// A ResultFunc reports more than an error can say, here a message on
+// success. The check runs when probed (OnDemand), not on a schedule
+// (Interval), and Add refuses an option that means nothing for its mode
+// rather than ignore it.
+func ExampleResultFunc() {
+	m := vitals.New(nil)
+	defer m.Close()
+	var runs int
+	quota := vitals.ResultFunc(func(context.Context) vitals.Result {
+		runs++
+		return vitals.Passf("%d requests left", 1000-runs)
+	})
+
+	// Each probe within a second is served the cached result.
+	m.Add("quota", quota, vitals.OnDemand(time.Second))
+	ctx := context.Background()
+	for range 3 {
+		st, _ := m.Current(ctx).Check("quota")
+		fmt.Println(st.Status, st.Last.Message)
+	}
+	fmt.Println(m.Add("other", quota, vitals.Interval(0)))
+	fmt.Println(m.Add("other", quota, vitals.OnDemand(time.Second), vitals.Jitter(time.Second)))
+	// Output:
+	// pass 999 requests left
+	// pass 999 requests left
+	// pass 999 requests left
+	// vitals: add "other": Interval(0): an interval must be positive; use OnDemand(ttl) for a check that runs when probed
+	// vitals: add "other": Jitter(1s) on an on-demand check: it runs when probed, never on a schedule, so there are no runs to spread
+}
+
+// A group's counts say how many of its enabled checks are in each status.
+func ExampleGroupState_Count() {
+	m := vitals.New(nil)
+	defer m.Close()
+	ok := vitals.CheckFunc(func(context.Context) error { return nil })
+	m.Add("db", ok)
+	m.Add("cache", ok)
+	m.Add("search", vitals.CheckFunc(func(context.Context) error { return errors.New("refused") }), vitals.Critical(false))
+
+	snap, _ := m.RunOnce(context.Background())
+	g, _ := snap.Group(vitals.Readiness)
+	fmt.Printf("%s: %d of %d pass, %d fail\n", g.Status, g.Count(vitals.StatusPass), g.Total, g.Count(vitals.StatusFail))
+	// Output:
+	// warn: 2 of 3 pass, 1 fail
+}

@@ -233,9 +233,7 @@ func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
 		}
 	}
 	if cfg.groups == nil {
-		// A slice of its own, as Groups makes: CheckInfo.Groups is handed
-		// to callers, and one writing to it must not move other checks.
-		cfg.groups = []string{Readiness}
+		cfg.groups = defaultGroups
 	}
 	if err := cfg.validate(); err != nil {
 		return fmt.Errorf("vitals: add %q: %w", name, err)

@@ -226,7 +226,7 @@ func TestHistoryAndScore(t *testing.T) {
 	if st.Score != 0.6 {
 		t.Errorf("score = %v, want 0.6", st.Score)
 	}
-	if st.ConsecutiveFailures != 1 || st.LastFailure().IsZero() || st.LastSuccess().IsZero() {
+	if st.ConsecutiveFailures() != 1 || st.LastFailure().IsZero() || st.LastSuccess().IsZero() {
 		t.Errorf("stats = %+v", st)
 	}
 }
@@ -339,9 +339,9 @@ func TestDetailsRedactedForEveryConsumer(t *testing.T) {
 	}
 }
 
-// CheckInfo.Groups is each check's own: a caller that writes to one, or
-// appends to it, changes no other check, whether the groups are the
-// default or come from one Groups option shared by several checks.
+// CheckInfo.Groups hands out a copy: a caller that writes to it, or
+// appends to it, changes no check's groups, whether they are the default
+// or come from one Groups option shared by several checks.
 func TestCheckGroupsAreNotShared(t *testing.T) {
 	ok := vitals.CheckFunc(func(context.Context) error { return nil })
 	m := vitals.New(nil)
@@ -357,13 +357,14 @@ func TestCheckGroupsAreNotShared(t *testing.T) {
 	}
 	for _, name := range []string{"a", "a-jobs"} {
 		st, _ := m.State(name)
-		_ = append(st.Groups, "appended")
-		st.Groups[0] = "overwritten"
+		g := st.Groups()
+		_ = append(g, "appended")
+		g[0] = "overwritten"
 	}
-	for name, want := range map[string]string{"b": vitals.Readiness, "b-jobs": "jobs"} {
+	for name, want := range map[string]string{"a": vitals.Readiness, "b": vitals.Readiness, "a-jobs": "jobs", "b-jobs": "jobs"} {
 		st, _ := m.State(name)
-		if len(st.Groups) != 1 || st.Groups[0] != want {
-			t.Errorf("%s's groups = %q after writing to another check's, want [%s]", name, st.Groups, want)
+		if g := st.Groups(); len(g) != 1 || g[0] != want || !st.InGroup(want) {
+			t.Errorf("%s's groups = %q after a caller wrote to a copy, want [%s]", name, g, want)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package vitals
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -129,11 +128,10 @@ func Critical(critical bool) CheckOption {
 // Groups puts the check in the named groups ([Liveness], [Readiness],
 // [Startup] or custom ones), replacing the default [Readiness].
 func Groups(groups ...string) CheckOption {
+	// Copied: the caller may reuse its slice. Checks given the same option
+	// share the copy, which CheckInfo.Groups never hands out.
 	groups = append([]string(nil), groups...)
-	// Copied for each check, and clipped: neither the caller's slice, nor
-	// an option used for several checks, nor an append to CheckInfo.Groups
-	// reaches another check's groups.
-	return optionFunc(func(c *checkConfig) { c.groups = slices.Clip(append([]string(nil), groups...)) })
+	return optionFunc(func(c *checkConfig) { c.groups = groups })
 }
 
 // FailureThreshold is the number of consecutive failed runs before the

@@ -268,7 +268,7 @@ func (m *Monitor) foldLocked(st *CheckState, sign int) {
 		return
 	}
 	m.pubAggs[""].add(st, sign)
-	for _, g := range st.Groups {
+	for _, g := range st.groups {
 		a := m.pubAggs[g]
 		if a == nil {
 			a = &agg{}

@@ -15,9 +15,7 @@ func TestRecordSizes(t *testing.T) {
 		got, want uintptr
 	}{
 		{"checkWithRing", unsafe.Sizeof(checkWithRing{}), 320},
-		// 232, in the 240-byte size class: the consecutive counts are ints,
-		// as in Event, rather than int32 (224), so callers need no conversion.
-		{"CheckState", unsafe.Sizeof(CheckState{}), 232},
+		{"CheckState", unsafe.Sizeof(CheckState{}), 224},
 		{"schedItem", unsafe.Sizeof(schedItem{}), 24},
 		{"call", unsafe.Sizeof(call{}), 240}, // one per worker and per on-demand run
 	} {

@@ -1,6 +1,7 @@
 package vitals
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"sync"
@@ -13,7 +14,7 @@ import (
 type CheckInfo struct {
 	Name          string
 	Description   string
-	Groups        []string // this check's own; read-only, as every field of a state
+	groups        []string // see Groups; shared by checks and never written
 	Critical      bool
 	OnDemand      bool          // runs when probed, not on a schedule
 	Interval      time.Duration // 0 for on-demand checks
@@ -49,20 +50,22 @@ type CheckState struct {
 
 // Stats are a check's counters since it was added. They are kept small
 // (100,000 checks each hold one or two copies): the rarer counters are 32
-// bits, and the run count is derived. The consecutive counts are ints, as
-// in [Event], so a caller compares them with its own thresholds as they are.
+// bits, and the run count, the consecutive counts and the times of the
+// last success and failure are methods over smaller fields.
 type Stats struct {
-	Passes               uint64
-	Warnings             uint64
-	Failures             uint64 // includes timeouts and panics
-	ConsecutiveFailures  int    // the same type as Event.ConsecutiveFailures
-	ConsecutiveSuccesses int    // Pass or Warn
-	Timeouts             uint32 // runs abandoned at their timeout
-	Panics               uint32
-	Skipped              uint32  // scheduled runs skipped because a run was still in flight
-	LateReturns          uint32  // abandoned runs that returned after all
-	SuccessRate          float32 // share of Pass/Warn among the results in history, 0–1
-	Score                float32 // 0–1, recent results weigh more; Warn counts half
+	Passes      uint64
+	Warnings    uint64
+	Failures    uint64 // includes timeouts and panics
+	Timeouts    uint32 // runs abandoned at their timeout
+	Panics      uint32
+	Skipped     uint32  // scheduled runs skipped because a run was still in flight
+	LateReturns uint32  // abandoned runs that returned after all
+	SuccessRate float32 // share of Pass/Warn among the results in history, 0–1
+	Score       float32 // 0–1, recent results weigh more; Warn counts half
+
+	// 32 bits, saturating: as ints they would take the state into the next
+	// size class.
+	consecutiveFailures, consecutiveSuccesses int32
 
 	// The times of the last Pass or Warn and of the last Fail, in unix
 	// nanoseconds (0 for never): two time.Time would make every state, of
@@ -84,6 +87,14 @@ func unixTime(ns int64) time.Time {
 	}
 	return time.Unix(0, ns)
 }
+
+// ConsecutiveFailures returns the number of failed results in a row up to
+// the last one; 0 when the last one passed or warned.
+func (s Stats) ConsecutiveFailures() int { return int(s.consecutiveFailures) }
+
+// ConsecutiveSuccesses returns the number of passing or warning results in
+// a row up to the last one; 0 when the last one failed.
+func (s Stats) ConsecutiveSuccesses() int { return int(s.consecutiveSuccesses) }
 
 // Runs returns the number of results recorded, including timeouts.
 func (s Stats) Runs() uint64 { return s.Passes + s.Warnings + s.Failures }
@@ -181,6 +192,10 @@ type runConfig struct {
 	slow bool
 }
 
+// defaultGroups is shared by every check added without Groups; CheckInfo
+// never hands it out (see CheckInfo.Groups).
+var defaultGroups = []string{Readiness}
+
 // checkWithRing holds a check and its history ring in one allocation, for
 // the default history size or less: a run writes to both, and with 100,000
 // checks a second allocation is a second cache and TLB miss on every run.
@@ -200,7 +215,7 @@ func newCheck(name string, ch Checker, cfg checkConfig) *check {
 	}
 	c.checker, c.enabledSched = ch, cfg.enabled
 	c.info = CheckInfo{
-		Name: name, Description: cfg.description, Groups: cfg.groups,
+		Name: name, Description: cfg.description, groups: cfg.groups,
 		Critical: cfg.critical, OnDemand: cfg.interval == 0, Interval: cfg.interval, Timeout: cfg.timeout,
 		ComponentType: cfg.componentType, Measurement: cfg.measurement,
 	}
@@ -255,17 +270,17 @@ func (c *check) recordLocked(r Result, timedOut bool) outcome {
 			s.Panics++
 		}
 		if r.Status.OK() {
-			s.ConsecutiveSuccesses++
-			s.ConsecutiveFailures = 0
+			s.consecutiveSuccesses = min(s.consecutiveSuccesses, math.MaxInt32-1) + 1
+			s.consecutiveFailures = 0
 			s.lastSuccess = r.Time.UnixNano()
 		} else {
-			s.ConsecutiveFailures++
-			s.ConsecutiveSuccesses = 0
+			s.consecutiveFailures = min(s.consecutiveFailures, math.MaxInt32-1) + 1
+			s.consecutiveSuccesses = 0
 			s.lastFailure = r.Time.UnixNano()
 			// Once per failure streak, when the threshold is reached — not
 			// on the first failure, even though an unchecked service turns
 			// Fail at once.
-			o.crossed = st.Critical && s.ConsecutiveFailures == int(c.cfg.failureThreshold)
+			o.crossed = st.Critical && s.consecutiveFailures == int32(c.cfg.failureThreshold)
 		}
 		s.SuccessRate, s.Score = c.rates()
 		prev := st.Status
@@ -287,14 +302,14 @@ func (c *check) thresholdStatus(prev, got Status, s *Stats) Status {
 	case prev == StatusUnknown:
 		return got
 	case got.OK() && prev == StatusFail:
-		if s.ConsecutiveSuccesses >= int(c.cfg.successThreshold) {
+		if s.consecutiveSuccesses >= int32(c.cfg.successThreshold) {
 			return got
 		}
 		return StatusFail
 	case got.OK():
 		return got // Pass <-> Warn moves at once
 	case prev.OK():
-		if s.ConsecutiveFailures >= int(c.cfg.failureThreshold) {
+		if s.consecutiveFailures >= int32(c.cfg.failureThreshold) {
 			return StatusFail
 		}
 		return prev
@@ -331,7 +346,7 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 			o.crossed = st.Critical
 		}
 		// Coming back takes SuccessThreshold fresh passes.
-		st.Stats.ConsecutiveSuccesses = 0
+		st.Stats.consecutiveSuccesses = 0
 		o.ev = eventOf(st, prev)
 	})
 	return o, true
@@ -340,7 +355,7 @@ func (c *check) expireLocked(now time.Time) (outcome, bool) {
 func eventOf(st *CheckState, prev Status) Event {
 	return Event{
 		Check: st.Name, From: prev, To: st.Status, Result: st.Last, Time: st.Last.Time,
-		Critical: st.Critical, ConsecutiveFailures: st.Stats.ConsecutiveFailures,
+		Critical: st.Critical, ConsecutiveFailures: st.Stats.ConsecutiveFailures(),
 	}
 }
 
@@ -396,5 +411,10 @@ func (c *check) rates() (rate, score float32) {
 // InGroup reports whether the check belongs to group; every check belongs
 // to the empty group "".
 func (s *CheckState) InGroup(group string) bool {
-	return group == "" || slices.Contains(s.Groups, group)
+	return group == "" || slices.Contains(s.groups, group)
 }
+
+// Groups returns the groups the check belongs to, in a slice of the
+// caller's own: the monitor's copy is shared by the check's states (and by
+// every check left in the default group), so it is never handed out.
+func (i *CheckInfo) Groups() []string { return slices.Clone(i.groups) }

@@ -107,9 +107,9 @@ func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
 	if !details {
 		return c
 	}
-	crit, cf := st.Critical, st.Stats.ConsecutiveFailures
+	crit, cf := st.Critical, st.Stats.ConsecutiveFailures()
 	c.Critical, c.ConsecutiveFailures = &crit, &cf
-	c.Groups = st.Groups
+	c.Groups = st.Groups()
 	c.Message = st.Last.Message
 	c.Observed, c.Unit = vitals.RedactValue(st.Last.Observed), st.Last.Unit
 	c.Details = vitals.RedactDetails(st.Last.Details)

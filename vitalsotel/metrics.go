@@ -202,7 +202,7 @@ func (x *Metrics) observeCheck(o metric.Observer, st *vitals.CheckState) {
 	o.ObserveInt64(x.runs, int64(stats.Warnings), s.results[1])
 	o.ObserveInt64(x.runs, int64(stats.Failures), s.results[2])
 	o.ObserveInt64(x.timeouts, int64(stats.Timeouts), s.check)
-	o.ObserveInt64(x.consecutive, int64(stats.ConsecutiveFailures), s.check)
+	o.ObserveInt64(x.consecutive, int64(stats.ConsecutiveFailures()), s.check)
 	if !stats.LastSuccess().IsZero() {
 		o.ObserveFloat64(x.lastSuccess, float64(stats.LastSuccess().UnixNano())/1e9, s.check)
 	}

@@ -198,7 +198,7 @@ func (c *Collector) build(st, last *vitals.CheckState, h *histogram) []prometheu
 		constMetric(c.runs, prometheus.CounterValue, float64(stats.Warnings), name, "warn"),
 		constMetric(c.runs, prometheus.CounterValue, float64(stats.Failures), name, "fail"),
 		constMetric(c.timeouts, prometheus.CounterValue, float64(stats.Timeouts), name),
-		constMetric(c.consecutive, prometheus.GaugeValue, float64(stats.ConsecutiveFailures), name))
+		constMetric(c.consecutive, prometheus.GaugeValue, float64(stats.ConsecutiveFailures()), name))
 	if !stats.LastSuccess().IsZero() {
 		out = append(out, constMetric(c.lastSuccess, prometheus.GaugeValue, float64(stats.LastSuccess().UnixNano())/1e9, name))
 	}
