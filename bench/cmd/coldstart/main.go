@@ -19,6 +19,7 @@
 //	go run ./cmd/coldstart                          # 3 rounds of 100 runs
 //	go run ./cmd/coldstart -rounds 5 -runs 200
 //	go run ./cmd/coldstart -also slim=/tmp/vitals-slim   # another build beside it
+//	go run ./cmd/coldstart -attribute   # and what each driver module adds
 //
 // grpc-health-probe is taken from PATH or GOBIN; failing that it is
 // installed with `go install` at the version pinned below.
@@ -65,6 +66,7 @@ type options struct {
 	runs      int
 	rounds    int
 	inittrace int
+	attribute bool
 	json      string
 }
 
@@ -79,6 +81,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.runs, "runs", 100, "hyperfine runs of each command, each round")
 	fs.IntVar(&o.rounds, "rounds", 3, "hyperfine invocations, each in a rotated order")
 	fs.IntVar(&o.inittrace, "inittrace", 30, "runs of GODEBUG=inittrace=1 vitals version (0: none)")
+	fs.BoolVar(&o.attribute, "attribute", false, "also measure what each driver module adds to the start of a program (builds 13 programs)")
 	fs.StringVar(&o.json, "json", "out/coldstart.json", "write the results here (empty: do not)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -145,6 +148,14 @@ func run(ctx context.Context, args []string) error {
 	if o.inittrace > 0 {
 		logf("inittrace: %d runs of vitals version", o.inittrace)
 		if res.Inits, err = initTrace(ctx, o.vitals, o.inittrace); err != nil {
+			return err
+		}
+	}
+	if o.attribute {
+		if err := os.MkdirAll("out", 0o755); err != nil {
+			return err
+		}
+		if res.Attribution, err = attribute(ctx, dir, o.warmup, o.runs, o.rounds); err != nil {
 			return err
 		}
 	}

@@ -9,16 +9,17 @@ import (
 
 // result is what a coldstart run writes to its JSON file.
 type result struct {
-	Started    time.Time        `json:"started"`
-	Build      string           `json:"build"`
-	Sizes      map[string]int64 `json:"sizes"`
-	LoadBefore string           `json:"load_before"`
-	LoadAfter  string           `json:"load_after"`
-	Commands   []command        `json:"commands"`
-	Rounds     []round          `json:"rounds"`
-	Target     float64          `json:"target"`
-	Ratios     []ratio          `json:"ratios"`
-	Inits      *inits           `json:"inits,omitempty"`
+	Started     time.Time        `json:"started"`
+	Build       string           `json:"build"`
+	Sizes       map[string]int64 `json:"sizes"`
+	LoadBefore  string           `json:"load_before"`
+	LoadAfter   string           `json:"load_after"`
+	Commands    []command        `json:"commands"`
+	Rounds      []round          `json:"rounds"`
+	Target      float64          `json:"target"`
+	Ratios      []ratio          `json:"ratios"`
+	Inits       *inits           `json:"inits,omitempty"`
+	Attribution *attribution     `json:"attribution,omitempty"`
 }
 
 // round is one hyperfine invocation.
@@ -102,6 +103,9 @@ func (res *result) print(w io.Writer) {
 	fmt.Fprintln(w)
 	if res.Inits != nil {
 		res.Inits.print(w)
+	}
+	if res.Attribution != nil {
+		res.Attribution.print(w)
 	}
 }
 
