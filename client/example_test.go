@@ -13,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // exampleServer serves a vitals monitor whose database check fails.
@@ -24,7 +25,11 @@ func exampleServer() (*httptest.Server, func()) {
 	m.Add("cache", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Critical(false))
 	m.RunOnce(context.Background())
 	mux := http.NewServeMux()
-	vitalshttp.New(m, &vitalshttp.Options{Token: "secret-token"}).Install(mux)
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: "secret-token"})
+	h.Install(mux)
+	compat.Chorus(h).Install(mux)
+	compat.Regiocom(h).Install(mux)
+	compat.Axway(h).Install(mux)
 	srv := httptest.NewServer(mux)
 	return srv, func() { srv.Close(); m.Close() }
 }

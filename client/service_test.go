@@ -11,6 +11,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // service is a real vitals.Monitor served by real vitalshttp handlers on an
@@ -42,7 +43,10 @@ func newService(t testing.TB) *service {
 	h := vitalshttp.New(s.m, &vitalshttp.Options{Token: serviceToken})
 	mux := http.NewServeMux()
 	h.Install(mux)
-	mux.Handle("/kivigo/db", h.Backend("db", "postgres"))
+	compat.Chorus(h).Install(mux)
+	compat.Regiocom(h).Install(mux)
+	compat.Axway(h).Install(mux)
+	mux.Handle("/kivigo/db", compat.Backend(h, "db", "postgres"))
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		s.srv.Close()

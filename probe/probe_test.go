@@ -20,6 +20,7 @@ import (
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/probe"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 func TestURL(t *testing.T) {
@@ -77,7 +78,9 @@ func service(t *testing.T, dbFails bool) (addr string) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	vitalshttp.New(m, &vitalshttp.Options{Token: "probe-token"}).Install(mux)
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: "probe-token"})
+	h.Install(mux)
+	compat.Chorus(h).Install(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.Listener.Addr().String()

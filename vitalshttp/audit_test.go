@@ -13,43 +13,31 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 	"github.com/vitalsgo/vitals/vitalstest"
 )
 
-// recordingMux is the smallest mux Install accepts: only Handle.
-type recordingMux struct {
-	patterns []string
-	handlers map[string]http.Handler
-}
-
-func (m *recordingMux) Handle(pattern string, h http.Handler) {
-	m.patterns = append(m.patterns, pattern)
-	if m.handlers == nil {
-		m.handlers = map[string]http.Handler{}
-	}
-	m.handlers[pattern] = h
-}
-
-// Install needs nothing of a router but Handle(pattern, handler), and
-// every pattern it registers answers a health request.
+// Install needs nothing of a router but Handle(pattern, handler); it
+// registers the Kubernetes paths and nothing else, and every pattern it
+// registers answers a health request, as does every pattern of each
+// compatible system.
 func TestInstallOnAnyMux(t *testing.T) {
 	m, _ := fixture(t, false)
-	for _, pprof := range []bool{false, true} {
-		var mux recordingMux
-		vitalshttp.New(m, &vitalshttp.Options{Pprof: pprof, PublicDetails: true}).Install(&mux)
-		want := slices.Clone(vitalshttp.Paths)
-		if pprof {
-			want = append(want, "/debug/pprof/")
-		}
-		if !slices.Equal(mux.patterns, want) {
-			t.Errorf("pprof=%v: Install registered %q, want %q", pprof, mux.patterns, want)
-		}
-		// A per-check pattern is probed with a check of its group.
-		check := map[string]string{"/livez/": "disk", "/readyz/": "disk", "/startupz/": "migrations", "/healthz/": "disk", "/status/": "db"}
-		for _, p := range mux.patterns {
-			if w := do(mux.handlers[p], "GET", p+check[p]); w.Code != 200 {
-				t.Errorf("pprof=%v: GET %s via pattern %s = %d %s", pprof, p+check[p], p, w.Code, w.Body)
-			}
+	h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+	var mux recordingMux
+	h.Install(&mux)
+	want := []string{"/livez", "/livez/", "/readyz", "/readyz/", "/startupz", "/startupz/", "/healthz", "/healthz/"}
+	if !slices.Equal(mux.patterns, want) {
+		t.Errorf("Install registered %q, want %q", mux.patterns, want)
+	}
+	compat.Chorus(h).Install(&mux)
+	compat.Regiocom(h).Install(&mux)
+	compat.Axway(h).Install(&mux)
+	// A per-check pattern is probed with a check of its group.
+	check := map[string]string{"/livez/": "disk", "/readyz/": "disk", "/startupz/": "migrations", "/healthz/": "disk", "/status/": "db"}
+	for _, p := range mux.patterns {
+		if w := do(mux.handlers[p], "GET", p+check[p]); w.Code != 200 {
+			t.Errorf("GET %s via pattern %s = %d %s", p+check[p], p, w.Code, w.Body)
 		}
 	}
 }
@@ -64,7 +52,7 @@ func TestLiveEndpointsAcrossStates(t *testing.T) {
 	var mu sync.Mutex
 	procErr := error(nil)
 	m.Add("proc", vitals.CheckFunc(func(context.Context) error { mu.Lock(); defer mu.Unlock(); return procErr }), vitals.Groups(vitals.Liveness))
-	h := vitalshttp.New(m, nil)
+	h := everything(vitalshttp.New(m, nil))
 	codes := func() [4]int {
 		return [4]int{do(h, "GET", "/livez").Code, do(h, "GET", "/alive").Code, do(h, "GET", "/health/live").Code, do(h, "GET", "/readyz").Code}
 	}
@@ -101,7 +89,8 @@ func TestLiveEndpointsAcrossStates(t *testing.T) {
 // verbose): on one snapshot, a caller with the token and one without must
 // never be served each other's body, whatever the order of requests.
 func TestCachedBodiesNeverCrossDetailLevels(t *testing.T) {
-	m, h := fixture(t, true)
+	m, vh := fixture(t, true)
+	h := everything(vh)
 	version := m.Snapshot().Version
 	targets := []struct{ target, accept string }{
 		{"/readyz", ""}, {"/readyz", "application/health+json"}, {"/readyz?verbose", ""}, {"/readyz?format=text", ""},
@@ -133,7 +122,8 @@ func TestCachedBodiesNeverCrossDetailLevels(t *testing.T) {
 }
 
 func TestFormatNegotiation(t *testing.T) {
-	_, h := fixture(t, false)
+	_, vh := fixture(t, false)
+	h := everything(vh)
 	tests := []struct {
 		target, accept, want string
 	}{
@@ -185,7 +175,8 @@ func TestProbeNeverWaitsForARunningCheck(t *testing.T) {
 		return nil
 	}), vitals.Interval(time.Second), vitals.Timeout(time.Hour))
 	m.Start()
-	h := vitalshttp.New(m, nil)
+	vh := vitalshttp.New(m, nil)
+	h := everything(vh)
 	monitortest.Eventually(t, "the first run", func() bool { return do(h, "GET", "/readyz").Code == 200 })
 	clk.Advance(time.Second) // the second run starts and hangs
 	monitortest.Eventually(t, "the second run", func() bool { mu.Lock(); defer mu.Unlock(); return calls == 2 })
@@ -195,7 +186,7 @@ func TestProbeNeverWaitsForARunningCheck(t *testing.T) {
 		for _, p := range []string{"/readyz", "/readyz/db", "/readyz?verbose", "/healthz?format=ietf", "/health", "/ready", "/status/db"} {
 			codes = append(codes, do(h, "GET", p).Code)
 		}
-		codes = append(codes, do(h.Backend("db", "postgres"), "GET", "/").Code)
+		codes = append(codes, do(compat.Backend(vh, "db", "postgres"), "GET", "/").Code)
 		done <- codes
 	}()
 	select {
@@ -247,12 +238,13 @@ func TestSecretsRedactedInEveryOutput(t *testing.T) {
 			defer m.Close()
 			m.Add("db", vitals.ResultFunc(func(context.Context) vitals.Result { return tt.res }))
 			m.RunOnce(context.Background())
-			h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+			vh := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+			h := everything(vh)
 			shown := false
 			for _, target := range targets {
 				var w interface{ String() string }
 				if target == "backend" {
-					w = do(h.Backend("db", "postgres"), "GET", "/").Body
+					w = do(compat.Backend(vh, "db", "postgres"), "GET", "/").Body
 				} else {
 					w = do(h, "GET", target).Body
 				}
@@ -272,7 +264,7 @@ func TestSecretsRedactedInEveryOutput(t *testing.T) {
 
 func TestBackendCachingHeadersAndMethods(t *testing.T) {
 	m, h := fixture(t, true)
-	b := h.Backend("db", "postgres")
+	b := compat.Backend(h, "db", "postgres")
 	w := do(b, "GET", "/health/postgres")
 	etag := w.Header().Get("Etag")
 	if w.Code != 503 || etag == "" || w.Header().Get("Cache-Control") != "no-cache" {
@@ -301,7 +293,8 @@ func TestBackendCachingHeadersAndMethods(t *testing.T) {
 // included, has an ETag, honours If-None-Match, answers HEAD without a
 // body and refuses other methods.
 func TestEveryEndpointCachingHeadersAndMethods(t *testing.T) {
-	_, h := fixture(t, true)
+	_, vh := fixture(t, true)
+	h := everything(vh)
 	for _, target := range []string{"/livez", "/readyz?verbose", "/readyz/db", "/startupz", "/healthz?format=ietf",
 		"/health", "/health/ready", "/health/live", "/health/checks", "/alive", "/ready", "/status", "/status/db"} {
 		w := do(h, "GET", target)

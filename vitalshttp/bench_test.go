@@ -13,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // discard is a ResponseWriter that keeps nothing, so the benchmark measures
@@ -40,12 +41,16 @@ func benchMonitor(b *testing.B, n int) *vitals.Monitor {
 }
 
 // BenchmarkProbe is one /readyz request served from the cached body: the
-// cost every kubelet probe pays.
+// cost every kubelet probe pays. /health is CHORUS's, served by package
+// compat from the same snapshot.
 func BenchmarkProbe(b *testing.B) {
 	for _, n := range []int{10, 100} {
 		for _, target := range []string{"/readyz", "/health", "/readyz?verbose"} {
 			b.Run(fmt.Sprintf("checks=%d/%s", n, target), func(b *testing.B) {
-				h := vitalshttp.New(benchMonitor(b, n), nil)
+				var h http.Handler = vitalshttp.New(benchMonitor(b, n), nil)
+				if target == "/health" {
+					h = compat.Chorus(h.(*vitalshttp.Handler))
+				}
 				r := httptest.NewRequest("GET", target, nil)
 				w := &discard{h: http.Header{}}
 				b.ReportAllocs()

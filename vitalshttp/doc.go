@@ -1,6 +1,7 @@
 // Package vitalshttp serves a [vitals.Monitor] over HTTP: Kubernetes-style
-// probe endpoints, the IETF health+json format, and the endpoint shapes of
-// the libraries vitals replaces — all read from the monitor's one snapshot.
+// probe endpoints and the IETF health+json format, read from the monitor's
+// one snapshot. The endpoint shapes of the libraries vitals replaces are in
+// package vitalshttp/compat, opted into one system at a time.
 // A probe request never runs a periodic check and never waits for one; the
 // encoded body is cached per snapshot, so a probe is an atomic load and a
 // write of bytes.
@@ -14,15 +15,19 @@
 //
 // They answer vitals JSON by default, IETF application/health+json when the
 // Accept header asks for it or ?format=ietf, and Kubernetes text with
-// ?verbose, Accept: text/plain or ?format=text, line for line as the
-// Kubernetes apiserver writes it — a bare "ok" when passing without
-// ?verbose, and otherwise:
+// ?verbose, Accept: text/plain or ?format=text, in the lines the
+// Kubernetes apiserver writes — a bare "ok" when passing without ?verbose,
+// and otherwise:
 //
 //	[+]disk ok
 //	[+]db excluded: ok
 //	[-]queue failed: reason withheld
 //	warn: some health checks cannot be excluded: no matches for "nope"
 //	readyz check failed
+//
+// The apiserver answers a failing check with 500; vitals answers 503, the
+// code load balancers and probes read as "not now", and adds the lines
+// below for what Kubernetes has no word for.
 //
 // Anonymous callers always read "reason withheld"; an authorised caller
 // reads the check's message instead. Kubernetes has no word for a degraded
@@ -32,12 +37,9 @@
 // has not run yet passes: a process is not restarted for a check it has
 // not had the time to run.
 //
-// Compatible shapes, for consumers of the libraries vitals replaces:
+// [Handler.Group] mounts one group anywhere, with the same rules:
 //
-//	/health /health/ready /health/live /health/checks    CHORUS health manager
-//	/alive /ready (also under /.well-known/)              regiocom healthchecker
-//	/status /status/NAME                                   Axway agent-sdk healthcheck
-//	Handler.Backend(check, backend)                        KiviGo per-backend health
+//	mux.Handle("/internal/ready/", h.Group(vitals.Readiness)) // /internal/ready/, /internal/ready/NAME
 //
 // # Details and secrets
 //
@@ -55,8 +57,11 @@
 //
 // # Serving
 //
-// Mount the handler on any mux with [Handler.Install], serve it on its own
-// port with [Serve], and run a service with graceful shutdown with [Run]:
+// Mount the Kubernetes paths on any mux with [Handler.Install] (it
+// registers nothing else, so it fits next to an application's own /health
+// or /status), serve them on their own port with [Serve], mount pprof
+// behind the same authorisation with [Handler.Pprof], and run a service
+// with graceful shutdown with [Run]:
 // on SIGTERM readiness turns 503 at once, the server keeps serving through
 // the drain delay, then it shuts down.
 package vitalshttp

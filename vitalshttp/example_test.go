@@ -2,7 +2,6 @@ package vitalshttp_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,46 +76,47 @@ func ExampleOptions_token() {
 	// {"status":"fail","checks":{"db:responseTime":[{"componentId":"db","status":"fail"}]}}
 }
 
-// The endpoint shapes of the libraries vitals replaces answer from the
-// same snapshot, so their consumers keep working.
-func ExampleHandler_Install_compatible() {
+// One group mounted where the application wants it: the group at the
+// mount point, one check below it, the same query parameters as /readyz.
+func ExampleHandler_Group() {
 	m := vitals.New(nil)
 	defer m.Close()
-	m.Add("cache", vitals.CheckFunc(func(context.Context) error {
-		return vitals.Warn(errors.New("hit rate 41%"))
-	}), vitals.Critical(false))
-	m.RunOnce(context.Background())
-	mux := http.NewServeMux()
-	vitalshttp.New(m, nil).Install(mux)
-
-	get(mux, "/health/ready") // CHORUS
-	get(mux, "/ready")        // regiocom healthchecker
-	get(mux, "/status/cache") // Axway agent-sdk
-	// Output:
-	// /health/ready 200 application/json
-	// {"ready":true,"status":"degraded","message":"Some health checks degraded"}
-	//
-	// /ready 200 application/json
-	// {"ready":true}
-	//
-	// /status/cache 200 application/json
-	// {"result":"OK"}
-}
-
-// A KiviGo-style handler answers for one backend.
-func ExampleHandler_Backend() {
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("redis", vitals.CheckFunc(func(context.Context) error { return errors.New("connection refused") }))
+	m.Add("db", vitals.CheckFunc(func(context.Context) error { return nil }))
+	m.Add("queue", vitals.CheckFunc(func(context.Context) error { return vitals.Warn(errors.New("2 consumers of 3")) }))
 	m.RunOnce(context.Background())
 	h := vitalshttp.New(m, nil)
 
-	w := httptest.NewRecorder()
-	h.Backend("redis", "redis").ServeHTTP(w, httptest.NewRequest("GET", "/health/redis", nil))
-	var b struct{ Status, Backend, Error string } // and a timestamp
-	json.Unmarshal(w.Body.Bytes(), &b)
-	fmt.Println(w.Code, b.Status, b.Backend, b.Error)
-	// Output: 503 unhealthy redis unhealthy
+	mux := http.NewServeMux()
+	mux.Handle("/internal/ready/", h.Group(vitals.Readiness))
+	get(mux, "/internal/ready/?verbose")
+	get(mux, "/internal/ready/db")
+	get(mux, "/internal/ready/nope")
+	// Output:
+	// /internal/ready/?verbose 200 text/plain; charset=utf-8
+	// [+]db ok
+	// [+]queue ok (warn)
+	// readyz check passed
+	//
+	// /internal/ready/db 200 application/json
+	// {"name":"db","status":"pass"}
+	//
+	// /internal/ready/nope 404 application/json
+	// {"error":"no check named \"nope\"","status":404}
+}
+
+// Profiles are served to the callers the handler authorises, and to no
+// one else.
+func ExampleHandler_Pprof() {
+	m := vitals.New(nil)
+	defer m.Close()
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: "s3cret-token"})
+	mux := http.NewServeMux()
+	mux.Handle("/debug/pprof/", h.Pprof())
+
+	get(mux, "/debug/pprof/cmdline")
+	// Output:
+	// /debug/pprof/cmdline 403 application/json
+	// {"error":"pprof needs an authorised caller","status":403}
 }
 
 // Probes served on a port of their own, apart from the service's traffic,

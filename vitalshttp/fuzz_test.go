@@ -24,7 +24,8 @@ func FuzzHandler(f *testing.F) {
 	} {
 		f.Add(s.path, s.query, s.accept)
 	}
-	_, h := fixture(f, true)
+	_, vh := fixture(f, true)
+	h := everything(vh)
 	f.Fuzz(func(t *testing.T, path, query, accept string) {
 		u := &url.URL{Path: "/" + strings.TrimPrefix(path, "/"), RawQuery: query}
 		r := httptest.NewRequest("GET", "/", nil)

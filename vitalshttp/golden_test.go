@@ -14,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/golden"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 	"github.com/vitalsgo/vitals/vitalstest"
 )
 
@@ -58,6 +59,60 @@ func fixtureNotRun(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Han
 	add("goroutines", vitals.Result{Status: vitals.StatusPass, Observed: 42, Duration: time.Microsecond}, vitals.Groups(vitals.Liveness))
 	add("migrations", vitals.Result{Status: vitals.StatusPass, Message: "schema v12"}, vitals.Groups(vitals.Startup))
 	return m, vitalshttp.New(m, &vitalshttp.Options{Token: token})
+}
+
+// everything serves what the handler answered before the compatible
+// shapes moved to package compat: the Kubernetes paths and every compatible
+// system, Installed on a mux that, unlike *http.ServeMux, neither cleans
+// paths nor redirects, and sets no r.Pattern. Anything else reaches h,
+// which answers a JSON 404.
+func everything(h *vitalshttp.Handler) http.Handler {
+	mux := &recordingMux{fallback: h}
+	h.Install(mux)
+	compat.Chorus(h).Install(mux)
+	compat.Regiocom(h).Install(mux)
+	compat.Axway(h).Install(mux)
+	return mux
+}
+
+// recordingMux is the smallest mux Install accepts: only Handle. It
+// records the patterns and routes as *http.ServeMux does (an exact pattern,
+// else the longest pattern ending in "/" that prefixes the path), without
+// cleaning the path.
+type recordingMux struct {
+	patterns []string
+	handlers map[string]http.Handler
+	fallback http.Handler
+}
+
+func (m *recordingMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	if m.handlers == nil {
+		m.handlers = map[string]http.Handler{}
+	}
+	m.handlers[pattern] = h
+}
+
+func (m *recordingMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h, ok := m.handlers[r.URL.Path]; ok {
+		h.ServeHTTP(w, r)
+		return
+	}
+	best := ""
+	for _, p := range m.patterns {
+		if strings.HasSuffix(p, "/") && strings.HasPrefix(r.URL.Path, p) && len(p) > len(best) {
+			best = p
+		}
+	}
+	if best == "" {
+		if m.fallback == nil {
+			http.NotFound(w, r)
+			return
+		}
+		m.fallback.ServeHTTP(w, r)
+		return
+	}
+	m.handlers[best].ServeHTTP(w, r)
 }
 
 // do sends one request to h and returns the recorded response.
@@ -141,16 +196,17 @@ func TestGoldenBodies(t *testing.T) {
 		for _, auth := range []bool{false, true} {
 			scenario := sc.name + map[bool]string{false: "_anon", true: "_auth"}[auth]
 			_, h := sc.build(t)
+			all := everything(h)
 			for _, tt := range goldenTargets {
 				t.Run(scenario+"/"+tt.name, func(t *testing.T) {
 					hdr := tt.hdr
 					if auth {
 						hdr = append(append([]string(nil), hdr...), "Authorization", "Bearer "+token)
 					}
-					var handler http.Handler = h
+					handler := all
 					target := tt.target
 					if target == "kivigo" {
-						handler = h.Backend("db", "postgres")
+						handler = compat.Backend(h, "db", "postgres")
 						target = "/health/postgres"
 					}
 					got := dump(do(handler, tt.method, target, hdr...))

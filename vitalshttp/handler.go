@@ -1,13 +1,12 @@
 package vitalshttp
 
 import (
-	"crypto/subtle"
 	"net/http"
-	"net/http/pprof"
 	"strconv"
 	"strings"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
 
 // Options configure a [Handler]. A nil *Options means defaults: no caller
@@ -22,113 +21,101 @@ type Options struct {
 	// PublicDetails shows details to every caller. Use it only where the
 	// endpoints are not reachable from outside.
 	PublicDetails bool
-	// Pprof mounts net/http/pprof under /debug/pprof/.
-	Pprof bool
 }
 
-// Handler serves every health endpoint of a [vitals.Monitor] from its
-// snapshot. It is an [http.Handler] for the paths listed by [Paths]; mount
-// it with [Handler.Install] or serve it on its own listener.
-type Handler struct {
-	m    *vitals.Monitor
-	opts Options
-}
+// Handler serves the health endpoints of a [vitals.Monitor] from its
+// snapshot. As an [http.Handler] it answers the Kubernetes paths
+// (/livez, /readyz, /startupz, /healthz and their /{check}); mount those
+// on a mux with [Handler.Install], or one group anywhere with
+// [Handler.Group].
+//
+// Handler is defined over the state package vitalshttp/compat shares, so
+// that the compatible endpoint shapes answer with the same monitor and
+// authorisation.
+type Handler wire.Handler
 
 var _ http.Handler = (*Handler)(nil)
 
 // New returns a Handler for m.
 func New(m *vitals.Monitor, opts *Options) *Handler {
-	h := &Handler{m: m}
+	var o Options
 	if opts != nil {
-		h.opts = *opts
+		o = *opts
 	}
-	return h
+	return (*Handler)(wire.New(m, o.Token, o.Authorize, o.PublicDetails))
 }
+
+func (h *Handler) wire() *wire.Handler { return (*wire.Handler)(h) }
 
 // Mux is anything with a Handle method, such as *http.ServeMux.
 type Mux interface {
 	Handle(pattern string, handler http.Handler)
 }
 
-// Paths are the patterns [Handler.Install] registers.
-var Paths = []string{
-	"/livez", "/livez/", "/readyz", "/readyz/", "/startupz", "/startupz/", "/healthz", "/healthz/",
-	"/health", "/health/ready", "/health/live", "/health/checks",
-	"/alive", "/ready", "/.well-known/alive", "/.well-known/ready",
-	"/status", "/status/",
+// kubernetes are the endpoints [Handler.Install] registers, each at
+// /<word> for its group and /<word>/{check} for one check.
+var kubernetes = [...]struct {
+	word, group string
+}{
+	{"livez", vitals.Liveness},
+	{"readyz", vitals.Readiness},
+	{"startupz", vitals.Startup},
+	{"healthz", ""},
 }
 
-// Install registers the handler on mux for every path in [Paths] (and
-// /debug/pprof/ when Options.Pprof is set).
+// Install registers the Kubernetes paths on mux: /livez, /readyz,
+// /startupz and /healthz, and under each /{check} (as the patterns
+// "/livez" and "/livez/", …). It registers nothing else, so it fits next
+// to an application's own /health, /ready or /status; the shapes of other
+// libraries are in package vitalshttp/compat.
 func (h *Handler) Install(mux Mux) {
-	for _, p := range Paths {
-		mux.Handle(p, h)
-	}
-	if h.opts.Pprof {
-		mux.Handle("/debug/pprof/", h)
+	for i, k := range kubernetes {
+		g := h.kubernetes(i)
+		g.base = "/" + k.word
+		mux.Handle("/"+k.word, g)
+		mux.Handle("/"+k.word+"/", g)
 	}
 }
 
-// endpoint identifies what a path serves.
-type endpoint uint8
-
-const (
-	epNone endpoint = iota
-	epLivez
-	epReadyz
-	epStartupz
-	epHealthz
-	epChorusHealth
-	epChorusReady
-	epChorusLive
-	epChorusChecks
-	epAlive
-	epReady
-	epAxway
-	numEndpoints
-)
-
-// k8sName is the word Kubernetes prints in the last line of ?verbose.
-var k8sName = [numEndpoints]string{epLivez: "livez", epReadyz: "readyz", epStartupz: "startupz", epHealthz: "healthz"}
-
-var k8sGroup = [numEndpoints]string{epLivez: vitals.Liveness, epReadyz: vitals.Readiness, epStartupz: vitals.Startup, epHealthz: ""}
-
-// route maps a path to an endpoint and, for per-check paths, a check name.
-func route(path string) (endpoint, string) {
-	switch path {
-	case "/livez":
-		return epLivez, ""
-	case "/readyz":
-		return epReadyz, ""
-	case "/startupz":
-		return epStartupz, ""
-	case "/healthz":
-		return epHealthz, ""
-	case "/health":
-		return epChorusHealth, ""
-	case "/health/ready":
-		return epChorusReady, ""
-	case "/health/live":
-		return epChorusLive, ""
-	case "/health/checks":
-		return epChorusChecks, ""
-	case "/alive", "/.well-known/alive":
-		return epAlive, ""
-	case "/ready", "/.well-known/ready":
-		return epReady, ""
-	case "/status":
-		return epAxway, ""
-	}
-	for _, p := range [...]struct {
-		prefix string
-		ep     endpoint
-	}{{"/livez/", epLivez}, {"/readyz/", epReadyz}, {"/startupz/", epStartupz}, {"/healthz/", epHealthz}, {"/status/", epAxway}} {
-		if name, ok := strings.CutPrefix(path, p.prefix); ok && name != "" {
-			return p.ep, name
+// Group returns a handler for one group (vitals.Liveness, vitals.Readiness,
+// vitals.Startup, a custom group, or "" for every check) that answers
+// wherever it is mounted: mounted as
+//
+//	mux.Handle("/internal/ready/", h.Group(vitals.Readiness))
+//
+// (or under [http.StripPrefix]), /internal/ready/ answers for the group and
+// /internal/ready/{check} for one check of it, with the query parameters,
+// formats, ETags and authorisation of /readyz. It routes on the path left
+// after the mux's matched pattern (r.Pattern), or on the whole path when
+// the request carries no pattern of it, as after StripPrefix. A
+// *http.ServeMux redirects /internal/ready to /internal/ready/; register
+// the handler under both patterns to answer there without a redirect.
+//
+// The ?verbose text ends in "<word> check passed|failed", where the word is
+// livez, readyz, startupz or healthz for the standard groups and the group
+// name otherwise.
+func (h *Handler) Group(name string) http.Handler {
+	for i, k := range kubernetes {
+		if k.group == name {
+			return h.kubernetes(i)
 		}
 	}
-	return epNone, ""
+	g := &group{h: h, name: name, word: name, ep: epCustom}
+	g.keys = new(cacheKeys)
+	return g
 }
+
+// kubernetes returns the handler of kubernetes[i]'s group.
+func (h *Handler) kubernetes(i int) *group {
+	k := kubernetes[i]
+	return &group{h: h, name: k.group, word: k.word, ep: endpoint(i + 1), keys: &k8sKeys[i]}
+}
+
+// endpoint numbers the Kubernetes endpoints in ETags, so that two of them
+// never share a tag; a custom group's handler is 0.
+type endpoint uint8
+
+const epCustom endpoint = 0
 
 // format is a representation of a body.
 type format uint8
@@ -140,198 +127,90 @@ const (
 	numFormats
 )
 
-// request is what a probe asked for, parsed once.
-type request struct {
-	ep       endpoint
-	check    string
-	format   format
-	details  bool
-	verbose  bool
-	excluded []string
+// cacheKeys are the snapshot cache keys of a group's bodies that depend
+// only on (format, details, verbose): pointers to its elements, so a
+// lookup does not allocate. A body depends on the monitor's snapshot and
+// these three, never on the Handler, so every Handler shares the keys of
+// the Kubernetes groups.
+type cacheKeys [numFormats][2][2]byte // [format][details][verbose]
+
+var k8sKeys [len(kubernetes)]cacheKeys
+
+// group answers for one group and its checks.
+type group struct {
+	h    *Handler
+	name string // the group; "" is every check
+	word string // "readyz": the last line of ?verbose
+	ep   endpoint
+	keys *cacheKeys
+	base string // the path Install mounted it at, for muxes that set no r.Pattern
 }
 
-// cacheKeys are the snapshot cache keys of the bodies that depend only on
-// (endpoint, format, details, verbose): pointers into this array, so a lookup does
-// not allocate.
-var cacheKeys [numEndpoints][numFormats][2][2]byte // [ep][format][details][verbose]
-
-// response is a rendered answer, cached in a snapshot and shared by every
-// request that asks the same question of it.
-type response struct {
-	code  int
-	body  []byte
-	ctype []string // header values, shared: never modified once built
-	etag  []string
+// ServeHTTP answers for the group, or for one check of it.
+func (g *group) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, ok := g.rest(r)
+	if !ok {
+		wire.WriteError(w, http.StatusNotFound, "no health endpoint at "+strconv.Quote(r.URL.Path))
+		return
+	}
+	g.serve(w, r, rest)
 }
 
-var (
-	noCache        = []string{"no-cache"}
-	privateNoCache = []string{"private, no-cache"}
-	nosniff        = []string{"nosniff"}
-	varyHdrs       = []string{"Accept, Authorization"}
-)
+// rest is the check name the request asks for ("" for the group): what is
+// left of the path after the pattern the mux matched, or after the path
+// Install mounted it at, or the whole path once StripPrefix has cut the
+// mount off.
+func (g *group) rest(r *http.Request) (string, bool) {
+	p := r.URL.Path
+	if prefix := patternPrefix(r.Pattern); prefix != "" && strings.HasPrefix(p, prefix) {
+		p = p[len(prefix):]
+	} else if g.base != "" {
+		var ok bool
+		if p, ok = strings.CutPrefix(p, g.base); !ok {
+			return "", false
+		}
+	}
+	return strings.TrimPrefix(p, "/"), true
+}
 
-// ServeHTTP answers a health request. A probe never runs a periodic check:
-// it reads the monitor's current snapshot (running only on-demand checks
-// whose cached result expired), and bodies are encoded once per snapshot.
+// patternPrefix is the literal path at the start of a ServeMux pattern
+// ("GET host/internal/ready/{check}" → "/internal/ready/").
+func patternPrefix(pattern string) string {
+	i := strings.IndexByte(pattern, '/')
+	if i < 0 {
+		return ""
+	}
+	p := pattern[i:]
+	if j := strings.IndexByte(p, '{'); j >= 0 {
+		p = p[:j]
+	}
+	return p
+}
+
+// ServeHTTP answers a request for one of the Kubernetes paths, routed on
+// the whole path: a Handler served on its own (see [Serve]) answers
+// exactly what [Handler.Install] registers. A probe never runs a periodic
+// check: it reads the monitor's current snapshot (running only on-demand
+// checks whose cached result expired), and bodies are encoded once per
+// snapshot.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h.opts.Pprof && strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
-		// Profiles and the command line (which may carry secrets) are for
-		// authorised callers only.
-		if !h.authorised(r) {
-			writeError(w, http.StatusForbidden, "pprof needs an authorised caller")
-			return
-		}
-		servePprof(w, r)
+	i, name := route(r.URL.Path)
+	if i < 0 {
+		wire.WriteError(w, http.StatusNotFound, "no health endpoint at "+strconv.Quote(r.URL.Path))
 		return
 	}
-	ep, name := route(r.URL.Path)
-	if ep == epNone {
-		writeError(w, http.StatusNotFound, "no health endpoint at "+strconv.Quote(r.URL.Path))
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = []string{"GET, HEAD"}
-		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed; use GET or HEAD")
-		return
-	}
-	req, errMsg := h.parse(r, ep, name)
-	if errMsg != "" {
-		writeError(w, http.StatusBadRequest, errMsg)
-		return
-	}
-	snap := h.m.Current(r.Context())
-	var resp *response
-	if req.check == "" && len(req.excluded) == 0 {
-		resp = snap.Cache(&cacheKeys[ep][req.format][b2i(req.details)][b2i(req.verbose)], func() any { return h.render(snap, req) }).(*response)
-	} else {
-		resp = h.render(snap, req)
-	}
-	hdr := w.Header()
-	hdr["Content-Type"] = resp.ctype
-	hdr["Cache-Control"] = noCache
-	if req.details {
-		hdr["Cache-Control"] = privateNoCache
-	}
-	hdr["X-Content-Type-Options"] = nosniff
-	hdr["Vary"] = varyHdrs
-	if resp.etag != nil {
-		hdr["Etag"] = resp.etag
-		if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatch(inm, resp.etag[0]) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	}
-	w.WriteHeader(resp.code)
-	if r.Method != http.MethodHead {
-		w.Write(resp.body)
-	}
+	k := kubernetes[i]
+	g := group{h: h, name: k.group, word: k.word, ep: endpoint(i + 1), keys: &k8sKeys[i]}
+	g.serve(w, r, name)
 }
 
-// parse reads the query and headers of a probe request. It returns a
-// message for a request that cannot be answered as asked.
-func (h *Handler) parse(r *http.Request, ep endpoint, name string) (request, string) {
-	req := request{ep: ep, check: name, details: h.authorised(r)}
-	if k8sName[ep] != "" {
-		req.format = negotiate(r.Header["Accept"])
-	}
-	if r.URL.RawQuery == "" {
-		return req, ""
-	}
-	q := r.URL.Query()
-	if _, ok := q["verbose"]; ok && k8sName[ep] != "" {
-		req.verbose = true
-		req.format = fmtText
-	}
-	if k8sName[ep] != "" {
-		req.excluded = q["exclude"]
-		if len(req.excluded) > maxExcludes {
-			return req, "too many exclude parameters (the limit is " + strconv.Itoa(maxExcludes) + ")"
+// route maps a Kubernetes path to the index of its group and, for
+// per-check paths, a check name.
+func route(path string) (int, string) {
+	for i, k := range kubernetes {
+		if rest, ok := strings.CutPrefix(path, "/"+k.word); ok && (rest == "" || rest[0] == '/') {
+			return i, strings.TrimPrefix(rest, "/")
 		}
 	}
-	if f := q.Get("format"); f != "" && k8sName[ep] != "" {
-		switch strings.ToLower(f) {
-		case "json":
-			req.format = fmtJSON
-		case "ietf", "health+json":
-			req.format = fmtIETF
-		case "text", "txt":
-			req.format = fmtText
-		default:
-			return req, "unknown format " + strconv.Quote(f) + "; use json, ietf or text"
-		}
-	}
-	return req, ""
-}
-
-// maxExcludes bounds ?exclude=, whose answers are rendered per request.
-const maxExcludes = 32
-
-// negotiate picks a format from Accept: health+json wins, then text/plain;
-// anything else (including */* and none) gets JSON.
-func negotiate(accept []string) format {
-	for _, a := range accept {
-		if strings.Contains(a, "application/health+json") {
-			return fmtIETF
-		}
-	}
-	for _, a := range accept {
-		if strings.HasPrefix(a, "text/plain") || strings.Contains(a, ", text/plain") {
-			if !strings.Contains(a, "json") {
-				return fmtText
-			}
-		}
-	}
-	return fmtJSON
-}
-
-// authorised reports whether the caller may see details.
-func (h *Handler) authorised(r *http.Request) bool {
-	if h.opts.PublicDetails {
-		return true
-	}
-	if h.opts.Token != "" {
-		// The scheme is case-insensitive (RFC 9110).
-		if a := r.Header["Authorization"]; len(a) == 1 && len(a[0]) > 7 && strings.EqualFold(a[0][:7], "Bearer ") &&
-			subtle.ConstantTimeCompare([]byte(strings.TrimSpace(a[0][7:])), []byte(h.opts.Token)) == 1 {
-			return true
-		}
-	}
-	return h.opts.Authorize != nil && h.opts.Authorize(r)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// etagMatch implements If-None-Match's weak comparison over a list.
-func etagMatch(values []string, etag string) bool {
-	for _, v := range values {
-		for part := range strings.SplitSeq(v, ",") {
-			part = strings.TrimSpace(part)
-			part = strings.TrimPrefix(part, "W/")
-			if part == "*" || part == etag {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func servePprof(w http.ResponseWriter, r *http.Request) {
-	switch strings.TrimPrefix(r.URL.Path, "/debug/pprof/") {
-	case "cmdline":
-		pprof.Cmdline(w, r)
-	case "profile":
-		pprof.Profile(w, r)
-	case "symbol":
-		pprof.Symbol(w, r)
-	case "trace":
-		pprof.Trace(w, r)
-	default:
-		pprof.Index(w, r)
-	}
+	return -1, ""
 }

@@ -16,10 +16,12 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 func TestMethodsAndErrors(t *testing.T) {
-	_, h := fixture(t, false)
+	_, vh := fixture(t, false)
+	h := everything(vh)
 	tests := []struct {
 		method, target string
 		code           int
@@ -90,7 +92,11 @@ func TestAuthorizer(t *testing.T) {
 func TestInstallOnMux(t *testing.T) {
 	m, _ := fixture(t, false)
 	mux := http.NewServeMux()
-	vitalshttp.New(m, &vitalshttp.Options{Pprof: true, Token: token}).Install(mux)
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: token})
+	h.Install(mux)
+	compat.Regiocom(h).Install(mux)
+	compat.Axway(h).Install(mux)
+	mux.Handle("/debug/pprof/", h.Pprof())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "app") })
 	for target, want := range map[string]int{"/livez": 200, "/readyz/db": 200, "/.well-known/ready": 200, "/status/db": 200, "/debug/pprof/cmdline": 403, "/orders": 200} {
 		if w := do(mux, "GET", target); w.Code != want {
@@ -105,7 +111,7 @@ func TestInstallOnMux(t *testing.T) {
 func TestBackendHandler(t *testing.T) {
 	m, _ := fixture(t, true)
 	h := vitalshttp.New(m, &vitalshttp.Options{Token: token})
-	w := do(h.Backend("db", "postgres"), "GET", "/health/postgres", "Authorization", "Bearer "+token)
+	w := do(compat.Backend(h, "db", "postgres"), "GET", "/health/postgres", "Authorization", "Bearer "+token)
 	var b struct {
 		Status, Backend, Error string
 		Timestamp              time.Time
@@ -116,10 +122,10 @@ func TestBackendHandler(t *testing.T) {
 	if w.Code != 503 || b.Status != "unhealthy" || b.Backend != "postgres" || !strings.Contains(b.Error, "connection refused") || strings.Contains(b.Error, "hunter2") || !b.Timestamp.Equal(epoch) {
 		t.Errorf("backend = %d %+v", w.Code, b)
 	}
-	if w := do(h.Backend("cache", "redis"), "GET", "/"); w.Code != 200 || !strings.Contains(w.Body.String(), `"status":"healthy"`) {
+	if w := do(compat.Backend(h, "cache", "redis"), "GET", "/"); w.Code != 200 || !strings.Contains(w.Body.String(), `"status":"healthy"`) {
 		t.Errorf("healthy backend = %d %s", w.Code, w.Body)
 	}
-	if w := do(h.Backend("nope", "x"), "GET", "/"); w.Code != 404 {
+	if w := do(compat.Backend(h, "nope", "x"), "GET", "/"); w.Code != 404 {
 		t.Errorf("unknown backend check = %d", w.Code)
 	}
 }
@@ -169,13 +175,13 @@ func TestServeAndAlreadyRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if err := vitalshttp.AlreadyRunning(context.Background(), addr); !errors.Is(err, vitalshttp.ErrAlreadyRunning) {
+	if err := compat.AlreadyRunning(context.Background(), addr); !errors.Is(err, compat.ErrAlreadyRunning) {
 		t.Errorf("AlreadyRunning with a server = %v", err)
 	}
 	if err := stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := vitalshttp.AlreadyRunning(context.Background(), addr); err != nil {
+	if err := compat.AlreadyRunning(context.Background(), addr); err != nil {
 		t.Errorf("AlreadyRunning with nothing listening = %v", err)
 	}
 	if _, _, err := vitalshttp.Serve("127.0.0.1:-1", h); err == nil {

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // headerTargets are the answers FuzzRequestHeaders asks for, a compat
@@ -21,11 +23,12 @@ func FuzzRequestHeaders(f *testing.F) {
 	f.Add("Basic cHJvYmUtdG9rZW4=", "", false, `W/"x", "y"`, uint8(7))
 	f.Add("Bearer probe-token\x00", "", false, ` , W/`, uint8(5))
 	f.Add("Bearer "+token[:5], "", false, `"*"`, uint8(2))
-	_, h := fixture(f, true)
-	backend := h.Backend("db", "postgres")
+	_, vh := fixture(f, true)
+	h := everything(vh)
+	backend := compat.Backend(vh, "db", "postgres")
 	f.Fuzz(func(t *testing.T, auth, auth2 string, two bool, inm string, target uint8) {
 		path := headerTargets[int(target)%len(headerTargets)]
-		var handler http.Handler = h
+		handler := h
 		if path == "backend" {
 			handler, path = backend, "/"
 		}

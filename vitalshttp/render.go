@@ -1,8 +1,6 @@
 package vitalshttp
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -11,68 +9,35 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
 
-var (
-	ctJSON = []string{"application/json"}
-	ctIETF = []string{"application/health+json"}
-	ctText = []string{"text/plain; charset=utf-8"}
-)
-
-// code maps a status to the probe HTTP code: 200 when traffic may pass
-// (Pass, Warn), 503 otherwise.
-func code(s vitals.Status) int {
-	if s.OK() {
-		return http.StatusOK
-	}
-	return http.StatusServiceUnavailable
-}
-
-// render builds the response for a request from a snapshot.
-func (h *Handler) render(snap *vitals.Snapshot, req request) *response {
-	var resp *response
-	switch req.ep {
-	case epLivez, epReadyz, epStartupz, epHealthz:
-		resp = h.renderK8s(snap, req)
-	default:
-		resp = h.renderCompat(snap, req)
-	}
-	// Health answers get an ETag; errors (404, 400) do not. The start time
-	// keeps tags of a restarted process (whose versions restart at 1)
-	// from matching the old one's.
-	if resp.code == http.StatusOK || resp.code == http.StatusServiceUnavailable {
-		resp.etag = []string{fmt.Sprintf(`"%x.%d.%d.%d.%d%d"`, snap.Started.UnixNano(), snap.Version, req.ep, req.format, b2i(req.details), b2i(req.verbose))}
+// render builds the response for a request from a snapshot. Health
+// answers get an ETag; errors (404, 400) do not.
+func (g *group) render(snap *vitals.Snapshot, req request) *wire.Response {
+	resp := g.renderGroup(snap, req)
+	if resp.Code == http.StatusOK || resp.Code == http.StatusServiceUnavailable {
+		resp.ETag = g.etag(snap.Started.UnixNano(), snap.Version, req)
 	}
 	return resp
 }
 
-func (h *Handler) renderK8s(snap *vitals.Snapshot, req request) *response {
-	group := k8sGroup[req.ep]
+func (g *group) renderGroup(snap *vitals.Snapshot, req request) *wire.Response {
 	if req.check != "" {
 		st, ok := snap.Check(req.check)
-		if !ok || !st.InGroup(group) || !st.Enabled {
-			return notFound(snap, req.check, group)
+		if !ok || !st.InGroup(g.name) || !st.Enabled {
+			return wire.NotFound(snap, req.check, g.name)
 		}
-		return renderOne(st, group, req)
+		return renderOne(st, g.name, req)
 	}
-	g := snap.GroupExcluding(group, req.excluded)
+	gs := snap.GroupExcluding(g.name, req.excluded)
 	switch req.format {
 	case fmtIETF:
-		return jsonResponse(g.Status, ctIETF, ietfBody(snap, group, g.Status, req))
+		return wire.JSON(gs.Status, wire.CTIETF, ietfBody(snap, g.name, gs.Status, req))
 	case fmtText:
-		return &response{code: code(g.Status), ctype: ctText, body: k8sText(snap, group, g.Status, req)}
+		return &wire.Response{Code: wire.Code(gs.Status), CType: wire.CTText, Body: k8sText(snap, g.name, g.word, gs.Status, req)}
 	}
-	return jsonResponse(g.Status, ctJSON, vitalsBody(snap, group, g.Status, req))
-}
-
-// notFound is the answer for a check name that is not registered (or not
-// in the endpoint's group).
-func notFound(snap *vitals.Snapshot, name, group string) *response {
-	msg := "no check named " + strconv.Quote(name)
-	if _, ok := snap.Check(name); ok && group != "" {
-		msg += " in group " + strconv.Quote(group)
-	}
-	return errorResponse(http.StatusNotFound, msg)
+	return wire.JSON(gs.Status, wire.CTJSON, vitalsBody(snap, g.name, gs.Status, req))
 }
 
 // --- vitals JSON ---
@@ -140,7 +105,7 @@ func vitalsBody(snap *vitals.Snapshot, group string, status vitals.Status, req r
 // renderOne answers for one check. On the liveness endpoint a check that
 // has not run yet passes, as it does in /livez itself: a process must not
 // be restarted for a check it has not had the time to run.
-func renderOne(st *vitals.CheckState, group string, req request) *response {
+func renderOne(st *vitals.CheckState, group string, req request) *wire.Response {
 	status := st.Status
 	if status == vitals.StatusUnknown && group == vitals.Liveness {
 		status = vitals.StatusPass
@@ -152,16 +117,16 @@ func renderOne(st *vitals.CheckState, group string, req request) *response {
 		if !status.OK() {
 			body = "[-]" + st.Name + " failed: " + k8sReason(st, req.details) + "\n"
 		}
-		return &response{code: code(status), ctype: ctText, body: []byte(body)}
+		return &wire.Response{Code: wire.Code(status), CType: wire.CTText, Body: []byte(body)}
 	case fmtIETF:
-		return jsonResponse(status, ctIETF, map[string]any{
+		return wire.JSON(status, wire.CTIETF, map[string]any{
 			"status": status.In(vitals.IETF),
 			"checks": map[string][]ietfCheck{ietfKey(st): {ietfCheckOf(st, req.details)}},
 		})
 	}
 	c := vitalsCheck(st, req.details)
 	c.Name = st.Name
-	return jsonResponse(status, ctJSON, c)
+	return wire.JSON(status, wire.CTJSON, c)
 }
 
 // --- IETF application/health+json ---
@@ -236,20 +201,6 @@ func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req req
 
 // --- Kubernetes text ---
 
-// reason is what a failing check's line or entry says: its message for an
-// authorised caller, "reason withheld" otherwise.
-func reason(st *vitals.CheckState, details bool) string {
-	switch {
-	case st.Status == vitals.StatusUnknown:
-		return "not checked yet"
-	case !details:
-		return "reason withheld"
-	case st.Last.Message != "":
-		return oneLine(st.Last.Message)
-	}
-	return st.Status.String()
-}
-
 // k8sReason is reason for the Kubernetes text: an anonymous caller always
 // reads "reason withheld", exactly as the apiserver prints it, whatever
 // the cause (not run yet included).
@@ -257,7 +208,7 @@ func k8sReason(st *vitals.CheckState, details bool) string {
 	if !details {
 		return "reason withheld"
 	}
-	return reason(st, true)
+	return wire.Reason(st, true)
 }
 
 // k8sText writes the ?verbose lines as the Kubernetes apiserver does:
@@ -271,7 +222,7 @@ func k8sReason(st *vitals.CheckState, details bool) string {
 // Two additions keep what Kubernetes has no word for: a Warn check is
 // "[+]name ok (warn)" (with its message for an authorised caller), and the
 // lifecycle shows as the pseudo-checks "[-]shutdown" and "[-]startup".
-func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req request) []byte {
+func k8sText(snap *vitals.Snapshot, group, word string, status vitals.Status, req request) []byte {
 	if status.OK() && !req.verbose {
 		return []byte("ok")
 	}
@@ -289,7 +240,7 @@ func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req requ
 			b.WriteString("[+]" + st.Name + " ok\n")
 		case st.Status == vitals.StatusWarn:
 			if req.details && st.Last.Message != "" {
-				b.WriteString("[+]" + st.Name + " ok (warn: " + oneLine(st.Last.Message) + ")\n")
+				b.WriteString("[+]" + st.Name + " ok (warn: " + wire.OneLine(st.Last.Message) + ")\n")
 			} else {
 				b.WriteString("[+]" + st.Name + " ok (warn)\n")
 			}
@@ -310,11 +261,11 @@ func k8sText(snap *vitals.Snapshot, group string, status vitals.Status, req requ
 		}
 		b.WriteString("[-]startup failed: " + why + "\n")
 	}
-	word := "passed"
+	result := "passed"
 	if !status.OK() {
-		word = "failed"
+		result = "failed"
 	}
-	b.WriteString(k8sName[req.ep] + " check " + word + "\n")
+	b.WriteString(word + " check " + result + "\n")
 	return []byte(b.String())
 }
 
@@ -335,39 +286,12 @@ func unmatchedExcludes(excludedNames, matched []string) []string {
 func formatQuoted(names []string) string {
 	quoted := make([]string, len(names))
 	for i, n := range names {
-		quoted[i] = strconv.Quote(oneLine(n))
+		quoted[i] = strconv.Quote(wire.OneLine(n))
 	}
 	return strings.Join(quoted, ",")
 }
 
 // --- helpers ---
-
-func jsonResponse(s vitals.Status, ctype []string, v any) *response {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return errorResponse(http.StatusInternalServerError, "encode: "+err.Error())
-	}
-	return &response{code: code(s), ctype: ctype, body: append(body, '\n')}
-}
-
-type errorBody struct {
-	Error  string `json:"error"`
-	Status int    `json:"status"`
-}
-
-func errorResponse(status int, msg string) *response {
-	body, _ := json.Marshal(errorBody{Error: msg, Status: status})
-	return &response{code: status, ctype: ctJSON, body: append(body, '\n')}
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	resp := errorResponse(status, msg)
-	w.Header()["Content-Type"] = resp.ctype
-	w.Header()["Cache-Control"] = noCache
-	w.Header()["X-Content-Type-Options"] = nosniff
-	w.WriteHeader(resp.code)
-	w.Write(resp.body)
-}
 
 func excluded(list []string, name string) bool {
 	for _, n := range list {
@@ -380,12 +304,4 @@ func excluded(list []string, name string) bool {
 
 func durationMS(d time.Duration) float64 {
 	return math.Round(float64(d)/1e3) / 1e3 // microsecond precision
-}
-
-// oneLine keeps a message on one line of the text format.
-func oneLine(s string) string {
-	if strings.ContainsAny(s, "\r\n") {
-		return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	}
-	return s
 }

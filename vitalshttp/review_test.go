@@ -44,7 +44,7 @@ func TestDetailsOfAnyTypeAreSafe(t *testing.T) {
 		}}
 	}))
 	m.RunOnce(context.Background())
-	h := vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true})
+	h := everything(vitalshttp.New(m, &vitalshttp.Options{PublicDetails: true}))
 	for _, target := range []string{"/readyz", "/readyz/db", "/readyz?format=ietf", "/health"} {
 		w := do(h, "GET", target)
 		body := w.Body.String()
@@ -60,7 +60,8 @@ func TestDetailsOfAnyTypeAreSafe(t *testing.T) {
 }
 
 func TestExcludeIgnoredOnCompatEndpoints(t *testing.T) {
-	_, h := fixture(t, true)
+	_, vh := fixture(t, true)
+	h := everything(vh)
 	a, b := do(h, "GET", "/health"), do(h, "GET", "/health?exclude=db")
 	if a.Body.String() != b.Body.String() {
 		t.Error("?exclude changed a CHORUS body")

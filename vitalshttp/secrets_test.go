@@ -19,7 +19,7 @@ func TestDescriptionRedactedForAnonymousCallers(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.RunOnce(context.Background())
-	h := vitalshttp.New(m, nil)
+	h := everything(vitalshttp.New(m, nil))
 	for _, target := range []string{"/status", "/status/db", "/readyz?format=ietf", "/health"} {
 		w := do(h, "GET", target)
 		if strings.Contains(w.Body.String(), "hunter2") {

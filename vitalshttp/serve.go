@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/httpbody"
 )
 
 // NewServer returns an *http.Server for handler with the timeouts a server
@@ -26,9 +24,10 @@ func NewServer(addr string, handler http.Handler) *http.Server {
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second, // pprof profiles take up to 30s
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		WriteTimeout:      30 * time.Second, // a reader that stalls cannot hold a connection longer
+
+		IdleTimeout:    60 * time.Second,
+		MaxHeaderBytes: 64 << 10,
 	}
 }
 
@@ -120,35 +119,4 @@ func Run(ctx context.Context, srv *http.Server, m *vitals.Monitor, opts *RunOpti
 	defer mcancel()
 	merr := m.Shutdown(mctx)
 	return errors.Join(derr, serr, merr)
-}
-
-// ErrAlreadyRunning is returned by [AlreadyRunning] when a health endpoint
-// answers at the address.
-var ErrAlreadyRunning = errors.New("vitalshttp: another instance is already running")
-
-// AlreadyRunning probes addr (host:port) for a running instance, as Axway's
-// CheckIsRunning does: it returns [ErrAlreadyRunning] when anything answers
-// HTTP on /livez — whatever its status code, since a failing instance still
-// holds the port — and nil when nothing listens there.
-func AlreadyRunning(ctx context.Context, addr string) error {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/livez", nil)
-	if err != nil {
-		return fmt.Errorf("vitalshttp: already running: %w", err)
-	}
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := client.Do(req)
-	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			return nil // nothing listens
-		}
-		return fmt.Errorf("vitalshttp: probe %s: %w", addr, err)
-	}
-	// ctx bounds the body too, also a 101's upgraded connection.
-	release := httpbody.Bound(ctx, resp)
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	release()
-	return fmt.Errorf("%w at %s (HTTP %d)", ErrAlreadyRunning, addr, resp.StatusCode)
 }

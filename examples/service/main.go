@@ -31,6 +31,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/memory"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 func main() {
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if generated {
 		*token = rand.Text()
 	}
-	if err := vitalshttp.AlreadyRunning(ctx, *addr); errors.Is(err, vitalshttp.ErrAlreadyRunning) {
+	if err := compat.AlreadyRunning(ctx, *addr); errors.Is(err, compat.ErrAlreadyRunning) {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -79,10 +80,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	mux := http.NewServeMux()
-	// pprof is mounted too; like check details it needs the token.
-	h := vitalshttp.New(m, &vitalshttp.Options{Token: *token, Pprof: true})
-	h.Install(mux)
-	mux.Handle("/health/disk", h.Backend("disk", "disk")) // KiviGo's per-backend shape
+	h := vitalshttp.New(m, &vitalshttp.Options{Token: *token})
+	h.Install(mux) // /livez /readyz /startupz /healthz
+	// The shapes of the libraries vitals replaces, each opted into.
+	compat.Chorus(h).Install(mux)
+	compat.Regiocom(h).Install(mux)
+	compat.Axway(h).Install(mux)
+	mux.Handle("/health/disk", compat.Backend(h, "disk", "disk")) // KiviGo's per-backend shape
+	// pprof, like check details, needs the token.
+	mux.Handle("/debug/pprof/", h.Pprof())
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "hello from the example service; try /readyz?verbose")
 	})

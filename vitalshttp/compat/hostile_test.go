@@ -1,4 +1,4 @@
-package vitalshttp_test
+package compat_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals/internal/hostile"
-	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // TestAlreadyRunningEndsAtItsDeadline: whatever holds the port, the probe
@@ -22,9 +22,9 @@ func TestAlreadyRunningEndsAtItsDeadline(t *testing.T) {
 			err := hostile.Within(t, hostile.Guard, func() error {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 				defer cancel()
-				return vitalshttp.AlreadyRunning(ctx, strings.TrimPrefix(srv.URL, "http://"))
+				return compat.AlreadyRunning(ctx, strings.TrimPrefix(srv.URL, "http://"))
 			})
-			if err == nil || s.Upgrade && !errors.Is(err, vitalshttp.ErrAlreadyRunning) {
+			if err == nil || s.Upgrade && !errors.Is(err, compat.ErrAlreadyRunning) {
 				t.Errorf("AlreadyRunning = %v, want an error (ErrAlreadyRunning for a 101)", err)
 			}
 		})
