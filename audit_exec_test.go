@@ -125,7 +125,7 @@ func TestRunOnceNeverRunsACheckTwiceAtOnce(t *testing.T) {
 	eventually(t, "the periodic run", func() bool { return calls.Load() == 1 })
 	done := make(chan error, 1)
 	go func() { _, err := m.RunOnce(context.Background()); done <- err }()
-	time.Sleep(20 * time.Millisecond) // let RunOnce reach the check; not an assertion
+	eventually(t, "RunOnce waiting for the periodic run", func() bool { return vitals.Waiting(m, "db") })
 	release()
 	if err := <-done; err != nil {
 		t.Fatal(err)
