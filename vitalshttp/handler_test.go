@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalshttp"
 )
 
@@ -136,9 +137,9 @@ func TestProbesWhileCheckHangs(t *testing.T) {
 	m.Add("ok", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Interval(time.Millisecond))
 	m.Start()
 	h := vitalshttp.New(m, nil)
-	for do(h, "GET", "/readyz").Code != 503 || !strings.Contains(do(h, "GET", "/readyz/hung?format=text").Body.String(), "failed") {
-		time.Sleep(time.Millisecond)
-	}
+	monitortest.Eventually(t, "readiness failing on the hung check", func() bool {
+		return do(h, "GET", "/readyz").Code == 503 && strings.Contains(do(h, "GET", "/readyz/hung?format=text").Body.String(), "failed")
+	})
 	before := runtime.NumGoroutine()
 	maxSeen := before
 	for i := range 10_000 {
@@ -222,9 +223,7 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for get("/readyz") != 200 {
-		time.Sleep(time.Millisecond)
-	}
+	monitortest.Eventually(t, "the server answering /readyz with 200", func() bool { return get("/readyz") == 200 })
 	var mu sync.Mutex
 	var order []string
 	note := func(s string) {
