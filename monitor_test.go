@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -336,5 +337,59 @@ func TestDetailsRedactedForEveryConsumer(t *testing.T) {
 				t.Errorf("secret %q reached a consumer: %s", secret, out)
 			}
 		}
+	}
+}
+
+func TestRemovedCheckResultIsDropped(t *testing.T) {
+	m := vitals.New(nil)
+	gate := make(chan struct{})
+	m.Add("x", vitals.CheckFunc(func(context.Context) error { <-gate; return errors.New("late") }), vitals.OnDemand(time.Second))
+	var mu sync.Mutex
+	var events []vitals.Event
+	m.Subscribe(func(e vitals.Event) { mu.Lock(); events = append(events, e); mu.Unlock() })
+	go m.Current(context.Background())
+	eventually(t, "run in flight", func() bool { st, _ := m.State("x"); return st != nil && m.Remove("x") == nil })
+	close(gate)
+	m.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != 0 {
+		t.Fatalf("events after Remove: %+v", events)
+	}
+}
+
+// More of what Add must refuse, beyond TestAddRejectsBadInput: every
+// negative duration, and a refused Add leaves the name free.
+func TestAddRejectsNegativeDurations(t *testing.T) {
+	ok := vitals.CheckFunc(func(context.Context) error { return nil })
+	tests := []struct {
+		name string
+		opts []vitals.CheckOption
+		want string
+	}{
+		{"negative timeout", []vitals.CheckOption{vitals.Timeout(-time.Second)}, "timeout must be positive, got -1s"},
+		{"negative jitter", []vitals.CheckOption{vitals.Jitter(-time.Second)}, "jitter must not be negative, got -1s"},
+		{"negative max age", []vitals.CheckOption{vitals.MaxAge(-time.Second)}, "max age must not be negative, got -1s"},
+		{"negative on-demand ttl", []vitals.CheckOption{vitals.OnDemand(-time.Second)}, "ttl must not be negative, got -1s"},
+		{"interval 0 with negative ttl", []vitals.CheckOption{vitals.Interval(0), vitals.TTL(-time.Second)}, "ttl must not be negative, got -1s"},
+		{"periodic with negative ttl", []vitals.CheckOption{vitals.TTL(-time.Second)}, "ttl must not be negative, got -1s"},
+		{"on-demand ttl of zero", []vitals.CheckOption{vitals.OnDemand(0)}, "ttl of an on-demand check must be positive, got 0s"},
+		{"on-demand max age within the ttl", []vitals.CheckOption{vitals.OnDemand(time.Minute), vitals.Timeout(time.Second), vitals.MaxAge(10 * time.Second)}, "max age 10s of an on-demand check must be longer than its ttl + timeout (1m1s)"},
+		{"negative failure threshold", []vitals.CheckOption{vitals.FailureThreshold(-3)}, "failure threshold must be at least 1, got -3"},
+		{"negative success threshold", []vitals.CheckOption{vitals.SuccessThreshold(-3)}, "success threshold must be at least 1, got -3"},
+		{"threshold too large", []vitals.CheckOption{vitals.FailureThreshold(1 << 20)}, "thresholds and history size must be at most"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := vitals.New(nil)
+			defer m.Close()
+			err := m.Add("db", ok, tt.opts...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `add "db"`) {
+				t.Fatalf("Add() error = %v, want one naming the check and containing %q", err, tt.want)
+			}
+			if err := m.Add("db", ok); err != nil {
+				t.Fatalf("the name is taken after a refused Add: %v", err)
+			}
+		})
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,42 +12,6 @@ import (
 
 	"github.com/vitalsgo/vitals"
 )
-
-// More of what Add must refuse, beyond TestAddRejectsBadInput: every
-// negative duration, and a refused Add leaves the name free.
-func TestAddRejectsNegativeDurations(t *testing.T) {
-	ok := vitals.CheckFunc(func(context.Context) error { return nil })
-	tests := []struct {
-		name string
-		opts []vitals.CheckOption
-		want string
-	}{
-		{"negative timeout", []vitals.CheckOption{vitals.Timeout(-time.Second)}, "timeout must be positive, got -1s"},
-		{"negative jitter", []vitals.CheckOption{vitals.Jitter(-time.Second)}, "jitter must not be negative, got -1s"},
-		{"negative max age", []vitals.CheckOption{vitals.MaxAge(-time.Second)}, "max age must not be negative, got -1s"},
-		{"negative on-demand ttl", []vitals.CheckOption{vitals.OnDemand(-time.Second)}, "ttl must not be negative, got -1s"},
-		{"interval 0 with negative ttl", []vitals.CheckOption{vitals.Interval(0), vitals.TTL(-time.Second)}, "ttl must not be negative, got -1s"},
-		{"periodic with negative ttl", []vitals.CheckOption{vitals.TTL(-time.Second)}, "ttl must not be negative, got -1s"},
-		{"on-demand ttl of zero", []vitals.CheckOption{vitals.OnDemand(0)}, "ttl of an on-demand check must be positive, got 0s"},
-		{"on-demand max age within the ttl", []vitals.CheckOption{vitals.OnDemand(time.Minute), vitals.Timeout(time.Second), vitals.MaxAge(10 * time.Second)}, "max age 10s of an on-demand check must be longer than its ttl + timeout (1m1s)"},
-		{"negative failure threshold", []vitals.CheckOption{vitals.FailureThreshold(-3)}, "failure threshold must be at least 1, got -3"},
-		{"negative success threshold", []vitals.CheckOption{vitals.SuccessThreshold(-3)}, "success threshold must be at least 1, got -3"},
-		{"threshold too large", []vitals.CheckOption{vitals.FailureThreshold(1 << 20)}, "thresholds and history size must be at most"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := vitals.New(nil)
-			defer m.Close()
-			err := m.Add("db", ok, tt.opts...)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `add "db"`) {
-				t.Fatalf("Add() error = %v, want one naming the check and containing %q", err, tt.want)
-			}
-			if err := m.Add("db", ok); err != nil {
-				t.Fatalf("the name is taken after a refused Add: %v", err)
-			}
-		})
-	}
-}
 
 // The core of the design: no goroutine per check. 2,000 periodic checks
 // run on the scheduler and a pool of four workers.
@@ -239,5 +202,27 @@ func TestSlowListenerDoesNotBlockTheScheduler(t *testing.T) {
 	defer mu.Unlock()
 	if delivered+missed != runs || missed == 0 {
 		t.Fatalf("delivered %d + missed %d, want %d transitions with some missed", delivered, missed, runs)
+	}
+}
+
+// Joining a periodic run that was abandoned at its timeout must return its
+// timeout result at once, not wait for the hung run.
+func TestRunOnceDoesNotWaitForHungPeriodicRun(t *testing.T) {
+	m := vitals.New(nil)
+	defer m.Close()
+	release := make(chan struct{})
+	defer close(release)
+	m.Add("hung", vitals.CheckFunc(func(context.Context) error { <-release; return nil }),
+		vitals.Interval(time.Hour), vitals.Timeout(20*time.Millisecond))
+	m.Start()
+	eventually(t, "abandoned", func() bool { return state(t, m, "hung").Hung })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	snap, err := m.RunOnce(ctx)
+	if err != nil {
+		t.Fatalf("RunOnce = %v; it waited for the hung run", err)
+	}
+	if st, _ := snap.Check("hung"); st.Status != vitals.StatusFail {
+		t.Fatalf("status = %v", st.Status)
 	}
 }
