@@ -234,7 +234,12 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		}
 	}
 	syscall.Kill(syscall.Getpid(), sig)
-	for {
+	// Sample readiness and liveness until Run returns; the deadline only
+	// stops a hung test.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run did not return after %v; states seen: %q", sig, order)
+		}
 		select {
 		case err := <-done:
 			if err != nil {
@@ -264,6 +269,6 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		default:
 			note("unexpected: ready " + http.StatusText(r) + ", live " + http.StatusText(l))
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // the sampling interval
 	}
 }
