@@ -10,14 +10,19 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalstest"
 	"go.uber.org/goleak"
 )
 
 func TestShutdownOrder(t *testing.T) {
-	m, clk := newFake(t, &vitals.Options{DrainDelay: 5 * time.Second})
+	// The checks' timeout is not the drain delay's 5s, so the drain timer is
+	// the only timer of 5s the test can see armed.
+	clk := &armSpy{Clock: vitalstest.NewClock(epoch), d: 5 * time.Second, armed: make(chan time.Time, 1)}
+	m := vitals.New(&vitals.Options{Clock: clk, DrainDelay: 5 * time.Second})
+	t.Cleanup(func() { m.Close() })
 	s := &script{def: pass()}
-	m.Add("db", s, vitals.Interval(time.Second))
-	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Second))
+	m.Add("db", s, vitals.Interval(time.Second), vitals.Timeout(time.Second/2))
+	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Second), vitals.Timeout(time.Second/2))
 	m.Start()
 	if err := m.WaitReady(context.Background()); err != nil {
 		t.Fatal(err)
@@ -31,36 +36,30 @@ func TestShutdownOrder(t *testing.T) {
 	if s := m.Snapshot(); s.Status != vitals.StatusStopping {
 		t.Errorf("overall during drain = %v", s.Status)
 	}
+	var armedAt time.Time
+	select {
+	case armedAt = <-clk.armed:
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("Shutdown never armed its drain timer")
+	}
 	// Checks keep running during the drain delay.
 	calls := s.calls.Load()
 	clk.Advance(time.Second)
 	eventually(t, "a run during the drain", func() bool { return s.calls.Load() > calls })
+	clk.Set(armedAt.Add(5*time.Second - time.Nanosecond))
 	select {
 	case err := <-done:
 		t.Fatalf("Shutdown returned before the drain delay: %v", err)
 	default:
 	}
-	// Shutdown's drain timer may have been set just before or just after
-	// the first Advance: step the clock until it returns, which must not
-	// be before five seconds in all.
-	for advanced := time.Second; ; advanced += time.Second {
-		var err error
-		select {
-		case err = <-done:
-		case <-time.After(50 * time.Millisecond):
-			if advanced > time.Minute {
-				t.Fatal("Shutdown did not return after the drain delay")
-			}
-			clk.Advance(time.Second)
-			continue
-		}
+	clk.Set(armedAt.Add(5 * time.Second))
+	select {
+	case err := <-done:
 		if err != nil {
 			t.Fatalf("Shutdown = %v", err)
 		}
-		if advanced < 5*time.Second {
-			t.Fatalf("Shutdown returned %v into a 5s drain delay", advanced)
-		}
-		break
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("Shutdown did not return after the drain delay")
 	}
 	if err := m.Add("late", &script{}); !errors.Is(err, vitals.ErrClosed) {
 		t.Errorf("Add after shutdown = %v", err)
@@ -433,4 +432,24 @@ func TestCloseDoesNotRecordCancelledRuns(t *testing.T) {
 			t.Errorf("Close produced a transition to fail: %+v", e)
 		}
 	}
+}
+
+// armSpy is a fake clock that tells the test the clock's time when a timer
+// of d has been armed. The test must not move the clock between the arming
+// and its receive.
+type armSpy struct {
+	*vitalstest.Clock
+	d     time.Duration
+	armed chan time.Time
+}
+
+func (c *armSpy) AfterFunc(d time.Duration, f func()) vitals.Timer {
+	t := c.Clock.AfterFunc(d, f)
+	if d == c.d {
+		select {
+		case c.armed <- c.Now():
+		default:
+		}
+	}
+	return t
 }
