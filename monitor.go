@@ -86,7 +86,6 @@ type Monitor struct {
 	schedStop   chan struct{}
 	schedDone   chan struct{}
 	closeDone   chan struct{}
-	shutdownErr error
 
 	obs        observers
 	onCritical func(Event)
