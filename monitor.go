@@ -70,22 +70,22 @@ type Monitor struct {
 	baseCtx context.Context
 	cancel  context.CancelFunc
 
-	mu          sync.Mutex // protects the fields below
-	checks      map[string]*check
-	onDemand    map[*check]struct{}
-	regVersion  uint64
-	heap        schedHeap
-	started     bool
-	closing     bool // Close has begun: no new goroutines may be added to wg
-	drained     bool // the drain delay has been waited
-	startedAt   time.Time
-	timerArmed  time.Time // when the scheduler's timer will fire; zero if idle
-	schedTimer  Timer
-	tickCount   [tickLevels]int32 // registered checks per tick level
-	jobs        chan *check
-	schedStop   chan struct{}
-	schedDone   chan struct{}
-	closeDone   chan struct{}
+	mu         sync.Mutex // protects the fields below
+	checks     map[string]*check
+	onDemand   map[*check]struct{}
+	regVersion uint64
+	heap       schedHeap
+	started    bool
+	closing    bool // Close has begun: no new goroutines may be added to wg
+	drained    bool // the drain delay has been waited
+	startedAt  time.Time
+	timerArmed time.Time // when the scheduler's timer will fire; zero if idle
+	schedTimer Timer
+	tickCount  [tickLevels]int32 // registered checks per tick level
+	jobs       chan *check
+	schedStop  chan struct{}
+	schedDone  chan struct{}
+	closeDone  chan struct{}
 
 	obs        observers
 	onCritical func(Event)
