@@ -53,10 +53,10 @@ func scaleOnce(b *testing.B, n int, window time.Duration) {
 	}
 	reg := time.Since(regStart)
 	m.Start()
-	time.Sleep(11 * time.Second) // every check has run once and settled
+	time.Sleep(11 * time.Second) // the benchmark's settling interval (one interval and its jitter), not a wait for an event
 	stopProfile := profileWindow(b)
 	cpu0, t0, runs0 := cpuTime(), time.Now(), runs.Load()
-	time.Sleep(window)
+	time.Sleep(window) // the measured window
 	cpu, wall := cpuTime()-cpu0, time.Since(t0)
 	stopProfile()
 	runsPerSec := float64(runs.Load()-runs0) / wall.Seconds()

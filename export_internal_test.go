@@ -7,3 +7,18 @@ func QueueLen(m *Monitor) int {
 	defer m.mu.Unlock()
 	return len(m.jobs)
 }
+
+// Waiting reports whether a caller waits for the result of the named
+// check's run in flight (RunOnce or a probe that joined it), for tests
+// that must not let the run end before the caller has joined it.
+func Waiting(m *Monitor, name string) bool {
+	m.mu.Lock()
+	c := m.checks[name]
+	m.mu.Unlock()
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cur != nil && c.cur.done != nil
+}

@@ -10,13 +10,19 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/vitalstest"
+	"go.uber.org/goleak"
 )
 
 func TestShutdownOrder(t *testing.T) {
-	m, clk := newFake(t, &vitals.Options{DrainDelay: 5 * time.Second})
+	// The checks' timeout is not the drain delay's 5s, so the drain timer is
+	// the only timer of 5s the test can see armed.
+	clk := &armSpy{Clock: vitalstest.NewClock(epoch), d: 5 * time.Second, armed: make(chan time.Time, 1)}
+	m := vitals.New(&vitals.Options{Clock: clk, DrainDelay: 5 * time.Second})
+	t.Cleanup(func() { m.Close() })
 	s := &script{def: pass()}
-	m.Add("db", s, vitals.Interval(time.Second))
-	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Second))
+	m.Add("db", s, vitals.Interval(time.Second), vitals.Timeout(time.Second/2))
+	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Second), vitals.Timeout(time.Second/2))
 	m.Start()
 	if err := m.WaitReady(context.Background()); err != nil {
 		t.Fatal(err)
@@ -30,36 +36,30 @@ func TestShutdownOrder(t *testing.T) {
 	if s := m.Snapshot(); s.Status != vitals.StatusStopping {
 		t.Errorf("overall during drain = %v", s.Status)
 	}
+	var armedAt time.Time
+	select {
+	case armedAt = <-clk.armed:
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("Shutdown never armed its drain timer")
+	}
 	// Checks keep running during the drain delay.
 	calls := s.calls.Load()
 	clk.Advance(time.Second)
 	eventually(t, "a run during the drain", func() bool { return s.calls.Load() > calls })
+	clk.Set(armedAt.Add(5*time.Second - time.Nanosecond))
 	select {
 	case err := <-done:
 		t.Fatalf("Shutdown returned before the drain delay: %v", err)
 	default:
 	}
-	// Shutdown's drain timer may have been set just before or just after
-	// the first Advance: step the clock until it returns, which must not
-	// be before five seconds in all.
-	for advanced := time.Second; ; advanced += time.Second {
-		var err error
-		select {
-		case err = <-done:
-		case <-time.After(50 * time.Millisecond):
-			if advanced > time.Minute {
-				t.Fatal("Shutdown did not return after the drain delay")
-			}
-			clk.Advance(time.Second)
-			continue
-		}
+	clk.Set(armedAt.Add(5 * time.Second))
+	select {
+	case err := <-done:
 		if err != nil {
 			t.Fatalf("Shutdown = %v", err)
 		}
-		if advanced < 5*time.Second {
-			t.Fatalf("Shutdown returned %v into a 5s drain delay", advanced)
-		}
-		break
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("Shutdown did not return after the drain delay")
 	}
 	if err := m.Add("late", &script{}); !errors.Is(err, vitals.ErrClosed) {
 		t.Errorf("Add after shutdown = %v", err)
@@ -301,4 +301,155 @@ func TestCloseDeliversEventsOfRecordedResults(t *testing.T) {
 			t.Fatalf("iteration %d: %d events delivered for a recorded unknown→pass, want 1", i, n)
 		}
 	}
+}
+
+// Close stops and waits for every goroutine the monitor started: the
+// scheduler, the workers, the listeners and the runs in flight.
+func TestCloseWaitsForEveryGoroutine(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	m, _ := newFake(t, &vitals.Options{Workers: 3})
+	m.Add("periodic", &script{def: pass()}, vitals.Interval(time.Second))
+	entered := make(chan struct{})
+	m.Add("blocked", vitals.CheckFunc(func(ctx context.Context) error {
+		close(entered)
+		<-ctx.Done() // released by Close's cancellation
+		return ctx.Err()
+	}), vitals.OnDemand(time.Second), vitals.Timeout(time.Hour))
+	m.Subscribe(func(vitals.Event) {})
+	m.Start()
+	probed := make(chan struct{})
+	go func() { defer close(probed); m.Current(context.Background()) }()
+	<-entered
+	m.Close()
+	<-probed
+	goleak.VerifyNone(t, ignore)
+}
+
+// Shutdown turns readiness Stopping at once (liveness stays up), waits
+// exactly the drain delay on the monitor's clock, then stops: nothing runs
+// afterwards.
+func TestShutdownWaitsExactlyTheDrainDelay(t *testing.T) {
+	m, clk := newFake(t, &vitals.Options{DrainDelay: 5 * time.Second})
+	// Initial delays keep the first runs an hour away, so the drain timer
+	// is the earliest one armed.
+	later := &script{def: pass()}
+	m.Add("later", later, vitals.Interval(time.Minute), vitals.InitialDelay(time.Hour))
+	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Minute), vitals.InitialDelay(time.Hour))
+	m.Start()
+	clk.WaitForTimers(1) // the scheduler's, for the first runs
+	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(time.Hour)) {
+		t.Fatalf("the scheduler's timer is due at %v, want %v", at, epoch.Add(time.Hour))
+	}
+	pending := clk.Pending()
+	done := make(chan error, 1)
+	go func() { done <- m.Shutdown(context.Background()) }()
+	clk.WaitForTimers(pending + 1)
+	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(5 * time.Second)) {
+		t.Fatalf("the drain timer is due at %v, want %v", at, epoch.Add(5*time.Second))
+	}
+	if g := group(t, m, vitals.Readiness); g != vitals.StatusStopping {
+		t.Errorf("readiness during the drain = %v", g)
+	}
+	if g := group(t, m, vitals.Liveness); g != vitals.StatusPass {
+		t.Errorf("liveness during the drain = %v", g)
+	}
+	clk.Advance(5*time.Second - time.Nanosecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned %v before the drain delay", err)
+	default:
+	}
+	clk.Advance(time.Nanosecond)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second): // a hang guard
+		t.Fatal("Shutdown did not return after the drain delay")
+	}
+	clk.Advance(2 * time.Hour)
+	if n := later.calls.Load(); n != 0 {
+		t.Errorf("a check ran %d times after Shutdown returned", n)
+	}
+	if g := group(t, m, vitals.Readiness); g != vitals.StatusStopping {
+		t.Errorf("readiness after Shutdown = %v", g)
+	}
+}
+
+// The lifecycle methods refuse what cannot be done any more.
+func TestLifecycleAfterClose(t *testing.T) {
+	m := vitals.New(nil)
+	m.Add("db", &script{def: pass()})
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("second Close = %v", err)
+	}
+	if err := m.Start(); !errors.Is(err, vitals.ErrClosed) {
+		t.Errorf("Start after Close = %v, want ErrClosed", err)
+	}
+	if _, err := m.RunOnce(context.Background()); !errors.Is(err, vitals.ErrClosed) {
+		t.Errorf("RunOnce after Close = %v, want ErrClosed", err)
+	}
+	if err := m.WaitReady(context.Background()); !errors.Is(err, vitals.ErrClosed) {
+		t.Errorf("WaitReady after Close = %v, want ErrClosed", err)
+	}
+	m.Subscribe(func(vitals.Event) { t.Error("a listener added after Close was called") })()
+	if s := m.Snapshot(); s.Status != vitals.StatusStopping {
+		t.Errorf("status after Close = %v, want stopping", s.Status)
+	}
+}
+
+// A run cancelled by Close is not a failure of its dependency: liveness
+// must not turn red while the service shuts down.
+func TestCloseDoesNotRecordCancelledRuns(t *testing.T) {
+	m := vitals.New(nil)
+	entered := make(chan struct{}, 1)
+	var calls atomic.Int32
+	m.Add("proc", vitals.CheckFunc(func(ctx context.Context) error {
+		if calls.Add(1) == 1 {
+			return nil
+		}
+		entered <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	}), vitals.Groups(vitals.Liveness), vitals.Interval(10*time.Millisecond))
+	var mu sync.Mutex
+	var events []vitals.Event
+	m.Subscribe(func(e vitals.Event) { mu.Lock(); events = append(events, e); mu.Unlock() })
+	m.Start()
+	<-entered
+	m.Close()
+	if g, _ := m.Snapshot().Group(vitals.Liveness); g.Status != vitals.StatusPass {
+		t.Errorf("liveness after Close = %v, want pass", g.Status)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, e := range events {
+		if e.To == vitals.StatusFail {
+			t.Errorf("Close produced a transition to fail: %+v", e)
+		}
+	}
+}
+
+// armSpy is a fake clock that tells the test the clock's time when a timer
+// of d has been armed. The test must not move the clock between the arming
+// and its receive.
+type armSpy struct {
+	*vitalstest.Clock
+	d     time.Duration
+	armed chan time.Time
+}
+
+func (c *armSpy) AfterFunc(d time.Duration, f func()) vitals.Timer {
+	t := c.Clock.AfterFunc(d, f)
+	if d == c.d {
+		select {
+		case c.armed <- c.Now():
+		default:
+		}
+	}
+	return t
 }

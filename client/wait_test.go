@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"go.uber.org/goleak"
 )
@@ -270,9 +272,8 @@ func TestWatch(t *testing.T) {
 	}
 	// waitPolls returns once the watcher has polled n more times.
 	waitPolls := func(n int64) {
-		for target := polls.Load() + n; polls.Load() < target; {
-			time.Sleep(time.Millisecond)
-		}
+		target := polls.Load() + n
+		monitortest.Eventually(t, fmt.Sprintf("%d more polls", n), func() bool { return polls.Load() >= target })
 	}
 	if u := nextStatus(vitals.StatusFail); u.Err != nil {
 		t.Fatalf("first update %+v, want fail", u)
@@ -311,9 +312,7 @@ func TestWatchAbandoned(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	_ = c.Watch(ctx, time.Millisecond)
-	for polls.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	monitortest.Eventually(t, "the first poll", func() bool { return polls.Load() > 0 })
 	cancel()
 	c.Close()
 	srv.Close()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalshttp"
 	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
@@ -142,9 +143,9 @@ func TestProbesWhileCheckHangs(t *testing.T) {
 	m.Add("ok", vitals.CheckFunc(func(context.Context) error { return nil }), vitals.Interval(time.Millisecond))
 	m.Start()
 	h := vitalshttp.New(m, nil)
-	for do(h, "GET", "/readyz").Code != 503 || !strings.Contains(do(h, "GET", "/readyz/hung?format=text").Body.String(), "failed") {
-		time.Sleep(time.Millisecond)
-	}
+	monitortest.Eventually(t, "readiness failing on the hung check", func() bool {
+		return do(h, "GET", "/readyz").Code == 503 && strings.Contains(do(h, "GET", "/readyz/hung?format=text").Body.String(), "failed")
+	})
 	before := runtime.NumGoroutine()
 	maxSeen := before
 	for i := range 10_000 {
@@ -228,9 +229,7 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for get("/readyz") != 200 {
-		time.Sleep(time.Millisecond)
-	}
+	monitortest.Eventually(t, "the server answering /readyz with 200", func() bool { return get("/readyz") == 200 })
 	var mu sync.Mutex
 	var order []string
 	note := func(s string) {
@@ -241,7 +240,12 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		}
 	}
 	syscall.Kill(syscall.Getpid(), sig)
-	for {
+	// Sample readiness and liveness until Run returns; the deadline only
+	// stops a hung test.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run did not return after %v; states seen: %q", sig, order)
+		}
 		select {
 		case err := <-done:
 			if err != nil {
@@ -271,6 +275,6 @@ func testRunShutdownOrder(t *testing.T, sig syscall.Signal) {
 		default:
 			note("unexpected: ready " + http.StatusText(r) + ", live " + http.StatusText(l))
 		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // the sampling interval
 	}
 }

@@ -116,7 +116,7 @@ func TestOpenBlackhole(t *testing.T) {
 	if !strings.Contains(r.Message, "deadline exceeded") || !strings.Contains(r.Message, addr) {
 		t.Errorf("message %q does not say the connection to %s timed out", r.Message, addr)
 	}
-	time.Sleep(time.Second)
+	attemptEnded(t, c)
 	r, _ = check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "timeout") {
@@ -167,4 +167,21 @@ func TestOpenStall(t *testing.T) {
 	p.Restore()
 	r, _ = check(t, c, 2*time.Second)
 	wantStatus(t, r, vitals.StatusPass)
+}
+
+// attemptEnded waits, at most 10s, for the connection attempt in flight of
+// c's owned connection to end, if one is.
+func attemptEnded(t *testing.T, c *Checker) {
+	t.Helper()
+	c.owned.mu.Lock()
+	ended := c.owned.dialing
+	c.owned.mu.Unlock()
+	if ended == nil {
+		return
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("the connection attempt in flight never ended")
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
 	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // DB is the part of a [*bbolt.DB] the checker uses.
@@ -100,7 +101,7 @@ func (c *Checker) check() vitals.Result {
 		return nil
 	})
 	details["read_ms"] = ms(time.Since(start))
-	if errors.Is(err, bbolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
 		r := vitals.Failf("bolt database is closed: %w", err)
 		r.Details = details
 		return r

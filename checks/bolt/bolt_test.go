@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/bolt"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"go.etcd.io/bbolt"
 )
 
@@ -122,7 +124,7 @@ func TestBlockedByRemap(t *testing.T) {
 			return tx.Bucket([]byte("app")).Put([]byte("big"), bytes.Repeat([]byte("x"), 8<<20))
 		})
 	}()
-	time.Sleep(200 * time.Millisecond) // let the writer reach the remap
+	monitortest.Eventually(t, "the writer waiting to remap the file", inRemap)
 
 	const deadline = 300 * time.Millisecond
 	for i := range 2 {
@@ -167,4 +169,12 @@ func TestClose(t *testing.T) {
 	if r.Message != "bolt read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}
+}
+
+// inRemap reports whether a goroutine is in bbolt's remap, where a writer
+// waits for every read transaction to end: the point the test must reach
+// before it checks, and that nothing but the goroutine's stack shows.
+func inRemap() bool {
+	buf := make([]byte, 1<<20)
+	return bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("go.etcd.io/bbolt.(*DB).mmap("))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/memcached"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -57,13 +58,15 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 type spyClient struct {
 	*memcache.Client
 	pings  atomic.Int32
-	mu     sync.Mutex // protects keys
+	pinged atomic.Int32 // pings that returned
+	mu     sync.Mutex   // protects keys
 	keys   []string
 	tamper func(*memcache.Item)
 }
 
 func (s *spyClient) Ping() error {
 	s.pings.Add(1)
+	defer s.pinged.Add(1)
 	return s.Client.Ping()
 }
 
@@ -217,7 +220,7 @@ func TestBlackhole(t *testing.T) {
 
 	// Once the client's own timeout ends the hung round trip, a check
 	// reports that error.
-	time.Sleep(memcache.DefaultTimeout)
+	monitortest.Eventually(t, "the client's own timeout ending the hung ping", func() bool { return spy.pinged.Load() == 1 })
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "timeout") {

@@ -105,7 +105,7 @@ func TestOpenBlackhole(t *testing.T) {
 	if !strings.Contains(r.Message, "deadline exceeded") || !strings.Contains(r.Message, addr) {
 		t.Errorf("message %q does not say the connection to %s timed out", r.Message, addr)
 	}
-	time.Sleep(time.Second)
+	attemptEnded(t, c)
 	r, _ = check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "timeout") {
@@ -141,4 +141,21 @@ func TestOpenProxyCutRestore(t *testing.T) {
 
 	p.Restore()
 	waitStatus(t, c, vitals.StatusPass)
+}
+
+// attemptEnded waits, at most 10s, for the last connection attempt of c's
+// owned client to end.
+func attemptEnded(t *testing.T, c *Checker) {
+	t.Helper()
+	c.owned.mu.Lock()
+	tok := c.owned.connecting
+	c.owned.mu.Unlock()
+	if tok == nil {
+		return
+	}
+	select {
+	case <-tok.Done():
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("the connection attempt in flight never ended")
+	}
 }

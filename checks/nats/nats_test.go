@@ -193,7 +193,7 @@ func TestProxyCutRestore(t *testing.T) {
 	if !strings.Contains(r.Message, "reconnecting") {
 		t.Errorf("message %q does not say the client is reconnecting", r.Message)
 	}
-	time.Sleep(grace)
+	time.Sleep(grace) // the behaviour under test: the grace running out while the client reconnects
 	r, _ = check(t, c, time.Second)
 	wantStatus(t, r, vitals.StatusFail)
 	if r.Details["status"] != "RECONNECTING" {

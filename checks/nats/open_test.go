@@ -107,7 +107,7 @@ func TestOpenBlackhole(t *testing.T) {
 	}
 	// The attempt in flight ends at the connect timeout, and the next check
 	// reports its error.
-	time.Sleep(time.Second)
+	attemptEnded(t, c)
 	r, _ = check(t, c, timeout)
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, addr) {
@@ -157,4 +157,21 @@ func TestOpenRedials(t *testing.T) {
 
 	p.Restore()
 	waitStatus(t, c, vitals.StatusPass)
+}
+
+// attemptEnded waits, at most 10s, for the connection attempt in flight of
+// c's owned connection to end, if one is.
+func attemptEnded(t *testing.T, c *Checker) {
+	t.Helper()
+	c.owned.mu.Lock()
+	ended := c.owned.dialing
+	c.owned.mu.Unlock()
+	if ended == nil {
+		return
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+		t.Fatal("the connection attempt in flight never ended")
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 )
 
 func newChecker(t *testing.T, db sqlcheck.DB, o *sqlcheck.Options) *sqlcheck.Checker {
@@ -127,16 +128,12 @@ func TestSaturatedPoolWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := db.Stats().WaitCount
-	released := make(chan struct{})
-	go func() {
-		defer close(released)
-		for db.Stats().WaitCount == before { // until the check's ping waits
-			time.Sleep(time.Millisecond)
-		}
-		held.Close()
-	}()
-	r := check(c)
-	<-released
+	t.Cleanup(func() { held.Close() }) // releases a check left waiting by a failed wait
+	checked := make(chan vitals.Result, 1)
+	go func() { checked <- check(c) }()
+	monitortest.Eventually(t, "the check's ping waiting for the busy connection", func() bool { return db.Stats().WaitCount != before })
+	held.Close()
+	r := <-checked
 	if r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "all 1 connections were in use") {
 		t.Fatalf("busy pool: %v %q", r.Status, r.Message)
 	}
@@ -153,9 +150,8 @@ func TestSaturatedPoolWarns(t *testing.T) {
 	}
 	waited := make(chan error)
 	go func() { waited <- db.PingContext(context.Background()) }()
-	for db.Stats().WaitCount == before+1 { // the first wait was the check's own
-		time.Sleep(time.Millisecond)
-	}
+	// The first wait was the check's own.
+	monitortest.Eventually(t, "the ping waiting for the busy connection", func() bool { return db.Stats().WaitCount != before+1 })
 	held.Close()
 	if err := <-waited; err != nil {
 		t.Fatal(err)

@@ -2,11 +2,8 @@ package vitals_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
-
-	"go.uber.org/goleak"
 
 	"github.com/vitalsgo/vitals"
 )
@@ -174,104 +171,5 @@ func TestSnapshotPublishedOnlyOnVisibleChange(t *testing.T) {
 	s2 := m.Snapshot()
 	if st, _ := s2.Check("x"); s2.Version <= first.Version || st.Status != vitals.StatusFail {
 		t.Fatalf("after a failure the snapshot is %d (was %d), status %v", s2.Version, first.Version, st.Status)
-	}
-}
-
-// Close stops and waits for every goroutine the monitor started: the
-// scheduler, the workers, the listeners and the runs in flight.
-func TestCloseWaitsForEveryGoroutine(t *testing.T) {
-	ignore := goleak.IgnoreCurrent()
-	m, _ := newFake(t, &vitals.Options{Workers: 3})
-	m.Add("periodic", &script{def: pass()}, vitals.Interval(time.Second))
-	entered := make(chan struct{})
-	m.Add("blocked", vitals.CheckFunc(func(ctx context.Context) error {
-		close(entered)
-		<-ctx.Done() // released by Close's cancellation
-		return ctx.Err()
-	}), vitals.OnDemand(time.Second), vitals.Timeout(time.Hour))
-	m.Subscribe(func(vitals.Event) {})
-	m.Start()
-	probed := make(chan struct{})
-	go func() { defer close(probed); m.Current(context.Background()) }()
-	<-entered
-	m.Close()
-	<-probed
-	goleak.VerifyNone(t, ignore)
-}
-
-// Shutdown turns readiness Stopping at once (liveness stays up), waits
-// exactly the drain delay on the monitor's clock, then stops: nothing runs
-// afterwards.
-func TestShutdownWaitsExactlyTheDrainDelay(t *testing.T) {
-	m, clk := newFake(t, &vitals.Options{DrainDelay: 5 * time.Second})
-	// Initial delays keep the first runs an hour away, so the drain timer
-	// is the earliest one armed.
-	later := &script{def: pass()}
-	m.Add("later", later, vitals.Interval(time.Minute), vitals.InitialDelay(time.Hour))
-	m.Add("proc", &script{def: pass()}, vitals.Groups(vitals.Liveness), vitals.Interval(time.Minute), vitals.InitialDelay(time.Hour))
-	m.Start()
-	clk.WaitForTimers(1) // the scheduler's, for the first runs
-	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(time.Hour)) {
-		t.Fatalf("the scheduler's timer is due at %v, want %v", at, epoch.Add(time.Hour))
-	}
-	pending := clk.Pending()
-	done := make(chan error, 1)
-	go func() { done <- m.Shutdown(context.Background()) }()
-	clk.WaitForTimers(pending + 1)
-	if at, _ := clk.NextTimer(); !at.Equal(epoch.Add(5 * time.Second)) {
-		t.Fatalf("the drain timer is due at %v, want %v", at, epoch.Add(5*time.Second))
-	}
-	if g := group(t, m, vitals.Readiness); g != vitals.StatusStopping {
-		t.Errorf("readiness during the drain = %v", g)
-	}
-	if g := group(t, m, vitals.Liveness); g != vitals.StatusPass {
-		t.Errorf("liveness during the drain = %v", g)
-	}
-	clk.Advance(5*time.Second - time.Nanosecond)
-	select {
-	case err := <-done:
-		t.Fatalf("Shutdown returned %v before the drain delay", err)
-	default:
-	}
-	clk.Advance(time.Nanosecond)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second): // a hang guard
-		t.Fatal("Shutdown did not return after the drain delay")
-	}
-	clk.Advance(2 * time.Hour)
-	if n := later.calls.Load(); n != 0 {
-		t.Errorf("a check ran %d times after Shutdown returned", n)
-	}
-	if g := group(t, m, vitals.Readiness); g != vitals.StatusStopping {
-		t.Errorf("readiness after Shutdown = %v", g)
-	}
-}
-
-// The lifecycle methods refuse what cannot be done any more.
-func TestLifecycleAfterClose(t *testing.T) {
-	m := vitals.New(nil)
-	m.Add("db", &script{def: pass()})
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Close(); err != nil {
-		t.Errorf("second Close = %v", err)
-	}
-	if err := m.Start(); !errors.Is(err, vitals.ErrClosed) {
-		t.Errorf("Start after Close = %v, want ErrClosed", err)
-	}
-	if _, err := m.RunOnce(context.Background()); !errors.Is(err, vitals.ErrClosed) {
-		t.Errorf("RunOnce after Close = %v, want ErrClosed", err)
-	}
-	if err := m.WaitReady(context.Background()); !errors.Is(err, vitals.ErrClosed) {
-		t.Errorf("WaitReady after Close = %v, want ErrClosed", err)
-	}
-	m.Subscribe(func(vitals.Event) { t.Error("a listener added after Close was called") })()
-	if s := m.Snapshot(); s.Status != vitals.StatusStopping {
-		t.Errorf("status after Close = %v, want stopping", s.Status)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,78 +12,6 @@ import (
 
 	"github.com/vitalsgo/vitals"
 )
-
-// More of what Add must refuse, beyond TestAddRejectsBadInput: every
-// negative duration, and a refused Add leaves the name free.
-func TestAddRejectsNegativeDurations(t *testing.T) {
-	ok := vitals.CheckFunc(func(context.Context) error { return nil })
-	tests := []struct {
-		name string
-		opts []vitals.CheckOption
-		want string
-	}{
-		{"negative timeout", []vitals.CheckOption{vitals.Timeout(-time.Second)}, "timeout must be positive, got -1s"},
-		{"negative jitter", []vitals.CheckOption{vitals.Jitter(-time.Second)}, "Jitter(-1s): the jitter must not be negative"},
-		{"negative initial delay", []vitals.CheckOption{vitals.InitialDelay(-time.Second)}, "InitialDelay(-1s): the delay must not be negative"},
-		{"negative interval", []vitals.CheckOption{vitals.Interval(-time.Second)}, "Interval(-1s): an interval must be positive"},
-		{"negative max age", []vitals.CheckOption{vitals.MaxAge(-time.Second)}, "max age must not be negative, got -1s"},
-		{"negative on-demand ttl", []vitals.CheckOption{vitals.OnDemand(-time.Second)}, "OnDemand(-1s): the ttl must be positive"},
-		{"on-demand ttl of zero", []vitals.CheckOption{vitals.OnDemand(0)}, "OnDemand(0s): the ttl must be positive"},
-		{"on-demand max age within the ttl", []vitals.CheckOption{vitals.OnDemand(time.Minute), vitals.Timeout(time.Second), vitals.MaxAge(10 * time.Second)}, "max age 10s of an on-demand check must be longer than its ttl + timeout (1m1s)"},
-		{"negative failure threshold", []vitals.CheckOption{vitals.FailureThreshold(-3)}, "failure threshold must be at least 1, got -3"},
-		{"negative success threshold", []vitals.CheckOption{vitals.SuccessThreshold(-3)}, "success threshold must be at least 1, got -3"},
-		{"threshold too large", []vitals.CheckOption{vitals.FailureThreshold(1 << 20)}, "thresholds and history size must be at most"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := vitals.New(nil)
-			defer m.Close()
-			err := m.Add("db", ok, tt.opts...)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `add "db"`) {
-				t.Fatalf("Add() error = %v, want one naming the check and containing %q", err, tt.want)
-			}
-			if err := m.Add("db", ok); err != nil {
-				t.Fatalf("the name is taken after a refused Add: %v", err)
-			}
-		})
-	}
-}
-
-// A check is periodic or on demand, and an option that means nothing for
-// its mode is refused by name, with the reason, rather than ignored.
-func TestAddRefusesOptionsThatMeanNothingForTheMode(t *testing.T) {
-	ok := vitals.CheckFunc(func(context.Context) error { return nil })
-	tests := []struct {
-		name string
-		opts []vitals.CheckOption
-		want string
-	}{
-		{"interval 0", []vitals.CheckOption{vitals.Interval(0)}, "Interval(0): an interval must be positive; use OnDemand(ttl)"},
-		{"on demand then interval", []vitals.CheckOption{vitals.OnDemand(time.Second), vitals.Interval(time.Minute)}, "Interval(1m0s) after OnDemand: a check either runs on a schedule or when probed"},
-		{"interval then on demand", []vitals.CheckOption{vitals.Interval(time.Minute), vitals.OnDemand(time.Second)}, "OnDemand after Interval(1m0s): a check either runs on a schedule or when probed"},
-		{"initial delay on demand", []vitals.CheckOption{vitals.OnDemand(time.Second), vitals.InitialDelay(time.Second)}, "InitialDelay(1s) on an on-demand check: it runs when probed"},
-		{"jitter on demand", []vitals.CheckOption{vitals.Jitter(time.Second), vitals.OnDemand(time.Second)}, "Jitter(1s) on an on-demand check: it runs when probed"},
-		{"interval below 1ms", []vitals.CheckOption{vitals.Interval(time.Microsecond)}, "Interval(1µs): an interval must be at least 1ms"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := vitals.New(nil)
-			defer m.Close()
-			err := m.Add("db", ok, tt.opts...)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `add "db"`) {
-				t.Fatalf("Add() error = %v, want one naming the check and containing %q", err, tt.want)
-			}
-		})
-	}
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("periodic", ok, vitals.Interval(time.Minute), vitals.InitialDelay(time.Second), vitals.Jitter(time.Second)); err != nil {
-		t.Errorf("a periodic check with an initial delay and jitter: %v", err)
-	}
-	if err := m.Add("ondemand", ok, vitals.OnDemand(time.Second), vitals.Timeout(time.Second)); err != nil {
-		t.Errorf("an on-demand check with a timeout: %v", err)
-	}
-}
 
 // The core of the design: no goroutine per check. 2,000 periodic checks
 // run on the scheduler and a pool of four workers.
@@ -161,7 +88,7 @@ func TestRunOnceNeverRunsACheckTwiceAtOnce(t *testing.T) {
 	eventually(t, "the periodic run", func() bool { return calls.Load() == 1 })
 	done := make(chan error, 1)
 	go func() { _, err := m.RunOnce(context.Background()); done <- err }()
-	time.Sleep(20 * time.Millisecond) // let RunOnce reach the check; not an assertion
+	eventually(t, "RunOnce waiting for the periodic run", func() bool { return vitals.Waiting(m, "db") })
 	release()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -275,5 +202,27 @@ func TestSlowListenerDoesNotBlockTheScheduler(t *testing.T) {
 	defer mu.Unlock()
 	if delivered+missed != runs || missed == 0 {
 		t.Fatalf("delivered %d + missed %d, want %d transitions with some missed", delivered, missed, runs)
+	}
+}
+
+// Joining a periodic run that was abandoned at its timeout must return its
+// timeout result at once, not wait for the hung run.
+func TestRunOnceDoesNotWaitForHungPeriodicRun(t *testing.T) {
+	m := vitals.New(nil)
+	defer m.Close()
+	release := make(chan struct{})
+	defer close(release)
+	m.Add("hung", vitals.CheckFunc(func(context.Context) error { <-release; return nil }),
+		vitals.Interval(time.Hour), vitals.Timeout(20*time.Millisecond))
+	m.Start()
+	eventually(t, "abandoned", func() bool { return state(t, m, "hung").Hung })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	snap, err := m.RunOnce(ctx)
+	if err != nil {
+		t.Fatalf("RunOnce = %v; it waited for the hung run", err)
+	}
+	if st, _ := snap.Check("hung"); st.Status != vitals.StatusFail {
+		t.Fatalf("status = %v", st.Status)
 	}
 }

@@ -43,7 +43,7 @@ func ExampleOnDemand() {
 	var calls atomic.Int32
 	m.Add("payments-api", vitals.CheckFunc(func(context.Context) error {
 		calls.Add(1)
-		time.Sleep(10 * time.Millisecond) // a slow dependency
+		time.Sleep(10 * time.Millisecond) // a slow dependency: what the example shows, not a wait
 		return nil
 	}), vitals.OnDemand(time.Minute))
 
