@@ -29,10 +29,14 @@ type Config[C comparable] struct {
 	// means it can until it is discarded.
 	Alive func(C) bool
 
-	// Close closes a connection that is discarded or that the Client
-	// holds at Close. It should not wait for a server that does not
-	// answer.
+	// Close closes the connection the Client holds at Close, and one
+	// dialled after Close. The dial's context is cancelled only after it
+	// returns, so that it can say goodbye to the server first.
 	Close func(C) error
+
+	// Discard closes a connection given up on, by [Client.Discard], at
+	// once: the server may not be answering. Nil means Close.
+	Discard func(C)
 
 	// Closed is the error of Get after Close: the checker's ErrClosed.
 	Closed error
@@ -137,6 +141,10 @@ func (c *Client[C]) Discard(conn C) {
 	var zero C
 	c.conn, c.ok = zero, false
 	c.mu.Unlock()
+	if c.cfg.Discard != nil {
+		c.cfg.Discard(conn)
+		return
+	}
 	c.cfg.Close(conn) //nolint:errcheck // the connection is abandoned
 }
 
@@ -154,11 +162,11 @@ func (c *Client[C]) Close() error {
 	var zero C
 	c.conn, c.ok = zero, false
 	c.mu.Unlock()
-	c.cancel()
 	var err error
 	if ok {
 		err = c.cfg.Close(conn)
 	}
+	c.cancel()
 	c.wg.Wait()
 	return err
 }
