@@ -54,11 +54,10 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 			c := cfg
 			c.Dial = func(network, addr string) (net.Conn, error) {
 				conn, err := base(network, addr)
-				if err == nil {
-					// Close ends a handshake the broker leaves unanswered.
-					context.AfterFunc(ctx, func() { conn.Close() })
+				if err != nil {
+					return nil, err
 				}
-				return conn, err
+				return lazyconn.CloseOnDone(ctx, conn), nil
 			}
 			conn, err := amqp.DialConfig(url, c)
 			if err != nil {
