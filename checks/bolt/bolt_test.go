@@ -53,7 +53,7 @@ func openDB(t *testing.T) *bbolt.DB {
 
 func newChecker(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
 	t.Helper()
-	c := bolt.New(db, opts)
+	c := mustNew(t, db, opts)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -159,7 +159,7 @@ func TestBlockedByRemap(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	c := bolt.New(openDB(t), nil)
+	c := mustNew(t, openDB(t), nil)
 	wantStatus(t, check(t, c), vitals.StatusPass)
 	c.Close()
 	r := check(t, c)
@@ -167,4 +167,14 @@ func TestClose(t *testing.T) {
 	if r.Message != "bolt read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}
+}
+
+// mustNew returns bolt.New's Checker, failing t on an error.
+func mustNew(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
+	t.Helper()
+	c, err := bolt.New(db, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

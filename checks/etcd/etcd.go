@@ -63,7 +63,10 @@ var _ vitals.Checker = (*Checker)(nil)
 
 // New returns a Checker that uses client, typically the client the service
 // itself uses. The caller keeps ownership of client.
-func New(client Client, opts *Options) *Checker {
+func New(client Client, opts *Options) (*Checker, error) {
+	if client == nil {
+		return nil, errors.New("etcd: nil client")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -71,7 +74,7 @@ func New(client Client, opts *Options) *Checker {
 	if prefix == "" {
 		prefix = DefaultKeyPrefix
 	}
-	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}
+	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}, nil
 }
 
 // Open returns a Checker that owns a new client for endpoints, a
@@ -94,7 +97,11 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, errors.New("etcd: " + vitals.Redact(err.Error()))
 	}
-	c := New(client, opts)
+	c, err := New(client, opts)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
 	c.owned = client
 	return c, nil
 }

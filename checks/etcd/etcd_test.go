@@ -58,7 +58,7 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 
 func TestHealthy(t *testing.T) {
 	testservice.Require(t, "etcd", testservice.EtcdAddr)
-	r := check(t, etcd.New(newClient(t, testservice.EtcdEndpoint), nil))
+	r := check(t, mustNew(t, newClient(t, testservice.EtcdEndpoint), nil))
 	wantStatus(t, r, vitals.StatusPass)
 
 	version, _ := r.Details["version"].(string)
@@ -91,7 +91,7 @@ func TestRoundTrip(t *testing.T) {
 	testservice.Require(t, "etcd", testservice.EtcdAddr)
 	client := newClient(t, testservice.EtcdEndpoint)
 	prefix := fmt.Sprintf("vitals/test/%d/", time.Now().UnixNano())
-	c := etcd.New(client, &etcd.Options{RoundTrip: true, KeyPrefix: prefix})
+	c := mustNew(t, client, &etcd.Options{RoundTrip: true, KeyPrefix: prefix})
 
 	before := revision(t, client)
 	r := check(t, c)
@@ -222,7 +222,7 @@ func TestNoLeader(t *testing.T) {
 func TestAlarm(t *testing.T) {
 	m := startEtcd(t, 1, "--quota-backend-bytes", "65536")[0]
 	client := newClient(t, m.endpoint)
-	c := etcd.New(client, nil)
+	c := mustNew(t, client, nil)
 	wantStatus(t, check(t, c), vitals.StatusPass)
 
 	big := strings.Repeat("x", 32<<10)
@@ -351,4 +351,14 @@ func waitAlarm(t *testing.T, client *clientv3.Client) {
 		}
 	}
 	t.Fatal("etcd raised no NOSPACE alarm within 10s of filling its quota")
+}
+
+// mustNew returns etcd.New's Checker, failing t on an error.
+func mustNew(t *testing.T, client etcd.Client, opts *etcd.Options) *etcd.Checker {
+	t.Helper()
+	c, err := etcd.New(client, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

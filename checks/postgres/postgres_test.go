@@ -65,7 +65,7 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 func TestHealthy(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN)
-	c := postgres.New(pool, nil)
+	c := mustNew(t, pool, nil)
 
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusPass)
@@ -104,10 +104,10 @@ func TestQuery(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN)
 
-	r := check(t, postgres.New(pool, &postgres.Options{Query: "SELECT count(*) FROM pg_stat_activity"}))
+	r := check(t, mustNew(t, pool, &postgres.Options{Query: "SELECT count(*) FROM pg_stat_activity"}))
 	wantStatus(t, r, vitals.StatusPass)
 
-	r = check(t, postgres.New(pool, &postgres.Options{Query: "SELECT * FROM vitals_no_such_table"}))
+	r = check(t, mustNew(t, pool, &postgres.Options{Query: "SELECT * FROM vitals_no_such_table"}))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "query postgres") || !strings.Contains(r.Message, "does not exist") {
 		t.Errorf("message %q does not say the query failed on a missing table", r.Message)
@@ -122,7 +122,7 @@ func TestQuery(t *testing.T) {
 func TestSaturated(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN+"&pool_max_conns=1")
-	c := postgres.New(pool, nil)
+	c := mustNew(t, pool, nil)
 
 	held, err := pool.Acquire(context.Background())
 	if err != nil {
@@ -241,7 +241,7 @@ func TestClosedPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool.Close()
-	r := check(t, postgres.New(pool, nil))
+	r := check(t, mustNew(t, pool, nil))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "closed pool") {
 		t.Errorf("message %q does not say the pool is closed", r.Message)
@@ -265,4 +265,14 @@ func TestProxyCutAndRestore(t *testing.T) {
 
 	p.Restore()
 	wantStatus(t, check(t, c), vitals.StatusPass)
+}
+
+// mustNew returns postgres.New's Checker, failing t on an error.
+func mustNew(t *testing.T, pool postgres.Pool, opts *postgres.Options) *postgres.Checker {
+	t.Helper()
+	c, err := postgres.New(pool, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

@@ -49,7 +49,7 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 
 func TestHealthy(t *testing.T) {
 	testservice.Require(t, "Redis", testservice.RedisAddr)
-	r := check(t, redis.New(newClient(t, testservice.RedisAddr), nil))
+	r := check(t, mustNew(t, newClient(t, testservice.RedisAddr), nil))
 	wantStatus(t, r, vitals.StatusPass)
 
 	version, _ := r.Details["redis_version"].(string)
@@ -89,7 +89,7 @@ func TestRoundTrip(t *testing.T) {
 	// read and removed a key of its own.
 	var cmds []string
 	client.AddHook(recordHook{&cmds})
-	c := redis.New(client, &redis.Options{RoundTrip: true, KeyPrefix: prefix})
+	c := mustNew(t, client, &redis.Options{RoundTrip: true, KeyPrefix: prefix})
 
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusPass)
@@ -157,7 +157,7 @@ func TestRoundTripReadsBackOtherValue(t *testing.T) {
 	client := newClient(t, testservice.RedisAddr)
 	client.AddHook(corruptHook{})
 
-	r := check(t, redis.New(client, &redis.Options{RoundTrip: true}))
+	r := check(t, mustNew(t, client, &redis.Options{RoundTrip: true}))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: read back 14 bytes that differ from the 24 written") {
 		t.Errorf("message %q does not report the mismatch", r.Message)
@@ -169,7 +169,7 @@ func TestRoundTripOnReplica(t *testing.T) {
 	// refuses writes.
 	addr := startRedisServer(t, "--replicaof", "127.0.0.1", portOf(t, testservice.ClosedAddr(t)))
 
-	r := check(t, redis.New(newClient(t, addr), nil))
+	r := check(t, mustNew(t, newClient(t, addr), nil))
 	wantStatus(t, r, vitals.StatusWarn)
 	if r.Message != "replica's link to its master is down" {
 		t.Errorf("message %q", r.Message)
@@ -178,7 +178,7 @@ func TestRoundTripOnReplica(t *testing.T) {
 		t.Errorf("details %v, want role slave, master_link_status down", r.Details)
 	}
 
-	r = check(t, redis.New(newClient(t, addr), &redis.Options{RoundTrip: true}))
+	r = check(t, mustNew(t, newClient(t, addr), &redis.Options{RoundTrip: true}))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: set: READONLY") {
 		t.Errorf("message %q does not say the replica refused the write", r.Message)
@@ -281,4 +281,14 @@ func portOf(t *testing.T, addr string) string {
 	t.Helper()
 	i := strings.LastIndexByte(addr, ':')
 	return addr[i+1:]
+}
+
+// mustNew returns redis.New's Checker, failing t on an error.
+func mustNew(t *testing.T, client redis.Client, opts *redis.Options) *redis.Checker {
+	t.Helper()
+	c, err := redis.New(client, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }
