@@ -118,8 +118,11 @@ func Open(url string, opts *Options) (*Checker, error) {
 // Close closes the client that [Open] created. For a Checker made by [New]
 // it does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned != nil {
-		return c.owned.Close()
+	if c.owned == nil {
+		return nil
+	}
+	if err := c.owned.Close(); err != nil && !errors.Is(err, redis.ErrClosed) {
+		return err
 	}
 	return nil
 }
