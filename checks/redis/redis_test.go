@@ -29,16 +29,6 @@ func newClient(t *testing.T, addr string) *goredis.Client {
 	return client
 }
 
-func open(t *testing.T, url string, opts *redis.Options) *redis.Checker {
-	t.Helper()
-	c, err := redis.Open(url, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 	t.Helper()
 	if r.Status != want {
