@@ -13,6 +13,7 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 )
 
 // DefaultTimeout is what a zero Options.Timeout means.
@@ -66,8 +67,8 @@ func (o *Options) withDefaults() (Options, error) {
 // connection: that it is open and that the broker opens a channel on it,
 // and optionally that a message goes through.
 type Checker struct {
-	conn  Conn   // set by New; nil for Open
-	owned *owner // set by Open
+	conn  Conn                               // set by New; nil for Open
+	owned *lazyconn.Client[*amqp.Connection] // set by Open
 	opts  Options
 
 	wg sync.WaitGroup // broker round trips, which amqp091-go cannot cancel
@@ -112,7 +113,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	conn := c.conn
 	if c.owned != nil {
 		var err error
-		if conn, err = c.owned.get(ctx); err != nil {
+		if conn, err = c.owned.Get(ctx); err != nil {
 			return vitals.Failf("%w", err)
 		}
 	}
@@ -125,7 +126,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		if c.owned != nil && ctx.Err() != nil {
 			// The broker left a request unanswered: the owned connection
 			// is of no more use, and closing it frees the goroutine.
-			c.owned.discard(conn)
+			c.owned.Discard(conn.(*amqp.Connection))
 		}
 		return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
 	}

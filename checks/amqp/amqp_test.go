@@ -50,17 +50,6 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 	}
 }
 
-// withPassword returns url with its password replaced.
-func withPassword(t *testing.T, url, password string) string {
-	t.Helper()
-	u, err := amqp.ParseURI(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Password = password
-	return u.String()
-}
-
 func TestHealthy(t *testing.T) {
 	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
 	c := newChecker(t, dial(t, testservice.AMQPURL), nil)

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"net"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -45,106 +46,56 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 		cfg.Properties = amqp.NewConnectionProperties()
 		cfg.Properties.SetClientConnectionName("vitals")
 	}
-	return &Checker{opts: o, owned: &owner{
-		url:      rawURL,
-		redacted: vitals.RedactURL(rawURL),
-		cfg:      cfg,
-	}}, nil
+	url := rawURL
+	base := cfg.Dial
+	return &Checker{opts: o, owned: lazyconn.New(lazyconn.Config[*amqp.Connection]{
+		Name: "AMQP broker at " + vitals.RedactURL(rawURL),
+		Dial: func(ctx context.Context) (*amqp.Connection, error) {
+			c := cfg
+			c.Dial = func(network, addr string) (net.Conn, error) {
+				conn, err := base(network, addr)
+				if err != nil {
+					return nil, err
+				}
+				return lazyconn.CloseOnDone(ctx, conn), nil
+			}
+			conn, err := amqp.DialConfig(url, c)
+			if err != nil {
+				return nil, dialError(err)
+			}
+			return conn, nil
+		},
+		Alive: func(conn *amqp.Connection) bool { return !conn.IsClosed() },
+		Close: func(conn *amqp.Connection) error {
+			if conn.IsClosed() {
+				return nil
+			}
+			if err := conn.CloseDeadline(time.Now().Add(time.Second)); err != nil && !errors.Is(err, amqp.ErrClosed) {
+				return err
+			}
+			return nil
+		},
+		Discard: func(conn *amqp.Connection) {
+			// A broker that does not answer would hold Close for the
+			// handshake; the deadline makes it close the socket at once.
+			conn.CloseDeadline(time.Now()) //nolint:errcheck // the connection is abandoned
+		},
+		Closed: ErrClosed,
+	})}, nil
 }
 
-// Close closes the connection of a Checker made by [Open] and waits for its
-// goroutines: a dial in flight ends within Options.Timeout. Checks after
-// Close fail with [ErrClosed]. For a Checker made by [New], Close does
-// nothing: the caller owns the connection, and a request still in flight
-// ends when the broker answers or the connection closes.
+// Close closes the connection of a Checker made by [Open], cancelling a
+// dial in flight, and waits for its goroutines. Checks after Close fail
+// with [ErrClosed]; a second Close returns nil. For a Checker made by
+// [New], Close does nothing: the caller owns the connection, and a request
+// still in flight ends when the broker answers or the connection closes.
 func (c *Checker) Close() error {
 	if c.owned == nil {
 		return nil
 	}
-	err := c.owned.close()
+	err := c.owned.Close()
 	c.wg.Wait()
 	return err
-}
-
-// owner holds the connection of a Checker made by Open. Dialing runs in a
-// goroutine of its own so that a check can give up at its deadline while the
-// attempt, bounded by the dial timeout, finishes for the next check.
-type owner struct {
-	url      string
-	redacted string // url without its password, for messages
-	cfg      amqp.Config
-
-	wg sync.WaitGroup // the dial goroutine
-
-	mu      sync.Mutex // protects the fields below
-	conn    *amqp.Connection
-	dialing chan struct{} // closed when the dial in flight ends; nil when none
-	dialErr error         // of the last dial, without the URL
-	closed  bool
-}
-
-// get returns an open connection, dialing one if needed, or an error when
-// that fails or ctx ends first.
-func (o *owner) get(ctx context.Context) (Conn, error) {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil, ErrClosed
-	}
-	if o.conn != nil && !o.conn.IsClosed() {
-		conn := o.conn
-		o.mu.Unlock()
-		return conn, nil
-	}
-	o.conn = nil
-	if o.dialing == nil {
-		o.dialing = make(chan struct{})
-		o.wg.Add(1)
-		go o.dial()
-	}
-	done := o.dialing
-	o.mu.Unlock()
-
-	select {
-	case <-done:
-	case <-ctx.Done():
-		o.mu.Lock()
-		last := o.dialErr
-		o.mu.Unlock()
-		if last != nil {
-			// Still dialing: the previous attempt says more than the deadline.
-			return nil, fmt.Errorf("connect to AMQP broker at %s: %w (previous attempt: %w)", o.redacted, ctx.Err(), last)
-		}
-		return nil, fmt.Errorf("connect to AMQP broker at %s: %w", o.redacted, ctx.Err())
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	switch {
-	case o.closed:
-		return nil, ErrClosed
-	case o.conn == nil:
-		return nil, fmt.Errorf("connect to AMQP broker at %s: %w", o.redacted, o.dialErr)
-	}
-	return o.conn, nil
-}
-
-func (o *owner) dial() {
-	defer o.wg.Done()
-	conn, err := amqp.DialConfig(o.url, o.cfg)
-
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	close(o.dialing)
-	o.dialing = nil
-	if err != nil {
-		o.dialErr = dialError(err)
-		return
-	}
-	if o.closed {
-		conn.Close()
-		return
-	}
-	o.conn, o.dialErr = conn, nil
 }
 
 // dialError words a failed dial; a refused login says so in the broker's
@@ -155,41 +106,5 @@ func dialError(err error) error {
 	if errors.As(err, &aerr) && aerr.Code == amqp.AccessRefused {
 		return fmt.Errorf("authentication failed (ACCESS_REFUSED): %w", err)
 	}
-	return err
-}
-
-// discard closes conn, if it is still the owned connection, so that the
-// next check dials afresh.
-func (o *owner) discard(conn Conn) {
-	o.mu.Lock()
-	if o.conn == nil || Conn(o.conn) != conn {
-		o.mu.Unlock()
-		return
-	}
-	ac := o.conn
-	o.conn = nil
-	o.mu.Unlock()
-	// A broker that does not answer would hold Close for the handshake;
-	// the deadline makes it close the socket at once.
-	ac.CloseDeadline(time.Now()) //nolint:errcheck // the connection is abandoned
-}
-
-func (o *owner) close() error {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil
-	}
-	o.closed = true
-	conn := o.conn
-	o.conn = nil
-	o.mu.Unlock()
-	var err error
-	if conn != nil && !conn.IsClosed() {
-		if err = conn.CloseDeadline(time.Now().Add(time.Second)); errors.Is(err, amqp.ErrClosed) {
-			err = nil
-		}
-	}
-	o.wg.Wait()
 	return err
 }

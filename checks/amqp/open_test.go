@@ -2,11 +2,16 @@ package amqp
 
 import (
 	"errors"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	amqp "github.com/rabbitmq/amqp091-go"
+
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -69,83 +74,6 @@ func TestOpenInvalid(t *testing.T) {
 	}
 }
 
-func TestOpenWrongPassword(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	const secret = "not-the-guest-password"
-	c := open(t, withPassword(t, testservice.AMQPURL, secret), nil)
-
-	r, _ := check(t, c, 5*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "authentication failed") || !strings.Contains(r.Message, "ACCESS_REFUSED") {
-		t.Errorf("message %q does not say the login was refused", r.Message)
-	}
-	if strings.Contains(r.Message, secret) || strings.Contains(r.Err.Error(), secret) {
-		t.Errorf("result %q shows the password", r.Message)
-	}
-}
-
-func TestOpenClosedPort(t *testing.T) {
-	addr := testservice.ClosedAddr(t)
-	c := open(t, "amqp://guest:hunter2@"+addr+"/", nil)
-
-	r, elapsed := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "connection refused") {
-		t.Errorf("message %q does not say the connection was refused", r.Message)
-	}
-	if strings.Contains(r.Message, "hunter2") {
-		t.Errorf("message %q shows the password", r.Message)
-	}
-	if elapsed > time.Second {
-		t.Errorf("a refused connection took %v to report", elapsed)
-	}
-}
-
-func TestOpenBlackhole(t *testing.T) {
-	addr := testservice.BlackholeAddr(t)
-	// The dial timeout outlives the check's: the dial goes on in the
-	// background, its error is the next check's, and Close waits for it.
-	c := open(t, "amqp://guest:guest@"+addr+"/", &Options{Timeout: 1500 * time.Millisecond})
-
-	const timeout = time.Second
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-	if !strings.Contains(r.Message, "deadline exceeded") || !strings.Contains(r.Message, addr) {
-		t.Errorf("message %q does not say the connection to %s timed out", r.Message, addr)
-	}
-	attemptEnded(t, c)
-	r, _ = check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "timeout") {
-		t.Errorf("message %q: want the dial's handshake timeout", r.Message)
-	}
-}
-
-// TestOpenProxyCutRestore: the owned connection dies with the network, and
-// the checker dials a new one once the network is back.
-func TestOpenProxyCutRestore(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := testproxy.Start(t, testservice.AMQPAddr)
-	c := open(t, "amqp://guest:guest@"+p.Addr()+"/", nil)
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
-	p.Cut()
-	waitStatus(t, c, vitals.StatusFail)
-	r, _ = check(t, c, time.Second) // a dial now: refused
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "connection refused") {
-		t.Errorf("message %q: want the new dial's refusal", r.Message)
-	}
-
-	p.Restore()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-}
-
 // TestOpenStall: when the broker stops answering on a live connection, the
 // check fails at its deadline and drops the connection, and the checker
 // recovers with a new one.
@@ -169,19 +97,38 @@ func TestOpenStall(t *testing.T) {
 	wantStatus(t, r, vitals.StatusPass)
 }
 
-// attemptEnded waits, at most 10s, for the connection attempt in flight of
-// c's owned connection to end, if one is.
-func attemptEnded(t *testing.T, c *Checker) {
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "RabbitMQ",
+		Addr: testservice.AMQPAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return Open(withHost(t, testservice.AMQPURL, addr, ""), &Options{Timeout: time.Minute})
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return Open(withHost(t, testservice.AMQPURL, addr, password), &Options{Timeout: time.Minute})
+		},
+		Details: []string{"server_product", "server_version", "channel_open_ms"},
+	})
+}
+
+// withHost returns url with its host:port replaced by addr and, unless
+// password is empty, its password by password.
+func withHost(t *testing.T, url, addr, password string) string {
 	t.Helper()
-	c.owned.mu.Lock()
-	ended := c.owned.dialing
-	c.owned.mu.Unlock()
-	if ended == nil {
-		return
+	u, err := amqp.ParseURI(url)
+	if err != nil {
+		t.Fatal(err)
 	}
-	select {
-	case <-ended:
-	case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
-		t.Fatal("the connection attempt in flight never ended")
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
 	}
+	u.Host = host
+	if u.Port, err = strconv.Atoi(port); err != nil {
+		t.Fatal(err)
+	}
+	if password != "" {
+		u.Password = password
+	}
+	return u.String()
 }

@@ -43,7 +43,10 @@ type Checker struct {
 var _ vitals.Checker = (*Checker)(nil)
 
 // New returns a Checker for db, which the caller keeps owning.
-func New(db DB, opts *Options) *Checker {
+func New(db DB, opts *Options) (*Checker, error) {
+	if db == nil {
+		return nil, errors.New("badger: nil db")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -51,7 +54,7 @@ func New(db DB, opts *Options) *Checker {
 	if opts.Key != "" {
 		c.key = []byte(opts.Key)
 	}
-	return c
+	return c, nil
 }
 
 // Close waits for a check still running (see [Checker.Check]); the

@@ -43,7 +43,7 @@ func openDB(t *testing.T, opt badger.Options) *badger.DB {
 
 func newChecker(t *testing.T, db badgercheck.DB, opts *badgercheck.Options) *badgercheck.Checker {
 	t.Helper()
-	c := badgercheck.New(db, opts)
+	c := mustNew(t, db, opts)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -109,7 +109,7 @@ func TestClosedDB(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	c := badgercheck.New(openDB(t, badger.DefaultOptions("").WithInMemory(true)), nil)
+	c := mustNew(t, openDB(t, badger.DefaultOptions("").WithInMemory(true)), nil)
 	wantStatus(t, check(t, c), vitals.StatusPass)
 	c.Close()
 	r := check(t, c)
@@ -117,4 +117,14 @@ func TestClose(t *testing.T) {
 	if r.Message != "badger read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}
+}
+
+// mustNew returns badgercheck.New's Checker, failing t on an error.
+func mustNew(t *testing.T, db badgercheck.DB, opts *badgercheck.Options) *badgercheck.Checker {
+	t.Helper()
+	c, err := badgercheck.New(db, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

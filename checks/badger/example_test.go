@@ -23,7 +23,10 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 
-	c := badgercheck.New(db, &badgercheck.Options{Key: "schema/version"})
+	c, err := badgercheck.New(db, &badgercheck.Options{Key: "schema/version"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer c.Close()
 	m := vitals.New(nil)
 	if err := m.Add("badger", c, vitals.Timeout(time.Second)); err != nil {

@@ -44,7 +44,10 @@ type Checker struct {
 var _ vitals.Checker = (*Checker)(nil)
 
 // New returns a Checker for db, which the caller keeps owning.
-func New(db DB, opts *Options) *Checker {
+func New(db DB, opts *Options) (*Checker, error) {
+	if db == nil {
+		return nil, errors.New("bolt: nil db")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -52,7 +55,7 @@ func New(db DB, opts *Options) *Checker {
 	if opts.Bucket != "" {
 		c.bucket = []byte(opts.Bucket)
 	}
-	return c
+	return c, nil
 }
 
 // Close waits for a check still running (see [Checker.Check]); the

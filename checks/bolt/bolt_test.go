@@ -55,7 +55,7 @@ func openDB(t *testing.T) *bbolt.DB {
 
 func newChecker(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
 	t.Helper()
-	c := bolt.New(db, opts)
+	c := mustNew(t, db, opts)
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -161,7 +161,7 @@ func TestBlockedByRemap(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	c := bolt.New(openDB(t), nil)
+	c := mustNew(t, openDB(t), nil)
 	wantStatus(t, check(t, c), vitals.StatusPass)
 	c.Close()
 	r := check(t, c)
@@ -177,4 +177,14 @@ func TestClose(t *testing.T) {
 func inRemap() bool {
 	buf := make([]byte, 1<<20)
 	return bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("go.etcd.io/bbolt.(*DB).mmap("))
+}
+
+// mustNew returns bolt.New's Checker, failing t on an error.
+func mustNew(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
+	t.Helper()
+	c, err := bolt.New(db, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

@@ -31,7 +31,10 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 
-	c := bolt.New(db, &bolt.Options{Bucket: "sessions"})
+	c, err := bolt.New(db, &bolt.Options{Bucket: "sessions"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer c.Close()
 	m := vitals.New(nil)
 	if err := m.Add("boltdb", c, vitals.Timeout(time.Second)); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -57,13 +58,21 @@ type Checker struct {
 	roundTrip bool
 	prefix    string
 	owned     *clientv3.Client // closed by Close; nil when the caller owns the client
+	closed    atomic.Bool      // set by Close of an owned client
 }
 
 var _ vitals.Checker = (*Checker)(nil)
 
+// ErrClosed is the error of a check run on a Checker made by [Open] after
+// [Checker.Close].
+var ErrClosed = errors.New("etcd: checker closed")
+
 // New returns a Checker that uses client, typically the client the service
 // itself uses. The caller keeps ownership of client.
-func New(client Client, opts *Options) *Checker {
+func New(client Client, opts *Options) (*Checker, error) {
+	if client == nil {
+		return nil, errors.New("etcd: nil client")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -71,7 +80,7 @@ func New(client Client, opts *Options) *Checker {
 	if prefix == "" {
 		prefix = DefaultKeyPrefix
 	}
-	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}
+	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}, nil
 }
 
 // Open returns a Checker that owns a new client for endpoints, a
@@ -94,7 +103,11 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, errors.New("etcd: " + vitals.Redact(err.Error()))
 	}
-	c := New(client, opts)
+	c, err := New(client, opts)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
 	c.owned = client
 	return c, nil
 }
@@ -102,10 +115,10 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 // Close closes the client that [Open] created. For a Checker made by [New]
 // it does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned != nil {
-		return c.owned.Close()
+	if c.owned == nil || c.closed.Swap(true) {
+		return nil
 	}
-	return nil
+	return c.owned.Close()
 }
 
 // errNoLeader is the text of the error a member without a leader lists
@@ -147,6 +160,9 @@ type endpointStatus struct {
 // endpoints_healthy, endpoint_errors (endpoint → error) when some failed,
 // and round_trip_ms with RoundTrip.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
+	if c.closed.Load() {
+		return vitals.Failf("%w", ErrClosed)
+	}
 	eps := c.client.Endpoints()
 	if len(eps) == 0 {
 		return vitals.Failf("etcd: client has no endpoints")
@@ -187,7 +203,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		details["endpoint_errors"] = errs
 	}
 	if first == nil {
-		r := vitals.Failf("etcd status: %w", statuses[0].err)
+		r := vitals.Failf("etcd status of %s: %w", vitals.RedactURL(statuses[0].endpoint), statuses[0].err)
 		if len(eps) > 1 {
 			r = vitals.Failf("no etcd endpoint answered: %s", joinErrors(statuses))
 			r.Err = statuses[0].err

@@ -20,8 +20,12 @@ func ExampleNew() {
 	}
 	defer cli.Close()
 
+	c, err := etcd.New(cli, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	m := vitals.New(nil)
-	if err := m.Add("etcd", etcd.New(cli, nil), vitals.Timeout(2*time.Second)); err != nil {
+	if err := m.Add("etcd", c, vitals.Timeout(2*time.Second)); err != nil {
 		log.Fatal(err)
 	}
 	snap, err := m.RunOnce(context.Background())

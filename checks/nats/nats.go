@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 )
 
 // Defaults for the zero values of [Options].
@@ -78,9 +79,9 @@ type Options struct {
 // Checker checks a NATS connection: that it is connected, how long a round
 // trip to the server takes, and optionally JetStream and message delivery.
 type Checker struct {
-	conn  Conn                // set by New; nil for Open
-	js    jetstream.JetStream // set by New when Options.JetStream
-	owned *owner              // set by Open
+	conn  Conn                         // set by New; nil for Open
+	js    jetstream.JetStream          // set by New when Options.JetStream
+	owned *lazyconn.Client[*ownedConn] // set by Open
 	opts  Options
 
 	mu        sync.Mutex // protects downSince
@@ -166,10 +167,11 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	}
 	conn, js := c.conn, c.js
 	if c.owned != nil {
-		var err error
-		if conn, js, err = c.owned.get(ctx); err != nil {
+		oc, err := c.owned.Get(ctx)
+		if err != nil {
 			return vitals.Failf("%w", err)
 		}
+		conn, js = oc.nc, oc.js
 	}
 	if r, ok := c.checkStatus(conn); !ok {
 		return r

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -37,34 +38,63 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 	if err := validateURLs(rawURL); err != nil {
 		return nil, err
 	}
-	dialer := &recordingDialer{d: net.Dialer{Timeout: o.Timeout}}
-	nopts := append([]nats.Option{
+	base := append([]nats.Option{
 		nats.Name("vitals"),
 		nats.Timeout(o.Timeout),
-		nats.SetCustomDialer(dialer),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
 		nats.NoCallbacksAfterClientClose(),
 	}, o.ConnectOptions...)
-	return &Checker{opts: o, owned: &owner{
-		url:      rawURL,
-		redacted: redactURLs(rawURL),
-		nopts:    nopts,
-		dialer:   dialer,
-		js:       o.JetStream,
-		domain:   o.JetStreamDomain,
-	}}, nil
+	return &Checker{opts: o, owned: lazyconn.New(lazyconn.Config[*ownedConn]{
+		Name: "NATS at " + redactURLs(rawURL),
+		Dial: func(ctx context.Context) (*ownedConn, error) {
+			return dialOwned(ctx, rawURL, base, o)
+		},
+		Alive:  func(c *ownedConn) bool { return !c.nc.IsClosed() },
+		Close:  func(c *ownedConn) error { c.nc.Close(); return nil },
+		Closed: ErrClosed,
+	})}, nil
 }
 
-// Close closes the connection of a Checker made by [Open], waiting for a
-// connection attempt in flight to end (at most Options.Timeout per
-// server). Checks after Close fail with [ErrClosed]. For a Checker made by
-// [New], Close does nothing: the caller owns the connection.
+// Close closes the connection of a Checker made by [Open], cancelling a
+// connection attempt in flight. Checks after Close fail with [ErrClosed];
+// a second Close returns nil. For a Checker made by [New], Close does
+// nothing: the caller owns the connection.
 func (c *Checker) Close() error {
 	if c.owned == nil {
 		return nil
 	}
-	return c.owned.close()
+	return c.owned.Close()
+}
+
+// ownedConn is the connection of a Checker made by Open.
+type ownedConn struct {
+	nc *nats.Conn
+	js jetstream.JetStream // with Options.JetStream
+}
+
+// dialOwned dials rawURL; ctx ends the attempt and, later, the connection's
+// sockets, when the Checker is closed.
+func dialOwned(ctx context.Context, rawURL string, base []nats.Option, o Options) (*ownedConn, error) {
+	dialer := &recordingDialer{ctx: ctx, d: net.Dialer{Timeout: o.Timeout}}
+	nc, err := nats.Connect(rawURL, append(base, nats.SetCustomDialer(dialer))...)
+	if errors.Is(err, nats.ErrNoServers) {
+		// nats.go drops "connection refused" for this catch-all.
+		if dialErr := dialer.lastErr(); dialErr != nil {
+			err = fmt.Errorf("%w (%w)", err, dialErr)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &ownedConn{nc: nc}
+	if o.JetStream {
+		if c.js, err = newJetStream(nc, o.JetStreamDomain); err != nil {
+			nc.Close()
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // validateURLs checks each URL of a comma-separated list as nats.Connect
@@ -103,144 +133,25 @@ func redactURLs(raw string) string {
 	return strings.Join(parts, ",")
 }
 
-// owner holds the connection of a Checker made by Open. Connecting runs in a
-// goroutine of its own so that a check can give up at its deadline while the
-// attempt, bounded by the connect timeout, finishes for the next check.
-type owner struct {
-	url      string
-	redacted string // url without passwords, for messages
-	nopts    []nats.Option
-	dialer   *recordingDialer
-	js       bool   // Options.JetStream
-	domain   string // Options.JetStreamDomain
-
-	wg sync.WaitGroup // the connect goroutine
-
-	mu      sync.Mutex // protects the fields below
-	conn    *nats.Conn
-	jsCtx   jetstream.JetStream
-	dialing chan struct{} // closed when the attempt in flight ends; nil when none
-	dialErr error         // of the last attempt, without the URL
-	closed  bool
-}
-
-// get returns a connection that the client has not closed, dialing one if
-// needed, or an error when that fails or ctx ends first.
-func (o *owner) get(ctx context.Context) (Conn, jetstream.JetStream, error) {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil, nil, ErrClosed
-	}
-	if o.conn != nil && !o.conn.IsClosed() {
-		conn, js := o.conn, o.jsCtx
-		o.mu.Unlock()
-		return conn, js, nil
-	}
-	o.conn, o.jsCtx = nil, nil // closed for good: the client gave up
-	if o.dialing == nil {
-		o.dialing = make(chan struct{})
-		o.wg.Add(1)
-		go o.dial()
-	}
-	done := o.dialing
-	o.mu.Unlock()
-
-	select {
-	case <-done:
-	case <-ctx.Done():
-		o.mu.Lock()
-		last := o.dialErr
-		o.mu.Unlock()
-		if last != nil {
-			// Still dialing: the previous attempt says more than the deadline.
-			return nil, nil, fmt.Errorf("connect to NATS at %s: %w (previous attempt: %w)", o.redacted, ctx.Err(), last)
-		}
-		return nil, nil, fmt.Errorf("connect to NATS at %s: %w", o.redacted, ctx.Err())
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	switch {
-	case o.closed:
-		return nil, nil, ErrClosed
-	case o.conn == nil:
-		return nil, nil, fmt.Errorf("connect to NATS at %s: %w", o.redacted, o.dialErr)
-	}
-	return o.conn, o.jsCtx, nil
-}
-
-func (o *owner) dial() {
-	defer o.wg.Done()
-	o.dialer.reset()
-	conn, err := nats.Connect(o.url, o.nopts...)
-	if errors.Is(err, nats.ErrNoServers) {
-		// nats.go drops "connection refused" for this catch-all.
-		if dialErr := o.dialer.lastErr(); dialErr != nil {
-			err = fmt.Errorf("%w (%w)", err, dialErr)
-		}
-	}
-	var js jetstream.JetStream
-	if err == nil && o.js {
-		if js, err = newJetStream(conn, o.domain); err != nil {
-			conn.Close()
-		}
-	}
-
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	close(o.dialing)
-	o.dialing = nil
-	if err != nil {
-		o.dialErr = err
-		return
-	}
-	if o.closed {
-		conn.Close()
-		return
-	}
-	o.conn, o.jsCtx, o.dialErr = conn, js, nil
-}
-
-func (o *owner) close() error {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil
-	}
-	o.closed = true
-	conn := o.conn
-	o.conn = nil
-	o.mu.Unlock()
-	if conn != nil {
-		conn.Close()
-	}
-	o.wg.Wait()
-	return nil
-}
-
 // recordingDialer remembers the last dial error, which nats.Connect hides
 // behind [nats.ErrNoServers].
 type recordingDialer struct {
-	d net.Dialer
+	ctx context.Context // of the Checker; its end closes the connections
+	d   net.Dialer
 
 	mu  sync.Mutex // protects err
 	err error
 }
 
 func (r *recordingDialer) Dial(network, addr string) (net.Conn, error) {
-	c, err := r.d.Dial(network, addr)
+	c, err := r.d.DialContext(r.ctx, network, addr)
 	if err != nil {
 		r.mu.Lock()
 		r.err = err
 		r.mu.Unlock()
+		return nil, err
 	}
-	return c, err
-}
-
-func (r *recordingDialer) reset() {
-	r.mu.Lock()
-	r.err = nil
-	r.mu.Unlock()
+	return lazyconn.CloseOnDone(r.ctx, c), nil
 }
 
 func (r *recordingDialer) lastErr() error {

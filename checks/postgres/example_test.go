@@ -21,8 +21,12 @@ func ExampleNew() {
 	}
 	defer pool.Close()
 
+	c, err := postgres.New(pool, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
 	m := vitals.New(nil)
-	if err := m.Add("db", postgres.New(pool, nil), vitals.Timeout(2*time.Second)); err != nil {
+	if err := m.Add("db", c, vitals.Timeout(2*time.Second)); err != nil {
 		log.Fatal(err)
 	}
 	snap, err := m.RunOnce(context.Background())

@@ -62,7 +62,10 @@ var _ vitals.Checker = (*Checker)(nil)
 // New returns a Checker that uses pool, typically the *pgxpool.Pool the
 // service itself queries through, so that the check sees what the service
 // sees. The caller keeps ownership of pool.
-func New(pool Pool, opts *Options) *Checker {
+func New(pool Pool, opts *Options) (*Checker, error) {
+	if pool == nil {
+		return nil, errors.New("postgres: nil pool")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -70,7 +73,7 @@ func New(pool Pool, opts *Options) *Checker {
 	if q == "" {
 		q = DefaultQuery
 	}
-	return &Checker{pool: pool, query: q}
+	return &Checker{pool: pool, query: q}, nil
 }
 
 // Open parses dsn (a URL such as "postgres://user:pass@host:5432/db" or
@@ -102,7 +105,11 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, errors.New("postgres: create pool: " + vitals.Redact(err.Error()))
 	}
-	c := New(pool, opts)
+	c, err := New(pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
 	c.owned = pool
 	return c, nil
 }

@@ -16,8 +16,12 @@ func ExampleNew() {
 	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379", ContextTimeoutEnabled: true})
 	defer rdb.Close()
 
+	c, err := redis.New(rdb, &redis.Options{RoundTrip: true})
+	if err != nil {
+		log.Fatal(err)
+	}
 	m := vitals.New(nil)
-	if err := m.Add("cache", redis.New(rdb, &redis.Options{RoundTrip: true}), vitals.Timeout(time.Second)); err != nil {
+	if err := m.Add("cache", c, vitals.Timeout(time.Second)); err != nil {
 		log.Fatal(err)
 	}
 	snap, err := m.RunOnce(context.Background())

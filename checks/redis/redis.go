@@ -71,7 +71,10 @@ var _ vitals.Checker = (*Checker)(nil)
 
 // New returns a Checker that uses client, typically the client the service
 // itself uses. The caller keeps ownership of client.
-func New(client Client, opts *Options) *Checker {
+func New(client Client, opts *Options) (*Checker, error) {
+	if client == nil {
+		return nil, errors.New("redis: nil client")
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -79,7 +82,7 @@ func New(client Client, opts *Options) *Checker {
 	if prefix == "" {
 		prefix = DefaultKeyPrefix
 	}
-	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}
+	return &Checker{client: client, roundTrip: opts.RoundTrip, prefix: prefix}, nil
 }
 
 // Open parses url ("redis://[[user]:password@]host[:port][/db]",
@@ -103,7 +106,11 @@ func Open(url string, opts *Options) (*Checker, error) {
 		o.MaxRetries = -1 // go-redis reads 0 as its default, 3
 	}
 	client := redis.NewClient(o)
-	c := New(client, opts)
+	c, err := New(client, opts)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
 	c.owned = client
 	return c, nil
 }
@@ -111,8 +118,11 @@ func Open(url string, opts *Options) (*Checker, error) {
 // Close closes the client that [Open] created. For a Checker made by [New]
 // it does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned != nil {
-		return c.owned.Close()
+	if c.owned == nil {
+		return nil
+	}
+	if err := c.owned.Close(); err != nil && !errors.Is(err, redis.ErrClosed) {
+		return err
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/redis"
-	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -30,16 +29,6 @@ func newClient(t *testing.T, addr string) *goredis.Client {
 	return client
 }
 
-func open(t *testing.T, url string, opts *redis.Options) *redis.Checker {
-	t.Helper()
-	c, err := redis.Open(url, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 	t.Helper()
 	if r.Status != want {
@@ -49,7 +38,7 @@ func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
 
 func TestHealthy(t *testing.T) {
 	testservice.Require(t, "Redis", testservice.RedisAddr)
-	r := check(t, redis.New(newClient(t, testservice.RedisAddr), nil))
+	r := check(t, mustNew(t, newClient(t, testservice.RedisAddr), nil))
 	wantStatus(t, r, vitals.StatusPass)
 
 	version, _ := r.Details["redis_version"].(string)
@@ -89,7 +78,7 @@ func TestRoundTrip(t *testing.T) {
 	// read and removed a key of its own.
 	var cmds []string
 	client.AddHook(recordHook{&cmds})
-	c := redis.New(client, &redis.Options{RoundTrip: true, KeyPrefix: prefix})
+	c := mustNew(t, client, &redis.Options{RoundTrip: true, KeyPrefix: prefix})
 
 	r := check(t, c)
 	wantStatus(t, r, vitals.StatusPass)
@@ -157,7 +146,7 @@ func TestRoundTripReadsBackOtherValue(t *testing.T) {
 	client := newClient(t, testservice.RedisAddr)
 	client.AddHook(corruptHook{})
 
-	r := check(t, redis.New(client, &redis.Options{RoundTrip: true}))
+	r := check(t, mustNew(t, client, &redis.Options{RoundTrip: true}))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: read back 14 bytes that differ from the 24 written") {
 		t.Errorf("message %q does not report the mismatch", r.Message)
@@ -169,7 +158,7 @@ func TestRoundTripOnReplica(t *testing.T) {
 	// refuses writes.
 	addr := startRedisServer(t, "--replicaof", "127.0.0.1", portOf(t, testservice.ClosedAddr(t)))
 
-	r := check(t, redis.New(newClient(t, addr), nil))
+	r := check(t, mustNew(t, newClient(t, addr), nil))
 	wantStatus(t, r, vitals.StatusWarn)
 	if r.Message != "replica's link to its master is down" {
 		t.Errorf("message %q", r.Message)
@@ -178,36 +167,10 @@ func TestRoundTripOnReplica(t *testing.T) {
 		t.Errorf("details %v, want role slave, master_link_status down", r.Details)
 	}
 
-	r = check(t, redis.New(newClient(t, addr), &redis.Options{RoundTrip: true}))
+	r = check(t, mustNew(t, newClient(t, addr), &redis.Options{RoundTrip: true}))
 	wantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: set: READONLY") {
 		t.Errorf("message %q does not say the replica refused the write", r.Message)
-	}
-}
-
-func TestWrongPassword(t *testing.T) {
-	const secret = "vitals-redis-secret"
-	addr := startRedisServer(t, "--requirepass", secret)
-	const wrong = "not-the-redis-password"
-
-	wantStatus(t, check(t, open(t, "redis://:"+secret+"@"+addr+"/0", nil)), vitals.StatusPass)
-
-	tests := []struct{ name, url string }{
-		{"wrong password", "redis://:" + wrong + "@" + addr + "/0"},
-		{"no password", "redis://" + addr + "/0"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := check(t, open(t, tt.url, nil))
-			wantStatus(t, r, vitals.StatusFail)
-			if !strings.HasPrefix(r.Message, "ping redis: authentication failed: ") {
-				t.Errorf("message %q does not say authentication failed", r.Message)
-			}
-			all := r.Message + " " + r.Err.Error() + " " + fmt.Sprint(r.Details)
-			if strings.Contains(all, wrong) || strings.Contains(all, secret) {
-				t.Errorf("result quotes a password: %s", all)
-			}
-		})
 	}
 }
 
@@ -230,55 +193,18 @@ func TestOpenBadURL(t *testing.T) {
 	}
 }
 
-func TestClosedPort(t *testing.T) {
-	c := open(t, "redis://"+testservice.ClosedAddr(t), nil)
-	start := time.Now()
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed := time.Since(start); elapsed > timeout {
-		t.Errorf("a refused connection took %v to report", elapsed)
-	}
-	if !strings.Contains(r.Message, "ping redis") || !strings.Contains(r.Message, "refused") {
-		t.Errorf("message %q does not say the connection was refused", r.Message)
-	}
-}
-
-func TestBlackhole(t *testing.T) {
-	c := open(t, "redis://"+testservice.BlackholeAddr(t), nil)
-	const deadline = 500 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-
-	start := time.Now()
-	r := c.Check(ctx)
-	elapsed := time.Since(start)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > deadline+time.Second {
-		t.Errorf("check returned after %v, past its %v deadline", elapsed, deadline)
-	}
-	if !strings.Contains(r.Message, "ping redis") || !(strings.Contains(r.Message, "deadline exceeded") || strings.Contains(r.Message, "timeout")) {
-		t.Errorf("message %q does not say the deadline passed", r.Message)
-	}
-}
-
-func TestProxyCutAndRestore(t *testing.T) {
-	testservice.Require(t, "Redis", testservice.RedisAddr)
-	p := testproxy.Start(t, testservice.RedisAddr)
-	c := open(t, "redis://"+p.Addr(), &redis.Options{RoundTrip: true})
-
-	wantStatus(t, check(t, c), vitals.StatusPass)
-	p.Cut()
-	for i := range 2 {
-		r := check(t, c)
-		wantStatus(t, r, vitals.StatusFail)
-		t.Logf("cut, check %d: %s", i+1, r.Message)
-	}
-	p.Restore()
-	wantStatus(t, check(t, c), vitals.StatusPass)
-}
-
 func portOf(t *testing.T, addr string) string {
 	t.Helper()
 	i := strings.LastIndexByte(addr, ':')
 	return addr[i+1:]
+}
+
+// mustNew returns redis.New's Checker, failing t on an error.
+func mustNew(t *testing.T, client redis.Client, opts *redis.Options) *redis.Checker {
+	t.Helper()
+	c, err := redis.New(client, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
 }

@@ -38,7 +38,10 @@ func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
 			return vitals.Failf("open %s: %w", path, err)
 		}
 		defer db.Close()
-		chk := bolt.New(db, &bolt.Options{Bucket: bucket})
+		chk, err := bolt.New(db, &bolt.Options{Bucket: bucket})
+		if err != nil {
+			return vitals.Failf("%w", err)
+		}
 		defer chk.Close()
 		return chk.Check(ctx)
 	}), nil, nil
@@ -52,7 +55,10 @@ func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
 			return vitals.Failf("open %s: %w", path, err)
 		}
 		defer db.Close()
-		chk := badger.New(db, &badger.Options{Key: key})
+		chk, err := badger.New(db, &badger.Options{Key: key})
+		if err != nil {
+			return vitals.Failf("%w", err)
+		}
 		defer chk.Close()
 		return chk.Check(ctx)
 	}), nil, nil

@@ -1,0 +1,99 @@
+package checktest_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"testing"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
+)
+
+// pinger is a checker of a line protocol: it dials, sends "PING" and
+// wants "PONG". It is what the suite expects of a checker, in few lines.
+type pinger struct {
+	addr string
+
+	mu     sync.Mutex // protects closed
+	closed bool
+}
+
+func (p *pinger) Check(ctx context.Context) vitals.Result {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return vitals.Failf("pinger: %w", errors.New("closed"))
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", p.addr)
+	if err != nil {
+		return vitals.Failf("connect to %s: %w", p.addr, err)
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	fmt.Fprintln(conn, "PING")
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return vitals.Failf("ping %s: %w", p.addr, err)
+	}
+	r := vitals.Result{Status: vitals.StatusPass}
+	r.Details = map[string]any{"reply": line}
+	return r
+}
+
+func (p *pinger) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	return nil
+}
+
+// serve answers PONG to every line until the test ends.
+func serve(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				s := bufio.NewScanner(conn)
+				for s.Scan() {
+					fmt.Fprintln(conn, "PONG")
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ln.Addr().String()
+}
+
+func TestRun(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "the PONG server",
+		Addr: serve(t),
+		Open: func(addr string) (checktest.Checker, error) {
+			return &pinger{addr: addr}, nil
+		},
+		Details: []string{"reply"},
+	})
+}
