@@ -93,11 +93,12 @@
 //
 // # Secrets
 //
-// Messages, error texts and details are passed through [Redact] and
-// [RedactDetails] before anything else sees them: URL passwords, DSN
-// passwords, tokens, Authorization and cookie values, PEM private keys and
-// the tokens of well-known providers become "***", also inside []byte
-// details. Check descriptions are redacted when set, and [Monitor.Add]
+// Messages, error texts and details are passed through package redact
+// ([redact.String], [redact.Error], [redact.Details]) once, before anything
+// else sees them: URL passwords, DSN passwords, tokens, Authorization and
+// cookie values, PEM private keys and the tokens of well-known providers
+// become "***", also inside []byte details; a redacted Err still unwraps to
+// the checker's error. Check descriptions are redacted when set, and [Monitor.Add]
 // refuses a check or group name that redaction would change, since names
 // are shown as given on every surface.
 //

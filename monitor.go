@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Options configure a [Monitor]. A nil *Options means all defaults.
@@ -47,7 +49,7 @@ type Info struct {
 	Version     string // public version, e.g. "1.4"
 	ReleaseID   string // build or release, e.g. "1.4.2-abc123"
 	InstanceID  string // node or instance id
-	Description string // redacted (see [Redact]) by [New]
+	Description string // redacted (see [redact.String]) by [New]
 }
 
 // Monitor runs checks and publishes their combined state as a [Snapshot].
@@ -161,7 +163,7 @@ func New(opts *Options) *Monitor {
 		o.ListenerQueue = 1024
 	}
 	// As a check's, the service's description may be shown to anyone.
-	o.Info.Description = Redact(o.Info.Description)
+	o.Info.Description = redact.String(o.Info.Description)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{
 		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
@@ -182,7 +184,7 @@ func New(opts *Options) *Monitor {
 
 // Add registers a check. It returns an error, and registers nothing, when
 // the name is empty, invalid or taken, the checker is nil, or an option is
-// out of range. A name that [Redact] would change is invalid: names are
+// out of range. A name that [redact.String] would change is invalid: names are
 // shown as given everywhere, so one must not hold a secret. Checks may be
 // added while the monitor runs; a periodic one is scheduled at once.
 func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {
