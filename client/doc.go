@@ -47,7 +47,7 @@
 // and a [*ParseError] for a body that claims a format it does not follow,
 // or that exceeds [Options.MaxBodyBytes] (1 MiB by default; the rest is
 // never read). Error texts never contain the URL's password or a token:
-// URLs and bodies are passed through [vitals.RedactURL] and [vitals.Redact],
+// URLs and bodies are passed through [redact.URL] and [redact.String],
 // and the credentials the Client sends (the URL's user info, the bearer
 // token, headers named like secrets, cookie values) are removed from
 // everything it reports, raw, in base64 or percent-encoded.

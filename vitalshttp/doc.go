@@ -45,7 +45,7 @@
 // errors, details and durations go to callers authorised by
 // [Options.Token] (a bearer token) or [Options.Authorize]. Whatever is
 // shown has secrets removed: URL passwords, DSN passwords, tokens and
-// Authorization values (see [vitals.Redact]).
+// Authorization values (see [redact.String]).
 //
 // # Caching
 //

@@ -9,7 +9,7 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -32,7 +32,7 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 		return nil, err
 	}
 	if _, err := amqp.ParseURI(rawURL); err != nil {
-		return nil, fmt.Errorf("amqp: invalid URL %s: %s", vitals.RedactURL(rawURL), vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("amqp: invalid URL %s: %w", redact.URL(rawURL), redact.Error(err))
 	}
 	var cfg amqp.Config
 	if o.Config != nil {
@@ -47,7 +47,7 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 	}
 	return &Checker{opts: o, owned: &owner{
 		url:      rawURL,
-		redacted: vitals.RedactURL(rawURL),
+		redacted: redact.URL(rawURL),
 		cfg:      cfg,
 	}}, nil
 }

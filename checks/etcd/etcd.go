@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultKeyPrefix starts the name of the key a round trip writes when
@@ -92,7 +93,7 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 	}
 	client, err := clientv3.New(clientv3.Config{Endpoints: eps, Logger: zap.NewNop(), MaxUnaryRetries: 1})
 	if err != nil {
-		return nil, errors.New("etcd: " + vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("etcd: %w", redact.Error(err))
 	}
 	c := New(client, opts)
 	c.owned = client
