@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -48,9 +49,17 @@ type Info struct {
 	Service     string // service name or id
 	Version     string // public version, e.g. "1.4"
 	ReleaseID   string // build or release, e.g. "1.4.2-abc123"
-	InstanceID  string // node or instance id
+	InstanceID  string // node or instance id; [New] makes it the host name when empty
 	Description string // redacted (see [redact.String]) by [New]
 }
+
+// hostname is the default [Info.InstanceID], read once: the host's name
+// does not change under a running process, and os.Hostname is a system call.
+// It is empty when the system does not say.
+var hostname = sync.OnceValue(func() string {
+	h, _ := os.Hostname()
+	return h
+})
 
 // Monitor runs checks and publishes their combined state as a [Snapshot].
 //
@@ -161,6 +170,9 @@ func New(opts *Options) *Monitor {
 	}
 	if o.ListenerQueue <= 0 {
 		o.ListenerQueue = 1024
+	}
+	if o.Info.InstanceID == "" {
+		o.Info.InstanceID = hostname() // CHORUS requires a node_id
 	}
 	// As a check's, the service's description may be shown to anyone.
 	o.Info.Description = redact.String(o.Info.Description)
