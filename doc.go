@@ -62,8 +62,9 @@
 // member fails, is Starting while a member has not run yet (except
 // liveness, which ignores checks not run yet), and is Warn when a member
 // warns or a non-critical member fails. The startup group is Starting until
-// each of its checks has passed once, then stays Pass. [Status.In] maps a
-// status to the words of other formats (IETF, CHORUS, gRPC, Axway, …).
+// each of its checks has passed once, then stays Pass. The surface packages
+// write a status in the words of their formats (IETF, CHORUS, gRPC, Axway,
+// …) and package client reads them back, all from one table.
 //
 // # Snapshots
 //

@@ -29,8 +29,8 @@
 //
 // A status in the body wins over the code, except that a 5xx is Fail
 // whatever the body says, as it is to a load balancer. Every status word
-// of these vocabularies maps through [vitals.ParseStatus],
-// case-insensitively, as do Elasticsearch's green, yellow and red. A check
+// of these vocabularies maps to a [vitals.Status] through the one table
+// vitalshttp and vitalsgrpc write them with, case-insensitively, as do Elasticsearch's green, yellow and red. A check
 // is named as the endpoint names it; an IETF key "db:responseTime" is the
 // check "db", and nested Spring components are "parent/child".
 //

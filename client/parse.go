@@ -13,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/excerpt"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -298,7 +299,7 @@ const maxWordBytes = 40
 // parseWord maps a status word of any vocabulary, case-insensitively.
 func parseWord(word string) (vitals.Status, error) {
 	word = strings.TrimSpace(word)
-	if s, ok := vitals.ParseStatus(word); ok {
+	if s, ok := vocab.Parse(word); ok {
 		return s, nil
 	}
 	if s, ok := colors[strings.ToLower(word)]; ok {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -20,13 +21,13 @@ func (h *Handler) renderCompat(snap *vitals.Snapshot, req request) *response {
 		return chorusHealth(snap, req.details)
 	case epChorusReady:
 		g, _ := snap.Group(vitals.Readiness)
-		return jsonResponse(g.Status, ctJSON, chorusReady{Ready: g.Status.OK(), Status: g.Status.In(vitals.Chorus), Message: chorusMessage(g.Status)})
+		return jsonResponse(g.Status, ctJSON, chorusReady{Ready: g.Status.OK(), Status: vocab.Word(g.Status, vocab.Chorus), Message: chorusMessage(g.Status)})
 	case epChorusLive:
 		st := vitals.StatusPass
 		if snap.Stopping() {
 			st = vitals.StatusStopping
 		}
-		return jsonResponse(st, ctJSON, chorusLive{Live: st.OK(), Status: st.In(vitals.Chorus), Uptime: snap.Time.Sub(snap.Started)})
+		return jsonResponse(st, ctJSON, chorusLive{Live: st.OK(), Status: vocab.Word(st, vocab.Chorus), Uptime: snap.Time.Sub(snap.Started)})
 	case epChorusChecks:
 		checks := chorusChecks(snap, req.details)
 		return jsonResponse(vitals.StatusPass, ctJSON, chorusChecksBody{Checks: checks, Total: len(checks), Timestamp: snap.Time.UTC()})
@@ -120,7 +121,7 @@ func chorusChecks(snap *vitals.Snapshot, details bool) map[string]chorusCheck {
 
 func chorusHealth(snap *vitals.Snapshot, details bool) *response {
 	b := chorusHealthBody{
-		Status: snap.Status.In(vitals.Chorus), Message: chorusMessage(snap.Status),
+		Status: vocab.Word(snap.Status, vocab.Chorus), Message: chorusMessage(snap.Status),
 		Checks: chorusChecks(snap, details), Uptime: snap.Time.Sub(snap.Started),
 		StartTime: snap.Started.UTC(), LastUpdate: snap.Time.UTC(),
 		Version: snap.Info.Version, NodeID: snap.Info.InstanceID,
@@ -188,7 +189,7 @@ type axwayDocBody struct {
 }
 
 func axwayStatusOf(st *vitals.CheckState, details bool) *axwayStatus {
-	s := &axwayStatus{Result: st.Status.In(vitals.Axway)}
+	s := &axwayStatus{Result: vocab.Word(st.Status, vocab.Axway)}
 	if details && !st.Status.OK() {
 		s.Details = reason(st, true)
 	}
@@ -198,7 +199,7 @@ func axwayStatusOf(st *vitals.CheckState, details bool) *axwayStatus {
 func axwayDoc(snap *vitals.Snapshot, details bool) *response {
 	b := axwayDocBody{
 		Name: snap.Info.Service, Version: snap.Info.Version,
-		Status: snap.Status.In(vitals.Axway), StatusChecks: map[string]*axwayCheck{},
+		Status: vocab.Word(snap.Status, vocab.Axway), StatusChecks: map[string]*axwayCheck{},
 	}
 	if b.Name == "" {
 		b.Name = "service"

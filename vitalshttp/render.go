@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -156,7 +157,7 @@ func renderOne(st *vitals.CheckState, group string, req request) *response {
 		return &response{code: code(status), ctype: ctText, body: []byte(body)}
 	case fmtIETF:
 		return jsonResponse(status, ctIETF, map[string]any{
-			"status": status.In(vitals.IETF),
+			"status": vocab.Word(status, vocab.IETF),
 			"checks": map[string][]ietfCheck{ietfKey(st): {ietfCheckOf(st, req.details)}},
 		})
 	}
@@ -202,7 +203,7 @@ func ietfKey(st *vitals.CheckState) string {
 }
 
 func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
-	c := ietfCheck{ComponentID: st.Name, ComponentType: st.ComponentType, Status: st.Status.In(vitals.IETF)}
+	c := ietfCheck{ComponentID: st.Name, ComponentType: st.ComponentType, Status: vocab.Word(st.Status, vocab.IETF)}
 	if !details || st.Last.Time.IsZero() {
 		return c
 	}
@@ -219,7 +220,7 @@ func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
 }
 
 func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req request) any {
-	d := ietfDoc{Status: status.In(vitals.IETF), Checks: map[string][]ietfCheck{}}
+	d := ietfDoc{Status: vocab.Word(status, vocab.IETF), Checks: map[string][]ietfCheck{}}
 	if req.details {
 		d.Version, d.ReleaseID, d.ServiceID, d.Description = snap.Info.Version, snap.Info.ReleaseID, snap.Info.Service, snap.Info.Description
 		if status == vitals.StatusStarting || status == vitals.StatusStopping {
