@@ -12,7 +12,6 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/vocab"
-	"github.com/vitalsgo/vitals/redact"
 )
 
 var (
@@ -113,8 +112,9 @@ func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
 	c.Critical, c.ConsecutiveFailures = &crit, &cf
 	c.Groups = st.Groups
 	c.Message = st.Last.Message
-	c.Observed, c.Unit = redact.Value(st.Last.Observed), st.Last.Unit
-	c.Details = redact.Details(st.Last.Details)
+	// The monitor redacted the result before any snapshot held it.
+	c.Observed, c.Unit = st.Last.Observed, st.Last.Unit
+	c.Details = st.Last.Details
 	c.Stale, c.Hung = st.Stale, st.Hung
 	if !st.Last.Time.IsZero() {
 		ms := durationMS(st.Last.Duration)
@@ -209,7 +209,7 @@ func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
 	}
 	c.Time = st.Last.Time.UTC().Format(time.RFC3339Nano)
 	if st.Last.Observed != nil {
-		c.ObservedValue, c.ObservedUnit = redact.Value(st.Last.Observed), st.Last.Unit
+		c.ObservedValue, c.ObservedUnit = st.Last.Observed, st.Last.Unit
 	} else {
 		c.ObservedValue, c.ObservedUnit = durationMS(st.Last.Duration), "ms"
 	}
