@@ -109,8 +109,9 @@
 // member fails, is Starting while a member has not run yet (except
 // liveness, which ignores checks not run yet), and is Warn when a member
 // warns or a non-critical member fails. The startup group is Starting until
-// each of its checks has passed once, then stays Pass. [Status.In] maps a
-// status to the words of other formats (IETF, CHORUS, gRPC, Axway, …).
+// each of its checks has passed once, then stays Pass. The surface packages
+// write a status in the words of their formats (IETF, CHORUS, gRPC, Axway,
+// …) and package client reads them back, all from one table.
 //
 // # Snapshots
 //
@@ -140,11 +141,12 @@
 //
 // # Secrets
 //
-// Messages, error texts and details are passed through [Redact] and
-// [RedactDetails] before anything else sees them: URL passwords, DSN
-// passwords, tokens, Authorization and cookie values, PEM private keys and
-// the tokens of well-known providers become "***", also inside []byte
-// details. Check descriptions are redacted when set, and [Monitor.Add]
+// Messages, error texts and details are passed through package redact
+// ([redact.String], [redact.Error], [redact.Details]) once, before anything
+// else sees them: URL passwords, DSN passwords, tokens, Authorization and
+// cookie values, PEM private keys and the tokens of well-known providers
+// become "***", also inside []byte details; a redacted Err still unwraps to
+// the checker's error. Check descriptions are redacted when set, and [Monitor.Add]
 // refuses a check or group name that redaction would change, since names
 // are shown as given on every surface.
 //

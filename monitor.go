@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Options configure a [Monitor]. A nil *Options means all defaults.
@@ -52,9 +55,17 @@ type Info struct {
 	Service     string // service name or id
 	Version     string // public version, e.g. "1.4"
 	ReleaseID   string // build or release, e.g. "1.4.2-abc123"
-	InstanceID  string // node or instance id
-	Description string // redacted (see [Redact]) by [New]
+	InstanceID  string // node or instance id; [New] makes it the host name when empty
+	Description string // redacted (see [redact.String]) by [New]
 }
+
+// hostname is the default [Info.InstanceID], read once: the host's name
+// does not change under a running process, and os.Hostname is a system call.
+// It is empty when the system does not say.
+var hostname = sync.OnceValue(func() string {
+	h, _ := os.Hostname()
+	return h
+})
 
 // Monitor runs checks and publishes their combined state as a [Snapshot].
 //
@@ -196,8 +207,11 @@ func New(opts *Options) *Monitor {
 	if o.ListenerQueue <= 0 {
 		o.ListenerQueue = 1024
 	}
+	if o.Info.InstanceID == "" {
+		o.Info.InstanceID = hostname() // CHORUS requires a node_id
+	}
 	// As a check's, the service's description may be shown to anyone.
-	o.Info.Description = Redact(o.Info.Description)
+	o.Info.Description = redact.String(o.Info.Description)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{
 		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
@@ -216,7 +230,7 @@ func New(opts *Options) *Monitor {
 
 // Add registers a check. It returns an error, and registers nothing, when
 // the name is empty, invalid or taken, the checker is nil, or an option is
-// out of range. A name that [Redact] would change is invalid: names are
+// out of range. A name that [redact.String] would change is invalid: names are
 // shown as given everywhere, so one must not hold a secret. Checks may be
 // added while the monitor runs; a periodic one is scheduled at once.
 func (m *Monitor) Add(name string, checker Checker, opts ...CheckOption) error {

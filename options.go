@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Standard groups. A check belongs to [Readiness] unless [Groups] says
@@ -158,10 +160,10 @@ func Enabled(enabled bool) CheckOption {
 }
 
 // Description is a human-readable sentence about what the check verifies.
-// It is redacted (see [Redact]) once, here, so every surface shows the same
+// It is redacted (see [redact.String]) once, here, so every surface shows the same
 // text: some show it to anonymous callers.
 func Description(s string) CheckOption {
-	s = Redact(s)
+	s = redact.String(s)
 	return optionFunc(func(c *checkConfig) { c.description = s })
 }
 
@@ -275,7 +277,7 @@ func validateName(kind, name string) error {
 	// surface shows them as given, so one that redaction would change is
 	// refused rather than shown differently, or in clear, on some of them.
 	// The error quotes the name redacted, never as given.
-	if shown := Redact(name); shown != name {
+	if shown := redact.String(name); shown != name {
 		return fmt.Errorf("%s name %q holds a secret (shown redacted); names are shown as given on every surface", kind, shown)
 	}
 	if i := strings.IndexFunc(name, func(r rune) bool {

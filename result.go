@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Result is what one run of a check produced.
@@ -132,16 +134,6 @@ type PanicError struct {
 
 func (e *PanicError) Error() string { return fmt.Sprintf("check panicked: %v", e.Value) }
 
-// redactedError keeps the original error reachable for errors.Is/As while
-// its text has secrets removed.
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
 // normalize fills in what the checker left out and removes secrets. It is
 // applied to every result before it is recorded.
 func normalize(r Result, dur time.Duration, now time.Time) Result {
@@ -153,17 +145,17 @@ func normalize(r Result, dur time.Duration, now time.Time) Result {
 		}
 	}
 	if r.Err != nil {
-		if msg := r.Err.Error(); Redact(msg) != msg {
-			r.Err = &redactedError{msg: Redact(msg), err: r.Err}
-		}
+		// Redacted here, once for every surface; the chain stays for
+		// errors.Is and errors.As.
+		r.Err = redact.Error(r.Err)
 		if r.Message == "" {
 			r.Message = r.Err.Error()
 		}
 	}
-	r.Message = Redact(r.Message)
-	r.Details = RedactDetails(r.Details)
+	r.Message = redact.String(r.Message)
+	r.Details = redact.Details(r.Details)
 	if r.Observed != nil {
-		r.Observed = RedactValue(r.Observed)
+		r.Observed = redact.Value(r.Observed)
 	}
 	if r.Duration == 0 {
 		r.Duration = dur

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // LogTransitions returns a listener for [Monitor.Subscribe] that writes one
@@ -18,7 +20,7 @@ import (
 // new status: Info for pass, Warn for warn, Error for fail, Info otherwise.
 // The record is stamped with the time of the transition, not of the
 // logging, so records keep the monitor's clock. Secrets in the check name
-// and message are redacted (see [Redact]). A nil logger means
+// and message are redacted (see [redact.String]). A nil logger means
 // slog.Default().
 func LogTransitions(logger *slog.Logger) func(Event) {
 	if logger == nil {
@@ -38,12 +40,14 @@ func LogTransitions(logger *slog.Logger) func(Event) {
 		// The listener's own source line would tell nothing, so pc is 0.
 		r := slog.NewRecord(t, level, "check status changed", 0)
 		r.AddAttrs(
-			slog.String("check", Redact(e.Check)),
+			slog.String("check", redact.String(e.Check)),
 			slog.String("from", e.From.String()),
 			slog.String("to", e.To.String()),
-			// The monitor redacted it already; redacting again costs a
-			// scan and keeps this listener safe with hand-made events.
-			slog.String("message", Redact(e.Result.Message)),
+			// The monitor redacted it already, and refuses names that
+			// redaction would change. Redacting again is deliberate: it
+			// costs a scan and keeps this listener safe with hand-made
+			// events.
+			slog.String("message", redact.String(e.Result.Message)),
 			slog.Duration("duration", e.Result.Duration),
 			slog.Int("consecutive_failures", e.ConsecutiveFailures),
 			slog.Bool("critical", e.Critical),

@@ -29,8 +29,8 @@
 //
 // A status in the body wins over the code, except that a 5xx is Fail
 // whatever the body says, as it is to a load balancer. Every status word
-// of these vocabularies maps through [vitals.ParseStatus],
-// case-insensitively, as do Elasticsearch's green, yellow and red. A check
+// of these vocabularies maps to a [vitals.Status] through the one table
+// vitalshttp and vitalsgrpc write them with, case-insensitively, as do Elasticsearch's green, yellow and red. A check
 // is named as the endpoint names it; an IETF key "db:responseTime" is the
 // check "db", and nested Spring components are "parent/child".
 //
@@ -47,7 +47,7 @@
 // and a [*ParseError] for a body that claims a format it does not follow,
 // or that exceeds [Options.MaxBodyBytes] (1 MiB by default; the rest is
 // never read). Error texts never contain the URL's password or a token:
-// URLs and bodies are passed through [vitals.RedactURL] and [vitals.Redact],
+// URLs and bodies are passed through [redact.URL] and [redact.String],
 // and the credentials the Client sends (the URL's user info, the bearer
 // token, headers named like secrets, cookie values) are removed from
 // everything it reports, raw, in base64 or percent-encoded.

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/httpurl"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // excerptBytes is the longest body excerpt an [APIError] carries.
@@ -73,9 +73,9 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	msg := fmt.Sprintf("client: parse %s body: %s", e.Format, vitals.Redact(e.Err.Error()))
+	msg := fmt.Sprintf("client: parse %s body: %s", e.Format, redact.String(e.Err.Error()))
 	if e.URL != "" {
-		msg = fmt.Sprintf("client: GET %s: parse %s body: %s", e.URL, e.Format, vitals.Redact(e.Err.Error()))
+		msg = fmt.Sprintf("client: GET %s: parse %s body: %s", e.URL, e.Format, redact.String(e.Err.Error()))
 	}
 	return e.secrets.scrub(msg)
 }

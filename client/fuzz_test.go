@@ -12,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/excerpt"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // seeds adds every recorded body (testdata/bodies and vitalshttp's golden
@@ -47,9 +48,9 @@ func checkReport(t *testing.T, r *Report) {
 			t.Errorf("%q has a control character", s)
 		}
 	}
-	// Messages went through vitals.Redact, which is idempotent.
+	// Messages went through redact.String, which is idempotent.
 	for _, s := range messages {
-		if vitals.Redact(s) != s {
+		if redact.String(s) != s {
 			t.Errorf("%q is not redacted", s)
 		}
 	}

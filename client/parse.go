@@ -13,6 +13,8 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/excerpt"
+	"github.com/vitalsgo/vitals/internal/vocab"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // formatJSON names a body that claimed to be JSON and was not, in a
@@ -297,7 +299,7 @@ const maxWordBytes = 40
 // parseWord maps a status word of any vocabulary, case-insensitively.
 func parseWord(word string) (vitals.Status, error) {
 	word = strings.TrimSpace(word)
-	if s, ok := vitals.ParseStatus(word); ok {
+	if s, ok := vocab.Parse(word); ok {
 		return s, nil
 	}
 	if s, ok := colors[strings.ToLower(word)]; ok {
@@ -307,7 +309,7 @@ func parseWord(word string) (vitals.Status, error) {
 	// redacted before it is cut, and the whole text after it is quoted,
 	// since quoting can make a secret's shape whole again.
 	word = excerpt.Shorten(clean(word), maxWordBytes)
-	return vitals.StatusUnknown, errors.New(vitals.Redact(fmt.Sprintf("unknown status %q", word)))
+	return vitals.StatusUnknown, errors.New(redact.String(fmt.Sprintf("unknown status %q", word)))
 }
 
 // requiredWord is parseWord for a format whose status member is required:
@@ -337,7 +339,7 @@ func checkWord(word, msg string) (vitals.Status, string) {
 // UTF-8 without control characters (a hostile endpoint could otherwise
 // send terminal escapes to whoever prints it), secrets redacted.
 func clean(s string) string {
-	return vitals.Redact(oneLine(strings.TrimSpace(printable(s))))
+	return redact.String(oneLine(strings.TrimSpace(printable(s))))
 }
 
 // printable replaces invalid UTF-8 and control characters other than

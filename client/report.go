@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Format names the shape a health body was read as.
@@ -100,7 +101,7 @@ func (r *Report) String() string {
 		b.WriteString(" (" + strings.Join(bad, "; ") + ")")
 	}
 	// Messages are redacted already; check names are not, being keys.
-	return vitals.Redact(b.String())
+	return redact.String(b.String())
 }
 
 // sameState reports whether two reports differ in nothing [Client.Watch]

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
+	"github.com/vitalsgo/vitals/internal/vocab"
 )
 
 // endpoint is one answer of a vitalshttp server and what a client can
@@ -18,26 +19,26 @@ type endpoint struct {
 	path   string
 	accept string
 	format client.Format
-	group  string            // the group whose status the answer carries; "" for the service
-	vocab  vitals.Vocabulary // the words it uses; Kubernetes means only OK or not
-	checks bool              // it lists the group's checks
+	group  string           // the group whose status the answer carries; "" for the service
+	vocab  vocab.Vocabulary // the words it uses; Kubernetes means only OK or not
+	checks bool             // it lists the group's checks
 }
 
 var endpoints = []endpoint{
-	{"readyz json", "/readyz", "", client.FormatVitals, vitals.Readiness, vitals.Vitals, true},
-	{"livez json", "/livez", "", client.FormatVitals, vitals.Liveness, vitals.Vitals, true},
-	{"startupz json", "/startupz", "", client.FormatVitals, vitals.Startup, vitals.Vitals, true},
-	{"healthz json", "/healthz", "", client.FormatVitals, "", vitals.Vitals, true},
-	{"readyz ietf by accept", "/readyz", "application/health+json", client.FormatIETF, vitals.Readiness, vitals.IETF, true},
-	{"readyz ietf by query", "/readyz?format=ietf", "", client.FormatIETF, vitals.Readiness, vitals.IETF, true},
-	{"readyz verbose", "/readyz?verbose", "", client.FormatKubernetes, vitals.Readiness, vitals.Kubernetes, true},
-	{"readyz text", "/readyz?format=text", "", client.FormatKubernetes, vitals.Readiness, vitals.Kubernetes, false},
-	{"livez text", "/livez", "text/plain", client.FormatKubernetes, vitals.Liveness, vitals.Kubernetes, false},
-	{"chorus health", "/health", "", client.FormatChorus, "", vitals.Chorus, true},
-	{"chorus ready", "/health/ready", "", client.FormatChorus, vitals.Readiness, vitals.Chorus, false},
-	{"regiocom alive", "/alive", "", client.FormatRegiocom, vitals.Liveness, vitals.Kubernetes, false},
-	{"regiocom ready", "/ready", "", client.FormatRegiocom, vitals.Readiness, vitals.Kubernetes, false},
-	{"axway status", "/status", "", client.FormatAxway, "", vitals.Axway, true},
+	{"readyz json", "/readyz", "", client.FormatVitals, vitals.Readiness, vocab.Vitals, true},
+	{"livez json", "/livez", "", client.FormatVitals, vitals.Liveness, vocab.Vitals, true},
+	{"startupz json", "/startupz", "", client.FormatVitals, vitals.Startup, vocab.Vitals, true},
+	{"healthz json", "/healthz", "", client.FormatVitals, "", vocab.Vitals, true},
+	{"readyz ietf by accept", "/readyz", "application/health+json", client.FormatIETF, vitals.Readiness, vocab.IETF, true},
+	{"readyz ietf by query", "/readyz?format=ietf", "", client.FormatIETF, vitals.Readiness, vocab.IETF, true},
+	{"readyz verbose", "/readyz?verbose", "", client.FormatKubernetes, vitals.Readiness, vocab.Kubernetes, true},
+	{"readyz text", "/readyz?format=text", "", client.FormatKubernetes, vitals.Readiness, vocab.Kubernetes, false},
+	{"livez text", "/livez", "text/plain", client.FormatKubernetes, vitals.Liveness, vocab.Kubernetes, false},
+	{"chorus health", "/health", "", client.FormatChorus, "", vocab.Chorus, true},
+	{"chorus ready", "/health/ready", "", client.FormatChorus, vitals.Readiness, vocab.Chorus, false},
+	{"regiocom alive", "/alive", "", client.FormatRegiocom, vitals.Liveness, vocab.Kubernetes, false},
+	{"regiocom ready", "/ready", "", client.FormatRegiocom, vitals.Readiness, vocab.Kubernetes, false},
+	{"axway status", "/status", "", client.FormatAxway, "", vocab.Axway, true},
 }
 
 // scenarios put the service in each state its endpoints can show.
@@ -106,20 +107,20 @@ func TestRoundTrip(t *testing.T) {
 
 // wantStatus compares a status read from an answer with the server's,
 // folded through the answer's vocabulary.
-func wantStatus(t *testing.T, what string, got, server vitals.Status, v vitals.Vocabulary) {
+func wantStatus(t *testing.T, what string, got, server vitals.Status, v vocab.Vocabulary) {
 	t.Helper()
-	if v == vitals.Kubernetes {
+	if v == vocab.Kubernetes {
 		if got.OK() != server.OK() {
 			t.Errorf("%s: read %s (ok %t), server has %s (ok %t)", what, got, got.OK(), server, server.OK())
 		}
 		return
 	}
-	want, ok := vitals.ParseStatus(server.In(v))
+	want, ok := vocab.Parse(vocab.Word(server, v))
 	if !ok {
 		t.Fatalf("vitals has no %v word for %s", v, server)
 	}
 	if got != want {
-		t.Errorf("%s: read %s, server has %s (%q)", what, got, server, server.In(v))
+		t.Errorf("%s: read %s, server has %s (%q)", what, got, server, vocab.Word(server, v))
 	}
 }
 
@@ -138,7 +139,7 @@ func compareChecks(t *testing.T, r *client.Report, snap *vitals.Snapshot, ep end
 		}
 		v := ep.vocab
 		if ep.format == client.FormatChorus {
-			v = vitals.Kubernetes // a CHORUS check is healthy or not
+			v = vocab.Kubernetes // a CHORUS check is healthy or not
 		}
 		wantStatus(t, "check "+st.Name, c.Status, st.Status, v)
 	}

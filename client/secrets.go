@@ -9,14 +9,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // secrets are the credentials a Client sends, in every form it sends them
 // or an endpoint may echo them: raw, in base64 (standard and URL alphabets,
 // with and without padding), percent-encoded, and as the Basic credentials
 // net/http builds from the URL's user info. Header values count, but for
-// those of plainHeaders. vitals.Redact finds secrets by
+// those of plainHeaders. redact.String finds secrets by
 // their shape; these are known by value, so they are removed also where an
 // endpoint echoes one without a telltale key ("invalid token abc123") or
 // where an error quotes one. Longest first, so that "Bearer abc" goes
@@ -49,7 +49,7 @@ func secretsOf(u *url.URL, header http.Header) secrets {
 		}
 		// net/http sends the user info as "Basic base64(user:pw)".
 		s.addEncoded(user + ":" + pw)
-		if shown := "https://" + user + "@h"; pw == "" && vitals.Redact(shown) != shown {
+		if shown := "https://" + user + "@h"; pw == "" && redact.String(shown) != shown {
 			s.add(user) // a token as the user name
 		}
 	}
@@ -118,7 +118,7 @@ func (s *secrets) addForm(f string) {
 	}
 }
 
-// scrub replaces every known secret in text with vitals.RedactedMarker,
+// scrub replaces every known secret in text with redact.Marker,
 // and redacts the result again when that changed it: a marker can join
 // what was around the secret into a new shape.
 func (s secrets) scrub(text string) string {
@@ -128,12 +128,12 @@ func (s secrets) scrub(text string) string {
 	orig := text
 	for _, v := range s {
 		if strings.Contains(text, v) {
-			text = strings.ReplaceAll(text, v, vitals.RedactedMarker)
+			text = strings.ReplaceAll(text, v, redact.Marker)
 		}
 	}
 	text = s.scrubCuts(text)
 	if text != orig {
-		text = vitals.Redact(text)
+		text = redact.String(text)
 	}
 	return text
 }
@@ -158,7 +158,7 @@ func (s secrets) scrubCuts(text string) string {
 		n := s.cutAt(head)
 		b.WriteString(head[:len(head)-n])
 		if n > 0 {
-			b.WriteString(vitals.RedactedMarker)
+			b.WriteString(redact.Marker)
 		}
 		b.WriteString(ellipsis)
 		text = rest
@@ -202,7 +202,7 @@ func (s secrets) report(r *Report) {
 func (s secrets) scrubName(name string) string {
 	for _, v := range s {
 		if strings.Contains(name, v) {
-			name = strings.ReplaceAll(name, v, vitals.RedactedMarker)
+			name = strings.ReplaceAll(name, v, redact.Marker)
 		}
 	}
 	return name
@@ -218,7 +218,7 @@ func (s secrets) scrubBytes(b []byte) []byte {
 		if !copied {
 			b, copied = bytes.Clone(b), true
 		}
-		b = bytes.ReplaceAll(b, []byte(v), []byte(vitals.RedactedMarker))
+		b = bytes.ReplaceAll(b, []byte(v), []byte(redact.Marker))
 	}
 	return b
 }

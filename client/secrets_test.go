@@ -38,7 +38,7 @@ func TestCheckScrubsSentCredentials(t *testing.T) {
 	const (
 		password = "p@ss/w0rd+x"              // its percent and base64 forms differ from it
 		token    = "tok/en+with=chars_0123"   // a BearerToken
-		vault    = "hvs.CAESIJ0123456789abcd" // a --header whose name Redact takes for a secret key
+		vault    = "hvs.CAESIJ0123456789abcd" // a --header whose name redact.String takes for a secret key
 		session  = "c00kie-val_0123"          // a Cookie value
 		tenant   = "t3nant-7f3a9c"            // a --header whose name tells nothing
 		userTok  = "Xq3vT8kP2mZr5Lw9Nc4Hb7Jd" // a token as the URL's user name

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/internal/reason"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Defaults for [Options]. DefaultTimeout is under the --timeout=3s that
@@ -200,12 +200,12 @@ func IfRequested(command, addr string, opts *Options) {
 }
 
 // showAddr is addr for an error message: user info, which an address has
-// no place for and Redact cannot tell from a host:port, is dropped.
+// no place for and redact.String cannot tell from a host:port, is dropped.
 func showAddr(addr string) string {
 	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
-		addr = vitals.RedactedMarker + addr[i:]
+		addr = redact.Marker + addr[i:]
 	}
-	return vitals.Redact(addr)
+	return redact.String(addr)
 }
 
 // oneLine folds s onto one line of at most [reason.Max] bytes, however

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/vitalstest"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
@@ -96,7 +97,7 @@ func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 		seen.log = append(seen.log, fmt.Sprint(rec["to"]))
 
 		// Watch sends changes only: pass -> warn is SERVING both times.
-		if st.In(vitals.GRPC) != prev.In(vitals.GRPC) {
+		if vocab.Word(st, vocab.GRPC) != vocab.Word(prev, vocab.GRPC) {
 			seen.grpc = append(seen.grpc, recv().String())
 		} else {
 			seen.grpc = append(seen.grpc, seen.grpc[len(seen.grpc)-1])
@@ -111,7 +112,7 @@ func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 	var want, wantGRPC []string
 	for _, st := range flips {
 		want = append(want, st.String())
-		wantGRPC = append(wantGRPC, st.In(vitals.GRPC))
+		wantGRPC = append(wantGRPC, vocab.Word(st, vocab.GRPC))
 	}
 	for _, s := range []struct {
 		name      string
@@ -141,7 +142,7 @@ func TestTransitionsInOrderOnEverySurface(t *testing.T) {
 	if err := m.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if prev.In(vitals.GRPC) != healthpb.HealthCheckResponse_NOT_SERVING.String() {
+	if vocab.Word(prev, vocab.GRPC) != healthpb.HealthCheckResponse_NOT_SERVING.String() {
 		if got := recv(); got != healthpb.HealthCheckResponse_NOT_SERVING {
 			t.Errorf("Watch at shutdown: %v, want NOT_SERVING", got)
 		}

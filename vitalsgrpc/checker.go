@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -93,7 +94,7 @@ func NewChecker(target string, opts *CheckerOptions) (*Checker, error) {
 		creds = credentials.NewTLS(cfg)
 	}
 	dopts := append([]grpc.DialOption{grpc.WithTransportCredentials(creds)}, o.DialOptions...)
-	c := newChecker(vitals.RedactURL(target), o)
+	c := newChecker(redact.URL(target), o)
 	c.dial = func() (*grpc.ClientConn, error) { return grpc.NewClient(target, dopts...) }
 	// grpc.NewClient only parses; it fails here for a bad target or
 	// options, not for an unreachable server.
@@ -119,7 +120,7 @@ func New(conn grpc.ClientConnInterface, opts *CheckerOptions) (*Checker, error) 
 	}
 	shown := "connection"
 	if cc, ok := conn.(*grpc.ClientConn); ok {
-		shown = vitals.RedactURL(cc.CanonicalTarget())
+		shown = redact.URL(cc.CanonicalTarget())
 	}
 	c := newChecker(shown, o)
 	c.client = healthpb.NewHealthClient(conn)
@@ -279,5 +280,5 @@ func (c *Checker) judge(resp *healthpb.HealthCheckResponse, err error, d map[str
 }
 
 func (c *Checker) fail(d map[string]any, err error, format string, args ...any) vitals.Result {
-	return vitals.Result{Status: vitals.StatusFail, Message: vitals.Redact(fmt.Sprintf(format, args...)), Details: d, Err: err}
+	return vitals.Result{Status: vitals.StatusFail, Message: redact.String(fmt.Sprintf(format, args...)), Details: d, Err: err}
 }

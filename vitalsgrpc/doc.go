@@ -25,8 +25,8 @@
 //	anything else Check: NotFound; Watch: SERVICE_UNKNOWN
 //
 // StatusPass and StatusWarn are SERVING; StatusFail, StatusUnknown (not run
-// yet), StatusStarting and StatusStopping are NOT_SERVING — the table of
-// [vitals.Status.In] with [vitals.GRPC].
+// yet), StatusStarting and StatusStopping are NOT_SERVING, by the one table
+// of status words that vitalshttp and client use too.
 //
 // Check runs expired on-demand checks first, bounded by the call's
 // deadline, as an HTTP probe does. List answers every service above, up to

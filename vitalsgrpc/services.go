@@ -2,6 +2,7 @@ package vitalsgrpc
 
 import (
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 )
 
@@ -26,7 +27,7 @@ func lookup(snap *vitals.Snapshot, service string) (vitals.Status, bool) {
 // table, so gRPC agrees with every other surface: Pass and Warn are
 // SERVING; Fail, Unknown, Starting and Stopping are NOT_SERVING.
 func serving(st vitals.Status) healthpb.HealthCheckResponse_ServingStatus {
-	if v, ok := healthpb.HealthCheckResponse_ServingStatus_value[st.In(vitals.GRPC)]; ok {
+	if v, ok := healthpb.HealthCheckResponse_ServingStatus_value[vocab.Word(st, vocab.GRPC)]; ok {
 		return healthpb.HealthCheckResponse_ServingStatus(v)
 	}
 	return healthpb.HealthCheckResponse_NOT_SERVING

@@ -46,8 +46,9 @@
 // Unauthenticated callers see statuses and check names only. Messages,
 // errors, details and durations go to callers authorised by
 // [Options.Token] (a bearer token) or [Options.Authorize]. Whatever is
-// shown has secrets removed: URL passwords, DSN passwords, tokens and
-// Authorization values (see [vitals.Redact]).
+// shown has secrets removed, once, by the monitor before the result reaches
+// a snapshot: URL passwords, DSN passwords, tokens and Authorization values
+// (see package redact).
 //
 // # Caching
 //

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
 
@@ -76,8 +77,9 @@ func vitalsCheck(st *vitals.CheckState, details bool) jsonCheck {
 	c.Critical, c.ConsecutiveFailures = &crit, &cf
 	c.Groups = st.Groups()
 	c.Message = st.Last.Message
-	c.Observed, c.Unit = vitals.RedactValue(st.Last.Observed), st.Last.Unit
-	c.Details = vitals.RedactDetails(st.Last.Details)
+	// The monitor redacted the result before any snapshot held it.
+	c.Observed, c.Unit = st.Last.Observed, st.Last.Unit
+	c.Details = st.Last.Details
 	c.Stale, c.Hung = st.Stale, st.Hung
 	if !st.Last.Time.IsZero() {
 		ms := durationMS(st.Last.Duration)
@@ -120,7 +122,7 @@ func renderOne(st *vitals.CheckState, group string, req request) *wire.Response 
 		return &wire.Response{Code: wire.Code(status), CType: wire.CTText, Body: []byte(body)}
 	case fmtIETF:
 		return wire.JSON(status, wire.CTIETF, map[string]any{
-			"status": status.In(vitals.IETF),
+			"status": vocab.Word(status, vocab.IETF),
 			"checks": map[string][]ietfCheck{ietfKey(st): {ietfCheckOf(st, req.details)}},
 		})
 	}
@@ -166,13 +168,13 @@ func ietfKey(st *vitals.CheckState) string {
 }
 
 func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
-	c := ietfCheck{ComponentID: st.Name, ComponentType: st.ComponentType, Status: st.Status.In(vitals.IETF)}
+	c := ietfCheck{ComponentID: st.Name, ComponentType: st.ComponentType, Status: vocab.Word(st.Status, vocab.IETF)}
 	if !details || st.Last.Time.IsZero() {
 		return c
 	}
 	c.Time = st.Last.Time.UTC().Format(time.RFC3339Nano)
 	if st.Last.Observed != nil {
-		c.ObservedValue, c.ObservedUnit = vitals.RedactValue(st.Last.Observed), st.Last.Unit
+		c.ObservedValue, c.ObservedUnit = st.Last.Observed, st.Last.Unit
 	} else {
 		c.ObservedValue, c.ObservedUnit = durationMS(st.Last.Duration), "ms"
 	}
@@ -183,7 +185,7 @@ func ietfCheckOf(st *vitals.CheckState, details bool) ietfCheck {
 }
 
 func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req request) any {
-	d := ietfDoc{Status: status.In(vitals.IETF), Checks: map[string][]ietfCheck{}}
+	d := ietfDoc{Status: vocab.Word(status, vocab.IETF), Checks: map[string][]ietfCheck{}}
 	if req.details {
 		d.Version, d.ReleaseID, d.ServiceID, d.Description = snap.Info.Version, snap.Info.ReleaseID, snap.Info.Service, snap.Info.Description
 		if status == vitals.StatusStarting || status == vitals.StatusStopping {

@@ -12,6 +12,7 @@ import (
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // check runs c.Check with a timeout, as the monitor does.
@@ -28,7 +29,7 @@ func dial(t *testing.T, url string) *amqp.Connection {
 	t.Helper()
 	conn, err := amqp.Dial(url)
 	if err != nil {
-		t.Fatalf("dial %s: %v", vitals.RedactURL(url), err)
+		t.Fatalf("dial %s: %v", redact.URL(url), err)
 	}
 	t.Cleanup(func() { conn.CloseDeadline(time.Now().Add(time.Second)) })
 	return conn

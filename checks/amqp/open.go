@@ -9,8 +9,8 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -33,7 +33,7 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 		return nil, err
 	}
 	if _, err := amqp.ParseURI(rawURL); err != nil {
-		return nil, fmt.Errorf("amqp: invalid URL %s: %s", vitals.RedactURL(rawURL), vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("amqp: invalid URL %s: %w", redact.URL(rawURL), redact.Error(err))
 	}
 	var cfg amqp.Config
 	if o.Config != nil {
@@ -49,7 +49,7 @@ func Open(rawURL string, opts *Options) (*Checker, error) {
 	url := rawURL
 	base := cfg.Dial
 	return &Checker{opts: o, owned: lazyconn.New(lazyconn.Config[*amqp.Connection]{
-		Name: "AMQP broker at " + vitals.RedactURL(rawURL),
+		Name: "AMQP broker at " + redact.URL(rawURL),
 		Dial: func(ctx context.Context) (*amqp.Connection, error) {
 			c := cfg
 			c.Dial = func(network, addr string) (net.Conn, error) {

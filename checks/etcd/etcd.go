@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultKeyPrefix starts the name of the key a round trip writes when
@@ -101,7 +102,7 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 	}
 	client, err := clientv3.New(clientv3.Config{Endpoints: eps, Logger: zap.NewNop(), MaxUnaryRetries: 1})
 	if err != nil {
-		return nil, errors.New("etcd: " + vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("etcd: %w", redact.Error(err))
 	}
 	c, err := New(client, opts)
 	if err != nil {
@@ -203,7 +204,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		details["endpoint_errors"] = errs
 	}
 	if first == nil {
-		r := vitals.Failf("etcd status of %s: %w", vitals.RedactURL(statuses[0].endpoint), statuses[0].err)
+		r := vitals.Failf("etcd status of %s: %w", redact.URL(statuses[0].endpoint), statuses[0].err)
 		if len(eps) > 1 {
 			r = vitals.Failf("no etcd endpoint answered: %s", joinErrors(statuses))
 			r.Err = statuses[0].err

@@ -16,6 +16,7 @@ import (
 	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultMaxBodyBytes caps how much of a body is read when
@@ -200,7 +201,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	d := map[string]any{"url": c.shown, "method": c.method}
 	req, err := http.NewRequestWithContext(ctx, c.method, c.url, nil)
 	if err != nil {
-		return c.fail(d, "%s %s: %s", c.method, c.shown, vitals.Redact(err.Error()))
+		// The monitor redacts the message and the error.
+		return c.failErr(d, err, "%s %s: %v", c.method, c.shown, err)
 	}
 	req.Header.Set("User-Agent", "vitals-healthcheck")
 	for k, vs := range c.header {
@@ -223,7 +225,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		d["body_truncated"] = true
 	}
 	if final := resp.Request.URL.String(); final != c.url {
-		d["final_url"] = vitals.RedactURL(final)
+		d["final_url"] = redact.URL(final)
 	}
 	r := c.judge(resp, body, truncated, readErr, d)
 	if r.Status == vitals.StatusPass && c.maxTime > 0 && took > c.maxTime {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Defaults for the zero values of [Options].
@@ -179,7 +180,7 @@ func clientDetails(client Client) map[string]any {
 	opts := r.OptionsReader()
 	var brokers []string
 	for _, u := range opts.Servers() {
-		brokers = append(brokers, vitals.RedactURL(u.String()))
+		brokers = append(brokers, redact.URL(u.String()))
 	}
 	details["brokers"] = brokers
 	details["client_id"] = opts.ClientID()

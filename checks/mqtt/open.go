@@ -11,7 +11,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -39,7 +39,7 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	if err := validateURL(brokerURL); err != nil {
 		return nil, err
 	}
-	ow := &owner{redacted: vitals.RedactURL(brokerURL)}
+	ow := &owner{redacted: redact.URL(brokerURL)}
 	co := mqtt.NewClientOptions().
 		AddBroker(brokerURL).
 		SetClientID("vitals-" + randomHex()).
@@ -84,16 +84,16 @@ func validateURL(raw string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		// url.Parse quotes the URL, password and all.
-		return fmt.Errorf("mqtt: invalid broker URL: %s", vitals.Redact(err.Error()))
+		return fmt.Errorf("mqtt: invalid broker URL: %w", redact.Error(err))
 	}
 	switch u.Scheme {
 	case "tcp", "mqtt", "ssl", "tls", "mqtts", "mqtt+ssl", "tcps", "ws", "wss":
 		if u.Hostname() == "" {
-			return fmt.Errorf("mqtt: broker URL %s has no host", vitals.RedactURL(s))
+			return fmt.Errorf("mqtt: broker URL %s has no host", redact.URL(s))
 		}
 	case "unix":
 	default:
-		return fmt.Errorf("mqtt: broker URL %s: unsupported scheme %q", vitals.RedactURL(s), u.Scheme)
+		return fmt.Errorf("mqtt: broker URL %s: unsupported scheme %q", redact.URL(s), u.Scheme)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultTimeout is what a zero Options.Timeout means.
@@ -90,15 +91,15 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	}
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		// Not wrapped: no caller can print the original by accident.
-		return nil, errors.New("mysql: parse DSN: " + vitals.Redact(err.Error()))
+		// Redacted text; the original is reachable only through errors.As.
+		return nil, fmt.Errorf("mysql: parse DSN: %w", redact.Error(err))
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = o.Timeout
 	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
-		return nil, errors.New("mysql: " + vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("mysql: %w", redact.Error(err))
 	}
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(2)
@@ -151,7 +152,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if err := c.db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
 		r.Status = vitals.StatusFail
 		r.Err = fmt.Errorf("query mysql version: %w", err)
-		r.Message = vitals.Redact(r.Err.Error())
+		r.Message = r.Err.Error() // redacted by the monitor, with r.Err
 		return r
 	}
 	r.Details["version_ms"] = ms(time.Since(start))

@@ -13,8 +13,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // ErrClosed is the error of a check run on a Checker after [Checker.Close].
@@ -111,15 +111,15 @@ func validateURLs(raw string) error {
 		u, err := url.Parse(s)
 		if err != nil {
 			// url.Parse quotes the URL, password and all.
-			return fmt.Errorf("nats: invalid URL: %s", vitals.Redact(err.Error()))
+			return fmt.Errorf("nats: invalid URL: %w", redact.Error(err))
 		}
 		switch u.Scheme {
 		case "nats", "tls", "ws", "wss":
 		default:
-			return fmt.Errorf("nats: URL %s: unsupported scheme %q", vitals.RedactURL(s), u.Scheme)
+			return fmt.Errorf("nats: URL %s: unsupported scheme %q", redact.URL(s), u.Scheme)
 		}
 		if u.Hostname() == "" {
-			return fmt.Errorf("nats: URL %s has no host", vitals.RedactURL(s))
+			return fmt.Errorf("nats: URL %s has no host", redact.URL(s))
 		}
 	}
 	return nil
@@ -128,7 +128,7 @@ func validateURLs(raw string) error {
 func redactURLs(raw string) string {
 	parts := strings.Split(raw, ",")
 	for i, p := range parts {
-		parts[i] = vitals.RedactURL(strings.TrimSpace(p))
+		parts[i] = redact.URL(strings.TrimSpace(p))
 	}
 	return strings.Join(parts, ",")
 }

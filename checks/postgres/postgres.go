@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultQuery is the statement a [Checker] runs when [Options].Query is
@@ -91,9 +92,9 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx redacts the password in its own message, but an error it
-		// wraps (from url.Parse) can quote the DSN whole. The original is
-		// not wrapped so that no caller can print it by accident.
-		return nil, errors.New("postgres: parse DSN: " + vitals.Redact(err.Error()))
+		// wraps (from url.Parse) can quote the DSN whole. Its text is
+		// redacted; the original is reachable only through errors.As.
+		return nil, fmt.Errorf("postgres: parse DSN: %w", redact.Error(err))
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
@@ -103,7 +104,7 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
-		return nil, errors.New("postgres: create pool: " + vitals.Redact(err.Error()))
+		return nil, fmt.Errorf("postgres: create pool: %w", redact.Error(err))
 	}
 	c, err := New(pool, opts)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultKeyPrefix starts the name of the key a round trip writes when
@@ -96,9 +97,9 @@ func New(client Client, opts *Options) (*Checker, error) {
 func Open(url string, opts *Options) (*Checker, error) {
 	o, err := redis.ParseURL(url)
 	if err != nil {
-		// url.Parse errors quote the URL; the original is not wrapped so
-		// that no caller can print it by accident.
-		return nil, errors.New("redis: parse URL: " + vitals.Redact(err.Error()))
+		// url.Parse errors quote the URL: the text is redacted, and the
+		// original stays reachable only through errors.As.
+		return nil, fmt.Errorf("redis: parse URL: %w", redact.Error(err))
 	}
 	o.ContextTimeoutEnabled = true
 	o.DialerRetries = 1

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DB is the part of *sql.DB the check uses.
@@ -124,7 +125,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	ping := time.Since(start)
 	d["ping_ms"] = ms(ping)
 	if err != nil {
-		msg := "ping database: " + vitals.Redact(err.Error())
+		// The monitor redacts the message and the error, once for every surface.
+		msg := "ping database: " + err.Error()
 		if saturated {
 			msg += fmt.Sprintf(" (pool saturated: %d of %d connections in use)", before.InUse, before.MaxOpenConnections)
 		}
@@ -165,7 +167,7 @@ func (c *Checker) runQuery(ctx context.Context, d map[string]any) (vitals.Result
 	case errors.Is(err, sql.ErrNoRows):
 		return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf("query %q returned no rows", c.query), Err: err}, false
 	case err != nil:
-		return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf("query %q: %s", c.query, vitals.Redact(err.Error())), Err: fmt.Errorf("query: %w", err)}, false
+		return vitals.Result{Status: vitals.StatusFail, Message: fmt.Sprintf("query %q: %v", c.query, err), Err: fmt.Errorf("query: %w", err)}, false
 	}
 	if c.expect != nil {
 		got, want := text(v), text(c.expect)
@@ -214,12 +216,12 @@ func text(v any) string {
 }
 
 // hideDSN removes the DSN's password from a driver's error message, which
-// may quote the DSN in a form [vitals.Redact] does not recognize.
+// may quote the DSN in a form [redact.String] does not recognize.
 func hideDSN(msg, dsn string) string {
-	if red := vitals.RedactURL(dsn); red != dsn {
+	if red := redact.URL(dsn); red != dsn {
 		msg = strings.ReplaceAll(msg, dsn, red)
 	}
-	return vitals.Redact(msg)
+	return redact.String(msg)
 }
 
 // redactedError keeps a driver's error reachable for errors.Is/As while

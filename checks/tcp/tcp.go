@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Options configure [New]. A nil *Options means all defaults.
@@ -40,10 +41,10 @@ func New(addr string, opts *Options) (*Checker, error) {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("tcp: address %q: %w", vitals.Redact(addr), err)
+		return nil, fmt.Errorf("tcp: address %q: %w", redact.String(addr), err)
 	}
 	if host == "" || port == "" {
-		return nil, fmt.Errorf("tcp: address %q: host and port are required", vitals.Redact(addr))
+		return nil, fmt.Errorf("tcp: address %q: host and port are required", redact.String(addr))
 	}
 	switch o.Network {
 	case "":

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultWarnDays is the warning window used when [Options.WarnDays] is 0.
@@ -63,10 +64,10 @@ func New(addr string, opts *Options) (*Checker, error) {
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("tlscheck: address %q: %w", vitals.Redact(addr), err)
+		return nil, fmt.Errorf("tlscheck: address %q: %w", redact.String(addr), err)
 	}
 	if host == "" || port == "" {
-		return nil, fmt.Errorf("tlscheck: address %q: host and port are required", vitals.Redact(addr))
+		return nil, fmt.Errorf("tlscheck: address %q: host and port are required", redact.String(addr))
 	}
 	if o.WarnDays < 0 {
 		return nil, fmt.Errorf("tlscheck: negative WarnDays %d", o.WarnDays)

@@ -13,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 const checkUsage = `Usage: vitals check --config FILE [--output table|json]
@@ -213,7 +214,7 @@ func writeJSON(w io.Writer, cfg *config.Config, snap *vitals.Snapshot) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		return errors.New("encode json: " + vitals.Redact(err.Error()))
+		return fmt.Errorf("encode json: %w", redact.Error(err))
 	}
 	return nil
 }

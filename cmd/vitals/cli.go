@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Exit codes, shared by every command.
@@ -173,7 +173,7 @@ func parseArgs(fs *flagSet, args []string) ([]string, error) {
 			if hf, ok := headerOf(fs); ok && hf.err != nil {
 				err = fmt.Errorf("invalid --header (its value is not shown): %w", hf.err)
 			}
-			return nil, usageErrorf("%s (run 'vitals %s --help')", escapeControls(vitals.Redact(err.Error())), fs.Name())
+			return nil, usageErrorf("%s (run 'vitals %s --help')", escapeControls(redact.String(err.Error())), fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -14,7 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Ellipsis ends an excerpt that left something out.
@@ -44,7 +44,7 @@ func Of(b []byte, n int) string {
 			s = s[:i+1]
 		}
 	}
-	return Shorten(vitals.Redact(s), n)
+	return Shorten(redact.String(s), n)
 }
 
 // Shorten cuts the redacted text s to at most n bytes and [Ellipsis]. The
@@ -58,7 +58,7 @@ func Shorten(s string, n int) string {
 	}
 	limit := n + len(Ellipsis)
 	for cut := n; cut > 0; {
-		out := vitals.Redact(strings.ToValidUTF8(s[:cut], "") + Ellipsis)
+		out := redact.String(strings.ToValidUTF8(s[:cut], "") + Ellipsis)
 		if len(out) <= limit {
 			return out
 		}

@@ -8,8 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/excerpt"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 const n = 200
@@ -38,8 +38,8 @@ func TestOfRedactsBeforeCutting(t *testing.T) {
 			if strings.Contains(s, tt.secret) {
 				t.Errorf("excerpt shows %q: %q", tt.secret, s)
 			}
-			if vitals.Redact(s) != s {
-				t.Errorf("excerpt %q is not redacted: %q", s, vitals.Redact(s))
+			if redact.String(s) != s {
+				t.Errorf("excerpt %q is not redacted: %q", s, redact.String(s))
 			}
 			if len(s) > n+len(excerpt.Ellipsis) {
 				t.Errorf("excerpt of %d bytes", len(s))
@@ -70,7 +70,7 @@ func TestOfStaysWithinItsBound(t *testing.T) {
 		if len(s) > n+len(excerpt.Ellipsis) {
 			t.Errorf("excerpt of %d bytes: %q", len(s), s)
 		}
-		if vitals.Redact(s) != s {
+		if redact.String(s) != s {
 			t.Errorf("excerpt %q is not redacted", s)
 		}
 	}
@@ -113,7 +113,7 @@ func FuzzOf(f *testing.F) {
 				t.Fatalf("excerpt %q is not one printable line", s)
 			}
 			// The ellipsis too: "password=…" is no redacted text.
-			if vitals.Redact(s) != s {
+			if redact.String(s) != s {
 				t.Fatalf("excerpt %q is not redacted", s)
 			}
 		}

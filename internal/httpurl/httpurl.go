@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Parse parses rawURL, which must be an http or https URL with a host.
@@ -16,7 +16,7 @@ import (
 // error starts with prefix (the package speaking, e.g. "client") and names
 // the URL only as shown.
 func Parse(prefix, rawURL string) (u *url.URL, shown string, err error) {
-	shown = vitals.RedactURL(rawURL)
+	shown = redact.URL(rawURL)
 	u, err = url.Parse(rawURL)
 	switch {
 	case err != nil:
@@ -37,5 +37,5 @@ func Cause(err error) string {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return vitals.Redact(err.Error())
+	return redact.String(err.Error())
 }

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/vitalshttp"
 	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
@@ -50,7 +51,7 @@ type axwayDocBody struct {
 }
 
 func axwayStatusOf(st *vitals.CheckState, details bool) *axwayStatus {
-	s := &axwayStatus{Result: st.Status.In(vitals.Axway)}
+	s := &axwayStatus{Result: vocab.Word(st.Status, vocab.Axway)}
 	if details && !st.Status.OK() {
 		s.Details = wire.Reason(st, true)
 	}
@@ -60,7 +61,7 @@ func axwayStatusOf(st *vitals.CheckState, details bool) *axwayStatus {
 func axwayDoc(snap *vitals.Snapshot, details bool) *wire.Response {
 	b := axwayDocBody{
 		Name: snap.Info.Service, Version: snap.Info.Version,
-		Status: snap.Status.In(vitals.Axway), StatusChecks: map[string]*axwayCheck{},
+		Status: vocab.Word(snap.Status, vocab.Axway), StatusChecks: map[string]*axwayCheck{},
 	}
 	if b.Name == "" {
 		b.Name = "service"

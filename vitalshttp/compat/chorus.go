@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/vocab"
 	"github.com/vitalsgo/vitals/vitalshttp"
 	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
@@ -27,13 +28,13 @@ func renderChorus(snap *vitals.Snapshot, ep endpoint, details bool) *wire.Respon
 	switch ep {
 	case epChorusReady:
 		g, _ := snap.Group(vitals.Readiness)
-		return wire.JSON(g.Status, wire.CTJSON, chorusReady{Ready: g.Status.OK(), Status: g.Status.In(vitals.Chorus), Message: chorusMessage(g.Status)})
+		return wire.JSON(g.Status, wire.CTJSON, chorusReady{Ready: g.Status.OK(), Status: vocab.Word(g.Status, vocab.Chorus), Message: chorusMessage(g.Status)})
 	case epChorusLive:
 		st := vitals.StatusPass
 		if snap.Stopping() {
 			st = vitals.StatusStopping
 		}
-		return wire.JSON(st, wire.CTJSON, chorusLive{Live: st.OK(), Status: st.In(vitals.Chorus), Uptime: snap.Time.Sub(snap.Started)})
+		return wire.JSON(st, wire.CTJSON, chorusLive{Live: st.OK(), Status: vocab.Word(st, vocab.Chorus), Uptime: snap.Time.Sub(snap.Started)})
 	case epChorusChecks:
 		checks := chorusChecks(snap, details)
 		return wire.JSON(vitals.StatusPass, wire.CTJSON, chorusChecksBody{Checks: checks, Total: len(checks), Timestamp: snap.Time.UTC()})
@@ -101,7 +102,7 @@ func chorusChecks(snap *vitals.Snapshot, details bool) map[string]chorusCheck {
 		c := chorusCheck{Healthy: st.Status.OK()}
 		if details && !st.Last.Time.IsZero() {
 			t := st.Last.Time.UTC()
-			c.Message, c.Details, c.Latency, c.Timestamp = st.Last.Message, vitals.RedactDetails(st.Last.Details), st.Last.Duration, &t
+			c.Message, c.Details, c.Latency, c.Timestamp = st.Last.Message, st.Last.Details, st.Last.Duration, &t
 		}
 		out[st.Name] = c
 	}
@@ -110,7 +111,7 @@ func chorusChecks(snap *vitals.Snapshot, details bool) map[string]chorusCheck {
 
 func chorusHealth(snap *vitals.Snapshot, details bool) *wire.Response {
 	b := chorusHealthBody{
-		Status: snap.Status.In(vitals.Chorus), Message: chorusMessage(snap.Status),
+		Status: vocab.Word(snap.Status, vocab.Chorus), Message: chorusMessage(snap.Status),
 		Checks: chorusChecks(snap, details), Uptime: snap.Time.Sub(snap.Started),
 		StartTime: snap.Started.UTC(), LastUpdate: snap.Time.UTC(),
 		Version: snap.Info.Version, NodeID: snap.Info.InstanceID,

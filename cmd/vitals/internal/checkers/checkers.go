@@ -5,6 +5,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // builder makes the checker of one type. It returns a nil io.Closer when
@@ -59,5 +60,5 @@ func Build(c *config.Check) (vitals.Checker, func() error, error) {
 // (the constructors promise not to quote passwords; this is the belt to
 // their braces).
 func fieldErr(c *config.Check, field string, err error) error {
-	return c.Errorf(field, "%s", vitals.Redact(err.Error()))
+	return c.Errorf(field, "%s", redact.String(err.Error()))
 }

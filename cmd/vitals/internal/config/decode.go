@@ -10,7 +10,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
-	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // decoder walks the YAML syntax tree itself rather than unmarshalling into
@@ -266,7 +266,7 @@ func lineOf(n ast.Node) int {
 // quote quotes a value for an error message, with any secret it holds
 // redacted: a ${VAR} may have put a password where a duration belongs.
 func quote(s string) string {
-	return fmt.Sprintf("%q", vitals.Redact(s))
+	return fmt.Sprintf("%q", redact.String(s))
 }
 
 // suggest returns " (did you mean x?)" for a close match among known, or

@@ -56,5 +56,5 @@
 //
 // Unknown fields and unknown types are errors. Values of fields that can hold
 // secrets (connection strings, headers, metadata) are never quoted in an
-// error, and other quoted values pass through [vitals.Redact].
+// error, and other quoted values pass through [redact.String].
 package config

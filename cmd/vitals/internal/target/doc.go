@@ -11,6 +11,6 @@
 //   - tcp://host:port: healthy when a connection is accepted. It says
 //     nothing about what answers on the port.
 //
-// Every text a Target produces passes through vitals.Redact: URL passwords,
+// Every text a Target produces passes through redact.String: URL passwords,
 // tokens and header values never reach an output.
 package target

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // httpTarget reads a health endpoint through package client.
@@ -95,4 +95,4 @@ func (t *httpTarget) Wait(ctx context.Context, interval time.Duration, onAttempt
 	return err
 }
 
-func clean(s string) string { return oneLine(vitals.Redact(s)) }
+func clean(s string) string { return oneLine(redact.String(s)) }

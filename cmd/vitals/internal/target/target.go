@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/reason"
+	"github.com/vitalsgo/vitals/redact"
 )
 
 // Status is what one attempt found.
@@ -89,7 +89,7 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string { return e.Msg }
 
 func usagef(format string, args ...any) error {
-	return &UsageError{Msg: vitals.Redact(fmt.Sprintf(format, args...))}
+	return &UsageError{Msg: redact.String(fmt.Sprintf(format, args...))}
 }
 
 // Schemes lists the URL schemes New accepts.
@@ -105,7 +105,7 @@ func New(rawURL string, opts *Options) (Target, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	shown := vitals.RedactURL(rawURL)
+	shown := redact.URL(rawURL)
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
 		return nil, usagef("%q is not a URL: write http://, https://, grpc://, grpcs:// or tcp:// before the address", shown)

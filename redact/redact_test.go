@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"fmt"
@@ -171,8 +171,8 @@ var redactTests = []struct {
 func TestRedact(t *testing.T) {
 	for _, tt := range redactTests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Redact(tt.in); got != tt.want {
-				t.Errorf("Redact(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			if got := String(tt.in); got != tt.want {
+				t.Errorf("String(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -180,16 +180,16 @@ func TestRedact(t *testing.T) {
 
 func TestRedactIdempotent(t *testing.T) {
 	for _, tt := range redactTests {
-		once := Redact(tt.in)
-		if twice := Redact(once); twice != once {
-			t.Errorf("Redact(%q) = %q, but Redact of that = %q", tt.in, once, twice)
+		once := String(tt.in)
+		if twice := String(once); twice != once {
+			t.Errorf("String(%q) = %q, but String of that = %q", tt.in, once, twice)
 		}
 	}
 }
 
 // TestRedactRepeats covers text where each marker exposes the next match:
 // the key rule stops at ')', the URL rule at '/', and each "/)@" costs them
-// two more passes, until Redact gives up and redacts everything.
+// two more passes, until String gives up and redacts everything.
 func TestRedactRepeats(t *testing.T) {
 	tests := []struct {
 		name string
@@ -198,17 +198,17 @@ func TestRedactRepeats(t *testing.T) {
 	}{
 		{"one link", "://&Password:/)@", "://&Password:***"},
 		{"three links", "://&Password:/)@/)@/)@", "://&Password:***"},
-		{"four links", "://&Password:" + strings.Repeat("/)@", 4), RedactedMarker},
-		{"long chain", "://&Password:" + strings.Repeat("/)@", 1000), RedactedMarker},
+		{"four links", "://&Password:" + strings.Repeat("/)@", 4), Marker},
+		{"long chain", "://&Password:" + strings.Repeat("/)@", 1000), Marker},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Redact(tt.in)
+			got := String(tt.in)
 			if got != tt.want {
-				t.Errorf("Redact(%.40q…) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("String(%.40q…) = %q, want %q", tt.in, got, tt.want)
 			}
-			if again := Redact(got); again != got {
-				t.Errorf("Redact(%q) = %q, not idempotent", got, again)
+			if again := String(got); again != got {
+				t.Errorf("String(%q) = %q, not idempotent", got, again)
 			}
 		})
 	}
@@ -234,12 +234,12 @@ func TestRedactURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := RedactURL(tt.in)
+			got := URL(tt.in)
 			if got != tt.want {
-				t.Errorf("RedactURL(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+				t.Errorf("URL(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 			}
-			if again := RedactURL(got); again != got {
-				t.Errorf("RedactURL(%q) = %q, not idempotent", got, again)
+			if again := URL(got); again != got {
+				t.Errorf("URL(%q) = %q, not idempotent", got, again)
 			}
 		})
 	}
@@ -253,8 +253,8 @@ func TestRedactCleanDoesNotAllocate(t *testing.T) {
 		"postgres://user:***@host/db", // already redacted
 	}
 	for _, msg := range msgs {
-		if n := testing.AllocsPerRun(100, func() { _ = Redact(msg) }); n != 0 {
-			t.Errorf("Redact(%q) allocated %v times, want 0", msg, n)
+		if n := testing.AllocsPerRun(100, func() { _ = String(msg) }); n != 0 {
+			t.Errorf("String(%q) allocated %v times, want 0", msg, n)
 		}
 	}
 }
@@ -274,14 +274,14 @@ func BenchmarkRedact(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = Redact(bc.msg)
+				_ = String(bc.msg)
 			}
 		})
 	}
 }
 
 // TestRedactRules holds every row of the rule tables to its example: the
-// row's own matcher finds the secret, and Redact turns the example into the
+// row's own matcher finds the secret, and String turns the example into the
 // row's expected text, once and for all.
 func TestRedactRules(t *testing.T) {
 	check := func(t *testing.T, example, want string) {
@@ -289,11 +289,11 @@ func TestRedactRules(t *testing.T) {
 		if example == want {
 			t.Fatalf("example %q has no secret", example)
 		}
-		if got := Redact(example); got != want {
-			t.Errorf("Redact(%q)\n got %q\nwant %q", example, got, want)
+		if got := String(example); got != want {
+			t.Errorf("String(%q)\n got %q\nwant %q", example, got, want)
 		}
-		if again := Redact(want); again != want {
-			t.Errorf("Redact(%q) = %q, not idempotent", want, again)
+		if again := String(want); again != want {
+			t.Errorf("String(%q) = %q, not idempotent", want, again)
 		}
 	}
 	for _, rule := range redactRules {
@@ -357,7 +357,7 @@ var plants = []struct{ line, secret string }{
 	{"map[X-Api-Key:[PLANTED14key]]", "PLANTED14key"},
 }
 
-// FuzzRedact checks Redact and RedactURL on any text: they are idempotent,
+// FuzzRedact checks String and URL on any text: they are idempotent,
 // only replace spans of their input by markers, and never let a planted
 // secret through. The URL password is planted straight into the text: the
 // URL rule finds it whatever surrounds it, as the user info starts right
@@ -385,23 +385,23 @@ func FuzzRedact(f *testing.F) {
 		inline := prefix + "postgres://u:PLANTEDpw0@h/" + suffix
 		line := prefix + "\n" + p.line + "\n" + suffix
 		for _, in := range []string{prefix, prefix + suffix, inline, line} {
-			once := Redact(in)
-			if twice := Redact(once); twice != once {
-				t.Fatalf("Redact not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
+			once := String(in)
+			if twice := String(once); twice != once {
+				t.Fatalf("String not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
 			}
 			if !isRedactionOf(once, in) {
-				t.Fatalf("Redact does more than replace secrets:\n in  %q\n out %q", in, once)
+				t.Fatalf("String does more than replace secrets:\n in  %q\n out %q", in, once)
 			}
-			once = RedactURL(in)
-			if twice := RedactURL(once); twice != once {
-				t.Fatalf("RedactURL not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
+			once = URL(in)
+			if twice := URL(once); twice != once {
+				t.Fatalf("URL not idempotent:\n in    %q\n once  %q\n twice %q", in, once, twice)
 			}
 		}
 		for _, c := range []struct{ in, secret string }{{inline, "PLANTEDpw0"}, {line, p.secret}} {
 			if strings.Contains(prefix, c.secret) || strings.Contains(suffix, c.secret) {
 				continue
 			}
-			if out := Redact(c.in); strings.Contains(out, c.secret) {
+			if out := String(c.in); strings.Contains(out, c.secret) {
 				t.Fatalf("secret survived:\n in  %q\n out %q", c.in, out)
 			}
 		}
@@ -409,10 +409,10 @@ func FuzzRedact(f *testing.F) {
 }
 
 // isRedactionOf reports whether out is in with some spans replaced by
-// RedactedMarker: the text between markers appears in in, in order, so
+// Marker: the text between markers appears in in, in order, so
 // redaction removed bytes and added none but markers.
 func isRedactionOf(out, in string) bool {
-	pieces := strings.Split(out, RedactedMarker)
+	pieces := strings.Split(out, Marker)
 	if !strings.HasPrefix(in, pieces[0]) || !strings.HasSuffix(in, pieces[len(pieces)-1]) {
 		return false
 	}
@@ -427,18 +427,18 @@ func isRedactionOf(out, in string) bool {
 	return true
 }
 
-func ExampleRedact() {
-	fmt.Println(Redact("dial postgres://app:hunter2@db:5432/app: connection refused"))
-	fmt.Println(Redact(`host=db user=app password='s3 cr3t' sslmode=require`))
-	fmt.Println(Redact("GET /v1/me: 401 (Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln)"))
+func ExampleString() {
+	fmt.Println(String("dial postgres://app:hunter2@db:5432/app: connection refused"))
+	fmt.Println(String(`host=db user=app password='s3 cr3t' sslmode=require`))
+	fmt.Println(String("GET /v1/me: 401 (Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln)"))
 	// Output:
 	// dial postgres://app:***@db:5432/app: connection refused
 	// host=db user=app password='***' sslmode=require
 	// GET /v1/me: 401 (Authorization: Bearer ***)
 }
 
-func ExampleRedactURL() {
-	fmt.Println(RedactURL("https://bob:pw@api.example.com/cb?code=1&client_secret=s,x"))
+func ExampleURL() {
+	fmt.Println(URL("https://bob:pw@api.example.com/cb?code=1&client_secret=s,x"))
 	// Output:
 	// https://bob:***@api.example.com/cb?code=1&client_secret=***
 }

@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"math"
@@ -213,7 +213,7 @@ var tokenMinLen = func() int {
 // scanTokens redacts provider tokens that start a word. A token lies in a
 // run of at least tokenMinLen bytes of letters, digits, '_', '-', '.' and
 // '/', and such a run holds one of every tokenMinLen-th bytes of s: looking
-// at those alone passes over most text, as Redact must for every message.
+// at those alone passes over most text, as String must for every message.
 func (r *redactor) scanTokens() {
 	s := r.s
 	for i := tokenMinLen - 1; i < len(s) && !r.done(); i += tokenMinLen {

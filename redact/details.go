@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"encoding/base64"
@@ -10,9 +10,9 @@ import (
 	"unicode/utf8"
 )
 
-// RedactDetails returns a copy of details with every secret removed, at
+// Details returns a copy of details with every secret removed, at
 // any depth: values under secret-looking keys ("password", "token", …)
-// become "***", strings go through [Redact], and values of other types
+// become "***", strings go through [String], and values of other types
 // (structs, other maps) are redacted in their JSON form. Bytes ([]byte and
 // named byte slices) are redacted as text, never left to encoding/json,
 // whose base64 no rule can read: valid UTF-8 comes back as a string,
@@ -20,7 +20,7 @@ import (
 // base64 unless it holds a secret, and is then redacted as text. NaN and
 // infinities, which JSON cannot carry, become text. The monitor applies it
 // to every Result's Details before anything else sees them.
-func RedactDetails(details map[string]any) map[string]any {
+func Details(details map[string]any) map[string]any {
 	if len(details) == 0 {
 		return nil
 	}
@@ -31,16 +31,16 @@ func RedactDetails(details map[string]any) map[string]any {
 	return out
 }
 
-// RedactValue is [RedactDetails] for a single value, such as an observed
+// Value is [Details] for a single value, such as an observed
 // value.
-func RedactValue(v any) any { return redactValue("", v, 0) }
+func Value(v any) any { return redactValue("", v, 0) }
 
 func redactValue(key string, v any, depth int) any {
 	if depth > 8 {
 		return "…"
 	}
 	if secretKey(key) {
-		return RedactedMarker
+		return Marker
 	}
 	switch x := v.(type) {
 	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
@@ -50,11 +50,11 @@ func redactValue(key string, v any, depth int) any {
 	case float64:
 		return finite(x)
 	case string:
-		return Redact(x)
+		return String(x)
 	case error:
-		return Redact(x.Error())
+		return String(x.Error())
 	case fmt.Stringer:
-		return Redact(x.String())
+		return String(x.String())
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
@@ -97,16 +97,16 @@ func redactJSON(key string, v any, depth int) any {
 		return "…"
 	}
 	if secretKey(key) {
-		return RedactedMarker
+		return Marker
 	}
 	switch x := v.(type) {
 	case string:
 		if b, err := base64.StdEncoding.Strict().DecodeString(x); err == nil && len(b) > 0 {
-			if r := Redact(string(b)); r != string(b) {
+			if r := String(string(b)); r != string(b) {
 				return redactBytes(b)
 			}
 		}
-		return Redact(x)
+		return String(x)
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
@@ -126,7 +126,7 @@ func redactJSON(key string, v any, depth int) any {
 // redactBytes redacts b as text. The result is a string when it is valid
 // UTF-8, for people to read in any output, else bytes.
 func redactBytes(b []byte) any {
-	s := Redact(string(b))
+	s := String(string(b))
 	if utf8.ValidString(s) {
 		return s
 	}
@@ -147,5 +147,5 @@ func secretKey(k string) bool {
 	if k == "" {
 		return false
 	}
-	return Redact(k+"=x") != k+"=x"
+	return String(k+"=x") != k+"=x"
 }

@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"cmp"
@@ -7,15 +7,15 @@ import (
 	"strings"
 )
 
-// RedactedMarker is what [Redact] and [RedactURL] put in place of a secret.
-const RedactedMarker = "***"
+// Marker is what [String] and [URL] put in place of a secret.
+const Marker = "***"
 
-// Redact returns s with the secrets it recognizes replaced by
-// [RedactedMarker]. It is meant for free text that may quote a connection
+// String returns s with the secrets it recognizes replaced by
+// [Marker]. It is meant for free text that may quote a connection
 // string or a request: a driver's error message, a URL, a DSN, a header dump.
-// The monitor applies it to every [Result] before the result is recorded.
+// The vitals monitor applies it to every result before the result is recorded.
 //
-// Redact finds secrets in these shapes:
+// String finds secrets in these shapes:
 //
 //   - URL user info: in "scheme://user:pass@host", the password is redacted
 //     and the user kept. The user info starts right after "://" and ends at
@@ -71,7 +71,7 @@ const RedactedMarker = "***"
 //     keys (AKIA…), GitHub (ghp_…, github_pat_…), GitLab (glpat-…), Slack
 //     (xoxb-…, and webhook URLs), Stripe (sk_live_…), Google (AIza…,
 //     ya29.…), npm, PyPI, Hugging Face and others; the prefix is kept
-//     ("ghp_***"). The table tokenFormats in redact_tokens.go lists them.
+//     ("ghp_***"). The table tokenFormats in tokens.go lists them.
 //
 // Keys match whole, ignoring case and treating '-' like '_': password,
 // passwd, pwd, pass, passphrase, secret, token, apikey, api_key, secret_key,
@@ -84,13 +84,13 @@ const RedactedMarker = "***"
 //
 // Secrets that touch or overlap are replaced by one marker, and a secret made
 // only of '*' counts as redacted already. Replacing a secret can remove a
-// delimiter that ended another match, so Redact applies its rules again until
-// they find nothing new; Redact(Redact(s)) == Redact(s). Text contrived so
+// delimiter that ended another match, so String applies its rules again until
+// they find nothing new; String(String(s)) == String(s). Text contrived so
 // that this does not settle within a few passes comes back as
-// [RedactedMarker] alone. Redact works on bytes and accepts any input,
-// including invalid UTF-8. When s holds no secret, Redact returns s itself
+// [Marker] alone. String works on bytes and accepts any input,
+// including invalid UTF-8. When s holds no secret, String returns s itself
 // without allocating.
-func Redact(s string) string {
+func String(s string) string {
 	if s == "" {
 		return s // most results of a passing check have no message
 	}
@@ -101,7 +101,7 @@ func Redact(s string) string {
 			return s
 		}
 		if pass == maxRedactPasses {
-			return RedactedMarker
+			return Marker
 		}
 		r := redactor{s: s, collect: true}
 		r.scan()
@@ -111,30 +111,30 @@ func Redact(s string) string {
 
 // maxRedactPasses bounds the work on text built to defeat the rules. A
 // marker can remove a delimiter that ended another rule's match ("key://…"
-// loses its "//"), so Redact repeats until a pass finds nothing new. Every
+// loses its "//"), so String repeats until a pass finds nothing new. Every
 // pass removes at least one byte that is not '*', so the loop ends; real
 // messages settle after one pass.
 const maxRedactPasses = 8
 
-// RedactURL returns the URL raw with its secrets replaced by
-// [RedactedMarker]: the password of its user info and the values of query
+// URL returns the URL raw with its secrets replaced by
+// [Marker]: the password of its user info and the values of query
 // and fragment parameters whose names are secret keys (as listed for
-// [Redact]). Unlike [Redact], it takes a parameter's value whole up to the
+// [String]). Unlike [String], it takes a parameter's value whole up to the
 // next '&', so "?password=a,b" loses all of "a,b". The URL is rebuilt with
 // [url.URL.String] only when something was redacted. The result then goes
-// through [Redact] to catch secrets elsewhere, e.g. in the path. A raw that
+// through [String] to catch secrets elsewhere, e.g. in the path. A raw that
 // does not parse as a URL with an authority ("host:5432", "user:pw@tcp(h)/db",
-// text) is passed to [Redact] alone.
-func RedactURL(raw string) string {
-	// As in Redact, one step can expose work for the other: String
-	// re-escapes what Redact then reads differently. Repeat until stable.
+// text) is passed to [String] alone.
+func URL(raw string) string {
+	// As in String, one step can expose work for the other: url.URL.String
+	// re-escapes what String then reads differently. Repeat until stable.
 	for pass := 0; ; pass++ {
 		next := redactURLOnce(raw)
 		if next == raw {
 			return raw
 		}
 		if pass == maxRedactPasses {
-			return RedactedMarker
+			return Marker
 		}
 		raw = next
 	}
@@ -143,11 +143,11 @@ func RedactURL(raw string) string {
 func redactURLOnce(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Opaque != "" || (u.Host == "" && u.User == nil) {
-		return Redact(raw)
+		return String(raw)
 	}
 	changed := false
-	if pw, ok := u.User.Password(); ok && pw != "" && pw != RedactedMarker {
-		u.User = url.UserPassword(u.User.Username(), RedactedMarker)
+	if pw, ok := u.User.Password(); ok && pw != "" && pw != Marker {
+		u.User = url.UserPassword(u.User.Username(), Marker)
 		changed = true
 	}
 	if q, ok := redactParams(u.RawQuery); ok {
@@ -159,7 +159,7 @@ func redactURLOnce(raw string) string {
 		// unescapes; the fallback keeps the fragment's secrets out anyway.
 		frag, err := url.PathUnescape(f)
 		if err != nil {
-			frag, f = RedactedMarker, ""
+			frag, f = Marker, ""
 		}
 		u.Fragment, u.RawFragment = frag, f
 		changed = true
@@ -167,7 +167,7 @@ func redactURLOnce(raw string) string {
 	if changed {
 		raw = u.String()
 	}
-	return Redact(raw)
+	return String(raw)
 }
 
 // redactParams redacts the values of secret keys in an escaped query such as
@@ -186,8 +186,8 @@ func redactParams(q string) (string, bool) {
 		if key, err := url.QueryUnescape(k); err == nil {
 			k = key
 		}
-		if ok && v != "" && v != RedactedMarker && (isSecretKey(k) || isAuthKey(k)) {
-			part = part[:len(part)-len(v)] + RedactedMarker
+		if ok && v != "" && v != Marker && (isSecretKey(k) || isAuthKey(k)) {
+			part = part[:len(part)-len(v)] + Marker
 			changed = true
 		}
 		b.WriteString(part)
@@ -201,11 +201,11 @@ type redactRule struct {
 	name    string
 	scan    ruleScan
 	example string // text with a secret of this shape
-	want    string // what Redact makes of it
+	want    string // what String makes of it
 }
 
 // ruleScan names a rule's scanner. A switch calls it: through a func
-// value the redactor would escape to the heap, and Redact allocates
+// value the redactor would escape to the heap, and String allocates
 // nothing for text without secrets.
 type ruleScan uint8
 
@@ -241,7 +241,7 @@ func (r *redactor) run(k ruleScan) {
 	}
 }
 
-// redactRules are run in turn by every scan; see [Redact] for each shape.
+// redactRules are run in turn by every scan; see [String] for each shape.
 // Key/value pairs dispatch further by key (keyRules), provider tokens by
 // prefix (tokenFormats).
 var redactRules = []redactRule{
@@ -317,7 +317,7 @@ func (r *redactor) build() string {
 			end = max(end, r.spans[i].end)
 		}
 		b.WriteString(r.s[last:start])
-		b.WriteString(RedactedMarker)
+		b.WriteString(Marker)
 		last = end
 	}
 	b.WriteString(r.s[last:])

@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"slices"
@@ -369,7 +369,7 @@ func lastLetters(lists ...[]string) string {
 }
 
 // suffixKeysByLast holds suffixKeys by their last letter, so that a key is
-// compared with the few names that end as it does: Redact looks at the key
+// compared with the few names that end as it does: String looks at the key
 // before every ':' and '=' of every message.
 var suffixKeysByLast = func() (t [256][]string) {
 	for _, name := range suffixKeys {

@@ -1,4 +1,4 @@
-package vitals
+package redact
 
 import (
 	"encoding/base64"
@@ -39,7 +39,7 @@ func TestRedactDetails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := RedactDetails(map[string]any{"v": tt.in})
+			out := Details(map[string]any{"v": tt.in})
 			b, err := json.Marshal(out)
 			if err != nil {
 				t.Fatal(err)
@@ -49,9 +49,9 @@ func TestRedactDetails(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got["v"], tt.want) {
-				t.Errorf("RedactDetails(%#v) shows as %s, want %#v", tt.in, b, tt.want)
+				t.Errorf("Details(%#v) shows as %s, want %#v", tt.in, b, tt.want)
 			}
-			if again := RedactDetails(out); !reflect.DeepEqual(again, out) {
+			if again := Details(out); !reflect.DeepEqual(again, out) {
 				t.Errorf("not idempotent: %#v, then %#v", out, again)
 			}
 		})
@@ -82,7 +82,7 @@ func FuzzRedactDetails(f *testing.F) {
 			"list":   []any{planted, []byte(planted)},
 			"nested": map[string]any{key: []byte(planted), "password": planted},
 		}
-		out := RedactDetails(details)
+		out := Details(details)
 		b, err := json.Marshal(out)
 		if err != nil {
 			t.Fatalf("redacted details do not encode: %v", err)
@@ -90,13 +90,13 @@ func FuzzRedactDetails(f *testing.F) {
 		if form, ok := shows(string(b), prefix+suffix+key, pw); ok {
 			t.Fatalf("secret survived as %q:\n%s", form, b)
 		}
-		if again := RedactDetails(out); !reflect.DeepEqual(again, out) {
+		if again := Details(out); !reflect.DeepEqual(again, out) {
 			t.Fatalf("not idempotent:\n once  %#v\n twice %#v", out, again)
 		}
 	})
 }
 
-// FuzzRedactValue checks RedactValue on text and bytes: idempotent, and a
+// FuzzRedactValue checks Value on text and bytes: idempotent, and a
 // planted password shows in no encoding.
 func FuzzRedactValue(f *testing.F) {
 	for _, tt := range redactTests {
@@ -104,19 +104,19 @@ func FuzzRedactValue(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, b []byte) {
 		for _, v := range []any{s, b, blob(b), withBytes{s, b}} {
-			once := RedactValue(v)
-			if twice := RedactValue(once); !reflect.DeepEqual(twice, once) {
-				t.Fatalf("RedactValue(%#v) not idempotent:\n once  %#v\n twice %#v", v, once, twice)
+			once := Value(v)
+			if twice := Value(once); !reflect.DeepEqual(twice, once) {
+				t.Fatalf("Value(%#v) not idempotent:\n once  %#v\n twice %#v", v, once, twice)
 			}
 			if _, err := json.Marshal(once); err != nil {
-				t.Fatalf("RedactValue(%#v) = %#v does not encode: %v", v, once, err)
+				t.Fatalf("Value(%#v) = %#v does not encode: %v", v, once, err)
 			}
 		}
 		const pw = "PLANTEDpw1"
 		if strings.Contains(s, pw) || strings.Contains(string(b), pw) {
 			return
 		}
-		out, _ := json.Marshal(RedactValue(withBytes{s, append(b, "://u:"+pw+"@h/"...)}))
+		out, _ := json.Marshal(Value(withBytes{s, append(b, "://u:"+pw+"@h/"...)}))
 		if form, ok := shows(string(out), s+string(b), pw); ok {
 			t.Fatalf("secret survived as %q: %s", form, out)
 		}
