@@ -123,7 +123,7 @@ func fromOTel(t *testing.T, rd *sdkmetric.ManualReader) measurements {
 					if !ok {
 						t.Errorf("%s: attribute %s has no vitalsprom label", mt.Name, kv.Key)
 					}
-					labels[l] = kv.Value.Emit()
+					labels[l] = kv.Value.String()
 				}
 				return seriesKey(name, labels)
 			}
