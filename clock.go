@@ -23,13 +23,14 @@ type Timer interface {
 	Reset(d time.Duration) bool
 }
 
-// SystemClock is the real clock, backed by package time.
-type SystemClock struct{}
+// systemClock is the real clock, backed by package time: a nil
+// [Options.Clock].
+type systemClock struct{}
 
 // Now returns time.Now().
-func (SystemClock) Now() time.Time { return time.Now() }
+func (systemClock) Now() time.Time { return time.Now() }
 
 // AfterFunc wraps [time.AfterFunc].
-func (SystemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+func (systemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
 
-var _ Clock = SystemClock{}
+var _ Clock = systemClock{}

@@ -15,7 +15,7 @@ import (
 
 // Options configure a [Monitor]. A nil *Options means all defaults.
 type Options struct {
-	// Clock measures every interval, timeout and delay. Default SystemClock.
+	// Clock measures every interval, timeout and delay. Default (nil): the real clock, package time.
 	Clock Clock
 	// Workers is the size of the pool that runs periodic checks. Default
 	// max(8, 4*GOMAXPROCS). A run that outlasts the monitor's tick (1 % of
@@ -25,7 +25,7 @@ type Options struct {
 	// plus at most one per run in flight.
 	Workers int
 	// HistorySize is the default number of results each check keeps.
-	// Default [DefaultHistorySize].
+	// Default 10.
 	HistorySize int
 	// DrainDelay is how long [Monitor.Shutdown] keeps serving with readiness
 	// StatusStopping before it stops, so load balancers notice first.
@@ -196,13 +196,13 @@ func New(opts *Options) *Monitor {
 		o = *opts
 	}
 	if o.Clock == nil {
-		o.Clock = SystemClock{}
+		o.Clock = systemClock{}
 	}
 	if o.Workers <= 0 {
 		o.Workers = max(8, 4*runtime.GOMAXPROCS(0))
 	}
 	if o.HistorySize <= 0 {
-		o.HistorySize = DefaultHistorySize
+		o.HistorySize = defaultHistorySize
 	}
 	if o.ListenerQueue <= 0 {
 		o.ListenerQueue = 1024

@@ -19,10 +19,13 @@ const (
 
 // Defaults applied to a check when its options leave a value unset.
 const (
-	DefaultInterval    = 10 * time.Second
-	DefaultTimeout     = 5 * time.Second
-	DefaultHistorySize = 10
+	DefaultInterval = 10 * time.Second
+	DefaultTimeout  = 5 * time.Second
 )
+
+// defaultHistorySize is the default of [Options.HistorySize]: the last 10
+// results of each check, kept inline in its state without an allocation.
+const defaultHistorySize = 10
 
 // CheckOption configures one check at [Monitor.Add].
 type CheckOption interface{ apply(*checkConfig) }

@@ -83,8 +83,8 @@ type warnError struct{ err error }
 func (e *warnError) Error() string { return e.err.Error() }
 func (e *warnError) Unwrap() error { return e.err }
 
-// IsWarn reports whether err was marked with [Warn].
-func IsWarn(err error) bool {
+// isWarn reports whether err was marked with [Warn].
+func isWarn(err error) bool {
 	var w *warnError
 	return errors.As(err, &w)
 }
@@ -95,7 +95,7 @@ func FromError(err error) Result {
 	switch {
 	case err == nil:
 		return Result{Status: StatusPass}
-	case IsWarn(err):
+	case isWarn(err):
 		return Result{Status: StatusWarn, Message: err.Error(), Err: err}
 	default:
 		return Result{Status: StatusFail, Message: err.Error(), Err: err}

@@ -201,12 +201,12 @@ var defaultGroups = []string{Readiness}
 // checks a second allocation is a second cache and TLB miss on every run.
 type checkWithRing struct {
 	check
-	buf [DefaultHistorySize]histEntry
+	buf [defaultHistorySize]histEntry
 }
 
 func newCheck(name string, ch Checker, cfg checkConfig) *check {
 	var c *check
-	if cfg.historySize <= DefaultHistorySize {
+	if cfg.historySize <= defaultHistorySize {
 		cr := new(checkWithRing)
 		c = &cr.check
 		c.ring = cr.buf[:0:cfg.historySize]

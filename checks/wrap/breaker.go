@@ -47,7 +47,7 @@ type BreakerOptions struct {
 	// Cooldown is how long the circuit stays open before a trial call.
 	// Default 30s.
 	Cooldown time.Duration
-	// Clock tells the time. Default vitals.SystemClock; tests pass a
+	// Clock tells the time. Default: the real clock; tests pass a
 	// vitalstest.Clock.
 	Clock vitals.Clock
 }
@@ -93,7 +93,7 @@ func Breaker(checker vitals.Checker, opts *BreakerOptions) (*CircuitBreaker, err
 		o.Cooldown = 30 * time.Second
 	}
 	if o.Clock == nil {
-		o.Clock = vitals.SystemClock{}
+		o.Clock = systemClock{}
 	}
 	return &CircuitBreaker{inner: checker, failures: o.Failures, cooldown: o.Cooldown, clock: o.Clock}, nil
 }

@@ -24,7 +24,7 @@ type RetryOptions struct {
 	// passed only after a retry, so a flaky dependency shows. Default
 	// false.
 	WarnOnRetry bool
-	// Clock measures the backoff. Default vitals.SystemClock; tests pass a
+	// Clock measures the backoff. Default: the real clock; tests pass a
 	// vitalstest.Clock.
 	Clock vitals.Clock
 }
@@ -66,7 +66,7 @@ func Retry(checker vitals.Checker, opts *RetryOptions) (*Retrier, error) {
 	}
 	o.Backoff = min(o.Backoff, o.MaxBackoff)
 	if o.Clock == nil {
-		o.Clock = vitals.SystemClock{}
+		o.Clock = systemClock{}
 	}
 	return &Retrier{inner: checker, o: o}, nil
 }
