@@ -296,9 +296,12 @@ func TestShorterTimeoutAfterLongerOnSameWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the long run", func() bool { return long.calls.Load() == 1 })
-	// The short check is queued behind the long run on the only worker.
+	// The short check is due while the long run holds the only worker. The
+	// scheduler's timer fires on the tick (100ms), so nothing queues it
+	// yet: the long run's result wakes the scheduler, which finds it due
+	// and hands it to the same worker, whose timer was armed for the long
+	// run's deadline.
 	clk.Advance(50 * time.Millisecond)
-	time.Sleep(time.Millisecond) // not a timing assertion: lets the scheduler queue it. Still a sleep: waiting for QueueLen == 1 here never ended, so what this waits for is not yet understood
 	close(long.block)
 	eventually(t, "the short run", func() bool { return hung.calls.Load() == 1 })
 	clk.Advance(time.Second)
