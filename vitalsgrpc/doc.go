@@ -1,5 +1,5 @@
 // Package vitalsgrpc serves a [vitals.Monitor] as the standard gRPC health
-// service, grpc.health.v1.Health, and checks other gRPC servers through it.
+// service, grpc.health.v1.Health.
 //
 // # Server
 //
@@ -57,23 +57,8 @@
 //
 // # Checking other servers
 //
-// [NewChecker] is a [vitals.Checker] that calls Health/Check on a target:
-//
-//	c, err := vitalsgrpc.NewChecker("payments:9090", &vitalsgrpc.CheckerOptions{
-//		Service:  "payments.v1.Payments",
-//		Insecure: true, // plaintext; the default is TLS with the system roots
-//	})
-//	if err != nil { … }
-//	defer c.Close()
-//	m.Add("payments", c, vitals.Timeout(2*time.Second))
-//
-// SERVING passes; NOT_SERVING, an unknown service (NotFound), a server
-// without the health service, an unreachable server (Unavailable) and no
-// answer by the deadline fail, each with a message that says which.
-// Observed is the round-trip time in ms. The call always goes out: a
-// connection that is idle, because it was dialled lazily or has not been
-// used for a while, is connected on demand and never counts as a failure.
-// After a failure below the RPC the next run dials afresh, so a recovered
-// server is seen at once rather than after gRPC's reconnect backoff.
-// [New] checks over a connection the caller already has.
+// The checker that calls Health/Check on another server, as a dependency
+// of this one, is package grpccheck (module
+// github.com/vitalsgo/vitals/checks/grpc), with the contract of every
+// other checker.
 package vitalsgrpc

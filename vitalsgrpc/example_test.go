@@ -3,12 +3,10 @@ package vitalsgrpc_test
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/vitalsgrpc"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 )
@@ -42,33 +40,4 @@ func ExampleRegister() {
 	// "cache": SERVING
 	// "nope": NotFound
 	// after Shutdown: NOT_SERVING
-}
-
-func ExampleNewChecker() {
-	c, err := vitalsgrpc.NewChecker("payments.internal:9090", &vitalsgrpc.CheckerOptions{
-		Service:  "payments.v1.Payments",
-		Insecure: true,
-	})
-	if err != nil {
-		panic(err)
-	}
-	defer c.Close()
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("payments", c, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second))
-}
-
-func ExampleNew() {
-	conn, err := grpc.NewClient("localhost:9090", grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		panic(err)
-	}
-	defer conn.Close()
-	c, err := vitalsgrpc.New(conn, &vitalsgrpc.CheckerOptions{Service: "orders.v1.Orders"})
-	if err != nil {
-		panic(err)
-	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("orders", c)
 }

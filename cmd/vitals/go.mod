@@ -11,6 +11,7 @@ require (
 	github.com/vitalsgo/vitals/checks/badger v0.0.0-00010101000000-000000000000
 	github.com/vitalsgo/vitals/checks/bolt v0.0.0-00010101000000-000000000000
 	github.com/vitalsgo/vitals/checks/etcd v0.0.0-00010101000000-000000000000
+	github.com/vitalsgo/vitals/checks/grpc v0.0.0-00010101000000-000000000000
 	github.com/vitalsgo/vitals/checks/memcached v0.0.0-00010101000000-000000000000
 	github.com/vitalsgo/vitals/checks/mqtt v0.0.0-00010101000000-000000000000
 	github.com/vitalsgo/vitals/checks/mysql v0.0.0-00010101000000-000000000000
@@ -76,6 +77,7 @@ replace (
 	github.com/vitalsgo/vitals/checks/badger => ../../checks/badger
 	github.com/vitalsgo/vitals/checks/bolt => ../../checks/bolt
 	github.com/vitalsgo/vitals/checks/etcd => ../../checks/etcd
+	github.com/vitalsgo/vitals/checks/grpc => ../../checks/grpc
 	github.com/vitalsgo/vitals/checks/memcached => ../../checks/memcached
 	github.com/vitalsgo/vitals/checks/mqtt => ../../checks/mqtt
 	github.com/vitalsgo/vitals/checks/mysql => ../../checks/mysql

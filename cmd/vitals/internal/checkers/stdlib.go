@@ -10,13 +10,13 @@ import (
 	"github.com/vitalsgo/vitals/checks/disk"
 	"github.com/vitalsgo/vitals/checks/dns"
 	"github.com/vitalsgo/vitals/checks/goroutines"
+	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/checks/memory"
 	"github.com/vitalsgo/vitals/checks/remote"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
-	"github.com/vitalsgo/vitals/vitalsgrpc"
 )
 
 func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -91,7 +91,7 @@ func buildTLS(c *config.Check) (vitals.Checker, io.Closer, error) {
 
 func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
 	p := c.Params
-	opts := &vitalsgrpc.CheckerOptions{
+	opts := &grpccheck.Options{
 		Service:  p.String("service"),
 		Metadata: p.Map("metadata"),
 		Insecure: p.Bool("plaintext"),
@@ -102,7 +102,7 @@ func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
 		}
 		opts.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the file asks for it
 	}
-	chk, err := vitalsgrpc.NewChecker(p.String("address"), opts)
+	chk, err := grpccheck.Open(p.String("address"), opts)
 	if err != nil {
 		return nil, nil, fieldErr(c, "address", err)
 	}

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/vitalsgrpc"
+	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
 )
 
-// grpcTarget calls grpc.health.v1 Check through vitalsgrpc's checker.
+// grpcTarget calls grpc.health.v1 Check through grpccheck's checker.
 type grpcTarget struct {
-	c     *vitalsgrpc.Checker
+	c     *grpccheck.Checker
 	shown string
 }
 
@@ -29,7 +29,7 @@ func newGRPC(useTLS bool, rest, shown string, o Options) (*grpcTarget, error) {
 		// gRPC metadata keys are lower case; HTTP canonicalises them.
 		md[strings.ToLower(k)] = strings.Join(vs, ",")
 	}
-	opts := &vitalsgrpc.CheckerOptions{
+	opts := &grpccheck.Options{
 		Service:  service,
 		Timeout:  o.Timeout,
 		Metadata: md,
@@ -38,7 +38,7 @@ func newGRPC(useTLS bool, rest, shown string, o Options) (*grpcTarget, error) {
 	if useTLS {
 		opts.TLSConfig = &tls.Config{InsecureSkipVerify: o.Insecure} //nolint:gosec // --insecure asks for it
 	}
-	c, err := vitalsgrpc.NewChecker(addr, opts)
+	c, err := grpccheck.Open(addr, opts)
 	if err != nil {
 		return nil, usagef("%s: %v", shown, err)
 	}

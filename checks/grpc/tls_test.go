@@ -1,42 +1,27 @@
-package vitalsgrpc_test
+package grpccheck_test
 
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/testcert"
-	"github.com/vitalsgo/vitals/vitalsgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+
+	"github.com/vitalsgo/vitals"
+	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
+	"github.com/vitalsgo/vitals/internal/testcert"
 )
 
-// serveTLS serves a passing monitor's health over TLS with cfg on
-// 127.0.0.1 and returns the address.
+// serveTLS serves a health server answering SERVING for "" and "db" over
+// TLS with cfg on 127.0.0.1 and returns the address.
 func serveTLS(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
-	m := vitals.New(nil)
-	add(t, m, "db", newSwitch(vitals.StatusPass))
-	runOnce(t, m)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gs := grpc.NewServer(grpc.Creds(credentials.NewTLS(cfg)))
-	vitalsgrpc.Register(gs, m)
-	var wg sync.WaitGroup
-	wg.Go(func() { gs.Serve(lis) })
-	t.Cleanup(func() {
-		gs.Stop()
-		wg.Wait()
-		m.Close()
-	})
-	return lis.Addr().String()
+	hs, addr := serveHealth(t, grpc.Creds(credentials.NewTLS(cfg)))
+	hs.SetServingStatus("db", serving)
+	return addr
 }
 
 // TestCheckerTLS checks servers that use TLS, one with a private CA and
@@ -54,23 +39,23 @@ func TestCheckerTLS(t *testing.T) {
 	tests := []struct {
 		name    string
 		addr    string
-		opts    vitalsgrpc.CheckerOptions
+		opts    grpccheck.Options
 		want    vitals.Status
 		message string // a substring of the message
 	}{
-		{"private CA trusted", plain, vitalsgrpc.CheckerOptions{Service: "db", TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusPass, `service "db": SERVING`},
-		{"default is TLS with the system roots", plain, vitalsgrpc.CheckerOptions{}, vitals.StatusFail, "certificate"},
-		{"InsecureSkipVerify", plain, vitalsgrpc.CheckerOptions{InsecureSkipVerify: true}, vitals.StatusPass, "SERVING"},
-		{"wrong server name", plain, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA, ServerName: "payments.internal"}}, vitals.StatusFail, "certificate"},
-		{"plaintext to a TLS server", plain, vitalsgrpc.CheckerOptions{Insecure: true}, vitals.StatusFail, "Unavailable"},
-		{"client certificate", mutual, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA, Certificates: []tls.Certificate{clientCert}}}, vitals.StatusPass, "SERVING"},
+		{"private CA trusted", plain, grpccheck.Options{Service: "db", TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusPass, `service "db": SERVING`},
+		{"default is TLS with the system roots", plain, grpccheck.Options{}, vitals.StatusFail, "certificate"},
+		{"InsecureSkipVerify", plain, grpccheck.Options{InsecureSkipVerify: true}, vitals.StatusPass, "SERVING"},
+		{"wrong server name", plain, grpccheck.Options{TLSConfig: &tls.Config{RootCAs: serverCA, ServerName: "payments.internal"}}, vitals.StatusFail, "certificate"},
+		{"plaintext to a TLS server", plain, grpccheck.Options{Insecure: true}, vitals.StatusFail, "Unavailable"},
+		{"client certificate", mutual, grpccheck.Options{TLSConfig: &tls.Config{RootCAs: serverCA, Certificates: []tls.Certificate{clientCert}}}, vitals.StatusPass, "SERVING"},
 		// The server rejects the handshake after the client has finished
 		// it, so the transport's words depend on timing; the status does not.
-		{"client certificate missing", mutual, vitalsgrpc.CheckerOptions{TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusFail, ""},
+		{"client certificate missing", mutual, grpccheck.Options{TLSConfig: &tls.Config{RootCAs: serverCA}}, vitals.StatusFail, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := vitalsgrpc.NewChecker(tt.addr, &tt.opts)
+			c, err := grpccheck.Open(tt.addr, &tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,13 +75,13 @@ func TestCheckerTLSConfigCloned(t *testing.T) {
 	serverCert, _ := testcert.SelfSigned(t, "health server")
 	addr := serveTLS(t, &tls.Config{Certificates: []tls.Certificate{serverCert}})
 	cfg := &tls.Config{RootCAs: x509.NewCertPool()} // trusts nothing
-	c, err := vitalsgrpc.NewChecker(addr, &vitalsgrpc.CheckerOptions{TLSConfig: cfg, InsecureSkipVerify: true})
+	c, err := grpccheck.Open(addr, &grpccheck.Options{TLSConfig: cfg, InsecureSkipVerify: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	if cfg.InsecureSkipVerify {
-		t.Fatal("NewChecker turned off verification in the caller's TLSConfig")
+		t.Fatal("Open turned off verification in the caller's TLSConfig")
 	}
 	if r := checkWithin(c, 10*time.Second); r.Status != vitals.StatusPass {
 		t.Fatalf("with InsecureSkipVerify: %v %q", r.Status, r.Message)
