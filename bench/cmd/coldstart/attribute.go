@@ -13,7 +13,7 @@ import (
 var drivers = []string{"postgres", "mysql", "redis", "amqp", "mqtt", "nats", "etcd", "memcached", "bolt", "badger"}
 
 // attribution is what each driver adds to the start of a program that
-// links what a probe needs (the core, client, vitalsgrpc): programs that
+// links what a probe needs (the core, client, checks/grpc): programs that
 // do nothing but import it, so the difference is the driver's package
 // initialisation and the pages it brings, not any code a command runs.
 type attribution struct {
@@ -28,7 +28,7 @@ type attribution struct {
 // within a round (hyperfine runs one command after another, and a shared
 // machine drifts more between commands than that).
 func attribute(ctx context.Context, dir string, warmup, runs, rounds int) (*attribution, error) {
-	probePkgs := []string{"github.com/vitalsgo/vitals", "github.com/vitalsgo/vitals/client", "github.com/vitalsgo/vitals/vitalsgrpc"}
+	probePkgs := []string{"github.com/vitalsgo/vitals", "github.com/vitalsgo/vitals/client", "github.com/vitalsgo/vitals/checks/grpc"}
 	progs := map[string][]string{"empty": nil, "base": probePkgs}
 	all := probePkgs
 	for _, d := range drivers {
@@ -88,7 +88,7 @@ func attribute(ctx context.Context, dir string, warmup, runs, rounds int) (*attr
 }
 
 func (a *attribution) print(w io.Writer) {
-	fmt.Fprintf(w, "\nstart-up a driver adds to a program linking the core, client and vitalsgrpc (%.1f ms; an empty program %.1f ms):\n\n", a.BaseMs, a.EmptyMs)
+	fmt.Fprintf(w, "\nstart-up a driver adds to a program linking the core, client and checks/grpc (%.1f ms; an empty program %.1f ms):\n\n", a.BaseMs, a.EmptyMs)
 	fmt.Fprintln(w, "| driver | adds ms (median) |\n|---|---|")
 	for _, name := range append([]string{"all"}, drivers...) {
 		fmt.Fprintf(w, "| %s | %+.1f |\n", name, a.AddsMs[name])
