@@ -75,9 +75,9 @@ func (o *Options) dialled() bool {
 // Checker calls grpc.health.v1.Health/Check on another server. Use [New]
 // or [Open] to make one; it is safe for concurrent use.
 type Checker struct {
-	client healthpb.HealthClient                // set by New
+	client healthpb.HealthClient              // set by New
 	owned  *lazyconn.Client[*grpc.ClientConn] // set by Open
-	closed atomic.Bool                          // set by Close, for New's Checker
+	closed atomic.Bool                        // set by Close, for New's Checker
 
 	shown   string // the target, without a password, for messages
 	service string
