@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -123,12 +122,7 @@ func TestCheckerSeesServerComeUp(t *testing.T) {
 	if err != nil {
 		t.Skipf("port %s was taken meanwhile: %v", addr, err)
 	}
-	gs := grpc.NewServer()
-	healthpb.RegisterHealthServer(gs, health.NewServer())
-	var wg sync.WaitGroup
-	wg.Go(func() { gs.Serve(lis) })
-	defer wg.Wait()
-	defer gs.Stop()
+	serveOn(t, lis, health.NewServer())
 	if r := checkWithin(c, 10*time.Second); r.Status != vitals.StatusPass {
 		t.Fatalf("after the server started: %v %q", r.Status, r.Message)
 	}

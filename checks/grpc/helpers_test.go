@@ -15,15 +15,21 @@ import (
 	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
 )
 
-// serve runs a gRPC server with opts on 127.0.0.1 until the test ends and
-// returns its address. It serves hs as the health service; nil serves a
-// server without one.
+// serve runs a gRPC server with opts on a free port of 127.0.0.1 until the
+// test ends and returns its address; see serveOn.
 func serve(t testing.TB, hs healthpb.HealthServer, opts ...grpc.ServerOption) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	serveOn(t, lis, hs, opts...)
+	return lis.Addr().String()
+}
+
+// serveOn runs a gRPC server with opts on lis until the test ends. It
+// serves hs as the health service; nil serves a server without one.
+func serveOn(t testing.TB, lis net.Listener, hs healthpb.HealthServer, opts ...grpc.ServerOption) {
 	gs := grpc.NewServer(opts...)
 	if hs != nil {
 		healthpb.RegisterHealthServer(gs, hs)
@@ -34,7 +40,6 @@ func serve(t testing.TB, hs healthpb.HealthServer, opts ...grpc.ServerOption) st
 		gs.Stop()
 		wg.Wait()
 	})
-	return lis.Addr().String()
 }
 
 // serveHealth serves grpc-go's health server, which answers SERVING for
