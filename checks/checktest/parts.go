@@ -3,6 +3,7 @@ package checktest
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ func (s *suite) healthy(t *testing.T) {
 	s.require(t)
 	c := s.open(t, s.cfg.Addr)
 	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	WantStatus(t, r, vitals.StatusPass)
 	if len(r.Details) == 0 {
 		t.Errorf("a passing result has no Details")
 	}
@@ -43,7 +44,7 @@ func (s *suite) closedPort(t *testing.T) {
 	ln.Close()
 	c := s.open(t, addr)
 	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	WantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, addr) {
 		t.Errorf("message %q does not name the address %s", r.Message, addr)
 	}
@@ -55,7 +56,7 @@ func (s *suite) blackhole(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), s.cfg.Timeout)
 	defer cancel()
 	r, ended := run(t, ctx, c)
-	wantStatus(t, r, vitals.StatusFail)
+	WantStatus(t, r, vitals.StatusFail)
 	if !ended {
 		t.Errorf("the check returned before its deadline, with %q: a silent server cannot have answered", r.Message)
 	}
@@ -80,7 +81,7 @@ func (s *suite) cancel(t *testing.T) {
 	cancel()
 	select {
 	case r := <-done:
-		wantStatus(t, r, vitals.StatusFail)
+		WantStatus(t, r, vitals.StatusFail)
 		if r.Err != nil && !errors.Is(r.Err, context.Canceled) && !strings.Contains(r.Message, "cancel") {
 			t.Logf("a cancelled check says %q (Err %v); errors.Is(Err, context.Canceled) would tell its caller why", r.Message, r.Err)
 		}
@@ -97,7 +98,7 @@ func (s *suite) cutRestore(t *testing.T) {
 	}
 	t.Cleanup(p.Close) // after the checker's Close: cleanups run last first
 	c := s.open(t, p.Addr())
-	wantStatus(t, s.check(t, c), vitals.StatusPass)
+	WantStatus(t, s.check(t, c), vitals.StatusPass)
 
 	p.Cut()
 	s.await(t, c, vitals.StatusFail, "after the network was cut")
@@ -112,34 +113,29 @@ func (s *suite) cutRestore(t *testing.T) {
 // dead, and a reconnecting one may wait for its next attempt.
 func (s *suite) await(t *testing.T, c Checker, want vitals.Status, when string) {
 	t.Helper()
-	deadline := time.Now().Add(HangGuard)
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-	var last vitals.Result
-	for n := 1; ; n++ {
-		last = s.check(t, c)
-		if last.Status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d checks in %v, none %v; the last was %v (%q)", when, n, HangGuard, want, last.Status, last.Message)
-		}
-		<-tick.C
-	}
+	Await(t, c, want.String()+" "+when, func(r vitals.Result) bool { return r.Status == want })
 }
 
 func (s *suite) wrongCredentials(t *testing.T) {
 	s.require(t)
-	c, err := s.cfg.OpenWithPassword(s.cfg.Addr, password)
+	var c vitals.Checker
+	var err error
+	if s.cfg.OpenWithPassword != nil {
+		c, err = s.cfg.OpenWithPassword(s.cfg.Addr, password)
+	} else {
+		c, err = s.cfg.NewWithPassword(s.cfg.Addr, password)
+	}
 	if err != nil {
 		if strings.Contains(err.Error(), password) {
-			t.Errorf("Open's error shows the password: %v", err)
+			t.Errorf("the constructor's error shows the password: %v", err)
 		}
 		t.Fatalf("OpenWithPassword: %v", err)
 	}
-	t.Cleanup(func() { c.Close() })
-	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	if closer, ok := c.(io.Closer); ok {
+		t.Cleanup(func() { closer.Close() })
+	}
+	r := Check(t, c, s.cfg.Timeout)
+	WantStatus(t, r, vitals.StatusFail)
 	if strings.Contains(text(r), password) {
 		t.Errorf("the result shows the password: %s", text(r))
 	}
@@ -151,14 +147,14 @@ func (s *suite) closeTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	wantStatus(t, s.check(t, c), vitals.StatusPass)
+	WantStatus(t, s.check(t, c), vitals.StatusPass)
 	if err := c.Close(); err != nil {
 		t.Errorf("first Close: %v", err)
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("second Close: %v, want nil", err)
 	}
-	wantStatus(t, s.check(t, c), vitals.StatusFail)
+	WantStatus(t, s.check(t, c), vitals.StatusFail)
 }
 
 // blackhole is a listener that accepts connections and never reads or
