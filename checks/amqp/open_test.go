@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,85 +15,39 @@ import (
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
-func open(t *testing.T, url string, opts *Options) *Checker {
-	t.Helper()
-	c, err := Open(url, opts)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestOpenHealthy(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	c := open(t, testservice.AMQPURL, &Options{Loopback: true})
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-	for _, k := range []string{"server_product", "server_version", "channel_open_ms", "loopback_ms"} {
-		if _, ok := r.Details[k]; !ok {
-			t.Errorf("Details lack %q: %v", k, r.Details)
-		}
-	}
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	c := checktest.MustNew(t, Open, testservice.AMQPURL, &Options{Loopback: true})
+	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
+	checktest.WantDetails(t, r, "server_product", "server_version", "channel_open_ms", "loopback_ms")
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	r, _ = check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !errors.Is(r.Err, ErrClosed) {
+	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); !errors.Is(r.Err, ErrClosed) {
 		t.Errorf("Err after Close = %v, want ErrClosed", r.Err)
 	}
 }
 
 func TestOpenInvalid(t *testing.T) {
-	tests := []struct {
-		name, url string
-		opts      *Options
-		want      string
-	}{
-		{"scheme", "http://guest:hunter2@127.0.0.1:5672/", nil, "invalid URL"},
-		{"port", "amqp://guest:hunter2@127.0.0.1:port/", nil, "invalid URL"},
-		{"negative timeout", "amqp://127.0.0.1/", &Options{Timeout: -1}, "negative Timeout"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := Open(tt.url, tt.opts)
-			if err == nil {
-				c.Close()
-				t.Fatalf("Open(%q) succeeded", tt.url)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not contain %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error %q shows the password", err)
-			}
-		})
-	}
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "scheme", Arg: "http://guest:hunter2@127.0.0.1:5672/", Want: "invalid URL"},
+		{Name: "port", Arg: "amqp://guest:hunter2@127.0.0.1:port/", Want: "invalid URL"},
+		{Name: "negative timeout", Arg: "amqp://127.0.0.1/", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+	})
 }
 
 // TestOpenStall: when the broker stops answering on a live connection, the
 // check fails at its deadline and drops the connection, and the checker
 // recovers with a new one.
 func TestOpenStall(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
 	p := testproxy.Start(t, testservice.AMQPAddr)
-	c := open(t, "amqp://guest:guest@"+p.Addr()+"/", nil)
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
+	c := checktest.MustNew(t, Open, "amqp://guest:guest@"+p.Addr()+"/", nil)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 	p.Blackhole()
-	const timeout = 500 * time.Millisecond
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-
+	checktest.WantTimeout(t, c, 500*time.Millisecond)
 	p.Restore()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 }
 
 func TestConformance(t *testing.T) {

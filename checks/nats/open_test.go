@@ -14,86 +14,47 @@ import (
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
-func open(t *testing.T, url string, opts *Options) *Checker {
-	t.Helper()
-	c, err := Open(url, opts)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestOpenHealthy(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := open(t, testservice.NATSURL, &Options{JetStream: true, Loopback: true})
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-	for _, k := range []string{"server_version", "jetstream_streams", "loopback_ms"} {
-		if _, ok := r.Details[k]; !ok {
-			t.Errorf("Details lack %q: %v", k, r.Details)
-		}
-	}
+	checktest.Require(t, "NATS", testservice.NATSAddr)
+	c := checktest.MustNew(t, Open, testservice.NATSURL, &Options{JetStream: true, Loopback: true})
+	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
+	checktest.WantDetails(t, r, "server_version", "jetstream_streams", "loopback_ms")
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	r, _ = check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !errors.Is(r.Err, ErrClosed) {
+	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); !errors.Is(r.Err, ErrClosed) {
 		t.Errorf("Err after Close = %v, want ErrClosed", r.Err)
 	}
 }
 
 func TestOpenInvalid(t *testing.T) {
-	tests := []struct {
-		name, url string
-		opts      *Options
-		want      string
-	}{
-		{"empty", "", nil, "empty URL"},
-		{"scheme", "http://user:hunter2@127.0.0.1:4222", nil, "unsupported scheme"},
-		{"unparsable", "nats://user:hunter2@127.0.0.1:bad port", nil, "invalid URL"},
-		{"second of two", "nats://127.0.0.1:4222, nats://user:hunter2@:4222", nil, "no host"},
-		{"negative timeout", "nats://127.0.0.1:4222", &Options{Timeout: -1}, "negative Timeout"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := Open(tt.url, tt.opts)
-			if err == nil {
-				c.Close()
-				t.Fatalf("Open(%q) succeeded", tt.url)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not contain %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error %q shows the password", err)
-			}
-		})
-	}
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "empty", Want: "empty URL"},
+		{Name: "scheme", Arg: "http://user:hunter2@127.0.0.1:4222", Want: "unsupported scheme"},
+		{Name: "unparsable", Arg: "nats://user:hunter2@127.0.0.1:bad port", Want: "invalid URL"},
+		{Name: "second of two", Arg: "nats://127.0.0.1:4222, nats://user:hunter2@:4222", Want: "no host"},
+		{Name: "negative timeout", Arg: "nats://127.0.0.1:4222", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+	})
 }
 
 // TestOpenRedials: when the client gives up and closes the connection, the
 // next check dials a new one.
 func TestOpenRedials(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
+	checktest.Require(t, "NATS", testservice.NATSAddr)
 	p := testproxy.Start(t, testservice.NATSAddr)
-	c := open(t, "nats://"+p.Addr(), &Options{
+	c := checktest.MustNew(t, Open, "nats://"+p.Addr(), &Options{
 		ConnectOptions: []nats.Option{nats.NoReconnect()},
 	})
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 
 	p.Cut()
 	// A check may see the connection close under it; the next one dials.
-	waitFor(t, "a new dial's refusal", func() bool {
-		r, _ = check(t, c, time.Second)
+	checktest.Await(t, c, "a new dial's refusal", func(r vitals.Result) bool {
 		return r.Status == vitals.StatusFail && strings.Contains(r.Message, "connection refused")
 	})
 
 	p.Restore()
-	waitStatus(t, c, vitals.StatusPass)
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
 }
 
 // TestConformance runs the checker suite against the NATS server. The
