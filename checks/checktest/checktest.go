@@ -85,7 +85,7 @@ func Run(t *testing.T, cfg Config) {
 	t.Run("Blackhole", s.blackhole)
 	t.Run("CutRestore", s.cutRestore)
 	t.Run("Cancel", s.cancel)
-	if cfg.OpenWithPassword != nil || cfg.NewWithPassword != nil {
+	if s.hasCredentials() {
 		t.Run("WrongCredentials", s.wrongCredentials)
 	}
 	if cfg.Open != nil {
@@ -138,7 +138,7 @@ func (s *suite) require(t *testing.T) {
 
 // check runs c.Check under the suite's timeout and fails t if the check
 // does not return within HangGuard of its deadline.
-func (s *suite) check(t *testing.T, c Checker) vitals.Result {
+func (s *suite) check(t *testing.T, c vitals.Checker) vitals.Result {
 	t.Helper()
 	return Check(t, c, s.cfg.Timeout)
 }

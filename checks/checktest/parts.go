@@ -42,11 +42,19 @@ func (s *suite) closedPort(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	c := s.open(t, addr)
+	var c vitals.Checker
+	if s.hasCredentials() {
+		c = s.openWithPassword(t, addr)
+	} else {
+		c = s.open(t, addr)
+	}
 	r := s.check(t, c)
 	WantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, addr) {
 		t.Errorf("message %q does not name the address %s", r.Message, addr)
+	}
+	if strings.Contains(text(r), password) {
+		t.Errorf("the result shows the password: %s", text(r))
 	}
 }
 
@@ -116,14 +124,20 @@ func (s *suite) await(t *testing.T, c Checker, want vitals.Status, when string) 
 	Await(t, c, want.String()+" "+when, func(r vitals.Result) bool { return r.Status == want })
 }
 
-func (s *suite) wrongCredentials(t *testing.T) {
-	s.require(t)
+func (s *suite) hasCredentials() bool {
+	return s.cfg.OpenWithPassword != nil || s.cfg.NewWithPassword != nil
+}
+
+// openWithPassword makes a checker for addr that logs in with password,
+// and closes it when the test ends.
+func (s *suite) openWithPassword(t *testing.T, addr string) vitals.Checker {
+	t.Helper()
 	var c vitals.Checker
 	var err error
 	if s.cfg.OpenWithPassword != nil {
-		c, err = s.cfg.OpenWithPassword(s.cfg.Addr, password)
+		c, err = s.cfg.OpenWithPassword(addr, password)
 	} else {
-		c, err = s.cfg.NewWithPassword(s.cfg.Addr, password)
+		c, err = s.cfg.NewWithPassword(addr, password)
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), password) {
@@ -134,7 +148,12 @@ func (s *suite) wrongCredentials(t *testing.T) {
 	if closer, ok := c.(io.Closer); ok {
 		t.Cleanup(func() { closer.Close() })
 	}
-	r := Check(t, c, s.cfg.Timeout)
+	return c
+}
+
+func (s *suite) wrongCredentials(t *testing.T) {
+	s.require(t)
+	r := Check(t, s.openWithPassword(t, s.cfg.Addr), s.cfg.Timeout)
 	WantStatus(t, r, vitals.StatusFail)
 	if strings.Contains(text(r), password) {
 		t.Errorf("the result shows the password: %s", text(r))
