@@ -3,7 +3,9 @@ package checktest
 import (
 	"context"
 	"io"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,4 +170,30 @@ func WantRefusals[O, C any](t *testing.T, newFn func(string, *O) (C, error), sec
 			}
 		})
 	}
+}
+
+// Serve accepts connections on ln until the test ends, and runs handle on
+// each, on a goroutine of its own, for a server a checker's test runs in
+// process. At cleanup it closes ln and waits for every handler, which must
+// return once its connection is closed or done. It returns ln's address.
+func Serve(t testing.TB, ln net.Listener, handle func(net.Conn)) string {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return // closed at cleanup
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				handle(conn)
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ln.Addr().String()
 }
