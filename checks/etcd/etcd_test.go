@@ -264,3 +264,15 @@ func waitAlarm(t *testing.T, client *clientv3.Client) {
 	}
 	t.Fatal("etcd raised no NOSPACE alarm within 10s of filling its quota")
 }
+
+// TestConformance runs the checker suite; the test server has no users.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "etcd",
+		Details: []string{"version", "leader", "member_id"},
+		Addr:    testservice.EtcdAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return etcd.Open("http://"+addr, nil)
+		},
+	})
+}

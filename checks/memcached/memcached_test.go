@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
+
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/memcached"
@@ -137,4 +138,19 @@ func TestOneServerDown(t *testing.T) {
 	if !strings.Contains(r.Message, "refused") {
 		t.Errorf("message %q does not name the refused server", r.Message)
 	}
+}
+
+// TestConformance runs the checker suite; memcached has no credentials.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "memcached",
+		Details: []string{"round_trip_ms", "servers"},
+		// Below the client's own 500ms I/O timeout, so that the deadline
+		// is what ends a check against a silent server.
+		Timeout: 400 * time.Millisecond,
+		Addr:    testservice.MemcachedAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return memcached.Open(addr, nil)
+		},
+	})
 }

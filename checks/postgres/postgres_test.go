@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/postgres"
@@ -184,4 +185,18 @@ func TestClosedPool(t *testing.T) {
 	if !strings.Contains(r.Message, "closed pool") {
 		t.Errorf("message %q does not say the pool is closed", r.Message)
 	}
+}
+
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "PostgreSQL",
+		Details: []string{"server_version", "pool_total", "acquire_ms"},
+		Addr:    testservice.PostgresAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return postgres.Open("postgres://postgres@"+addr+"/test?sslmode=disable", nil)
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return postgres.Open("postgres://"+testservice.PostgresPasswordRole+":"+password+"@"+addr+"/test?sslmode=disable", nil)
+		},
+	})
 }

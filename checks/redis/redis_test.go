@@ -8,6 +8,7 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/redis"
@@ -179,4 +180,18 @@ func portOf(t *testing.T, addr string) string {
 	t.Helper()
 	i := strings.LastIndexByte(addr, ':')
 	return addr[i+1:]
+}
+
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "Redis",
+		Details: []string{"redis_version", "role"},
+		Addr:    testservice.RedisAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return redis.Open("redis://"+addr, nil)
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return redis.Open("redis://checktest:"+password+"@"+addr, nil)
+		},
+	})
 }
