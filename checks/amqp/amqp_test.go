@@ -2,7 +2,6 @@ package amqp
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -121,19 +120,6 @@ func TestStall(t *testing.T) {
 	// The stuck request ends with the connection (dial's cleanup).
 }
 
-func TestOpenHealthy(t *testing.T) {
-	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	c := checktest.MustNew(t, Open, testservice.AMQPURL, &Options{Loopback: true})
-	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
-	checktest.WantDetails(t, r, "server_product", "server_version", "channel_open_ms", "loopback_ms")
-	if err := c.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); !errors.Is(r.Err, ErrClosed) {
-		t.Errorf("Err after Close = %v, want ErrClosed", r.Err)
-	}
-}
-
 func TestOpenInvalid(t *testing.T) {
 	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
 		{Name: "scheme", Arg: "http://guest:hunter2@127.0.0.1:5672/", Want: "invalid URL"},
@@ -161,12 +147,13 @@ func TestConformance(t *testing.T) {
 		Name: "RabbitMQ",
 		Addr: testservice.AMQPAddr,
 		Open: func(addr string) (checktest.Checker, error) {
-			return Open(withHost(t, testservice.AMQPURL, addr, ""), &Options{Timeout: time.Minute})
+			return Open(withHost(t, testservice.AMQPURL, addr, ""), &Options{Timeout: time.Minute, Loopback: true})
 		},
 		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
 			return Open(withHost(t, testservice.AMQPURL, addr, password), &Options{Timeout: time.Minute})
 		},
-		Details: []string{"server_product", "server_version", "channel_open_ms"},
+		Details: []string{"server_product", "server_version", "channel_open_ms", "loopback_ms"},
+		Closed:  ErrClosed,
 	})
 }
 

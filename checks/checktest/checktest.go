@@ -61,6 +61,10 @@ type Config struct {
 	// passing result must hold some details either way.
 	Details []string
 
+	// Closed, when set, is the error a check after Close must wrap: the
+	// checker package's ErrClosed.
+	Closed error
+
 	// Timeout is the deadline of each check the suite runs. Default 2s.
 	Timeout time.Duration
 }

@@ -26,7 +26,8 @@
 //   - cancel: a check whose context is cancelled while it waits returns;
 //   - wrong credentials, where the protocol has them: a check fails and
 //     shows the password nowhere in its result;
-//   - Close: a second Close returns nil, and a check after Close fails;
+//   - Close: a second Close returns nil, and a check after Close fails
+//     (with Config.Closed in its chain, when set);
 //   - no goroutine of the checker's is left once every Checker is closed.
 //
 // The suite never compares durations with a threshold: it asserts the

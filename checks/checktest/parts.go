@@ -173,7 +173,11 @@ func (s *suite) closeTwice(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Errorf("second Close: %v, want nil", err)
 	}
-	WantStatus(t, s.check(t, c), vitals.StatusFail)
+	r := s.check(t, c)
+	WantStatus(t, r, vitals.StatusFail)
+	if s.cfg.Closed != nil && !errors.Is(r.Err, s.cfg.Closed) {
+		t.Errorf("a check after Close: Err = %v, want %v", r.Err, s.cfg.Closed)
+	}
 }
 
 // blackhole is a listener that accepts connections and never reads or

@@ -2,7 +2,6 @@ package nats
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -166,19 +165,6 @@ func TestBlackhole(t *testing.T) {
 	}
 }
 
-func TestOpenHealthy(t *testing.T) {
-	checktest.Require(t, "NATS", testservice.NATSAddr)
-	c := checktest.MustNew(t, Open, testservice.NATSURL, &Options{JetStream: true, Loopback: true})
-	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
-	checktest.WantDetails(t, r, "server_version", "jetstream_streams", "loopback_ms")
-	if err := c.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); !errors.Is(r.Err, ErrClosed) {
-		t.Errorf("Err after Close = %v, want ErrClosed", r.Err)
-	}
-}
-
 func TestOpenInvalid(t *testing.T) {
 	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
 		{Name: "empty", Want: "empty URL"},
@@ -220,9 +206,12 @@ func TestConformance(t *testing.T) {
 			return Open("nats://"+addr, &Options{
 				Timeout:        time.Minute,
 				ReconnectGrace: 100 * time.Millisecond,
+				JetStream:      true,
+				Loopback:       true,
 				ConnectOptions: []nats.Option{nats.ReconnectWait(50 * time.Millisecond)},
 			})
 		},
-		Details: []string{"server_version"},
+		Details: []string{"server_version", "jetstream_streams", "loopback_ms"},
+		Closed:  ErrClosed,
 	})
 }
