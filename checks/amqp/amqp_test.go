@@ -113,19 +113,10 @@ func TestProxyCut(t *testing.T) {
 // context; the next check does not pile a second request on the first.
 func TestStall(t *testing.T) {
 	c, p := proxied(t)
-	p.Blackhole()
-	checktest.WantMessage(t, checktest.WantTimeout(t, c, 500*time.Millisecond), "did not answer")
+	checktest.WantMessage(t, checktest.WantStall(t, c, p, 500*time.Millisecond), "did not answer")
 	r := checktest.Want(t, c, 500*time.Millisecond, vitals.StatusFail)
 	checktest.WantMessage(t, r, "previous check")
 	// The stuck request ends with the connection (dial's cleanup).
-}
-
-func TestOpenInvalid(t *testing.T) {
-	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
-		{Name: "scheme", Arg: "http://guest:hunter2@127.0.0.1:5672/", Want: "invalid URL"},
-		{Name: "port", Arg: "amqp://guest:hunter2@127.0.0.1:port/", Want: "invalid URL"},
-		{Name: "negative timeout", Arg: "amqp://127.0.0.1/", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
-	})
 }
 
 // TestOpenStall: when the broker stops answering on a live connection, the
@@ -135,9 +126,7 @@ func TestOpenStall(t *testing.T) {
 	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
 	p := testproxy.Start(t, testservice.AMQPAddr)
 	c := checktest.MustNew(t, Open, "amqp://guest:guest@"+p.Addr()+"/", nil)
-	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
-	p.Blackhole()
-	checktest.WantTimeout(t, c, 500*time.Millisecond)
+	checktest.WantStall(t, c, p, 500*time.Millisecond)
 	p.Restore()
 	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 }
@@ -177,4 +166,12 @@ func withHost(t *testing.T, url, addr, password string) string {
 		u.Password = password
 	}
 	return u.String()
+}
+
+func TestOpenInvalid(t *testing.T) {
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "scheme", Arg: "http://guest:hunter2@127.0.0.1:5672/", Want: "invalid URL"},
+		{Name: "port", Arg: "amqp://guest:hunter2@127.0.0.1:port/", Want: "invalid URL"},
+		{Name: "negative timeout", Arg: "amqp://127.0.0.1/", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+	})
 }

@@ -3,9 +3,7 @@ package checktest
 import (
 	"context"
 	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -172,28 +170,13 @@ func WantRefusals[O, C any](t *testing.T, newFn func(string, *O) (C, error), sec
 	}
 }
 
-// Serve accepts connections on ln until the test ends, and runs handle on
-// each, on a goroutine of its own, for a server a checker's test runs in
-// process. At cleanup it closes ln and waits for every handler, which must
-// return once its connection is closed or done. It returns ln's address.
-func Serve(t testing.TB, ln net.Listener, handle func(net.Conn)) string {
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // closed at cleanup
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				handle(conn)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
+// WantStall checks that c passes, through a proxy, and that once the proxy
+// goes silent on the live connection (p.Blackhole) a check fails at its
+// deadline, timeout, and not before. It returns that check's result and
+// leaves the proxy silent.
+func WantStall(t testing.TB, c vitals.Checker, p interface{ Blackhole() }, timeout time.Duration) vitals.Result {
+	t.Helper()
+	AwaitStatus(t, c, vitals.StatusPass)
+	p.Blackhole()
+	return WantTimeout(t, c, timeout)
 }

@@ -192,37 +192,17 @@ func listenBlackhole(t *testing.T) *blackhole {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bh := &blackhole{addr: ln.Addr().String(), accepted: make(chan struct{})}
-	var (
-		mu    sync.Mutex // protects conns
-		conns []net.Conn
-		once  sync.Once
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // closed at cleanup
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-			once.Do(func() { close(bh.accepted) })
-		}
-	}()
-	// Registered before the checker's Close, so it runs after it: the
-	// checker sees its connections end only once it has let go of them.
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
+	bh := &blackhole{accepted: make(chan struct{})}
+	var once sync.Once
+	stop := make(chan struct{})
+	bh.addr = Serve(t, ln, func(net.Conn) {
+		once.Do(func() { close(bh.accepted) })
+		<-stop // the connection is held, never read, until the test ends
 	})
+	// Registered after Serve's cleanup, so it runs first and lets the
+	// handlers return; both are registered before the checker's Close, so
+	// they run after it: the checker sees its connections end only once it
+	// has let go of them.
+	t.Cleanup(func() { close(stop) })
 	return bh
 }

@@ -269,7 +269,7 @@ func waitAlarm(t *testing.T, client *clientv3.Client) {
 func TestConformance(t *testing.T) {
 	checktest.Run(t, checktest.Config{
 		Name:    "etcd",
-		Details: []string{"version", "leader", "member_id"},
+		Details: []string{"version", "leader", "member_id", "db_size"},
 		Addr:    testservice.EtcdAddr,
 		Open: func(addr string) (checktest.Checker, error) {
 			return etcd.Open("http://"+addr, nil)

@@ -117,7 +117,7 @@ func TestSlowResponse(t *testing.T) {
 		t.Fatalf("observed %vms, want at least the server's 100ms", ms)
 	}
 
-	r = checktest.WantTimeout(t, newChecker(t, s.URL+"/slow/10000", nil), 300*time.Millisecond)
+	r = checktest.WantTimeout(t, checktest.MustNew(t, httpcheck.New, s.URL+"/slow/10000", nil), 300*time.Millisecond)
 	if !errors.Is(r.Err, context.DeadlineExceeded) {
 		t.Fatalf("past the deadline: %v %q, want a deadline failure", r.Status, r.Message)
 	}
@@ -215,15 +215,15 @@ func TestTLS(t *testing.T) {
 func TestConformance(t *testing.T) {
 	addr := server(t).Listener.Addr().String()
 	checktest.Run(t, checktest.Config{
-		Name: "the test HTTP server",
-		Addr: addr,
+		Name:    "the test HTTP server",
+		Details: []string{"status_code", "response_ms", "bytes_read"},
+		Addr:    addr,
 		New: func(addr string) (vitals.Checker, error) {
 			return httpcheck.New("http://"+addr+"/ok", nil)
 		},
 		NewWithPassword: func(addr, password string) (vitals.Checker, error) {
 			return httpcheck.New("http://app:"+password+"@"+addr+"/private", nil)
 		},
-		Details: []string{"status_code", "response_ms", "bytes_read"},
 	})
 }
 
@@ -302,18 +302,9 @@ func server(t *testing.T) *httptest.Server {
 	return s
 }
 
-func newChecker(t *testing.T, url string, o *httpcheck.Options) *httpcheck.Checker {
-	t.Helper()
-	c, err := httpcheck.New(url, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func check(t *testing.T, url string, o *httpcheck.Options) vitals.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return newChecker(t, url, o).Check(ctx)
+	return checktest.MustNew(t, httpcheck.New, url, o).Check(ctx)
 }

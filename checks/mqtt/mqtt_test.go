@@ -124,10 +124,7 @@ func TestProxyCutRestore(t *testing.T) {
 func TestStall(t *testing.T) {
 	p := testproxy.Start(t, testservice.MQTTAddr)
 	c := mosquitto(t, p, &Options{Loopback: true})
-	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
-
-	p.Blackhole()
-	checktest.WantMessage(t, checktest.WantTimeout(t, c, 500*time.Millisecond), "deadline exceeded")
+	checktest.WantMessage(t, checktest.WantStall(t, c, p, 500*time.Millisecond), "deadline exceeded")
 
 	p.Restore()
 	checktest.AwaitStatus(t, c, vitals.StatusPass)
@@ -206,15 +203,6 @@ func TestOpenClientID(t *testing.T) {
 	}
 }
 
-func TestOpenInvalid(t *testing.T) {
-	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
-		{Name: "scheme", Arg: "http://user:hunter2@127.0.0.1:1883", Want: "unsupported scheme"},
-		{Name: "port", Arg: "tcp://user:hunter2@127.0.0.1:port", Want: "invalid broker URL"},
-		{Name: "no host", Arg: "tcp://user:hunter2@:1883", Want: "no host"},
-		{Name: "negative timeout", Arg: "tcp://127.0.0.1:1883", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
-	})
-}
-
 // TestOpenClosedPort: a refused connection says so, and the credentials
 // of the URL stay out of the result. (The test broker has no users, so
 // the conformance suite cannot show that.)
@@ -257,8 +245,9 @@ func TestOpenProxyCutRestore(t *testing.T) {
 // part of it.
 func TestConformance(t *testing.T) {
 	checktest.Run(t, checktest.Config{
-		Name: "Mosquitto",
-		Addr: testservice.MQTTAddr,
+		Name:   "Mosquitto",
+		Closed: ErrClosed,
+		Addr:   testservice.MQTTAddr,
 		Open: func(addr string) (checktest.Checker, error) {
 			// A connect timeout past the suite's deadline, which is what
 			// must end a check; Close waits for an attempt in flight.
@@ -267,6 +256,14 @@ func TestConformance(t *testing.T) {
 			}})
 		},
 		Details: []string{"brokers", "client_id", "loopback_ms"},
-		Closed:  ErrClosed,
+	})
+}
+
+func TestOpenInvalid(t *testing.T) {
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "negative timeout", Arg: "tcp://127.0.0.1:1883", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+		{Name: "scheme", Arg: "http://user:hunter2@127.0.0.1:1883", Want: "unsupported scheme"},
+		{Name: "port", Arg: "tcp://user:hunter2@127.0.0.1:port", Want: "invalid broker URL"},
+		{Name: "no host", Arg: "tcp://user:hunter2@:1883", Want: "no host"},
 	})
 }

@@ -113,11 +113,11 @@ func TestConformance(t *testing.T) {
 	checktest.Run(t, checktest.Config{
 		Name: "the test service",
 		Addr: service(t).Listener.Addr().String(),
-		New: func(addr string) (vitals.Checker, error) {
-			return remote.New("http://"+addr+"/readyz", nil)
-		},
 		NewWithPassword: func(addr, password string) (vitals.Checker, error) {
 			return remote.New("http://app:"+password+"@"+addr+"/private", nil)
+		},
+		New: func(addr string) (vitals.Checker, error) {
+			return remote.New("http://"+addr+"/readyz", nil)
 		},
 		Details: []string{"status_code", "response_ms", "body_excerpt"},
 	})
@@ -125,10 +125,10 @@ func TestConformance(t *testing.T) {
 
 func TestInvalid(t *testing.T) {
 	checktest.WantRefusals(t, remote.New, "pa55word", []checktest.Refusal[remote.Options]{
+		{Name: "negative MaxBodyBytes", Arg: "http://x/", Opts: &remote.Options{MaxBodyBytes: -1}, Want: "negative MaxBodyBytes"},
 		{Name: "no scheme", Arg: "://x", Want: "remote: "},
 		{Name: "tcp", Arg: "tcp://host:1", Want: "remote: "},
 		{Name: "no host", Arg: "http://", Want: "remote: "},
 		{Name: "space in host", Arg: "http://u:pa55word@ho st/", Want: "remote: "},
-		{Name: "negative MaxBodyBytes", Arg: "http://x/", Opts: &remote.Options{MaxBodyBytes: -1}, Want: "negative MaxBodyBytes"},
 	})
 }
