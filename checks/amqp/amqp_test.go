@@ -2,6 +2,8 @@ package amqp
 
 import (
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,23 +11,15 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/redact"
 )
 
-// check runs c.Check with a timeout, as the monitor does.
-func check(t *testing.T, c *Checker, timeout time.Duration) (vitals.Result, time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	return r, time.Since(start)
-}
-
-func dial(t *testing.T, url string) *amqp.Connection {
+// dial returns the application's own connection to url, closed when the
+// test ends.
+func dial(t *testing.T, url string) Conn {
 	t.Helper()
 	conn, err := amqp.Dial(url)
 	if err != nil {
@@ -35,28 +29,17 @@ func dial(t *testing.T, url string) *amqp.Connection {
 	return conn
 }
 
-func newChecker(t *testing.T, conn Conn, opts *Options) *Checker {
+// rabbitMQ returns a Checker, made by New, of a connection to the test
+// broker.
+func rabbitMQ(t *testing.T, opts *Options) *Checker {
 	t.Helper()
-	c, err := New(conn, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %v (%q), want %v", r.Status, r.Message, want)
-	}
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	return checktest.MustNew(t, New, dial(t, testservice.AMQPURL), opts)
 }
 
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	c := newChecker(t, dial(t, testservice.AMQPURL), nil)
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	c := rabbitMQ(t, nil)
+	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 	if r.Details["server_product"] != "RabbitMQ" {
 		t.Errorf("Details[server_product] = %v, want RabbitMQ", r.Details["server_product"])
 	}
@@ -65,23 +48,16 @@ func TestHealthy(t *testing.T) {
 			t.Errorf("Details[%q] = %v, want a non-empty string", k, r.Details[k])
 		}
 	}
-	if d, ok := r.Observed.(float64); !ok || d <= 0 || r.Unit != "ms" {
-		t.Errorf("Observed = %v %q, want a positive duration in ms", r.Observed, r.Unit)
-	}
-	if !strings.Contains(r.Message, "RabbitMQ "+r.Details["server_version"].(string)) {
-		t.Errorf("message %q does not name the broker and its version", r.Message)
-	}
+	checktest.WantRTT(t, r)
+	checktest.WantMessage(t, r, "RabbitMQ "+r.Details["server_version"].(string))
 	// No deadline: Options.Timeout bounds the check.
-	wantStatus(t, c.Check(context.Background()), vitals.StatusPass)
+	checktest.WantStatus(t, c.Check(context.Background()), vitals.StatusPass)
 }
 
 func TestLoopback(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	c := newChecker(t, dial(t, testservice.AMQPURL), &Options{Loopback: true})
-
+	c := rabbitMQ(t, &Options{Loopback: true})
 	for range 2 { // a second run must not see the first one's message
-		r, _ := check(t, c, 2*time.Second)
-		wantStatus(t, r, vitals.StatusPass)
+		r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 		if d, ok := r.Details["loopback_ms"].(float64); !ok || d <= 0 {
 			t.Errorf("Details[loopback_ms] = %v, want a positive duration", r.Details["loopback_ms"])
 		}
@@ -92,7 +68,7 @@ func TestNewOptions(t *testing.T) {
 	if _, err := New(nil, nil); err == nil || !strings.Contains(err.Error(), "nil connection") {
 		t.Errorf("New(nil) error = %v", err)
 	}
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
 	conn := dial(t, testservice.AMQPURL)
 	if _, err := New(conn, &Options{Timeout: -time.Second}); err == nil || !strings.Contains(err.Error(), "negative Timeout") {
 		t.Errorf("New with a negative timeout: error = %v", err)
@@ -100,81 +76,102 @@ func TestNewOptions(t *testing.T) {
 }
 
 func TestClosedConnection(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
 	conn := dial(t, testservice.AMQPURL)
-	c := newChecker(t, conn, nil)
-	conn.Close()
+	c := checktest.MustNew(t, New, conn, nil)
+	conn.(*amqp.Connection).Close()
+	checktest.WantMessage(t, checktest.Want(t, c, time.Second, vitals.StatusFail), "closed")
+}
 
-	r, _ := check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "closed") {
-		t.Errorf("message %q does not say the connection is closed", r.Message)
-	}
+// proxied returns a Checker, made by New, of a connection to the test
+// broker through a proxy, and the proxy.
+func proxied(t *testing.T) (*Checker, *testproxy.Proxy) {
+	t.Helper()
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
+	c := checktest.MustNew(t, New, dial(t, "amqp://guest:guest@"+p.Addr()+"/"), nil)
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
+	return c, p
 }
 
 // TestProxyCut: the application's connection dies with the network and
 // stays dead (amqp091-go does not reconnect); the check fails at once.
 func TestProxyCut(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := testproxy.Start(t, testservice.AMQPAddr)
-	conn := dial(t, "amqp://guest:guest@"+p.Addr()+"/")
-	c := newChecker(t, conn, nil)
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
+	c, p := proxied(t)
 	p.Cut()
 	// A check may see the channel open fail first ("EOF"); once
 	// amqp091-go has noticed, the connection is closed.
-	waitFor(t, "the connection to close", func() bool {
-		r, _ = check(t, c, time.Second)
+	checktest.Await(t, c, "the connection to close", func(r vitals.Result) bool {
 		return r.Status == vitals.StatusFail && strings.Contains(r.Message, "connection is closed")
 	})
 	p.Restore()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusFail)
 }
 
 // TestStall: a connection that stays up while the broker stops answering
 // fails at the check's deadline, although amqp091-go's Channel takes no
 // context; the next check does not pile a second request on the first.
 func TestStall(t *testing.T) {
-	testservice.Require(t, "RabbitMQ", testservice.AMQPAddr)
-	p := testproxy.Start(t, testservice.AMQPAddr)
-	conn := dial(t, "amqp://guest:guest@"+p.Addr()+"/")
-	c := newChecker(t, conn, nil)
-	wantStatus(t, waitStatus(t, c, vitals.StatusPass), vitals.StatusPass)
-
-	p.Blackhole()
-	const timeout = 500 * time.Millisecond
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-	if !strings.Contains(r.Message, "did not answer") {
-		t.Errorf("message %q does not say the broker did not answer", r.Message)
-	}
-	r, _ = check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "previous check") {
-		t.Errorf("message %q does not say an earlier request is still pending", r.Message)
-	}
+	c, p := proxied(t)
+	checktest.WantMessage(t, checktest.WantStall(t, c, p, 500*time.Millisecond), "did not answer")
+	r := checktest.Want(t, c, 500*time.Millisecond, vitals.StatusFail)
+	checktest.WantMessage(t, r, "previous check")
 	// The stuck request ends with the connection (dial's cleanup).
 }
 
-// waitFor runs cond, which runs a check, every 20ms until it holds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	monitortest.Poll(t, 20*time.Millisecond, what, cond)
+// TestOpenStall: when the broker stops answering on a live connection, the
+// check fails at its deadline and drops the connection, and the checker
+// recovers with a new one.
+func TestOpenStall(t *testing.T) {
+	checktest.Require(t, "RabbitMQ", testservice.AMQPAddr)
+	p := testproxy.Start(t, testservice.AMQPAddr)
+	c := checktest.MustNew(t, Open, "amqp://guest:guest@"+p.Addr()+"/", nil)
+	checktest.WantStall(t, c, p, 500*time.Millisecond)
+	p.Restore()
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 }
 
-// waitStatus checks c until it reports want, for up to 10s.
-func waitStatus(t *testing.T, c *Checker, want vitals.Status) vitals.Result {
-	t.Helper()
-	var r vitals.Result
-	waitFor(t, "status "+want.String(), func() bool {
-		r, _ = check(t, c, time.Second)
-		return r.Status == want
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "RabbitMQ",
+		Addr: testservice.AMQPAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return Open(withHost(t, testservice.AMQPURL, addr, ""), &Options{Timeout: time.Minute, Loopback: true})
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return Open(withHost(t, testservice.AMQPURL, addr, password), &Options{Timeout: time.Minute})
+		},
+		Details: []string{"server_product", "server_version", "channel_open_ms", "loopback_ms"},
+		Closed:  ErrClosed,
 	})
-	return r
+}
+
+// withHost returns url with its host:port replaced by addr and, unless
+// password is empty, its password by password.
+func withHost(t *testing.T, url, addr, password string) string {
+	t.Helper()
+	u, err := amqp.ParseURI(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = host
+	if u.Port, err = strconv.Atoi(port); err != nil {
+		t.Fatal(err)
+	}
+	if password != "" {
+		u.Password = password
+	}
+	return u.String()
+}
+
+func TestOpenInvalid(t *testing.T) {
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "scheme", Arg: "http://guest:hunter2@127.0.0.1:5672/", Want: "invalid URL"},
+		{Name: "port", Arg: "amqp://guest:hunter2@127.0.0.1:port/", Want: "invalid URL"},
+		{Name: "negative timeout", Arg: "amqp://127.0.0.1/", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+	})
 }

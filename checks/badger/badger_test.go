@@ -1,30 +1,16 @@
 package badger_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/vitalsgo/vitals"
 	badgercheck "github.com/vitalsgo/vitals/checks/badger"
+	"github.com/vitalsgo/vitals/checks/checktest"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
 
 // openDB opens a database with opt (quiet) and stores the key "app/ready".
 func openDB(t *testing.T, opt badger.Options) *badger.DB {
@@ -41,18 +27,10 @@ func openDB(t *testing.T, opt badger.Options) *badger.DB {
 	return db
 }
 
-func newChecker(t *testing.T, db badgercheck.DB, opts *badgercheck.Options) *badgercheck.Checker {
-	t.Helper()
-	c := mustNew(t, db, opts)
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestHealthy(t *testing.T) {
 	dir := t.TempDir()
 	db := openDB(t, badger.DefaultOptions(dir))
-	r := check(t, newChecker(t, db, &badgercheck.Options{Key: "app/ready"}))
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), &badgercheck.Options{Key: "app/ready"}), timeout, vitals.StatusPass)
 
 	lsm, lsmOK := r.Details["lsm_size_bytes"].(int64)
 	vlog, vlogOK := r.Details["vlog_size_bytes"].(int64)
@@ -70,8 +48,7 @@ func TestHealthy(t *testing.T) {
 
 func TestInMemory(t *testing.T) {
 	db := openDB(t, badger.DefaultOptions("").WithInMemory(true))
-	r := check(t, newChecker(t, db, &badgercheck.Options{Key: "app/ready"}))
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), &badgercheck.Options{Key: "app/ready"}), timeout, vitals.StatusPass)
 	if r.Details["in_memory"] != true {
 		t.Errorf("details %v: want in_memory", r.Details)
 	}
@@ -79,15 +56,14 @@ func TestInMemory(t *testing.T) {
 
 func TestMissingKey(t *testing.T) {
 	db := openDB(t, badger.DefaultOptions(t.TempDir()))
-	c := newChecker(t, db, &badgercheck.Options{Key: "app/ready"})
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), &badgercheck.Options{Key: "app/ready"})
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 
 	// A deleted key is as missing as one never written.
 	if err := db.Update(func(txn *badger.Txn) error { return txn.Delete([]byte("app/ready")) }); err != nil {
 		t.Fatal(err)
 	}
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != `badger read transaction: key "app/ready" not found` {
 		t.Errorf("message %q", r.Message)
 	}
@@ -95,36 +71,24 @@ func TestMissingKey(t *testing.T) {
 
 func TestClosedDB(t *testing.T) {
 	db := openDB(t, badger.DefaultOptions(t.TempDir()))
-	c := newChecker(t, db, nil)
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), nil)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != "badger database is closed: DB Closed" {
 		t.Errorf("message %q", r.Message)
 	}
 }
 
 func TestClose(t *testing.T) {
-	c := mustNew(t, openDB(t, badger.DefaultOptions("").WithInMemory(true)), nil)
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, badgercheck.New, badgercheck.DB(openDB(t, badger.DefaultOptions("").WithInMemory(true))), nil)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 	c.Close()
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != "badger read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}
-}
-
-// mustNew returns badgercheck.New's Checker, failing t on an error.
-func mustNew(t *testing.T, db badgercheck.DB, opts *badgercheck.Options) *badgercheck.Checker {
-	t.Helper()
-	c, err := badgercheck.New(db, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
 }

@@ -2,7 +2,6 @@ package bolt_test
 
 import (
 	"bytes"
-	"context"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -11,25 +10,12 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/bolt"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"go.etcd.io/bbolt"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
 
 // openDB creates a database in a temporary directory with a bucket "app"
 // holding one key.
@@ -53,17 +39,9 @@ func openDB(t *testing.T) *bbolt.DB {
 	return db
 }
 
-func newChecker(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
-	t.Helper()
-	c := mustNew(t, db, opts)
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
 func TestHealthy(t *testing.T) {
 	db := openDB(t)
-	r := check(t, newChecker(t, db, &bolt.Options{Bucket: "app"}))
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, checktest.MustNew(t, bolt.New, bolt.DB(db), &bolt.Options{Bucket: "app"}), timeout, vitals.StatusPass)
 
 	size, _ := r.Observed.(int64)
 	if size <= 0 || r.Unit != "bytes" || r.Details["size_bytes"] != size {
@@ -85,8 +63,7 @@ func TestHealthy(t *testing.T) {
 }
 
 func TestMissingBucket(t *testing.T) {
-	r := check(t, newChecker(t, openDB(t), &bolt.Options{Bucket: "users"}))
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, checktest.MustNew(t, bolt.New, bolt.DB(openDB(t)), &bolt.Options{Bucket: "users"}), timeout, vitals.StatusFail)
 	if r.Message != `bolt read transaction: bucket "users" not found` {
 		t.Errorf("message %q", r.Message)
 	}
@@ -94,14 +71,13 @@ func TestMissingBucket(t *testing.T) {
 
 func TestClosedDB(t *testing.T) {
 	db := openDB(t)
-	c := newChecker(t, db, nil)
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, bolt.New, bolt.DB(db), nil)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != "bolt database is closed: database not open" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -112,7 +88,7 @@ func TestClosedDB(t *testing.T) {
 // behind the writer. The check must return at its deadline all the same.
 func TestBlockedByRemap(t *testing.T) {
 	db := openDB(t)
-	c := newChecker(t, db, nil)
+	c := checktest.MustNew(t, bolt.New, bolt.DB(db), nil)
 
 	long, err := db.Begin(false)
 	if err != nil {
@@ -126,19 +102,10 @@ func TestBlockedByRemap(t *testing.T) {
 	}()
 	monitortest.Eventually(t, "the writer waiting to remap the file", inRemap)
 
-	const deadline = 300 * time.Millisecond
-	for i := range 2 {
-		ctx, cancel := context.WithTimeout(context.Background(), deadline)
-		start := time.Now()
-		r := c.Check(ctx)
-		elapsed := time.Since(start)
-		cancel()
-		wantStatus(t, r, vitals.StatusFail)
-		if elapsed > deadline+time.Second {
-			t.Errorf("check %d returned after %v, past its %v deadline", i+1, elapsed, deadline)
-		}
+	for range 2 {
+		r := checktest.WantTimeout(t, c, 300*time.Millisecond)
 		if r.Message != "bolt read transaction did not finish: context deadline exceeded" {
-			t.Errorf("check %d: message %q", i+1, r.Message)
+			t.Errorf("message %q", r.Message)
 		}
 	}
 
@@ -149,23 +116,17 @@ func TestBlockedByRemap(t *testing.T) {
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
 	}
-	r := check(t, c)
-	for end := time.Now().Add(timeout); r.Status != vitals.StatusPass && time.Now().Before(end); {
-		time.Sleep(10 * time.Millisecond)
-		r = check(t, c)
-	}
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.AwaitStatus(t, c, vitals.StatusPass)
 	if size := r.Observed.(int64); size < 8<<20 {
 		t.Errorf("size %d after writing 8 MiB", size)
 	}
 }
 
 func TestClose(t *testing.T) {
-	c := mustNew(t, openDB(t), nil)
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, bolt.New, bolt.DB(openDB(t)), nil)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 	c.Close()
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != "bolt read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -177,14 +138,4 @@ func TestClose(t *testing.T) {
 func inRemap() bool {
 	buf := make([]byte, 1<<20)
 	return bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("go.etcd.io/bbolt.(*DB).mmap("))
-}
-
-// mustNew returns bolt.New's Checker, failing t on an error.
-func mustNew(t *testing.T, db bolt.DB, opts *bolt.Options) *bolt.Checker {
-	t.Helper()
-	c, err := bolt.New(db, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
 }

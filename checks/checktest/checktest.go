@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -46,14 +44,26 @@ type Config struct {
 	// waits on a silent server.
 	Open func(addr string) (Checker, error)
 
+	// New, instead of Open, returns a Checker that holds nothing to close,
+	// such as one that dials afresh for each check. The suite then leaves
+	// out the part about Close.
+	New func(addr string) (vitals.Checker, error)
+
 	// OpenWithPassword, for a protocol with credentials, returns a Checker
 	// for the server at addr that logs in with password, which the server
 	// refuses. Nil for a protocol without credentials.
 	OpenWithPassword func(addr, password string) (Checker, error)
 
+	// NewWithPassword is OpenWithPassword for a checker made by New.
+	NewWithPassword func(addr, password string) (vitals.Checker, error)
+
 	// Details lists keys that a passing result's Details must hold. A
 	// passing result must hold some details either way.
 	Details []string
+
+	// Closed, when set, is the error a check after Close must wrap: the
+	// checker package's ErrClosed.
+	Closed error
 
 	// Timeout is the deadline of each check the suite runs. Default 2s.
 	Timeout time.Duration
@@ -63,8 +73,8 @@ type Config struct {
 // goroutine started during the suite is left.
 func Run(t *testing.T, cfg Config) {
 	t.Helper()
-	if cfg.Open == nil {
-		t.Fatal("checktest: Config.Open is nil")
+	if (cfg.Open == nil) == (cfg.New == nil) {
+		t.Fatal("checktest: set one of Config.Open and Config.New")
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Second
@@ -79,10 +89,12 @@ func Run(t *testing.T, cfg Config) {
 	t.Run("Blackhole", s.blackhole)
 	t.Run("CutRestore", s.cutRestore)
 	t.Run("Cancel", s.cancel)
-	if cfg.OpenWithPassword != nil {
+	if s.hasCredentials() {
 		t.Run("WrongCredentials", s.wrongCredentials)
 	}
-	t.Run("CloseTwice", s.closeTwice)
+	if cfg.Open != nil {
+		t.Run("CloseTwice", s.closeTwice)
+	}
 	t.Run("NoGoroutineLeft", func(t *testing.T) {
 		goleak.VerifyNone(t, before)
 	})
@@ -95,7 +107,7 @@ type suite struct {
 // open opens a checker for addr and closes it when the test ends.
 func (s *suite) open(t *testing.T, addr string) Checker {
 	t.Helper()
-	c, err := s.cfg.Open(addr)
+	c, err := s.make(addr)
 	if err != nil {
 		t.Fatalf("Open(%q): %v", addr, err)
 	}
@@ -107,36 +119,38 @@ func (s *suite) open(t *testing.T, addr string) Checker {
 	return c
 }
 
+// make calls Config.Open, or Config.New for a checker with nothing to
+// close.
+func (s *suite) make(addr string) (Checker, error) {
+	if s.cfg.Open != nil {
+		return s.cfg.Open(addr)
+	}
+	c, err := s.cfg.New(addr)
+	return nopCloser{c}, err
+}
+
+type nopCloser struct{ vitals.Checker }
+
+func (nopCloser) Close() error { return nil }
+
 // require skips t, or fails it under RequireEnv=1, when nothing listens at
 // the server's address.
 func (s *suite) require(t *testing.T) {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", s.cfg.Addr, time.Second)
-	if err == nil {
-		conn.Close()
-		return
-	}
-	msg := fmt.Sprintf("%s is not reachable at %s (%v); start it (scripts/services)", s.cfg.Name, s.cfg.Addr, err)
-	if os.Getenv(RequireEnv) == "1" {
-		t.Fatalf("%s [%s=1 makes this a failure]", msg, RequireEnv)
-	}
-	t.Skip(msg)
+	Require(t, s.cfg.Name, s.cfg.Addr)
 }
 
 // check runs c.Check under the suite's timeout and fails t if the check
 // does not return within HangGuard of its deadline.
-func (s *suite) check(t *testing.T, c Checker) vitals.Result {
+func (s *suite) check(t *testing.T, c vitals.Checker) vitals.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), s.cfg.Timeout)
-	defer cancel()
-	r, _ := run(t, ctx, c)
-	return r
+	return Check(t, c, s.cfg.Timeout)
 }
 
 // run runs c.Check(ctx) in a goroutine and returns its result and whether
 // ctx had ended when it returned; it fails t if the check is still running
 // HangGuard after ctx ends.
-func run(t *testing.T, ctx context.Context, c Checker) (vitals.Result, bool) {
+func run(t testing.TB, ctx context.Context, c vitals.Checker) (vitals.Result, bool) {
 	t.Helper()
 	type outcome struct {
 		r     vitals.Result
@@ -165,13 +179,6 @@ func run(t *testing.T, ctx context.Context, c Checker) (vitals.Result, bool) {
 		// The goroutine is left to the leak check; the test has failed anyway.
 		t.Fatalf("check still running %v after its context ended (%v)", HangGuard, context.Cause(ctx))
 		return vitals.Result{}, false
-	}
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %v (%q), want %v", r.Status, r.Message, want)
 	}
 }
 

@@ -63,28 +63,11 @@ func serve(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				s := bufio.NewScanner(conn)
-				for s.Scan() {
-					fmt.Fprintln(conn, "PONG")
-				}
-			}()
+	return checktest.Serve(t, ln, func(conn net.Conn) {
+		for s := bufio.NewScanner(conn); s.Scan(); {
+			fmt.Fprintln(conn, "PONG")
 		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
+	})
 }
 
 func TestRun(t *testing.T) {

@@ -16,7 +16,8 @@
 // # What it checks
 //
 //   - healthy: a check of the real server passes and has details;
-//   - closed port: a check fails and its message names the address;
+//   - closed port: a check fails and its message names the address, and,
+//     where the protocol has credentials, shows no password;
 //   - blackhole: against a listener that accepts and never answers, a check
 //     fails once its context's deadline has passed, not before, and returns
 //     (a hang guard fails the test if it does not);
@@ -25,12 +26,26 @@
 //   - cancel: a check whose context is cancelled while it waits returns;
 //   - wrong credentials, where the protocol has them: a check fails and
 //     shows the password nowhere in its result;
-//   - Close: a second Close returns nil, and a check after Close fails;
+//   - Close: a second Close returns nil, and a check after Close fails
+//     (with Config.Closed in its chain, when set);
 //   - no goroutine of the checker's is left once every Checker is closed.
 //
 // The suite never compares durations with a threshold: it asserts the
 // order of events (the context's deadline fired before the check returned)
 // and stops a check that never returns with a hang guard of [HangGuard].
+//
+// A checker that holds nothing to close, such as one that dials afresh for
+// each check, gives Config.New instead of Config.Open, and the suite leaves
+// out Close.
+//
+// # A checker's own tests
+//
+// What the suite does for every checker, a test of one checker's own
+// behaviour does with the same helpers: [MustNew] for a package's New or
+// Open, [Check], [Want] and [WantTimeout] for a check under a deadline and
+// a hang guard, [Await] for a client that recovers by itself,
+// [WantRefusals] for constructor arguments that must be refused without
+// showing a password, and [Require] for a server that must be running.
 //
 // # Servers
 //

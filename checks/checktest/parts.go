@@ -3,6 +3,7 @@ package checktest
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ func (s *suite) healthy(t *testing.T) {
 	s.require(t)
 	c := s.open(t, s.cfg.Addr)
 	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	WantStatus(t, r, vitals.StatusPass)
 	if len(r.Details) == 0 {
 		t.Errorf("a passing result has no Details")
 	}
@@ -41,11 +42,19 @@ func (s *suite) closedPort(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	c := s.open(t, addr)
+	var c vitals.Checker
+	if s.hasCredentials() {
+		c = s.openWithPassword(t, addr)
+	} else {
+		c = s.open(t, addr)
+	}
 	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	WantStatus(t, r, vitals.StatusFail)
 	if !strings.Contains(r.Message, addr) {
 		t.Errorf("message %q does not name the address %s", r.Message, addr)
+	}
+	if strings.Contains(text(r), password) {
+		t.Errorf("the result shows the password: %s", text(r))
 	}
 }
 
@@ -55,7 +64,7 @@ func (s *suite) blackhole(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), s.cfg.Timeout)
 	defer cancel()
 	r, ended := run(t, ctx, c)
-	wantStatus(t, r, vitals.StatusFail)
+	WantStatus(t, r, vitals.StatusFail)
 	if !ended {
 		t.Errorf("the check returned before its deadline, with %q: a silent server cannot have answered", r.Message)
 	}
@@ -80,7 +89,7 @@ func (s *suite) cancel(t *testing.T) {
 	cancel()
 	select {
 	case r := <-done:
-		wantStatus(t, r, vitals.StatusFail)
+		WantStatus(t, r, vitals.StatusFail)
 		if r.Err != nil && !errors.Is(r.Err, context.Canceled) && !strings.Contains(r.Message, "cancel") {
 			t.Logf("a cancelled check says %q (Err %v); errors.Is(Err, context.Canceled) would tell its caller why", r.Message, r.Err)
 		}
@@ -97,7 +106,7 @@ func (s *suite) cutRestore(t *testing.T) {
 	}
 	t.Cleanup(p.Close) // after the checker's Close: cleanups run last first
 	c := s.open(t, p.Addr())
-	wantStatus(t, s.check(t, c), vitals.StatusPass)
+	WantStatus(t, s.check(t, c), vitals.StatusPass)
 
 	p.Cut()
 	s.await(t, c, vitals.StatusFail, "after the network was cut")
@@ -112,34 +121,40 @@ func (s *suite) cutRestore(t *testing.T) {
 // dead, and a reconnecting one may wait for its next attempt.
 func (s *suite) await(t *testing.T, c Checker, want vitals.Status, when string) {
 	t.Helper()
-	deadline := time.Now().Add(HangGuard)
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-	var last vitals.Result
-	for n := 1; ; n++ {
-		last = s.check(t, c)
-		if last.Status == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d checks in %v, none %v; the last was %v (%q)", when, n, HangGuard, want, last.Status, last.Message)
-		}
-		<-tick.C
+	Await(t, c, want.String()+" "+when, func(r vitals.Result) bool { return r.Status == want })
+}
+
+func (s *suite) hasCredentials() bool {
+	return s.cfg.OpenWithPassword != nil || s.cfg.NewWithPassword != nil
+}
+
+// openWithPassword makes a checker for addr that logs in with password,
+// and closes it when the test ends.
+func (s *suite) openWithPassword(t *testing.T, addr string) vitals.Checker {
+	t.Helper()
+	var c vitals.Checker
+	var err error
+	if s.cfg.OpenWithPassword != nil {
+		c, err = s.cfg.OpenWithPassword(addr, password)
+	} else {
+		c, err = s.cfg.NewWithPassword(addr, password)
 	}
+	if err != nil {
+		if strings.Contains(err.Error(), password) {
+			t.Errorf("the constructor's error shows the password: %v", err)
+		}
+		t.Fatalf("OpenWithPassword: %v", err)
+	}
+	if closer, ok := c.(io.Closer); ok {
+		t.Cleanup(func() { closer.Close() })
+	}
+	return c
 }
 
 func (s *suite) wrongCredentials(t *testing.T) {
 	s.require(t)
-	c, err := s.cfg.OpenWithPassword(s.cfg.Addr, password)
-	if err != nil {
-		if strings.Contains(err.Error(), password) {
-			t.Errorf("Open's error shows the password: %v", err)
-		}
-		t.Fatalf("OpenWithPassword: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	r := s.check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := Check(t, s.openWithPassword(t, s.cfg.Addr), s.cfg.Timeout)
+	WantStatus(t, r, vitals.StatusFail)
 	if strings.Contains(text(r), password) {
 		t.Errorf("the result shows the password: %s", text(r))
 	}
@@ -151,14 +166,18 @@ func (s *suite) closeTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	wantStatus(t, s.check(t, c), vitals.StatusPass)
+	WantStatus(t, s.check(t, c), vitals.StatusPass)
 	if err := c.Close(); err != nil {
 		t.Errorf("first Close: %v", err)
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("second Close: %v, want nil", err)
 	}
-	wantStatus(t, s.check(t, c), vitals.StatusFail)
+	r := s.check(t, c)
+	WantStatus(t, r, vitals.StatusFail)
+	if s.cfg.Closed != nil && !errors.Is(r.Err, s.cfg.Closed) {
+		t.Errorf("a check after Close: Err = %v, want %v", r.Err, s.cfg.Closed)
+	}
 }
 
 // blackhole is a listener that accepts connections and never reads or
@@ -173,37 +192,17 @@ func listenBlackhole(t *testing.T) *blackhole {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bh := &blackhole{addr: ln.Addr().String(), accepted: make(chan struct{})}
-	var (
-		mu    sync.Mutex // protects conns
-		conns []net.Conn
-		once  sync.Once
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return // closed at cleanup
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-			once.Do(func() { close(bh.accepted) })
-		}
-	}()
-	// Registered before the checker's Close, so it runs after it: the
-	// checker sees its connections end only once it has let go of them.
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
+	bh := &blackhole{accepted: make(chan struct{})}
+	var once sync.Once
+	stop := make(chan struct{})
+	bh.addr = Serve(t, ln, func(net.Conn) {
+		once.Do(func() { close(bh.accepted) })
+		<-stop // the connection is held, never read, until the test ends
 	})
+	// Registered after Serve's cleanup, so it runs first and lets the
+	// handlers return; both are registered before the checker's Close, so
+	// they run after it: the checker sees its connections end only once it
+	// has let go of them.
+	t.Cleanup(func() { close(stop) })
 	return bh
 }

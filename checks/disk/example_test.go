@@ -1,6 +1,9 @@
 package disk_test
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -8,23 +11,30 @@ import (
 )
 
 func ExampleNew() {
-	c, err := disk.New("/var/lib/app", &disk.Options{WarnFreePercent: 15, FailFreeBytes: 1 << 30})
+	// In a service: the data directory, with margins that leave time to act.
+	c, err := disk.New(os.TempDir(), &disk.Options{WarnFreePercent: 1, FailFreeBytes: 1 << 20})
 	if err != nil {
 		panic(err)
 	}
 	m := vitals.New(nil)
 	defer m.Close()
 	m.Add("disk", c, vitals.Interval(time.Minute), vitals.Timeout(5*time.Second))
-	m.Start()
+
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Unit)
+	// Output: pass bytes
 }
 
 func ExampleWritable() {
-	w, err := disk.Writable("/var/lib/app")
+	dir, err := os.MkdirTemp("", "writable-example")
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("data-writable", w, vitals.Interval(30*time.Second), vitals.Timeout(5*time.Second))
-	m.Start()
+	defer os.RemoveAll(dir)
+	w, err := disk.Writable(dir)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(w.Check(context.Background()).Status)
+	// Output: pass
 }

@@ -15,18 +15,12 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/etcd"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
 
 func newClient(t *testing.T, endpoints ...string) *clientv3.Client {
 	t.Helper()
@@ -38,27 +32,9 @@ func newClient(t *testing.T, endpoints ...string) *clientv3.Client {
 	return client
 }
 
-func open(t *testing.T, endpoints string, opts *etcd.Options) *etcd.Checker {
-	t.Helper()
-	c, err := etcd.Open(endpoints, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
-
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "etcd", testservice.EtcdAddr)
-	r := check(t, mustNew(t, newClient(t, testservice.EtcdEndpoint), nil))
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Require(t, "etcd", testservice.EtcdAddr)
+	r := checktest.Want(t, checktest.MustNew(t, etcd.New, etcd.Client(newClient(t, testservice.EtcdEndpoint)), nil), timeout, vitals.StatusPass)
 
 	version, _ := r.Details["version"].(string)
 	leader, _ := r.Details["leader"].(string)
@@ -87,14 +63,13 @@ func TestHealthy(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	checktest.Require(t, "etcd", testservice.EtcdAddr)
 	client := newClient(t, testservice.EtcdEndpoint)
 	prefix := fmt.Sprintf("vitals/test/%d/", time.Now().UnixNano())
-	c := mustNew(t, client, &etcd.Options{RoundTrip: true, KeyPrefix: prefix})
+	c := checktest.MustNew(t, etcd.New, etcd.Client(client), &etcd.Options{RoundTrip: true, KeyPrefix: prefix})
 
 	before := revision(t, client)
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, c, timeout, vitals.StatusPass)
 	if _, ok := r.Details["round_trip_ms"].(float64); !ok {
 		t.Errorf("details %v lack round_trip_ms", r.Details)
 	}
@@ -135,12 +110,11 @@ func TestOpenErrors(t *testing.T) {
 // TestOneEndpointDown: a cluster that lost one member still works, with
 // less margin.
 func TestOneEndpointDown(t *testing.T) {
-	testservice.Require(t, "etcd", testservice.EtcdAddr)
+	checktest.Require(t, "etcd", testservice.EtcdAddr)
 	down := "http://" + testservice.ClosedAddr(t)
-	c := open(t, testservice.EtcdEndpoint+","+down, &etcd.Options{RoundTrip: true})
+	c := checktest.MustNew(t, etcd.Open, testservice.EtcdEndpoint+","+down, &etcd.Options{RoundTrip: true})
 
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusWarn)
+	r := checktest.Want(t, c, timeout, vitals.StatusWarn)
 	if r.Message != "1 of 2 endpoints did not answer" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -158,17 +132,12 @@ func TestOneEndpointDown(t *testing.T) {
 func TestNoLeader(t *testing.T) {
 	members := startEtcd(t, 2)
 	a, b := members[0], members[1]
-	c := open(t, a.endpoint, &etcd.Options{RoundTrip: true})
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, etcd.Open, a.endpoint, &etcd.Options{RoundTrip: true})
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 
 	b.kill()
-	var r vitals.Result
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if r = check(t, c); r.Details["leader"] == "0" {
-			break
-		}
-	}
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Await(t, c, "the member to lose its leader", func(r vitals.Result) bool { return r.Details["leader"] == "0" })
+	checktest.WantStatus(t, r, vitals.StatusFail)
 	if r.Message != "etcd has no leader ("+a.endpoint+")" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -177,8 +146,7 @@ func TestNoLeader(t *testing.T) {
 	}
 
 	// With the leaderless member and a dead one, the check still fails.
-	r = check(t, open(t, a.endpoint+","+b.endpoint, nil))
-	wantStatus(t, r, vitals.StatusFail)
+	r = checktest.Want(t, checktest.MustNew(t, etcd.Open, a.endpoint+","+b.endpoint, nil), timeout, vitals.StatusFail)
 	if r.Message != "etcd has no leader ("+a.endpoint+")" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -189,8 +157,8 @@ func TestNoLeader(t *testing.T) {
 func TestAlarm(t *testing.T) {
 	m := startEtcd(t, 1, "--quota-backend-bytes", "65536")[0]
 	client := newClient(t, m.endpoint)
-	c := mustNew(t, client, nil)
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	c := checktest.MustNew(t, etcd.New, etcd.Client(client), nil)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 
 	big := strings.Repeat("x", 32<<10)
 	for i := 0; i < 20; i++ {
@@ -201,8 +169,7 @@ func TestAlarm(t *testing.T) {
 	// The member raises the alarm through its own raft log, a moment after
 	// refusing the write: wait until the cluster lists it.
 	waitAlarm(t, client)
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, c, timeout, vitals.StatusFail)
 	if !strings.HasPrefix(r.Message, "etcd alarm: "+m.endpoint+": ") || !strings.Contains(r.Message, "NOSPACE") {
 		t.Errorf("message %q does not report the NOSPACE alarm", r.Message)
 	}
@@ -298,12 +265,14 @@ func waitAlarm(t *testing.T, client *clientv3.Client) {
 	t.Fatal("etcd raised no NOSPACE alarm within 10s of filling its quota")
 }
 
-// mustNew returns etcd.New's Checker, failing t on an error.
-func mustNew(t *testing.T, client etcd.Client, opts *etcd.Options) *etcd.Checker {
-	t.Helper()
-	c, err := etcd.New(client, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
+// TestConformance runs the checker suite; the test server has no users.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "etcd",
+		Details: []string{"version", "leader", "member_id", "db_size"},
+		Addr:    testservice.EtcdAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return etcd.Open("http://"+addr, nil)
+		},
+	})
 }

@@ -1,6 +1,11 @@
 package httpcheck_test
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -8,7 +13,13 @@ import (
 )
 
 func ExampleNew() {
-	c, err := httpcheck.New("https://api.internal/actuator/health", &httpcheck.Options{
+	// A Spring Boot service's actuator, served here for the example.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"status":"UP"}`)
+	}))
+	defer api.Close()
+
+	c, err := httpcheck.New(api.URL+"/actuator/health", &httpcheck.Options{
 		JSONPath:        "status",
 		JSONValue:       "UP",
 		MaxResponseTime: 500 * time.Millisecond,
@@ -19,5 +30,8 @@ func ExampleNew() {
 	m := vitals.New(nil)
 	defer m.Close()
 	m.Add("api", c, vitals.Timeout(2*time.Second), vitals.Interval(15*time.Second))
-	m.Start()
+
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Details["status_code"])
+	// Output: pass 200
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,9 +14,9 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
-	"github.com/vitalsgo/vitals/internal/testproxy"
-	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/checks/internal/httpfault"
 )
 
 func TestPass(t *testing.T) {
@@ -115,16 +117,8 @@ func TestSlowResponse(t *testing.T) {
 		t.Fatalf("observed %vms, want at least the server's 100ms", ms)
 	}
 
-	c := newChecker(t, s.URL+"/slow/10000", nil)
-	const timeout = 300 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r = c.Check(ctx)
-	if el := time.Since(start); el > timeout+time.Second {
-		t.Fatalf("returned after %v, past the %v timeout", el, timeout)
-	}
-	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
+	r = checktest.WantTimeout(t, checktest.MustNew(t, httpcheck.New, s.URL+"/slow/10000", nil), 300*time.Millisecond)
+	if !errors.Is(r.Err, context.DeadlineExceeded) {
 		t.Fatalf("past the deadline: %v %q, want a deadline failure", r.Status, r.Message)
 	}
 }
@@ -142,15 +136,14 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 
 	// Count what the client actually takes off the connection.
 	const limit = 64 << 10
-	ct := &countingTransport{rt: &http.Transport{DisableKeepAlives: true}}
 	for _, o := range []httpcheck.Options{
 		{MaxBodyBytes: limit},
 		{MaxBodyBytes: limit, JSONPath: "status", JSONValue: "UP"},
 	} {
-		ct.read.Store(0)
+		ct := httpfault.NewCountingTransport()
 		o.Client = &http.Client{Transport: ct}
 		r := check(t, s.URL+"/endless", &o)
-		if got := ct.read.Load(); got > limit {
+		if got := ct.Read(); got > limit {
 			t.Fatalf("read %d body bytes, cap %d", got, limit)
 		}
 		if o.JSONPath == "" && r.Status != vitals.StatusPass {
@@ -217,76 +210,101 @@ func TestTLS(t *testing.T) {
 	}
 }
 
-func TestConnectionFaults(t *testing.T) {
-	closed := "http://" + testservice.ClosedAddr(t) + "/"
-	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
-		t.Fatalf("closed port: %v %q", r.Status, r.Message)
-	}
-
-	c := newChecker(t, "http://"+testservice.BlackholeAddr(t)+"/health", nil)
-	const timeout = 300 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	if el := time.Since(start); el > timeout+time.Second {
-		t.Fatalf("blackhole: returned after %v, past the %v timeout", el, timeout)
-	}
-	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
-		t.Fatalf("blackhole: %v %q", r.Status, r.Message)
-	}
-}
-
-func TestCutAndRestore(t *testing.T) {
-	s := server(t)
-	p := testproxy.Start(t, s.Listener.Addr().String())
-	c := newChecker(t, "http://"+p.Addr()+"/ok", nil)
-	run := func() vitals.Result {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		return c.Check(ctx)
-	}
-	if r := run(); r.Status != vitals.StatusPass {
-		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
-	}
-	p.Cut()
-	if r := run(); r.Status != vitals.StatusFail {
-		t.Fatalf("cut: %v %q", r.Status, r.Message)
-	}
-	p.Restore()
-	if r := run(); r.Status != vitals.StatusPass {
-		t.Fatalf("restored: %v %q", r.Status, r.Message)
-	}
+// TestConformance runs the checker suite against the test server; the
+// password is a URL's, sent as basic authentication.
+func TestConformance(t *testing.T) {
+	addr := server(t).Listener.Addr().String()
+	checktest.Run(t, checktest.Config{
+		Name:    "the test HTTP server",
+		Details: []string{"status_code", "response_ms", "bytes_read"},
+		Addr:    addr,
+		New: func(addr string) (vitals.Checker, error) {
+			return httpcheck.New("http://"+addr+"/ok", nil)
+		},
+		NewWithPassword: func(addr, password string) (vitals.Checker, error) {
+			return httpcheck.New("http://app:"+password+"@"+addr+"/private", nil)
+		},
+	})
 }
 
 func TestInvalid(t *testing.T) {
-	tests := []struct {
-		url string
-		o   *httpcheck.Options
-	}{
-		{"://bad", nil},
-		{"ftp://example.com/", nil},
-		{"http://", nil},
-		{"example.com/health", nil},
-		{"http://app:s3cret-pw@exa mple.com/", nil},
-		{"http://example.com/", &httpcheck.Options{Method: "POST"}},
-		{"http://example.com/", &httpcheck.Options{Method: "HEAD", BodyContains: "x"}},
-		{"http://example.com/", &httpcheck.Options{Status: []int{42}}},
-		{"http://example.com/", &httpcheck.Options{JSONPath: "a..b"}},
-		{"http://example.com/", &httpcheck.Options{JSONValue: "UP"}},
-		{"http://example.com/", &httpcheck.Options{MaxResponseTime: -1}},
-		{"http://example.com/", &httpcheck.Options{MaxBodyBytes: -1}},
-		{"http://example.com/", &httpcheck.Options{MaxRedirects: -1}},
-		{"http://example.com/", &httpcheck.Options{Client: http.DefaultClient, InsecureSkipVerify: true}},
-	}
-	for _, tt := range tests {
-		_, err := httpcheck.New(tt.url, tt.o)
-		if err == nil {
-			t.Errorf("New(%q, %+v): no error", tt.url, tt.o)
-			continue
+	checktest.WantRefusals(t, httpcheck.New, "s3cret", []checktest.Refusal[httpcheck.Options]{
+		{Name: "no scheme", Arg: "://bad", Want: "httpcheck: "},
+		{Name: "ftp", Arg: "ftp://example.com/", Want: "httpcheck: "},
+		{Name: "no host", Arg: "http://", Want: "httpcheck: "},
+		{Name: "relative", Arg: "example.com/health", Want: "httpcheck: "},
+		{Name: "space in host", Arg: "http://app:s3cret-pw@exa mple.com/", Want: "httpcheck: "},
+		{Name: "POST", Arg: "http://example.com/", Opts: &httpcheck.Options{Method: "POST"}, Want: "POST"},
+		{Name: "HEAD with a body match", Arg: "http://example.com/", Opts: &httpcheck.Options{Method: "HEAD", BodyContains: "x"}, Want: "HEAD"},
+		{Name: "status 42", Arg: "http://example.com/", Opts: &httpcheck.Options{Status: []int{42}}, Want: "42"},
+		{Name: "empty JSONPath segment", Arg: "http://example.com/", Opts: &httpcheck.Options{JSONPath: "a..b"}, Want: "empty segment"},
+		{Name: "JSONValue alone", Arg: "http://example.com/", Opts: &httpcheck.Options{JSONValue: "UP"}, Want: "JSONPath"},
+		{Name: "negative MaxResponseTime", Arg: "http://example.com/", Opts: &httpcheck.Options{MaxResponseTime: -1}, Want: "negative MaxResponseTime"},
+		{Name: "negative MaxBodyBytes", Arg: "http://example.com/", Opts: &httpcheck.Options{MaxBodyBytes: -1}, Want: "negative MaxBodyBytes"},
+		{Name: "negative MaxRedirects", Arg: "http://example.com/", Opts: &httpcheck.Options{MaxRedirects: -1}, Want: "negative MaxRedirects"},
+		{Name: "Client with InsecureSkipVerify", Arg: "http://example.com/", Opts: &httpcheck.Options{Client: http.DefaultClient, InsecureSkipVerify: true}, Want: "cannot be used with Client"},
+	})
+}
+
+// server is a real HTTP server on loopback with a few endpoints.
+func server(t *testing.T) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "all good")
+	})
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"UP","details":{"db":{"status":"DOWN","latency":12}},"checks":[{"name":"cache","ok":true}],"extra":null}`)
+	})
+	mux.HandleFunc("/down", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"status":"DOWN","error":"dial postgres://app:hunter2@db/app failed","token=abc123":1}`)
+	})
+	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		var code int
+		fmt.Sscan(r.PathValue("code"), &code)
+		w.WriteHeader(code)
+	})
+	mux.HandleFunc("/slow/{ms}", func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscan(r.PathValue("ms"), &n)
+		select {
+		case <-time.After(time.Duration(n) * time.Millisecond):
+			io.WriteString(w, "late")
+		case <-r.Context().Done():
 		}
-		if strings.Contains(err.Error(), "s3cret") {
-			t.Errorf("error %q shows the password", err)
+	})
+	mux.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("x", 32<<10))
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
 		}
-	}
+	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/ok", http.StatusFound)
+	})
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop", http.StatusFound)
+	})
+	mux.HandleFunc("/private", func(w http.ResponseWriter, r *http.Request) {
+		if _, pw, _ := r.BasicAuth(); pw != "right" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	})
+	mux.HandleFunc("/headers", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "ua=%s probe=%s", r.UserAgent(), r.Header.Get("X-Probe"))
+	})
+	s := httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func check(t *testing.T, url string, o *httpcheck.Options) vitals.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return checktest.MustNew(t, httpcheck.New, url, o).Check(ctx)
 }

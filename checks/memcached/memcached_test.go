@@ -1,7 +1,6 @@
 package memcached_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -10,46 +9,14 @@ import (
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
+
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/memcached"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
-
-func newChecker(t *testing.T, client memcached.Client, opts *memcached.Options) *memcached.Checker {
-	t.Helper()
-	c, err := memcached.New(client, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func open(t *testing.T, servers string) *memcached.Checker {
-	t.Helper()
-	c, err := memcached.Open(servers, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
 
 // spyClient passes every call to a real client and remembers what went
 // through; tamper, when set, changes what Get returns.
@@ -89,12 +56,11 @@ func newSpy(t *testing.T, addr string) *spyClient {
 }
 
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	checktest.Require(t, "memcached", testservice.MemcachedAddr)
 	spy := newSpy(t, testservice.MemcachedAddr)
-	c := newChecker(t, spy, &memcached.Options{KeyPrefix: "vitals:test:"})
+	c := checktest.MustNew(t, memcached.New, memcached.Client(spy), &memcached.Options{KeyPrefix: "vitals:test:"})
 
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, c, timeout, vitals.StatusPass)
 	if !strings.HasPrefix(r.Message, "memcached round trip in ") {
 		t.Errorf("message %q", r.Message)
 	}
@@ -105,8 +71,7 @@ func TestHealthy(t *testing.T) {
 		t.Errorf("details %v lack ping_ms", r.Details)
 	}
 
-	r = check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r = checktest.Want(t, c, timeout, vitals.StatusPass)
 	if len(spy.keys) != 2 || spy.keys[0] == spy.keys[1] || !strings.HasPrefix(spy.keys[0], "vitals:test:") {
 		t.Fatalf("keys written %q: want two different keys under the prefix", spy.keys)
 	}
@@ -118,10 +83,9 @@ func TestHealthy(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	testservice.Require(t, "memcached", testservice.MemcachedAddr)
-	c := open(t, " "+testservice.MemcachedAddr+" ,")
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Require(t, "memcached", testservice.MemcachedAddr)
+	c := checktest.MustNew(t, memcached.Open, " "+testservice.MemcachedAddr+" ,", nil)
+	r := checktest.Want(t, c, timeout, vitals.StatusPass)
 	if servers, _ := r.Details["servers"].([]string); len(servers) != 1 || servers[0] != testservice.MemcachedAddr {
 		t.Errorf("servers %v, want [%s]", r.Details["servers"], testservice.MemcachedAddr)
 	}
@@ -129,20 +93,18 @@ func TestOpen(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r = check(t, c)
-	wantStatus(t, r, vitals.StatusFail)
+	r = checktest.Want(t, c, timeout, vitals.StatusFail)
 	if r.Message != "memcached round trip: checker closed" {
 		t.Errorf("after Close: message %q", r.Message)
 	}
 }
 
 func TestReadsBackOtherValue(t *testing.T) {
-	testservice.Require(t, "memcached", testservice.MemcachedAddr)
+	checktest.Require(t, "memcached", testservice.MemcachedAddr)
 	spy := newSpy(t, testservice.MemcachedAddr)
 	spy.tamper = func(it *memcache.Item) { it.Value = []byte("something else") }
 
-	r := check(t, newChecker(t, spy, nil))
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, checktest.MustNew(t, memcached.New, memcached.Client(spy), nil), timeout, vitals.StatusFail)
 	if r.Message != "memcached round trip: read back 14 bytes that differ from the 24 written" {
 		t.Errorf("message %q does not report the mismatch", r.Message)
 	}
@@ -171,10 +133,24 @@ func TestInvalidOptions(t *testing.T) {
 // TestOneServerDown: with two servers, one down, part of the key space is
 // lost, so the check fails.
 func TestOneServerDown(t *testing.T) {
-	testservice.Require(t, "memcached", testservice.MemcachedAddr)
-	r := check(t, open(t, testservice.MemcachedAddr+","+testservice.ClosedAddr(t)))
-	wantStatus(t, r, vitals.StatusFail)
+	checktest.Require(t, "memcached", testservice.MemcachedAddr)
+	r := checktest.Want(t, checktest.MustNew(t, memcached.Open, testservice.MemcachedAddr+","+testservice.ClosedAddr(t), nil), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "refused") {
 		t.Errorf("message %q does not name the refused server", r.Message)
 	}
+}
+
+// TestConformance runs the checker suite; memcached has no credentials.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "memcached",
+		Details: []string{"round_trip_ms", "servers"},
+		// Below the client's own 500ms I/O timeout, so that the deadline
+		// is what ends a check against a silent server.
+		Timeout: 400 * time.Millisecond,
+		Addr:    testservice.MemcachedAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return memcached.Open(addr, nil)
+		},
+	})
 }

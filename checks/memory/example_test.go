@@ -1,6 +1,8 @@
 package memory_test
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -15,5 +17,9 @@ func ExampleNew() {
 	m := vitals.New(nil)
 	defer m.Close()
 	m.Add("memory", c, vitals.Groups(vitals.Liveness), vitals.Interval(15*time.Second))
-	m.Start()
+
+	// The status depends on the machine; what is measured does not.
+	r := c.Check(context.Background())
+	fmt.Println(r.Unit)
+	// Output: bytes
 }

@@ -170,14 +170,20 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 }
 
 func clientDetails(client Client) map[string]any {
-	details := map[string]any{}
 	r, ok := client.(interface {
 		OptionsReader() mqtt.ClientOptionsReader
 	})
 	if !ok {
-		return details
+		return map[string]any{}
 	}
 	opts := r.OptionsReader()
+	return optionDetails(&opts)
+}
+
+// optionDetails are the broker URLs, without passwords, and the client ID
+// of a client's options.
+func optionDetails(opts *mqtt.ClientOptionsReader) map[string]any {
+	details := map[string]any{}
 	var brokers []string
 	for _, u := range opts.Servers() {
 		brokers = append(brokers, redact.URL(u.String()))

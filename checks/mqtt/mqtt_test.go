@@ -11,20 +11,10 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
-
-// check runs c.Check with a timeout, as the monitor does.
-func check(t *testing.T, c *Checker, timeout time.Duration) (vitals.Result, time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	return r, time.Since(start)
-}
 
 // connect returns a connected client of broker that reconnects quickly.
 func connect(t *testing.T, broker string) mqtt.Client {
@@ -43,30 +33,21 @@ func connect(t *testing.T, broker string) mqtt.Client {
 	return client
 }
 
-func newChecker(t *testing.T, client Client, opts *Options) *Checker {
+// mosquitto returns a Checker, made by New, of a client of the test
+// broker, or through a proxy to it when p is not nil.
+func mosquitto(t *testing.T, p *testproxy.Proxy, opts *Options) *Checker {
 	t.Helper()
-	c, err := New(client, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
+	checktest.Require(t, "Mosquitto", testservice.MQTTAddr)
+	url := testservice.MQTTURL
+	if p != nil {
+		url = "tcp://" + p.Addr()
 	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %v (%q), want %v", r.Status, r.Message, want)
-	}
+	return checktest.MustNew(t, New, Client(connect(t, url)), opts)
 }
 
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
-	client := connect(t, testservice.MQTTURL)
-	c := newChecker(t, client, nil)
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	c := mosquitto(t, nil, nil)
+	r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 	if b, _ := r.Details["brokers"].([]string); len(b) != 1 || b[0] != testservice.MQTTURL {
 		t.Errorf("Details[brokers] = %v, want [%s]", r.Details["brokers"], testservice.MQTTURL)
 	}
@@ -74,19 +55,14 @@ func TestHealthy(t *testing.T) {
 		t.Errorf("Details[client_id] = %v", r.Details["client_id"])
 	}
 	// No deadline: Options.Timeout bounds the check.
-	wantStatus(t, c.Check(context.Background()), vitals.StatusPass)
+	checktest.WantStatus(t, c.Check(context.Background()), vitals.StatusPass)
 }
 
 func TestLoopback(t *testing.T) {
-	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
-	c := newChecker(t, connect(t, testservice.MQTTURL), &Options{Loopback: true, TopicPrefix: "vitals/test/"})
-
+	c := mosquitto(t, nil, &Options{Loopback: true, TopicPrefix: "vitals/test/"})
 	for range 2 { // a second run must not see the first one's message
-		r, _ := check(t, c, 2*time.Second)
-		wantStatus(t, r, vitals.StatusPass)
-		if d, ok := r.Observed.(float64); !ok || d <= 0 || r.Unit != "ms" {
-			t.Errorf("Observed = %v %q, want a positive RTT in ms", r.Observed, r.Unit)
-		}
+		r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
+		checktest.WantRTT(t, r)
 		if r.Details["loopback_ms"] != r.Observed {
 			t.Errorf("Details[loopback_ms] = %v, want %v", r.Details["loopback_ms"], r.Observed)
 		}
@@ -95,13 +71,9 @@ func TestLoopback(t *testing.T) {
 
 func TestNotConnected(t *testing.T) {
 	client := mqtt.NewClient(mqtt.NewClientOptions().AddBroker("tcp://user:hunter2@127.0.0.1:1883"))
-	c := newChecker(t, client, &Options{Loopback: true})
-
-	r, _ := check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "not connected") {
-		t.Errorf("message %q does not say the client is not connected", r.Message)
-	}
+	c := checktest.MustNew(t, New, Client(client), &Options{Loopback: true})
+	r := checktest.Want(t, c, time.Second, vitals.StatusFail)
+	checktest.WantMessage(t, r, "not connected")
 	if b, _ := r.Details["brokers"].([]string); len(b) != 1 || strings.Contains(b[0], "hunter2") {
 		t.Errorf("Details[brokers] = %v, want one URL without its password", r.Details["brokers"])
 	}
@@ -131,51 +103,31 @@ func TestNewOptions(t *testing.T) {
 // TestProxyCutRestore: the check fails while the network to the broker is
 // cut and passes again once paho has reconnected by itself.
 func TestProxyCutRestore(t *testing.T) {
-	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
 	p := testproxy.Start(t, testservice.MQTTAddr)
-	client := connect(t, "tcp://"+p.Addr())
-	c := newChecker(t, client, &Options{Loopback: true})
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	c := mosquitto(t, p, &Options{Loopback: true})
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 
 	p.Cut()
 	// A check may first see a write fail; once paho notices, the client
 	// is not connected.
-	waitFor(t, "the client to be disconnected", func() bool {
-		r, _ = check(t, c, time.Second)
+	r := checktest.Await(t, c, "the client to be disconnected", func(r vitals.Result) bool {
 		return r.Status == vitals.StatusFail && strings.Contains(r.Message, "not connected")
 	})
-	if !strings.Contains(r.Message, "reconnecting") {
-		t.Errorf("message %q does not say paho is reconnecting", r.Message)
-	}
+	checktest.WantMessage(t, r, "reconnecting")
 
 	p.Restore()
-	waitStatus(t, c, vitals.StatusPass)
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
 }
 
 // TestStall: with Loopback, a broker that stops answering on a live
 // connection fails the check at its deadline.
 func TestStall(t *testing.T) {
-	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
 	p := testproxy.Start(t, testservice.MQTTAddr)
-	client := connect(t, "tcp://"+p.Addr())
-	c := newChecker(t, client, &Options{Loopback: true})
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
-	p.Blackhole()
-	const timeout = 500 * time.Millisecond
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-	if !strings.Contains(r.Message, "deadline exceeded") {
-		t.Errorf("message %q does not say the check timed out", r.Message)
-	}
+	c := mosquitto(t, p, &Options{Loopback: true})
+	checktest.WantMessage(t, checktest.WantStall(t, c, p, 500*time.Millisecond), "deadline exceeded")
 
 	p.Restore()
-	waitStatus(t, c, vitals.StatusPass)
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
 }
 
 // stuckSubscribe is a connected paho client whose Subscribe waits for
@@ -198,17 +150,18 @@ func (s *stuckSubscribe) Subscribe(topic string, qos byte, h mqtt.MessageHandler
 // the check past its deadline, checks meanwhile start no second loopback,
 // and Close waits for the one outstanding.
 func TestLoopbackReturnsAtDeadline(t *testing.T) {
-	testservice.Require(t, "Mosquitto", testservice.MQTTAddr)
+	checktest.Require(t, "Mosquitto", testservice.MQTTAddr)
 	stuck := &stuckSubscribe{Client: connect(t, testservice.MQTTURL), release: make(chan struct{})}
-	c := newChecker(t, stuck, &Options{Loopback: true})
+	c := checktest.MustNew(t, New, Client(stuck), &Options{Loopback: true})
 
 	// Subscribe is held until release is closed, below: a check that
 	// returns at all meanwhile did not wait for paho.
 	for range 3 {
 		done := make(chan vitals.Result, 1)
 		go func() {
-			r, _ := check(t, c, 200*time.Millisecond)
-			done <- r
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			done <- c.Check(ctx)
 		}()
 		var r vitals.Result
 		select {
@@ -217,10 +170,8 @@ func TestLoopbackReturnsAtDeadline(t *testing.T) {
 			close(stuck.release)
 			t.Fatal("Check waited for a Subscribe that paho held")
 		}
-		wantStatus(t, r, vitals.StatusFail)
-		if !strings.Contains(r.Message, "MQTT loopback did not finish: context deadline exceeded") {
-			t.Errorf("message %q does not say the loopback did not finish", r.Message)
-		}
+		checktest.WantStatus(t, r, vitals.StatusFail)
+		checktest.WantMessage(t, r, "MQTT loopback did not finish: context deadline exceeded")
 	}
 	if n := stuck.calls.Load(); n != 1 {
 		t.Errorf("Subscribe called %d times while the first call was held, want 1", n)
@@ -238,26 +189,81 @@ func TestLoopbackReturnsAtDeadline(t *testing.T) {
 	}
 	close(stuck.release)
 	<-closed
-	r, _ := check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !errors.Is(r.Err, ErrClosed) {
+	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); !errors.Is(r.Err, ErrClosed) {
 		t.Errorf("check after Close: %q, want ErrClosed", r.Message)
 	}
 }
 
-// waitFor runs cond, which runs a check, every 20ms until it holds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	monitortest.Poll(t, 20*time.Millisecond, what, cond)
+// TestOpenClientID: an owned client has a client ID of its own.
+func TestOpenClientID(t *testing.T) {
+	checktest.Require(t, "Mosquitto", testservice.MQTTAddr)
+	r := checktest.Want(t, checktest.MustNew(t, Open, testservice.MQTTURL, nil), 2*time.Second, vitals.StatusPass)
+	if id, _ := r.Details["client_id"].(string); !strings.HasPrefix(id, "vitals-") {
+		t.Errorf("Details[client_id] = %v, want a vitals- client ID", r.Details["client_id"])
+	}
 }
 
-// waitStatus checks c until it reports want, for up to 10s.
-func waitStatus(t *testing.T, c *Checker, want vitals.Status) vitals.Result {
-	t.Helper()
-	var r vitals.Result
-	waitFor(t, "status "+want.String(), func() bool {
-		r, _ = check(t, c, time.Second)
-		return r.Status == want
+// TestOpenClosedPort: a refused connection says so, and the credentials
+// of the URL stay out of the result. (The test broker has no users, so
+// the conformance suite cannot show that.)
+func TestOpenClosedPort(t *testing.T) {
+	addr := testservice.ClosedAddr(t)
+	c := checktest.MustNew(t, Open, "tcp://user:hunter2@"+addr, nil)
+	r := checktest.Want(t, c, 2*time.Second, vitals.StatusFail)
+	checktest.WantMessage(t, r, "connection refused", addr)
+	if strings.Contains(r.Message, "hunter2") || strings.Contains(r.Err.Error(), "hunter2") {
+		t.Errorf("result %q shows the password", r.Message)
+	}
+}
+
+// TestOpenProxyCutRestore: the owned client loses its connection with the
+// network, says why while paho reconnects, and passes once it is back.
+func TestOpenProxyCutRestore(t *testing.T) {
+	checktest.Require(t, "Mosquitto", testservice.MQTTAddr)
+	p := testproxy.Start(t, testservice.MQTTAddr)
+	c := checktest.MustNew(t, Open, "tcp://"+p.Addr(), &Options{
+		Loopback: true,
+		Configure: func(o *mqtt.ClientOptions) {
+			o.SetMaxReconnectInterval(200 * time.Millisecond)
+		},
 	})
-	return r
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
+
+	p.Cut()
+	r := checktest.Await(t, c, "the reason of the loss", func(r vitals.Result) bool {
+		return r.Status == vitals.StatusFail && strings.Contains(r.Message, "lost (")
+	})
+	checktest.WantMessage(t, r, "reconnecting")
+	checktest.WantDetails(t, r, "connection_lost")
+
+	p.Restore()
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
+}
+
+// TestConformance runs the checker suite against Mosquitto. The broker
+// scripts/services starts lets anyone in, so wrong credentials are not
+// part of it.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:   "Mosquitto",
+		Closed: ErrClosed,
+		Addr:   testservice.MQTTAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			// A connect timeout past the suite's deadline, which is what
+			// must end a check; Close waits for an attempt in flight.
+			return Open("tcp://"+addr, &Options{Timeout: 3 * time.Second, Loopback: true, Configure: func(o *mqtt.ClientOptions) {
+				o.SetMaxReconnectInterval(100 * time.Millisecond)
+			}})
+		},
+		Details: []string{"brokers", "client_id", "loopback_ms"},
+	})
+}
+
+func TestOpenInvalid(t *testing.T) {
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "negative timeout", Arg: "tcp://127.0.0.1:1883", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+		{Name: "scheme", Arg: "http://user:hunter2@127.0.0.1:1883", Want: "unsupported scheme"},
+		{Name: "port", Arg: "tcp://user:hunter2@127.0.0.1:port", Want: "invalid broker URL"},
+		{Name: "no host", Arg: "tcp://user:hunter2@:1883", Want: "no host"},
+	})
 }

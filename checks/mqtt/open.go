@@ -11,6 +11,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -53,8 +54,41 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	if o.Configure != nil {
 		o.Configure(co)
 	}
-	ow.client = mqtt.NewClient(co)
+	ow.options = mqtt.NewOptionsReader(co)
+	ow.conn = lazyconn.New(lazyconn.Config[mqtt.Client]{
+		Name: "MQTT broker at " + ow.redacted,
+		Dial: func(ctx context.Context) (mqtt.Client, error) { return dialClient(ctx, co) },
+		// A client that has connected once reconnects by itself: it is
+		// kept while paho is at it, and the check says why it waits.
+		Alive:  func(c mqtt.Client) bool { return c.IsConnected() },
+		Close:  func(c mqtt.Client) error { c.Disconnect(250); return nil },
+		Closed: ErrClosed,
+	})
 	return &Checker{opts: o, owned: ow}, nil
+}
+
+// dialClient makes a client with co and connects it. paho's Connect takes no
+// context: when ctx ends (the Checker is closed) connect waits for the
+// attempt, which ends at its connect timeout, before it disconnects the
+// client, since disconnecting meanwhile would leave the attempt running.
+// (With ConnectRetry, set by Configure, the attempt never ends and
+// Disconnect stops it.)
+func dialClient(ctx context.Context, co *mqtt.ClientOptions) (mqtt.Client, error) {
+	client := mqtt.NewClient(co)
+	tok := client.Connect()
+	select {
+	case <-tok.Done():
+		if err := tok.Error(); err != nil {
+			return nil, err
+		}
+		return client, nil
+	case <-ctx.Done():
+		if r := client.OptionsReader(); !r.ConnectRetry() {
+			tok.WaitTimeout(r.ConnectTimeout() + time.Second)
+		}
+		client.Disconnect(0)
+		return nil, ctx.Err()
+	}
 }
 
 // Close makes later checks fail with [ErrClosed] and waits for a loopback
@@ -66,7 +100,7 @@ func (c *Checker) Close() error {
 	c.closed.Store(true)
 	c.run.Close()
 	if c.owned != nil {
-		c.owned.close()
+		return c.owned.conn.Close()
 	}
 	return nil
 }
@@ -100,14 +134,12 @@ func validateURL(raw string) error {
 
 // owner holds the client of a Checker made by Open.
 type owner struct {
-	client   mqtt.Client
-	redacted string // the broker URL without its password, for messages
+	conn     *lazyconn.Client[mqtt.Client]
+	options  mqtt.ClientOptionsReader // of every client it makes, for Details
+	redacted string                   // the broker URL without its password, for messages
 
-	mu         sync.Mutex // protects the fields below
-	connecting mqtt.Token // the last Connect; nil before the first
-	connectErr error      // of the last Connect that failed
-	lostErr    error      // why the connection was last lost; nil while connected
-	closed     bool
+	mu      sync.Mutex // protects lostErr
+	lostErr error      // why the connection was last lost; nil while connected
 }
 
 func (o *owner) lost(_ mqtt.Client, err error) {
@@ -118,93 +150,32 @@ func (o *owner) lost(_ mqtt.Client, err error) {
 
 func (o *owner) connected(mqtt.Client) {
 	o.mu.Lock()
-	o.lostErr, o.connectErr = nil, nil
+	o.lostErr = nil
 	o.mu.Unlock()
 }
 
-// get returns the client once it is connected, connecting it if paho is not
-// already at it, or an error when that fails or ctx ends first.
+// get returns the client once it is connected, connecting it if it is not,
+// or an error when that fails, ctx ends first, or paho is reconnecting a
+// connection it lost.
 func (o *owner) get(ctx context.Context) (Client, error) {
+	client, err := o.conn.Get(ctx)
+	if err != nil || client.IsConnectionOpen() {
+		return client, err
+	}
 	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil, ErrClosed
+	defer o.mu.Unlock()
+	if o.lostErr != nil {
+		return nil, fmt.Errorf("connection to MQTT broker at %s lost (%w), reconnecting", o.redacted, o.lostErr)
 	}
-	if o.client.IsConnectionOpen() {
-		o.mu.Unlock()
-		return o.client, nil
-	}
-	tok := o.connecting
-	if tok != nil && isDone(tok) && tok.Error() != nil {
-		o.connectErr = tok.Error() // perhaps unseen: its check gave up first
-	}
-	if tok == nil || isDone(tok) {
-		if o.client.IsConnected() {
-			// Lost after a successful connect: paho is reconnecting.
-			err := fmt.Errorf("connection to MQTT broker at %s lost, reconnecting", o.redacted)
-			if o.lostErr != nil {
-				err = fmt.Errorf("connection to MQTT broker at %s lost (%w), reconnecting", o.redacted, o.lostErr)
-			}
-			o.mu.Unlock()
-			return nil, err
-		}
-		tok = o.client.Connect()
-		o.connecting = tok
-	}
-	last := o.connectErr
-	o.mu.Unlock()
-
-	select {
-	case <-tok.Done():
-	case <-ctx.Done():
-		if last != nil {
-			// Still connecting: the previous attempt says more than the deadline.
-			return nil, fmt.Errorf("connect to MQTT broker at %s: %w (previous attempt: %w)", o.redacted, ctx.Err(), last)
-		}
-		return nil, fmt.Errorf("connect to MQTT broker at %s: %w", o.redacted, ctx.Err())
-	}
-	if err := tok.Error(); err != nil {
-		o.mu.Lock()
-		o.connectErr = err
-		o.mu.Unlock()
-		return nil, fmt.Errorf("connect to MQTT broker at %s: %w", o.redacted, err)
-	}
-	return o.client, nil
-}
-
-func isDone(tok mqtt.Token) bool {
-	select {
-	case <-tok.Done():
-		return true
-	default:
-		return false
-	}
+	return nil, fmt.Errorf("connection to MQTT broker at %s lost, reconnecting", o.redacted)
 }
 
 func (o *owner) details() map[string]any {
-	details := clientDetails(o.client)
+	details := optionDetails(&o.options)
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.lostErr != nil {
 		details["connection_lost"] = o.lostErr.Error()
 	}
 	return details
-}
-
-func (o *owner) close() {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return
-	}
-	o.closed = true
-	tok := o.connecting
-	o.mu.Unlock()
-	if r := o.client.OptionsReader(); tok != nil && !r.ConnectRetry() {
-		// paho ends the attempt at its connect timeout; disconnecting
-		// meanwhile would leave it running. (With ConnectRetry, set by
-		// Configure, the attempt never ends and Disconnect stops it.)
-		tok.WaitTimeout(r.ConnectTimeout() + time.Second)
-	}
-	o.client.Disconnect(250)
 }

@@ -2,13 +2,13 @@ package mysql
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -44,101 +44,61 @@ func userWithPassword(t *testing.T) string {
 	return passwordUser
 }
 
-func TestWrongPassword(t *testing.T) {
-	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
-	const wrong = "wrong-secret-42"
+// TestConformance runs the checker suite against MariaDB, wrong
+// credentials included.
+func TestConformance(t *testing.T) {
+	checktest.Require(t, "MariaDB", testservice.MySQLAddr)
 	user := userWithPassword(t)
-	c := open(t, withAddr(t, "", user, wrong), nil)
-
-	r, _ := check(t, c, 5*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "Access denied for user '"+user+"'") {
-		t.Errorf("message %q does not say the login was refused", r.Message)
-	}
-	if strings.Contains(r.Message, wrong) || strings.Contains(r.Err.Error(), wrong) {
-		t.Errorf("result %q shows the password", r.Message)
-	}
+	// Options.Timeout is also the driver's dial timeout; past the suite's
+	// deadline, so that the deadline is what ends a check.
+	opts := &Options{Timeout: time.Minute}
+	checktest.Run(t, checktest.Config{
+		Name: "MariaDB",
+		Addr: testservice.MySQLAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return Open(withAddr(t, addr, "", ""), opts)
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return Open(withAddr(t, addr, user, password), opts)
+		},
+		Details: []string{"server_version", "ping_ms", "open"},
+	})
 }
 
-func TestClosedPort(t *testing.T) {
-	addr := testservice.ClosedAddr(t)
-	c := open(t, "root:hunter2@tcp("+addr+")/test", nil)
-
-	r, elapsed := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "connection refused") || !strings.Contains(r.Message, addr) {
-		t.Errorf("message %q does not say that %s refused the connection", r.Message, addr)
-	}
-	if strings.Contains(r.Message, "hunter2") {
-		t.Errorf("message %q shows the password", r.Message)
-	}
-	if elapsed > time.Second {
-		t.Errorf("a refused connection took %v to report", elapsed)
-	}
+// TestWrongPasswordMessage: a refused login says so in the server's words.
+func TestWrongPasswordMessage(t *testing.T) {
+	checktest.Require(t, "MariaDB", testservice.MySQLAddr)
+	user := userWithPassword(t)
+	c := checktest.MustNew(t, Open, withAddr(t, "", user, "wrong-secret-42"), nil)
+	checktest.WantMessage(t, checktest.Want(t, c, 5*time.Second, vitals.StatusFail), "Access denied for user '"+user+"'")
 }
 
-// TestBlackhole: a server that accepts the connection and never greets
-// fails the check at its deadline, not at the driver's dial timeout.
-func TestBlackhole(t *testing.T) {
-	addr := testservice.BlackholeAddr(t)
-	c := open(t, "root@tcp("+addr+")/test", &Options{Timeout: 10 * time.Second})
-
-	const timeout = time.Second
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-	if !strings.Contains(r.Message, "deadline exceeded") && !strings.Contains(r.Message, "timeout") {
-		t.Errorf("message %q does not say the check timed out", r.Message)
-	}
-}
-
-// TestProxyCutRestore: the pool's connection dies with the network, the
-// check fails while no new one can be made, and passes once the network is
-// back and database/sql has dialed again.
+// TestProxyCutRestore: the application's pool loses its connection with
+// the network, the check fails with the new dial's refusal while no new
+// one can be made, and passes once the network is back and database/sql
+// has dialed again.
 func TestProxyCutRestore(t *testing.T) {
-	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
+	checktest.Require(t, "MariaDB", testservice.MySQLAddr)
 	p := testproxy.Start(t, testservice.MySQLAddr)
-	db := openDB(t, withAddr(t, p.Addr(), "", ""))
-	c := newChecker(t, db, nil)
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
+	c := checktest.MustNew(t, New, DB(openDB(t, withAddr(t, p.Addr(), "", ""))), nil)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 	p.Cut()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "connection refused") {
-		t.Errorf("message %q: want the new dial's refusal", r.Message)
-	}
-
+	checktest.WantMessage(t, checktest.Want(t, c, 2*time.Second, vitals.StatusFail), "connection refused")
 	p.Restore()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 }
 
 // TestStall: a server that stops answering on a live connection fails the
 // check at its deadline.
 func TestStall(t *testing.T) {
-	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
+	checktest.Require(t, "MariaDB", testservice.MySQLAddr)
 	p := testproxy.Start(t, testservice.MySQLAddr)
-	c := open(t, withAddr(t, p.Addr(), "", ""), nil)
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
-	p.Blackhole()
-	const timeout = 500 * time.Millisecond
-	r, elapsed := check(t, c, timeout)
-	wantStatus(t, r, vitals.StatusFail)
-	if elapsed > timeout+time.Second {
-		t.Errorf("check took %v with a %v deadline", elapsed, timeout)
-	}
-
+	c := checktest.MustNew(t, Open, withAddr(t, p.Addr(), "", ""), nil)
+	checktest.WantStall(t, c, p, 500*time.Millisecond)
 	// The stalled connection is gone (the driver closes a connection whose
 	// query was cancelled); a new one works once the server answers.
 	p.Restore()
-	r, _ = check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 }
 
 // TestBrokenPooledConnection: a pooled connection that broke since its last
@@ -147,17 +107,16 @@ func TestStall(t *testing.T) {
 // catch most such connections before use, is off so that every one reaches
 // the ping, as it does when the break comes just after that check.
 func TestBrokenPooledConnection(t *testing.T) {
-	testservice.Require(t, "MariaDB", testservice.MySQLAddr)
+	checktest.Require(t, "MariaDB", testservice.MySQLAddr)
 	p := testproxy.Start(t, testservice.MySQLAddr)
 	cfg, err := mysql.ParseDSN(withAddr(t, p.Addr(), "", ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.CheckConnLiveness = false
-	c := newChecker(t, openDB(t, cfg.FormatDSN()), nil)
+	c := checktest.MustNew(t, New, DB(openDB(t, cfg.FormatDSN())), nil)
 	for range 3 {
-		r, _ := check(t, c, 2*time.Second)
-		wantStatus(t, r, vitals.StatusPass)
+		checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 		p.Cut()
 		p.Restore()
 	}

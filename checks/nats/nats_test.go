@@ -9,21 +9,14 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
-// check runs c.Check with a timeout, as the monitor does.
-func check(t *testing.T, c *Checker, timeout time.Duration) (vitals.Result, time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	return r, time.Since(start)
-}
-
+// connect returns the application's own connection to url, closed when
+// the test ends.
 func connect(t *testing.T, url string, opts ...nats.Option) *nats.Conn {
 	t.Helper()
 	nc, err := nats.Connect(url, opts...)
@@ -34,86 +27,46 @@ func connect(t *testing.T, url string, opts ...nats.Option) *nats.Conn {
 	return nc
 }
 
-func newChecker(t *testing.T, conn Conn, opts *Options) *Checker {
+// natsServer returns a Checker, made by New, of a connection to the test
+// server.
+func natsServer(t *testing.T, opts *Options) *Checker {
 	t.Helper()
-	c, err := New(conn, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status = %v (%q), want %v", r.Status, r.Message, want)
-	}
+	checktest.Require(t, "NATS", testservice.NATSAddr)
+	return checktest.MustNew(t, New, Conn(connect(t, testservice.NATSURL)), opts)
 }
 
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := newChecker(t, connect(t, testservice.NATSURL), nil)
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, natsServer(t, nil), 2*time.Second, vitals.StatusPass)
 	for _, k := range []string{"server_version", "server_id", "url"} {
 		if s, _ := r.Details[k].(string); s == "" {
 			t.Errorf("Details[%q] = %v, want a non-empty string", k, r.Details[k])
 		}
 	}
-	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
-		t.Errorf("Observed = %v %q, want a positive RTT in ms", r.Observed, r.Unit)
-	}
-	if !strings.Contains(r.Message, r.Details["server_version"].(string)) {
-		t.Errorf("message %q does not name the server version", r.Message)
-	}
-	if _, ok := r.Details["reconnects"]; !ok {
-		t.Errorf("Details lack reconnects: %v", r.Details)
-	}
+	checktest.WantRTT(t, r)
+	checktest.WantMessage(t, r, r.Details["server_version"].(string))
+	checktest.WantDetails(t, r, "reconnects")
 }
 
 func TestNoDeadline(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := newChecker(t, connect(t, testservice.NATSURL), nil)
 	// FlushWithContext rejects a ctx without a deadline; the checker adds
 	// Options.Timeout.
-	wantStatus(t, c.Check(context.Background()), vitals.StatusPass)
+	checktest.WantStatus(t, natsServer(t, nil).Check(context.Background()), vitals.StatusPass)
 }
 
 func TestJetStream(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := newChecker(t, connect(t, testservice.NATSURL), &Options{JetStream: true})
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-	for _, k := range []string{"jetstream_memory_bytes", "jetstream_storage_bytes", "jetstream_streams", "jetstream_consumers", "jetstream_max_memory_bytes", "jetstream_max_storage_bytes"} {
-		if _, ok := r.Details[k]; !ok {
-			t.Errorf("Details lack %q: %v", k, r.Details)
-		}
-	}
+	r := checktest.Want(t, natsServer(t, &Options{JetStream: true}), 2*time.Second, vitals.StatusPass)
+	checktest.WantDetails(t, r, "jetstream_memory_bytes", "jetstream_storage_bytes", "jetstream_streams", "jetstream_consumers", "jetstream_max_memory_bytes", "jetstream_max_storage_bytes")
 }
 
 func TestJetStreamUnknownDomain(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := newChecker(t, connect(t, testservice.NATSURL), &Options{JetStream: true, JetStreamDomain: "nowhere"})
-
-	r, elapsed := check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "JetStream") {
-		t.Errorf("message %q does not mention JetStream", r.Message)
-	}
-	if elapsed > 2*time.Second {
-		t.Errorf("check took %v with a 1s deadline", elapsed)
-	}
+	c := natsServer(t, &Options{JetStream: true, JetStreamDomain: "nowhere"})
+	checktest.WantMessage(t, checktest.Want(t, c, time.Second, vitals.StatusFail), "JetStream")
 }
 
 func TestLoopback(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
-	c := newChecker(t, connect(t, testservice.NATSURL), &Options{Loopback: true})
-
+	c := natsServer(t, &Options{Loopback: true})
 	for range 2 { // a second run must not see the first one's message
-		r, _ := check(t, c, 2*time.Second)
-		wantStatus(t, r, vitals.StatusPass)
+		r := checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 		if d, ok := r.Details["loopback_ms"].(float64); !ok || d <= 0 {
 			t.Errorf("Details[loopback_ms] = %v, want a positive duration", r.Details["loopback_ms"])
 		}
@@ -125,7 +78,7 @@ func TestLoopback(t *testing.T) {
 type wrapped struct{ *nats.Conn }
 
 func TestNewOptions(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
+	checktest.Require(t, "NATS", testservice.NATSAddr)
 	nc := connect(t, testservice.NATSURL)
 	tests := []struct {
 		name string
@@ -148,8 +101,7 @@ func TestNewOptions(t *testing.T) {
 				if err != nil {
 					t.Fatalf("New: %v", err)
 				}
-				r, _ := check(t, c, 2*time.Second)
-				wantStatus(t, r, vitals.StatusPass)
+				checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 				return
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -160,16 +112,11 @@ func TestNewOptions(t *testing.T) {
 }
 
 func TestClosedConnection(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
+	checktest.Require(t, "NATS", testservice.NATSAddr)
 	nc := connect(t, testservice.NATSURL)
-	c := newChecker(t, nc, nil)
+	c := checktest.MustNew(t, New, Conn(nc), nil)
 	nc.Close()
-
-	r, _ := check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "CLOSED") {
-		t.Errorf("message %q does not say the connection is closed", r.Message)
-	}
+	checktest.WantMessage(t, checktest.Want(t, c, time.Second, vitals.StatusFail), "CLOSED")
 }
 
 // TestProxyCutRestore cuts the network between the application's
@@ -177,31 +124,23 @@ func TestClosedConnection(t *testing.T) {
 // fails once ReconnectGrace has passed, and passes again once the network
 // is back and the client has reconnected by itself.
 func TestProxyCutRestore(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
+	checktest.Require(t, "NATS", testservice.NATSAddr)
 	p := testproxy.Start(t, testservice.NATSAddr)
 	nc := connect(t, "nats://"+p.Addr(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
 	const grace = 500 * time.Millisecond
-	c := newChecker(t, nc, &Options{ReconnectGrace: grace, Loopback: true})
-
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
+	c := checktest.MustNew(t, New, Conn(nc), &Options{ReconnectGrace: grace, Loopback: true})
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 
 	p.Cut()
-	waitFor(t, "the client to notice the cut", func() bool { return nc.Status() != nats.CONNECTED })
-	r, _ = check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusWarn)
-	if !strings.Contains(r.Message, "reconnecting") {
-		t.Errorf("message %q does not say the client is reconnecting", r.Message)
-	}
+	monitortest.Poll(t, 20*time.Millisecond, "the client to notice the cut", func() bool { return nc.Status() != nats.CONNECTED })
+	checktest.WantMessage(t, checktest.Want(t, c, time.Second, vitals.StatusWarn), "reconnecting")
 	time.Sleep(grace) // the behaviour under test: the grace running out while the client reconnects
-	r, _ = check(t, c, time.Second)
-	wantStatus(t, r, vitals.StatusFail)
-	if r.Details["status"] != "RECONNECTING" {
+	if r := checktest.Want(t, c, time.Second, vitals.StatusFail); r.Details["status"] != "RECONNECTING" {
 		t.Errorf("Details[status] = %v, want RECONNECTING", r.Details["status"])
 	}
 
 	p.Restore()
-	r = waitStatus(t, c, vitals.StatusPass)
+	r := checktest.AwaitStatus(t, c, vitals.StatusPass)
 	if n, _ := r.Details["reconnects"].(uint64); n < 1 {
 		t.Errorf("Details[reconnects] = %v after a reconnect, want >= 1", r.Details["reconnects"])
 	}
@@ -212,40 +151,64 @@ func TestProxyCutRestore(t *testing.T) {
 // connected; once the server answers again, the late reply to the failed
 // check's ping does not pass for the next check's.
 func TestBlackhole(t *testing.T) {
-	testservice.Require(t, "NATS", testservice.NATSAddr)
+	checktest.Require(t, "NATS", testservice.NATSAddr)
 	p := testproxy.Start(t, testservice.NATSAddr)
-	nc := connect(t, "nats://"+p.Addr())
-	c := newChecker(t, nc, &Options{Loopback: true})
-	r, _ := check(t, c, 2*time.Second)
-	wantStatus(t, r, vitals.StatusPass)
-
-	p.Blackhole()
-	r, _ = check(t, c, 500*time.Millisecond)
-	wantStatus(t, r, vitals.StatusFail)
-	if !strings.Contains(r.Message, "ping NATS server") || !strings.Contains(r.Message, "deadline exceeded") {
-		t.Errorf("message %q does not say the ping timed out", r.Message)
-	}
+	c := checktest.MustNew(t, New, Conn(connect(t, "nats://"+p.Addr())), &Options{Loopback: true})
+	checktest.WantMessage(t, checktest.WantStall(t, c, p, 500*time.Millisecond), "ping NATS server", "deadline exceeded")
 
 	p.Restore()
 	for range 2 {
-		r, _ = check(t, c, 2*time.Second)
-		wantStatus(t, r, vitals.StatusPass)
+		checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
 	}
 }
 
-// waitFor runs cond, which runs a check, every 20ms until it holds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	monitortest.Poll(t, 20*time.Millisecond, what, cond)
+// TestOpenRedials: when the client gives up and closes the connection, the
+// next check dials a new one.
+func TestOpenRedials(t *testing.T) {
+	checktest.Require(t, "NATS", testservice.NATSAddr)
+	p := testproxy.Start(t, testservice.NATSAddr)
+	c := checktest.MustNew(t, Open, "nats://"+p.Addr(), &Options{
+		ConnectOptions: []nats.Option{nats.NoReconnect()},
+	})
+	checktest.Want(t, c, 2*time.Second, vitals.StatusPass)
+
+	p.Cut()
+	// A check may see the connection close under it; the next one dials.
+	checktest.Await(t, c, "a new dial's refusal", func(r vitals.Result) bool {
+		return r.Status == vitals.StatusFail && strings.Contains(r.Message, "connection refused")
+	})
+
+	p.Restore()
+	checktest.AwaitStatus(t, c, vitals.StatusPass)
 }
 
-// waitStatus checks c until it reports want, for up to 10s.
-func waitStatus(t *testing.T, c *Checker, want vitals.Status) vitals.Result {
-	t.Helper()
-	var r vitals.Result
-	waitFor(t, "status "+want.String(), func() bool {
-		r, _ = check(t, c, time.Second)
-		return r.Status == want
+// TestConformance runs the checker suite against the NATS server. The
+// server scripts/services starts has no users, so wrong credentials are
+// not part of it.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "NATS",
+		Addr: testservice.NATSAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return Open("nats://"+addr, &Options{
+				Timeout:        time.Minute,
+				ReconnectGrace: 100 * time.Millisecond,
+				JetStream:      true,
+				Loopback:       true,
+				ConnectOptions: []nats.Option{nats.ReconnectWait(50 * time.Millisecond)},
+			})
+		},
+		Details: []string{"server_version", "jetstream_streams", "loopback_ms"},
+		Closed:  ErrClosed,
 	})
-	return r
+}
+
+func TestOpenInvalid(t *testing.T) {
+	checktest.WantRefusals(t, Open, "hunter2", []checktest.Refusal[Options]{
+		{Name: "empty", Want: "empty URL"},
+		{Name: "scheme", Arg: "http://user:hunter2@127.0.0.1:4222", Want: "unsupported scheme"},
+		{Name: "unparsable", Arg: "nats://user:hunter2@127.0.0.1:bad port", Want: "invalid URL"},
+		{Name: "second of two", Arg: "nats://127.0.0.1:4222, nats://user:hunter2@:4222", Want: "no host"},
+		{Name: "negative timeout", Arg: "nats://127.0.0.1:4222", Opts: &Options{Timeout: -1}, Want: "negative Timeout"},
+	})
 }

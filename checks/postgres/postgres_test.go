@@ -9,19 +9,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/postgres"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
 
 // dsnAt returns the test DSN pointed at addr instead of the server.
 func dsnAt(t *testing.T, addr string) string {
@@ -44,30 +39,12 @@ func newPool(t *testing.T, dsn string) *pgxpool.Pool {
 	return pool
 }
 
-func open(t *testing.T, dsn string, opts *postgres.Options) *postgres.Checker {
-	t.Helper()
-	c, err := postgres.Open(dsn, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
-
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN)
-	c := mustNew(t, pool, nil)
+	c := checktest.MustNew(t, postgres.New, postgres.Pool(pool), nil)
 
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, c, timeout, vitals.StatusPass)
 	version, _ := r.Details["server_version"].(string)
 	if version == "" {
 		t.Errorf("no server_version in details %v", r.Details)
@@ -89,8 +66,7 @@ func TestHealthy(t *testing.T) {
 
 	// The second check counts the first one's acquire and finds its
 	// connection idle.
-	r = check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r = checktest.Want(t, c, timeout, vitals.StatusPass)
 	if got := r.Details["pool_acquire_count"]; got != int64(1) {
 		t.Errorf("pool_acquire_count %v after one check, want 1", got)
 	}
@@ -100,14 +76,12 @@ func TestHealthy(t *testing.T) {
 }
 
 func TestQuery(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN)
 
-	r := check(t, mustNew(t, pool, &postgres.Options{Query: "SELECT count(*) FROM pg_stat_activity"}))
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, checktest.MustNew(t, postgres.New, postgres.Pool(pool), &postgres.Options{Query: "SELECT count(*) FROM pg_stat_activity"}), timeout, vitals.StatusPass)
 
-	r = check(t, mustNew(t, pool, &postgres.Options{Query: "SELECT * FROM vitals_no_such_table"}))
-	wantStatus(t, r, vitals.StatusFail)
+	r = checktest.Want(t, checktest.MustNew(t, postgres.New, postgres.Pool(pool), &postgres.Options{Query: "SELECT * FROM vitals_no_such_table"}), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "query postgres") || !strings.Contains(r.Message, "does not exist") {
 		t.Errorf("message %q does not say the query failed on a missing table", r.Message)
 	}
@@ -119,9 +93,9 @@ func TestQuery(t *testing.T) {
 // TestSaturated holds the only connection of a one-connection pool, as a
 // busy service would.
 func TestSaturated(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool := newPool(t, testservice.PostgresDSN+"&pool_max_conns=1")
-	c := mustNew(t, pool, nil)
+	c := checktest.MustNew(t, postgres.New, postgres.Pool(pool), nil)
 
 	held, err := pool.Acquire(context.Background())
 	if err != nil {
@@ -132,7 +106,7 @@ func TestSaturated(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		r := c.Check(ctx)
-		wantStatus(t, r, vitals.StatusFail)
+		checktest.WantStatus(t, r, vitals.StatusFail)
 		if !strings.Contains(r.Message, "pool saturated: 1 of 1 connections in use") {
 			t.Errorf("message %q does not say the pool is saturated", r.Message)
 		}
@@ -141,8 +115,7 @@ func TestSaturated(t *testing.T) {
 	t.Run("connection freed while waiting", func(t *testing.T) {
 		release := time.AfterFunc(100*time.Millisecond, held.Release)
 		defer release.Stop()
-		r := check(t, c)
-		wantStatus(t, r, vitals.StatusWarn)
+		r := checktest.Want(t, c, timeout, vitals.StatusWarn)
 		if r.Message != "pool saturated: 1 of 1 connections in use" {
 			t.Errorf("message %q", r.Message)
 		}
@@ -152,11 +125,11 @@ func TestSaturated(t *testing.T) {
 	})
 
 	// Once the service gives its connection back, the check passes.
-	wantStatus(t, check(t, c), vitals.StatusPass)
+	checktest.Want(t, c, timeout, vitals.StatusPass)
 }
 
 func TestWrongPassword(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	const wrong = "not-the-vitals-password"
 	dsn := func(pw string) string {
 		u, _ := url.Parse(dsnAt(t, testservice.PostgresAddr))
@@ -165,10 +138,9 @@ func TestWrongPassword(t *testing.T) {
 	}
 
 	// The right password works, so the failure below is the password's.
-	wantStatus(t, check(t, open(t, dsn(testservice.PostgresPasswordSecret), nil)), vitals.StatusPass)
+	checktest.Want(t, checktest.MustNew(t, postgres.Open, dsn(testservice.PostgresPasswordSecret), nil), timeout, vitals.StatusPass)
 
-	r := check(t, open(t, dsn(wrong), nil))
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, checktest.MustNew(t, postgres.Open, dsn(wrong), nil), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "authentication failed") {
 		t.Errorf("message %q does not say authentication failed", r.Message)
 	}
@@ -203,25 +175,28 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestClosedPool(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	pool, err := pgxpool.New(context.Background(), testservice.PostgresDSN)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool.Close()
-	r := check(t, mustNew(t, pool, nil))
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, checktest.MustNew(t, postgres.New, postgres.Pool(pool), nil), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "closed pool") {
 		t.Errorf("message %q does not say the pool is closed", r.Message)
 	}
 }
 
-// mustNew returns postgres.New's Checker, failing t on an error.
-func mustNew(t *testing.T, pool postgres.Pool, opts *postgres.Options) *postgres.Checker {
-	t.Helper()
-	c, err := postgres.New(pool, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "PostgreSQL",
+		Details: []string{"server_version", "pool_total", "acquire_ms"},
+		Addr:    testservice.PostgresAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return postgres.Open("postgres://postgres@"+addr+"/test?sslmode=disable", nil)
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return postgres.Open("postgres://"+testservice.PostgresPasswordRole+":"+password+"@"+addr+"/test?sslmode=disable", nil)
+		},
+	})
 }

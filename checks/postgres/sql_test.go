@@ -9,6 +9,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -16,7 +17,7 @@ import (
 // A service on database/sql with pgx's stdlib driver is checked by the
 // core's database/sql checker; this module adds nothing for it.
 func TestDatabaseSQL(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	checktest.Require(t, "PostgreSQL", testservice.PostgresAddr)
 
 	t.Run("New with the service's *sql.DB", func(t *testing.T) {
 		db, err := sql.Open("pgx", testservice.PostgresDSN)
@@ -28,7 +29,7 @@ func TestDatabaseSQL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantStatus(t, check(t, c), vitals.StatusPass)
+		checktest.Want(t, c, timeout, vitals.StatusPass)
 	})
 
 	t.Run("Open", func(t *testing.T) {
@@ -37,7 +38,7 @@ func TestDatabaseSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		wantStatus(t, check(t, c), vitals.StatusPass)
+		checktest.Want(t, c, timeout, vitals.StatusPass)
 	})
 
 	t.Run("wrong password", func(t *testing.T) {
@@ -49,8 +50,7 @@ func TestDatabaseSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		r := check(t, c)
-		wantStatus(t, r, vitals.StatusFail)
+		r := checktest.Want(t, c, timeout, vitals.StatusFail)
 		if !strings.Contains(r.Message, "authentication failed") || strings.Contains(r.Message, wrong) {
 			t.Errorf("message %q: want authentication failed, without the password", r.Message)
 		}
@@ -62,8 +62,7 @@ func TestDatabaseSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { c.Close() })
-		r := check(t, c)
-		wantStatus(t, r, vitals.StatusFail)
+		r := checktest.Want(t, c, timeout, vitals.StatusFail)
 		if !strings.Contains(r.Message, "refused") {
 			t.Errorf("message %q does not say the connection was refused", r.Message)
 		}

@@ -8,19 +8,14 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/redis"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const timeout = 2 * time.Second
-
-func check(t *testing.T, c vitals.Checker) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	return c.Check(ctx)
-}
 
 func newClient(t *testing.T, addr string) *goredis.Client {
 	t.Helper()
@@ -29,17 +24,9 @@ func newClient(t *testing.T, addr string) *goredis.Client {
 	return client
 }
 
-func wantStatus(t *testing.T, r vitals.Result, want vitals.Status) {
-	t.Helper()
-	if r.Status != want {
-		t.Fatalf("status %v, want %v; message %q, err %v", r.Status, want, r.Message, r.Err)
-	}
-}
-
 func TestHealthy(t *testing.T) {
-	testservice.Require(t, "Redis", testservice.RedisAddr)
-	r := check(t, mustNew(t, newClient(t, testservice.RedisAddr), nil))
-	wantStatus(t, r, vitals.StatusPass)
+	checktest.Require(t, "Redis", testservice.RedisAddr)
+	r := checktest.Want(t, checktest.MustNew(t, redis.New, redis.Client(newClient(t, testservice.RedisAddr)), nil), timeout, vitals.StatusPass)
 
 	version, _ := r.Details["redis_version"].(string)
 	if version == "" || !strings.HasPrefix(r.Message, "Redis "+version+" answered PING in ") {
@@ -70,7 +57,7 @@ func keysUnder(t *testing.T, client *goredis.Client, prefix string) []string {
 }
 
 func TestRoundTrip(t *testing.T) {
-	testservice.Require(t, "Redis", testservice.RedisAddr)
+	checktest.Require(t, "Redis", testservice.RedisAddr)
 	client := newClient(t, testservice.RedisAddr)
 	prefix := fmt.Sprintf("vitals:test:%d:", time.Now().UnixNano())
 
@@ -78,10 +65,9 @@ func TestRoundTrip(t *testing.T) {
 	// read and removed a key of its own.
 	var cmds []string
 	client.AddHook(recordHook{&cmds})
-	c := mustNew(t, client, &redis.Options{RoundTrip: true, KeyPrefix: prefix})
+	c := checktest.MustNew(t, redis.New, redis.Client(client), &redis.Options{RoundTrip: true, KeyPrefix: prefix})
 
-	r := check(t, c)
-	wantStatus(t, r, vitals.StatusPass)
+	r := checktest.Want(t, c, timeout, vitals.StatusPass)
 	if _, ok := r.Details["round_trip_ms"].(float64); !ok {
 		t.Errorf("details %v lack round_trip_ms", r.Details)
 	}
@@ -100,7 +86,7 @@ func TestRoundTrip(t *testing.T) {
 
 	// Two checks use different keys, so concurrent checks never collide.
 	cmds = nil
-	check(t, c)
+	checktest.Check(t, c, timeout)
 	if len(cmds) < 3 || cmds[2] == want[2] {
 		t.Errorf("second check's SET %q", cmds)
 	}
@@ -142,12 +128,11 @@ func (corruptHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
 }
 
 func TestRoundTripReadsBackOtherValue(t *testing.T) {
-	testservice.Require(t, "Redis", testservice.RedisAddr)
+	checktest.Require(t, "Redis", testservice.RedisAddr)
 	client := newClient(t, testservice.RedisAddr)
 	client.AddHook(corruptHook{})
 
-	r := check(t, mustNew(t, client, &redis.Options{RoundTrip: true}))
-	wantStatus(t, r, vitals.StatusFail)
+	r := checktest.Want(t, checktest.MustNew(t, redis.New, redis.Client(client), &redis.Options{RoundTrip: true}), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: read back 14 bytes that differ from the 24 written") {
 		t.Errorf("message %q does not report the mismatch", r.Message)
 	}
@@ -158,8 +143,7 @@ func TestRoundTripOnReplica(t *testing.T) {
 	// refuses writes.
 	addr := startRedisServer(t, "--replicaof", "127.0.0.1", portOf(t, testservice.ClosedAddr(t)))
 
-	r := check(t, mustNew(t, newClient(t, addr), nil))
-	wantStatus(t, r, vitals.StatusWarn)
+	r := checktest.Want(t, checktest.MustNew(t, redis.New, redis.Client(newClient(t, addr)), nil), timeout, vitals.StatusWarn)
 	if r.Message != "replica's link to its master is down" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -167,8 +151,7 @@ func TestRoundTripOnReplica(t *testing.T) {
 		t.Errorf("details %v, want role slave, master_link_status down", r.Details)
 	}
 
-	r = check(t, mustNew(t, newClient(t, addr), &redis.Options{RoundTrip: true}))
-	wantStatus(t, r, vitals.StatusFail)
+	r = checktest.Want(t, checktest.MustNew(t, redis.New, redis.Client(newClient(t, addr)), &redis.Options{RoundTrip: true}), timeout, vitals.StatusFail)
 	if !strings.Contains(r.Message, "redis round trip: set: READONLY") {
 		t.Errorf("message %q does not say the replica refused the write", r.Message)
 	}
@@ -199,12 +182,16 @@ func portOf(t *testing.T, addr string) string {
 	return addr[i+1:]
 }
 
-// mustNew returns redis.New's Checker, failing t on an error.
-func mustNew(t *testing.T, client redis.Client, opts *redis.Options) *redis.Checker {
-	t.Helper()
-	c, err := redis.New(client, opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name:    "Redis",
+		Details: []string{"redis_version", "role"},
+		Addr:    testservice.RedisAddr,
+		Open: func(addr string) (checktest.Checker, error) {
+			return redis.Open("redis://"+addr, nil)
+		},
+		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
+			return redis.Open("redis://checktest:"+password+"@"+addr, nil)
+		},
+	})
 }

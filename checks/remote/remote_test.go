@@ -2,19 +2,17 @@ package remote_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
+	"github.com/vitalsgo/vitals/checks/internal/httpfault"
 	"github.com/vitalsgo/vitals/checks/remote"
-	"github.com/vitalsgo/vitals/internal/testproxy"
-	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 // service is another service's health endpoint, served for real.
@@ -31,6 +29,11 @@ func service(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("/auth", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer t0ken" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	})
+	mux.HandleFunc("/private", func(w http.ResponseWriter, r *http.Request) {
+		if _, pw, _ := r.BasicAuth(); pw != "right" {
 			w.WriteHeader(http.StatusUnauthorized)
 		}
 	})
@@ -88,40 +91,15 @@ func TestHeader(t *testing.T) {
 	}
 }
 
-// countingTransport counts the body bytes a client reads.
-type countingTransport struct {
-	rt   http.RoundTripper
-	read atomic.Int64
-}
-
-func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := c.rt.RoundTrip(req)
-	if err == nil {
-		resp.Body = &countingBody{ReadCloser: resp.Body, n: &c.read}
-	}
-	return resp, err
-}
-
-type countingBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (b *countingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
-}
-
 func TestEndlessBodyIsCapped(t *testing.T) {
 	s := service(t)
-	ct := &countingTransport{rt: &http.Transport{DisableKeepAlives: true}}
+	ct := httpfault.NewCountingTransport()
 	const limit = 256 << 10
 	r := check(t, s.URL+"/endless", &remote.Options{MaxBodyBytes: limit, Client: &http.Client{Transport: ct}})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
-	if n := ct.read.Load(); n > limit {
+	if n := ct.Read(); n > limit {
 		t.Fatalf("read %d body bytes, cap %d", n, limit)
 	}
 	if ex := r.Details["body_excerpt"].(string); len(ex) > 210 {
@@ -129,55 +107,28 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 	}
 }
 
-func TestConnectionFaults(t *testing.T) {
-	closed := "http://" + testservice.ClosedAddr(t) + "/readyz"
-	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
-		t.Fatalf("closed port: %v %q", r.Status, r.Message)
-	}
-
-	// Accepts and never answers.
-	c, err := remote.New("http://"+testservice.BlackholeAddr(t)+"/readyz", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const timeout = 300 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	if el := time.Since(start); el > timeout+time.Second {
-		t.Fatalf("blackhole: returned after %v, past the %v timeout", el, timeout)
-	}
-	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
-		t.Fatalf("blackhole: %v %q", r.Status, r.Message)
-	}
-}
-
-func TestCutAndRestore(t *testing.T) {
-	s := service(t)
-	p := testproxy.Start(t, s.Listener.Addr().String())
-	url := "http://" + p.Addr() + "/readyz"
-	if r := check(t, url, nil); r.Status != vitals.StatusPass {
-		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
-	}
-	p.Cut()
-	if r := check(t, url, nil); r.Status != vitals.StatusFail {
-		t.Fatalf("cut: %v %q", r.Status, r.Message)
-	}
-	p.Restore()
-	if r := check(t, url, nil); r.Status != vitals.StatusPass {
-		t.Fatalf("restored: %v %q", r.Status, r.Message)
-	}
+// TestConformance runs the checker suite against the test service; the
+// password is a URL's, sent as basic authentication.
+func TestConformance(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "the test service",
+		Addr: service(t).Listener.Addr().String(),
+		NewWithPassword: func(addr, password string) (vitals.Checker, error) {
+			return remote.New("http://app:"+password+"@"+addr+"/private", nil)
+		},
+		New: func(addr string) (vitals.Checker, error) {
+			return remote.New("http://"+addr+"/readyz", nil)
+		},
+		Details: []string{"status_code", "response_ms", "body_excerpt"},
+	})
 }
 
 func TestInvalid(t *testing.T) {
-	for _, u := range []string{"://x", "tcp://host:1", "http://", "http://u:pa55word@ho st/"} {
-		_, err := remote.New(u, nil)
-		if err == nil || strings.Contains(err.Error(), "pa55word") {
-			t.Errorf("New(%q) = %v, want an error without the password", u, err)
-		}
-	}
-	if _, err := remote.New("http://x/", &remote.Options{MaxBodyBytes: -1}); err == nil {
-		t.Error("negative MaxBodyBytes: no error")
-	}
+	checktest.WantRefusals(t, remote.New, "pa55word", []checktest.Refusal[remote.Options]{
+		{Name: "negative MaxBodyBytes", Arg: "http://x/", Opts: &remote.Options{MaxBodyBytes: -1}, Want: "negative MaxBodyBytes"},
+		{Name: "no scheme", Arg: "://x", Want: "remote: "},
+		{Name: "tcp", Arg: "tcp://host:1", Want: "remote: "},
+		{Name: "no host", Arg: "http://", Want: "remote: "},
+		{Name: "space in host", Arg: "http://u:pa55word@ho st/", Want: "remote: "},
+	})
 }

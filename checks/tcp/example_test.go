@@ -1,6 +1,9 @@
 package tcp_test
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -8,12 +11,23 @@ import (
 )
 
 func ExampleNew() {
-	c, err := tcp.New("db.internal:5432", &tcp.Options{WarnAfter: 100 * time.Millisecond})
+	// A port that accepts connections, opened here for the example.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+
+	c, err := tcp.New(ln.Addr().String(), &tcp.Options{WarnAfter: 100 * time.Millisecond})
 	if err != nil {
 		panic(err)
 	}
 	m := vitals.New(nil)
 	defer m.Close()
 	m.Add("db-port", c, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second))
-	m.Start()
+
+	r := c.Check(context.Background())
+	// Pass, or Warn on a machine too busy to connect within WarnAfter.
+	fmt.Println("connected:", r.Status != vitals.StatusFail)
+	// Output: connected: true
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
@@ -36,15 +37,6 @@ func listen(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func newChecker(t *testing.T, addr string, o *tcp.Options) *tcp.Checker {
-	t.Helper()
-	c, err := tcp.New(addr, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func check(t *testing.T, c *tcp.Checker) vitals.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -54,7 +46,7 @@ func check(t *testing.T, c *tcp.Checker) vitals.Result {
 
 func TestConnects(t *testing.T) {
 	addr := listen(t)
-	r := check(t, newChecker(t, addr, nil))
+	r := check(t, checktest.MustNew(t, tcp.New, addr, nil))
 	if r.Status != vitals.StatusPass || r.Unit != "ms" || r.Details["address"] != addr || r.Details["remote"] != addr {
 		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details)
 	}
@@ -66,7 +58,7 @@ func TestConnects(t *testing.T) {
 func TestClosedPortFails(t *testing.T) {
 	addr := testservice.ClosedAddr(t)
 	start := time.Now()
-	r := check(t, newChecker(t, addr, nil))
+	r := check(t, checktest.MustNew(t, tcp.New, addr, nil))
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") || !strings.Contains(r.Message, addr) {
 		t.Fatalf("result = %v %q, want connection refused", r.Status, r.Message)
 	}
@@ -77,7 +69,7 @@ func TestClosedPortFails(t *testing.T) {
 
 func TestCutAndRestore(t *testing.T) {
 	p := testproxy.Start(t, listen(t))
-	c := newChecker(t, p.Addr(), nil)
+	c := checktest.MustNew(t, tcp.New, p.Addr(), nil)
 	if r := check(t, c); r.Status != vitals.StatusPass {
 		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
 	}
@@ -94,7 +86,7 @@ func TestCutAndRestore(t *testing.T) {
 func TestHonorsContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := newChecker(t, listen(t), nil).Check(ctx)
+	r := checktest.MustNew(t, tcp.New, listen(t), nil).Check(ctx)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "canceled") {
 		t.Fatalf("result = %v %q, want a cancelled dial", r.Status, r.Message)
 	}
@@ -102,7 +94,7 @@ func TestHonorsContext(t *testing.T) {
 
 func TestSlowConnectWarns(t *testing.T) {
 	// Any real connect takes longer than a nanosecond.
-	c := newChecker(t, listen(t), &tcp.Options{WarnAfter: time.Nanosecond})
+	c := checktest.MustNew(t, tcp.New, listen(t), &tcp.Options{WarnAfter: time.Nanosecond})
 	if r := check(t, c); r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow connect") {
 		t.Fatalf("result = %v %q, want a warning", r.Status, r.Message)
 	}

@@ -1,6 +1,11 @@
 package tlscheck_test
 
 import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -8,7 +13,13 @@ import (
 )
 
 func ExampleNew() {
-	c, err := tlscheck.New("api.example.com:443", &tlscheck.Options{WarnDays: 21})
+	// An HTTPS server with a certificate of its own, for the example.
+	api := httptest.NewTLSServer(http.NotFoundHandler())
+	defer api.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(api.Certificate())
+
+	c, err := tlscheck.New(api.Listener.Addr().String(), &tlscheck.Options{WarnDays: 21, RootCAs: roots})
 	if err != nil {
 		panic(err)
 	}
@@ -17,5 +28,8 @@ func ExampleNew() {
 	// A certificate changes slowly: check it hourly, and let a failure
 	// degrade the service rather than take it out of rotation.
 	m.Add("api-cert", c, vitals.Interval(time.Hour), vitals.Timeout(5*time.Second), vitals.Critical(false))
-	m.Start()
+
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Unit)
+	// Output: pass days
 }

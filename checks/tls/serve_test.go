@@ -2,9 +2,11 @@ package tlscheck_test
 
 import (
 	"crypto/tls"
-	"sync"
+	"net"
 	"testing"
 	"time"
+
+	"github.com/vitalsgo/vitals/checks/checktest"
 )
 
 // serveTLS runs a real TLS server on 127.0.0.1 presenting cert; it
@@ -15,24 +17,8 @@ func serveTLS(t *testing.T, cert tls.Certificate) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				c.(*tls.Conn).Handshake()
-				c.Close()
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return ln.Addr().String()
+	return checktest.Serve(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.(*tls.Conn).Handshake()
+	})
 }

@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
 	"github.com/vitalsgo/vitals/internal/testcert"
-	"github.com/vitalsgo/vitals/internal/testproxy"
-	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
 const day = 24 * time.Hour
@@ -113,55 +112,19 @@ func TestRootsFromTLSConfig(t *testing.T) {
 	}
 }
 
-func TestConnectionFaults(t *testing.T) {
-	closed := testservice.ClosedAddr(t)
-	if r := check(t, closed, nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "connection refused") {
-		t.Fatalf("closed port: %v %q", r.Status, r.Message)
-	}
-
-	// A server that accepts and never answers: the handshake hangs until
-	// the check's context ends.
-	c, err := tlscheck.New(testservice.BlackholeAddr(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const timeout = 300 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	start := time.Now()
-	r := c.Check(ctx)
-	if el := time.Since(start); el > timeout+time.Second {
-		t.Fatalf("returned after %v, past the %v timeout", el, timeout)
-	}
-	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) {
-		t.Fatalf("blackhole: %v %q, want a deadline failure", r.Status, r.Message)
-	}
-}
-
-func TestCutAndRestore(t *testing.T) {
+// TestConformance runs the checker suite against a TLS server of the
+// test's own; TLS has no password to get wrong.
+func TestConformance(t *testing.T) {
 	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
-	p := testproxy.Start(t, serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day)))))
-	c, err := tlscheck.New(p.Addr(), &tlscheck.Options{RootCAs: ca.Pool()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func() vitals.Result {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		return c.Check(ctx)
-	}
-	if r := run(); r.Status != vitals.StatusPass {
-		t.Fatalf("through the proxy: %v %q", r.Status, r.Message)
-	}
-	p.Cut()
-	if r := run(); r.Status != vitals.StatusFail {
-		t.Fatalf("cut: %v %q", r.Status, r.Message)
-	}
-	p.Restore()
-	if r := run(); r.Status != vitals.StatusPass {
-		t.Fatalf("restored: %v %q", r.Status, r.Message)
-	}
+	checktest.Run(t, checktest.Config{
+		Name: "the test TLS server",
+		Addr: serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day)))),
+		New: func(addr string) (vitals.Checker, error) {
+			return tlscheck.New(addr, &tlscheck.Options{RootCAs: ca.Pool()})
+		},
+		Details: []string{"subject", "not_after", "tls_version"},
+	})
 }
 
 func TestInvalidOptions(t *testing.T) {

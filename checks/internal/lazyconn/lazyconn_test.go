@@ -104,3 +104,22 @@ func TestGetGivesUpAtItsContextAndCloseStopsTheDial(t *testing.T) {
 		t.Fatalf("Get after Close: %v, want Closed", err)
 	}
 }
+
+// TestGetAtItsDeadlineSaysWhyTheLastDialFailed: a check that gives up
+// while a dial is in flight tells why the previous one failed, which says
+// more than the deadline (a handshake's timeout, a refusal).
+func TestGetAtItsDeadlineSaysWhyTheLastDialFailed(t *testing.T) {
+	f := fake{fail: errors.New("handshake timeout")}
+	c := f.client()
+	defer c.Close()
+	if _, err := c.Get(t.Context()); err == nil {
+		t.Fatal("Get succeeded")
+	}
+	f.fail, f.hang = nil, make(chan struct{}) // the next dial hangs until Close
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := c.Get(ctx)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "previous attempt: handshake timeout") {
+		t.Fatalf("err = %v, want the cancellation and the previous attempt's error", err)
+	}
+}
