@@ -14,7 +14,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
-
 // reader is an SDK meter provider with a manual reader, and the Metrics
 // reporting m through it.
 type reader struct {

@@ -17,7 +17,6 @@ import (
 	"github.com/vitalsgo/vitals/vitalsprom"
 )
 
-
 // registry registers a collector for m on a fresh pedantic registry, which
 // checks every metric it gathers.
 func registry(t testing.TB, m *vitals.Monitor, opts *vitalsprom.Options) (*vitalsprom.Collector, *prometheus.Registry) {
