@@ -77,17 +77,19 @@ var hostname = sync.OnceValue(func() string {
 // A Monitor is safe for concurrent use. Its methods may be called before,
 // during and after [Monitor.Start]; [Monitor.Close] releases everything.
 type Monitor struct {
-	// Its fields are grouped by the lock that guards them. Locks are taken
-	// in this order, never the other way round:
+	// Its fields are grouped by the lock that guards them; the code names
+	// each lock by its promoted name, given first below. Locks are taken in
+	// this order, never the other way round:
 	//
-	//	publisher.pubMu → timetable.mu → check.mu → changeList.dirtyMu
-	//	                                          → dispatcher.lmu → listener.mu
+	//	m.pubMu (publisher) → m.mu (timetable) → c.mu (check) → m.dirtyMu (changeList)
+	//	                                                      → m.lmu (dispatcher) → l.mu (listener)
 	//
-	// dirtyMu and lmu are leaves: nothing is locked while one is held but a
-	// listener's own lock. A check's result is recorded under its check.mu
-	// alone, and only then is timetable.mu taken, to queue its max-age
-	// look; the publisher reads check states through atomics, never
-	// check.mu.
+	// A later lock may be taken without the ones before it, and one may be
+	// skipped: Subscribe takes m.lmu under m.mu alone. m.dirtyMu and m.lmu
+	// are leaves: nothing is locked while one is held but a listener's own
+	// lock. A check's result is recorded under its c.mu alone, and only
+	// then is m.mu taken, to queue its max-age look; the publisher reads
+	// check states through atomics, never c.mu.
 	timetable
 	changeList
 	publisher
@@ -122,7 +124,8 @@ type Monitor struct {
 }
 
 // timetable is the registry, the scheduler's heap and the lifecycle flags,
-// guarded by mu. check's fields marked "guarded by Monitor.mu" are too.
+// guarded by mu (m.mu in the code). check's fields marked "guarded by
+// Monitor.mu" are too.
 type timetable struct {
 	mu         sync.Mutex // protects the fields below
 	checks     map[string]*check
@@ -167,7 +170,7 @@ type publisher struct {
 // dispatcher hands transitions to the listeners, each of which has a
 // goroutine of its own, counted in lwg.
 type dispatcher struct {
-	lmu       sync.Mutex // protects listeners; a leaf lock, taken under check.mu
+	lmu       sync.Mutex // protects listeners; a leaf lock, taken under c.mu (emit) or m.mu (subscribe)
 	listeners map[*listener]struct{}
 	lwg       sync.WaitGroup // the listeners' goroutines
 }
@@ -399,15 +402,25 @@ func (m *Monitor) emit(e Event) {
 // History returns the recent results kept for the named check, oldest
 // first.
 func (m *Monitor) History(name string) ([]HistoryEntry, error) {
-	m.mu.Lock()
-	c, ok := m.checks[name]
-	m.mu.Unlock()
-	if !ok {
-		return nil, fmt.Errorf("vitals: history %q: %w", name, ErrUnknownCheck)
+	c, err := m.lookup("history", name)
+	if err != nil {
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.historyLocked(), nil
+}
+
+// lookup returns the check registered as name, or an error for the method
+// op that wraps ErrUnknownCheck.
+func (m *Monitor) lookup(op, name string) (*check, error) {
+	m.mu.Lock()
+	c, ok := m.checks[name]
+	m.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("vitals: %s %q: %w", op, name, ErrUnknownCheck)
+	}
+	return c, nil
 }
 
 // Info returns the service description given in [Options.Info].
@@ -418,11 +431,9 @@ func (m *Monitor) Info() Info { return m.info }
 // changed. A change of status that State shows is in every Snapshot taken
 // after it returns.
 func (m *Monitor) State(name string) (*CheckState, error) {
-	m.mu.Lock()
-	c, ok := m.checks[name]
-	m.mu.Unlock()
-	if !ok {
-		return nil, fmt.Errorf("vitals: state %q: %w", name, ErrUnknownCheck)
+	c, err := m.lookup("state", name)
+	if err != nil {
+		return nil, err
 	}
 	// Under c.mu: a run's result is installed and marked for the next
 	// snapshot in one critical section, so State never shows a change the

@@ -369,12 +369,7 @@ func TestRemovedCheckResultIsDropped(t *testing.T) {
 // More of what Add must refuse, beyond TestAddRejectsBadInput: every
 // negative duration, and a refused Add leaves the name free.
 func TestAddRejectsNegativeDurations(t *testing.T) {
-	ok := vitals.CheckFunc(func(context.Context) error { return nil })
-	tests := []struct {
-		name string
-		opts []vitals.CheckOption
-		want string
-	}{
+	addRefuses(t, []refusedOptions{
 		{"negative timeout", []vitals.CheckOption{vitals.Timeout(-time.Second)}, "timeout must be positive, got -1s"},
 		{"negative jitter", []vitals.CheckOption{vitals.Jitter(-time.Second)}, "Jitter(-1s): the jitter must not be negative"},
 		{"negative initial delay", []vitals.CheckOption{vitals.InitialDelay(-time.Second)}, "InitialDelay(-1s): the delay must not be negative"},
@@ -386,7 +381,21 @@ func TestAddRejectsNegativeDurations(t *testing.T) {
 		{"negative failure threshold", []vitals.CheckOption{vitals.FailureThreshold(-3)}, "failure threshold must be at least 1, got -3"},
 		{"negative success threshold", []vitals.CheckOption{vitals.SuccessThreshold(-3)}, "success threshold must be at least 1, got -3"},
 		{"threshold too large", []vitals.CheckOption{vitals.FailureThreshold(1 << 20)}, "thresholds and history size must be at most"},
-	}
+	})
+}
+
+// refusedOptions are options Add must refuse, and what its error says.
+type refusedOptions struct {
+	name string
+	opts []vitals.CheckOption
+	want string
+}
+
+// addRefuses adds a check with each case's options and requires an error
+// that names the check and says want, with the name left free.
+func addRefuses(t *testing.T, tests []refusedOptions) {
+	t.Helper()
+	ok := vitals.CheckFunc(func(context.Context) error { return nil })
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := vitals.New(nil)
@@ -405,29 +414,15 @@ func TestAddRejectsNegativeDurations(t *testing.T) {
 // A check is periodic or on demand, and an option that means nothing for
 // its mode is refused by name, with the reason, rather than ignored.
 func TestAddRefusesOptionsThatMeanNothingForTheMode(t *testing.T) {
-	ok := vitals.CheckFunc(func(context.Context) error { return nil })
-	tests := []struct {
-		name string
-		opts []vitals.CheckOption
-		want string
-	}{
+	addRefuses(t, []refusedOptions{
 		{"interval 0", []vitals.CheckOption{vitals.Interval(0)}, "Interval(0): an interval must be positive; use OnDemand(ttl)"},
 		{"on demand then interval", []vitals.CheckOption{vitals.OnDemand(time.Second), vitals.Interval(time.Minute)}, "Interval(1m0s) after OnDemand: a check either runs on a schedule or when probed"},
 		{"interval then on demand", []vitals.CheckOption{vitals.Interval(time.Minute), vitals.OnDemand(time.Second)}, "OnDemand after Interval(1m0s): a check either runs on a schedule or when probed"},
 		{"initial delay on demand", []vitals.CheckOption{vitals.OnDemand(time.Second), vitals.InitialDelay(time.Second)}, "InitialDelay(1s) on an on-demand check: it runs when probed"},
 		{"jitter on demand", []vitals.CheckOption{vitals.Jitter(time.Second), vitals.OnDemand(time.Second)}, "Jitter(1s) on an on-demand check: it runs when probed"},
 		{"interval below 1ms", []vitals.CheckOption{vitals.Interval(time.Microsecond)}, "Interval(1µs): an interval must be at least 1ms"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := vitals.New(nil)
-			defer m.Close()
-			err := m.Add("db", ok, tt.opts...)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `add "db"`) {
-				t.Fatalf("Add() error = %v, want one naming the check and containing %q", err, tt.want)
-			}
-		})
-	}
+	})
+	ok := vitals.CheckFunc(func(context.Context) error { return nil })
 	m := vitals.New(nil)
 	defer m.Close()
 	if err := m.Add("periodic", ok, vitals.Interval(time.Minute), vitals.InitialDelay(time.Second), vitals.Jitter(time.Second)); err != nil {

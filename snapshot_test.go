@@ -97,16 +97,12 @@ func TestOnDemandSingleflight(t *testing.T) {
 	s.mu.Lock()
 	s.block = nil
 	s.mu.Unlock()
-	for range 100 {
-		m.Current(context.Background())
-	}
+	probe(m, 100)
 	if n := s.calls.Load(); n != 1 {
 		t.Fatalf("calls within TTL = %d, want 1 (cached)", n)
 	}
 	clk.Advance(5 * time.Second)
-	for range 100 {
-		m.Current(context.Background())
-	}
+	probe(m, 100)
 	if n := s.calls.Load(); n != 2 {
 		t.Fatalf("calls after TTL = %d, want 2", n)
 	}
@@ -118,9 +114,7 @@ func TestPeriodicCheckNeverRunsOnProbe(t *testing.T) {
 	m.Add("x", s, vitals.Interval(time.Hour))
 	m.Start()
 	eventually(t, "first run", func() bool { return state(t, m, "x").Stats.Runs() == 1 })
-	for range 1000 {
-		m.Current(context.Background())
-	}
+	probe(m, 1000)
 	if n := s.calls.Load(); n != 1 {
 		t.Fatalf("probes ran the periodic check: %d calls", n)
 	}
@@ -148,5 +142,12 @@ func TestStaleOnDemandCheckRunsOnNextProbe(t *testing.T) {
 	})
 	if st := m.Current(ctx).Status; st != vitals.StatusPass || s.calls.Load() != 2 {
 		t.Fatalf("probe after the result went stale: %v after %d runs, want a new run that passes", st, s.calls.Load())
+	}
+}
+
+// probe asks m for its current snapshot n times, as n probes would.
+func probe(m *vitals.Monitor, n int) {
+	for range n {
+		m.Current(context.Background())
 	}
 }

@@ -62,13 +62,7 @@ func TestHungChecksDoNotStarveOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fast := make(counting, 1)
-	if err := m.Add("fast", fast, vitals.Interval(20*time.Millisecond), vitals.Timeout(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Start(); err != nil {
-		t.Fatal(err)
-	}
+	fast := startWithFast(t, m)
 
 	guard := time.After(20 * time.Second) // stops a starved test only
 	for range stuck {
@@ -101,6 +95,19 @@ func TestHungChecksDoNotStarveOthers(t *testing.T) {
 	})
 }
 
+// startWithFast adds "fast", a counting check every 20ms, and starts m.
+func startWithFast(t *testing.T, m *vitals.Monitor) counting {
+	t.Helper()
+	fast := make(counting, 1)
+	if err := m.Add("fast", fast, vitals.Interval(20*time.Millisecond), vitals.Timeout(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return fast
+}
+
 // blocking is a checker that waits for its context, like a client stuck
 // on a dependency that never answers, and counts its runs.
 type blocking struct{ runs chan struct{} }
@@ -125,13 +132,7 @@ func TestHandedOverRunsStillTimeOut(t *testing.T) {
 	if err := m.Add("slow", slow, vitals.Interval(20*time.Millisecond), vitals.Timeout(50*time.Millisecond), vitals.Critical(false)); err != nil {
 		t.Fatal(err)
 	}
-	fast := make(counting, 1)
-	if err := m.Add("fast", fast, vitals.Interval(20*time.Millisecond), vitals.Timeout(time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Start(); err != nil {
-		t.Fatal(err)
-	}
+	fast := startWithFast(t, m)
 	guard := time.After(20 * time.Second) // stops a hung test only
 	for i := range 3 {
 		select {

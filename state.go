@@ -160,7 +160,7 @@ type check struct {
 	checker Checker
 	cfg     runConfig
 
-	// Fields guarded by Monitor.mu.
+	// Fields guarded by Monitor.mu, the timetable's lock.
 	gen          uint32 // bumped on Enable/Disable/Remove; stale heap entries are dropped
 	removed      bool
 	expireQueued bool // a max-age event is in the scheduler heap

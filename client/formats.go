@@ -1,7 +1,6 @@
 package client
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -13,81 +12,34 @@ import (
 // or one check {"name","status","message"} ---
 
 func parseVitals(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
-	s, err := worstWord(words)
-	if err != nil {
-		return err
-	}
-	names, err := d.strs("name")
-	if err != nil {
-		return err
-	}
-	msg, err := d.text("message")
-	if err != nil {
-		return err
-	}
-	groups, err := all[object](d, "checks")
-	if err != nil {
-		return err
-	}
+	rd, d := readBody(body)
+	s := rd.status(worstWord(rd.strs(d, "status")))
+	names := rd.strs(d, "name")
+	msg := rd.text(d, "message")
+	groups := read[object](rd, d, "checks")
 	r.Status = s
 	if len(groups) == 0 && first(names) != "" {
 		r.Checks = append(r.Checks, Check{Name: first(names), Status: s, Message: msg})
-		return nil
+		return rd.err
 	}
 	r.Message = msg
 	for _, g := range groups {
 		for _, m := range g {
-			var c object
-			if err := json.Unmarshal(m.value, &c); err != nil {
-				return err
-			}
-			words, err := c.strs("status")
-			if err != nil {
-				return err
-			}
-			cm, err := c.text("message")
-			if err != nil {
-				return err
-			}
-			st, cm := checkWords(words, cm)
+			c := decode[object](rd, m.value)
+			st, cm := checkWords(rd.strs(c, "status"), rd.text(c, "message"))
 			r.Checks = append(r.Checks, Check{Name: m.key, Status: st, Message: cm})
 		}
 	}
-	return nil
+	return rd.err
 }
 
 // --- IETF application/health+json ---
 
 func parseIETF(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
-	s, err := requiredWords(words)
-	if err != nil {
-		return err
-	}
-	out, err := d.text("output")
-	if err != nil {
-		return err
-	}
-	checks, err := d.members("checks")
-	if err != nil {
-		return err
-	}
-	r.Status, r.Message = s, out
+	rd, d := readBody(body)
+	r.Status = rd.status(requiredWords(rd.strs(d, "status")))
+	r.Message = rd.text(d, "output")
+	checks := rd.members(d, "checks")
 	// A key is "component:measurement"; one component may have several
 	// measurements and one measurement a reading per node. The check is
 	// the component, and its worst reading speaks for it, so a report
@@ -95,10 +47,7 @@ func parseIETF(r *Report, body []byte) error {
 	slices.SortStableFunc(checks, func(a, b member) int { return strings.Compare(a.key, b.key) })
 	byName := map[string]int{}
 	for _, m := range checks {
-		var readings []object
-		if err := json.Unmarshal(m.value, &readings); err != nil {
-			return err
-		}
+		readings := decode[[]object](rd, m.value)
 		name, _, _ := strings.Cut(m.key, ":")
 		i, seen := byName[name]
 		if !seen {
@@ -108,15 +57,7 @@ func parseIETF(r *Report, body []byte) error {
 		}
 		c := &r.Checks[i]
 		for j, n := range readings {
-			words, err := n.strs("status")
-			if err != nil {
-				return err
-			}
-			out, err := n.text("output")
-			if err != nil {
-				return err
-			}
-			st, msg := checkWords(words, out)
+			st, msg := checkWords(rd.strs(n, "status"), rd.text(n, "output"))
 			switch {
 			case !seen && j == 0, severity(st) > severity(c.Status):
 				c.Status, c.Message = st, msg
@@ -125,7 +66,7 @@ func parseIETF(r *Report, body []byte) error {
 			}
 		}
 	}
-	return nil
+	return rd.err
 }
 
 // requiredWords is worstWord for a format whose status member is
@@ -143,45 +84,17 @@ func requiredWords(words []string) (vitals.Status, error) {
 // /health/checks {"checks","total"} ---
 
 func parseChorus(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	msg, err := d.text("message")
-	if err != nil {
-		return err
-	}
-	ready, err := all[bool](d, "ready")
-	if err != nil {
-		return err
-	}
-	live, err := all[bool](d, "live")
-	if err != nil {
-		return err
-	}
-	checks, err := d.members("checks")
-	if err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
-	r.Message = msg
+	rd, d := readBody(body)
+	r.Message = rd.text(d, "message")
+	ready := read[bool](rd, d, "ready")
+	live := read[bool](rd, d, "live")
+	checks := rd.members(d, "checks")
+	words := rd.strs(d, "status")
 	allHealthy := true
 	for _, m := range checks {
-		var c object
-		if err := json.Unmarshal(m.value, &c); err != nil {
-			return err
-		}
-		healthy, err := all[bool](c, "healthy")
-		if err != nil {
-			return err
-		}
-		cm, err := c.text("message")
-		if err != nil {
-			return err
-		}
+		c := decode[object](rd, m.value)
+		healthy := read[bool](rd, c, "healthy")
+		cm := rd.text(c, "message")
 		st := vitals.StatusPass
 		if ok, given := allTrue(healthy); !ok || !given {
 			st, allHealthy = vitals.StatusFail, false
@@ -193,11 +106,7 @@ func parseChorus(r *Report, body []byte) error {
 	liveOK, liveGiven := allTrue(live)
 	switch {
 	case len(words) > 0:
-		s, err := worstWord(words)
-		if err != nil {
-			return err
-		}
-		r.Status = s
+		r.Status = rd.status(worstWord(words))
 	case readyGiven:
 		r.Status = boolStatus(readyOK)
 	case liveGiven:
@@ -206,7 +115,7 @@ func parseChorus(r *Report, body []byte) error {
 		// /health/checks answers 200 whatever the checks say.
 		r.Status = boolStatus(allHealthy)
 	}
-	return nil
+	return rd.err
 }
 
 func boolStatus(ok bool) vitals.Status {
@@ -219,21 +128,12 @@ func boolStatus(ok bool) vitals.Status {
 // --- regiocom healthchecker: {"alive":true}, {"ready":false,"reasons":["db: …"]} ---
 
 func parseRegiocom(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	ready, err := all[bool](d, "ready")
-	if err != nil {
-		return err
-	}
-	alive, err := all[bool](d, "alive")
-	if err != nil {
-		return err
-	}
-	reasons, err := all[[]string](d, "reasons")
-	if err != nil {
-		return err
+	rd, d := readBody(body)
+	ready := read[bool](rd, d, "ready")
+	alive := read[bool](rd, d, "alive")
+	reasons := read[[]string](rd, d, "reasons")
+	if rd.err != nil {
+		return rd.err
 	}
 	readyOK, readyGiven := allTrue(ready)
 	aliveOK, aliveGiven := allTrue(alive)
@@ -261,57 +161,21 @@ func parseRegiocom(r *Report, body []byte) error {
 // document {"status","statusDetail","statusChecks":{…}} ---
 
 func parseAxway(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
+	rd, d := readBody(body)
+	words := rd.strs(d, "status")
 	msgKey := "statusDetail" // the /status document
 	if len(words) == 0 {
-		if words, err = d.strs("result"); err != nil {
-			return err
-		}
-		msgKey = "details"
+		words, msgKey = rd.strs(d, "result"), "details"
 	}
-	s, err := axwayWords(words)
-	if err != nil {
-		return err
-	}
-	msg, err := d.text(msgKey)
-	if err != nil {
-		return err
-	}
-	checks, err := d.members("statusChecks")
-	if err != nil {
-		return err
-	}
-	r.Status, r.Message = s, msg
-	for _, m := range checks {
-		var c object
-		if err := json.Unmarshal(m.value, &c); err != nil {
-			return err
-		}
-		if _, err := c.strs("name"); err != nil {
-			return err
-		}
-		sts, err := all[object](c, "status")
-		if err != nil {
-			return err
-		}
+	s := rd.status(axwayWords(words))
+	r.Status, r.Message = s, rd.text(d, msgKey)
+	for _, m := range rd.members(d, "statusChecks") {
+		c := decode[object](rd, m.value)
+		rd.strs(c, "name") // only its type is checked
 		var results, details []string
-		for _, st := range sts {
-			res, err := st.strs("result")
-			if err != nil {
-				return err
-			}
-			det, err := st.strs("details")
-			if err != nil {
-				return err
-			}
-			results, details = append(results, res...), append(details, det...)
+		for _, st := range read[object](rd, c, "status") {
+			results = append(results, rd.strs(st, "result")...)
+			details = append(details, rd.strs(st, "details")...)
 		}
 		cs, err := axwayWords(results)
 		cm := joinText(details)
@@ -320,7 +184,7 @@ func parseAxway(r *Report, body []byte) error {
 		}
 		r.Checks = append(r.Checks, Check{Name: m.key, Status: cs, Message: cm})
 	}
-	return nil
+	return rd.err
 }
 
 // axwayWords reads "OK" or "FAIL", the worst of several; "" or none is a
@@ -351,35 +215,14 @@ func axwayWord(w string) (vitals.Status, error) {
 // --- go-tabbyapi / TabbyAPI: {"status":"ok"|"healthy"|"unhealthy","issues":[{"time","description"}]} ---
 
 func parseTabby(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
-	s, err := requiredWords(words)
-	if err != nil {
-		return err
-	}
-	issues, err := all[[]object](d, "issues")
-	if err != nil {
-		return err
-	}
-	r.Status = s
-	for _, is := range slices.Concat(issues...) {
-		times, err := is.strs("time")
-		if err != nil {
-			return err
-		}
-		desc, err := is.text("description")
-		if err != nil {
-			return err
-		}
+	rd, d := readBody(body)
+	r.Status = rd.status(requiredWords(rd.strs(d, "status")))
+	for _, is := range slices.Concat(read[[]object](rd, d, "issues")...) {
+		times := rd.strs(is, "time")
+		desc := rd.text(is, "description")
 		r.Issues = append(r.Issues, Issue{Time: parseTime(first(times)), Description: desc})
 	}
-	return nil
+	return rd.err
 }
 
 // timeLayouts are the times TabbyAPI's Python writes: ISO 8601 with or
@@ -398,27 +241,10 @@ func parseTime(s string) time.Time {
 // --- KiviGo backend health: {"status","timestamp","backend","error"} ---
 
 func parseKiviGo(r *Report, body []byte) error {
-	var d object
-	if err := json.Unmarshal(body, &d); err != nil {
-		return err
-	}
-	words, err := d.strs("status")
-	if err != nil {
-		return err
-	}
-	s, err := worstWord(words)
-	if err != nil {
-		return err
-	}
-	backends, err := d.strs("backend")
-	if err != nil {
-		return err
-	}
-	msg, err := d.text("error")
-	if err != nil {
-		return err
-	}
+	rd, d := readBody(body)
+	s := rd.status(worstWord(rd.strs(d, "status")))
+	backends := rd.strs(d, "backend")
 	r.Status = s
-	r.Checks = append(r.Checks, Check{Name: first(backends), Status: s, Message: msg})
-	return nil
+	r.Checks = append(r.Checks, Check{Name: first(backends), Status: s, Message: rd.text(d, "error")})
+	return rd.err
 }

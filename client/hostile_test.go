@@ -16,25 +16,21 @@ import (
 // answers, the body and its trailers included. A 101 ends it at once, as
 // an answer that is no health report.
 func TestCheckEndsAtItsDeadline(t *testing.T) {
-	for _, s := range hostile.Shapes {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			srv := hostile.Serve(t, s)
-			c, err := client.New(srv.URL+"/readyz", &client.Options{Timeout: time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			err = hostile.Within(t, hostile.Guard, func() error {
-				_, err := c.Check(context.Background())
-				return err
-			})
-			checkEnded(t, s, err)
-			if srv.Accepted() == 0 {
-				t.Error("the request never reached the server")
-			}
+	hostile.Each(t, func(t *testing.T, s hostile.Shape, srv *hostile.Server) {
+		c, err := client.New(srv.URL+"/readyz", &client.Options{Timeout: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		err = hostile.Within(t, hostile.Guard, func() error {
+			_, err := c.Check(context.Background())
+			return err
 		})
-	}
+		checkEnded(t, s, err)
+		if srv.Accepted() == 0 {
+			t.Error("the request never reached the server")
+		}
+	})
 }
 
 // checkEnded requires err to say why a never-ending answer ended: an

@@ -85,17 +85,69 @@ func all[T any](o object, key string) ([]T, error) {
 	return out, nil
 }
 
-// strs is all for strings.
-func (o object) strs(key string) ([]string, error) { return all[string](o, key) }
+// reader reads health objects for a parser and keeps the first error it
+// meets, as bufio.Scanner does: a parser reads every member it needs and
+// returns rd.err once, at the end, instead of checking after each read.
+// After an error every read gives the zero value, and the parser's
+// caller drops whatever the parser wrote into its Report.
+type reader struct {
+	err error
+}
+
+// readBody returns a reader and the object body holds.
+func readBody(body []byte) (*reader, object) {
+	rd := new(reader)
+	return rd, decode[object](rd, body)
+}
+
+// keep returns v, or the zero value after the first error, which it keeps.
+func keep[T any](rd *reader, v T, err error) T {
+	if rd.err == nil {
+		rd.err = err
+	}
+	if rd.err != nil {
+		var zero T
+		return zero
+	}
+	return v
+}
+
+// read is all through rd.
+func read[T any](rd *reader, o object, key string) []T {
+	if rd.err != nil {
+		return nil
+	}
+	v, err := all[T](o, key)
+	return keep(rd, v, err)
+}
+
+// decode unmarshals raw into a T through rd.
+func decode[T any](rd *reader, raw []byte) T {
+	var v T
+	if rd.err != nil {
+		return v
+	}
+	return keep(rd, v, json.Unmarshal(raw, &v))
+}
+
+// strs is read for strings.
+func (rd *reader) strs(o object, key string) []string { return read[string](rd, o, key) }
 
 // text joins the distinct non-empty strings of key for a message, each
 // cleaned: a body that gives two messages shows both.
-func (o object) text(key string) (string, error) {
-	vs, err := o.strs(key)
-	if err != nil {
-		return "", err
+func (rd *reader) text(o object, key string) string { return joinText(rd.strs(o, key)) }
+
+// status keeps what a status word function returns.
+func (rd *reader) status(s vitals.Status, err error) vitals.Status { return keep(rd, s, err) }
+
+// members returns the members of every object value of key, in order: a
+// body that gives "checks" twice has the checks of both.
+func (rd *reader) members(o object, key string) object {
+	var out object
+	for _, obj := range read[object](rd, o, key) {
+		out = append(out, obj...)
 	}
-	return joinText(vs), nil
+	return out
 }
 
 // joinText cleans and joins the distinct non-empty messages of vs.
@@ -124,20 +176,6 @@ func first(vs []string) string {
 		return ""
 	}
 	return vs[0]
-}
-
-// members returns the members of every object value of key, in order: a
-// body that gives "checks" twice has the checks of both.
-func (o object) members(key string) (object, error) {
-	objs, err := all[object](o, key)
-	if err != nil {
-		return nil, err
-	}
-	var out object
-	for _, obj := range objs {
-		out = append(out, obj...)
-	}
-	return out, nil
 }
 
 // worstWord maps every status word a body gives for one thing and returns

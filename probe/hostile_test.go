@@ -21,26 +21,22 @@ import (
 // TestRunEndsAtItsTimeout: whatever the server sends, the probe fails
 // within its Timeout and says so on one line.
 func TestRunEndsAtItsTimeout(t *testing.T) {
-	for _, s := range hostile.Shapes {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			srv := hostile.Serve(t, s)
-			var out bytes.Buffer
-			code := hostile.Within(t, hostile.Guard, func() int {
-				return probe.Run(context.Background(), nil, srv.URL, &probe.Options{Timeout: time.Second, Output: &out})
-			})
-			if code != probe.ExitUnhealthy {
-				t.Errorf("Run = %d, want %d", code, probe.ExitUnhealthy)
-			}
-			want := "deadline exceeded"
-			if s.Upgrade {
-				want = "HTTP 101"
-			}
-			if line := out.String(); !strings.Contains(line, want) || strings.Count(line, "\n") != 1 {
-				t.Errorf("output %q, want one line with %q", line, want)
-			}
+	hostile.Each(t, func(t *testing.T, s hostile.Shape, srv *hostile.Server) {
+		var out bytes.Buffer
+		code := hostile.Within(t, hostile.Guard, func() int {
+			return probe.Run(context.Background(), nil, srv.URL, &probe.Options{Timeout: time.Second, Output: &out})
 		})
-	}
+		if code != probe.ExitUnhealthy {
+			t.Errorf("Run = %d, want %d", code, probe.ExitUnhealthy)
+		}
+		want := "deadline exceeded"
+		if s.Upgrade {
+			want = "HTTP 101"
+		}
+		if line := out.String(); !strings.Contains(line, want) || strings.Count(line, "\n") != 1 {
+			t.Errorf("output %q, want one line with %q", line, want)
+		}
+	})
 }
 
 // TestBinaryEndsAtItsTimeout runs the probe as Docker does, against a

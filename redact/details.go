@@ -24,11 +24,7 @@ func Details(details map[string]any) map[string]any {
 	if len(details) == 0 {
 		return nil
 	}
-	out := make(map[string]any, len(details))
-	for k, v := range details {
-		out[k] = redactValue(k, v, 0)
-	}
-	return out
+	return redactMap(details, 0, redactValue)
 }
 
 // Value is [Details] for a single value, such as an observed
@@ -56,17 +52,9 @@ func redactValue(key string, v any, depth int) any {
 	case fmt.Stringer:
 		return String(x.String())
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactValue(k, e, depth+1)
-		}
-		return out
+		return redactMap(x, depth+1, redactValue)
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = redactValue("", e, depth+1)
-		}
-		return out
+		return redactSlice(x, depth+1, redactValue)
 	case []byte:
 		return redactBytes(x)
 	case json.Marshaler:
@@ -89,6 +77,25 @@ func redactValue(key string, v any, depth int) any {
 	return redactJSON(key, generic, depth+1)
 }
 
+// redactMap returns a copy of m with each value redacted by f under its
+// key at depth.
+func redactMap(m map[string]any, depth int, f func(key string, v any, depth int) any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = f(k, e, depth)
+	}
+	return out
+}
+
+// redactSlice is redactMap for a list, whose elements have no key.
+func redactSlice(vs []any, depth int, f func(key string, v any, depth int) any) []any {
+	out := make([]any, len(vs))
+	for i, e := range vs {
+		out[i] = f("", e, depth)
+	}
+	return out
+}
+
 // redactJSON is redactValue for a value decoded from the JSON form of
 // another, where a string may be bytes that encoding/json wrote in
 // base64: a struct's []byte field.
@@ -108,17 +115,9 @@ func redactJSON(key string, v any, depth int) any {
 		}
 		return String(x)
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactJSON(k, e, depth+1)
-		}
-		return out
+		return redactMap(x, depth+1, redactJSON)
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = redactJSON("", e, depth+1)
-		}
-		return out
+		return redactSlice(x, depth+1, redactJSON)
 	}
 	return redactValue(key, v, depth)
 }

@@ -223,9 +223,9 @@ const (
 func (r *redactor) run(k ruleScan) {
 	switch k {
 	case scanURLPasswords:
-		r.scanURLs()
+		r.scanURLs(false)
 	case scanURLUsers:
-		r.scanURLUsers()
+		r.scanURLs(true)
 	case scanMySQL:
 		r.scanMySQL()
 	case scanPairs:

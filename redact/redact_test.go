@@ -202,15 +202,20 @@ func TestRedactRepeats(t *testing.T) {
 		{"long chain", "://&Password:" + strings.Repeat("/)@", 1000), Marker},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := String(tt.in)
-			if got != tt.want {
-				t.Errorf("String(%.40q…) = %q, want %q", tt.in, got, tt.want)
-			}
-			if again := String(got); again != got {
-				t.Errorf("String(%q) = %q, not idempotent", got, again)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { redactsTo(t, "String", String, tt.in, tt.want) })
+	}
+}
+
+// redactsTo requires f, called name, to turn in into want, and to leave
+// what it returns as it is.
+func redactsTo(t *testing.T, name string, f func(string) string, in, want string) {
+	t.Helper()
+	got := f(in)
+	if got != want {
+		t.Errorf("%s(%.80q)\n got %q\nwant %q", name, in, got, want)
+	}
+	if again := f(got); again != got {
+		t.Errorf("%s(%q) = %q, not idempotent", name, got, again)
 	}
 }
 
@@ -233,15 +238,7 @@ func TestRedactURL(t *testing.T) {
 		{"not a url", "password=x", "password=***"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := URL(tt.in)
-			if got != tt.want {
-				t.Errorf("URL(%q)\n got %q\nwant %q", tt.in, got, tt.want)
-			}
-			if again := URL(got); again != got {
-				t.Errorf("URL(%q) = %q, not idempotent", got, again)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { redactsTo(t, "URL", URL, tt.in, tt.want) })
 	}
 }
 
@@ -289,12 +286,7 @@ func TestRedactRules(t *testing.T) {
 		if example == want {
 			t.Fatalf("example %q has no secret", example)
 		}
-		if got := String(example); got != want {
-			t.Errorf("String(%q)\n got %q\nwant %q", example, got, want)
-		}
-		if again := String(want); again != want {
-			t.Errorf("String(%q) = %q, not idempotent", want, again)
-		}
+		redactsTo(t, "String", String, example, want)
 	}
 	for _, rule := range redactRules {
 		t.Run(rule.name, func(t *testing.T) {

@@ -2,8 +2,11 @@ package redact
 
 import "strings"
 
-// scanURLs redacts the password of "scheme://user:pass@host".
-func (r *redactor) scanURLs() {
+// scanURLs redacts the user info of "scheme://user:pass@host": the
+// password, or with users a token given as the user name,
+// "https://TOKEN@host", as git hosts and registries accept it. The two are
+// separate rules, each with its example, and one loop.
+func (r *redactor) scanURLs(users bool) {
 	s := r.s
 	if r.noAt {
 		return
@@ -15,32 +18,13 @@ func (r *redactor) scanURLs() {
 		}
 		start := i + j + 3
 		if at := userInfoEnd(s, start); at >= 0 {
-			if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
-				r.add(start+colon+1, at)
-			}
-		}
-		i = start
-	}
-}
-
-// scanURLUsers redacts a token given as the user name of a URL,
-// "https://TOKEN@host", as git hosts and registries accept it.
-func (r *redactor) scanURLUsers() {
-	s := r.s
-	if r.noAt {
-		return
-	}
-	for i := 0; !r.done(); {
-		j := strings.Index(s[i:], "://")
-		if j < 0 {
-			return
-		}
-		start := i + j + 3
-		if at := userInfoEnd(s, start); at >= 0 {
-			user, pw, _ := strings.Cut(s[start:at], ":")
+			user, pw, hasPW := strings.Cut(s[start:at], ":")
+			switch {
+			case !users && hasPW:
+				r.add(start+len(user)+1, at)
 			// GitHub documents "TOKEN:x-oauth-basic@"; a real password
 			// makes the user name an account name, which helps to read.
-			if (pw == "" || pw == "x-oauth-basic") && generated(user) {
+			case users && (pw == "" || pw == "x-oauth-basic") && generated(user):
 				r.add(start, start+len(user))
 			}
 		}

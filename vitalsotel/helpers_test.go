@@ -8,21 +8,10 @@ import (
 	"testing"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/vitalsotel"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-)
-
-// The shared helpers under the names these tests use.
-var (
-	t0         = monitortest.T0
-	script     = monitortest.Script
-	res        = monitortest.Result
-	newMonitor = monitortest.New
-	add        = monitortest.Add
-	runOnce    = monitortest.RunOnce
 )
 
 // reader is an SDK meter provider with a manual reader, and the Metrics

@@ -33,11 +33,11 @@ func TestCollectsRunNoCheck(t *testing.T) {
 }
 
 func TestRemovedCheckDisappears(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
-	add(t, m, "cache", script(res(vitals.StatusFail, time.Millisecond, t0)), vitals.Groups("cache"))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
+	monitortest.Add(t, m, "cache", monitortest.Script(monitortest.Result(vitals.StatusFail, time.Millisecond, monitortest.T0)), vitals.Groups("cache"))
 	r := newReader(t, m, nil)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	has := func(check string) (observable, histogram bool) {
 		for _, p := range points(r.collect(t)) {
 			v, ok := p.attrs.Value(vitalsotel.CheckKey)
@@ -70,9 +70,9 @@ func TestRemovedCheckDisappears(t *testing.T) {
 }
 
 func TestStatusFollowsTransitions(t *testing.T) {
-	m, _ := newMonitor(t)
-	s := script(res(vitals.StatusPass, time.Millisecond, t0))
-	add(t, m, "db", s, vitals.FailureThreshold(2))
+	m, _ := monitortest.New(t)
+	s := monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0))
+	monitortest.Add(t, m, "db", s, vitals.FailureThreshold(2))
 	r := newReader(t, m, nil)
 	db := vitalsotel.CheckKey.String("db")
 	status := func() string {
@@ -104,8 +104,8 @@ func TestStatusFollowsTransitions(t *testing.T) {
 		{vitals.StatusWarn, "warn", 0, "warn", 1, 2},
 	}
 	for i, st := range steps {
-		s.Set(res(st.result, time.Millisecond, t0))
-		runOnce(t, m)
+		s.Set(monitortest.Result(st.result, time.Millisecond, monitortest.T0))
+		monitortest.RunOnce(t, m)
 		if got := status(); got != st.status {
 			t.Errorf("step %d: status %s, want %s", i, got, st.status)
 		}
@@ -128,10 +128,10 @@ func TestStatusFollowsTransitions(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, 30*time.Millisecond, t0)), vitals.Groups("all", vitals.Readiness))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, 30*time.Millisecond, monitortest.T0)), vitals.Groups("all", vitals.Readiness))
 	r := newReader(t, m, &vitalsotel.Options{Buckets: []float64{0.05, 1}, OverallGroup: "service"})
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	for _, g := range []string{"service", "all"} {
 		if got := value(t, r, "vitals.group.status", vitalsotel.GroupKey.String(g), vitalsotel.StatusKey.String("pass")); got != 1 {
 			t.Errorf("group %s pass = %v, want 1", g, got)
@@ -144,14 +144,14 @@ func TestOptions(t *testing.T) {
 }
 
 func TestCloseStopsReporting(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	r := newReader(t, m, nil)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if err := r.metrics.Close(); err != nil {
 		t.Fatal(err)
 	}
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	for _, p := range points(r.collect(t)) {
 		if p.metric != "vitals.check.duration" {
 			t.Errorf("%s still reported after Close", p.metric)
@@ -164,8 +164,8 @@ func TestCloseStopsReporting(t *testing.T) {
 // A reader may be configured for delta temporality; the counters then
 // report what happened between two collections.
 func TestDeltaTemporality(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	rd := sdkmetric.NewManualReader(sdkmetric.WithTemporalitySelector(func(sdkmetric.InstrumentKind) metricdata.Temporality {
 		return metricdata.DeltaTemporality
 	}))
@@ -177,12 +177,12 @@ func TestDeltaTemporality(t *testing.T) {
 	}
 	defer x.Close()
 	r := &reader{ManualReader: rd, metrics: x}
-	runOnce(t, m)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if got := value(t, r, "vitals.check.runs", vitalsotel.ResultKey.String("pass")); got != 2 {
 		t.Fatalf("first delta %v, want 2", got)
 	}
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if got := value(t, r, "vitals.check.runs", vitalsotel.ResultKey.String("pass")); got != 1 {
 		t.Errorf("second delta %v, want 1", got)
 	}
@@ -191,13 +191,13 @@ func TestDeltaTemporality(t *testing.T) {
 // Without a provider the global one is used; before the application sets
 // one it is a no-op, and New and Close still work.
 func TestGlobalProvider(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	x, err := vitalsotel.New(m, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if err := x.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestGlobalProvider(t *testing.T) {
 // Collections race with runs, additions and removals; -race checks the
 // rest.
 func TestConcurrentCollects(t *testing.T) {
-	m, _ := newMonitor(t)
+	m, _ := monitortest.New(t)
 	r := newReader(t, m, nil)
 	monitortest.Churn(t, m, 2, func() error {
 		var rm metricdata.ResourceMetrics

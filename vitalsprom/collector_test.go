@@ -39,9 +39,9 @@ func TestExpositionPassesPromtool(t *testing.T) {
 }
 
 func TestLint(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
-	runOnce(t, m)
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
+	monitortest.RunOnce(t, m)
 	c := vitalsprom.New(m, nil)
 	defer c.Close()
 	problems, err := testutil.CollectAndLint(c)

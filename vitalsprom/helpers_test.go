@@ -13,19 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/vitalsprom"
-)
-
-// The shared helpers under the names these tests use.
-var (
-	t0         = monitortest.T0
-	script     = monitortest.Script
-	res        = monitortest.Result
-	newMonitor = monitortest.New
-	add        = monitortest.Add
-	runOnce    = monitortest.RunOnce
 )
 
 // registry registers a collector for m on a fresh pedantic registry, which

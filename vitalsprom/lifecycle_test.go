@@ -55,11 +55,11 @@ func value(t *testing.T, g prometheus.Gatherer, metric string, want map[string]s
 }
 
 func TestRemovedCheckDisappears(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
-	add(t, m, "cache", script(res(vitals.StatusFail, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
+	monitortest.Add(t, m, "cache", monitortest.Script(monitortest.Result(vitals.StatusFail, time.Millisecond, monitortest.T0)))
 	c, url := serveMetrics(t, m, nil)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if body := scrape(t, http.DefaultClient, url); !strings.Contains(body, `check="cache"`) {
 		t.Fatalf("cache not exported before removal:\n%s", body)
 	}
@@ -82,19 +82,19 @@ func TestRemovedCheckDisappears(t *testing.T) {
 // A check removed and added again under the same name starts from zero,
 // as its counters in the monitor do.
 func TestReaddedCheckStartsAfresh(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	_, reg := registry(t, m, nil)
-	runOnce(t, m)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if got := value(t, reg, "vitals_check_duration_seconds", map[string]string{"check": "db"}); got != 2 {
 		t.Fatalf("histogram count %v, want 2", got)
 	}
 	if err := m.Remove("db"); err != nil {
 		t.Fatal(err)
 	}
-	add(t, m, "db", script(res(vitals.StatusFail, time.Millisecond, t0)))
-	runOnce(t, m)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusFail, time.Millisecond, monitortest.T0)))
+	monitortest.RunOnce(t, m)
 	if got := value(t, reg, "vitals_check_duration_seconds", map[string]string{"check": "db"}); got != 1 {
 		t.Errorf("histogram count after re-adding %v, want 1", got)
 	}
@@ -110,11 +110,11 @@ func TestReaddedCheckStartsAfresh(t *testing.T) {
 // counter-only changes at most once a second: the histogram and the run
 // counters agree.
 func TestCountersAgreeWithHistogram(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	_, reg := registry(t, m, nil)
 	for i := 1; i <= 5; i++ {
-		runOnce(t, m)
+		monitortest.RunOnce(t, m)
 		runs := value(t, reg, "vitals_check_runs_total", map[string]string{"check": "db", "result": "pass"})
 		hist := value(t, reg, "vitals_check_duration_seconds", map[string]string{"check": "db"})
 		if runs != float64(i) || hist != float64(i) {
@@ -124,9 +124,9 @@ func TestCountersAgreeWithHistogram(t *testing.T) {
 }
 
 func TestStatusFollowsTransitions(t *testing.T) {
-	m, _ := newMonitor(t)
-	s := script(res(vitals.StatusPass, time.Millisecond, t0))
-	add(t, m, "db", s, vitals.FailureThreshold(2))
+	m, _ := monitortest.New(t)
+	s := monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0))
+	monitortest.Add(t, m, "db", s, vitals.FailureThreshold(2))
 	_, reg := registry(t, m, nil)
 	status := func() string {
 		t.Helper()
@@ -156,8 +156,8 @@ func TestStatusFollowsTransitions(t *testing.T) {
 		t.Fatalf("before the first run: %s, want unknown", got)
 	}
 	for i, st := range steps {
-		s.Set(res(st.result, time.Millisecond, t0))
-		runOnce(t, m)
+		s.Set(monitortest.Result(st.result, time.Millisecond, monitortest.T0))
+		monitortest.RunOnce(t, m)
 		if got := status(); got != st.status {
 			t.Errorf("step %d: status %s, want %s", i, got, st.status)
 		}
@@ -171,10 +171,10 @@ func TestStatusFollowsTransitions(t *testing.T) {
 }
 
 func TestShutdownIsStopping(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)), vitals.Groups(vitals.Liveness, vitals.Readiness))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)), vitals.Groups(vitals.Liveness, vitals.Readiness))
 	_, reg := registry(t, m, nil)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // Drain turns readiness Stopping at once, then waits for ctx
 	_ = m.Drain(ctx)
@@ -186,15 +186,15 @@ func TestShutdownIsStopping(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, 30*time.Millisecond, t0)), vitals.Groups("all", vitals.Readiness))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, 30*time.Millisecond, monitortest.T0)), vitals.Groups("all", vitals.Readiness))
 	_, reg := registry(t, m, &vitalsprom.Options{
 		Namespace:    "orders",
 		ConstLabels:  prometheus.Labels{"service": "orders"},
 		Buckets:      []float64{1, 0.05, 0.05}, // unsorted, repeated
 		OverallGroup: "service",
 	})
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	want := `
 # HELP orders_check_duration_seconds Duration of the check's runs since the collector was created, timed-out runs counted at their timeout.
 # TYPE orders_check_duration_seconds histogram
@@ -217,7 +217,7 @@ orders_check_duration_seconds_count{check="db",service="orders"} 1
 }
 
 func TestConstLabelClashFailsRegistration(t *testing.T) {
-	m, _ := newMonitor(t)
+	m, _ := monitortest.New(t)
 	c := vitalsprom.New(m, &vitalsprom.Options{ConstLabels: prometheus.Labels{"check": "x"}})
 	defer c.Close()
 	if err := prometheus.NewRegistry().Register(c); err == nil {
@@ -226,13 +226,13 @@ func TestConstLabelClashFailsRegistration(t *testing.T) {
 }
 
 func TestCloseStopsObserving(t *testing.T) {
-	m, _ := newMonitor(t)
-	add(t, m, "db", script(res(vitals.StatusPass, time.Millisecond, t0)))
+	m, _ := monitortest.New(t)
+	monitortest.Add(t, m, "db", monitortest.Script(monitortest.Result(vitals.StatusPass, time.Millisecond, monitortest.T0)))
 	c, reg := registry(t, m, nil)
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	c.Close()
 	c.Close() // idempotent
-	runOnce(t, m)
+	monitortest.RunOnce(t, m)
 	if got := value(t, reg, "vitals_check_duration_seconds", map[string]string{"check": "db"}); got != 1 {
 		t.Errorf("histogram count %v after Close, want 1", got)
 	}
@@ -243,7 +243,7 @@ func TestCloseStopsObserving(t *testing.T) {
 
 // Scrapes race with runs, additions and removals; -race checks the rest.
 func TestConcurrentScrapes(t *testing.T) {
-	m, _ := newMonitor(t)
+	m, _ := monitortest.New(t)
 	_, reg := registry(t, m, nil)
 	monitortest.Churn(t, m, 4, func() error {
 		_, err := reg.Gather()

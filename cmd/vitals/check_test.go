@@ -402,12 +402,12 @@ func TestSlimBinary(t *testing.T) {
 	t.Parallel()
 	svc := startService(t, true)
 	for _, url := range []string{svc.url + "/readyz", "grpc://" + svc.grpcAddr, "tcp://" + svc.grpcAddr} {
-		if r := runBinary(t, slimBinary, nil, "probe", url); r.code != 0 {
+		if r := runBinary(t, slimBinary, runLimit, nil, "probe", url); r.code != 0 {
 			t.Errorf("slim probe %s: %s", url, r)
 		}
 	}
 	path := writeConfig(t, "checks:\n  - {name: mem, type: memory}\n  - name: db\n    type: postgres\n    dsn: postgres://db/app\n")
-	r := runBinary(t, slimBinary, nil, "check", "--config", path)
+	r := runBinary(t, slimBinary, runLimit, nil, "check", "--config", path)
 	if r.code != 2 || r.stderr != "vitals check: "+path+":4: checks[1].type: type postgres is not built into this binary (it was built with -tags vitals_slim)\n" {
 		t.Errorf("slim check with a postgres type: %s", r)
 	}

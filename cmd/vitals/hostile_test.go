@@ -14,53 +14,25 @@ import (
 	"github.com/vitalsgo/vitals/internal/hostile"
 )
 
-// vitalsRunWithin runs the binary with args and fails the test when it has
-// not exited within limit; the context kills it then.
-func vitalsRunWithin(t *testing.T, limit time.Duration, args ...string) result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("vitals %v still running %v after it started (stderr %q)", args, limit, stderr.String())
-	}
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("run vitals %v: %v", args, err)
-	}
-	return r
-}
-
 // TestCommandsEndAtTheirTimeout runs probe, wait and check against every
 // never-ending answer: each exits 1 at its timeout of 1s, whatever the
 // server sends (a 101 held all three for good).
 func TestCommandsEndAtTheirTimeout(t *testing.T) {
 	t.Parallel()
-	for _, s := range hostile.Shapes {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			srv := hostile.Serve(t, s)
-			url := srv.URL + "/readyz"
-			cfg := writeConfig(t, fmt.Sprintf("checks:\n  - {name: api, type: http, url: %q, timeout: 1s}\n", url))
-			for _, args := range [][]string{
-				{"probe", "--timeout", "1s", url},
-				{"wait", "--timeout", "1s", "--interval", "100ms", url},
-				{"check", "--config", cfg},
-			} {
-				r := vitalsRunWithin(t, hostile.Guard, args...)
-				if r.code != exitUnhealthy {
-					t.Errorf("vitals %s: want exit 1, got %s", args[0], r)
-				}
+	hostile.Each(t, func(t *testing.T, s hostile.Shape, srv *hostile.Server) {
+		url := srv.URL + "/readyz"
+		cfg := writeConfig(t, fmt.Sprintf("checks:\n  - {name: api, type: http, url: %q, timeout: 1s}\n", url))
+		for _, args := range [][]string{
+			{"probe", "--timeout", "1s", url},
+			{"wait", "--timeout", "1s", "--interval", "100ms", url},
+			{"check", "--config", cfg},
+		} {
+			r := runBinary(t, binary, hostile.Guard, nil, args...)
+			if r.code != exitUnhealthy {
+				t.Errorf("vitals %s: want exit 1, got %s", args[0], r)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestSignalEndsEveryCommand sends SIGTERM to each command while it is in

@@ -84,18 +84,27 @@ func vitalsRun(t *testing.T, args ...string) result {
 
 func vitalsRunEnv(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	return runBinary(t, binary, env, args...)
+	return runBinary(t, binary, runLimit, env, args...)
 }
 
-func runBinary(t *testing.T, binary string, env []string, args ...string) result {
+// runLimit is how long one run of the binary may take before a test calls
+// it hung.
+const runLimit = 2 * time.Minute
+
+// runBinary runs binary with args and waits for it, failing the test when
+// it has not exited within limit; the context kills it then.
+func runBinary(t *testing.T, binary string, limit time.Duration, env []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("vitals %v still running %v after it started (stderr %q)", args, limit, stderr.String())
+	}
 	r := result{stdout: stdout.String(), stderr: stderr.String()}
 	var exit *exec.ExitError
 	switch {

@@ -26,18 +26,7 @@ func TestWaitSucceedsWhenTargetsComeUp(t *testing.T) {
 	closed := testservice.ClosedAddr(t)
 	targets := []string{svc.url + "/readyz", "grpc://" + svc.grpcAddr, "tcp://" + closed}
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, append([]string{"wait", "--interval", "100ms", "--timeout", "50s"}, targets...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startPiped(t, append([]string{"wait", "--interval", "100ms", "--timeout", "50s"}, targets...)...)
 
 	// Bring the targets up only once the command has seen each down.
 	var out strings.Builder
@@ -60,8 +49,7 @@ func TestWaitSucceedsWhenTargetsComeUp(t *testing.T) {
 	defer ln.Close()
 	rest, _ := io.ReadAll(stdout)
 	out.Write(rest)
-	err = cmd.Wait()
-	if err != nil {
+	if err := cmd.Wait(); err != nil {
 		t.Fatalf("wait failed: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr.String())
 	}
 	for _, tg := range targets {
@@ -153,25 +141,14 @@ func TestWaitOnTerminal(t *testing.T) {
 func TestWaitInterrupted(t *testing.T) {
 	t.Parallel()
 	closed := testservice.ClosedAddr(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "wait", "--interval", "100ms", "tcp://"+closed)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdout, stderr := startPiped(t, "wait", "--interval", "100ms", "tcp://"+closed)
 	sc := bufio.NewScanner(stdout)
 	if !sc.Scan() {
 		t.Fatal("no progress line")
 	}
 	cmd.Process.Signal(os.Interrupt)
 	io.Copy(io.Discard, stdout)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("want exit 1, got %v", err)
@@ -205,4 +182,24 @@ func TestWaitOnShortTerminal(t *testing.T) {
 	if strings.Contains(out.String(), "\x1b[") || !strings.Contains(out.String(), svc.url+"/readyz: healthy after") {
 		t.Errorf("want plain lines:\n%q", out.String())
 	}
+}
+
+// startPiped starts the binary with args, its stdout on a pipe for the
+// test to read and its stderr collected; the test waits for it, and a run
+// still going a minute later is killed.
+func startPiped(t *testing.T, args ...string) (*exec.Cmd, io.ReadCloser, *strings.Builder) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, binary, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := new(strings.Builder)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdout, stderr
 }

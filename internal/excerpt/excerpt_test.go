@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals/internal/excerpt"
+	"github.com/vitalsgo/vitals/internal/excerpt/excerpttest"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -17,26 +18,11 @@ const n = 200
 // Excerpts are redacted before they are cut, and the cut neither splits a
 // secret into something no rule recognises nor makes one look whole again.
 func TestOfRedactsBeforeCutting(t *testing.T) {
-	const scan = 8 << 10
-	dsn := "dial postgres://app:hunter2@db/app"
-	tests := []struct {
-		name   string
-		body   string
-		secret string
-	}{
-		// Blanks fold away, so a cut at the scan limit would land in the
-		// URL's user info, before the '@' that makes it a URL password.
-		{"blanks push a dsn to the scan limit", strings.Repeat(" ", scan-len("dial postgres://app:hunt")) + dsn, "hunt"},
-		{"blanks push a token to the scan limit", strings.Repeat("\n", scan-len("ghp_Xq3v")) + "ghp_Xq3vT8kP2mZr5Lw9Nc4Hb7Jd1Fg6Ys0AeUi", "Xq3v"},
-		{"dsn at the excerpt's end", strings.Repeat("x", n-len("dial postgres://app:hu")) + dsn, "hu"},
-		{"key at the excerpt's end", strings.Repeat("x", n-len(" password=")) + " password=abc", "abc"},
-		{"pem across the excerpt's end", strings.Repeat("x", n-40) + " -----BEGIN PRIVATE KEY-----\nMIIEvQIBADAN\n-----END PRIVATE KEY-----", "MIIE"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := excerpt.Of([]byte(tt.body), n)
-			if strings.Contains(s, tt.secret) {
-				t.Errorf("excerpt shows %q: %q", tt.secret, s)
+	for _, tt := range excerpttest.Cases(n) {
+		t.Run(tt.Name, func(t *testing.T) {
+			s := excerpt.Of([]byte(tt.Body), n)
+			if strings.Contains(s, tt.Secret) {
+				t.Errorf("excerpt shows %q: %q", tt.Secret, s)
 			}
 			if redact.String(s) != s {
 				t.Errorf("excerpt %q is not redacted: %q", s, redact.String(s))

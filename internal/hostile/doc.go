@@ -1,15 +1,12 @@
 // Package hostile serves HTTP answers that never finish, for tests that
 // prove a client's deadline holds whatever a server sends.
 //
-// A test starts a server with one [Shape] and points the code under test
-// at its URL:
+// A test starts a server for every [Shape] (or [Serve] for one) and points
+// the code under test at its URL:
 //
-//	for _, s := range hostile.Shapes {
-//		t.Run(s.Name, func(t *testing.T) {
-//			url := hostile.Serve(t, s)
-//			// … call with a 1s timeout, fail if it has not returned within 10s …
-//		})
-//	}
+//	hostile.Each(t, func(t *testing.T, s hostile.Shape, srv *hostile.Server) {
+//		// … call srv.URL with a 1s timeout, fail if it has not returned within 10s …
+//	})
 //
 // The server is a raw TCP listener writing bytes, not net/http: a test
 // controls the status line, the headers and the framing exactly, down to

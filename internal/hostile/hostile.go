@@ -85,6 +85,18 @@ func (s *Server) Accepted() int { return int(s.accepted.Load()) }
 // in the middle of the exchange.
 func (s *Server) Reached() <-chan struct{} { return s.reached }
 
+// Each runs f in a parallel subtest for every shape of Shapes, named after
+// the shape, with a server answering in that shape.
+func Each(t *testing.T, f func(t *testing.T, s Shape, srv *Server)) {
+	t.Helper()
+	for _, s := range Shapes {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			f(t, s, Serve(t, s))
+		})
+	}
+}
+
 // Serve starts a server answering every request in shape s, and stops it
 // when the test ends.
 func Serve(t testing.TB, s Shape) *Server {

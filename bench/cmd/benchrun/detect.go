@@ -63,21 +63,17 @@ func (r *runner) detectOne(dsn *url.URL, row *report.DetectRow) {
 	defer p.Close()
 	via := *dsn
 	via.Host = p.Addr()
-	s, err := start(r.bin, serverArgs{
+	s, err := startHealthy(r.bin, serverArgs{
 		Lib: row.Lib,
 		Env: []string{"BENCH_PG_DSN=" + via.String()},
 		Args: []string{"--scenario", "detect", "--checks", "1", "--mode", row.Mode,
 			"--interval", detectInterval.String(), "--timeout", detectTimeout.String()},
-	})
+	}, 15*time.Second)
 	if err != nil {
 		row.Err = err.Error()
 		return
 	}
 	defer s.stop()
-	if err := s.waitStatus(200, 15*time.Second); err != nil {
-		row.Err = err.Error()
-		return
-	}
 	c := load.NewClient(1, 10*time.Second)
 	defer c.CloseIdleConnections()
 	fault := func() error { p.Cut(); return nil }

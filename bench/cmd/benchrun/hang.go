@@ -38,19 +38,15 @@ func (r *runner) hang() error {
 }
 
 func (r *runner) hangOne(row *report.HangRow) {
-	s, err := start(r.bin, serverArgs{Lib: row.Lib, Args: []string{
+	s, err := startHealthy(r.bin, serverArgs{Lib: row.Lib, Args: []string{
 		"--scenario", "hang", "--checks", "1", "--mode", row.Mode,
 		"--interval", hangPeriod.String(), "--ttl", hangPeriod.String(), "--timeout", hangTimeout.String(),
-	}})
+	}}, 10*time.Second)
 	if err != nil {
 		row.Err = err.Error()
 		return
 	}
 	defer s.stop()
-	if err := s.waitStatus(200, 10*time.Second); err != nil {
-		row.Err = err.Error()
-		return
-	}
 	// Let the next run start and hang, and outlive its timeout.
 	time.Sleep(hangPeriod + hangTimeout + 500*time.Millisecond)
 	st0, err := s.stats()

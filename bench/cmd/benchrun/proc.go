@@ -141,6 +141,20 @@ func (s *server) stats() (sideStats, error) {
 	return st, err
 }
 
+// startHealthy is start, then waitStatus(200, limit): a server that does
+// not pass within limit is stopped.
+func startHealthy(bin string, a serverArgs, limit time.Duration) (*server, error) {
+	s, err := start(bin, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.waitStatus(200, limit); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
 // waitStatus polls the probe until it answers want, or limit passes.
 func (s *server) waitStatus(want int, limit time.Duration) error {
 	c := load.NewClient(1, 5*time.Second)

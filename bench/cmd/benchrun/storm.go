@@ -36,19 +36,15 @@ func (r *runner) storm() error {
 }
 
 func (r *runner) stormOne(row *report.StormRow) {
-	s, err := start(r.bin, serverArgs{Lib: row.Lib, Args: []string{
+	s, err := startHealthy(r.bin, serverArgs{Lib: row.Lib, Args: []string{
 		"--scenario", "storm", "--checks", "1", "--mode", row.Mode,
 		"--interval", stormPeriod.String(), "--ttl", stormPeriod.String(), "--timeout", "1s",
-	}})
+	}}, 10*time.Second)
 	if err != nil {
 		row.Err = err.Error()
 		return
 	}
 	defer s.stop()
-	if err := s.waitStatus(200, 10*time.Second); err != nil {
-		row.Err = err.Error()
-		return
-	}
 	c := load.NewClient(r.cfg.stormRate, 10*time.Second)
 	defer c.CloseIdleConnections()
 	st0, err := s.stats()

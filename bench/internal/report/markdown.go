@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -213,10 +214,11 @@ func probeSection(b *bytes.Buffer, r *Results) {
 		"library over writing the same bytes. The peers' answers differ in size (see body). %d rounds, median and "+
 		"min–max.\n\n", reps)
 	fmt.Fprintf(b, "![probe throughput](%s)\n\n", ChartProbe)
-	b.WriteString("| library | mode | checks | body | requests/s | ratio to bare | p99 latency |\n|---|---|---|---|---|---|---|\n")
+	tableRow(b, "library", "mode", "checks", "body", "requests/s", "ratio to bare", "p99 latency")
+	tableRule(b, 7)
 	for _, row := range r.Probe {
 		if len(row.RPS) == 0 {
-			fmt.Fprintf(b, "| %s | %s | %d | | error: %s | | |\n", row.Lib, mode(row.Mode), row.Checks, oneLine(row.Err))
+			tableRow(b, row.Lib, mode(row.Mode), strconv.Itoa(row.Checks), "", "error: "+oneLine(row.Err), "", "")
 			continue
 		}
 		rps, ratio, p99 := Summarize(row.RPS), Summarize(row.Ratio), Summarize(row.P99)
@@ -248,10 +250,11 @@ func scaleSection(b *bytes.Buffer, r *Results) {
 		"with RSS, threads and goroutines at its end. runs/s is how many checks actually ran a second against the "+
 		"N/10 wanted. DNF: registration took longer than the limit.\n\n", window)
 	fmt.Fprintf(b, "![scale: CPU](%s)\n![scale: RSS](%s)\n\n", ChartScale, ChartRSS)
-	b.WriteString("| library | checks | registration | CPU (% of a core) | RSS | goroutines | threads | runs/s (wanted) |\n|---|---|---|---|---|---|---|---|\n")
+	tableRow(b, "library", "checks", "registration", "CPU (% of a core)", "RSS", "goroutines", "threads", "runs/s (wanted)")
+	tableRule(b, 8)
 	for _, row := range r.Scale {
 		if row.Status != "ok" {
-			fmt.Fprintf(b, "| %s | %s | %s | | | | | %s |\n", row.Lib, humanInt(row.Checks), row.Status, oneLine(row.Err))
+			tableRow(b, row.Lib, humanInt(row.Checks), row.Status, "", "", "", "", oneLine(row.Err))
 			continue
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %.1f %% | %.0f MB | %s | %d | %s (%s) |\n",
@@ -270,10 +273,11 @@ func stormSection(b *bytes.Buffer, r *Results) {
 		"(1 ms) is counted; the check runs every second (periodic) or is cached for 1 s (on demand). " +
 		"The target is one call per second whatever the probe rate.\n\n")
 	fmt.Fprintf(b, "![storm](%s)\n\n", ChartStorm)
-	b.WriteString("| library | mode | probes | answers | dependency calls | allowed | p50 | p99 |\n|---|---|---|---|---|---|---|---|\n")
+	tableRow(b, "library", "mode", "probes", "answers", "dependency calls", "allowed", "p50", "p99")
+	tableRule(b, 8)
 	for _, row := range r.Storm {
 		if row.Err != "" && row.Requests == 0 {
-			fmt.Fprintf(b, "| %s | %s | | error: %s | | | | |\n", row.Lib, mode(row.Mode), oneLine(row.Err))
+			tableRow(b, row.Lib, mode(row.Mode), "", "error: "+oneLine(row.Err), "", "", "", "")
 			continue
 		}
 		allowed := "—"
@@ -298,10 +302,11 @@ func hangSection(b *bytes.Buffer, r *Results) {
 		"A good answer is fast and 503 (the dependency is down); a 200 is a stale pass. Goroutines are counted " +
 		"before the probes and after their connections closed: what the library keeps.\n\n")
 	fmt.Fprintf(b, "![hang](%s)\n\n", ChartHang)
-	b.WriteString("| library | mode | probes | answers | p50 | p99 | goroutines before → after |\n|---|---|---|---|---|---|---|\n")
+	tableRow(b, "library", "mode", "probes", "answers", "p50", "p99", "goroutines before → after")
+	tableRule(b, 7)
 	for _, row := range r.Hang {
 		if row.Err != "" && row.Probes == 0 {
-			fmt.Fprintf(b, "| %s | %s | | error: %s | | | |\n", row.Lib, mode(row.Mode), oneLine(row.Err))
+			tableRow(b, row.Lib, mode(row.Mode), "", "error: "+oneLine(row.Err), "", "", "")
 			continue
 		}
 		fmt.Fprintf(b, "| %s | %s | %s in %.1f s | %s | %s | %s | %d → %d (%+d) |\n",
@@ -323,15 +328,32 @@ func detectSection(b *bytes.Buffer, r *Results) {
 		"does the repair; the readiness probe is polled every 20 ms. " +
 		"Times are from the fault until the first 503, and from the repair until the first 200.\n\n")
 	fmt.Fprintf(b, "![detection](%s)\n\n", ChartDetect)
-	b.WriteString("| library | mode | fault | until 503 | until 200 again |\n|---|---|---|---|---|\n")
+	tableRow(b, "library", "mode", "fault", "until 503", "until 200 again")
+	tableRule(b, 5)
 	for _, row := range r.Detect {
 		if len(row.Down) == 0 {
-			fmt.Fprintf(b, "| %s | %s | %s | error: %s | |\n", row.Lib, mode(row.Mode), row.Fault, oneLine(row.Err))
+			tableRow(b, row.Lib, mode(row.Mode), row.Fault, "error: "+oneLine(row.Err), "")
 			continue
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", row.Lib, mode(row.Mode), row.Fault, rangeSeconds(row.Down), rangeSeconds(row.Up))
 	}
 	b.WriteString("\n")
+}
+
+// tableRow writes one row of a markdown table; an empty cell is "| |".
+func tableRow(b *bytes.Buffer, cells ...string) {
+	for _, c := range cells {
+		b.WriteString("| ")
+		if c != "" {
+			b.WriteString(c + " ")
+		}
+	}
+	b.WriteString("|\n")
+}
+
+// tableRule writes the line under a table's header of n columns.
+func tableRule(b *bytes.Buffer, n int) {
+	b.WriteString(strings.Repeat("|---", n) + "|\n")
 }
 
 // mode names a check mode for people.
