@@ -70,11 +70,18 @@ func (c *Client) WaitHealthy(ctx context.Context, opts *WaitOptions) (*Report, e
 			timer.Stop()
 		}
 	}()
+	// last and lastErr are what the endpoint said last: a report, or an
+	// error of an attempt that ended before ctx did (an attempt cut short
+	// by ctx says nothing about the endpoint, so it does not replace them).
 	var last *Report
+	var lastErr error
 	for n := 1; ; n++ {
 		r, err := c.Check(ctx)
 		if r != nil {
 			last = r
+		}
+		if err == nil || ctx.Err() == nil || !errors.Is(err, ctx.Err()) {
+			lastErr = err
 		}
 		a := Attempt{N: n, Report: r, Err: err}
 		a.Healthy = err == nil && (r.Status == vitals.StatusPass || r.Status.OK() && !o.RequirePass)
@@ -88,7 +95,7 @@ func (c *Client) WaitHealthy(ctx context.Context, opts *WaitOptions) (*Report, e
 			return r, nil
 		}
 		if ctx.Err() != nil {
-			return last, waitError(c.shown, ctx.Err(), last, err)
+			return last, waitError(c.shown, ctx.Err(), last, lastErr)
 		}
 		if timer == nil {
 			timer = time.NewTimer(a.Pause)
@@ -97,7 +104,7 @@ func (c *Client) WaitHealthy(ctx context.Context, opts *WaitOptions) (*Report, e
 		}
 		select {
 		case <-ctx.Done():
-			return last, waitError(c.shown, ctx.Err(), last, err)
+			return last, waitError(c.shown, ctx.Err(), last, lastErr)
 		case <-timer.C:
 		}
 	}
