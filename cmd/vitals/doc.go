@@ -18,13 +18,21 @@
 // wrong. Only main calls os.Exit; each command is a function of its
 // arguments and output streams that returns an error.
 //
-// # Size and start-up
+// # vitals and vitals-full
 //
-// `vitals probe` runs every few seconds in many containers, so it does no work
-// of its own at start-up beyond parsing its flags. The init functions of every
-// linked package still run, and the database drivers that only `vitals check`
-// needs make up most of the binary and half of that initialisation (the etcd
-// client's protobuf registrations most of all). Build with -tags vitals_slim
-// to leave them out for an image that only probes and waits: a third of the
-// size, and about half the start-up time.
+// `vitals probe` runs every few seconds in many containers, so vitals starts
+// as fast as curl: it links no database driver. Go runs every linked
+// package's initialisation before main, and the drivers that only `vitals
+// check` needs (the etcd client's protobuf registrations most of all) would
+// double its start-up and its size. The check types that need one
+// (postgres, mysql, redis, amqp, mqtt, nats, etcd, memcached, bolt, badger)
+// run in vitals-full, the same command with every driver linked in: for a
+// configuration that has any of them, vitals replaces itself with the
+// vitals-full in its own directory, or else on PATH, with the same
+// arguments. Install both:
+//
+//	go install github.com/vitalsgo/vitals/cmd/vitals/...@latest
+//
+// Without vitals-full, such a configuration is exit code 2 with that line;
+// probe, wait and the other check types need only vitals.
 package main

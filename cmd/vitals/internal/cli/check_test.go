@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -397,18 +397,45 @@ func TestCheckHungDependency(t *testing.T) {
 	}
 }
 
-// The slim build probes like the full one and says which types it lacks.
-func TestSlimBinary(t *testing.T) {
+// vitals hands a configuration with a driver type to the vitals-full
+// beside it, with the same arguments; vitals-full runs the driver's check.
+func TestDriverTypesRunInVitalsFull(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope.db")
+	path := writeConfig(t, fmt.Sprintf("checks:\n  - {name: mem, type: memory}\n  - {name: db, type: bolt, path: %q}\n", missing))
+	r := vitalsRun(t, "check", "--config", path, "--output", "json")
+	if r.code != 1 || !strings.Contains(r.stdout, `"name": "db"`) || !strings.Contains(r.stdout, "nope.db") || r.stderr != "" {
+		t.Errorf("want vitals-full's JSON with the failed bolt check, got %s", r)
+	}
+	if r := vitalsRun(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "vitals ") {
+		t.Errorf("vitals version: %s", r)
+	}
+	if r := runBinary(t, filepath.Join(filepath.Dir(binary), fullName), runLimit, nil, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, fullName+" ") {
+		t.Errorf("vitals-full version: %s", r)
+	}
+}
+
+// Without vitals-full, vitals still probes, and a configuration with a
+// driver type is exit 2 with what to install; a vitals-full that lacks the
+// driver too is not started again.
+func TestDriverTypesWithoutVitalsFull(t *testing.T) {
 	t.Parallel()
 	svc := startService(t, true)
+	noPath := []string{"PATH=" + t.TempDir()}
 	for _, url := range []string{svc.url + "/readyz", "grpc://" + svc.grpcAddr, "tcp://" + svc.grpcAddr} {
-		if r := runBinary(t, slimBinary, runLimit, nil, "probe", url); r.code != 0 {
-			t.Errorf("slim probe %s: %s", url, r)
+		if r := runBinary(t, loneBinary, runLimit, noPath, "probe", url); r.code != 0 {
+			t.Errorf("probe %s: %s", url, r)
 		}
 	}
-	path := writeConfig(t, "checks:\n  - {name: mem, type: memory}\n  - name: db\n    type: postgres\n    dsn: postgres://db/app\n")
-	r := runBinary(t, slimBinary, runLimit, nil, "check", "--config", path)
-	if r.code != 2 || r.stderr != "vitals check: "+path+":4: checks[1].type: type postgres is not built into this binary (it was built with -tags vitals_slim)\n" {
-		t.Errorf("slim check with a postgres type: %s", r)
+	path := writeConfig(t, "checks:\n  - {name: mem, type: memory}\n  - name: db\n    type: postgres\n    dsn: postgres://db/app\n  - {name: q, type: redis, url: \"redis://x\"}\n")
+	r := runBinary(t, loneBinary, runLimit, noPath, "check", "--config", path)
+	want := "vitals check: " + path + ": check type postgres, redis runs in vitals-full (vitals leaves the drivers out to start fast), which is not installed: not at " +
+		filepath.Join(filepath.Dir(loneBinary), fullName) + " nor on PATH; " + installHint + "\n"
+	if r.code != 2 || r.stdout != "" || r.stderr != want {
+		t.Errorf("check with driver types and no vitals-full: %s\nwant stderr %q", r, want)
+	}
+	r = runBinary(t, loneBinary, runLimit, append(noPath, delegatedEnv+"=1"), "check", "--config", path)
+	if r.code != 2 || !strings.HasSuffix(r.stderr, "but this vitals-full has no driver for it either\n") {
+		t.Errorf("a vitals-full without the driver: %s", r)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 // in them must parse.
 func TestKubernetesExamples(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("../../examples/kubernetes/*.yaml")
+	files, err := filepath.Glob("../../../../examples/kubernetes/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no manifests: %v", err)
 	}
@@ -96,7 +96,7 @@ func TestKubernetesExamples(t *testing.T) {
 // The Dockerfile's and the compose file's vitals command lines parse too.
 func TestDockerExamples(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile("../../examples/docker/Dockerfile")
+	data, err := os.ReadFile("../../../../examples/docker/Dockerfile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestDockerExamples(t *testing.T) {
 	if len(commands) != 2 {
 		t.Errorf("want the self-probe and the vitals probe HEALTHCHECK, found %d", len(commands))
 	}
-	for _, doc := range yamlDocs(t, "../../examples/docker/compose.yaml") {
+	for _, doc := range yamlDocs(t, "../../../../examples/docker/compose.yaml") {
 		services, _ := doc["services"].(map[string]any)
 		for _, svc := range services {
 			if ep := strs(dig(svc, "entrypoint")); len(ep) > 0 {

@@ -1,11 +1,10 @@
-//go:build !vitals_slim
-
-package checkers
+package drivers
 
 import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"time"
 
 	badgerdb "github.com/dgraph-io/badger/v4"
@@ -35,7 +34,7 @@ func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
 			return vitals.Failf("open %s: locked by another process", path)
 		}
 		if err != nil {
-			return vitals.Failf("open %s: %w", path, err)
+			return openFailed(path, err)
 		}
 		defer db.Close()
 		chk, err := bolt.New(db, &bolt.Options{Bucket: bucket})
@@ -52,7 +51,7 @@ func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
 	return vitals.ResultFunc(func(ctx context.Context) vitals.Result {
 		db, err := badgerdb.Open(badgerdb.DefaultOptions(path).WithReadOnly(true).WithLogger(nil))
 		if err != nil {
-			return vitals.Failf("open %s: %w", path, err)
+			return openFailed(path, err)
 		}
 		defer db.Close()
 		chk, err := badger.New(db, &badger.Options{Key: key})
@@ -62,4 +61,14 @@ func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
 		defer chk.Close()
 		return chk.Check(ctx)
 	}), nil, nil
+}
+
+// openFailed is the result of a database that did not open: the error
+// names the path when the file system refused it, and is prefixed with it
+// otherwise.
+func openFailed(path string, err error) vitals.Result {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Path == path {
+		return vitals.Failf("%w", err)
+	}
+	return vitals.Failf("open %s: %w", path, err)
 }

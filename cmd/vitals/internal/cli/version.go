@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// version is set at build time with -ldflags "-X github.com/vitalsgo/vitals/cmd/vitals/internal/cli.version=v1.2.3";
 // otherwise the module version from the build info is shown.
 var version = ""
 
@@ -31,7 +31,7 @@ func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(pos) > 0 {
 		return usageErrorf("takes no arguments")
 	}
-	fmt.Fprintf(stdout, "vitals %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(stdout, "%s %s %s %s/%s\n", linkedFlavour(), buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -70,6 +70,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(cfg.Checks) == 0 {
 		return usageErrorf("%s has no checks", cfg.File)
+	}
+	if missing := checkers.Missing(cfg); len(missing) > 0 {
+		return needFull(cfg.File, missing, append([]string{"check"}, args...))
 	}
 
 	m, release, err := buildMonitor(cfg)

@@ -1,6 +1,4 @@
-//go:build !vitals_slim
-
-package checkers
+package drivers
 
 import (
 	"io"
@@ -15,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/nats"
 	"github.com/vitalsgo/vitals/checks/postgres"
 	"github.com/vitalsgo/vitals/checks/redis"
+	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
 )
 
@@ -24,7 +23,7 @@ func buildPostgres(c *config.Check) (vitals.Checker, io.Closer, error) {
 		ConnectTimeout: c.Params.Duration("connect_timeout"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "dsn", err)
+		return nil, nil, checkers.FieldError(c, "dsn", err)
 	}
 	return chk, chk, nil
 }
@@ -32,7 +31,7 @@ func buildPostgres(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildMySQL(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := mysql.Open(c.Params.String("dsn"), &mysql.Options{Timeout: c.Timeout})
 	if err != nil {
-		return nil, nil, fieldErr(c, "dsn", err)
+		return nil, nil, checkers.FieldError(c, "dsn", err)
 	}
 	return chk, chk, nil
 }
@@ -43,7 +42,7 @@ func buildRedis(c *config.Check) (vitals.Checker, io.Closer, error) {
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, checkers.FieldError(c, "url", err)
 	}
 	return chk, chk, nil
 }
@@ -51,7 +50,7 @@ func buildRedis(c *config.Check) (vitals.Checker, io.Closer, error) {
 func buildAMQP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := amqp.Open(c.Params.String("url"), &amqp.Options{Timeout: c.Timeout, Loopback: c.Params.Bool("loopback")})
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, checkers.FieldError(c, "url", err)
 	}
 	return chk, chk, nil
 }
@@ -63,7 +62,7 @@ func buildMQTT(c *config.Check) (vitals.Checker, io.Closer, error) {
 		TopicPrefix: c.Params.String("topic_prefix"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, checkers.FieldError(c, "url", err)
 	}
 	return chk, chk, nil
 }
@@ -77,7 +76,7 @@ func buildNATS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		Loopback:        c.Params.Bool("loopback"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "url", err)
+		return nil, nil, checkers.FieldError(c, "url", err)
 	}
 	return chk, chk, nil
 }
@@ -88,7 +87,7 @@ func buildEtcd(c *config.Check) (vitals.Checker, io.Closer, error) {
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "endpoints", err)
+		return nil, nil, checkers.FieldError(c, "endpoints", err)
 	}
 	return chk, chk, nil
 }
@@ -98,7 +97,7 @@ func buildMemcached(c *config.Check) (vitals.Checker, io.Closer, error) {
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
 	if err != nil {
-		return nil, nil, fieldErr(c, "servers", err)
+		return nil, nil, checkers.FieldError(c, "servers", err)
 	}
 	return chk, chk, nil
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -25,10 +25,11 @@ import (
 	"github.com/vitalsgo/vitals/vitalshttp"
 )
 
-// binary is the vitals command built once for all tests: they run it as a
-// user would, and assert its exit code and output. slimBinary is the same
-// built with -tags vitals_slim.
-var binary, slimBinary string
+// binary is the vitals command built once for all tests, with vitals-full
+// beside it: they run it as a user would, and assert its exit code and
+// output. loneBinary is the same vitals in a directory of its own, without
+// vitals-full.
+var binary, loneBinary string
 
 func TestMain(m *testing.M) {
 	code := testMain(m)
@@ -47,9 +48,10 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "vitals")
-	slimBinary = filepath.Join(dir, "vitals-slim")
-	for _, args := range [][]string{{"-o", binary}, {"-tags", "vitals_slim", "-o", slimBinary}} {
-		build := exec.Command("go", append(append([]string{"build"}, args...), ".")...)
+	loneBinary = filepath.Join(dir, "lone", "vitals")
+	const cmd = "github.com/vitalsgo/vitals/cmd/vitals"
+	for _, args := range [][]string{{"-o", binary, cmd}, {"-o", filepath.Join(dir, fullName), cmd + "/" + fullName}, {"-o", loneBinary, cmd}} {
+		build := exec.Command("go", append([]string{"build"}, args...)...)
 		build.Stdout, build.Stderr = os.Stdout, os.Stderr
 		if err := build.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "go build:", err)

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"net"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkProbeColdStart(b *testing.B) {
 	}()
 	defer func() { ln.Close(); <-done }()
 	url := "tcp://" + ln.Addr().String()
-	for _, bin := range []struct{ name, path string }{{"full", binary}, {"slim", slimBinary}} {
+	for _, bin := range []struct{ name, path string }{{"vitals", binary}, {fullName, filepath.Join(filepath.Dir(binary), fullName)}} {
 		b.Run(bin.name, func(b *testing.B) {
 			for b.Loop() {
 				if err := exec.Command(bin.path, "probe", "--quiet", url).Run(); err != nil {
