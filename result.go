@@ -119,8 +119,11 @@ func Failf(format string, args ...any) Result {
 	return Result{Status: StatusFail, Message: err.Error(), Err: err}
 }
 
-// ErrTimeout is the error of a run abandoned at its timeout. The Result's Err
-// wraps both ErrTimeout and context.DeadlineExceeded.
+// ErrTimeout is the error of a run that its timeout ended. The Result's Err
+// matches both ErrTimeout and context.DeadlineExceeded with errors.Is, for a
+// run abandoned at its timeout and for one that failed at or after its
+// deadline with the driver's own error (its text, such as "i/o timeout",
+// stays the message; errors.As still finds the driver's types).
 var ErrTimeout = errors.New("check timed out")
 
 // ErrStale is the error of a check whose last result outlived its max age.

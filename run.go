@@ -90,9 +90,22 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	}
 	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
+	if res.Err != nil && !now.Before(cl.ctx.deadline) {
+		// The run's deadline ended it, whatever the driver called it
+		// ("i/o timeout"): the same errors match as for an abandoned run.
+		res.Err = &lateError{err: res.Err}
+	}
 	m.record(c, cl, normalize(res, now.Sub(start), now), false, now)
 	return handed
 }
+
+// lateError is the Err of a failed run that returned at or after its
+// deadline, before the monitor abandoned it: the check's own error, which
+// also matches [ErrTimeout] and context.DeadlineExceeded.
+type lateError struct{ err error }
+
+func (e *lateError) Error() string   { return e.err.Error() }
+func (e *lateError) Unwrap() []error { return []error{e.err, ErrTimeout, context.DeadlineExceeded} }
 
 // fastAgain lets a check that was marked slow run on the pool again, now
 // that a run of its own returned within the hand-over bound.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -186,6 +188,61 @@ func TestTimeoutAbandonsHungRun(t *testing.T) {
 		t.Error("still marked hung after it returned")
 	}
 }
+
+// A run that fails at its deadline with the driver's own error (go-redis
+// says "i/o timeout") before the monitor abandons it matches the same
+// errors as an abandoned run, and keeps its message and chain.
+func TestFailureAtTheDeadlineIsATimeout(t *testing.T) {
+	clk := &stoppedClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	m := vitals.New(&vitals.Options{Clock: clk})
+	defer m.Close()
+	driverErr := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	m.Add("late", vitals.CheckFunc(func(ctx context.Context) error {
+		dl, _ := ctx.Deadline()
+		clk.set(dl) // the driver's socket deadline, the ctx's, has come
+		return driverErr
+	}), vitals.Timeout(time.Second))
+	m.Add("early", vitals.CheckFunc(func(ctx context.Context) error { return driverErr }), vitals.Timeout(time.Hour))
+	snap, err := m.RunOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, _ := snap.Check("late")
+	early, _ := snap.Check("early")
+	var op *net.OpError
+	if r := late.Last; !errors.Is(r.Err, vitals.ErrTimeout) || !errors.Is(r.Err, context.DeadlineExceeded) || !errors.As(r.Err, &op) || r.Message != driverErr.Error() {
+		t.Errorf("a failure at the deadline: %+v", r)
+	}
+	if r := early.Last; r.Status != vitals.StatusFail || errors.Is(r.Err, vitals.ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Errorf("a failure before the deadline counts as a timeout: %+v", r)
+	}
+}
+
+// stoppedClock is a clock whose time moves only when a test sets it and
+// whose timers never fire: the monitor never abandons a run on its own.
+type stoppedClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stoppedClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stoppedClock) set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+func (c *stoppedClock) AfterFunc(time.Duration, func()) vitals.Timer { return stoppedTimer{} }
+
+type stoppedTimer struct{}
+
+func (stoppedTimer) Stop() bool               { return true }
+func (stoppedTimer) Reset(time.Duration) bool { return true }
 
 func TestTimeoutCancelsContext(t *testing.T) {
 	m, clk := newFake(t, nil)
