@@ -60,6 +60,12 @@
 //	Close()        stop now and wait for every goroutine: in tests and
 //	               after Shutdown
 //
+// Without a monitor:
+//
+//	Err(ctx, c)    run one checker once; nil when it passes or warns: for
+//	               code whose health is a Go error
+//	FromError(err) the other way: an error as a Result
+//
 // # Checks
 //
 // A [Checker] returns a [Result]; [CheckFunc] adapts any func(ctx) error, so

@@ -155,3 +155,23 @@ func ExampleGroupState_Count() {
 	// Output:
 	// warn: 2 of 3 pass, 1 fail
 }
+
+// Code whose health is a Go error, such as a store with a
+// Health(ctx) error method, runs a checker with Err: nil while it passes or
+// warns, the failure otherwise, with secrets redacted.
+func ExampleErr() {
+	ctx := context.Background()
+	up := vitals.CheckFunc(func(context.Context) error { return nil })
+	slow := vitals.ResultFunc(func(context.Context) vitals.Result { return vitals.Warnf("answered in 900ms") })
+	down := vitals.CheckFunc(func(context.Context) error {
+		return fmt.Errorf("dial postgres://app:hunter2@db:5432/app: %w", context.DeadlineExceeded)
+	})
+	fmt.Println(vitals.Err(ctx, up), vitals.Err(ctx, slow))
+	err := vitals.Err(ctx, down)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// <nil> <nil>
+	// dial postgres://app:***@db:5432/app: context deadline exceeded
+	// true
+}

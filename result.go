@@ -102,6 +102,27 @@ func FromError(err error) Result {
 	}
 }
 
+// Err runs c once, outside any monitor, and returns its failure as an
+// error, for code whose health is a Go error: nil when c passes or warns (a
+// degraded dependency still answers), otherwise the result's Err, or its
+// Message as an error when the checker set no Err. Secrets are redacted as
+// the monitor redacts them, and a panic in c is an error. It is the inverse
+// of [FromError]:
+//
+//	func (s *Store) Health(ctx context.Context) error { return vitals.Err(ctx, s.checker) }
+func Err(ctx context.Context, c Checker) error {
+	start := time.Now()
+	res := safeCheck(ctx, c)
+	now := time.Now()
+	if res = normalize(res, now.Sub(start), now); res.Status != StatusFail {
+		return nil
+	}
+	if res.Err != nil {
+		return res.Err
+	}
+	return errors.New(res.Message)
+}
+
 // Passf returns a passing Result with a formatted message.
 func Passf(format string, args ...any) Result {
 	return Result{Status: StatusPass, Message: fmt.Sprintf(format, args...)}

@@ -226,3 +226,22 @@ func TestRunOnceDoesNotWaitForHungPeriodicRun(t *testing.T) {
 		t.Fatalf("status = %v", st.Status)
 	}
 }
+
+// Err turns a failing result without an Err into an error with its
+// message, and a panic into an error.
+func TestErrOfAFailureWithoutAnErrorAndOfAPanic(t *testing.T) {
+	ctx := context.Background()
+	msg := vitals.ResultFunc(func(context.Context) vitals.Result { return vitals.Failf("queue depth %d", 90) })
+	if err := vitals.Err(ctx, msg); err == nil || err.Error() != "queue depth 90" {
+		t.Errorf("Err(Failf) = %v", err)
+	}
+	bare := vitals.ResultFunc(func(context.Context) vitals.Result { return vitals.Result{Status: vitals.StatusFail, Message: "no replica"} })
+	if err := vitals.Err(ctx, bare); err == nil || err.Error() != "no replica" {
+		t.Errorf("Err(fail without Err) = %v", err)
+	}
+	boom := vitals.CheckFunc(func(context.Context) error { panic("boom") })
+	var pe *vitals.PanicError
+	if err := vitals.Err(ctx, boom); !errors.As(err, &pe) || pe.Value != "boom" {
+		t.Errorf("Err(panic) = %v", err)
+	}
+}
