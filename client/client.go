@@ -48,6 +48,18 @@ type Options struct {
 	// [DefaultMaxBodyBytes]. A longer body makes [Client.Check] return a
 	// [*ParseError] wrapping [ErrBodyTooLarge].
 	MaxBodyBytes int64
+	// Path is joined to the URL's path, for a base URL and an endpoint
+	// path kept apart as API clients keep them:
+	// New("http://tabby:5000", &Options{Path: "/v1/health"}) reads
+	// http://tabby:5000/v1/health.
+	Path string
+	// APIKey, when set, is sent as "X-API-Key: <key>", the header of APIs
+	// such as TabbyAPI. Like every credential the client sends, it is
+	// redacted from reports and errors in any encoding.
+	APIKey string
+	// EveryPoll makes [Client.Watch] send an Update for every poll, not
+	// only when the state changes: for a loop that prints each tick.
+	EveryPoll bool
 }
 
 // Client reads one health endpoint. It is safe for concurrent use.
@@ -60,6 +72,7 @@ type Client struct {
 	own     bool // hc was built here, so Close may close its connections
 	timeout time.Duration
 	maxBody int64
+	every   bool // Watch sends every poll
 }
 
 // New returns a Client for the endpoint at rawURL, an http or https URL
@@ -71,6 +84,10 @@ func New(rawURL string, opts *Options) (*Client, error) {
 		o = *opts
 	}
 	u, shown, err := httpurl.Parse("client", rawURL)
+	if err == nil && o.Path != "" {
+		rawURL = u.JoinPath(o.Path).String()
+		u, shown, err = httpurl.Parse("client", rawURL)
+	}
 	switch {
 	case err != nil:
 		return nil, err
@@ -79,7 +96,7 @@ func New(rawURL string, opts *Options) (*Client, error) {
 	case o.HTTPClient != nil && (o.TLSConfig != nil || o.InsecureSkipVerify):
 		return nil, errors.New("client: TLSConfig and InsecureSkipVerify configure the default HTTP client; set them on the HTTPClient given instead")
 	}
-	c := &Client{url: rawURL, shown: shown, header: http.Header{}, hc: o.HTTPClient, timeout: o.Timeout, maxBody: o.MaxBodyBytes}
+	c := &Client{url: rawURL, shown: shown, header: http.Header{}, hc: o.HTTPClient, timeout: o.Timeout, maxBody: o.MaxBodyBytes, every: o.EveryPoll}
 	// Add canonicalizes keys, so {"accept": …} replaces the default Accept
 	// rather than being sent beside it.
 	for k, vs := range o.Header {
@@ -95,6 +112,9 @@ func New(rawURL string, opts *Options) (*Client, error) {
 	}
 	if o.BearerToken != "" {
 		c.header.Set("Authorization", "Bearer "+o.BearerToken)
+	}
+	if o.APIKey != "" {
+		c.header.Set("X-API-Key", o.APIKey)
 	}
 	c.secrets = secretsOf(u, c.header)
 	if c.timeout == 0 {

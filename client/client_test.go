@@ -148,7 +148,7 @@ func TestCheckAPIError(t *testing.T) {
 			if !errors.As(err, &ae) {
 				t.Fatalf("Check = %v, want an *APIError", err)
 			}
-			if ae.Code != tt.code || ae.Body != tt.wantExcerpt || ae.URL != srv.URL+"/readyz" {
+			if ae.Code != tt.code || ae.StatusCode() != tt.code || ae.Body != tt.wantExcerpt || ae.URL != srv.URL+"/readyz" {
 				t.Errorf("APIError{Code: %d, Body: %q, URL: %q}, want %d, %q", ae.Code, ae.Body, ae.URL, tt.code, tt.wantExcerpt)
 			}
 			if r == nil || r.OK() || r.Code != tt.code {
@@ -236,6 +236,7 @@ func TestCheckHeaders(t *testing.T) {
 	}{
 		{"defaults", nil, srv.URL, map[string]string{"Accept": "application/json, text/plain;q=0.5, */*;q=0.1", "User-Agent": "vitals-client", "Authorization": ""}},
 		{"bearer", &client.Options{BearerToken: "probe-token"}, srv.URL, map[string]string{"Authorization": "Bearer probe-token"}},
+		{"api key", &client.Options{APIKey: "tabby-api-key-1"}, srv.URL, map[string]string{"X-Api-Key": "tabby-api-key-1"}},
 		{"headers", &client.Options{Header: http.Header{"X-Probe": {"1"}, "Accept": {"application/health+json"}, "Host": {"orders.internal"}}}, srv.URL,
 			map[string]string{"X-Probe": "1", "Accept": "application/health+json", "Host": "orders.internal"}},
 		{"lower-case keys", &client.Options{Header: http.Header{"accept": {"text/plain"}}}, srv.URL, map[string]string{"Accept": "text/plain"}},
@@ -261,6 +262,31 @@ func TestCheckHeaders(t *testing.T) {
 			noSecret(t, "URL", c.URL())
 			noSecret(t, "report URL", r.URL)
 		})
+	}
+}
+
+// Options.Path is joined to the base URL's path, and the URL shown has the
+// base's password redacted.
+func TestCheckPath(t *testing.T) {
+	var got atomic.Pointer[http.Request]
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r)
+		fmt.Fprint(w, `{"status":"pass"}`)
+	})
+	withPassword := strings.Replace(srv.URL, "://", "://app:hunter2@", 1)
+	tests := []struct{ base, path, wantPath, wantURL string }{
+		{srv.URL, "/v1/health", "/v1/health", srv.URL + "/v1/health"},
+		{srv.URL + "/api/", "v1/health", "/api/v1/health", srv.URL + "/api/v1/health"},
+		{withPassword + "/api", "/health", "/api/health", strings.Replace(srv.URL, "://", "://app:***@", 1) + "/api/health"},
+	}
+	for _, tt := range tests {
+		c := newClient(t, tt.base, &client.Options{Path: tt.path})
+		if _, err := c.Check(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if p := got.Load().URL.Path; p != tt.wantPath || c.URL() != tt.wantURL {
+			t.Errorf("New(%q, Path %q): requested %q, URL() %q; want %q, %q", tt.base, tt.path, p, c.URL(), tt.wantPath, tt.wantURL)
+		}
 	}
 }
 

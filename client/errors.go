@@ -33,6 +33,10 @@ type APIError struct {
 	Body        string // the start of the body, secrets redacted
 }
 
+// StatusCode returns the HTTP status code, as the errors of API clients
+// such as TabbyAPI's expose it.
+func (e *APIError) StatusCode() int { return e.Code }
+
 func (e *APIError) Error() string {
 	msg := fmt.Sprintf("client: HTTP %d", e.Code)
 	if e.URL != "" {

@@ -167,7 +167,8 @@ type Update struct {
 // Watch polls the endpoint every interval and sends an Update when its
 // state changes: the first answer, then whenever the overall status, the
 // HTTP code, the format, a check's status or the error's presence or text
-// changes. Messages alone do not count: they often carry timings.
+// changes. Messages alone do not count: they often carry timings. With
+// [Options.EveryPoll] it sends every poll's Update.
 //
 // The channel is closed after ctx ends; the goroutine that polls ends
 // with it, also when nobody reads the channel any more. Sends wait for the
@@ -189,7 +190,7 @@ func (c *Client) Watch(ctx context.Context, interval time.Duration) <-chan Updat
 				return
 			}
 			u := Update{Report: r, Err: err}
-			if prev == nil || changed(prev, &u) {
+			if prev == nil || c.every || changed(prev, &u) {
 				select {
 				case ch <- u:
 				case <-ctx.Done():

@@ -300,6 +300,24 @@ func TestWatch(t *testing.T) {
 	}
 }
 
+// With EveryPoll, Watch sends every poll's update, changed or not.
+func TestWatchEveryPoll(t *testing.T) {
+	s := newService(t)
+	s.set(vitals.StatusPass, vitals.StatusPass)
+	s.run()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	updates := newClient(t, s.url("/readyz"), &client.Options{EveryPoll: true}).Watch(ctx, time.Millisecond)
+	for i := range 3 {
+		if u := <-updates; u.Err != nil || u.Report == nil || u.Report.Status != vitals.StatusPass {
+			t.Fatalf("update %d: %+v, want the same passing report every poll", i, u)
+		}
+	}
+	cancel()
+	for range updates { // closed once ctx ends
+	}
+}
+
 // TestWatchAbandoned stops watching without ever reading: the goroutine
 // blocked on its first send still ends.
 func TestWatchAbandoned(t *testing.T) {
