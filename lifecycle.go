@@ -49,12 +49,16 @@ func (m *Monitor) Start() error {
 	return nil
 }
 
-// Close stops the monitor and waits for every goroutine it started: the
+// Close stops the monitor and waits for the goroutines it started: the
 // scheduler, the workers, the listeners (after their queued events are
-// delivered) and the runs in flight, whose contexts are cancelled. A check
-// that ignores its context keeps Close waiting until it returns; use
-// [Monitor.Shutdown] to bound the wait. Close is idempotent and always
-// returns nil.
+// delivered) and the runs in flight, whose contexts are cancelled. A run
+// that ignores its context is waited for only until its timeout, when it is
+// abandoned as at any other time: so Close returns within the longest
+// timeout of a run in flight. The goroutine stuck in an abandoned run,
+// before Close or during it, is not waited for: Go cannot stop it, and it
+// is left to return on its own ([CheckState.Hung] shows it until then,
+// [Stats.LateReturns] counts it when it does). Use [Monitor.Shutdown] to
+// bound the wait further. Close is idempotent and always returns nil.
 func (m *Monitor) Close() error {
 	m.beginClose()
 	<-m.closeDone

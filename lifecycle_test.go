@@ -453,3 +453,45 @@ func (c *armSpy) AfterFunc(d time.Duration, f func()) vitals.Timer {
 	}
 	return t
 }
+
+// closeReturns fails the test unless m.Close returns: a hang guard, not a
+// timing bound (the runs here time out after 50ms).
+func closeReturns(t *testing.T, m *vitals.Monitor) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { m.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits for a check that ignores its context")
+	}
+}
+
+// Close does not wait for a goroutine stuck in a run that ignores its
+// context: neither for one abandoned before Close (which waited forever)
+// nor, past its timeout, for one in flight when Close began.
+func TestCloseLeavesHungRunsBehind(t *testing.T) {
+	for _, abandonFirst := range []bool{true, false} {
+		release := make(chan struct{})
+		started := make(chan struct{}, 1)
+		m := vitals.New(nil)
+		m.Add("hung", vitals.CheckFunc(func(context.Context) error {
+			started <- struct{}{}
+			<-release // ignores its context: a driver stuck in a syscall
+			return nil
+		}), vitals.Interval(time.Hour), vitals.Timeout(50*time.Millisecond))
+		m.Start()
+		<-started
+		if abandonFirst {
+			eventually(t, "the run abandoned", func() bool { return state(t, m, "hung").Hung })
+			if st := state(t, m, "hung"); st.Stats.Timeouts != 1 {
+				t.Errorf("stats %+v, want one timeout", st.Stats)
+			}
+		}
+		closeReturns(t, m)
+		close(release)
+		if abandonFirst {
+			eventually(t, "the late return counted", func() bool { return state(t, m, "hung").Stats.LateReturns == 1 })
+		}
+	}
+}

@@ -99,8 +99,9 @@ func (m *Monitor) runManyUnlessFresh(ctx context.Context, checks []*check, now i
 		// returns: an abandoned run must not hold it.
 		cl.onDone = func() { <-sem }
 		go func() {
-			defer m.wg.Done()
-			m.execute(c, cl, nil)
+			if m.execute(c, cl, nil) != endAbandoned { // else timedOut released the count
+				m.wg.Done()
+			}
 		}()
 	}
 	for _, cl := range calls {

@@ -58,14 +58,26 @@ func (m *Monitor) claimPooled(c *check, spare *call) (cl *call, fresh bool) {
 	return spare, true
 }
 
-// execute runs c once in the calling goroutine and records the result. It
-// reports whether the run was abandoned at its timeout or handed over, in
-// which case a pooled caller must exit: a replacement worker has already
-// been started. w is the calling pool worker, whose timer is reused, or
-// nil.
+// runEnd is how a run ended for the goroutine that executed it.
+type runEnd uint8
+
+const (
+	endReturned runEnd = iota // recorded; the goroutine carries on
+	// endHanded: recorded, but the run outlasted the hand-over bound and
+	// a replacement worker was started, so a pool worker must exit.
+	endHanded
+	// endAbandoned: the run outlasted its timeout and [Monitor.timedOut]
+	// recorded it; the goroutine's count in m.wg went over to timedOut
+	// with the abandonment, so the goroutine exits without Done.
+	endAbandoned
+)
+
+// execute runs c once in the calling goroutine, which holds a count in
+// m.wg, and records the result; it reports how the run ended (see runEnd).
+// w is the calling pool worker, whose timer is reused, or nil.
 //
 // It reads the clock twice: at 10,000 runs a second every time.Now counts.
-func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
+func (m *Monitor) execute(c *check, cl *call, w *worker) runEnd {
 	start := m.clock.Now()
 	cl.c = c
 	cl.ctx.start(m.baseCtx, start.Add(c.info.Timeout))
@@ -86,7 +98,7 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 	}
 	if !cl.state.CompareAndSwap(runRunning, runFinished) {
 		m.lateReturn(c, cl)
-		return true
+		return endAbandoned
 	}
 	cl.ctx.cancel(context.Canceled)
 	now := m.clock.Now()
@@ -96,7 +108,10 @@ func (m *Monitor) execute(c *check, cl *call, w *worker) (abandoned bool) {
 		res.Err = &lateError{err: res.Err}
 	}
 	m.record(c, cl, normalize(res, now.Sub(start), now), false, now)
-	return handed
+	if handed {
+		return endHanded
+	}
+	return endReturned
 }
 
 // lateError is the Err of a failed run that returned at or after its
@@ -306,23 +321,19 @@ func (m *Monitor) timeout(cl *call) {
 	}
 }
 
-// abandon marks a run abandoned at its timeout unless it has returned, or
-// the monitor is closing. When it reports true, the caller must call
-// [Monitor.timedOut].
+// abandon marks a run abandoned at its timeout unless it has returned. When
+// it reports true, the caller must call [Monitor.timedOut], which takes
+// over the count in m.wg of the goroutine stuck in the run: Close waits for
+// the record of the timeout, not for a check that ignores its context. It
+// needs no count of its own, so a run is abandoned at its timeout also while
+// the monitor closes.
 func (m *Monitor) abandon(cl *call) bool {
-	if !m.enter() {
-		return false
-	}
-	if !cl.state.CompareAndSwap(runRunning, runAbandoned) {
-		m.wg.Done()
-		return false
-	}
-	return true
+	return cl.state.CompareAndSwap(runRunning, runAbandoned)
 }
 
 // timedOut records an abandoned run: the check reports StatusFail now, its
 // context is cancelled, and the goroutine stuck in it is left to return on
-// its own. With replace (a pool worker's run that was not handed over), a
+// its own, no longer counted in m.wg (the count is released here). With replace (a pool worker's run that was not handed over), a
 // new worker is started so the pool keeps its size. The check is marked
 // slow either way: its next run starts on a goroutine of its own.
 func (m *Monitor) timedOut(cl *call, replace bool) {
@@ -388,16 +399,16 @@ func (m *Monitor) startWorker() {
 }
 
 // worker runs periodic checks handed over by the scheduler. It exits when
-// the jobs channel closes, or after a run that was abandoned (a replacement
-// was started then).
+// the jobs channel closes, or after a run that was handed over or abandoned
+// (a replacement was started then).
 func (m *Monitor) worker(jobs <-chan *check) {
-	defer m.wg.Done()
 	var w worker
 	defer w.stop()
 	var spare *call // this worker's call of its last run, to reuse
 	for {
 		c, ok := w.next(jobs)
 		if !ok {
+			m.wg.Done()
 			return
 		}
 		if m.baseCtx.Err() != nil {
@@ -412,8 +423,12 @@ func (m *Monitor) worker(jobs <-chan *check) {
 			continue
 		}
 		spare = nil
-		if m.execute(c, cl, &w) {
+		switch m.execute(c, cl, &w) {
+		case endHanded:
+			m.wg.Done()
 			return
+		case endAbandoned:
+			return // timedOut released this goroutine's count
 		}
 		if cl.recycle() {
 			spare = cl
@@ -440,11 +455,14 @@ func (m *Monitor) runOwn(c *check) {
 		return
 	}
 	go func() {
-		defer m.wg.Done()
 		start := m.clock.Now()
-		if !m.execute(c, cl, nil) && m.clock.Now().Sub(start) < time.Duration(m.handover.Load()) {
+		if m.execute(c, cl, nil) == endAbandoned {
+			return // timedOut released this goroutine's count
+		}
+		if m.clock.Now().Sub(start) < time.Duration(m.handover.Load()) {
 			m.fastAgain(c)
 		}
+		m.wg.Done()
 	}()
 }
 
