@@ -1,0 +1,19 @@
+// Package store keeps the history of `vitals serve`: every result, the
+// status intervals they make, and rollups per minute, hour and day, in
+// SQLite (a file, the default) or PostgreSQL (which several monitors can
+// share).
+//
+// Uptime is time-weighted from the status intervals, not a count of runs:
+// a result stands for its target's status until the next one, at most its
+// Expect (interval + timeout) later; beyond that, while the monitor was
+// down, there is no data, shown apart and never counted as downtime.
+//
+// Several writers are safe: a status change is a conditional update and an
+// insert guarded by a unique index on the open interval, and a rollup row
+// grows by additive upserts, all in one transaction per batch. Nothing is
+// read in Go and written back.
+//
+// The schema is versioned (see [Version]); Open applies missing
+// migrations, one transaction each, under a lock, and refuses a database
+// newer than the package.
+package store

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations are the schema's versions, in order. A migration, once
+// released, never changes: a new version is appended. Statements use the
+// placeholders of dialect.q ({serial}, LEAST, GREATEST).
+//
+// Times are unix milliseconds (BIGINT), latencies microseconds; statuses
+// are vitals.Status values: 1 pass, 2 warn, 3 fail.
+var migrations = [][]string{
+	1: {
+		`CREATE TABLE targets (id {serial}, name TEXT NOT NULL UNIQUE)`,
+		`CREATE TABLE results (
+			target_id BIGINT NOT NULL, at BIGINT NOT NULL, status SMALLINT NOT NULL,
+			latency_us BIGINT NOT NULL, code INTEGER NOT NULL, message TEXT NOT NULL, details TEXT NOT NULL)`,
+		`CREATE INDEX results_target_at ON results (target_id, at)`,
+		`CREATE INDEX results_at ON results (at)`,
+		`CREATE TABLE intervals (
+			target_id BIGINT NOT NULL, status SMALLINT NOT NULL, since BIGINT NOT NULL, until BIGINT,
+			last_at BIGINT NOT NULL, expect_ms BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX intervals_open ON intervals (target_id) WHERE until IS NULL`,
+		`CREATE INDEX intervals_target_since ON intervals (target_id, since)`,
+		`CREATE TABLE rollups (
+			target_id BIGINT NOT NULL, res TEXT NOT NULL, start BIGINT NOT NULL,
+			runs BIGINT NOT NULL, passes BIGINT NOT NULL, warns BIGINT NOT NULL, fails BIGINT NOT NULL,
+			up_ms BIGINT NOT NULL, degraded_ms BIGINT NOT NULL, down_ms BIGINT NOT NULL,
+			latency_sum_us BIGINT NOT NULL, latency_max_us BIGINT NOT NULL,
+			PRIMARY KEY (target_id, res, start))`,
+	},
+}
+
+// Version is the schema version this package writes.
+func Version() int { return len(migrations) - 1 }
+
+// migrate brings the database to [Version], one transaction per version,
+// holding the dialect's lock so that processes starting together apply
+// each version once. A database newer than this package is an error: an
+// older binary must not write to a schema it does not know.
+func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	for {
+		done, err := migrateOne(ctx, db, d)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// migrateOne applies the next version, if any, and reports whether the
+// schema is current.
+func migrateOne(ctx context.Context, db *sql.DB, d *dialect) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	if err := d.lock(ctx, tx); err != nil {
+		return false, fmt.Errorf("lock for migration: %w", err)
+	}
+	var cur int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+		return false, err
+	}
+	switch {
+	case cur > Version():
+		return false, fmt.Errorf("the database has schema version %d, newer than this vitals (%d): upgrade vitals", cur, Version())
+	case cur == Version():
+		return true, nil
+	}
+	next := cur + 1
+	for _, st := range migrations[next] {
+		if _, err := tx.ExecContext(ctx, d.q(st)); err != nil {
+			return false, fmt.Errorf("migration %d: %w", next, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), next, time.Now().UnixMilli()); err != nil {
+		return false, fmt.Errorf("migration %d: %w", next, err)
+	}
+	return false, tx.Commit()
+}

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// bucketKey names one rollup row.
+type bucketKey struct {
+	target string
+	res    Resolution
+	start  int64 // unix ms
+}
+
+// sums are the additions a batch makes to its rollup rows: summed here per
+// row, then added to the stored row in one upsert each.
+type sums struct {
+	runs, passes, warns, fails int64
+	upMS, degradedMS, downMS   int64
+	latSumUS, latMaxUS         int64
+}
+
+type rollups map[bucketKey]*sums
+
+func (m rollups) at(target string, res Resolution, t time.Time) *sums {
+	k := bucketKey{target: target, res: res, start: t.Truncate(res.Width()).UnixMilli()}
+	s := m[k]
+	if s == nil {
+		s = &sums{}
+		m[k] = s
+	}
+	return s
+}
+
+// add counts result r in its buckets, and the time since the target's
+// previous result p (when known) toward p's status: up to r, or to the end
+// of p's Expect if r came later (the rest is no data).
+func (m rollups) add(r Result, p seen, known bool) {
+	lat := r.Latency.Microseconds()
+	for _, res := range Resolutions {
+		s := m.at(r.Target, res, r.At)
+		s.runs++
+		switch r.Status {
+		case vitals.StatusPass:
+			s.passes++
+		case vitals.StatusWarn:
+			s.warns++
+		default:
+			s.fails++
+		}
+		s.latSumUS += lat
+		s.latMaxUS = max(s.latMaxUS, lat)
+	}
+	if !known || !p.at.Before(r.At) {
+		return
+	}
+	end := r.At
+	if p.expect > 0 && p.at.Add(p.expect).Before(end) {
+		end = p.at.Add(p.expect)
+	}
+	for _, res := range Resolutions {
+		m.spread(r.Target, res, p.status, p.at, end)
+	}
+}
+
+// spread adds the span [from, to) to status's time in the buckets of res it
+// crosses.
+func (m rollups) spread(target string, res Resolution, status vitals.Status, from, to time.Time) {
+	w := res.Width()
+	for from.Before(to) {
+		next := from.Truncate(w).Add(w)
+		if next.After(to) {
+			next = to
+		}
+		s := m.at(target, res, from)
+		d := next.Sub(from).Milliseconds()
+		switch status {
+		case vitals.StatusPass:
+			s.upMS += d
+		case vitals.StatusWarn:
+			s.upMS += d
+			s.degradedMS += d
+		default:
+			s.downMS += d
+		}
+		from = next
+	}
+}
+
+// upsert adds every row's sums to the stored rows: an additive upsert,
+// which two writers can run on the same row without losing either.
+func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[string]int64) error {
+	st, err := tx.PrepareContext(ctx, d.q(`INSERT INTO rollups (target_id, res, start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (target_id, res, start) DO UPDATE SET
+			runs = rollups.runs + excluded.runs,
+			passes = rollups.passes + excluded.passes,
+			warns = rollups.warns + excluded.warns,
+			fails = rollups.fails + excluded.fails,
+			up_ms = rollups.up_ms + excluded.up_ms,
+			degraded_ms = rollups.degraded_ms + excluded.degraded_ms,
+			down_ms = rollups.down_ms + excluded.down_ms,
+			latency_sum_us = rollups.latency_sum_us + excluded.latency_sum_us,
+			latency_max_us = GREATEST(rollups.latency_max_us, excluded.latency_max_us)`))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for k, s := range m {
+		if _, err := st.ExecContext(ctx, ids[k.target], string(k.res), k.start,
+			s.runs, s.passes, s.warns, s.fails, s.upMS, s.degradedMS, s.downMS, s.latSumUS, s.latMaxUS); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,413 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/redact"
+)
+
+// dialect is what differs between SQLite and PostgreSQL. Statements are
+// written with ? placeholders and SQLite's scalar min/max; q rewrites them.
+type dialect struct {
+	name    string
+	dollar  bool   // placeholders are $1, $2, …
+	least   string // two-argument minimum: min (SQLite) or LEAST
+	greater string // two-argument maximum: max (SQLite) or GREATEST
+	serial  string // an auto-numbered primary key column type
+	// lock serialises migrations between processes, inside tx.
+	lock func(ctx context.Context, tx *sql.Tx) error
+}
+
+// q rewrites a statement for d.
+func (d *dialect) q(s string) string {
+	s = strings.ReplaceAll(s, "LEAST(", d.least+"(")
+	s = strings.ReplaceAll(s, "GREATEST(", d.greater+"(")
+	s = strings.ReplaceAll(s, "{serial}", d.serial)
+	if !d.dollar {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// sqlStore is the Store of both dialects, over database/sql.
+type sqlStore struct {
+	db   *sql.DB
+	d    *dialect
+	name string // what errors call the database: a redacted DSN or a path
+
+	mu   sync.Mutex
+	ids  map[string]int64 // target name → id; ids never change
+	last map[string]seen  // target name → its last result appended here
+}
+
+// seen is what the time-weighting needs of a target's last result.
+type seen struct {
+	at     time.Time
+	status vitals.Status
+	expect time.Duration
+}
+
+func newSQLStore(db *sql.DB, d *dialect, name string) *sqlStore {
+	return &sqlStore{db: db, d: d, name: name, ids: map[string]int64{}, last: map[string]seen{}}
+}
+
+// errorf wraps a database error with what was being done, redacted: a
+// driver may quote a DSN.
+func (s *sqlStore) errorf(what string, err error) error {
+	return redact.Error(fmt.Errorf("store %s: %s: %w", s.name, what, err))
+}
+
+func (s *sqlStore) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return s.errorf("ping", err)
+	}
+	return nil
+}
+
+func (s *sqlStore) Close() error { return s.db.Close() }
+
+// targetID returns the id of a target, creating it if need be. Two
+// processes creating the same target agree on its id: the insert does
+// nothing when the name exists, and the select reads whichever won.
+func (s *sqlStore) targetID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	s.mu.Lock()
+	id, ok := s.ids[name]
+	s.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO targets (name) VALUES (?) ON CONFLICT (name) DO NOTHING`), name); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT id FROM targets WHERE name = ?`), name).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// lookup returns the id of an existing target; ok is false when the store
+// has never seen it.
+func (s *sqlStore) lookup(ctx context.Context, name string) (id int64, ok bool, err error) {
+	s.mu.Lock()
+	id, ok = s.ids[name]
+	s.mu.Unlock()
+	if ok {
+		return id, true, nil
+	}
+	err = s.db.QueryRowContext(ctx, s.d.q(`SELECT id FROM targets WHERE name = ?`), name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, s.errorf("read target "+strconv.Quote(name), err)
+	}
+	s.mu.Lock()
+	s.ids[name] = id
+	s.mu.Unlock()
+	return id, true, nil
+}
+
+func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	clean := make([]Result, len(batch))
+	for i := range batch {
+		if err := check(&batch[i]); err != nil {
+			return err
+		}
+		clean[i] = cleanResult(batch[i])
+	}
+	s.mu.Lock()
+	last := make(map[string]seen, len(clean))
+	for _, r := range clean {
+		if _, ok := last[r.Target]; !ok {
+			if p, ok := s.last[r.Target]; ok {
+				last[r.Target] = p
+			}
+		}
+	}
+	s.mu.Unlock()
+	sums := rollups{}
+	for _, r := range clean {
+		p, ok := last[r.Target]
+		sums.add(r, p, ok)
+		last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.errorf("begin", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	ids := map[string]int64{}
+	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)`))
+	if err != nil {
+		return s.errorf("prepare", err)
+	}
+	defer insert.Close()
+	// A result closes the open interval when its status differs, or when
+	// the open one's last result stopped standing for it (no data since):
+	// the interval then ends where its last result's Expect ran out.
+	closeOpen, err := tx.PrepareContext(ctx, s.d.q(`UPDATE intervals SET until = LEAST(?, last_at + expect_ms)
+		WHERE target_id = ? AND until IS NULL AND since <= ? AND (status <> ? OR last_at + expect_ms < ?)`))
+	if err != nil {
+		return s.errorf("prepare", err)
+	}
+	defer closeOpen.Close()
+	// Then it opens one, or extends the open one of its status. The
+	// partial unique index keeps one open interval per target whoever
+	// writes.
+	open, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO intervals (target_id, status, since, until, last_at, expect_ms) VALUES (?, ?, ?, NULL, ?, ?)
+		ON CONFLICT (target_id) WHERE until IS NULL DO UPDATE SET last_at = excluded.last_at, expect_ms = excluded.expect_ms
+		WHERE intervals.last_at <= excluded.last_at AND intervals.status = excluded.status`))
+	if err != nil {
+		return s.errorf("prepare", err)
+	}
+	defer open.Close()
+	for _, r := range clean {
+		id, ok := ids[r.Target]
+		if !ok {
+			if id, err = s.targetID(ctx, tx, r.Target); err != nil {
+				return s.errorf("target "+strconv.Quote(r.Target), err)
+			}
+			ids[r.Target] = id
+		}
+		at, exp := ms(r.At), r.Expect.Milliseconds()
+		if _, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details); err != nil {
+			return s.errorf("insert result", err)
+		}
+		if _, err := closeOpen.ExecContext(ctx, at, id, at, int(r.Status), at); err != nil {
+			return s.errorf("close interval", err)
+		}
+		if _, err := open.ExecContext(ctx, id, int(r.Status), at, at, exp); err != nil {
+			return s.errorf("open interval", err)
+		}
+	}
+	if err := sums.upsert(ctx, tx, s.d, ids); err != nil {
+		return s.errorf("rollups", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.errorf("commit", err)
+	}
+	s.mu.Lock()
+	for name, id := range ids {
+		s.ids[name] = id
+	}
+	for name, p := range last {
+		if q, ok := s.last[name]; !ok || !p.at.Before(q.at) {
+			s.last[name] = p
+		}
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// cleanResult redacts a result and truncates its times to what is stored.
+func cleanResult(r Result) Result {
+	r = clean(r)
+	r.At = r.At.Truncate(time.Millisecond)
+	return r
+}
+
+func (s *sqlStore) Results(ctx context.Context, target string, since, until time.Time, limit int) ([]Result, error) {
+	id, ok, err := s.lookup(ctx, target)
+	if err != nil || !ok {
+		return nil, err
+	}
+	q := `SELECT at, status, latency_us, code, message, details FROM results WHERE target_id = ? AND at >= ? AND at < ? ORDER BY at DESC`
+	args := []any{id, ms(since), ms(until)}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
+	if err != nil {
+		return nil, s.errorf("read results", err)
+	}
+	defer rows.Close()
+	var out []Result
+	for rows.Next() {
+		var at, lat int64
+		var st, code int
+		r := Result{Target: target}
+		if err := rows.Scan(&at, &st, &lat, &code, &r.Message, &r.Details); err != nil {
+			return nil, s.errorf("read results", err)
+		}
+		r.At, r.Status, r.Latency, r.Code = fromMS(at), vitals.Status(st), time.Duration(lat)*time.Microsecond, code
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("read results", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Intervals(ctx context.Context, target string, since, until time.Time) ([]Interval, error) {
+	id, ok, err := s.lookup(ctx, target)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return s.intervals(ctx, `SELECT ?, status, since, until FROM intervals
+		WHERE target_id = ? AND since < ? AND (until IS NULL OR until > ?) ORDER BY since`, target, id, ms(until), ms(since))
+}
+
+func (s *sqlStore) Current(ctx context.Context) ([]Interval, error) {
+	return s.intervals(ctx, `SELECT t.name, i.status, i.since, i.until FROM intervals i JOIN targets t ON t.id = i.target_id
+		WHERE i.until IS NULL ORDER BY t.name`)
+}
+
+func (s *sqlStore) intervals(ctx context.Context, q string, args ...any) ([]Interval, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
+	if err != nil {
+		return nil, s.errorf("read intervals", err)
+	}
+	defer rows.Close()
+	var out []Interval
+	for rows.Next() {
+		var iv Interval
+		var st int
+		var since int64
+		var until sql.NullInt64
+		if err := rows.Scan(&iv.Target, &st, &since, &until); err != nil {
+			return nil, s.errorf("read intervals", err)
+		}
+		iv.Status, iv.Since, iv.Until = vitals.Status(st), fromMS(since), fromMS(until.Int64)
+		out = append(out, iv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("read intervals", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Uptime(ctx context.Context, target string, window time.Duration, now time.Time) (Uptime, error) {
+	u := Uptime{Window: window}
+	from := now.Add(-window)
+	id, ok, err := s.lookup(ctx, target)
+	if err != nil {
+		return u, err
+	}
+	if ok {
+		// An open interval lasts until its last result stops standing for
+		// it, or now.
+		rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT status, since, COALESCE(until, LEAST(last_at + expect_ms, ?)) FROM intervals
+			WHERE target_id = ? AND since < ? AND (until IS NULL OR until > ?)`), ms(now), id, ms(now), ms(from))
+		if err != nil {
+			return u, s.errorf("read uptime", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st int
+			var since, until int64
+			if err := rows.Scan(&st, &since, &until); err != nil {
+				return u, s.errorf("read uptime", err)
+			}
+			d := overlap(fromMS(since), fromMS(until), from, now)
+			switch vitals.Status(st) {
+			case vitals.StatusPass:
+				u.Up += d
+			case vitals.StatusWarn:
+				u.Up += d
+				u.Degraded += d
+			default:
+				u.Down += d
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return u, s.errorf("read uptime", err)
+		}
+	}
+	u.NoData = max(0, window-u.Up-u.Down)
+	return u, nil
+}
+
+// overlap returns the length of [a, b) within [from, to).
+func overlap(a, b, from, to time.Time) time.Duration {
+	if a.Before(from) {
+		a = from
+	}
+	if b.After(to) {
+		b = to
+	}
+	return max(0, b.Sub(a))
+}
+
+func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, since, until time.Time) ([]Rollup, error) {
+	if res.Width() == 0 {
+		return nil, fmt.Errorf("store: unknown resolution %q", res)
+	}
+	id, ok, err := s.lookup(ctx, target)
+	if err != nil || !ok {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us
+		FROM rollups WHERE target_id = ? AND res = ? AND start >= ? AND start < ? ORDER BY start`), id, string(res), ms(since), ms(until))
+	if err != nil {
+		return nil, s.errorf("read rollups", err)
+	}
+	defer rows.Close()
+	var out []Rollup
+	for rows.Next() {
+		r := Rollup{Target: target, Resolution: res}
+		var start, up, deg, down, sum, mx int64
+		if err := rows.Scan(&start, &r.Runs, &r.Passes, &r.Warns, &r.Fails, &up, &deg, &down, &sum, &mx); err != nil {
+			return nil, s.errorf("read rollups", err)
+		}
+		r.Start = fromMS(start)
+		r.Up, r.Degraded, r.Down = time.Duration(up)*time.Millisecond, time.Duration(deg)*time.Millisecond, time.Duration(down)*time.Millisecond
+		r.LatencySum, r.LatencyMax = time.Duration(sum)*time.Microsecond, time.Duration(mx)*time.Microsecond
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("read rollups", err)
+	}
+	return out, nil
+}
+
+func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (int64, error) {
+	var n int64
+	del := func(what, q string, args ...any) error {
+		res, err := s.db.ExecContext(ctx, s.d.q(q), args...)
+		if err != nil {
+			return s.errorf("prune "+what, err)
+		}
+		k, _ := res.RowsAffected()
+		n += k
+		return nil
+	}
+	if keep.Raw > 0 {
+		if err := del("results", `DELETE FROM results WHERE at < ?`, ms(now.Add(-keep.Raw))); err != nil {
+			return n, err
+		}
+	}
+	for _, p := range []struct {
+		res  Resolution
+		keep time.Duration
+	}{{Minute, keep.Minute}, {Hour, keep.Hour}} {
+		if p.keep > 0 {
+			if err := del("rollups", `DELETE FROM rollups WHERE res = ? AND start < ?`, string(p.res), ms(now.Add(-p.keep))); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}

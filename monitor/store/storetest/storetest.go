@@ -1,0 +1,274 @@
+// Package storetest is the conformance suite of package store: every Store
+// implementation runs the same tests against a real database, in the spirit
+// of testing/fstest.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/store"
+)
+
+// Harness opens the store under test.
+type Harness struct {
+	// New returns a new, empty store, closed at the test's end, and a
+	// function that opens the same database again, as a second process or
+	// a restarted one would (also closed at the test's end).
+	New func(t *testing.T) (s store.Store, reopen func() store.Store)
+}
+
+// t0 is a minute boundary, so the tests know which bucket a time falls in.
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+func at(d time.Duration) time.Time { return t0.Add(d) }
+
+const sec = time.Second
+
+// res returns a result of target at t0+d.
+func res(target string, d time.Duration, st vitals.Status) store.Result {
+	return store.Result{Target: target, At: at(d), Status: st, Latency: 1500 * time.Microsecond, Code: 200, Expect: 15 * sec}
+}
+
+// Run runs the suite.
+func Run(t *testing.T, h Harness) {
+	ctx := context.Background()
+	t.Run("Empty", func(t *testing.T) {
+		s, _ := h.New(t)
+		if rs, err := s.Results(ctx, "nope", t0, at(sec), 0); err != nil || len(rs) != 0 {
+			t.Errorf("Results of an unknown target = %v, %v", rs, err)
+		}
+		if cur, err := s.Current(ctx); err != nil || len(cur) != 0 {
+			t.Errorf("Current of an empty store = %v, %v", cur, err)
+		}
+		u, err := s.Uptime(ctx, "nope", time.Hour, t0)
+		if err != nil || u.Up != 0 || u.NoData != time.Hour || u.Ratio() != -1 {
+			t.Errorf("Uptime of an unknown target = %+v, %v", u, err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("ResultsRoundTrip", func(t *testing.T) {
+		s, _ := h.New(t)
+		a := res("api", 0, vitals.StatusPass)
+		a.Details = `{"db":"pass"}`
+		b := res("api", 10*sec, vitals.StatusWarn)
+		b.Latency, b.Code, b.Message = 250*time.Millisecond, 429, "slow: dial postgres://app:hunter2@db:5432/app"
+		c := res("api", 20*sec, vitals.StatusFail)
+		c.At = c.At.Add(123456 * time.Microsecond) // stored to the millisecond
+		mustAppend(t, s, a, b, c, res("web", 5*sec, vitals.StatusPass))
+		rs, err := s.Results(ctx, "api", t0, at(time.Minute), 0)
+		if err != nil || len(rs) != 3 {
+			t.Fatalf("Results = %v, %v; want 3", rs, err)
+		}
+		if got := rs[0]; !got.At.Equal(at(20*sec+123*time.Millisecond)) || got.Status != vitals.StatusFail {
+			t.Errorf("newest first, to the millisecond: %+v", got)
+		}
+		if got := rs[1]; got.Latency != 250*time.Millisecond || got.Code != 429 || got.Status != vitals.StatusWarn ||
+			got.Message != "slow: dial postgres://app:***@db:5432/app" {
+			t.Errorf("fields, message redacted: %+v", got)
+		}
+		if got := rs[2]; got.Details != `{"db":"pass"}` || got.Target != "api" {
+			t.Errorf("details: %+v", got)
+		}
+		if rs, _ := s.Results(ctx, "api", t0, at(time.Minute), 1); len(rs) != 1 || rs[0].Status != vitals.StatusFail {
+			t.Errorf("limit 1: %v", rs)
+		}
+		if rs, _ := s.Results(ctx, "api", at(5*sec), at(15*sec), 0); len(rs) != 1 || rs[0].Status != vitals.StatusWarn {
+			t.Errorf("[5s, 15s): %v", rs)
+		}
+	})
+	t.Run("BadResults", func(t *testing.T) {
+		s, _ := h.New(t)
+		for _, r := range []store.Result{
+			{At: t0, Status: vitals.StatusPass},
+			{Target: "a", Status: vitals.StatusPass},
+			{Target: "a", At: t0},
+			{Target: "a", At: t0, Status: vitals.StatusPass, Latency: -1},
+		} {
+			if err := s.Append(ctx, []store.Result{res("good", 0, vitals.StatusPass), r}); !errors.Is(err, store.ErrBadResult) {
+				t.Errorf("Append(%+v) = %v, want ErrBadResult", r, err)
+			}
+		}
+		if rs, _ := s.Results(ctx, "good", t0, at(sec), 0); len(rs) != 0 {
+			t.Errorf("a batch with a bad result stored %v", rs)
+		}
+	})
+	t.Run("Intervals", func(t *testing.T) {
+		s, _ := h.New(t)
+		// pass 0–20s, fail from 20s; its last result at 20s stands for it
+		// until 35s; then, after no data, pass again from 60s.
+		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 10*sec, vitals.StatusPass), res("api", 20*sec, vitals.StatusFail))
+		mustAppend(t, s, res("api", 60*sec, vitals.StatusPass))
+		ivs, err := s.Intervals(ctx, "api", t0, at(time.Hour))
+		want := []store.Interval{
+			{Target: "api", Status: vitals.StatusPass, Since: at(0), Until: at(20 * sec)},
+			{Target: "api", Status: vitals.StatusFail, Since: at(20 * sec), Until: at(35 * sec)},
+			{Target: "api", Status: vitals.StatusPass, Since: at(60 * sec)},
+		}
+		if err != nil || fmt.Sprint(ivs) != fmt.Sprint(want) {
+			t.Errorf("Intervals =\n%v, %v\nwant\n%v", ivs, err, want)
+		}
+		cur, err := s.Current(ctx)
+		if err != nil || len(cur) != 1 || cur[0].Status != vitals.StatusPass || !cur[0].Since.Equal(at(60*sec)) {
+			t.Errorf("Current = %v, %v", cur, err)
+		}
+		u, err := s.Uptime(ctx, "api", 70*sec, at(70*sec))
+		if err != nil || u.Up != 30*sec || u.Down != 15*sec || u.NoData != 25*sec || u.Degraded != 0 {
+			t.Errorf("Uptime over [0, 70s) = %+v, %v; want up 30s, down 15s, no data 25s", u, err)
+		}
+		if r := u.Ratio(); r < 0.66 || r > 0.67 {
+			t.Errorf("ratio %v, want 30/45", r)
+		}
+		// The open interval counts only as long as its last result stands
+		// for it: 15s after 60s, though the window runs to 100s.
+		if u, _ := s.Uptime(ctx, "api", 50*sec, at(100*sec)); u.Up != 15*sec || u.NoData != 35*sec {
+			t.Errorf("Uptime over [50s, 100s) = %+v; want up 15s, no data 35s", u)
+		}
+	})
+	t.Run("Rollups", func(t *testing.T) {
+		s, _ := h.New(t)
+		slow := res("api", 50*sec, vitals.StatusWarn)
+		slow.Latency = 40 * time.Millisecond
+		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 10*sec, vitals.StatusPass))
+		// A second batch adds to the same bucket; its first result's time
+		// weighs from the first batch's last one.
+		mustAppend(t, s, slow, res("api", 70*sec, vitals.StatusFail))
+		rs, err := s.Rollups(ctx, "api", store.Minute, t0, at(time.Hour))
+		if err != nil || len(rs) != 2 {
+			t.Fatalf("minute rollups = %+v, %v; want 2", rs, err)
+		}
+		m0, m1 := rs[0], rs[1]
+		// [0,10) pass, [10,25) pass (15s Expect of the 10s result, then no
+		// data until 50s), [50,60) warn in minute 0; [60,65) warn in minute 1.
+		if m0.Runs != 3 || m0.Passes != 2 || m0.Warns != 1 || m0.Up != 35*sec || m0.Degraded != 10*sec || m0.Down != 0 ||
+			m0.LatencyMax != 40*time.Millisecond || m0.LatencySum != 43*time.Millisecond || !m0.Start.Equal(t0) {
+			t.Errorf("minute 0 = %+v", m0)
+		}
+		if m1.Runs != 1 || m1.Fails != 1 || m1.Up != 5*sec || m1.Degraded != 5*sec || !m1.Start.Equal(at(time.Minute)) {
+			t.Errorf("minute 1 = %+v", m1)
+		}
+		if nd := m0.NoData(at(time.Hour)); nd != 25*sec {
+			t.Errorf("minute 0 no data %v, want 25s", nd)
+		}
+		hs, err := s.Rollups(ctx, "api", store.Hour, t0, at(time.Hour))
+		if err != nil || len(hs) != 1 || hs[0].Runs != 4 || hs[0].Up != 40*sec {
+			t.Errorf("hour rollups = %+v, %v", hs, err)
+		}
+		if ds, _ := s.Rollups(ctx, "api", store.Day, t0.Truncate(24*time.Hour), at(time.Hour)); len(ds) != 1 || ds[0].Runs != 4 {
+			t.Errorf("day rollups = %+v", ds)
+		}
+		if _, err := s.Rollups(ctx, "api", "w", t0, at(time.Hour)); err == nil {
+			t.Error("an unknown resolution is not an error")
+		}
+	})
+	t.Run("Restart", func(t *testing.T) {
+		s, reopen := h.New(t)
+		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 10*sec, vitals.StatusFail))
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s2 := reopen() // migrations already applied: a no-op
+		if rs, err := s2.Results(ctx, "api", t0, at(time.Minute), 0); err != nil || len(rs) != 2 {
+			t.Errorf("after a restart: %v, %v", rs, err)
+		}
+		mustAppend(t, s2, res("api", 20*sec, vitals.StatusFail))
+		if cur, _ := s2.Current(ctx); len(cur) != 1 || !cur[0].Since.Equal(at(10*sec)) {
+			t.Errorf("the open interval carries on after a restart: %v", cur)
+		}
+	})
+	t.Run("ConcurrentWriters", func(t *testing.T) {
+		s, reopen := h.New(t)
+		s2 := reopen()
+		// Two processes write results for the same targets at once, with
+		// statuses flipping: every result is kept and each target never has
+		// two open intervals.
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		for w, st := range []store.Store{s, s2} {
+			wg.Go(func() {
+				for i := range 50 {
+					var batch []store.Result
+					for _, target := range []string{"a", "b", "c"} {
+						status := vitals.StatusPass
+						if (i+w)%3 == 0 {
+							status = vitals.StatusFail
+						}
+						r := res(target, time.Duration(2*i+w)*sec, status)
+						batch = append(batch, r)
+					}
+					if err := st.Append(ctx, batch); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		cur, err := s.Current(ctx)
+		if err != nil || len(cur) != 3 {
+			t.Fatalf("Current = %v, %v; want one open interval per target", cur, err)
+		}
+		for _, target := range []string{"a", "b", "c"} {
+			if rs, _ := s.Results(ctx, target, t0, at(time.Hour), 0); len(rs) != 100 {
+				t.Errorf("%s: %d results, want 100", target, len(rs))
+			}
+			ivs, _ := s.Intervals(ctx, target, t0, at(time.Hour))
+			open := 0
+			for _, iv := range ivs {
+				if iv.Until.IsZero() {
+					open++
+				}
+			}
+			if open != 1 {
+				t.Errorf("%s: %d open intervals", target, open)
+			}
+		}
+		hs, _ := s.Rollups(ctx, "a", store.Hour, t0, at(time.Hour))
+		if len(hs) != 1 || hs[0].Runs != 100 {
+			t.Errorf("additive rollups from two writers: %+v", hs)
+		}
+	})
+	t.Run("Prune", func(t *testing.T) {
+		s, _ := h.New(t)
+		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 2*time.Hour, vitals.StatusPass), res("api", 49*time.Hour, vitals.StatusFail))
+		now := at(50 * time.Hour)
+		n, err := s.Prune(ctx, now, store.Retention{Raw: 24 * time.Hour, Minute: 24 * time.Hour, Hour: 48 * time.Hour})
+		// Results at 0 and 2h go, their minute rollups too, and the hour
+		// rollup of 0 (50h old); the hour of 2h stays (48h old).
+		if err != nil || n != 5 {
+			t.Errorf("Prune = %d, %v; want 5 rows", n, err)
+		}
+		if rs, _ := s.Results(ctx, "api", t0, now, 0); len(rs) != 1 {
+			t.Errorf("results left: %v", rs)
+		}
+		if hs, _ := s.Rollups(ctx, "api", store.Hour, t0, now); len(hs) != 2 {
+			t.Errorf("hour rollups left: %v", hs)
+		}
+		if ds, _ := s.Rollups(ctx, "api", store.Day, t0.Add(-24*time.Hour), now); len(ds) != 2 {
+			t.Errorf("day rollups are kept: %v", ds)
+		}
+		// pass [0, 15s), pass again from 2h after no data, fail from 49h.
+		if ivs, _ := s.Intervals(ctx, "api", t0, now); len(ivs) != 3 {
+			t.Errorf("intervals are kept: %v", ivs)
+		}
+	})
+}
+
+func mustAppend(t *testing.T, s store.Store, rs ...store.Result) {
+	t.Helper()
+	if err := s.Append(context.Background(), rs); err != nil {
+		t.Fatal(strings.TrimSpace(err.Error()))
+	}
+}
