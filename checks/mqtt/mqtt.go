@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -68,14 +69,12 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
-	switch {
-	case out.Timeout < 0:
-		return out, fmt.Errorf("mqtt: negative Timeout %v", out.Timeout)
-	case strings.ContainsAny(out.TopicPrefix, "+#"):
-		return out, fmt.Errorf("mqtt: TopicPrefix %q contains a wildcard", out.TopicPrefix)
+	var err error
+	if out.Timeout, err = timeout.Option("mqtt", out.Timeout, DefaultTimeout); err != nil {
+		return out, err
 	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
+	if strings.ContainsAny(out.TopicPrefix, "+#") {
+		return out, fmt.Errorf("mqtt: TopicPrefix %q contains a wildcard", out.TopicPrefix)
 	}
 	if out.TopicPrefix == "" {
 		out.TopicPrefix = DefaultTopicPrefix
@@ -126,11 +125,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if c.closed.Load() {
 		return vitals.Result{Status: vitals.StatusFail, Message: ErrClosed.Error(), Err: ErrClosed}
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	client := c.client
 	if c.owned != nil {
 		var err error

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
 // Defaults for the zero values of [Options].
@@ -119,16 +120,15 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
+	var err error
+	if out.Timeout, err = timeout.Option("nats", out.Timeout, DefaultTimeout); err != nil {
+		return out, err
+	}
 	switch {
-	case out.Timeout < 0:
-		return out, fmt.Errorf("nats: negative Timeout %v", out.Timeout)
 	case out.ReconnectGrace < 0:
 		return out, fmt.Errorf("nats: negative ReconnectGrace %v", out.ReconnectGrace)
 	case out.JetStreamDomain != "" && !out.JetStream:
 		return out, errors.New("nats: JetStreamDomain is set but JetStream is not")
-	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
 	}
 	if out.ReconnectGrace == 0 {
 		out.ReconnectGrace = DefaultReconnectGrace
@@ -158,13 +158,10 @@ func newJetStream(nc *nats.Conn, domain string) (jetstream.JetStream, error) {
 // connection the client is re-establishing is StatusWarn for
 // Options.ReconnectGrace, then StatusFail; a closed one is StatusFail.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	if _, ok := ctx.Deadline(); !ok {
-		// FlushWithContext refuses a ctx without a deadline, and rightly:
-		// a check must end.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	// FlushWithContext refuses a ctx without a deadline, and rightly: a
+	// check must end.
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	conn, js := c.conn, c.js
 	if c.owned != nil {
 		oc, err := c.owned.Get(ctx)
