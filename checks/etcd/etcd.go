@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -91,12 +92,7 @@ func New(client Client, opts *Options) (*Checker, error) {
 // not retry a failed request (clientv3's MaxUnaryRetries is 1). Close the
 // Checker to close the client.
 func Open(endpoints string, opts *Options) (*Checker, error) {
-	var eps []string
-	for ep := range strings.SplitSeq(endpoints, ",") {
-		if ep = strings.TrimSpace(ep); ep != "" {
-			eps = append(eps, ep)
-		}
-	}
+	eps := endpoint.List(endpoints)
 	if len(eps) == 0 {
 		return nil, errors.New("etcd: no endpoint")
 	}

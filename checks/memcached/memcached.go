@@ -7,12 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 )
 
 // DefaultKeyPrefix starts the name of the key a check writes when
@@ -88,12 +88,7 @@ func New(client Client, opts *Options) (*Checker, error) {
 // "cache1:11211,cache2:11211". Host names are resolved once, here, as
 // gomemcache does. Close the Checker to close the client.
 func Open(servers string, opts *Options) (*Checker, error) {
-	var addrs []string
-	for a := range strings.SplitSeq(servers, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			addrs = append(addrs, a)
-		}
-	}
+	addrs := endpoint.List(servers)
 	if len(addrs) == 0 {
 		return nil, errors.New("memcached: no server address")
 	}

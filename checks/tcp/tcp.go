@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/redact"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 )
 
 // Options configure [New]. A nil *Options means all defaults.
@@ -39,12 +39,8 @@ func New(addr string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("tcp: address %q: %w", redact.String(addr), err)
-	}
-	if host == "" || port == "" {
-		return nil, fmt.Errorf("tcp: address %q: host and port are required", redact.String(addr))
+	if _, err := endpoint.HostPort("tcp", addr); err != nil {
+		return nil, err
 	}
 	switch o.Network {
 	case "":

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/redact"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 )
 
 // DefaultWarnDays is the warning window used when [Options.WarnDays] is 0.
@@ -62,12 +62,9 @@ func New(addr string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	host, port, err := net.SplitHostPort(addr)
+	host, err := endpoint.HostPort("tlscheck", addr)
 	if err != nil {
-		return nil, fmt.Errorf("tlscheck: address %q: %w", redact.String(addr), err)
-	}
-	if host == "" || port == "" {
-		return nil, fmt.Errorf("tlscheck: address %q: host and port are required", redact.String(addr))
+		return nil, err
 	}
 	if o.WarnDays < 0 {
 		return nil, fmt.Errorf("tlscheck: negative WarnDays %d", o.WarnDays)
