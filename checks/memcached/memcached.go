@@ -13,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // DefaultKeyPrefix starts the name of the key a check writes when
@@ -152,17 +153,13 @@ func (c *Checker) roundTrip() vitals.Result {
 	}
 	start := time.Now()
 	if err := c.client.Ping(); err != nil {
-		r := vitals.Failf("ping memcached: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "ping memcached: %w", err)
 	}
 	details["ping_ms"] = ms(time.Since(start))
 
 	start = time.Now()
 	if err := c.setGetDelete(); err != nil {
-		r := vitals.Failf("memcached round trip: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "memcached round trip: %w", err)
 	}
 	rtt := ms(time.Since(start))
 	details["round_trip_ms"] = rtt
