@@ -111,9 +111,11 @@ func validateURL(raw string) error {
 	if strings.HasPrefix(raw, ":") {
 		raw = "127.0.0.1" + raw
 	}
-	return endpoint.BrokerURL("mqtt", "broker URL", raw, "tcp",
-		"tcp", "mqtt", "ssl", "tls", "mqtts", "mqtt+ssl", "tcps", "ws", "wss", "unix")
+	return endpoint.BrokerURL("mqtt", "broker URL", raw, "tcp", schemes...)
 }
+
+// schemes are the URL schemes paho dials.
+var schemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "mqtt+ssl", "tcps", "ws", "wss", "unix"}
 
 // owner holds the client of a Checker made by Open.
 type owner struct {

@@ -104,13 +104,15 @@ func validateURLs(raw string) error {
 		return errors.New("nats: empty URL")
 	}
 	for _, s := range strings.Split(raw, ",") {
-		err := endpoint.BrokerURL("nats", "URL", strings.TrimSpace(s), "nats", "nats", "tls", "ws", "wss")
-		if err != nil {
+		if err := endpoint.BrokerURL("nats", "URL", strings.TrimSpace(s), "nats", schemes...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// schemes are the URL schemes nats.go dials.
+var schemes = []string{"nats", "tls", "ws", "wss"}
 
 func redactURLs(raw string) string {
 	parts := strings.Split(raw, ",")
