@@ -3,8 +3,6 @@ package amqp
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
@@ -255,9 +254,7 @@ func loopback(ctx context.Context, ch *amqp.Channel) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("loopback: consume %s: %w", q.Name, err)
 	}
-	id := make([]byte, 16)
-	rand.Read(id)
-	body := []byte(hex.EncodeToString(id))
+	body := []byte(nonce.Hex(16))
 
 	start := time.Now()
 	err = ch.PublishWithContext(ctx, "", q.Name, true, false, amqp.Publishing{

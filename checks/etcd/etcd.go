@@ -2,8 +2,6 @@ package etcd
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -301,9 +300,7 @@ func joinErrors(statuses []endpointStatus) string {
 }
 
 func (c *Checker) roundTripOnce(ctx context.Context) error {
-	b := make([]byte, 24)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	key, value := c.prefix+hex.EncodeToString(b[:12]), hex.EncodeToString(b[12:])
+	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
 	if _, err := c.client.Put(ctx, key, value); err != nil {
 		return fmt.Errorf("put: %w", err)
 	}

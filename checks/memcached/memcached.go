@@ -3,8 +3,6 @@ package memcached
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
@@ -172,10 +171,8 @@ func (c *Checker) roundTrip() vitals.Result {
 const keyRandomBytes = 12
 
 func (c *Checker) setGetDelete() error {
-	b := make([]byte, 2*keyRandomBytes)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	key := c.prefix + hex.EncodeToString(b[:keyRandomBytes])
-	value := []byte(hex.EncodeToString(b[keyRandomBytes:]))
+	key := c.prefix + nonce.Hex(keyRandomBytes)
+	value := []byte(nonce.Hex(keyRandomBytes))
 
 	if err := c.client.Set(&memcache.Item{Key: key, Value: value, Expiration: keyTTL}); err != nil {
 		return fmt.Errorf("set: %w", err)

@@ -3,8 +3,6 @@ package mqtt
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -149,7 +148,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	return c.run.Do(ctx, "MQTT loopback", func() vitals.Result {
 		// ctx is the first caller's: the work ends with it, or as soon
 		// after as paho lets go of a Subscribe or Publish.
-		topic := c.opts.TopicPrefix + "/" + randomHex()
+		topic := c.opts.TopicPrefix + "/" + nonce.Hex(12)
 		rtt, err := loopback(ctx, client, topic)
 		if err != nil {
 			return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
@@ -192,7 +191,7 @@ func optionDetails(opts *mqtt.ClientOptionsReader) map[string]any {
 // loopback subscribes to topic, publishes a unique payload to it and waits
 // for the payload to come back.
 func loopback(ctx context.Context, client Client, topic string) (time.Duration, error) {
-	payload := []byte(randomHex())
+	payload := []byte(nonce.Hex(12))
 	// paho calls the handler from its own goroutine, possibly after the
 	// check has returned and more than once (QoS 1 may redeliver): it must
 	// never block.
@@ -240,12 +239,6 @@ func wait(ctx context.Context, tok mqtt.Token) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func randomHex() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // ms converts d to milliseconds with a fractional part.

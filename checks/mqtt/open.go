@@ -12,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -43,7 +44,7 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	ow := &owner{redacted: redact.URL(brokerURL)}
 	co := mqtt.NewClientOptions().
 		AddBroker(brokerURL).
-		SetClientID("vitals-" + randomHex()).
+		SetClientID("vitals-" + nonce.Hex(12)).
 		SetCleanSession(true).
 		SetProtocolVersion(4). // no silent second try with 3.1, which doubles a timeout
 		SetAutoReconnect(true).

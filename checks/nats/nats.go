@@ -3,8 +3,6 @@ package nats
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
@@ -279,9 +278,7 @@ func loopback(ctx context.Context, conn Conn) (time.Duration, error) {
 		return 0, fmt.Errorf("loopback: subscribe: %w", err)
 	}
 	defer sub.Unsubscribe() //nolint:errcheck // nothing to do if the connection is gone
-	payload := make([]byte, 16)
-	rand.Read(payload)
-	payload = []byte(hex.EncodeToString(payload))
+	payload := []byte(nonce.Hex(16))
 
 	start := time.Now()
 	if err := conn.Publish(subj, payload); err != nil {
