@@ -3,8 +3,6 @@ package amqp
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
 // DefaultTimeout is what a zero Options.Timeout means.
@@ -54,13 +54,9 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
-	if out.Timeout < 0 {
-		return out, fmt.Errorf("amqp: negative Timeout %v", out.Timeout)
-	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
-	}
-	return out, nil
+	var err error
+	out.Timeout, err = timeout.Option("amqp", out.Timeout, DefaultTimeout)
+	return out, err
 }
 
 // Checker checks an AMQP 0-9-1 broker such as RabbitMQ through a
@@ -105,11 +101,8 @@ func New(conn Conn, opts *Options) (*Checker, error) {
 // delivers a message back. Observed is the time the broker took to open the
 // channel, in milliseconds.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	conn := c.conn
 	if c.owned != nil {
 		var err error
@@ -261,9 +254,7 @@ func loopback(ctx context.Context, ch *amqp.Channel) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("loopback: consume %s: %w", q.Name, err)
 	}
-	id := make([]byte, 16)
-	rand.Read(id)
-	body := []byte(hex.EncodeToString(id))
+	body := []byte(nonce.Hex(16))
 
 	start := time.Now()
 	err = ch.PublishWithContext(ctx, "", q.Name, true, false, amqp.Publishing{

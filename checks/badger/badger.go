@@ -9,6 +9,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // DB is the part of a [*badger.DB] the checker uses.
@@ -105,14 +106,10 @@ func (c *Checker) check() vitals.Result {
 	})
 	details["read_ms"] = ms(time.Since(start))
 	if errors.Is(err, badger.ErrDBClosed) {
-		r := vitals.Failf("badger database is closed: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "badger database is closed: %w", err)
 	}
 	if err != nil {
-		r := vitals.Failf("badger read transaction: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "badger read transaction: %w", err)
 	}
 	lsm, vlog := c.db.Size()
 	details["lsm_size_bytes"] = lsm

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -105,14 +106,10 @@ func (c *Checker) check() vitals.Result {
 	})
 	details["read_ms"] = ms(time.Since(start))
 	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
-		r := vitals.Failf("bolt database is closed: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "bolt database is closed: %w", err)
 	}
 	if err != nil {
-		r := vitals.Failf("bolt read transaction: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "bolt read transaction: %w", err)
 	}
 	details["size_bytes"] = size
 	statsDetails(c.db.Stats(), details)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Default thresholds, used when [Options] sets none.
@@ -112,7 +113,7 @@ func evaluate(path string, u usage, o *Options) vitals.Result {
 		d["inodes_total"], d["inodes_free"], d["inodes_free_percent"] = u.files, u.ffree, round2(inodePct)
 	}
 	r := vitals.Result{Status: vitals.StatusPass, Details: d, Observed: u.avail, Unit: "bytes"}
-	summary := fmt.Sprintf("%s: %s free of %s (%.1f%%)", path, formatBytes(u.avail), formatBytes(u.total), freePct)
+	summary := fmt.Sprintf("%s: %s free of %s (%.1f%%)", path, report.Bytes(u.avail), report.Bytes(u.total), freePct)
 	if hasInodes {
 		summary += fmt.Sprintf(", %.1f%% inodes free", inodePct)
 	}
@@ -123,7 +124,7 @@ func evaluate(path string, u usage, o *Options) vitals.Result {
 			why = append(why, fmt.Sprintf("space under %v%%", wantPct))
 		}
 		if wantBytes > 0 && bytes < wantBytes {
-			why = append(why, "space under "+formatBytes(wantBytes))
+			why = append(why, "space under "+report.Bytes(wantBytes))
 		}
 		if hasInodes && wantIPct > 0 && ipct < wantIPct {
 			why = append(why, fmt.Sprintf("inodes under %v%%", wantIPct))
@@ -150,17 +151,3 @@ func percent(part, whole uint64) float64 {
 }
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
-
-// formatBytes shows n in binary units: 512 B, 1.5 GiB.
-func formatBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Options configure [New]. A nil *Options means all defaults.
@@ -91,9 +92,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	ms := float64(took.Microseconds()) / 1000
 	d := map[string]any{"host": c.host, "lookup_ms": ms}
 	if err != nil {
-		r := vitals.Failf("resolve %s: %w", c.host, err)
-		r.Details = d
-		return r
+		return report.Fail(d, "resolve %s: %w", c.host, err)
 	}
 	found := make([]string, len(addrs))
 	for i, a := range addrs {
@@ -101,13 +100,14 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		found[i] = addrs[i].String()
 	}
 	d["addresses"] = found
-	r := vitals.Result{Status: vitals.StatusPass, Details: d, Observed: ms, Unit: "ms"}
 	var missing []string
 	for _, want := range c.expect {
 		if !slices.Contains(addrs, want) {
 			missing = append(missing, want.String())
 		}
 	}
+	r := report.Timed(d, took, c.warnAfter, c.host+" resolved to "+strings.Join(found, ", "), "slow lookup of "+c.host)
+	// A short or incomplete answer fails, however fast it came.
 	switch {
 	case len(addrs) < c.min:
 		r.Status = vitals.StatusFail
@@ -115,11 +115,6 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	case len(missing) > 0:
 		r.Status = vitals.StatusFail
 		r.Message = fmt.Sprintf("%s resolved to %s, missing expected %s", c.host, strings.Join(found, ", "), strings.Join(missing, ", "))
-	case c.warnAfter > 0 && took > c.warnAfter:
-		r.Status = vitals.StatusWarn
-		r.Message = fmt.Sprintf("slow lookup of %s: %v, over %v", c.host, took.Round(time.Millisecond), c.warnAfter)
-	default:
-		r.Message = fmt.Sprintf("%s resolved to %s in %v", c.host, strings.Join(found, ", "), took.Round(time.Microsecond))
 	}
 	return r
 }

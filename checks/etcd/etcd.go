@@ -2,8 +2,6 @@ package etcd
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -91,12 +91,7 @@ func New(client Client, opts *Options) (*Checker, error) {
 // not retry a failed request (clientv3's MaxUnaryRetries is 1). Close the
 // Checker to close the client.
 func Open(endpoints string, opts *Options) (*Checker, error) {
-	var eps []string
-	for ep := range strings.SplitSeq(endpoints, ",") {
-		if ep = strings.TrimSpace(ep); ep != "" {
-			eps = append(eps, ep)
-		}
-	}
+	eps := endpoint.List(endpoints)
 	if len(eps) == 0 {
 		return nil, errors.New("etcd: no endpoint")
 	}
@@ -305,9 +300,7 @@ func joinErrors(statuses []endpointStatus) string {
 }
 
 func (c *Checker) roundTripOnce(ctx context.Context) error {
-	b := make([]byte, 24)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	key, value := c.prefix+hex.EncodeToString(b[:12]), hex.EncodeToString(b[12:])
+	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
 	if _, err := c.client.Put(ctx, key, value); err != nil {
 		return fmt.Errorf("put: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -61,10 +62,9 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
-	if out.Timeout < 0 {
-		return out, fmt.Errorf("grpccheck: negative Timeout %v", out.Timeout)
-	}
-	return out, nil
+	var err error
+	out.Timeout, err = timeout.Option("grpccheck", out.Timeout, 0)
+	return out, err
 }
 
 // dialled reports whether o sets any field that only [Open] uses.

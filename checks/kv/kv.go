@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Store is the part of a key-value store the check needs. Implementations
@@ -81,14 +82,9 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 		d[name+"_ms"] = ms(time.Since(t))
 		return err
 	}
-	fail := func(format string, args ...any) vitals.Result {
-		r := vitals.Failf(format, args...)
-		r.Details = d
-		return r
-	}
 
 	if err := step("put", func() error { return c.store.Put(ctx, key, value) }); err != nil {
-		return fail("put %s: %w", key, err)
+		return report.Fail(d, "put %s: %w", key, err)
 	}
 	var got []byte
 	getErr := step("get", func() (err error) { got, err = c.store.Get(ctx, key); return err })
@@ -100,13 +96,13 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	var r vitals.Result
 	switch {
 	case getErr != nil:
-		r = fail("get %s: %w", key, getErr)
+		r = report.Fail(d, "get %s: %w", key, getErr)
 	case got == nil:
-		r = fail("get %s: key not found right after put", key)
+		r = report.Fail(d, "get %s: key not found right after put", key)
 	case !bytes.Equal(got, value):
 		i := firstDiff(value, got)
 		d["differs_at"], d["written"], d["read"] = i, excerpt(value[i:]), excerpt(got[i:])
-		r = fail("integrity: value read back from %s differs from the value written at byte %d (%d bytes written, %d read)", key, i, len(value), len(got))
+		r = report.Fail(d, "integrity: value read back from %s differs from the value written at byte %d (%d bytes written, %d read)", key, i, len(value), len(got))
 	case delErr != nil:
 		r = vitals.Result{Status: vitals.StatusWarn, Message: fmt.Sprintf("round trip ok, but delete %s: %v", key, delErr), Err: fmt.Errorf("delete %s: %w", key, delErr), Details: d}
 	default:

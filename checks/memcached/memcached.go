@@ -3,16 +3,16 @@ package memcached
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // DefaultKeyPrefix starts the name of the key a check writes when
@@ -88,12 +88,7 @@ func New(client Client, opts *Options) (*Checker, error) {
 // "cache1:11211,cache2:11211". Host names are resolved once, here, as
 // gomemcache does. Close the Checker to close the client.
 func Open(servers string, opts *Options) (*Checker, error) {
-	var addrs []string
-	for a := range strings.SplitSeq(servers, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			addrs = append(addrs, a)
-		}
-	}
+	addrs := endpoint.List(servers)
 	if len(addrs) == 0 {
 		return nil, errors.New("memcached: no server address")
 	}
@@ -157,17 +152,13 @@ func (c *Checker) roundTrip() vitals.Result {
 	}
 	start := time.Now()
 	if err := c.client.Ping(); err != nil {
-		r := vitals.Failf("ping memcached: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "ping memcached: %w", err)
 	}
 	details["ping_ms"] = ms(time.Since(start))
 
 	start = time.Now()
 	if err := c.setGetDelete(); err != nil {
-		r := vitals.Failf("memcached round trip: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "memcached round trip: %w", err)
 	}
 	rtt := ms(time.Since(start))
 	details["round_trip_ms"] = rtt
@@ -180,10 +171,8 @@ func (c *Checker) roundTrip() vitals.Result {
 const keyRandomBytes = 12
 
 func (c *Checker) setGetDelete() error {
-	b := make([]byte, 2*keyRandomBytes)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	key := c.prefix + hex.EncodeToString(b[:keyRandomBytes])
-	value := []byte(hex.EncodeToString(b[keyRandomBytes:]))
+	key := c.prefix + nonce.Hex(keyRandomBytes)
+	value := []byte(nonce.Hex(keyRandomBytes))
 
 	if err := c.client.Set(&memcache.Item{Key: key, Value: value, Expiration: keyTTL}); err != nil {
 		return fmt.Errorf("set: %w", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Default thresholds as a percentage of the cgroup limit, used when
@@ -107,7 +108,7 @@ func (c *Checker) sample() sample {
 func evaluate(s sample, o *Options) vitals.Result {
 	d := map[string]any{"heap_bytes": s.heap}
 	r := vitals.Result{Status: vitals.StatusPass, Details: d}
-	parts := []string{"heap " + formatBytes(s.heap)}
+	parts := []string{"heap " + report.Bytes(s.heap)}
 	if s.cgroup != "" {
 		d["cgroup"] = s.cgroup
 	}
@@ -115,13 +116,13 @@ func evaluate(s sample, o *Options) vitals.Result {
 	if s.rssErr == nil {
 		d["rss_bytes"] = s.rss
 		r.Observed, r.Unit = s.rss, "bytes"
-		parts = append([]string{"rss " + formatBytes(s.rss)}, parts...)
+		parts = append([]string{"rss " + report.Bytes(s.rss)}, parts...)
 	} else {
 		d["rss_error"] = s.rssErr.Error()
 	}
 	if s.limit > 0 {
 		d["limit_bytes"] = s.limit
-		parts = append(parts, "limit "+formatBytes(s.limit))
+		parts = append(parts, "limit "+report.Bytes(s.limit))
 		if s.rssErr == nil {
 			pct = float64(s.rss) / float64(s.limit) * 100
 			d["rss_percent"] = float64(int64(pct*100+0.5)) / 100
@@ -138,10 +139,10 @@ func evaluate(s sample, o *Options) vitals.Result {
 	over := func(rss, heap uint64, percent float64) []string {
 		var why []string
 		if rss > 0 && s.rssErr == nil && s.rss >= rss {
-			why = append(why, "rss at or above "+formatBytes(rss))
+			why = append(why, "rss at or above "+report.Bytes(rss))
 		}
 		if heap > 0 && s.heap >= heap {
-			why = append(why, "heap at or above "+formatBytes(heap))
+			why = append(why, "heap at or above "+report.Bytes(heap))
 		}
 		if percent > 0 && s.limit > 0 && s.rssErr == nil && pct >= percent {
 			why = append(why, fmt.Sprintf("rss at or above %v%% of the limit", percent))
@@ -155,18 +156,4 @@ func evaluate(s sample, o *Options) vitals.Result {
 		r.Status, r.Message = vitals.StatusWarn, summary+"; "+strings.Join(why, ", ")
 	}
 	return r
-}
-
-// formatBytes shows n in binary units: 512 B, 1.5 GiB.
-func formatBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -3,8 +3,6 @@ package mqtt
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,6 +13,8 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -68,14 +68,12 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
-	switch {
-	case out.Timeout < 0:
-		return out, fmt.Errorf("mqtt: negative Timeout %v", out.Timeout)
-	case strings.ContainsAny(out.TopicPrefix, "+#"):
-		return out, fmt.Errorf("mqtt: TopicPrefix %q contains a wildcard", out.TopicPrefix)
+	var err error
+	if out.Timeout, err = timeout.Option("mqtt", out.Timeout, DefaultTimeout); err != nil {
+		return out, err
 	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
+	if strings.ContainsAny(out.TopicPrefix, "+#") {
+		return out, fmt.Errorf("mqtt: TopicPrefix %q contains a wildcard", out.TopicPrefix)
 	}
 	if out.TopicPrefix == "" {
 		out.TopicPrefix = DefaultTopicPrefix
@@ -126,11 +124,8 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	if c.closed.Load() {
 		return vitals.Result{Status: vitals.StatusFail, Message: ErrClosed.Error(), Err: ErrClosed}
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	client := c.client
 	if c.owned != nil {
 		var err error
@@ -153,7 +148,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	return c.run.Do(ctx, "MQTT loopback", func() vitals.Result {
 		// ctx is the first caller's: the work ends with it, or as soon
 		// after as paho lets go of a Subscribe or Publish.
-		topic := c.opts.TopicPrefix + "/" + randomHex()
+		topic := c.opts.TopicPrefix + "/" + nonce.Hex(12)
 		rtt, err := loopback(ctx, client, topic)
 		if err != nil {
 			return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
@@ -196,7 +191,7 @@ func optionDetails(opts *mqtt.ClientOptionsReader) map[string]any {
 // loopback subscribes to topic, publishes a unique payload to it and waits
 // for the payload to come back.
 func loopback(ctx context.Context, client Client, topic string) (time.Duration, error) {
-	payload := []byte(randomHex())
+	payload := []byte(nonce.Hex(12))
 	// paho calls the handler from its own goroutine, possibly after the
 	// check has returned and more than once (QoS 1 may redeliver): it must
 	// never block.
@@ -244,12 +239,6 @@ func wait(ctx context.Context, tok mqtt.Token) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func randomHex() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // ms converts d to milliseconds with a fractional part.

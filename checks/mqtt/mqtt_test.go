@@ -12,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -21,7 +22,7 @@ func connect(t *testing.T, broker string) mqtt.Client {
 	t.Helper()
 	client := mqtt.NewClient(mqtt.NewClientOptions().
 		AddBroker(broker).
-		SetClientID("vitals-test-" + randomHex()).
+		SetClientID("vitals-test-" + nonce.Hex(12)).
 		SetAutoReconnect(true).
 		SetMaxReconnectInterval(200 * time.Millisecond).
 		SetConnectTimeout(2 * time.Second))

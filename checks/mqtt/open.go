@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -43,7 +44,7 @@ func Open(brokerURL string, opts *Options) (*Checker, error) {
 	ow := &owner{redacted: redact.URL(brokerURL)}
 	co := mqtt.NewClientOptions().
 		AddBroker(brokerURL).
-		SetClientID("vitals-" + randomHex()).
+		SetClientID("vitals-" + nonce.Hex(12)).
 		SetCleanSession(true).
 		SetProtocolVersion(4). // no silent second try with 3.1, which doubles a timeout
 		SetAutoReconnect(true).
@@ -108,29 +109,14 @@ func (c *Checker) Close() error {
 // validateURL reads brokerURL as paho's AddBroker does, which drops a URL
 // it cannot parse without a word.
 func validateURL(raw string) error {
-	s := raw
-	if strings.HasPrefix(s, ":") {
-		s = "127.0.0.1" + s
+	if strings.HasPrefix(raw, ":") {
+		raw = "127.0.0.1" + raw
 	}
-	if !strings.Contains(s, "://") {
-		s = "tcp://" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		// url.Parse quotes the URL, password and all.
-		return fmt.Errorf("mqtt: invalid broker URL: %w", redact.Error(err))
-	}
-	switch u.Scheme {
-	case "tcp", "mqtt", "ssl", "tls", "mqtts", "mqtt+ssl", "tcps", "ws", "wss":
-		if u.Hostname() == "" {
-			return fmt.Errorf("mqtt: broker URL %s has no host", redact.URL(s))
-		}
-	case "unix":
-	default:
-		return fmt.Errorf("mqtt: broker URL %s: unsupported scheme %q", redact.URL(s), u.Scheme)
-	}
-	return nil
+	return endpoint.BrokerURL("mqtt", "broker URL", raw, "tcp", schemes...)
 }
+
+// schemes are the URL schemes paho dials.
+var schemes = []string{"tcp", "mqtt", "ssl", "tls", "mqtts", "mqtt+ssl", "tcps", "ws", "wss", "unix"}
 
 // owner holds the client of a Checker made by Open.
 type owner struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -36,13 +37,9 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
-	if out.Timeout < 0 {
-		return out, fmt.Errorf("mysql: negative Timeout %v", out.Timeout)
-	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
-	}
-	return out, nil
+	var err error
+	out.Timeout, err = timeout.Option("mysql", out.Timeout, DefaultTimeout)
+	return out, err
 }
 
 // Checker checks a MySQL or MariaDB server through a database/sql pool of
@@ -138,11 +135,8 @@ func (c *Checker) Close() error {
 // statistics (open, in_use, idle, max_open, wait_count, wait_duration,
 // wait_count_delta).
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	r := c.sql.Check(ctx)
 	if r.Status == vitals.StatusFail {
 		return r

@@ -3,8 +3,6 @@ package nats
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,6 +13,8 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
 // Defaults for the zero values of [Options].
@@ -119,16 +119,15 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		out = *o
 	}
+	var err error
+	if out.Timeout, err = timeout.Option("nats", out.Timeout, DefaultTimeout); err != nil {
+		return out, err
+	}
 	switch {
-	case out.Timeout < 0:
-		return out, fmt.Errorf("nats: negative Timeout %v", out.Timeout)
 	case out.ReconnectGrace < 0:
 		return out, fmt.Errorf("nats: negative ReconnectGrace %v", out.ReconnectGrace)
 	case out.JetStreamDomain != "" && !out.JetStream:
 		return out, errors.New("nats: JetStreamDomain is set but JetStream is not")
-	}
-	if out.Timeout == 0 {
-		out.Timeout = DefaultTimeout
 	}
 	if out.ReconnectGrace == 0 {
 		out.ReconnectGrace = DefaultReconnectGrace
@@ -158,13 +157,10 @@ func newJetStream(nc *nats.Conn, domain string) (jetstream.JetStream, error) {
 // connection the client is re-establishing is StatusWarn for
 // Options.ReconnectGrace, then StatusFail; a closed one is StatusFail.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
-	if _, ok := ctx.Deadline(); !ok {
-		// FlushWithContext refuses a ctx without a deadline, and rightly:
-		// a check must end.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
-		defer cancel()
-	}
+	// FlushWithContext refuses a ctx without a deadline, and rightly: a
+	// check must end.
+	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
+	defer cancel()
 	conn, js := c.conn, c.js
 	if c.owned != nil {
 		oc, err := c.owned.Get(ctx)
@@ -282,9 +278,7 @@ func loopback(ctx context.Context, conn Conn) (time.Duration, error) {
 		return 0, fmt.Errorf("loopback: subscribe: %w", err)
 	}
 	defer sub.Unsubscribe() //nolint:errcheck // nothing to do if the connection is gone
-	payload := make([]byte, 16)
-	rand.Read(payload)
-	payload = []byte(hex.EncodeToString(payload))
+	payload := []byte(nonce.Hex(16))
 
 	start := time.Now()
 	if err := conn.Publish(subj, payload); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -104,26 +104,15 @@ func validateURLs(raw string) error {
 		return errors.New("nats: empty URL")
 	}
 	for _, s := range strings.Split(raw, ",") {
-		s = strings.TrimSpace(s)
-		if !strings.Contains(s, "://") {
-			s = "nats://" + s
-		}
-		u, err := url.Parse(s)
-		if err != nil {
-			// url.Parse quotes the URL, password and all.
-			return fmt.Errorf("nats: invalid URL: %w", redact.Error(err))
-		}
-		switch u.Scheme {
-		case "nats", "tls", "ws", "wss":
-		default:
-			return fmt.Errorf("nats: URL %s: unsupported scheme %q", redact.URL(s), u.Scheme)
-		}
-		if u.Hostname() == "" {
-			return fmt.Errorf("nats: URL %s has no host", redact.URL(s))
+		if err := endpoint.BrokerURL("nats", "URL", strings.TrimSpace(s), "nats", schemes...); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// schemes are the URL schemes nats.go dials.
+var schemes = []string{"nats", "tls", "ws", "wss"}
 
 func redactURLs(raw string) string {
 	parts := strings.Split(raw, ",")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -164,9 +165,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	_, err = conn.Exec(ctx, c.query)
 	rtt := time.Since(start)
 	if err != nil {
-		r := vitals.Failf("query postgres: %w", err)
-		r.Details = details
-		return r
+		return report.Fail(details, "query postgres: %w", err)
 	}
 
 	r := vitals.Passf("PostgreSQL %sanswered in %.1fms", versionWord(version), ms(rtt))

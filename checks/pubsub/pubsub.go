@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Bus is the part of a publish/subscribe system the check needs.
@@ -69,28 +70,23 @@ func New(bus Bus, opts *Options) (*Checker, error) {
 // Check subscribes, publishes a unique message and waits for it.
 func (c *Checker) Check(ctx context.Context) vitals.Result {
 	d := map[string]any{"topic": c.topic}
-	fail := func(format string, args ...any) vitals.Result {
-		r := vitals.Failf(format, args...)
-		r.Details = d
-		return r
-	}
 	ch, unsubscribe, err := c.bus.Subscribe(ctx, c.topic)
 	if err != nil {
-		return fail("subscribe %s: %w", c.topic, err)
+		return report.Fail(d, "subscribe %s: %w", c.topic, err)
 	}
 	defer unsubscribe()
 
 	msg := []byte("vitals-health " + rand.Text())
 	start := time.Now()
 	if err := c.bus.Publish(ctx, c.topic, msg); err != nil {
-		return fail("publish to %s: %w", c.topic, err)
+		return report.Fail(d, "publish to %s: %w", c.topic, err)
 	}
 	skipped := 0
 	for {
 		select {
 		case got, ok := <-ch:
 			if !ok {
-				return fail("subscription to %s closed before the message arrived", c.topic)
+				return report.Fail(d, "subscription to %s closed before the message arrived", c.topic)
 			}
 			if !bytes.Equal(got, msg) {
 				skipped++ // someone else's message
@@ -99,24 +95,12 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 			return c.received(time.Since(start), skipped, d)
 		case <-ctx.Done():
 			d["skipped"] = skipped
-			return fail("message published to %s did not arrive within %v: %w", c.topic, time.Since(start).Round(time.Millisecond), ctx.Err())
+			return report.Fail(d, "message published to %s did not arrive within %v: %w", c.topic, time.Since(start).Round(time.Millisecond), ctx.Err())
 		}
 	}
 }
 
 func (c *Checker) received(rtt time.Duration, skipped int, d map[string]any) vitals.Result {
-	ms := float64(rtt.Microseconds()) / 1000
-	d["round_trip_ms"], d["skipped"] = ms, skipped
-	r := vitals.Result{
-		Status:   vitals.StatusPass,
-		Message:  fmt.Sprintf("message round trip on %s in %v", c.topic, rtt.Round(time.Microsecond)),
-		Details:  d,
-		Observed: ms,
-		Unit:     "ms",
-	}
-	if c.warnAfter > 0 && rtt > c.warnAfter {
-		r.Status = vitals.StatusWarn
-		r.Message = fmt.Sprintf("slow message round trip on %s: %v, over %v", c.topic, rtt.Round(time.Millisecond), c.warnAfter)
-	}
-	return r
+	d["round_trip_ms"], d["skipped"] = float64(rtt.Microseconds())/1000, skipped
+	return report.Timed(d, rtt, c.warnAfter, "message round trip on "+c.topic, "slow message round trip on "+c.topic)
 }

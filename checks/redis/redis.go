@@ -2,8 +2,6 @@ package redis
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	neturl "net/url"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -180,7 +179,7 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 }
 
 func (c *Checker) roundTripOnce(ctx context.Context) error {
-	key, value := c.prefix+randomHex(), randomHex()
+	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
 	if err := c.client.Set(ctx, key, value, keyTTL).Err(); err != nil {
 		return fmt.Errorf("set: %w", err)
 	}
@@ -243,12 +242,6 @@ func versionWord(v any) string {
 		return s + " "
 	}
 	return ""
-}
-
-func randomHex() string {
-	b := make([]byte, 12)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	return hex.EncodeToString(b)
 }
 
 // ms converts d to fractional milliseconds.

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/redact"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Options configure [New]. A nil *Options means all defaults.
@@ -39,12 +40,8 @@ func New(addr string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("tcp: address %q: %w", redact.String(addr), err)
-	}
-	if host == "" || port == "" {
-		return nil, fmt.Errorf("tcp: address %q: host and port are required", redact.String(addr))
+	if _, err := endpoint.HostPort("tcp", addr); err != nil {
+		return nil, err
 	}
 	switch o.Network {
 	case "":
@@ -70,22 +67,9 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	ms := float64(took.Microseconds()) / 1000
 	d := map[string]any{"address": c.addr, "connect_ms": ms}
 	if err != nil {
-		r := vitals.Failf("connect to %s: %w", c.addr, err)
-		r.Details = d
-		return r
+		return report.Fail(d, "connect to %s: %w", c.addr, err)
 	}
 	d["remote"] = conn.RemoteAddr().String()
 	conn.Close()
-	r := vitals.Result{
-		Status:   vitals.StatusPass,
-		Message:  fmt.Sprintf("connected to %s in %v", c.addr, took.Round(time.Microsecond)),
-		Details:  d,
-		Observed: ms,
-		Unit:     "ms",
-	}
-	if c.warnAfter > 0 && took > c.warnAfter {
-		r.Status = vitals.StatusWarn
-		r.Message = fmt.Sprintf("slow connect to %s: %v, over %v", c.addr, took.Round(time.Millisecond), c.warnAfter)
-	}
-	return r
+	return report.Timed(d, took, c.warnAfter, "connected to "+c.addr, "slow connect to "+c.addr)
 }

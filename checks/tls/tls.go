@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/redact"
+	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // DefaultWarnDays is the warning window used when [Options.WarnDays] is 0.
@@ -62,12 +63,9 @@ func New(addr string, opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	host, port, err := net.SplitHostPort(addr)
+	host, err := endpoint.HostPort("tlscheck", addr)
 	if err != nil {
-		return nil, fmt.Errorf("tlscheck: address %q: %w", redact.String(addr), err)
-	}
-	if host == "" || port == "" {
-		return nil, fmt.Errorf("tlscheck: address %q: host and port are required", redact.String(addr))
+		return nil, err
 	}
 	if o.WarnDays < 0 {
 		return nil, fmt.Errorf("tlscheck: negative WarnDays %d", o.WarnDays)
@@ -107,18 +105,14 @@ func (c *Checker) Check(ctx context.Context) vitals.Result {
 	took := time.Since(start)
 	d := map[string]any{"address": c.addr, "server_name": c.serverName, "handshake_ms": float64(took.Microseconds()) / 1000}
 	if err != nil {
-		r := vitals.Failf("TLS handshake with %s: %w", c.addr, err)
-		r.Details = d
-		return r
+		return report.Fail(d, "TLS handshake with %s: %w", c.addr, err)
 	}
 	state := conn.(*tls.Conn).ConnectionState()
 	conn.Close()
 	d["tls_version"] = tls.VersionName(state.Version)
 	d["cipher_suite"] = tls.CipherSuiteName(state.CipherSuite)
 	if len(state.PeerCertificates) == 0 {
-		r := vitals.Failf("TLS handshake with %s: no certificate presented", c.addr)
-		r.Details = d
-		return r
+		return report.Fail(d, "TLS handshake with %s: no certificate presented", c.addr)
 	}
 	return c.verify(state.PeerCertificates, d)
 }
@@ -128,20 +122,15 @@ func (c *Checker) verify(certs []*x509.Certificate, d map[string]any) vitals.Res
 	now := time.Now()
 	leaf := certs[0]
 	describe(leaf, d)
-	fail := func(format string, args ...any) vitals.Result {
-		r := vitals.Failf(format, args...)
-		r.Details = d
-		return r
-	}
 	chain := certs
 	if now.After(leaf.NotAfter) {
-		r := fail("certificate of %s expired %s ago (not after %s)", c.serverName, days(now.Sub(leaf.NotAfter)), leaf.NotAfter.UTC().Format(time.RFC3339))
+		r := report.Fail(d, "certificate of %s expired %s ago (not after %s)", c.serverName, days(now.Sub(leaf.NotAfter)), leaf.NotAfter.UTC().Format(time.RFC3339))
 		r.Observed, r.Unit = daysLeft(leaf.NotAfter, now), "days"
 		d["days_left"] = r.Observed
 		return r
 	}
 	if now.Before(leaf.NotBefore) {
-		return fail("certificate of %s is not valid before %s", c.serverName, leaf.NotBefore.UTC().Format(time.RFC3339))
+		return report.Fail(d, "certificate of %s is not valid before %s", c.serverName, leaf.NotBefore.UTC().Format(time.RFC3339))
 	}
 	if !c.skipVerify {
 		inter := x509.NewCertPool()
@@ -150,7 +139,7 @@ func (c *Checker) verify(certs []*x509.Certificate, d map[string]any) vitals.Res
 		}
 		chains, err := leaf.Verify(x509.VerifyOptions{DNSName: c.serverName, Roots: c.roots, Intermediates: inter, CurrentTime: now})
 		if err != nil {
-			return fail("certificate of %s: %s: %w", c.serverName, reason(err), err)
+			return report.Fail(d, "certificate of %s: %s: %w", c.serverName, reason(err), err)
 		}
 		chain = chains[0]
 	}
