@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vitalsgo/vitals"
@@ -154,20 +155,11 @@ func (rd *reader) members(o object, key string) object {
 func joinText(vs []string) string {
 	var out []string
 	for _, v := range vs {
-		if v = clean(v); v != "" && !contains(out, v) {
+		if v = clean(v); v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	return strings.Join(out, "; ")
-}
-
-func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // first returns the first of vs, or "".

@@ -32,11 +32,8 @@ func Details(details map[string]any) map[string]any {
 func Value(v any) any { return redactValue("", v, 0) }
 
 func redactValue(key string, v any, depth int) any {
-	if depth > 8 {
-		return "…"
-	}
-	if secretKey(key) {
-		return Marker
+	if w, ok := withheld(key, depth); ok {
+		return w
 	}
 	switch x := v.(type) {
 	case nil, bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
@@ -100,11 +97,8 @@ func redactSlice(vs []any, depth int, f func(key string, v any, depth int) any) 
 // another, where a string may be bytes that encoding/json wrote in
 // base64: a struct's []byte field.
 func redactJSON(key string, v any, depth int) any {
-	if depth > 8 {
-		return "…"
-	}
-	if secretKey(key) {
-		return Marker
+	if w, ok := withheld(key, depth); ok {
+		return w
 	}
 	switch x := v.(type) {
 	case string:
@@ -138,6 +132,18 @@ func finite(f float64) any {
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return f
+}
+
+// withheld returns what stands for a value too deep to follow or under a
+// secret key, and whether the value is one of them.
+func withheld(key string, depth int) (any, bool) {
+	if depth > 8 {
+		return "…", true
+	}
+	if secretKey(key) {
+		return Marker, true
+	}
+	return nil, false
 }
 
 // secretKey reports whether a details key names a secret, whose value is

@@ -120,6 +120,14 @@ func checkGolden(t *testing.T, name, got string) {
 // NotFound. The golden files have every answer and List.
 func TestCheckMapping(t *testing.T) {
 	type answer struct{ status, code string } // monitor status, gRPC answer
+	// failing is the setup of a state where one check fails: it fails
+	// its next run, and every check runs once.
+	failing := func(name string) func(*testing.T, *vitals.Monitor, map[string]*switchable) {
+		return func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable) {
+			sw[name].set(vitals.StatusFail)
+			runOnce(t, m)
+		}
+	}
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable)
@@ -139,11 +147,8 @@ func TestCheckMapping(t *testing.T) {
 		{
 			// Every readiness check passes or warns, but the startup check
 			// has not passed: readiness is starting, not ready.
-			name: "startup_pending",
-			setup: func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable) {
-				sw["migrations"].set(vitals.StatusFail)
-				runOnce(t, m)
-			},
+			name:  "startup_pending",
+			setup: failing("migrations"),
 			want: map[string]answer{
 				"":           {"starting", "NOT_SERVING"},
 				"readiness":  {"starting", "NOT_SERVING"},
@@ -170,11 +175,8 @@ func TestCheckMapping(t *testing.T) {
 			},
 		},
 		{
-			name: "db_failing",
-			setup: func(t *testing.T, m *vitals.Monitor, sw map[string]*switchable) {
-				sw["db"].set(vitals.StatusFail)
-				runOnce(t, m)
-			},
+			name:  "db_failing",
+			setup: failing("db"),
 			want: map[string]answer{
 				"":          {"fail", "NOT_SERVING"},
 				"readiness": {"fail", "NOT_SERVING"},

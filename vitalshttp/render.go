@@ -97,7 +97,7 @@ func vitalsBody(snap *vitals.Snapshot, group string, status vitals.Status, req r
 		b.Time = &t
 	}
 	for st := range snap.Checks(group) {
-		if st.Enabled && !excluded(req.excluded, st.Name) {
+		if st.Enabled && !slices.Contains(req.excluded, st.Name) {
 			b.Checks[st.Name] = vitalsCheck(st, req.details)
 		}
 	}
@@ -193,7 +193,7 @@ func ietfBody(snap *vitals.Snapshot, group string, status vitals.Status, req req
 		}
 	}
 	for st := range snap.Checks(group) {
-		if st.Enabled && !excluded(req.excluded, st.Name) {
+		if st.Enabled && !slices.Contains(req.excluded, st.Name) {
 			k := ietfKey(st)
 			d.Checks[k] = append(d.Checks[k], ietfCheckOf(st, req.details))
 		}
@@ -235,7 +235,7 @@ func k8sText(snap *vitals.Snapshot, group, word string, status vitals.Status, re
 			continue
 		}
 		switch {
-		case excluded(req.excluded, st.Name):
+		case slices.Contains(req.excluded, st.Name):
 			matched = append(matched, st.Name)
 			b.WriteString("[+]" + st.Name + " excluded: ok\n")
 		case st.Status == vitals.StatusPass || (st.Status == vitals.StatusUnknown && group == vitals.Liveness):
@@ -294,15 +294,6 @@ func formatQuoted(names []string) string {
 }
 
 // --- helpers ---
-
-func excluded(list []string, name string) bool {
-	for _, n := range list {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
 
 func durationMS(d time.Duration) float64 {
 	return math.Round(float64(d)/1e3) / 1e3 // microsecond precision

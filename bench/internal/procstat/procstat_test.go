@@ -87,11 +87,7 @@ func TestCPUPercent(t *testing.T) {
 }
 
 func FuzzParseStat(f *testing.F) {
-	b, err := os.ReadFile("testdata/stat.txt")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
+	seed(f, "testdata/stat.txt")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		d, err := ParseStat(b)
 		if err != nil {
@@ -108,11 +104,7 @@ func FuzzParseStat(f *testing.F) {
 }
 
 func FuzzParseStatus(f *testing.F) {
-	b, err := os.ReadFile("testdata/status.txt")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b)
+	seed(f, "testdata/status.txt")
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rss, threads, err := ParseStatus(b)
 		if err != nil && (rss != 0 || threads != 0) {
@@ -122,4 +114,14 @@ func FuzzParseStatus(f *testing.F) {
 			t.Fatalf("ParseStatus = %d bytes, %d threads", rss, threads)
 		}
 	})
+}
+
+// seed adds a file's contents to f's corpus.
+func seed(f *testing.F, path string) {
+	f.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
 }

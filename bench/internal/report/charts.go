@@ -165,25 +165,10 @@ func probeChart(r *Results) barChart {
 		title:  "Probe throughput, full JSON output (median of rounds)",
 		ylabel: "requests/s as a share of bare net/http",
 	}
-	libs, checks := []string{}, []int{}
-	for _, row := range r.Probe {
-		libs = appendNew(libs, row.Lib)
-		checks = appendNewInt(checks, row.Checks)
-	}
-	c.groups = libs
-	for _, n := range checks {
-		s := series{name: fmt.Sprintf("%d checks", n)}
-		for _, lib := range libs {
-			v := math.NaN()
-			for _, row := range r.Probe {
-				if row.Lib == lib && row.Checks == n && len(row.Ratio) > 0 {
-					v = Summarize(row.Ratio).Median
-				}
-			}
-			s.values = append(s.values, v)
-		}
-		c.series = append(c.series, s)
-	}
+	c.groups, c.series = bars(r.Probe,
+		func(row ProbeRow) string { return row.Lib },
+		func(row ProbeRow) string { return fmt.Sprintf("%d checks", row.Checks) },
+		func(row ProbeRow) (float64, bool) { return Summarize(row.Ratio).Median, len(row.Ratio) > 0 })
 	return c
 }
 
@@ -192,27 +177,10 @@ func scaleChart(r *Results, what, unit string, value func(ScaleRow) float64) bar
 		title:  "Periodic no-op checks at a 10s interval: " + what + " (DNF, n/a: no bar)",
 		ylabel: unit,
 	}
-	libs, checks := []string{}, []int{}
-	for _, row := range r.Scale {
-		libs = appendNew(libs, row.Lib)
-		checks = appendNewInt(checks, row.Checks)
-	}
-	for _, n := range checks {
-		c.groups = append(c.groups, fmt.Sprintf("%s checks", humanInt(n)))
-	}
-	for _, lib := range libs {
-		s := series{name: lib}
-		for _, n := range checks {
-			v := math.NaN()
-			for _, row := range r.Scale {
-				if row.Lib == lib && row.Checks == n && row.Status == "ok" {
-					v = value(row)
-				}
-			}
-			s.values = append(s.values, v)
-		}
-		c.series = append(c.series, s)
-	}
+	c.groups, c.series = bars(r.Scale,
+		func(row ScaleRow) string { return humanInt(row.Checks) + " checks" },
+		func(row ScaleRow) string { return row.Lib },
+		func(row ScaleRow) (float64, bool) { return value(row), row.Status == "ok" })
 	return c
 }
 
@@ -261,44 +229,40 @@ func detectChart(r *Results) barChart {
 		title:  "PostgreSQL unreachable: time until readiness answers 503 (median)",
 		ylabel: "seconds",
 	}
-	libs, faults := []string{}, []string{}
-	for _, row := range r.Detect {
-		libs = appendNew(libs, row.Lib)
-		faults = appendNew(faults, row.Fault)
-	}
-	c.groups = libs
-	for _, f := range faults {
-		s := series{name: f}
-		for _, lib := range libs {
-			v := math.NaN()
-			for _, row := range r.Detect {
-				if row.Lib == lib && row.Fault == f && len(row.Down) > 0 {
-					v = Summarize(row.Down).Median
-				}
-			}
-			s.values = append(s.values, v)
-		}
-		c.series = append(c.series, s)
-	}
+	c.groups, c.series = bars(r.Detect,
+		func(row DetectRow) string { return row.Lib },
+		func(row DetectRow) string { return row.Fault },
+		func(row DetectRow) (float64, bool) { return Summarize(row.Down).Median, len(row.Down) > 0 })
 	return c
 }
 
-func appendNew(l []string, s string) []string {
-	for _, x := range l {
-		if x == s {
-			return l
+// bars lays rows out as the groups and series of a bar chart: a group for
+// each distinct group(row) and a series for each distinct seriesOf(row),
+// both in the order first seen. A bar is the value of the last row of its
+// group and series for which value reports ok; NaN where there is none.
+func bars[R any](rows []R, group, seriesOf func(R) string, value func(R) (float64, bool)) ([]string, []series) {
+	var groups, names []string
+	for _, row := range rows {
+		if g := group(row); !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+		if n := seriesOf(row); !slices.Contains(names, n) {
+			names = append(names, n)
 		}
 	}
-	return append(l, s)
-}
-
-func appendNewInt(l []int, n int) []int {
-	for _, x := range l {
-		if x == n {
-			return l
+	ss := make([]series, len(names))
+	for i, n := range names {
+		ss[i] = series{name: n, values: make([]float64, len(groups))}
+		for j := range groups {
+			ss[i].values[j] = math.NaN()
 		}
 	}
-	return append(l, n)
+	for _, row := range rows {
+		if v, ok := value(row); ok {
+			ss[slices.Index(names, seriesOf(row))].values[slices.Index(groups, group(row))] = v
+		}
+	}
+	return groups, ss
 }
 
 // humanInt writes 1000 as 1k and 100000 as 100k.

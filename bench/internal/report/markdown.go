@@ -214,8 +214,7 @@ func probeSection(b *bytes.Buffer, r *Results) {
 		"library over writing the same bytes. The peers' answers differ in size (see body). %d rounds, median and "+
 		"min–max.\n\n", reps)
 	fmt.Fprintf(b, "![probe throughput](%s)\n\n", ChartProbe)
-	tableRow(b, "library", "mode", "checks", "body", "requests/s", "ratio to bare", "p99 latency")
-	tableRule(b, 7)
+	tableHead(b, "library", "mode", "checks", "body", "requests/s", "ratio to bare", "p99 latency")
 	for _, row := range r.Probe {
 		if len(row.RPS) == 0 {
 			tableRow(b, row.Lib, mode(row.Mode), strconv.Itoa(row.Checks), "", "error: "+oneLine(row.Err), "", "")
@@ -250,8 +249,7 @@ func scaleSection(b *bytes.Buffer, r *Results) {
 		"with RSS, threads and goroutines at its end. runs/s is how many checks actually ran a second against the "+
 		"N/10 wanted. DNF: registration took longer than the limit.\n\n", window)
 	fmt.Fprintf(b, "![scale: CPU](%s)\n![scale: RSS](%s)\n\n", ChartScale, ChartRSS)
-	tableRow(b, "library", "checks", "registration", "CPU (% of a core)", "RSS", "goroutines", "threads", "runs/s (wanted)")
-	tableRule(b, 8)
+	tableHead(b, "library", "checks", "registration", "CPU (% of a core)", "RSS", "goroutines", "threads", "runs/s (wanted)")
 	for _, row := range r.Scale {
 		if row.Status != "ok" {
 			tableRow(b, row.Lib, humanInt(row.Checks), row.Status, "", "", "", "", oneLine(row.Err))
@@ -273,8 +271,7 @@ func stormSection(b *bytes.Buffer, r *Results) {
 		"(1 ms) is counted; the check runs every second (periodic) or is cached for 1 s (on demand). " +
 		"The target is one call per second whatever the probe rate.\n\n")
 	fmt.Fprintf(b, "![storm](%s)\n\n", ChartStorm)
-	tableRow(b, "library", "mode", "probes", "answers", "dependency calls", "allowed", "p50", "p99")
-	tableRule(b, 8)
+	tableHead(b, "library", "mode", "probes", "answers", "dependency calls", "allowed", "p50", "p99")
 	for _, row := range r.Storm {
 		if row.Err != "" && row.Requests == 0 {
 			tableRow(b, row.Lib, mode(row.Mode), "", "error: "+oneLine(row.Err), "", "", "", "")
@@ -302,8 +299,7 @@ func hangSection(b *bytes.Buffer, r *Results) {
 		"A good answer is fast and 503 (the dependency is down); a 200 is a stale pass. Goroutines are counted " +
 		"before the probes and after their connections closed: what the library keeps.\n\n")
 	fmt.Fprintf(b, "![hang](%s)\n\n", ChartHang)
-	tableRow(b, "library", "mode", "probes", "answers", "p50", "p99", "goroutines before → after")
-	tableRule(b, 7)
+	tableHead(b, "library", "mode", "probes", "answers", "p50", "p99", "goroutines before → after")
 	for _, row := range r.Hang {
 		if row.Err != "" && row.Probes == 0 {
 			tableRow(b, row.Lib, mode(row.Mode), "", "error: "+oneLine(row.Err), "", "", "")
@@ -328,8 +324,7 @@ func detectSection(b *bytes.Buffer, r *Results) {
 		"does the repair; the readiness probe is polled every 20 ms. " +
 		"Times are from the fault until the first 503, and from the repair until the first 200.\n\n")
 	fmt.Fprintf(b, "![detection](%s)\n\n", ChartDetect)
-	tableRow(b, "library", "mode", "fault", "until 503", "until 200 again")
-	tableRule(b, 5)
+	tableHead(b, "library", "mode", "fault", "until 503", "until 200 again")
 	for _, row := range r.Detect {
 		if len(row.Down) == 0 {
 			tableRow(b, row.Lib, mode(row.Mode), row.Fault, "error: "+oneLine(row.Err), "")
@@ -351,9 +346,10 @@ func tableRow(b *bytes.Buffer, cells ...string) {
 	b.WriteString("|\n")
 }
 
-// tableRule writes the line under a table's header of n columns.
-func tableRule(b *bytes.Buffer, n int) {
-	b.WriteString(strings.Repeat("|---", n) + "|\n")
+// tableHead writes the header of a markdown table and the line under it.
+func tableHead(b *bytes.Buffer, cells ...string) {
+	tableRow(b, cells...)
+	b.WriteString(strings.Repeat("|---", len(cells)) + "|\n")
 }
 
 // mode names a check mode for people.

@@ -84,6 +84,30 @@ func Build(c *config.Check) (vitals.Checker, func() error, error) {
 	return chk, release, nil
 }
 
+// built returns what a [Builder] returns for a constructor's checker and
+// error: the error located at field (see [FieldError]), or the checker,
+// which holds nothing to release.
+func built(c *config.Check, field string, chk vitals.Checker, err error) (vitals.Checker, io.Closer, error) {
+	if err != nil {
+		return nil, nil, FieldError(c, field, err)
+	}
+	return chk, nil, nil
+}
+
+// Opened is what a [Builder] returns for a constructor's checker and
+// error when the checker owns a connection: the error located at field
+// (see [FieldError]), or the checker, which is also what releases the
+// connection.
+func Opened(c *config.Check, field string, chk interface {
+	vitals.Checker
+	io.Closer
+}, err error) (vitals.Checker, io.Closer, error) {
+	if err != nil {
+		return nil, nil, FieldError(c, field, err)
+	}
+	return chk, chk, nil
+}
+
 // FieldError locates a constructor's error at field, with secrets redacted
 // (the constructors promise not to quote passwords; this is the belt to
 // their braces).

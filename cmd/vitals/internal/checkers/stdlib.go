@@ -40,26 +40,17 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 		NoRedirects:        p.Bool("no_redirects"),
 		InsecureSkipVerify: p.Bool("insecure"),
 	})
-	if err != nil {
-		return nil, nil, FieldError(c, "url", err)
-	}
-	return chk, nil, nil
+	return built(c, "url", chk, err)
 }
 
 func buildRemote(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := remote.New(c.Params.String("url"), nil)
-	if err != nil {
-		return nil, nil, FieldError(c, "url", err)
-	}
-	return chk, nil, nil
+	return built(c, "url", chk, err)
 }
 
 func buildTCP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := tcp.New(c.Params.String("address"), &tcp.Options{WarnAfter: c.Params.Duration("warn_after")})
-	if err != nil {
-		return nil, nil, FieldError(c, "address", err)
-	}
-	return chk, nil, nil
+	return built(c, "address", chk, err)
 }
 
 func buildDNS(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -70,10 +61,7 @@ func buildDNS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		Expect:     p.Strings("expect"),
 		WarnAfter:  p.Duration("warn_after"),
 	})
-	if err != nil {
-		return nil, nil, FieldError(c, "host", err)
-	}
-	return chk, nil, nil
+	return built(c, "host", chk, err)
 }
 
 func buildTLS(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -83,10 +71,7 @@ func buildTLS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		InsecureSkipVerify: p.Bool("insecure"),
 		WarnDays:           p.Int("warn_days"),
 	})
-	if err != nil {
-		return nil, nil, FieldError(c, "address", err)
-	}
-	return chk, nil, nil
+	return built(c, "address", chk, err)
 }
 
 func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -103,10 +88,7 @@ func buildGRPC(c *config.Check) (vitals.Checker, io.Closer, error) {
 		opts.TLSConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the file asks for it
 	}
 	chk, err := grpccheck.Open(p.String("address"), opts)
-	if err != nil {
-		return nil, nil, FieldError(c, "address", err)
-	}
-	return chk, chk, nil
+	return Opened(c, "address", chk, err)
 }
 
 func buildDisk(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -119,18 +101,12 @@ func buildDisk(c *config.Check) (vitals.Checker, io.Closer, error) {
 		WarnFreeInodesPercent: p.Float("warn_free_inodes_percent"),
 		FailFreeInodesPercent: p.Float("fail_free_inodes_percent"),
 	})
-	if err != nil {
-		return nil, nil, FieldError(c, "", err)
-	}
-	return chk, nil, nil
+	return built(c, "", chk, err)
 }
 
 func buildWritable(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := disk.Writable(c.Params.String("path"))
-	if err != nil {
-		return nil, nil, FieldError(c, "path", err)
-	}
-	return chk, nil, nil
+	return built(c, "path", chk, err)
 }
 
 func buildMemory(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -143,16 +119,10 @@ func buildMemory(c *config.Check) (vitals.Checker, io.Closer, error) {
 		WarnPercent:   p.Float("warn_percent"),
 		FailPercent:   p.Float("fail_percent"),
 	})
-	if err != nil {
-		return nil, nil, FieldError(c, "", err)
-	}
-	return chk, nil, nil
+	return built(c, "", chk, err)
 }
 
 func buildGoroutines(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := goroutines.New(&goroutines.Options{Warn: c.Params.Int("warn"), Fail: c.Params.Int("fail")})
-	if err != nil {
-		return nil, nil, FieldError(c, "", err)
-	}
-	return chk, nil, nil
+	return built(c, "", chk, err)
 }

@@ -32,54 +32,52 @@ func (p Params) Line(name string) int {
 
 // String returns a string field.
 func (p Params) String(name string) string {
-	s, _ := p[name].Value.(string)
-	return s
+	return value[string](p, name)
 }
 
 // Bool returns a boolean field.
 func (p Params) Bool(name string) bool {
-	b, _ := p[name].Value.(bool)
-	return b
+	return value[bool](p, name)
 }
 
 // Int returns an integer field.
 func (p Params) Int(name string) int {
-	n, _ := p[name].Value.(int)
-	return n
+	return value[int](p, name)
 }
 
 // Float returns a number field.
 func (p Params) Float(name string) float64 {
-	f, _ := p[name].Value.(float64)
-	return f
+	return value[float64](p, name)
 }
 
 // Duration returns a duration field.
 func (p Params) Duration(name string) time.Duration {
-	d, _ := p[name].Value.(time.Duration)
-	return d
+	return value[time.Duration](p, name)
 }
 
 // Bytes returns a byte-size field.
 func (p Params) Bytes(name string) uint64 {
-	n, _ := p[name].Value.(uint64)
-	return n
+	return value[uint64](p, name)
 }
 
 // Strings returns a copy of a list-of-strings field.
 func (p Params) Strings(name string) []string {
-	s, _ := p[name].Value.([]string)
-	return slices.Clone(s)
+	return slices.Clone(value[[]string](p, name))
 }
 
 // Ints returns a copy of a list-of-integers field.
 func (p Params) Ints(name string) []int {
-	s, _ := p[name].Value.([]int)
-	return slices.Clone(s)
+	return slices.Clone(value[[]int](p, name))
 }
 
 // Map returns a copy of a mapping field.
 func (p Params) Map(name string) map[string]string {
-	m, _ := p[name].Value.(map[string]string)
-	return maps.Clone(m)
+	return maps.Clone(value[map[string]string](p, name))
+}
+
+// value returns the field's value as a T, or T's zero value when the field
+// is not set (a set value always has the type of its field's Kind).
+func value[T any](p Params, name string) T {
+	v, _ := p[name].Value.(T)
+	return v
 }

@@ -22,18 +22,12 @@ func buildPostgres(c *config.Check) (vitals.Checker, io.Closer, error) {
 		Query:          c.Params.String("query"),
 		ConnectTimeout: c.Params.Duration("connect_timeout"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "dsn", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "dsn", chk, err)
 }
 
 func buildMySQL(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := mysql.Open(c.Params.String("dsn"), &mysql.Options{Timeout: c.Timeout})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "dsn", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "dsn", chk, err)
 }
 
 func buildRedis(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -41,18 +35,12 @@ func buildRedis(c *config.Check) (vitals.Checker, io.Closer, error) {
 		RoundTrip: c.Params.Bool("round_trip"),
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "url", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "url", chk, err)
 }
 
 func buildAMQP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := amqp.Open(c.Params.String("url"), &amqp.Options{Timeout: c.Timeout, Loopback: c.Params.Bool("loopback")})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "url", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "url", chk, err)
 }
 
 func buildMQTT(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -61,10 +49,7 @@ func buildMQTT(c *config.Check) (vitals.Checker, io.Closer, error) {
 		Loopback:    c.Params.Bool("loopback"),
 		TopicPrefix: c.Params.String("topic_prefix"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "url", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "url", chk, err)
 }
 
 func buildNATS(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -75,10 +60,7 @@ func buildNATS(c *config.Check) (vitals.Checker, io.Closer, error) {
 		JetStreamDomain: c.Params.String("jetstream_domain"),
 		Loopback:        c.Params.Bool("loopback"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "url", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "url", chk, err)
 }
 
 func buildEtcd(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -86,18 +68,12 @@ func buildEtcd(c *config.Check) (vitals.Checker, io.Closer, error) {
 		RoundTrip: c.Params.Bool("round_trip"),
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "endpoints", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "endpoints", chk, err)
 }
 
 func buildMemcached(c *config.Check) (vitals.Checker, io.Closer, error) {
 	chk, err := memcached.Open(strings.Join(c.Params.Strings("servers"), ","), &memcached.Options{
 		KeyPrefix: c.Params.String("key_prefix"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "servers", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "servers", chk, err)
 }

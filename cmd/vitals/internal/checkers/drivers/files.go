@@ -38,11 +38,7 @@ func buildBolt(c *config.Check) (vitals.Checker, io.Closer, error) {
 		}
 		defer db.Close()
 		chk, err := bolt.New(db, &bolt.Options{Bucket: bucket})
-		if err != nil {
-			return vitals.Failf("%w", err)
-		}
-		defer chk.Close()
-		return chk.Check(ctx)
+		return checkOnce(ctx, chk, err)
 	}), nil, nil
 }
 
@@ -55,12 +51,22 @@ func buildBadger(c *config.Check) (vitals.Checker, io.Closer, error) {
 		}
 		defer db.Close()
 		chk, err := badger.New(db, &badger.Options{Key: key})
-		if err != nil {
-			return vitals.Failf("%w", err)
-		}
-		defer chk.Close()
-		return chk.Check(ctx)
+		return checkOnce(ctx, chk, err)
 	}), nil, nil
+}
+
+// checkOnce runs a checker made for one run over a freshly opened
+// database, and releases it; a checker that could not be made fails the
+// run.
+func checkOnce(ctx context.Context, chk interface {
+	vitals.Checker
+	io.Closer
+}, err error) vitals.Result {
+	if err != nil {
+		return vitals.Failf("%w", err)
+	}
+	defer chk.Close()
+	return chk.Check(ctx)
 }
 
 // openFailed is the result of a database that did not open: the error
