@@ -76,16 +76,7 @@ func (m rollups) spread(target string, res Resolution, status vitals.Status, fro
 			next = to
 		}
 		s := m.at(target, res, from)
-		d := next.Sub(from).Milliseconds()
-		switch status {
-		case vitals.StatusPass:
-			s.upMS += d
-		case vitals.StatusWarn:
-			s.upMS += d
-			s.degradedMS += d
-		default:
-			s.downMS += d
-		}
+		weigh(status, next.Sub(from).Milliseconds(), &s.upMS, &s.degradedMS, &s.downMS)
 		from = next
 	}
 }
@@ -116,4 +107,18 @@ func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[str
 		}
 	}
 	return nil
+}
+
+// weigh adds d to the totals that status counts toward: Pass to up, Warn to
+// up and degraded, Fail to down.
+func weigh[T int64 | time.Duration](status vitals.Status, d T, up, degraded, down *T) {
+	switch status {
+	case vitals.StatusPass:
+		*up += d
+	case vitals.StatusWarn:
+		*up += d
+		*degraded += d
+	default:
+		*down += d
+	}
 }

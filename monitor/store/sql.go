@@ -321,16 +321,7 @@ func (s *sqlStore) Uptime(ctx context.Context, target string, window time.Durati
 			if err := rows.Scan(&st, &since, &until); err != nil {
 				return u, s.errorf("read uptime", err)
 			}
-			d := overlap(fromMS(since), fromMS(until), from, now)
-			switch vitals.Status(st) {
-			case vitals.StatusPass:
-				u.Up += d
-			case vitals.StatusWarn:
-				u.Up += d
-				u.Degraded += d
-			default:
-				u.Down += d
-			}
+			weigh(vitals.Status(st), overlap(fromMS(since), fromMS(until), from, now), &u.Up, &u.Degraded, &u.Down)
 		}
 		if err := rows.Err(); err != nil {
 			return u, s.errorf("read uptime", err)
