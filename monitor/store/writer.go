@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+)
+
+// WriterOptions configure a [Writer]. A nil *WriterOptions means all
+// defaults.
+type WriterOptions struct {
+	// Every is how often the queue is written. Default 1s.
+	Every time.Duration
+	// Batch is the most results one transaction writes; a full batch is
+	// written at once. Default 1,000.
+	Batch int
+	// Max bounds the queue while the store cannot be written: beyond it
+	// the oldest results are dropped, and counted. Default 1,000,000 —
+	// an outage of 2.7 hours at 1,000 targets every 10 s loses nothing.
+	Max int
+	// Timeout bounds one transaction. Default 10s.
+	Timeout time.Duration
+}
+
+// WriterStats are a Writer's counters.
+type WriterStats struct {
+	Queued   int       // results waiting to be written
+	Written  uint64    // results written
+	Dropped  uint64    // results dropped because the queue was full
+	Failures uint64    // transactions that failed (their results stay queued)
+	LastErr  error     // the last failure, nil once a write succeeds again
+	LastOK   time.Time // when a write last succeeded
+}
+
+// Writer batches results into a Store, off the probe path: [Writer.Add]
+// never blocks on the database, and one goroutine writes the queue every
+// second, in batches. While the store fails, results stay queued (up to
+// Max, oldest dropped first) and are written once it answers again, with
+// their own times: an outage shorter than the bound loses nothing.
+type Writer struct {
+	s    Store
+	o    WriterOptions
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+
+	mu    sync.Mutex // guards the fields below
+	queue []Result // queue[start:] waits; the head before start is spent
+	start int
+	head  uint64 // the sequence number of queue[start]
+	stats WriterStats
+}
+
+// NewWriter starts a Writer for s. Close it to write what is queued and
+// stop its goroutine.
+func NewWriter(s Store, opts *WriterOptions) (*Writer, error) {
+	var o WriterOptions
+	if opts != nil {
+		o = *opts
+	}
+	switch {
+	case o.Every < 0 || o.Batch < 0 || o.Max < 0 || o.Timeout < 0:
+		return nil, errors.New("store: negative WriterOptions value")
+	case o.Batch > 0 && o.Max > 0 && o.Max < o.Batch:
+		return nil, fmt.Errorf("store: WriterOptions.Max %d below Batch %d", o.Max, o.Batch)
+	}
+	o.Every = cmpOr(o.Every, time.Second)
+	o.Batch = cmpOr(o.Batch, 1000)
+	o.Max = cmpOr(o.Max, 1_000_000)
+	o.Timeout = cmpOr(o.Timeout, 10*time.Second)
+	w := &Writer{s: s, o: o, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go w.run()
+	return w, nil
+}
+
+func cmpOr[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Add queues a result. It never blocks on the database.
+func (w *Writer) Add(r Result) {
+	w.mu.Lock()
+	if len(w.queue)-w.start >= w.o.Max {
+		w.advanceLocked(1)
+		w.stats.Dropped++
+	}
+	w.queue = append(w.queue, r)
+	full := len(w.queue)-w.start >= w.o.Batch
+	w.mu.Unlock()
+	if full {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Stats returns the writer's counters.
+func (w *Writer) Stats() WriterStats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st := w.stats
+	st.Queued = len(w.queue) - w.start
+	return st
+}
+
+// Check reports the store's health for the monitor's own readiness: it
+// fails while writes fail, saying how many results wait.
+func (w *Writer) Check(context.Context) vitals.Result {
+	st := w.Stats()
+	if st.LastErr != nil {
+		return vitals.Result{Status: vitals.StatusFail, Err: st.LastErr,
+			Message: fmt.Sprintf("store not writable, %d results queued: %v", st.Queued, st.LastErr), Observed: st.Queued}
+	}
+	return vitals.Result{Status: vitals.StatusPass, Message: fmt.Sprintf("%d results queued", st.Queued), Observed: st.Queued}
+}
+
+// Flush writes everything queued now, in batches, and returns the first
+// error; what it could not write stays queued.
+func (w *Writer) Flush(ctx context.Context) error {
+	for {
+		n, err := w.writeBatch(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// writeBatch writes the oldest batch and returns how many it wrote.
+func (w *Writer) writeBatch(ctx context.Context) (int, error) {
+	w.mu.Lock()
+	n := min(len(w.queue)-w.start, w.o.Batch)
+	batch := slices.Clone(w.queue[w.start : w.start+n]) // Add may move the queue meanwhile
+	from := w.head
+	w.mu.Unlock()
+	if n == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.o.Timeout)
+	err := w.s.Append(ctx, batch)
+	cancel()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.stats.Failures++
+		w.stats.LastErr = err
+		return 0, err
+	}
+	// Add may have dropped from the head meanwhile: advance past what of
+	// the batch is still queued.
+	if end := from + uint64(n); end > w.head {
+		w.advanceLocked(int(end - w.head))
+	}
+	w.stats.Written += uint64(n)
+	w.stats.LastErr, w.stats.LastOK = nil, time.Now()
+	return n, nil
+}
+
+// advanceLocked removes the n oldest queued results, compacting the slice
+// once most of it is spent, so both dropping and writing cost O(1) per
+// result.
+func (w *Writer) advanceLocked(n int) {
+	clear(w.queue[w.start : w.start+n]) // let the strings go
+	w.start += n
+	w.head += uint64(n)
+	if w.start > len(w.queue)/2 {
+		w.queue = append(w.queue[:0], w.queue[w.start:]...)
+		w.start = 0
+	}
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	t := time.NewTicker(w.o.Every)
+	defer t.Stop()
+	backoff := time.Duration(0)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+		case <-w.wake:
+		}
+		if backoff > 0 {
+			select {
+			case <-w.stop:
+				return
+			case <-time.After(backoff):
+			}
+		}
+		if err := w.Flush(context.Background()); err != nil {
+			backoff = min(max(2*backoff, w.o.Every), 30*time.Second)
+		} else {
+			backoff = 0
+		}
+	}
+}
+
+// Close stops the writer after writing what is queued, bounded by ctx; it
+// returns the error of that last write, and what it could not write is
+// lost (counted in the error).
+func (w *Writer) Close(ctx context.Context) error {
+	select {
+	case <-w.stop:
+	default:
+		close(w.stop)
+	}
+	<-w.done
+	if err := w.Flush(ctx); err != nil {
+		return fmt.Errorf("store: %d results not written at close: %w", w.Stats().Queued, err)
+	}
+	return nil
+}
