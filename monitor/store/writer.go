@@ -50,7 +50,7 @@ type Writer struct {
 	done chan struct{}
 
 	mu    sync.Mutex // guards the fields below
-	queue []Result // queue[start:] waits; the head before start is spent
+	queue []Result   // queue[start:] waits; the head before start is spent
 	start int
 	head  uint64 // the sequence number of queue[start]
 	stats WriterStats
