@@ -96,15 +96,10 @@ func revision(t *testing.T, client *clientv3.Client) int64 {
 }
 
 func TestOpenErrors(t *testing.T) {
-	for _, eps := range []string{"", " , "} {
-		c, err := etcd.Open(eps, nil)
-		if err == nil {
-			c.Close()
-			t.Errorf("Open(%q) succeeded", eps)
-		} else if !strings.HasPrefix(err.Error(), "etcd: ") {
-			t.Errorf("Open(%q): error %q lacks the etcd: prefix", eps, err)
-		}
-	}
+	checktest.WantRefusals(t, etcd.Open, "", []checktest.Refusal[etcd.Options]{
+		{Name: "empty", Arg: "", Prefix: "etcd: "},
+		{Name: "no endpoint", Arg: " , ", Prefix: "etcd: "},
+	})
 }
 
 // TestOneEndpointDown: a cluster that lost one member still works, with
