@@ -57,9 +57,7 @@ func TestHealthy(t *testing.T) {
 	if r.Details["endpoints"] != 1 || r.Details["endpoints_healthy"] != 1 || r.Details["endpoint"] != testservice.EtcdEndpoint {
 		t.Errorf("details %v: want 1 endpoint, healthy, named", r.Details)
 	}
-	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
-		t.Errorf("observed %v %q, want a positive RTT in ms", r.Observed, r.Unit)
-	}
+	checktest.WantRTT(t, r)
 }
 
 func TestRoundTrip(t *testing.T) {

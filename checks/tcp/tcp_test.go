@@ -22,26 +22,12 @@ func listen(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); <-done })
-	return ln.Addr().String()
+	return checktest.Serve(t, ln, func(net.Conn) {})
 }
 
 func check(t *testing.T, c *tcp.Checker) vitals.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	return c.Check(ctx)
+	return checktest.Check(t, c, 2*time.Second)
 }
 
 func TestConnects(t *testing.T) {
