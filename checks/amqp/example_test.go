@@ -1,12 +1,13 @@
 package amqp_test
 
 import (
+	"context"
+	"fmt"
 	"log"
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
-	"github.com/vitalsgo/vitals"
 	vitalsamqp "github.com/vitalsgo/vitals/checks/amqp"
 )
 
@@ -22,24 +23,18 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("rabbitmq", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	r := check.Check(context.Background())
+	fmt.Println(r.Status, r.Details["server_product"], r.Details["server_version"])
 }
 
-// A checker configured by URL owns its connection and re-dials it.
+// A checker configured by URL owns its connection and re-dials it, with
+// Options.Config.
 func ExampleOpen() {
-	check, err := vitalsamqp.Open("amqp://guest:guest@127.0.0.1:5672/", nil)
+	check, err := vitalsamqp.Open("amqp://guest:guest@127.0.0.1:5672/", &vitalsamqp.Options{
+		Config: &amqp.Config{Heartbeat: 10 * time.Second},
+	})
 	if err != nil {
-		log.Fatal(err)
+		log.Fatal(err) // the error never quotes the password
 	}
-	defer check.Close()
-
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("rabbitmq", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer check.Close() // closes the connection
 }

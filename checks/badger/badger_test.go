@@ -69,15 +69,10 @@ func TestMissingKey(t *testing.T) {
 	}
 }
 
+// TestClosedDB: the application closes its database under the checker.
 func TestClosedDB(t *testing.T) {
 	db := openDB(t, badger.DefaultOptions(t.TempDir()))
-	c := checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), nil)
-	checktest.Want(t, c, timeout, vitals.StatusPass)
-
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r := checktest.Want(t, c, timeout, vitals.StatusFail)
+	r := checktest.WantClosed(t, checktest.MustNew(t, badgercheck.New, badgercheck.DB(db), nil), db, timeout)
 	if r.Message != "badger database is closed: DB Closed" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -85,9 +80,7 @@ func TestClosedDB(t *testing.T) {
 
 func TestClose(t *testing.T) {
 	c := checktest.MustNew(t, badgercheck.New, badgercheck.DB(openDB(t, badger.DefaultOptions("").WithInMemory(true))), nil)
-	checktest.Want(t, c, timeout, vitals.StatusPass)
-	c.Close()
-	r := checktest.Want(t, c, timeout, vitals.StatusFail)
+	r := checktest.WantClosed(t, c, c, timeout)
 	if r.Message != "badger read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/vitalsgo/vitals"
 	badgercheck "github.com/vitalsgo/vitals/checks/badger"
 )
 
@@ -28,15 +26,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer c.Close()
-	m := vitals.New(nil)
-	if err := m.Add("badger", c, vitals.Timeout(time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	st, _ := snap.Check("badger")
-	fmt.Println(st.Status, st.Last.Details["in_memory"])
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Details["in_memory"])
 	// Output: pass true
 }

@@ -69,15 +69,10 @@ func TestMissingBucket(t *testing.T) {
 	}
 }
 
+// TestClosedDB: the application closes its database under the checker.
 func TestClosedDB(t *testing.T) {
 	db := openDB(t)
-	c := checktest.MustNew(t, bolt.New, bolt.DB(db), nil)
-	checktest.Want(t, c, timeout, vitals.StatusPass)
-
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r := checktest.Want(t, c, timeout, vitals.StatusFail)
+	r := checktest.WantClosed(t, checktest.MustNew(t, bolt.New, bolt.DB(db), nil), db, timeout)
 	if r.Message != "bolt database is closed: database not open" {
 		t.Errorf("message %q", r.Message)
 	}
@@ -124,9 +119,7 @@ func TestBlockedByRemap(t *testing.T) {
 
 func TestClose(t *testing.T) {
 	c := checktest.MustNew(t, bolt.New, bolt.DB(openDB(t)), nil)
-	checktest.Want(t, c, timeout, vitals.StatusPass)
-	c.Close()
-	r := checktest.Want(t, c, timeout, vitals.StatusFail)
+	r := checktest.WantClosed(t, c, c, timeout)
 	if r.Message != "bolt read transaction: checker closed" {
 		t.Errorf("message %q", r.Message)
 	}

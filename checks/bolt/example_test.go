@@ -6,9 +6,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/bolt"
 	"go.etcd.io/bbolt"
 )
@@ -36,15 +34,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer c.Close()
-	m := vitals.New(nil)
-	if err := m.Add("boltdb", c, vitals.Timeout(time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	st, _ := snap.Check("boltdb")
-	fmt.Println(st.Status)
-	// Output: pass
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Unit)
+	// Output: pass bytes
 }

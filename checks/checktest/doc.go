@@ -43,9 +43,10 @@
 // What the suite does for every checker, a test of one checker's own
 // behaviour does with the same helpers: [MustNew] for a package's New or
 // Open, [Check], [Want] and [WantTimeout] for a check under a deadline and
-// a hang guard, [Await] for a client that recovers by itself,
-// [WantRefusals] for constructor arguments that must be refused without
-// showing a password, and [Require] for a server that must be running.
+// a hang guard, [Await] for a client that recovers by itself, [WantClosed]
+// for a check after its checker or its client is closed, [WantRefusals]
+// for constructor arguments that must be refused without showing a
+// password, and [Require] for a server that must be running.
 //
 // # Servers
 //

@@ -109,6 +109,16 @@ func WantRTT(t testing.TB, r vitals.Result) {
 	}
 }
 
+// WantDuration fails t unless r.Details[key] is a positive duration in
+// milliseconds, as a float64: a timing the checker measured, such as
+// "loopback_ms".
+func WantDuration(t testing.TB, r vitals.Result, key string) {
+	t.Helper()
+	if d, ok := r.Details[key].(float64); !ok || d <= 0 {
+		t.Errorf("Details[%s] = %v, want a positive duration", key, r.Details[key])
+	}
+}
+
 // Await checks c, each check with a deadline of a second, until done holds
 // for the result, which it returns. It stops t, saying what it waited for,
 // when done has not held within [HangGuard]. It is for a checker whose
@@ -138,17 +148,20 @@ func AwaitStatus(t testing.TB, c vitals.Checker, want vitals.Status) vitals.Resu
 }
 
 // Refusal is a constructor call that must fail: Arg and Opts are given to
-// New or Open, and the error must contain Want.
+// New or Open, and the error must contain Want and, where Prefix is set,
+// begin with Prefix, such as the package's name ("etcd: ").
 type Refusal[O any] struct {
-	Name string
-	Arg  string
-	Opts *O
-	Want string
+	Name   string
+	Arg    string
+	Opts   *O
+	Want   string
+	Prefix string
 }
 
 // WantRefusals calls newFn with each refusal's Arg and Opts, as a subtest,
-// and fails it unless newFn returns an error that contains Want and does
-// not contain secret, the password the arguments carry.
+// and fails it unless newFn returns an error that contains Want, begins
+// with Prefix and does not contain secret, the password the arguments
+// carry, if any.
 func WantRefusals[O, C any](t *testing.T, newFn func(string, *O) (C, error), secret string, refusals []Refusal[O]) {
 	t.Helper()
 	for _, rf := range refusals {
@@ -163,11 +176,26 @@ func WantRefusals[O, C any](t *testing.T, newFn func(string, *O) (C, error), sec
 			if !strings.Contains(err.Error(), rf.Want) {
 				t.Errorf("error %q does not contain %q", err, rf.Want)
 			}
+			if !strings.HasPrefix(err.Error(), rf.Prefix) {
+				t.Errorf("error %q does not begin with %q", err, rf.Prefix)
+			}
 			if secret != "" && strings.Contains(err.Error(), secret) {
 				t.Errorf("error %q shows the password", err)
 			}
 		})
 	}
+}
+
+// WantClosed checks that c passes, closes closer, which is c itself or the
+// client or database c checks, and returns the result of the next check,
+// stopping t unless it fails.
+func WantClosed(t testing.TB, c vitals.Checker, closer io.Closer, timeout time.Duration) vitals.Result {
+	t.Helper()
+	Want(t, c, timeout, vitals.StatusPass)
+	if err := closer.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	return Want(t, c, timeout, vitals.StatusFail)
 }
 
 // WantStall checks that c passes, through a proxy, and that once the proxy

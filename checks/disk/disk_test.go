@@ -8,18 +8,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/disk"
 )
 
 func check(t *testing.T, path string, o *disk.Options) vitals.Result {
 	t.Helper()
-	c, err := disk.New(path, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.Check(context.Background())
+	return checktest.Check(t, checktest.MustNew(t, disk.New, path, o), 5*time.Second)
 }
 
 // actual returns the real free space and inode share of t.TempDir's file

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/disk"
 )
 
@@ -16,10 +14,6 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("disk", c, vitals.Interval(time.Minute), vitals.Timeout(5*time.Second))
-
 	r := c.Check(context.Background())
 	fmt.Println(r.Status, r.Unit)
 	// Output: pass bytes

@@ -10,18 +10,13 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/dns"
 )
 
 func check(t *testing.T, host string, o *dns.Options) vitals.Result {
 	t.Helper()
-	c, err := dns.New(host, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return c.Check(ctx)
+	return checktest.Check(t, checktest.MustNew(t, dns.New, host, o), 5*time.Second)
 }
 
 func TestLocalhost(t *testing.T) {
@@ -93,19 +88,11 @@ func TestHonorsContext(t *testing.T) {
 }
 
 func TestInvalidOptions(t *testing.T) {
-	tests := []struct {
-		host string
-		o    *dns.Options
-	}{
-		{"", nil},
-		{"localhost", &dns.Options{Network: "tcp"}},
-		{"localhost", &dns.Options{MinResults: -1}},
-		{"localhost", &dns.Options{WarnAfter: -1}},
-		{"localhost", &dns.Options{Expect: []string{"not-an-ip"}}},
-	}
-	for _, tt := range tests {
-		if _, err := dns.New(tt.host, tt.o); err == nil {
-			t.Errorf("New(%q, %+v): no error", tt.host, tt.o)
-		}
-	}
+	checktest.WantRefusals(t, dns.New, "", []checktest.Refusal[dns.Options]{
+		{Name: "empty host", Arg: "", Want: "host is empty"},
+		{Name: "tcp", Arg: "localhost", Opts: &dns.Options{Network: "tcp"}, Want: `network "tcp"`},
+		{Name: "negative MinResults", Arg: "localhost", Opts: &dns.Options{MinResults: -1}, Want: "MinResults"},
+		{Name: "negative WarnAfter", Arg: "localhost", Opts: &dns.Options{WarnAfter: -1}, Want: "WarnAfter"},
+		{Name: "expected address", Arg: "localhost", Opts: &dns.Options{Expect: []string{"not-an-ip"}}, Want: "not-an-ip"},
+	})
 }

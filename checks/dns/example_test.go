@@ -3,9 +3,7 @@ package dns_test
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/dns"
 )
 
@@ -14,12 +12,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("dns", c, vitals.Timeout(2*time.Second))
-
-	snap, _ := m.RunOnce(context.Background())
-	st, _ := snap.Check("dns")
-	fmt.Println(st.Status)
+	r := c.Check(context.Background())
+	fmt.Println(r.Status)
 	// Output: pass
 }

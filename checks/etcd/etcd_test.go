@@ -57,9 +57,7 @@ func TestHealthy(t *testing.T) {
 	if r.Details["endpoints"] != 1 || r.Details["endpoints_healthy"] != 1 || r.Details["endpoint"] != testservice.EtcdEndpoint {
 		t.Errorf("details %v: want 1 endpoint, healthy, named", r.Details)
 	}
-	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
-		t.Errorf("observed %v %q, want a positive RTT in ms", r.Observed, r.Unit)
-	}
+	checktest.WantRTT(t, r)
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -96,15 +94,10 @@ func revision(t *testing.T, client *clientv3.Client) int64 {
 }
 
 func TestOpenErrors(t *testing.T) {
-	for _, eps := range []string{"", " , "} {
-		c, err := etcd.Open(eps, nil)
-		if err == nil {
-			c.Close()
-			t.Errorf("Open(%q) succeeded", eps)
-		} else if !strings.HasPrefix(err.Error(), "etcd: ") {
-			t.Errorf("Open(%q): error %q lacks the etcd: prefix", eps, err)
-		}
-	}
+	checktest.WantRefusals(t, etcd.Open, "", []checktest.Refusal[etcd.Options]{
+		{Name: "empty", Arg: "", Prefix: "etcd: "},
+		{Name: "no endpoint", Arg: " , ", Prefix: "etcd: "},
+	})
 }
 
 // TestOneEndpointDown: a cluster that lost one member still works, with

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/etcd"
 )
 
@@ -24,16 +22,8 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	if err := m.Add("etcd", c, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	st, _ := snap.Check("etcd")
-	fmt.Println(st.Status, st.Last.Details["version"], st.Last.Details["leader"])
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Details["version"], r.Details["leader"])
 }
 
 // Open builds a client from configuration; the Checker owns it.
@@ -42,10 +32,5 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
-
-	m := vitals.New(nil)
-	if err := m.Add("etcd", c, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer c.Close() // closes the client
 }

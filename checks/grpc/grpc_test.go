@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
@@ -86,10 +87,7 @@ func TestCheckerExistingConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	c, err := grpccheck.New(conn, &grpccheck.Options{Service: "db"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := checktest.MustNew(t, grpccheck.New, grpc.ClientConnInterface(conn), &grpccheck.Options{Service: "db"})
 	if r := checkWithin(c, 10*time.Second); r.Status != vitals.StatusPass {
 		t.Fatalf("%v %q", r.Status, r.Message)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"time"
 
-	"github.com/vitalsgo/vitals"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 )
 
@@ -27,10 +26,6 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("api", c, vitals.Timeout(2*time.Second), vitals.Interval(15*time.Second))
-
 	r := c.Check(context.Background())
 	fmt.Println(r.Status, r.Details["status_code"])
 	// Output: pass 200

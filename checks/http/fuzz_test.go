@@ -83,19 +83,11 @@ func standard(body []byte, path []string) (string, bool) {
 			return "", false
 		}
 	}
-	return leafText(v)
-}
-
-func leafText(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case json.Number:
-		return x.String(), true
-	case bool:
-		return strconv.FormatBool(x), true
-	case nil:
-		return "null", true
+	// The text of the leaf is leaf's, as TestJSONField pins it down: what
+	// this reads is which value encoding/json takes for the path.
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", false
 	}
-	return "", false
+	return leaf(raw)
 }

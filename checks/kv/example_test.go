@@ -3,9 +3,7 @@ package kv_test
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/kv"
 )
 
@@ -15,12 +13,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("dht", c, vitals.Timeout(2*time.Second))
-
-	snap, _ := m.RunOnce(context.Background())
-	st, _ := snap.Check("dht")
-	fmt.Println(st.Status)
+	r := c.Check(context.Background())
+	fmt.Println(r.Status)
 	// Output: pass
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/memcached"
 )
 
@@ -22,16 +20,8 @@ func ExampleNew() {
 	}
 	defer c.Close() // waits for a round trip still running
 
-	m := vitals.New(nil)
-	if err := m.Add("cache", c, vitals.Timeout(time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	cache, _ := snap.Check("cache")
-	fmt.Println(cache.Status, cache.Last.Message)
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Message)
 }
 
 // Open builds a client from configuration; the Checker owns it.
@@ -40,10 +30,5 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
-
-	m := vitals.New(nil)
-	if err := m.Add("cache", c, vitals.Timeout(time.Second), vitals.Interval(10*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer c.Close() // closes the client
 }

@@ -119,15 +119,11 @@ func TestInvalidOptions(t *testing.T) {
 			t.Errorf("Open accepted KeyPrefix %q", prefix)
 		}
 	}
-	for _, servers := range []string{"", " , ", "127.0.0.1:notaport"} {
-		c, err := memcached.Open(servers, nil)
-		if err == nil {
-			c.Close()
-			t.Errorf("Open(%q) succeeded", servers)
-		} else if !strings.HasPrefix(err.Error(), "memcached: ") {
-			t.Errorf("Open(%q): error %q lacks the memcached: prefix", servers, err)
-		}
-	}
+	checktest.WantRefusals(t, memcached.Open, "", []checktest.Refusal[memcached.Options]{
+		{Name: "empty", Arg: "", Prefix: "memcached: "},
+		{Name: "no server", Arg: " , ", Prefix: "memcached: "},
+		{Name: "bad port", Arg: "127.0.0.1:notaport", Prefix: "memcached: "},
+	})
 }
 
 // TestOneServerDown: with two servers, one down, part of the key space is

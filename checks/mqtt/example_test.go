@@ -1,12 +1,13 @@
 package mqtt_test
 
 import (
+	"context"
+	"fmt"
 	"log"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/vitalsgo/vitals"
 	vitalsmqtt "github.com/vitalsgo/vitals/checks/mqtt"
 )
 
@@ -24,24 +25,19 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("mqtt", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	r := check.Check(context.Background())
+	fmt.Println(r.Status, r.Details["loopback_ms"])
 }
 
-// A checker configured by URL owns its client.
+// A checker configured by URL owns its client, which Options.Configure
+// adjusts.
 func ExampleOpen() {
-	check, err := vitalsmqtt.Open("tcp://127.0.0.1:1883", &vitalsmqtt.Options{Loopback: true})
+	check, err := vitalsmqtt.Open("tcp://127.0.0.1:1883", &vitalsmqtt.Options{
+		Loopback:  true,
+		Configure: func(o *mqtt.ClientOptions) { o.SetKeepAlive(30 * time.Second) },
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer check.Close()
-
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("mqtt", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer check.Close() // disconnects the client
 }

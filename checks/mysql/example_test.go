@@ -1,13 +1,13 @@
 package mysql_test
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 	"log"
-	"time"
 
 	_ "github.com/go-sql-driver/mysql"
 
-	"github.com/vitalsgo/vitals"
 	vitalsmysql "github.com/vitalsgo/vitals/checks/mysql"
 )
 
@@ -23,11 +23,8 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("mysql", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	r := check.Check(context.Background())
+	fmt.Println(r.Status, r.Details["server_version"])
 }
 
 // A checker configured by DSN owns its pool.
@@ -36,11 +33,5 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer check.Close()
-
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("mysql", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer check.Close() // closes the pool
 }

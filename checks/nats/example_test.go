@@ -1,12 +1,12 @@
 package nats_test
 
 import (
+	"context"
+	"fmt"
 	"log"
-	"time"
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/vitalsgo/vitals"
 	vitalsnats "github.com/vitalsgo/vitals/checks/nats"
 )
 
@@ -22,24 +22,18 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("nats", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	r := check.Check(context.Background())
+	fmt.Println(r.Status, r.Details["server_version"], r.Details["jetstream_streams"], r.Details["loopback_ms"])
 }
 
-// A checker configured by URL owns its connection.
+// A checker configured by URL owns its connection, made with
+// Options.ConnectOptions.
 func ExampleOpen() {
-	check, err := vitalsnats.Open("nats://127.0.0.1:4222", nil)
+	check, err := vitalsnats.Open("nats://127.0.0.1:4222", &vitalsnats.Options{
+		ConnectOptions: []nats.Option{nats.UserInfo("health", "secret")},
+	})
 	if err != nil {
-		log.Fatal(err)
+		log.Fatal(err) // the error never quotes the password
 	}
-	defer check.Close()
-
-	m := vitals.New(nil)
-	defer m.Close()
-	if err := m.Add("nats", check, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer check.Close() // closes the connection
 }

@@ -25,16 +25,8 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	if err := m.Add("db", c, vitals.Timeout(2*time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	db, _ := snap.Check("db")
-	fmt.Println(db.Status, db.Last.Message, db.Last.Details["server_version"])
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Message, r.Details["server_version"])
 }
 
 // Open builds a pool from configuration; the Checker owns it.
@@ -45,12 +37,7 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err) // the error never quotes the password
 	}
-	defer c.Close()
-
-	m := vitals.New(nil)
-	if err := m.Add("db", c, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer c.Close() // closes the pool
 }
 
 // A service on database/sql with pgx's stdlib driver uses the core's

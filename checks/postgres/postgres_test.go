@@ -52,9 +52,7 @@ func TestHealthy(t *testing.T) {
 	if !strings.HasPrefix(r.Message, "PostgreSQL "+strings.Fields(version)[0]) {
 		t.Errorf("message %q does not name the version %q", r.Message, version)
 	}
-	if rtt, ok := r.Observed.(float64); !ok || rtt <= 0 || r.Unit != "ms" {
-		t.Errorf("observed %v %q, want a positive RTT in ms", r.Observed, r.Unit)
-	}
+	checktest.WantRTT(t, r)
 	for _, key := range []string{"pool_total", "pool_idle", "pool_acquired", "pool_max", "pool_acquire_count", "pool_empty_acquire_count", "acquire_ms"} {
 		if _, ok := r.Details[key]; !ok {
 			t.Errorf("details lack %s: %v", key, r.Details)

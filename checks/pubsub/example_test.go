@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/pubsub"
 )
 
@@ -15,12 +14,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("bus", c, vitals.Timeout(2*time.Second))
-
-	snap, _ := m.RunOnce(context.Background())
-	st, _ := snap.Check("bus")
-	fmt.Println(st.Status)
-	// Output: pass
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Details["topic"])
+	// Output: pass orders.health
 }

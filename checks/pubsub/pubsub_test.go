@@ -8,22 +8,14 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/pubsub"
 )
-
-func newChecker(t *testing.T, b pubsub.Bus, o *pubsub.Options) *pubsub.Checker {
-	t.Helper()
-	c, err := pubsub.New(b, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func TestLoopback(t *testing.T) {
 	b := newBus()
 	b.noise = [][]byte{[]byte("vitals-health from another instance"), []byte("order 42")}
-	c := newChecker(t, b, &pubsub.Options{Topic: "orders.health"})
+	c := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), &pubsub.Options{Topic: "orders.health"})
 	r := c.Check(context.Background())
 	if r.Status != vitals.StatusPass || r.Unit != "ms" || r.Details["topic"] != "orders.health" {
 		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details)
@@ -40,7 +32,7 @@ func TestSlowRoundTripWarns(t *testing.T) {
 	b := newBus()
 	b.delay = 50 * time.Millisecond
 	defer b.wg.Wait()
-	r := newChecker(t, b, &pubsub.Options{WarnAfter: 10 * time.Millisecond}).Check(context.Background())
+	r := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), &pubsub.Options{WarnAfter: 10 * time.Millisecond}).Check(context.Background())
 	if r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow") {
 		t.Fatalf("result = %v %q, want a warning", r.Status, r.Message)
 	}
@@ -52,7 +44,7 @@ func TestSlowRoundTripWarns(t *testing.T) {
 func TestLossyBusFailsAtTimeout(t *testing.T) {
 	b := newBus()
 	b.drop = true
-	c := newChecker(t, b, nil)
+	c := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), nil)
 	const timeout = 200 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -73,7 +65,7 @@ func TestLossyBusFailsAtTimeout(t *testing.T) {
 func TestClosedSubscriptionFails(t *testing.T) {
 	b := newBus()
 	b.closed = true
-	r := newChecker(t, b, nil).Check(context.Background())
+	r := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), nil).Check(context.Background())
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "closed") {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -92,7 +84,7 @@ func (b brokenBus) Subscribe(context.Context, string) (<-chan []byte, func(), er
 func TestBusErrors(t *testing.T) {
 	boom := errors.New("not connected")
 	for _, b := range []brokenBus{{sub: boom}, {pub: boom}} {
-		r := newChecker(t, b, nil).Check(context.Background())
+		r := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), nil).Check(context.Background())
 		if r.Status != vitals.StatusFail || !errors.Is(r.Err, boom) {
 			t.Fatalf("result = %v %v, want the bus error", r.Status, r.Err)
 		}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"time"
 
 	goredis "github.com/redis/go-redis/v9"
-	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/redis"
 )
 
@@ -20,16 +18,8 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	m := vitals.New(nil)
-	if err := m.Add("cache", c, vitals.Timeout(time.Second)); err != nil {
-		log.Fatal(err)
-	}
-	snap, err := m.RunOnce(context.Background())
-	if err != nil {
-		log.Fatal(err)
-	}
-	cache, _ := snap.Check("cache")
-	fmt.Println(cache.Status, cache.Last.Details["redis_version"], cache.Last.Details["role"])
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, r.Details["redis_version"], r.Details["role"])
 }
 
 // Open builds a client from configuration; the Checker owns it.
@@ -38,10 +28,5 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err) // the error never quotes the password
 	}
-	defer c.Close()
-
-	m := vitals.New(nil)
-	if err := m.Add("cache", c, vitals.Timeout(time.Second), vitals.Interval(10*time.Second)); err != nil {
-		log.Fatal(err)
-	}
+	defer c.Close() // closes the client
 }

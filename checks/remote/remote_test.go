@@ -1,7 +1,6 @@
 package remote_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -52,13 +51,7 @@ func service(t *testing.T) *httptest.Server {
 
 func check(t *testing.T, url string, o *remote.Options) vitals.Result {
 	t.Helper()
-	c, err := remote.New(url, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return c.Check(ctx)
+	return checktest.Check(t, checktest.MustNew(t, remote.New, url, o), 5*time.Second)
 }
 
 func TestHealthy(t *testing.T) {

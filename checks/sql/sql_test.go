@@ -8,18 +8,10 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 )
-
-func newChecker(t *testing.T, db sqlcheck.DB, o *sqlcheck.Options) *sqlcheck.Checker {
-	t.Helper()
-	c, err := sqlcheck.New(db, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 func check(c *sqlcheck.Checker) vitals.Result {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -31,7 +23,7 @@ func TestPing(t *testing.T) {
 	s, _ := newServer(t)
 	db := openDB(t, s)
 	db.SetMaxOpenConns(4)
-	r := check(newChecker(t, db, nil))
+	r := check(checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(db), nil))
 	if r.Status != vitals.StatusPass || !strings.Contains(r.Message, "ping in") || r.Unit != "ms" {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -65,7 +57,7 @@ func TestQuery(t *testing.T) {
 		{"SELEKT", nil, false, `syntax error at or near "SELEKT"`},
 	}
 	for _, tt := range tests {
-		r := check(newChecker(t, db, &sqlcheck.Options{Query: tt.query, Expect: tt.expect}))
+		r := check(checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(db), &sqlcheck.Options{Query: tt.query, Expect: tt.expect}))
 		if (r.Status == vitals.StatusPass) != tt.ok || !strings.Contains(r.Message, tt.msg) {
 			t.Errorf("%s = %v: %v %q", tt.query, tt.expect, r.Status, r.Message)
 		}
@@ -77,7 +69,7 @@ func TestQuery(t *testing.T) {
 
 func TestDown(t *testing.T) {
 	s, _ := newServer(t)
-	c := newChecker(t, openDB(t, s), &sqlcheck.Options{Query: "SELECT 1"})
+	c := checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(openDB(t, s)), &sqlcheck.Options{Query: "SELECT 1"})
 	if r := check(c); r.Status != vitals.StatusPass {
 		t.Fatalf("up: %v %q", r.Status, r.Message)
 	}
@@ -98,7 +90,7 @@ func TestDown(t *testing.T) {
 func TestHungDatabaseFailsAtTimeout(t *testing.T) {
 	s, _ := newServer(t)
 	s.set(func(s *server) { s.hang = true })
-	c := newChecker(t, openDB(t, s), nil)
+	c := checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(openDB(t, s)), nil)
 	const timeout = 200 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -116,7 +108,7 @@ func TestSaturatedPoolWarns(t *testing.T) {
 	s, _ := newServer(t)
 	db := openDB(t, s)
 	db.SetMaxOpenConns(1)
-	c := newChecker(t, db, nil)
+	c := checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(db), nil)
 	if r := check(c); r.Status != vitals.StatusPass {
 		t.Fatalf("idle pool: %v %q", r.Status, r.Message)
 	}
@@ -176,7 +168,7 @@ func TestFailingSaturatedPoolSaysSo(t *testing.T) {
 	defer held.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	r := newChecker(t, db, nil).Check(ctx)
+	r := checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(db), nil).Check(ctx)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "pool saturated: 1 of 1 connections in use") {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -224,7 +216,7 @@ func TestOpenErrorsHidePassword(t *testing.T) {
 func TestNewOwnsNothing(t *testing.T) {
 	s, _ := newServer(t)
 	db := openDB(t, s)
-	c := newChecker(t, db, nil)
+	c := checktest.MustNew(t, sqlcheck.New, sqlcheck.DB(db), nil)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -22,10 +22,6 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	m := vitals.New(nil)
-	defer m.Close()
-	m.Add("db-port", c, vitals.Timeout(2*time.Second), vitals.Interval(10*time.Second))
-
 	r := c.Check(context.Background())
 	// Pass, or Warn on a machine too busy to connect within WarnAfter.
 	fmt.Println("connected:", r.Status != vitals.StatusFail)

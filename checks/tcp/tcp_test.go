@@ -22,26 +22,12 @@ func listen(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); <-done })
-	return ln.Addr().String()
+	return checktest.Serve(t, ln, func(net.Conn) {})
 }
 
 func check(t *testing.T, c *tcp.Checker) vitals.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	return c.Check(ctx)
+	return checktest.Check(t, c, 2*time.Second)
 }
 
 func TestConnects(t *testing.T) {
@@ -101,19 +87,11 @@ func TestSlowConnectWarns(t *testing.T) {
 }
 
 func TestInvalid(t *testing.T) {
-	tests := []struct {
-		addr string
-		o    *tcp.Options
-	}{
-		{"localhost", nil},
-		{":80", nil},
-		{"localhost:", nil},
-		{"localhost:80", &tcp.Options{Network: "udp"}},
-		{"localhost:80", &tcp.Options{WarnAfter: -1}},
-	}
-	for _, tt := range tests {
-		if _, err := tcp.New(tt.addr, tt.o); err == nil {
-			t.Errorf("New(%q, %+v): no error", tt.addr, tt.o)
-		}
-	}
+	checktest.WantRefusals(t, tcp.New, "", []checktest.Refusal[tcp.Options]{
+		{Name: "no port", Arg: "localhost", Want: "missing port"},
+		{Name: "no host", Arg: ":80", Want: "host and port are required"},
+		{Name: "empty port", Arg: "localhost:", Want: "host and port are required"},
+		{Name: "udp", Arg: "localhost:80", Opts: &tcp.Options{Network: "udp"}, Want: `network "udp"`},
+		{Name: "negative WarnAfter", Arg: "localhost:80", Opts: &tcp.Options{WarnAfter: -1}, Want: "WarnAfter"},
+	})
 }

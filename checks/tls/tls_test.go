@@ -1,7 +1,6 @@
 package tlscheck_test
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -19,13 +18,7 @@ const day = 24 * time.Hour
 
 func check(t *testing.T, addr string, o *tlscheck.Options) vitals.Result {
 	t.Helper()
-	c, err := tlscheck.New(addr, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return c.Check(ctx)
+	return checktest.Check(t, checktest.MustNew(t, tlscheck.New, addr, o), 5*time.Second)
 }
 
 func TestCertificates(t *testing.T) {

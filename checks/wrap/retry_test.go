@@ -30,22 +30,24 @@ func checkAsync(ctx context.Context, c vitals.Checker) <-chan vitals.Result {
 	return ch
 }
 
+// backoff waits for the retrier to arm its backoff timer, fails t unless
+// the timer is due want from now, and moves the clock to it.
+func backoff(t *testing.T, clk *vitalstest.Clock, want time.Duration) {
+	t.Helper()
+	clk.WaitForTimers(1)
+	if at, _ := clk.NextTimer(); at.Sub(clk.Now()) != want {
+		t.Fatalf("backoff %v, want %v", at.Sub(clk.Now()), want)
+	}
+	clk.Advance(want)
+}
+
 func TestRetryUntilPass(t *testing.T) {
 	dep := newFlaky(errDown, errDown, nil)
 	r, clk := newRetry(t, dep, wrap.RetryOptions{Attempts: 5, Backoff: time.Second, MaxBackoff: 10 * time.Second})
 	res := checkAsync(context.Background(), r)
 
-	start := clk.Now()
-	clk.WaitForTimers(1)
-	if at, _ := clk.NextTimer(); at.Sub(start) != time.Second {
-		t.Fatalf("first backoff %v, want 1s", at.Sub(start))
-	}
-	clk.Advance(time.Second)
-	clk.WaitForTimers(1)
-	if at, _ := clk.NextTimer(); at.Sub(clk.Now()) != 2*time.Second {
-		t.Fatalf("second backoff %v, want 2s (doubled)", at.Sub(clk.Now()))
-	}
-	clk.Advance(2 * time.Second)
+	backoff(t, clk, time.Second)
+	backoff(t, clk, 2*time.Second) // doubled
 
 	got := <-res
 	if got.Status != vitals.StatusPass || got.Details["attempts"] != 3 || got.Details["dep"] != "x" {
@@ -57,13 +59,8 @@ func TestRetryGivesUp(t *testing.T) {
 	dep := newFlaky(errDown)
 	r, clk := newRetry(t, dep, wrap.RetryOptions{Attempts: 3, Backoff: time.Second, MaxBackoff: 1500 * time.Millisecond})
 	res := checkAsync(context.Background(), r)
-	clk.WaitForTimers(1)
-	clk.Advance(time.Second)
-	clk.WaitForTimers(1)
-	if at, _ := clk.NextTimer(); at.Sub(clk.Now()) != 1500*time.Millisecond {
-		t.Fatalf("backoff %v, want capped at 1.5s", at.Sub(clk.Now()))
-	}
-	clk.Advance(1500 * time.Millisecond)
+	backoff(t, clk, time.Second)
+	backoff(t, clk, 1500*time.Millisecond) // doubled, capped at MaxBackoff
 	got := <-res
 	if got.Status != vitals.StatusFail || got.Details["attempts"] != 3 || dep.count() != 3 {
 		t.Fatalf("result = %v attempts %v calls %d, want fail after 3", got.Status, got.Details["attempts"], dep.count())
@@ -107,8 +104,7 @@ func TestRetryWarnOnRetry(t *testing.T) {
 	dep := newFlaky(errDown, nil)
 	r, clk := newRetry(t, dep, wrap.RetryOptions{WarnOnRetry: true})
 	res := checkAsync(context.Background(), r)
-	clk.WaitForTimers(1)
-	clk.Advance(100 * time.Millisecond) // the default backoff
+	backoff(t, clk, 100*time.Millisecond) // the default
 	got := <-res
 	if got.Status != vitals.StatusWarn || !strings.Contains(got.Message, "after 2 attempts") {
 		t.Fatalf("result = %v %q, want warn", got.Status, got.Message)
