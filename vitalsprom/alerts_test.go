@@ -2,7 +2,6 @@ package vitalsprom_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,7 +16,7 @@ import (
 var alertsDir = filepath.Join("..", "examples", "prometheus")
 
 func TestAlertRulesLoad(t *testing.T) {
-	out, err := exec.Command(promtool(t), "check", "rules", filepath.Join(alertsDir, "alerts.yml")).CombinedOutput()
+	out, err := promtoolCmd(t, "check", "rules", filepath.Join(alertsDir, "alerts.yml")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool check rules: %v\n%s", err, out)
 	}
@@ -25,7 +24,7 @@ func TestAlertRulesLoad(t *testing.T) {
 
 // The example configuration loads the rules as a user would.
 func TestPrometheusConfigLoads(t *testing.T) {
-	out, err := exec.Command(promtool(t), "check", "config", filepath.Join(alertsDir, "prometheus.yml")).CombinedOutput()
+	out, err := promtoolCmd(t, "check", "config", filepath.Join(alertsDir, "prometheus.yml")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool check config: %v\n%s", err, out)
 	}
@@ -34,7 +33,7 @@ func TestPrometheusConfigLoads(t *testing.T) {
 // TestAlertRulesFire runs the promtool unit tests of the rules: each alert
 // fires on the series it should, after its "for", and not before.
 func TestAlertRulesFire(t *testing.T) {
-	cmd := exec.Command(promtool(t), "test", "rules", "alerts_test.yml")
+	cmd := promtoolCmd(t, "test", "rules", "alerts_test.yml")
 	cmd.Dir = alertsDir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool test rules: %v\n%s", err, out)

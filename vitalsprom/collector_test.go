@@ -2,7 +2,6 @@ package vitalsprom_test
 
 import (
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,7 +30,7 @@ func TestExpositionGolden(t *testing.T) {
 
 func TestExpositionPassesPromtool(t *testing.T) {
 	body := scrape(t, http.DefaultClient, exampleMonitor(t))
-	cmd := exec.Command(promtool(t), "check", "metrics")
+	cmd := promtoolCmd(t, "check", "metrics")
 	cmd.Stdin = strings.NewReader(body)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)

@@ -1,6 +1,7 @@
 package vitalsprom_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -68,6 +70,16 @@ func scrape(t testing.TB, client *http.Client, url string) string {
 // promtool returns the path of promtool. Without it the test is skipped,
 // or fails when VITALS_REQUIRE_SERVICES=1 (as a missing server does, see
 // internal/testservice), so that CI cannot pass without running it.
+// promtoolCmd returns a promtool command with args, killed if it runs
+// longer than two minutes or past the test.
+func promtoolCmd(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	bin := promtool(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return exec.CommandContext(ctx, bin, args...)
+}
+
 func promtool(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("promtool")

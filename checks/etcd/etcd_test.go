@@ -2,6 +2,7 @@ package etcd_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 
@@ -153,10 +155,19 @@ func TestAlarm(t *testing.T) {
 	c := checktest.MustNew(t, etcd.New, etcd.Client(client), nil)
 	checktest.Want(t, c, timeout, vitals.StatusPass)
 
+	// Fill the quota until etcd refuses a write for want of space; on a
+	// loaded machine a write can also fail for a leader election, which
+	// is retried.
 	big := strings.Repeat("x", 32<<10)
-	for i := 0; i < 20; i++ {
-		if _, err := client.Put(context.Background(), fmt.Sprintf("fill/%d", i), big); err != nil {
-			break // database space exceeded
+	for i, deadline := 0, time.Now().Add(30*time.Second); ; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := client.Put(ctx, fmt.Sprintf("fill/%d", i), big)
+		cancel()
+		if errors.Is(err, rpctypes.ErrNoSpace) || err != nil && strings.Contains(err.Error(), rpctypes.ErrNoSpace.Error()) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("etcd did not refuse a write for want of space within 30s (last error %v)", err)
 		}
 	}
 	// The member raises the alarm through its own raft log, a moment after
@@ -210,12 +221,15 @@ func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(bin, append([]string{
+		// The deadline kills a member a test forgot, should cleanup not run.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		t.Cleanup(cancel)
+		cmd := exec.CommandContext(ctx, bin, append([]string{
 			"--name", name, "--data-dir", filepath.Join(dir, name),
 			"--listen-client-urls", client, "--advertise-client-urls", client,
 			"--listen-peer-urls", peers[i], "--initial-advertise-peer-urls", peers[i],
 			"--initial-cluster", strings.Join(cluster, ","), "--initial-cluster-state", "new",
-			"--heartbeat-interval", "50", "--election-timeout", "500"}, args...)...)
+			"--heartbeat-interval", "100", "--election-timeout", "1000"}, args...)...)
 		cmd.Stdout, cmd.Stderr = log, log
 		err = cmd.Start()
 		log.Close()
@@ -244,8 +258,10 @@ func startEtcd(t *testing.T, n int, args ...string) []*etcdMember {
 // waitAlarm waits until the cluster lists a NOSPACE alarm.
 func waitAlarm(t *testing.T, client *clientv3.Client) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		resp, err := client.AlarmList(context.Background())
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		resp, err := client.AlarmList(ctx)
+		cancel()
 		if err != nil {
 			continue
 		}
@@ -255,7 +271,7 @@ func waitAlarm(t *testing.T, client *clientv3.Client) {
 			}
 		}
 	}
-	t.Fatal("etcd raised no NOSPACE alarm within 10s of filling its quota")
+	t.Fatal("etcd raised no NOSPACE alarm within 30s of filling its quota")
 }
 
 // TestConformance runs the checker suite; the test server has no users.

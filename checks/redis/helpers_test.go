@@ -1,6 +1,7 @@
 package redis_test
 
 import (
+	"context"
 	"net"
 	"os"
 	"os/exec"
@@ -14,6 +15,9 @@ import (
 // startRedisServer runs a private redis-server on a free loopback port with
 // the extra arguments, for tests that must configure a server (a password,
 // replication) without touching the shared one. It is killed at cleanup.
+// serverDeadline bounds the life of a server a test starts.
+const serverDeadline = 10 * time.Minute
+
 func startRedisServer(t *testing.T, args ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -26,12 +30,15 @@ func startRedisServer(t *testing.T, args ...string) string {
 	logfile := filepath.Join(dir, "redis.log")
 	args = append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", dir, "--logfile", logfile}, args...)
-	cmd := exec.Command(bin, args...)
+	// The deadline kills a server a test forgot, should cleanup not run.
+	ctx, cancel := context.WithTimeout(context.Background(), serverDeadline)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	if err := cmd.Start(); err != nil {
+		cancel()
 		t.Fatalf("start redis-server: %v", err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
+		cancel()
 		cmd.Wait()
 	})
 	for deadline := time.Now().Add(10 * time.Second); ; {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"os/exec"
@@ -21,7 +22,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func buildServer(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "benchserver")
-	out, err := exec.Command("go", "build", "-o", bin, "../benchserver").CombinedOutput()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "../benchserver").CombinedOutput()
 	if err != nil {
 		t.Fatalf("build benchserver: %v\n%s", err, out)
 	}

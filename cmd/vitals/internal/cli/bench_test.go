@@ -33,7 +33,7 @@ func BenchmarkProbeColdStart(b *testing.B) {
 	for _, bin := range []struct{ name, path string }{{"vitals", binary}, {fullName, filepath.Join(filepath.Dir(binary), fullName)}} {
 		b.Run(bin.name, func(b *testing.B) {
 			for b.Loop() {
-				if err := exec.Command(bin.path, "probe", "--quiet", url).Run(); err != nil {
+				if err := exec.CommandContext(b.Context(), bin.path, "probe", "--quiet", "--timeout", "10s", url).Run(); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -51,7 +51,9 @@ func testMain(m *testing.M) int {
 	loneBinary = filepath.Join(dir, "lone", "vitals")
 	const cmd = "github.com/vitalsgo/vitals/cmd/vitals"
 	for _, args := range [][]string{{"-o", binary, cmd}, {"-o", filepath.Join(dir, fullName), cmd + "/" + fullName}, {"-o", loneBinary, cmd}} {
-		build := exec.Command("go", append([]string{"build"}, args...)...)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		build := exec.CommandContext(ctx, "go", append([]string{"build"}, args...)...)
 		build.Stdout, build.Stderr = os.Stdout, os.Stderr
 		if err := build.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "go build:", err)
