@@ -13,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
@@ -100,7 +101,8 @@ func New(conn Conn, opts *Options) (*Checker, error) {
 // (and closes) a channel on it before ctx ends, and, with Options.Loopback,
 // delivers a message back. Observed is the time the broker took to open the
 // channel, in milliseconds.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
 	defer cancel()
 	conn := c.conn

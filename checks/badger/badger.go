@@ -80,7 +80,8 @@ func (c *Checker) Close() error {
 // the Checker owns, and Check returns at ctx's deadline even when the
 // transaction has not finished. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	return c.run.Do(ctx, "badger read transaction", c.check)
 }
 

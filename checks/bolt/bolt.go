@@ -85,7 +85,8 @@ func (c *Checker) Close() error {
 // transaction runs on a goroutine that the Checker owns, and Check returns
 // at ctx's deadline even when it has not. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	return c.run.Do(ctx, "bolt read transaction", c.check)
 }
 

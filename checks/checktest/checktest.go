@@ -167,14 +167,14 @@ func run(t testing.TB, ctx context.Context, c vitals.Checker) (vitals.Result, bo
 	}()
 	select {
 	case o := <-done:
-		return o.r, o.ended
+		return durationSet(t, c, o.r), o.ended
 	case <-ctx.Done():
 	}
 	guard := time.NewTimer(HangGuard)
 	defer guard.Stop()
 	select {
 	case o := <-done:
-		return o.r, o.ended
+		return durationSet(t, c, o.r), o.ended
 	case <-guard.C:
 		// The goroutine is left to the leak check; the test has failed anyway.
 		t.Fatalf("check still running %v after its context ended (%v)", HangGuard, context.Cause(ctx))
@@ -191,4 +191,14 @@ func text(r vitals.Result) string {
 	}
 	fmt.Fprintf(&b, "\n%v\n%v", r.Details, r.Observed)
 	return b.String()
+}
+
+// durationSet fails t unless r, returned by c, carries the time its check
+// took: a checker called directly, outside a monitor, must say it.
+func durationSet(t testing.TB, c vitals.Checker, r vitals.Result) vitals.Result {
+	t.Helper()
+	if r.Duration <= 0 {
+		t.Errorf("%T returned a Result without its Duration: %+v", c, r)
+	}
+	return r
 }

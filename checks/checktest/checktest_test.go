@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
@@ -22,7 +23,8 @@ type pinger struct {
 	closed bool
 }
 
-func (p *pinger) Check(ctx context.Context) vitals.Result {
+func (p *pinger) Check(ctx context.Context) (out vitals.Result) {
+	defer func(start time.Time) { out.Duration = time.Since(start) }(time.Now())
 	p.mu.Lock()
 	closed := p.closed
 	p.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/report"
@@ -88,7 +89,8 @@ func New(path string, opts *Options) (*Checker, error) {
 }
 
 // Check reads the file system's usage and compares it with the thresholds.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	return c.g.run(ctx, "disk "+c.path, func() vitals.Result {
 		u, err := statfs(c.path)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // WritableChecker checks that a directory accepts writes; see [Writable].
@@ -32,7 +33,8 @@ func Writable(dir string) (*WritableChecker, error) {
 var payload = make([]byte, 4096)
 
 // Check writes, syncs and removes a temporary file.
-func (w *WritableChecker) Check(ctx context.Context) vitals.Result {
+func (w *WritableChecker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	return w.g.run(ctx, "write to "+w.dir, func() vitals.Result {
 		start := time.Now()
 		if err := writeTemp(w.dir); err != nil {

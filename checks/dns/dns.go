@@ -85,7 +85,8 @@ func New(host string, opts *Options) (*Checker, error) {
 }
 
 // Check resolves the host.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	start := time.Now()
 	addrs, err := c.resolver.LookupNetIP(ctx, c.network, c.host)
 	took := time.Since(start)

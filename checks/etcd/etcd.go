@@ -15,6 +15,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
 	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -155,7 +156,8 @@ type endpointStatus struct {
 // raft_index, revision, is_learner; plus endpoints (configured),
 // endpoints_healthy, endpoint_errors (endpoint → error) when some failed,
 // and round_trip_ms with RoundTrip.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	if c.closed.Load() {
 		return vitals.Failf("%w", ErrClosed)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // Default thresholds, used when [Options] sets neither.
@@ -52,7 +54,8 @@ func New(opts *Options) (*Checker, error) {
 }
 
 // Check counts the goroutines.
-func (c *Checker) Check(context.Context) vitals.Result {
+func (c *Checker) Check(context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	n := runtime.NumGoroutine()
 	r := vitals.Result{
 		Status:   vitals.StatusPass,

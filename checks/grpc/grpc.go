@@ -17,6 +17,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -131,7 +132,8 @@ func newChecker(shown string, o Options) *Checker {
 //
 // Observed is the round-trip time in ms. Details hold the target, the
 // service, the status answered and, for a failed call, the gRPC code.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	d := map[string]any{"target": c.shown, "service": c.service}
 	// The time the call is given, taken first so that the message of a
 	// call that ran out of it names the caller's budget; -1 for none.

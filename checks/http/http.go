@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
@@ -197,7 +198,8 @@ func newClient(o *Options) *http.Client {
 }
 
 // Check sends the request and judges the response.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	d := map[string]any{"url": c.shown, "method": c.method}
 	req, err := http.NewRequestWithContext(ctx, c.method, c.url, nil)
 	if err != nil {

@@ -70,7 +70,8 @@ func New(store Store, opts *Options) (*Checker, error) {
 }
 
 // Check writes, reads back, compares and deletes one fresh key.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	key := c.prefix + rand.Text()
 	value := make([]byte, c.valueSize)
 	rand.Read(value)

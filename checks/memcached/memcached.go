@@ -141,7 +141,8 @@ func (c *Checker) Close() error {
 // starts while one is running waits for that one's result. A hung server
 // therefore costs one goroutine, for at most a few times the client's
 // Timeout, and never more; [Checker.Close] waits for it.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	return c.run.Do(ctx, "memcached round trip", c.roundTrip)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/metrics"
 	"strings"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/report"
@@ -79,7 +80,8 @@ func New(opts *Options) (*Checker, error) {
 
 // Check samples the process's memory and compares it with the thresholds.
 // It reads a few small files from /proc and /sys, which never block.
-func (c *Checker) Check(context.Context) vitals.Result {
+func (c *Checker) Check(context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	s := c.sample()
 	return evaluate(s, &c.o)
 }

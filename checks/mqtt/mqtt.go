@@ -14,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/blocking"
 	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -120,7 +121,8 @@ func New(client Client, opts *Options) (*Checker, error) {
 // therefore runs on a goroutine the Checker owns, one at a time: a check
 // that starts while one is outstanding waits for that one's result until
 // its own deadline. [Checker.Close] waits for it.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	if c.closed.Load() {
 		return vitals.Result{Status: vitals.StatusFail, Message: ErrClosed.Error(), Err: ErrClosed}
 	}

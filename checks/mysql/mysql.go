@@ -11,6 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
 	"github.com/vitalsgo/vitals/redact"
@@ -134,7 +135,8 @@ func (c *Checker) Close() error {
 // server_version and version_ms beside the core's ping_ms and pool
 // statistics (open, in_use, idle, max_open, wait_count, wait_duration,
 // wait_count_delta).
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)
 	defer cancel()
 	r := c.sql.Check(ctx)

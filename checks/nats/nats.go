@@ -14,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/lazyconn"
 	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 )
 
@@ -156,7 +157,8 @@ func newJetStream(nc *nats.Conn, domain string) (jetstream.JetStream, error) {
 // ends. Observed is the ping's round-trip time in milliseconds. A
 // connection the client is re-establishing is StatusWarn for
 // Options.ReconnectGrace, then StatusFail; a closed one is StatusFail.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	// FlushWithContext refuses a ctx without a deadline, and rightly: a
 	// check must end.
 	ctx, cancel := timeout.Bound(ctx, c.opts.Timeout)

@@ -141,7 +141,8 @@ func (c *Checker) Close() error {
 // pool_acquired, pool_constructing, pool_max, pool_acquire_count,
 // pool_empty_acquire_count, pool_canceled_acquire_count), plus acquire_ms,
 // the time spent waiting for a connection.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	stat := c.pool.Stat()
 	details := poolDetails(stat)
 	saturated := stat.MaxConns() > 0 && stat.AcquiredConns() >= stat.MaxConns()

@@ -68,7 +68,8 @@ func New(bus Bus, opts *Options) (*Checker, error) {
 }
 
 // Check subscribes, publishes a unique message and waits for it.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	d := map[string]any{"topic": c.topic}
 	ch, unsubscribe, err := c.bus.Subscribe(ctx, c.topic)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/nonce"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -142,7 +143,8 @@ func (c *Checker) Close() error {
 // master_link_status (on a replica) and, with RoundTrip, round_trip_ms.
 // A server that refuses INFO (an ACL, a renamed command) is not a failure:
 // Details then hold info_error instead.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	start := time.Now()
 	err := c.client.Ping(ctx).Err()
 	rtt := time.Since(start)

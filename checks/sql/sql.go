@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -115,7 +116,8 @@ func (c *Checker) Close() error {
 
 // Check pings the database, runs the query if any, and reads the pool
 // statistics.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	before := c.db.Stats()
 	saturated := before.MaxOpenConnections > 0 && before.InUse >= before.MaxOpenConnections
 	d := map[string]any{}

@@ -60,7 +60,8 @@ func New(addr string, opts *Options) (*Checker, error) {
 }
 
 // Check connects to the address and closes the connection.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	start := time.Now()
 	conn, err := c.dialer.DialContext(ctx, c.network, c.addr)
 	took := time.Since(start)

@@ -99,7 +99,8 @@ func New(addr string, opts *Options) (*Checker, error) {
 }
 
 // Check connects, completes the handshake and verifies the certificate.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	start := time.Now()
 	conn, err := c.dialer.DialContext(ctx, "tcp", c.addr)
 	took := time.Since(start)

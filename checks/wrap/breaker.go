@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // ErrOpen is the Err of a result returned while the circuit is open, or
@@ -111,7 +112,8 @@ func (b *CircuitBreaker) State() BreakerState {
 
 // Check calls the wrapped check unless the circuit is open, and updates
 // the circuit with the outcome.
-func (b *CircuitBreaker) Check(ctx context.Context) vitals.Result {
+func (b *CircuitBreaker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	if r, refused := b.admit(); refused {
 		return r
 	}

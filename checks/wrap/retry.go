@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // RetryOptions configure [Retry]. A nil *RetryOptions means all defaults.
@@ -74,7 +75,8 @@ func Retry(checker vitals.Checker, opts *RetryOptions) (*Retrier, error) {
 // Check runs the wrapped check until it does not fail, the attempts are
 // used up, or ctx ends. It returns the last attempt's result with
 // Details["attempts"] set.
-func (r *Retrier) Check(ctx context.Context) vitals.Result {
+func (r *Retrier) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	wait := r.o.Backoff
 	var res vitals.Result
 	attempt := 1
