@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/internal/httpurl"
@@ -101,15 +103,48 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	if ex := excerpt.Of(body, excerptBytes); ex != "" {
 		d["body_excerpt"] = ex
 	}
-	r := vitals.Result{Status: vitals.StatusPass, Details: d, Observed: ms(took), Unit: "ms"}
+	if readErr != nil {
+		return failed(d, readErr, "GET %s: read body: %s", c.shown, httpurl.Cause(readErr))
+	}
+	return c.judge(d, resp, body, took)
+}
+
+// judge reads the endpoint's answer as the client does, in any format it
+// knows (vitals, IETF health+json, Kubernetes, Spring Boot, CHORUS, Axway,
+// TabbyAPI, …): the remote status is the check's, its failing sub-checks
+// and issues go to Details, and their count is the observed value.
+func (c *Checker) judge(d map[string]any, resp *http.Response, body []byte, took time.Duration) vitals.Result {
+	rep, err := client.Parse(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	var apiErr *client.APIError
 	switch {
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		r.Status = vitals.StatusFail
-		r.Message = fmt.Sprintf("GET %s: %s", c.shown, resp.Status)
-	case readErr != nil:
-		r = failed(d, readErr, "GET %s: read body: %s", c.shown, httpurl.Cause(readErr))
-	default:
-		r.Message = fmt.Sprintf("GET %s: %s in %v", c.shown, resp.Status, took.Round(time.Microsecond))
+	case errors.As(err, &apiErr):
+		// 401, 404, …: the request never reached a health check.
+		return failed(d, err, "GET %s: %s", c.shown, resp.Status)
+	case err != nil:
+		return failed(d, err, "GET %s: %s, but not a health report: %v", c.shown, resp.Status, err)
+	}
+	var failing []string
+	for _, ch := range rep.Checks {
+		if ch.Status != vitals.StatusPass {
+			failing = append(failing, ch.Name+" "+ch.Status.String())
+		}
+	}
+	d["remote_status"] = rep.Status.String()
+	d["format"] = string(rep.Format)
+	if len(failing) > 0 {
+		d["failing"] = failing
+	}
+	if len(rep.Issues) > 0 {
+		issues := make([]string, len(rep.Issues))
+		for i, is := range rep.Issues {
+			issues[i] = is.Description
+		}
+		d["issues"] = issues
+	}
+	r := vitals.Result{Status: rep.Status, Details: d, Observed: len(failing) + len(rep.Issues), Unit: "issues"}
+	r.Message = fmt.Sprintf("GET %s: %s in %v", c.shown, resp.Status, took.Round(time.Microsecond))
+	if rep.Status != vitals.StatusPass {
+		r.Message += ", remote status " + rep.String()
 	}
 	return r
 }

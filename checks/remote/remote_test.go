@@ -36,6 +36,20 @@ func service(t *testing.T) *httptest.Server {
 			w.WriteHeader(http.StatusUnauthorized)
 		}
 	})
+	// Bodies that say unhealthy under a 200, in the formats of the systems
+	// vitals replaces.
+	for path, body := range map[string]string{
+		"/tabby":  `{"status":"unhealthy","issues":[{"time":"2025-03-01T13:00:00Z","description":"CUDA out of memory"}]}`,
+		"/axway":  `{"result":"FAIL","details":"gateway: connection refused"}`,
+		"/spring": `{"status":"DOWN","components":{"db":{"status":"DOWN","details":{"error":"refused"}},"disk":{"status":"UP"}}}`,
+		"/vitals": `{"status":"warn","checks":{"cache":{"status":"warn","message":"slow"},"db":{"status":"pass"}}}`,
+		"/garble": `{"status":`,
+	} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, body)
+		})
+	}
 	mux.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {
 		chunk := []byte(strings.Repeat("y", 16<<10))
 		for r.Context().Err() == nil {
@@ -57,8 +71,38 @@ func check(t *testing.T, url string, o *remote.Options) vitals.Result {
 func TestHealthy(t *testing.T) {
 	s := service(t)
 	r := check(t, s.URL+"/readyz", nil)
-	if r.Status != vitals.StatusPass || r.Details["status_code"] != 200 || r.Details["body_excerpt"] != `{"status":"pass"}` || r.Unit != "ms" {
+	if r.Status != vitals.StatusPass || r.Details["status_code"] != 200 || r.Details["body_excerpt"] != `{"status":"pass"}` ||
+		r.Details["remote_status"] != "pass" || r.Observed != 0 || r.Unit != "issues" {
 		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details)
+	}
+}
+
+// A 200 whose body says unhealthy is the remote status, in every format the
+// client reads; the failing sub-checks and issues are in Details, and their
+// count is the observed value. A body that claims JSON and is not fails.
+func TestRemoteStatusFromTheBody(t *testing.T) {
+	s := service(t)
+	tests := []struct {
+		path    string
+		status  vitals.Status
+		failing []string
+		issues  int
+	}{
+		{"/tabby", vitals.StatusFail, nil, 1},
+		{"/axway", vitals.StatusFail, nil, 0},
+		{"/spring", vitals.StatusFail, []string{"db fail"}, 0},
+		{"/vitals", vitals.StatusWarn, []string{"cache warn"}, 0},
+	}
+	for _, tt := range tests {
+		r := check(t, s.URL+tt.path, nil)
+		failing, _ := r.Details["failing"].([]string)
+		if r.Status != tt.status || r.Details["remote_status"] != tt.status.String() || strings.Join(failing, ",") != strings.Join(tt.failing, ",") ||
+			r.Observed != len(tt.failing)+tt.issues || !strings.Contains(r.Message, "200 OK") || !strings.Contains(r.Message, "remote status "+tt.status.String()) {
+			t.Errorf("%s: %v %q observed %v details %v", tt.path, r.Status, r.Message, r.Observed, r.Details)
+		}
+	}
+	if r := check(t, s.URL+"/garble", nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "not a health report") {
+		t.Errorf("/garble: %v %q", r.Status, r.Message)
 	}
 }
 
@@ -112,7 +156,7 @@ func TestConformance(t *testing.T) {
 		New: func(addr string) (vitals.Checker, error) {
 			return remote.New("http://"+addr+"/readyz", nil)
 		},
-		Details: []string{"status_code", "response_ms", "body_excerpt"},
+		Details: []string{"status_code", "response_ms", "body_excerpt", "remote_status", "format"},
 	})
 }
 
