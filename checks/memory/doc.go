@@ -8,6 +8,13 @@
 // With no thresholds set, the check warns at 80% and fails at 90% of the
 // cgroup limit, and just reports the numbers when there is no limit.
 //
+// On a host without a cgroup limit, WarnHostPercent and FailHostPercent
+// bound the machine's memory in use instead — MemTotal minus MemAvailable
+// of /proc/meminfo, as a percentage of MemTotal — which is what CHORUS's
+// CreateMemoryCheck(0.85) checks:
+//
+//	c, err := memory.New(&memory.Options{FailHostPercent: 85})
+//
 //	c, err := memory.New(&memory.Options{WarnPercent: 75, FailHeapBytes: 2 << 30})
 //	if err != nil { … }
 //	m.Add("memory", c, vitals.Groups(vitals.Liveness), vitals.Interval(15*time.Second))
@@ -24,5 +31,6 @@
 //
 // Observed is the RSS in bytes, when it can be read. Details hold
 // rss_bytes, heap_bytes and, when present, limit_bytes, rss_percent and
-// cgroup.
+// cgroup; with a host threshold, host_used_bytes, host_total_bytes and
+// host_used_percent.
 package memory

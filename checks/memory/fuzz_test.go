@@ -17,6 +17,8 @@ import (
 // no wrapped sizes, no path that leaves the cgroup root.
 func FuzzProcFiles(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*/proc/*")
+	meminfo, _ := filepath.Glob("testdata/host/*")
+	files = append(files, meminfo...)
 	maxes, _ := filepath.Glob("testdata/*/cgroup/*/memory.max")
 	for _, name := range append(files, maxes...) {
 		if b, err := os.ReadFile(name); err == nil {
@@ -32,7 +34,25 @@ func FuzzProcFiles(f *testing.F) {
 		fuzzStatm(t, b, n)
 		fuzzCgroup(t, b)
 		fuzzMax(t, b, n)
+		fuzzMeminfo(t, b, n)
 	})
+}
+
+func fuzzMeminfo(t *testing.T, b []byte, n uint64) {
+	total, used, err := parseMeminfo(b)
+	if err == nil && (total == 0 || used > total || total%1024 != 0) {
+		t.Fatalf("parseMeminfo = %d, %d: used over total, or not whole kB", total, used)
+	}
+	if err != nil && (total != 0 || used != 0) {
+		t.Fatalf("parseMeminfo = %d, %d, %v", total, used, err)
+	}
+	if n == 0 || n > math.MaxUint64/1024 {
+		return
+	}
+	in := fmt.Appendf(nil, "MemTotal: %d kB\nMemAvailable: %d kB\n", n, n/4)
+	if total, used, err := parseMeminfo(in); err != nil || total != n*1024 || used != (n-n/4)*1024 {
+		t.Fatalf("meminfo of %d kB read as %d, %d, %v", n, total, used, err)
+	}
 }
 
 func fuzzStatus(t *testing.T, b []byte, n uint64) {

@@ -30,10 +30,18 @@ type Options struct {
 	// WarnPercent and FailPercent bound the RSS as a percentage (0–100)
 	// of the cgroup v2 memory limit. They apply only when a limit is set.
 	WarnPercent, FailPercent float64
+	// WarnHostPercent and FailHostPercent bound the machine's memory in
+	// use (MemTotal − MemAvailable of /proc/meminfo) as a percentage
+	// (0–100) of MemTotal: for a host without a cgroup limit, what
+	// CHORUS's CreateMemoryCheck(0.85) means.
+	WarnHostPercent, FailHostPercent float64
 
 	// ProcSelf is the /proc directory of the process. Default
 	// "/proc/self". For tests and unusual mounts.
 	ProcSelf string
+	// Meminfo is the machine's memory file. Default "/proc/meminfo". For
+	// tests and unusual mounts.
+	Meminfo string
 	// CgroupRoot is where the cgroup v2 hierarchy is mounted. Default
 	// "/sys/fs/cgroup". For tests and unusual mounts.
 	CgroupRoot string
@@ -53,10 +61,11 @@ func New(opts *Options) (*Checker, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.WarnRSSBytes == 0 && o.FailRSSBytes == 0 && o.WarnHeapBytes == 0 && o.FailHeapBytes == 0 && o.WarnPercent == 0 && o.FailPercent == 0 {
+	if o.WarnRSSBytes == 0 && o.FailRSSBytes == 0 && o.WarnHeapBytes == 0 && o.FailHeapBytes == 0 && o.WarnPercent == 0 && o.FailPercent == 0 &&
+		o.WarnHostPercent == 0 && o.FailHostPercent == 0 {
 		o.WarnPercent, o.FailPercent = DefaultWarnPercent, DefaultFailPercent
 	}
-	for _, p := range []float64{o.WarnPercent, o.FailPercent} {
+	for _, p := range []float64{o.WarnPercent, o.FailPercent, o.WarnHostPercent, o.FailHostPercent} {
 		if !(p >= 0 && p <= 100) {
 			return nil, fmt.Errorf("memory: percentage %v is not between 0 and 100", p)
 		}
@@ -68,6 +77,11 @@ func New(opts *Options) (*Checker, error) {
 		return nil, fmt.Errorf("memory: FailHeapBytes %d is below WarnHeapBytes %d", o.FailHeapBytes, o.WarnHeapBytes)
 	case o.WarnPercent > 0 && o.FailPercent > 0 && o.FailPercent < o.WarnPercent:
 		return nil, fmt.Errorf("memory: FailPercent %v is below WarnPercent %v", o.FailPercent, o.WarnPercent)
+	case o.WarnHostPercent > 0 && o.FailHostPercent > 0 && o.FailHostPercent < o.WarnHostPercent:
+		return nil, fmt.Errorf("memory: FailHostPercent %v is below WarnHostPercent %v", o.FailHostPercent, o.WarnHostPercent)
+	}
+	if o.Meminfo == "" {
+		o.Meminfo = "/proc/meminfo"
 	}
 	if o.ProcSelf == "" {
 		o.ProcSelf = "/proc/self"
@@ -93,12 +107,18 @@ type sample struct {
 	heap   uint64
 	limit  uint64 // 0: no limit found
 	cgroup string // cgroup v2 path, "" if unknown
+
+	hostTotal, hostUsed uint64 // read only with a host threshold
+	hostErr             error
 }
 
 func (c *Checker) sample() sample {
 	var s sample
 	s.rss, s.rssErr = readRSS(c.o.ProcSelf)
 	s.cgroup, s.limit = cgroupLimit(c.o.ProcSelf, c.o.CgroupRoot)
+	if c.o.WarnHostPercent > 0 || c.o.FailHostPercent > 0 {
+		s.hostTotal, s.hostUsed, s.hostErr = readMeminfo(c.o.Meminfo)
+	}
 	m := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(m)
 	if m[0].Value.Kind() == metrics.KindUint64 {
@@ -131,14 +151,26 @@ func evaluate(s sample, o *Options) vitals.Result {
 			parts[0] += fmt.Sprintf(" (%.1f%% of the limit)", pct)
 		}
 	}
+	var hostPct float64
+	if s.hostTotal > 0 {
+		hostPct = float64(s.hostUsed) / float64(s.hostTotal) * 100
+		d["host_used_bytes"], d["host_total_bytes"] = s.hostUsed, s.hostTotal
+		d["host_used_percent"] = float64(int64(hostPct*100+0.5)) / 100
+		parts = append(parts, fmt.Sprintf("host %s of %s in use (%.1f%%)", report.Bytes(s.hostUsed), report.Bytes(s.hostTotal), hostPct))
+	}
 	summary := strings.Join(parts, ", ")
+	if s.hostErr != nil {
+		r.Status, r.Err = vitals.StatusFail, s.hostErr
+		r.Message = "cannot read the machine's memory: " + s.hostErr.Error()
+		return r
+	}
 	needRSS := o.WarnRSSBytes > 0 || o.FailRSSBytes > 0 || (s.limit > 0 && (o.WarnPercent > 0 || o.FailPercent > 0))
 	if s.rssErr != nil && needRSS {
 		r.Status, r.Err = vitals.StatusFail, s.rssErr
 		r.Message = "cannot read the resident set size: " + s.rssErr.Error()
 		return r
 	}
-	over := func(rss, heap uint64, percent float64) []string {
+	over := func(rss, heap uint64, percent, host float64) []string {
 		var why []string
 		if rss > 0 && s.rssErr == nil && s.rss >= rss {
 			why = append(why, "rss at or above "+report.Bytes(rss))
@@ -149,12 +181,15 @@ func evaluate(s sample, o *Options) vitals.Result {
 		if percent > 0 && s.limit > 0 && s.rssErr == nil && pct >= percent {
 			why = append(why, fmt.Sprintf("rss at or above %v%% of the limit", percent))
 		}
+		if host > 0 && s.hostTotal > 0 && hostPct >= host {
+			why = append(why, fmt.Sprintf("host memory at or above %v%%", host))
+		}
 		return why
 	}
 	r.Message = summary
-	if why := over(o.FailRSSBytes, o.FailHeapBytes, o.FailPercent); len(why) > 0 {
+	if why := over(o.FailRSSBytes, o.FailHeapBytes, o.FailPercent, o.FailHostPercent); len(why) > 0 {
 		r.Status, r.Message = vitals.StatusFail, summary+"; "+strings.Join(why, ", ")
-	} else if why := over(o.WarnRSSBytes, o.WarnHeapBytes, o.WarnPercent); len(why) > 0 {
+	} else if why := over(o.WarnRSSBytes, o.WarnHeapBytes, o.WarnPercent, o.WarnHostPercent); len(why) > 0 {
 		r.Status, r.Message = vitals.StatusWarn, summary+"; "+strings.Join(why, ", ")
 	}
 	return r

@@ -140,3 +140,40 @@ func TestInvalidOptions(t *testing.T) {
 		}
 	}
 }
+
+// The host mode reads /proc/meminfo: 80% of the machine's memory in use
+// here (MemAvailable 3.2 of 16 GB), against CHORUS's 85% and lower bars.
+func TestHostPercent(t *testing.T) {
+	host := func(o memory.Options) *memory.Options {
+		o.Meminfo = filepath.Join("testdata", "host", "meminfo")
+		return fixture("unlimited", o)
+	}
+	tests := []struct {
+		o      *memory.Options
+		status vitals.Status
+		msg    string
+	}{
+		{host(memory.Options{FailHostPercent: 85}), vitals.StatusPass, "host 12.2 GiB of 15.3 GiB in use (80.0%)"},
+		{host(memory.Options{WarnHostPercent: 75, FailHostPercent: 85}), vitals.StatusWarn, "host memory at or above 75%"},
+		{host(memory.Options{FailHostPercent: 80}), vitals.StatusFail, "host memory at or above 80%"},
+	}
+	for _, tt := range tests {
+		r := check(t, tt.o)
+		if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) || r.Details["host_used_percent"] != 80.0 || r.Details["host_total_bytes"] != uint64(16000000*1024) {
+			t.Errorf("%+v: %v %q %v", *tt.o, r.Status, r.Message, r.Details)
+		}
+	}
+	old := fixture("unlimited", memory.Options{FailHostPercent: 85, Meminfo: filepath.Join("testdata", "host", "meminfo-old")})
+	if r := check(t, old); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "no MemTotal or no MemAvailable") {
+		t.Errorf("meminfo without MemAvailable: %v %q", r.Status, r.Message)
+	}
+	if _, err := memory.New(&memory.Options{WarnHostPercent: 90, FailHostPercent: 85}); err == nil {
+		t.Error("FailHostPercent below WarnHostPercent is not an error")
+	}
+	// On this machine, for real.
+	if _, err := os.Stat("/proc/meminfo"); err == nil {
+		if r := check(t, &memory.Options{FailHostPercent: 100}); r.Details["host_total_bytes"] == nil {
+			t.Errorf("the machine's meminfo was not read: %v %q", r.Status, r.Message)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -35,20 +36,30 @@ func parseStatusRSS(b []byte) (v uint64, found bool, err error) {
 		if !ok {
 			continue
 		}
-		f := strings.Fields(rest)
-		if len(f) != 2 || f[1] != "kB" {
-			return 0, true, fmt.Errorf("read rss: malformed VmRSS line %q", line)
-		}
-		kb, err := strconv.ParseUint(f[0], 10, 64)
+		v, err := kilobytes("VmRSS", rest, line)
 		if err != nil {
 			return 0, true, fmt.Errorf("read rss: %w", err)
 		}
-		if kb > math.MaxUint64/1024 {
-			return 0, true, fmt.Errorf("read rss: VmRSS of %d kB overflows", kb)
-		}
-		return kb * 1024, true, nil
+		return v, true, nil
 	}
 	return 0, false, nil
+}
+
+// kilobytes reads the value of a "Key:  1234 kB" line of a /proc file (rest
+// is what follows the colon) in bytes.
+func kilobytes(key, rest, line string) (uint64, error) {
+	f := strings.Fields(rest)
+	if len(f) != 2 || f[1] != "kB" {
+		return 0, fmt.Errorf("malformed %s line %q", key, line)
+	}
+	kb, err := strconv.ParseUint(f[0], 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	if kb > math.MaxUint64/1024 {
+		return 0, fmt.Errorf("%s of %d kB overflows", key, kb)
+	}
+	return kb * 1024, nil
 }
 
 // parseStatm reads the resident pages, the second field of
@@ -128,4 +139,44 @@ func parseMax(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// readMeminfo reads the machine's total memory and the memory in use
+// (MemTotal − MemAvailable) from a /proc/meminfo file.
+func readMeminfo(file string) (total, used uint64, err error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, 0, err
+	}
+	return parseMeminfo(b)
+}
+
+// parseMeminfo reads MemTotal and MemAvailable of a /proc/meminfo file, in
+// bytes; used is their difference, 0 if MemAvailable exceeds MemTotal.
+func parseMeminfo(b []byte) (total, used uint64, err error) {
+	var avail uint64
+	var haveTotal, haveAvail bool
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimSuffix(line, "\n")
+		key, rest, _ := strings.Cut(line, ":")
+		var dst *uint64
+		switch key {
+		case "MemTotal":
+			dst, haveTotal = &total, true
+		case "MemAvailable":
+			dst, haveAvail = &avail, true
+		default:
+			continue
+		}
+		if *dst, err = kilobytes(key, rest, line); err != nil {
+			return 0, 0, fmt.Errorf("read meminfo: %w", err)
+		}
+	}
+	switch {
+	case !haveTotal || !haveAvail:
+		return 0, 0, errors.New("read meminfo: no MemTotal or no MemAvailable line (a kernel before 3.14?)")
+	case total == 0:
+		return 0, 0, errors.New("read meminfo: MemTotal is 0")
+	}
+	return total, total - min(avail, total), nil
 }
