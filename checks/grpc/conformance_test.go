@@ -45,3 +45,16 @@ func TestConformance(t *testing.T) {
 		Details:          []string{"target", "service", "status"},
 	})
 }
+
+// TestConformanceConnectivityOnly runs the suite in the mode that only
+// connects, against a server without the health service.
+func TestConformanceConnectivityOnly(t *testing.T) {
+	checktest.Run(t, checktest.Config{
+		Name: "a gRPC server without the health service",
+		Addr: serve(t, nil),
+		Open: func(addr string) (checktest.Checker, error) {
+			return grpccheck.Open(addr, &grpccheck.Options{Insecure: true, ConnectivityOnly: true})
+		},
+		Details: []string{"target", "state"},
+	})
+}

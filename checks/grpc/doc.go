@@ -51,4 +51,11 @@
 //
 // [Options].Metadata travels with every call, e.g. an authorization token;
 // its values appear in no result.
+//
+// # Servers without the health service
+//
+// With [Options].ConnectivityOnly the check calls nothing: it passes once
+// the connection is READY (connecting it if idle) and fails when it falls
+// into TRANSIENT_FAILURE or is not READY by the deadline, with the state in
+// Details ("state"), as regiocom's GrpcProbe(cc) checks a connection.
 package grpccheck

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -39,6 +40,12 @@ type Options struct {
 	// Metadata is sent with every call, e.g. an authorization token. Its
 	// values never appear in a result.
 	Metadata map[string]string
+
+	// ConnectivityOnly checks only that the connection reaches READY,
+	// connecting it if it is idle, without calling the health service: for
+	// servers that do not implement grpc.health.v1, as regiocom's
+	// GrpcProbe(cc) checks them. [New] then needs a *grpc.ClientConn.
+	ConnectivityOnly bool
 
 	// The fields below configure the connection [Open] makes; [New]
 	// rejects them, since its connection is configured already.
@@ -77,13 +84,15 @@ func (o *Options) dialled() bool {
 // or [Open] to make one; it is safe for concurrent use.
 type Checker struct {
 	client healthpb.HealthClient              // set by New
+	conn   *grpc.ClientConn                   // set by New in ConnectivityOnly mode
 	owned  *lazyconn.Client[*grpc.ClientConn] // set by Open
 	closed atomic.Bool                        // set by Close, for New's Checker
 
-	shown   string // the target, without a password, for messages
-	service string
-	timeout time.Duration
-	md      metadata.MD
+	shown            string // the target, without a password, for messages
+	service          string
+	connectivityOnly bool
+	timeout          time.Duration
+	md               metadata.MD
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -105,16 +114,20 @@ func New(conn grpc.ClientConnInterface, opts *Options) (*Checker, error) {
 		return nil, errors.New("grpccheck: Insecure, TLSConfig, InsecureSkipVerify and DialOptions configure the connection Open makes; configure conn instead")
 	}
 	shown := "connection"
-	if cc, ok := conn.(*grpc.ClientConn); ok {
+	cc, ok := conn.(*grpc.ClientConn)
+	if ok {
 		shown = redact.URL(cc.CanonicalTarget())
 	}
+	if o.ConnectivityOnly && !ok {
+		return nil, fmt.Errorf("grpccheck: ConnectivityOnly needs a *grpc.ClientConn, whose state it reads, not a %T", conn)
+	}
 	c := newChecker(shown, o)
-	c.client = healthpb.NewHealthClient(conn)
+	c.client, c.conn = healthpb.NewHealthClient(conn), cc
 	return c, nil
 }
 
 func newChecker(shown string, o Options) *Checker {
-	c := &Checker{shown: shown, service: o.Service, timeout: o.Timeout}
+	c := &Checker{shown: shown, service: o.Service, timeout: o.Timeout, connectivityOnly: o.ConnectivityOnly}
 	if len(o.Metadata) > 0 {
 		c.md = metadata.New(o.Metadata)
 	}
@@ -153,6 +166,19 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	if err != nil {
 		return fail(d, err, "grpc health %s: %v", c.shown, err)
 	}
+	if c.connectivityOnly {
+		delete(d, "service")
+		if conn == nil {
+			conn = c.conn
+		} else if conn.GetState() == connectivity.TransientFailure {
+			// Failed before this check: judge a fresh connection.
+			c.owned.Discard(conn)
+			if _, conn, err = c.acquire(ctx); err != nil {
+				return fail(d, err, "grpc connection %s: %v", c.shown, err)
+			}
+		}
+		return c.connected(ctx, conn, d, budget)
+	}
 	if c.md != nil {
 		ctx = metadata.NewOutgoingContext(ctx, c.md)
 	}
@@ -172,6 +198,44 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		r.Message += " in " + rtt.Round(time.Microsecond).String()
 	}
 	return r
+}
+
+// connected waits until conn is READY, connecting it when idle, and fails
+// when it falls into TRANSIENT_FAILURE or SHUTDOWN, or ctx ends first.
+func (c *Checker) connected(ctx context.Context, conn *grpc.ClientConn, d map[string]any, budget time.Duration) vitals.Result {
+	what := "grpc connection " + c.shown
+	start := time.Now()
+	for {
+		st := conn.GetState()
+		d["state"] = st.String()
+		switch st {
+		case connectivity.Ready:
+			took := time.Since(start)
+			return vitals.Result{Status: vitals.StatusPass, Message: fmt.Sprintf("%s: READY in %v", what, took.Round(time.Microsecond)),
+				Details: d, Observed: float64(took.Microseconds()) / 1000, Unit: "ms"}
+		case connectivity.TransientFailure:
+			// The connection stays in TRANSIENT_FAILURE until it is READY
+			// (grpc's sticky failure), so this is the verdict; the next
+			// check starts afresh: an owned connection is dialled anew,
+			// the caller's tries again without waiting out its backoff.
+			if c.owned != nil {
+				c.owned.Discard(conn)
+			} else {
+				conn.ResetConnectBackoff()
+			}
+			return fail(d, nil, "%s: %s", what, st)
+		case connectivity.Shutdown:
+			return fail(d, nil, "%s: %s", what, st)
+		case connectivity.Idle:
+			conn.Connect()
+		}
+		if !conn.WaitForStateChange(ctx, st) {
+			if budget > 0 {
+				return fail(d, ctx.Err(), "%s: still %s after %v", what, st, (budget + time.Millisecond - 1).Truncate(time.Millisecond))
+			}
+			return fail(d, ctx.Err(), "%s: still %s when the context ended", what, st)
+		}
+	}
 }
 
 // acquire returns the client to call and, for an owned connection, the

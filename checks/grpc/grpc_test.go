@@ -245,3 +245,34 @@ func TestCheckerInMonitor(t *testing.T) {
 		t.Fatalf("upstream = %v %q", st.Status, st.Last.Message)
 	}
 }
+
+// ConnectivityOnly passes on a server without the health service once the
+// connection is READY, over an owned connection and the caller's own, and
+// fails on a closed port with the state it saw.
+func TestConnectivityOnly(t *testing.T) {
+	addr := serve(t, nil) // no health service
+	c := open(t, addr, &grpccheck.Options{ConnectivityOnly: true})
+	if r := checkWithin(c, 10*time.Second); r.Status != vitals.StatusPass || r.Details["state"] != "READY" || !strings.Contains(r.Message, "READY") {
+		t.Errorf("owned connection: %v %q %v", r.Status, r.Message, r.Details)
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	own := checktest.MustNew(t, grpccheck.New, grpc.ClientConnInterface(conn), &grpccheck.Options{ConnectivityOnly: true})
+	if r := checkWithin(own, 10*time.Second); r.Status != vitals.StatusPass || r.Details["state"] != "READY" {
+		t.Errorf("the caller's idle connection: %v %q", r.Status, r.Message)
+	}
+	closed := open(t, testservice.ClosedAddr(t), &grpccheck.Options{ConnectivityOnly: true})
+	if r := checkWithin(closed, 10*time.Second); r.Status != vitals.StatusFail || r.Details["state"] != "TRANSIENT_FAILURE" {
+		t.Errorf("closed port: %v %q %v", r.Status, r.Message, r.Details)
+	}
+	if _, err := grpccheck.New(notAClientConn{conn}, &grpccheck.Options{ConnectivityOnly: true}); err == nil || !strings.Contains(err.Error(), "*grpc.ClientConn") {
+		t.Errorf("ConnectivityOnly over a ClientConnInterface: %v", err)
+	}
+}
+
+// notAClientConn is a grpc.ClientConnInterface that is not a
+// *grpc.ClientConn, such as an interceptor's wrapper.
+type notAClientConn struct{ grpc.ClientConnInterface }
