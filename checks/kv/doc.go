@@ -1,13 +1,18 @@
 // Package kv checks a key-value store by a full round trip: it writes a
 // fresh key, reads it back, compares the value byte for byte, and deletes
 // it. This is the CHORUS DHT check, and it works for any store — a DHT,
-// etcd, Redis, a cache — through the three-method [Store] interface, so a
-// store's health covers the write path, the read path and data integrity,
-// not just "the port is open".
+// etcd, Redis, a cache — through the two-method [Store] interface (Put and
+// Get), so a store's health covers the write path, the read path and data
+// integrity, not just "the port is open".
 //
-// Each run uses a new key, [Options.Prefix] followed by random hex, and a
-// random value, so concurrent instances and stale data from an earlier
-// run cannot make a broken store look healthy.
+// A store that also has Delete ([Deleter]) gets a new key each run,
+// [Options.Prefix] followed by random hex, deleted afterwards. One without
+// (CHORUS's DHT has only Put and Get) gets one well-known key,
+// [Options.Prefix] + "probe", overwritten each run, so the store holds one
+// key whatever the number of runs. Either way the value is random, so
+// concurrent instances and stale data from an earlier run cannot make a
+// broken store look healthy. package vitalstest has an in-memory KV for
+// tests.
 //
 // # Results
 //

@@ -22,6 +22,13 @@ type Store interface {
 	// Get returns the value stored under key. A missing key is an error
 	// or a nil value; either fails the check.
 	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// Deleter is a [Store] that can delete. With it, each check writes a fresh
+// key and deletes it; without it (CHORUS's DHT has only Put and Get), each
+// check writes a fresh value to one well-known key, [Options.Prefix] +
+// "probe", so the store holds one key whatever the number of runs.
+type Deleter interface {
 	// Delete removes key.
 	Delete(ctx context.Context, key string) error
 }
@@ -38,7 +45,7 @@ type Options struct {
 	ValueSize int
 }
 
-// Checker runs a put/get/delete round trip against a [Store].
+// Checker runs a put/get(/delete) round trip against a [Store].
 type Checker struct {
 	store     Store
 	prefix    string
@@ -69,10 +76,15 @@ func New(store Store, opts *Options) (*Checker, error) {
 	return &Checker{store: store, prefix: o.Prefix, valueSize: o.ValueSize}, nil
 }
 
-// Check writes, reads back, compares and deletes one fresh key.
+// Check writes, reads back and compares a fresh value, and deletes its key
+// when the store is a [Deleter].
 func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	defer report.Took(&out, time.Now())
-	key := c.prefix + rand.Text()
+	del, canDelete := c.store.(Deleter)
+	key, steps := c.prefix+"probe", "put/get"
+	if canDelete {
+		key, steps = c.prefix+rand.Text(), "put/get/delete"
+	}
 	value := make([]byte, c.valueSize)
 	rand.Read(value)
 	d := map[string]any{"key": key}
@@ -90,7 +102,10 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	var got []byte
 	getErr := step("get", func() (err error) { got, err = c.store.Get(ctx, key); return err })
 	// Delete whatever happened to Get: the key was written.
-	delErr := step("delete", func() error { return c.store.Delete(ctx, key) })
+	var delErr error
+	if canDelete {
+		delErr = step("delete", func() error { return del.Delete(ctx, key) })
+	}
 	rtt := time.Since(start)
 	d["round_trip_ms"] = ms(rtt)
 
@@ -107,7 +122,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	case delErr != nil:
 		r = vitals.Result{Status: vitals.StatusWarn, Message: fmt.Sprintf("round trip ok, but delete %s: %v", key, delErr), Err: fmt.Errorf("delete %s: %w", key, delErr), Details: d}
 	default:
-		r = vitals.Result{Status: vitals.StatusPass, Message: fmt.Sprintf("put/get/delete round trip in %v", rtt.Round(time.Microsecond)), Details: d}
+		r = vitals.Result{Status: vitals.StatusPass, Message: fmt.Sprintf("%s round trip in %v", steps, rtt.Round(time.Microsecond)), Details: d}
 	}
 	r.Observed, r.Unit = ms(rtt), "ms"
 	return r

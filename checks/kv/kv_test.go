@@ -10,6 +10,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/kv"
+	"github.com/vitalsgo/vitals/vitalstest"
 )
 
 // The kv checker has no server of its own: it drives whatever Store the
@@ -210,5 +211,27 @@ func TestInvalidOptions(t *testing.T) {
 	}
 	if _, err := kv.New(newMemStore(), &kv.Options{ValueSize: -1}); err == nil {
 		t.Error("negative size: no error")
+	}
+}
+
+// A store without Delete, as CHORUS's DHT, is checked on one well-known key,
+// overwritten with a fresh value each run: it never grows.
+func TestStoreWithoutDelete(t *testing.T) {
+	s := vitalstest.NewKV()
+	c, err := kv.New(s.WithoutDelete(), &kv.Options{Prefix: "dht/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for range 3 {
+		r := c.Check(context.Background())
+		if r.Status != vitals.StatusPass || r.Details["key"] != "dht/probe" || r.Details["delete_ms"] != nil {
+			t.Fatalf("%v %q %v", r.Status, r.Message, r.Details)
+		}
+		v, _ := s.Get(context.Background(), "dht/probe")
+		values = append(values, string(v))
+	}
+	if s.Keys() != 1 || values[0] == values[1] || values[1] == values[2] {
+		t.Errorf("%d keys, values %q: want one key with a fresh value each run", s.Keys(), values)
 	}
 }
