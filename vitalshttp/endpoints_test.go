@@ -61,7 +61,8 @@ func TestLiveEndpointsAcrossStates(t *testing.T) {
 		act  func()
 		want [4]int // /livez /alive /health/live /readyz
 	}{
-		{"not run yet", func() {}, [4]int{200, 200, 200, 503}},
+		// regiocom: a service in its startup phase is not alive yet.
+		{"not run yet", func() {}, [4]int{200, 503, 200, 503}},
 		{"passing", func() { m.RunOnce(context.Background()) }, [4]int{200, 200, 200, 200}},
 		{"liveness failing", func() {
 			mu.Lock()
@@ -90,7 +91,7 @@ func TestLiveEndpointsAcrossStates(t *testing.T) {
 // never be served each other's body, whatever the order of requests.
 func TestCachedBodiesNeverCrossDetailLevels(t *testing.T) {
 	m, vh := fixture(t, true)
-	h := everything(vh)
+	h := everythingWith(vh, true) // the compatible systems' messages kept private
 	version := m.Snapshot().Version
 	targets := []struct{ target, accept string }{
 		{"/readyz", ""}, {"/readyz", "application/health+json"}, {"/readyz?verbose", ""}, {"/readyz?format=text", ""},
@@ -118,6 +119,40 @@ func TestCachedBodiesNeverCrossDetailLevels(t *testing.T) {
 	}
 	if v := m.Snapshot().Version; v != version {
 		t.Fatalf("the snapshot changed during the test (%d -> %d): the comparison proves nothing", version, v)
+	}
+}
+
+// By default each compatible system shows every caller the messages its
+// original showed — short, redacted, on one line — and keeps structured
+// details for authorised callers; the cached bodies of the three views
+// never cross.
+func TestCompatMessagesArePublicByDefault(t *testing.T) {
+	m, vh := fixture(t, true)
+	h := everything(vh)
+	version := m.Snapshot().Version
+	for _, target := range []string{"/health", "/health/checks", "/ready", "/status", "/status/db"} {
+		anon := do(h, "GET", target).Body.String()
+		auth := do(h, "GET", target, "Authorization", "Bearer "+token).Body.String()
+		if !strings.Contains(anon, "connection refused") || strings.Contains(anon, "hunter2") {
+			t.Errorf("%s: anonymous body without the redacted message: %s", target, anon)
+		}
+		if anon2 := do(h, "GET", target).Body.String(); anon2 != anon {
+			t.Errorf("%s: two anonymous answers of one snapshot differ", target)
+		}
+		if !strings.Contains(auth, "connection refused") {
+			t.Errorf("%s: authorised body without the message: %s", target, auth)
+		}
+	}
+	if v := m.Snapshot().Version; v != version {
+		t.Fatalf("the snapshot changed during the test (%d -> %d): the comparison proves nothing", version, v)
+	}
+	// The healthy database check has structured details: CHORUS shows
+	// them to authorised callers only.
+	_, vh = fixture(t, false)
+	h = everything(vh)
+	anon, auth := do(h, "GET", "/health/checks").Body.String(), do(h, "GET", "/health/checks", "Authorization", "Bearer "+token).Body.String()
+	if strings.Contains(anon, "server_version") || !strings.Contains(anon, "SELECT 1 ok") || !strings.Contains(auth, `"server_version":"15.4"`) {
+		t.Errorf("structured details must be for authorised callers only:\nanon %s\nauth %s", anon, auth)
 	}
 }
 

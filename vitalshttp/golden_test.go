@@ -66,12 +66,19 @@ func fixtureNotRun(t testing.TB, failing bool) (*vitals.Monitor, *vitalshttp.Han
 // system, Installed on a mux that, unlike *http.ServeMux, neither cleans
 // paths nor redirects, and sets no r.Pattern. Anything else reaches h,
 // which answers a JSON 404.
-func everything(h *vitalshttp.Handler) http.Handler {
+func everything(h *vitalshttp.Handler) http.Handler { return everythingWith(h, false) }
+
+// everythingWith is everything, with the compatible systems' messages
+// only for authorised callers when private.
+func everythingWith(h *vitalshttp.Handler, private bool) http.Handler {
 	mux := &recordingMux{fallback: h}
 	h.Install(mux)
-	compat.Chorus(h).Install(mux)
-	compat.Regiocom(h).Install(mux)
-	compat.Axway(h).Install(mux)
+	for _, e := range []*compat.Endpoints{compat.Chorus(h), compat.Regiocom(h), compat.Axway(h)} {
+		if private {
+			e = e.Private()
+		}
+		e.Install(mux)
+	}
 	return mux
 }
 

@@ -24,7 +24,7 @@ func FuzzRequestHeaders(f *testing.F) {
 	f.Add("Bearer probe-token\x00", "", false, ` , W/`, uint8(5))
 	f.Add("Bearer "+token[:5], "", false, `"*"`, uint8(2))
 	_, vh := fixture(f, true)
-	h := everything(vh)
+	h := everythingWith(vh, true) // compat messages private: no anonymous answer shows a message
 	backend := compat.Backend(vh, "db", "postgres")
 	f.Fuzz(func(t *testing.T, auth, auth2 string, two bool, inm string, target uint8) {
 		path := headerTargets[int(target)%len(headerTargets)]

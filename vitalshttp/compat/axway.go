@@ -15,15 +15,15 @@ func Axway(h *vitalshttp.Handler) *Endpoints { return newEndpoints(h, axwaySyste
 
 var axwaySystem = &system{name: "Axway", patterns: []string{"/status", "/status/"}, route: withChecks("/status", epAxway)}
 
-func renderAxway(snap *vitals.Snapshot, check string, details bool) *wire.Response {
+func renderAxway(snap *vitals.Snapshot, check string, v view) *wire.Response {
 	if check != "" {
 		st, ok := snap.Check(check)
 		if !ok || !st.Enabled {
 			return wire.NotFound(snap, check, "")
 		}
-		return wire.JSON(st.Status, wire.CTJSON, axwayStatusOf(st, details))
+		return wire.JSON(st.Status, wire.CTJSON, axwayStatusOf(st, v))
 	}
-	return axwayDoc(snap, details)
+	return axwayDoc(snap, v)
 }
 
 type axwayStatus struct {
@@ -50,15 +50,15 @@ type axwayDocBody struct {
 	Details      string                 `json:"details,omitempty"`
 }
 
-func axwayStatusOf(st *vitals.CheckState, details bool) *axwayStatus {
+func axwayStatusOf(st *vitals.CheckState, v view) *axwayStatus {
 	s := &axwayStatus{Result: vocab.Word(st.Status, vocab.Axway)}
-	if details && !st.Status.OK() {
-		s.Details = wire.Reason(st, true)
+	if v > viewStatus && !st.Status.OK() {
+		s.Details = v.reason(st)
 	}
 	return s
 }
 
-func axwayDoc(snap *vitals.Snapshot, details bool) *wire.Response {
+func axwayDoc(snap *vitals.Snapshot, v view) *wire.Response {
 	b := axwayDocBody{
 		Name: snap.Info.Service, Version: snap.Info.Version,
 		Status: vocab.Word(snap.Status, vocab.Axway), StatusChecks: map[string]*axwayCheck{},
@@ -74,13 +74,13 @@ func axwayDoc(snap *vitals.Snapshot, details bool) *wire.Response {
 		if name == "" {
 			name = st.Name
 		}
-		s := axwayStatusOf(st, details)
+		s := axwayStatusOf(st, v)
 		b.StatusChecks[st.Name] = &axwayCheck{Name: name, Endpoint: st.Name, Status: s}
-		if details && b.StatusDetail == "" && s.Details != "" {
+		if b.StatusDetail == "" && s.Details != "" {
 			b.StatusDetail = s.Details // the first failing check, in name order
 		}
 	}
-	if details && b.StatusDetail == "" && !snap.Status.OK() {
+	if v > viewStatus && b.StatusDetail == "" && !snap.Status.OK() {
 		b.StatusDetail = "service is " + snap.Status.String()
 	}
 	b.Result, b.Details = b.Status, b.StatusDetail

@@ -24,26 +24,29 @@ var chorusSystem = &system{
 	}),
 }
 
-func renderChorus(snap *vitals.Snapshot, ep endpoint, details bool) *wire.Response {
+func renderChorus(snap *vitals.Snapshot, ep endpoint, v view) *wire.Response {
 	switch ep {
 	case epChorusReady:
 		g, _ := snap.Group(vitals.Readiness)
 		return wire.JSON(g.Status, wire.CTJSON, chorusReady{Ready: g.Status.OK(), Status: vocab.Word(g.Status, vocab.Chorus), Message: chorusMessage(g.Status)})
 	case epChorusLive:
-		st := vitals.StatusPass
+		// Live unless stopping; the status is the system's, and the uptime
+		// a duration string, as CHORUS documents /health/live.
+		code := vitals.StatusPass
 		if snap.Stopping() {
-			st = vitals.StatusStopping
+			code = vitals.StatusStopping
 		}
-		return wire.JSON(st, wire.CTJSON, chorusLive{Live: st.OK(), Status: vocab.Word(st, vocab.Chorus), Uptime: snap.Time.Sub(snap.Started)})
+		return wire.JSON(code, wire.CTJSON, chorusLive{Live: code.OK(), Status: vocab.Word(snap.Status, vocab.Chorus), Uptime: snap.Time.Sub(snap.Started).String()})
 	case epChorusChecks:
-		checks := chorusChecks(snap, details)
+		checks := chorusChecks(snap, v, true)
 		return wire.JSON(vitals.StatusPass, wire.CTJSON, chorusChecksBody{Checks: checks, Total: len(checks), Timestamp: snap.Time.UTC()})
 	}
-	return chorusHealth(snap, details)
+	return chorusHealth(snap, v)
 }
 
 type chorusCheck struct {
 	Healthy   bool           `json:"healthy"`
+	Enabled   *bool          `json:"enabled,omitempty"` // on /health/checks, which lists disabled checks too
 	Message   string         `json:"message,omitempty"`
 	Details   map[string]any `json:"details,omitempty"`
 	Latency   time.Duration  `json:"latency,omitempty"` // nanoseconds, as time.Duration encodes
@@ -68,9 +71,9 @@ type chorusReady struct {
 }
 
 type chorusLive struct {
-	Live   bool          `json:"live"`
-	Status string        `json:"status"`
-	Uptime time.Duration `json:"uptime"`
+	Live   bool   `json:"live"`
+	Status string `json:"status"`
+	Uptime string `json:"uptime"` // "24h0m0s"
 }
 
 type chorusChecksBody struct {
@@ -93,26 +96,33 @@ func chorusMessage(s vitals.Status) string {
 	return "Critical health checks failing"
 }
 
-func chorusChecks(snap *vitals.Snapshot, details bool) map[string]chorusCheck {
+// chorusChecks lists the enabled checks, or all with their enabled flag.
+func chorusChecks(snap *vitals.Snapshot, v view, all bool) map[string]chorusCheck {
 	out := map[string]chorusCheck{}
 	for st := range snap.Checks("") {
-		if !st.Enabled {
+		if !st.Enabled && !all {
 			continue
 		}
 		c := chorusCheck{Healthy: st.Status.OK()}
-		if details && !st.Last.Time.IsZero() {
+		if all {
+			c.Enabled = &st.Enabled
+		}
+		if v > viewStatus && !st.Last.Time.IsZero() {
 			t := st.Last.Time.UTC()
-			c.Message, c.Details, c.Latency, c.Timestamp = st.Last.Message, st.Last.Details, st.Last.Duration, &t
+			c.Message, c.Latency, c.Timestamp = v.message(st), st.Last.Duration, &t
+		}
+		if v == viewFull {
+			c.Details = st.Last.Details
 		}
 		out[st.Name] = c
 	}
 	return out
 }
 
-func chorusHealth(snap *vitals.Snapshot, details bool) *wire.Response {
+func chorusHealth(snap *vitals.Snapshot, v view) *wire.Response {
 	b := chorusHealthBody{
 		Status: vocab.Word(snap.Status, vocab.Chorus), Message: chorusMessage(snap.Status),
-		Checks: chorusChecks(snap, details), Uptime: snap.Time.Sub(snap.Started),
+		Checks: chorusChecks(snap, v, false), Uptime: snap.Time.Sub(snap.Started),
 		StartTime: snap.Started.UTC(), LastUpdate: snap.Time.UTC(),
 		Version: snap.Info.Version, NodeID: snap.Info.InstanceID,
 	}

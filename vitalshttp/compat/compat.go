@@ -12,9 +12,15 @@
 //	mux.Handle("/health/redis", compat.Backend(h, "redis", "redis")) // KiviGo
 //
 // Every answer reads the same snapshot as the Kubernetes paths, with the
-// same authorisation (details only for callers h authorises), ETags,
-// Cache-Control, HEAD and 405 for other methods. Each shape has one
-// format: ?format=, ?verbose, ?exclude= and Accept change nothing.
+// same ETags, Cache-Control, HEAD and 405 for other methods. Each shape has
+// one format: ?format=, ?verbose, ?exclude= and Accept change nothing.
+//
+// Each system shows every caller what the original showed without
+// authentication — CHORUS its checks' messages, regiocom the reasons it is
+// not ready, Axway its details — as short texts (one line, at most 200
+// bytes), redacted; the structured details of a check and the whole
+// messages stay for callers h authorises. [Endpoints.Private] keeps
+// messages for them too, as the Kubernetes paths do.
 // [AlreadyRunning] is Axway's probe for another instance on a port.
 package compat
 
@@ -25,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/reason"
 	"github.com/vitalsgo/vitals/vitalshttp"
 	"github.com/vitalsgo/vitals/vitalshttp/internal/wire"
 )
@@ -33,8 +40,50 @@ import (
 // monitor. As an [http.Handler] they route on the whole path and answer
 // 404 elsewhere.
 type Endpoints struct {
-	h      *wire.Handler
-	system *system
+	h       *wire.Handler
+	system  *system
+	private bool // messages only for authorised callers
+}
+
+// Private returns endpoints that show messages only to callers the Handler
+// authorises, as the Kubernetes paths do; everyone else sees statuses.
+func (e *Endpoints) Private() *Endpoints {
+	p := *e
+	p.private = true
+	return &p
+}
+
+// view is how much of a check an answer shows.
+type view uint8
+
+const (
+	viewStatus   view = iota // statuses only
+	viewMessages             // and short, redacted messages: what the original showed anyone
+	viewFull                 // and whole messages and details: for authorised callers
+	numViews
+)
+
+// shortMessage is the longest message shown at viewMessages.
+const shortMessage = 200
+
+// message returns a check's message as v shows it, "" for none.
+func (v view) message(st *vitals.CheckState) string {
+	switch {
+	case v == viewStatus || st.Last.Message == "":
+		return ""
+	case v == viewMessages:
+		return reason.Cap(wire.OneLine(st.Last.Message), shortMessage)
+	}
+	return st.Last.Message
+}
+
+// reason returns why a check holds its group back, as v shows it.
+func (v view) reason(st *vitals.CheckState) string {
+	r := wire.Reason(st, v >= viewMessages)
+	if v == viewMessages {
+		r = reason.Cap(r, shortMessage)
+	}
+	return r
 }
 
 var _ http.Handler = (*Endpoints)(nil)
@@ -64,9 +113,9 @@ const (
 	numEndpoints
 )
 
-// cacheKeys are the snapshot cache keys of the bodies, [endpoint][details]:
+// cacheKeys are the snapshot cache keys of the bodies, [endpoint][view]:
 // pointers into this array, so a lookup does not allocate.
-var cacheKeys [numEndpoints][2]byte
+var cacheKeys [numEndpoints][numViews]byte
 
 func newEndpoints(h *vitalshttp.Handler, s *system) *Endpoints {
 	return &Endpoints{h: (*wire.Handler)(h), system: s}
@@ -90,12 +139,19 @@ func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	details := e.h.Authorised(r)
+	v := viewStatus
+	switch {
+	case details:
+		v = viewFull
+	case !e.private:
+		v = viewMessages
+	}
 	snap := e.h.Current(r)
 	var resp *wire.Response
 	if check == "" {
-		resp = snap.Cache(&cacheKeys[ep][wire.B2I(details)], func() any { return render(snap, ep, check, details) }).(*wire.Response)
+		resp = snap.Cache(&cacheKeys[ep][v], func() any { return render(snap, ep, check, v) }).(*wire.Response)
 	} else {
-		resp = render(snap, ep, check, details)
+		resp = render(snap, ep, check, v)
 	}
 	wire.Write(w, r, resp, details)
 }
@@ -103,18 +159,18 @@ func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // render builds an answer. Health answers get an ETag; a 404 does not. The
 // start time keeps tags of a restarted process (whose versions restart at
 // 1) from matching the old one's.
-func render(snap *vitals.Snapshot, ep endpoint, check string, details bool) *wire.Response {
+func render(snap *vitals.Snapshot, ep endpoint, check string, v view) *wire.Response {
 	var resp *wire.Response
 	switch ep {
 	case epChorusHealth, epChorusReady, epChorusLive, epChorusChecks:
-		resp = renderChorus(snap, ep, details)
+		resp = renderChorus(snap, ep, v)
 	case epAlive, epReady:
-		resp = renderRegiocom(snap, ep, details)
+		resp = renderRegiocom(snap, ep, v)
 	case epAxway:
-		resp = renderAxway(snap, check, details)
+		resp = renderAxway(snap, check, v)
 	}
 	if resp.Code == http.StatusOK || resp.Code == http.StatusServiceUnavailable {
-		resp.ETag = []string{fmt.Sprintf(`"%x.%d.c%d.%d"`, snap.Started.UnixNano(), snap.Version, ep, wire.B2I(details))}
+		resp.ETag = []string{fmt.Sprintf(`"%x.%d.c%d.%d"`, snap.Started.UnixNano(), snap.Version, ep, v)}
 	}
 	return resp
 }

@@ -8,7 +8,9 @@ import (
 
 // Regiocom is the regiocom healthchecker's endpoints: /alive (liveness)
 // and /ready (readiness, with the reasons it is not), each also under
-// /.well-known/; 200 or 503.
+// /.well-known/; 200 or 503. As in regiocom's decision matrix, a service
+// still in its startup phase is neither alive nor ready (/livez keeps
+// Kubernetes' rule: liveness ignores startup).
 func Regiocom(h *vitalshttp.Handler) *Endpoints { return newEndpoints(h, regiocomSystem) }
 
 var regiocomSystem = &system{
@@ -19,13 +21,17 @@ var regiocomSystem = &system{
 	}),
 }
 
-func renderRegiocom(snap *vitals.Snapshot, ep endpoint, details bool) *wire.Response {
+func renderRegiocom(snap *vitals.Snapshot, ep endpoint, v view) *wire.Response {
 	if ep == epAlive {
 		g, _ := snap.Group(vitals.Liveness)
-		return wire.JSON(g.Status, wire.CTJSON, aliveBody{Alive: g.Status.OK()})
+		st := g.Status
+		if st.OK() && !snap.StartupComplete() {
+			st = vitals.StatusStarting
+		}
+		return wire.JSON(st, wire.CTJSON, aliveBody{Alive: st.OK()})
 	}
 	g, _ := snap.Group(vitals.Readiness)
-	return wire.JSON(g.Status, wire.CTJSON, readyBody{Ready: g.Status.OK(), Reasons: reasons(snap, vitals.Readiness, g.Status, details)})
+	return wire.JSON(g.Status, wire.CTJSON, readyBody{Ready: g.Status.OK(), Reasons: reasons(snap, vitals.Readiness, g.Status, v)})
 }
 
 type aliveBody struct {
@@ -38,16 +44,15 @@ type readyBody struct {
 }
 
 // reasons lists "name: message" for each check holding a group back, in
-// name order (regiocom's own order is random). Without details the reason
-// is the status word.
-func reasons(snap *vitals.Snapshot, group string, status vitals.Status, details bool) []string {
+// name order (regiocom's own order is random), as v shows messages.
+func reasons(snap *vitals.Snapshot, group string, status vitals.Status, v view) []string {
 	if status.OK() {
 		return nil
 	}
 	var out []string
 	for st := range snap.Checks(group) {
 		if st.Enabled && !st.Status.OK() {
-			out = append(out, st.Name+": "+wire.Reason(st, details))
+			out = append(out, st.Name+": "+v.reason(st))
 		}
 	}
 	switch {
