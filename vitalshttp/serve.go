@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -55,6 +56,39 @@ func Serve(addr string, handler http.Handler) (bound string, stop func(context.C
 		return stopErr
 	}
 	return ln.Addr().String(), stop, nil
+}
+
+// DefaultBackgroundAddr is where [Background] listens when addr is "":
+// port 8080 on every interface, as regiocom's healthchecker does.
+const DefaultBackgroundAddr = ":8080"
+
+// Background serves handler on addr ("" means [DefaultBackgroundAddr]) in
+// the background, with [NewServer]'s timeouts, and returns the function
+// that stops it, for a one-line probe port in main:
+//
+//	defer vitalshttp.Background("", vitalshttp.New(m, nil))()
+//
+// It does not fail: an address that cannot be listened on, a server that
+// stops with an error and a shutdown that takes over 5 s are logged with
+// slog.Default(), as regiocom's ServeHTTPBackground logs them. Use [Serve]
+// to handle those errors, or [Run] for a graceful shutdown on SIGTERM.
+func Background(addr string, handler http.Handler) (stop func()) {
+	if addr == "" {
+		addr = DefaultBackgroundAddr
+	}
+	bound, stopCtx, err := Serve(addr, handler)
+	if err != nil {
+		slog.Default().Error("vitalshttp: health server not started", "addr", addr, "err", err)
+		return func() {}
+	}
+	slog.Default().Info("vitalshttp: serving health endpoints", "addr", bound)
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopCtx(ctx); err != nil {
+			slog.Default().Error("vitalshttp: health server stopped with an error", "addr", bound, "err", err)
+		}
+	}
 }
 
 // RunOptions configure [Run]. A nil *RunOptions means defaults.
