@@ -25,3 +25,19 @@ func TestInstanceIDDefaultsToHostName(t *testing.T) {
 		t.Errorf("InstanceID = %q, want the one given, node-7", got)
 	}
 }
+
+// SetInfo replaces the name and version after New, as Axway's
+// SetNameAndVersion; the snapshot carries them at once, also before Start.
+func TestSetInfo(t *testing.T) {
+	m := vitals.New(&vitals.Options{Info: vitals.Info{Service: "agent", InstanceID: "node-7"}})
+	defer m.Close()
+	before := m.Snapshot().Version
+	m.SetInfo(vitals.Info{Service: "discovery-agent", Version: "1.2.3", Description: "token ghp_abcdefghijklmnopqrstuvwxyz0123456789"})
+	snap := m.Snapshot()
+	if snap.Info.Service != "discovery-agent" || snap.Info.Version != "1.2.3" || snap.Version == before {
+		t.Errorf("snapshot info %+v (version %d, before %d)", snap.Info, snap.Version, before)
+	}
+	if got := m.Info(); got.InstanceID == "node-7" || got.Description == "token ghp_abcdefghijklmnopqrstuvwxyz0123456789" {
+		t.Errorf("Info() = %+v: want the host name for the empty InstanceID and the description redacted", got)
+	}
+}

@@ -101,13 +101,13 @@ type Monitor struct {
 	histSize   int
 	drainDelay time.Duration
 	listenMax  int
-	info       Info
 	onCritical func(Event)
 	baseCtx    context.Context
 	cancel     context.CancelFunc
-	obs        observers     // copy-on-write, read without a lock
-	wake       chan struct{} // size 1: the scheduler has something new to look at
-	closeDone  chan struct{} // closed when Close has waited for everything
+	obs        observers            // copy-on-write, read without a lock
+	info       atomic.Pointer[Info] // replaced whole by SetInfo
+	wake       chan struct{}        // size 1: the scheduler has something new to look at
+	closeDone  chan struct{}        // closed when Close has waited for everything
 
 	wg sync.WaitGroup // every goroutine the monitor starts but the listeners' and the hooks'
 
@@ -210,15 +210,10 @@ func New(opts *Options) *Monitor {
 	if o.ListenerQueue <= 0 {
 		o.ListenerQueue = 1024
 	}
-	if o.Info.InstanceID == "" {
-		o.Info.InstanceID = hostname() // CHORUS requires a node_id
-	}
-	// As a check's, the service's description may be shown to anyone.
-	o.Info.Description = redact.String(o.Info.Description)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Monitor{
 		clock: o.Clock, workers: o.Workers, histSize: o.HistorySize,
-		drainDelay: o.DrainDelay, listenMax: o.ListenerQueue, info: o.Info,
+		drainDelay: o.DrainDelay, listenMax: o.ListenerQueue,
 		baseCtx: ctx, cancel: cancel, onCritical: o.OnCriticalFailure,
 		timetable:  timetable{checks: map[string]*check{}, onDemand: map[*check]struct{}{}},
 		publisher:  publisher{createdAt: o.Clock.Now()},
@@ -226,6 +221,7 @@ func New(opts *Options) *Monitor {
 		wake:       make(chan struct{}, 1),
 		closeDone:  make(chan struct{}),
 	}
+	m.info.Store(infoOf(o.Info))
 	m.handover.Store(int64(ticks[tickLevels-1]))
 	m.publish()
 	return m
@@ -423,8 +419,29 @@ func (m *Monitor) lookup(op, name string) (*check, error) {
 	return c, nil
 }
 
-// Info returns the service description given in [Options.Info].
-func (m *Monitor) Info() Info { return m.info }
+// Info returns the service description given in [Options.Info] or by
+// [Monitor.SetInfo].
+func (m *Monitor) Info() Info { return *m.info.Load() }
+
+// SetInfo replaces the service description, e.g. with a name and version
+// known only once the configuration is loaded, as Axway's
+// SetNameAndVersion does; the next snapshot, published at once, carries
+// it. An empty InstanceID is the host name, as with [Options.Info].
+func (m *Monitor) SetInfo(info Info) {
+	m.info.Store(infoOf(info))
+	m.markDirty(dirtyVisible)
+	m.publishDirty()
+}
+
+// infoOf fills in what an Info left out and redacts what anyone may see.
+func infoOf(info Info) *Info {
+	if info.InstanceID == "" {
+		info.InstanceID = hostname() // CHORUS requires a node_id
+	}
+	// As a check's, the service's description may be shown to anyone.
+	info.Description = redact.String(info.Description)
+	return &info
+}
 
 // State returns the live state of the named check: its latest result and
 // counters, which a [Snapshot] may show up to a second late when no status

@@ -101,7 +101,7 @@ func (m *Monitor) publishLocked() *Snapshot {
 
 	m.version++
 	s := &Snapshot{startupDone: startupDone, stopping: stopping, visGen: visGen, lazyGen: lazyGen,
-		Version: m.version, Time: now, Started: cmp.Or(started, m.createdAt), Info: m.info,
+		Version: m.version, Time: now, Started: cmp.Or(started, m.createdAt), Info: *m.info.Load(),
 		Status: groups[""].Status, checks: states, groups: groups,
 		refreshAt: refreshAt, next: make(chan struct{}),
 	}
