@@ -184,6 +184,17 @@ func TestPprofRefusesAnonymousCallers(t *testing.T) {
 	}
 }
 
+// PublicPprof serves anyone, as Axway's NewServer(true) does when asked.
+func TestPublicPprofServesAnyone(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/debug/pprof/", vitalshttp.PublicPprof())
+	for _, p := range []string{"/debug/pprof/", "/debug/pprof/cmdline", "/debug/pprof/goroutine?debug=1"} {
+		if w := do(mux, "GET", p); w.Code != 200 || w.Body.Len() == 0 {
+			t.Errorf("anonymous GET %s = %d", p, w.Code)
+		}
+	}
+}
+
 // A CPU profile longer than the server's WriteTimeout is served: no
 // server timeout has to leave room for pprof.
 func TestPprofProfileOutlivesWriteTimeout(t *testing.T) {

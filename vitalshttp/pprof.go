@@ -27,30 +27,41 @@ func (h *Handler) Pprof() http.Handler {
 			wire.WriteError(w, http.StatusForbidden, "pprof needs an authorised caller")
 			return
 		}
-		name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-		switch name {
-		case "":
-			if !strings.HasSuffix(r.URL.Path, "/") {
-				// The index links relative to its own path.
-				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
-				return
-			}
-			pprof.Index(w, r)
-		case "cmdline":
-			pprof.Cmdline(w, r)
-		case "symbol":
-			pprof.Symbol(w, r)
-		case "profile", "trace":
-			r = forDuration(w, r)
-			if name == "profile" {
-				pprof.Profile(w, r)
-			} else {
-				pprof.Trace(w, r)
-			}
-		default:
-			pprof.Handler(name).ServeHTTP(w, r)
-		}
+		servePprof(w, r)
 	})
+}
+
+// PublicPprof returns net/http/pprof for every caller, routed as
+// [Handler.Pprof] routes it: for a debug build, or a port only operators
+// reach, as Axway's NewServer(true) serves it. Profiles and the command
+// line may carry secrets; Handler.Pprof is the default.
+func PublicPprof() http.Handler { return http.HandlerFunc(servePprof) }
+
+// servePprof answers a pprof request by the last element of its path.
+func servePprof(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	switch name {
+	case "":
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			// The index links relative to its own path.
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		pprof.Index(w, r)
+	case "cmdline":
+		pprof.Cmdline(w, r)
+	case "symbol":
+		pprof.Symbol(w, r)
+	case "profile", "trace":
+		r = forDuration(w, r)
+		if name == "profile" {
+			pprof.Profile(w, r)
+		} else {
+			pprof.Trace(w, r)
+		}
+	default:
+		pprof.Handler(name).ServeHTTP(w, r)
+	}
 }
 
 // forDuration moves the write deadline of a profile or trace of
