@@ -9,6 +9,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/checkseries"
+	"github.com/vitalsgo/vitals/internal/score"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -68,7 +69,7 @@ type Metrics struct {
 
 	status, enabled, consecutive metric.Int64ObservableGauge
 	groupStatus                  metric.Int64ObservableGauge
-	lastSuccess                  metric.Float64ObservableGauge
+	lastSuccess, groupScore      metric.Float64ObservableGauge
 	runs, timeouts               metric.Int64ObservableCounter
 	duration                     metric.Float64Histogram
 
@@ -123,7 +124,7 @@ func New(m *vitals.Monitor, opts *Options) (*Metrics, error) {
 	}
 	meter := o.MeterProvider.Meter(ScopeName)
 	x := &Metrics{mon: m, overall: o.OverallGroup, series: checkseries.New(newSeries), groups: map[string]*[5]metric.ObserveOption{}}
-	var errs [9]error
+	var errs [10]error
 	x.status, errs[0] = meter.Int64ObservableGauge("vitals.check.status", metric.WithUnit("{status}"),
 		metric.WithDescription("Effective status of the check as a state set: 1 for the current vitals.status (unknown, pass, warn, fail), 0 for the others."))
 	x.enabled, errs[1] = meter.Int64ObservableGauge("vitals.check.enabled", metric.WithUnit("{check}"),
@@ -138,13 +139,15 @@ func New(m *vitals.Monitor, opts *Options) (*Metrics, error) {
 		metric.WithDescription("Runs of the check abandoned at its timeout."))
 	x.groupStatus, errs[6] = meter.Int64ObservableGauge("vitals.group.status", metric.WithUnit("{status}"),
 		metric.WithDescription("Status of a group of checks as a state set: 1 for the current vitals.status (pass, warn, fail, starting, stopping), 0 for the others. vitals.group.name=\""+o.OverallGroup+"\" is the whole service."))
+	x.groupScore, errs[9] = meter.Float64ObservableGauge("vitals.health.score", metric.WithUnit("1"),
+		metric.WithDescription("Mean health score (0 to 1) of the group's enabled checks that have run; a check's score weighs recent results more and counts a warning half. Not reported until one has run. vitals.group.name=\""+o.OverallGroup+"\" is the whole service."))
 	x.duration, errs[7] = meter.Float64Histogram("vitals.check.duration", metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(o.Buckets...),
 		metric.WithDescription("Duration of the check's runs, timed-out runs counted at their timeout."))
 	if err := errors.Join(errs[:]...); err != nil {
 		return nil, err
 	}
-	x.reg, errs[8] = meter.RegisterCallback(x.collect, x.status, x.enabled, x.consecutive, x.lastSuccess, x.runs, x.timeouts, x.groupStatus)
+	x.reg, errs[8] = meter.RegisterCallback(x.collect, x.status, x.enabled, x.consecutive, x.lastSuccess, x.runs, x.timeouts, x.groupStatus, x.groupScore)
 	if errs[8] != nil {
 		return nil, errs[8]
 	}
@@ -220,6 +223,9 @@ func (x *Metrics) observeGroups(o metric.Observer, snap *vitals.Snapshot) {
 		sets := x.groupSetsLocked(name)
 		for i, w := range groupStatuses {
 			o.ObserveInt64(x.groupStatus, b2i(g.Status == w), sets[i])
+		}
+		if sc, ok := score.Of(snap, g.Name); ok {
+			o.ObserveFloat64(x.groupScore, sc, metric.WithAttributes(GroupKey.String(name)))
 		}
 	}
 	// Forget groups that have no member left.

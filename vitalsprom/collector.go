@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/checkseries"
+	"github.com/vitalsgo/vitals/internal/score"
 )
 
 // Options configure a [Collector]. A nil *Options means all defaults.
@@ -54,7 +55,7 @@ type Collector struct {
 	remove  func()
 	once    sync.Once
 
-	checkStatus, checkEnabled, duration, runs, timeouts, consecutive, lastSuccess, status *prometheus.Desc
+	checkStatus, checkEnabled, duration, runs, timeouts, consecutive, lastSuccess, status, score *prometheus.Desc
 
 	series *checkseries.Map[series] // forgets removed checks on Collect
 }
@@ -108,6 +109,7 @@ func New(m *vitals.Monitor, opts *Options) *Collector {
 	c.consecutive = desc("check", "consecutive_failures", "Failed results since the check's last pass or warn.", "check")
 	c.lastSuccess = desc("check", "last_success_timestamp_seconds", "Unix time of the check's last pass or warn result; absent until there is one.", "check")
 	c.status = desc("", "status", "Status of a group of checks as a state set: 1 for the current status (pass, warn, fail, starting, stopping), 0 for the others. group=\""+o.OverallGroup+"\" is the whole service.", "group", "status")
+	c.score = desc("health", "score", "Mean health score (0 to 1) of the group's enabled checks that have run; a check's score weighs recent results more and counts a warning half. Absent until one has run. group=\""+o.OverallGroup+"\" is the whole service.", "group")
 	c.remove = m.Observe(c.observe)
 	return c
 }
@@ -149,7 +151,7 @@ func (c *Collector) observe(st *vitals.CheckState) {
 
 // Describe sends the descriptors of every metric the collector exports.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.checkStatus, c.checkEnabled, c.duration, c.runs, c.timeouts, c.consecutive, c.lastSuccess, c.status} {
+	for _, d := range []*prometheus.Desc{c.checkStatus, c.checkEnabled, c.duration, c.runs, c.timeouts, c.consecutive, c.lastSuccess, c.status, c.score} {
 		ch <- d
 	}
 }
@@ -225,6 +227,9 @@ func (c *Collector) buildGroups(snap *vitals.Snapshot) []prometheus.Metric {
 	emit := func(label string, g vitals.GroupState) {
 		for _, s := range groupStatuses {
 			out = append(out, constMetric(c.status, prometheus.GaugeValue, b2f(g.Status == s), label, s.String()))
+		}
+		if sc, ok := score.Of(snap, g.Name); ok {
+			out = append(out, constMetric(c.score, prometheus.GaugeValue, sc, label))
 		}
 	}
 	all, _ := snap.Group("")

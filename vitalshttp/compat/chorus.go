@@ -11,21 +11,29 @@ import (
 
 // Chorus is the CHORUS health manager's endpoints: /health (the service
 // and every check), /health/ready (readiness), /health/live (503 only
-// while the service stops) and /health/checks. Statuses are CHORUS's
-// healthy, degraded, unhealthy, starting and stopping; 200 for healthy and
-// degraded, 503 otherwise (/health/checks always 200).
+// while the service stops), /health/checks and /health/summary (the
+// scores, see [ChorusSummaryOf]). Statuses are CHORUS's healthy, degraded,
+// unhealthy, starting and stopping; 200 for healthy and degraded, 503
+// otherwise (/health/checks and /health/summary always 200).
 func Chorus(h *vitalshttp.Handler) *Endpoints { return newEndpoints(h, chorusSystem) }
 
 var chorusSystem = &system{
 	name:     "CHORUS",
-	patterns: []string{"/health", "/health/ready", "/health/live", "/health/checks"},
+	patterns: []string{"/health", "/health/ready", "/health/live", "/health/checks", "/health/summary"},
 	route: exact(map[string]endpoint{
 		"/health": epChorusHealth, "/health/ready": epChorusReady, "/health/live": epChorusLive, "/health/checks": epChorusChecks,
+		"/health/summary": epChorusSummary,
 	}),
 }
 
-func renderChorus(snap *vitals.Snapshot, ep endpoint, v view) *wire.Response {
+func renderChorus(snap *vitals.Snapshot, ep endpoint, v view, scoring *ChorusThresholds) *wire.Response {
 	switch ep {
+	case epChorusSummary:
+		t := DefaultChorusThresholds
+		if scoring != nil {
+			t = *scoring
+		}
+		return wire.JSON(vitals.StatusPass, wire.CTJSON, ChorusSummaryOf(snap, t))
 	case epChorusReady:
 		g, _ := snap.Group(vitals.Readiness)
 		return wire.JSON(g.Status, wire.CTJSON, chorusReady{Ready: g.Status.OK(), Status: vocab.Word(g.Status, vocab.Chorus), Message: chorusMessage(g.Status)})
@@ -41,7 +49,7 @@ func renderChorus(snap *vitals.Snapshot, ep endpoint, v view) *wire.Response {
 		checks := chorusChecks(snap, v, true)
 		return wire.JSON(vitals.StatusPass, wire.CTJSON, chorusChecksBody{Checks: checks, Total: len(checks), Timestamp: snap.Time.UTC()})
 	}
-	return chorusHealth(snap, v)
+	return chorusHealth(snap, v, scoring)
 }
 
 type chorusCheck struct {
@@ -119,12 +127,16 @@ func chorusChecks(snap *vitals.Snapshot, v view, all bool) map[string]chorusChec
 	return out
 }
 
-func chorusHealth(snap *vitals.Snapshot, v view) *wire.Response {
+func chorusHealth(snap *vitals.Snapshot, v view, scoring *ChorusThresholds) *wire.Response {
+	st := snap.Status
+	if scoring != nil && (st == vitals.StatusPass || st == vitals.StatusWarn || st == vitals.StatusFail) {
+		st = scoring.status(meanScore(snap, ""))
+	}
 	b := chorusHealthBody{
-		Status: vocab.Word(snap.Status, vocab.Chorus), Message: chorusMessage(snap.Status),
+		Status: vocab.Word(st, vocab.Chorus), Message: chorusMessage(st),
 		Checks: chorusChecks(snap, v, false), Uptime: snap.Time.Sub(snap.Started),
 		StartTime: snap.Started.UTC(), LastUpdate: snap.Time.UTC(),
 		Version: snap.Info.Version, NodeID: snap.Info.InstanceID,
 	}
-	return wire.JSON(snap.Status, wire.CTJSON, b)
+	return wire.JSON(st, wire.CTJSON, b)
 }

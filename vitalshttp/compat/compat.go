@@ -42,15 +42,25 @@ import (
 type Endpoints struct {
 	h       *wire.Handler
 	system  *system
-	private bool // messages only for authorised callers
+	private bool              // messages only for authorised callers
+	scoring *ChorusThresholds // CHORUS: the score decides the status
+	// keys are the snapshot cache keys of the bodies, [endpoint][view]:
+	// their addresses are the keys, so endpoints configured differently
+	// never share a body, and a lookup does not allocate.
+	keys [numEndpoints][numViews]byte
 }
 
 // Private returns endpoints that show messages only to callers the Handler
 // authorises, as the Kubernetes paths do; everyone else sees statuses.
 func (e *Endpoints) Private() *Endpoints {
-	p := *e
+	p := e.clone()
 	p.private = true
-	return &p
+	return p
+}
+
+// clone copies e with cache keys of its own.
+func (e *Endpoints) clone() *Endpoints {
+	return &Endpoints{h: e.h, system: e.system, private: e.private, scoring: e.scoring}
 }
 
 // view is how much of a check an answer shows.
@@ -107,15 +117,12 @@ const (
 	epChorusReady
 	epChorusLive
 	epChorusChecks
+	epChorusSummary
 	epAlive
 	epReady
 	epAxway
 	numEndpoints
 )
-
-// cacheKeys are the snapshot cache keys of the bodies, [endpoint][view]:
-// pointers into this array, so a lookup does not allocate.
-var cacheKeys [numEndpoints][numViews]byte
 
 func newEndpoints(h *vitalshttp.Handler, s *system) *Endpoints {
 	return &Endpoints{h: (*wire.Handler)(h), system: s}
@@ -149,9 +156,9 @@ func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap := e.h.Current(r)
 	var resp *wire.Response
 	if check == "" {
-		resp = snap.Cache(&cacheKeys[ep][v], func() any { return render(snap, ep, check, v) }).(*wire.Response)
+		resp = snap.Cache(&e.keys[ep][v], func() any { return e.render(snap, ep, check, v) }).(*wire.Response)
 	} else {
-		resp = render(snap, ep, check, v)
+		resp = e.render(snap, ep, check, v)
 	}
 	wire.Write(w, r, resp, details)
 }
@@ -159,11 +166,11 @@ func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // render builds an answer. Health answers get an ETag; a 404 does not. The
 // start time keeps tags of a restarted process (whose versions restart at
 // 1) from matching the old one's.
-func render(snap *vitals.Snapshot, ep endpoint, check string, v view) *wire.Response {
+func (e *Endpoints) render(snap *vitals.Snapshot, ep endpoint, check string, v view) *wire.Response {
 	var resp *wire.Response
 	switch ep {
-	case epChorusHealth, epChorusReady, epChorusLive, epChorusChecks:
-		resp = renderChorus(snap, ep, v)
+	case epChorusHealth, epChorusReady, epChorusLive, epChorusChecks, epChorusSummary:
+		resp = renderChorus(snap, ep, v, e.scoring)
 	case epAlive, epReady:
 		resp = renderRegiocom(snap, ep, v)
 	case epAxway:
