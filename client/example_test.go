@@ -178,3 +178,35 @@ func ExampleClient_Watch() {
 	// Output:
 	// fail (db fail)
 }
+
+// go-tabbyapi's client: a base URL and the endpoint apart, an API key, and
+// a watch loop that prints every poll.
+func ExampleNew_tabby() {
+	tabby := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/health" || r.Header.Get("X-API-Key") != "tabby-key" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status":"unhealthy","issues":[{"time":"2025-03-01T13:00:00Z","description":"CUDA out of memory"}]}`)
+	}))
+	defer tabby.Close()
+
+	c, err := client.New(tabby.URL, &client.Options{Path: "/v1/health", APIKey: "tabby-key", EveryPoll: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // ends the watch
+	polls := 0
+	for u := range c.Watch(ctx, 10*time.Millisecond) {
+		fmt.Println(u.Report.Status, u.Report.Issues[0].Description)
+		if polls++; polls == 2 {
+			break
+		}
+	}
+	// Output:
+	// fail CUDA out of memory
+	// fail CUDA out of memory
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/vitalshttp"
+	"github.com/vitalsgo/vitals/vitalshttp/compat"
 )
 
 // get sends one request to h and prints the code and body, as curl -i
@@ -146,4 +147,16 @@ func ExampleServe() {
 	// 200
 	// [+]disk ok
 	// livez check passed
+}
+
+// regiocom's `defer health.ServeHTTPBackground(":8080")()`, with its /alive
+// and /ready next to the Kubernetes paths.
+func ExampleBackground() {
+	m := vitals.New(nil)
+	defer m.Close()
+	h := vitalshttp.New(m, nil)
+	mux := http.NewServeMux()
+	h.Install(mux)
+	compat.Regiocom(h).Install(mux)
+	defer vitalshttp.Background(":8080", mux)()
 }
