@@ -235,7 +235,9 @@ func TestErrOfAFailureWithoutAnErrorAndOfAPanic(t *testing.T) {
 	if err := vitals.Err(ctx, msg); err == nil || err.Error() != "queue depth 90" {
 		t.Errorf("Err(Failf) = %v", err)
 	}
-	bare := vitals.ResultFunc(func(context.Context) vitals.Result { return vitals.Result{Status: vitals.StatusFail, Message: "no replica"} })
+	bare := vitals.ResultFunc(func(context.Context) vitals.Result {
+		return vitals.Result{Status: vitals.StatusFail, Message: "no replica"}
+	})
 	if err := vitals.Err(ctx, bare); err == nil || err.Error() != "no replica" {
 		t.Errorf("Err(fail without Err) = %v", err)
 	}
