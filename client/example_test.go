@@ -62,7 +62,9 @@ func ExampleClient_Check() {
 }
 
 // The same service read through its other endpoints: every format gives the
-// same Report.
+// same status. The compatible systems show anyone their messages, as their
+// originals did; the IETF and Kubernetes answers keep them for authorised
+// callers.
 func ExampleClient_Check_formats() {
 	srv, stop := exampleServer()
 	defer stop()
@@ -78,9 +80,9 @@ func ExampleClient_Check_formats() {
 	// Output:
 	// ietf       fail (db fail)
 	// kubernetes fail (db fail: reason withheld)
-	// chorus     fail: Critical health checks failing (db fail)
-	// regiocom   fail (db fail: reason withheld)
-	// axway      fail (db fail)
+	// chorus     fail: Critical health checks failing (db fail: dial tcp 10.0.0.5:5432: connection refused)
+	// regiocom   fail (db fail: dial tcp 10.0.0.5:5432: connection refused)
+	// axway      fail: dial tcp 10.0.0.5:5432: connection refused (db fail: dial tcp 10.0.0.5:5432: connection refused)
 }
 
 // An endpoint that cannot be reached, or answers something other than a

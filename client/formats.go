@@ -105,12 +105,13 @@ func parseChorus(r *Report, body []byte) error {
 	readyOK, readyGiven := allTrue(ready)
 	liveOK, liveGiven := allTrue(live)
 	switch {
+	case liveGiven:
+		// /health/live's status is the system's; "live" is its verdict.
+		r.Status = boolStatus(liveOK)
 	case len(words) > 0:
 		r.Status = rd.status(worstWord(words))
 	case readyGiven:
 		r.Status = boolStatus(readyOK)
-	case liveGiven:
-		r.Status = boolStatus(liveOK)
 	default:
 		// /health/checks answers 200 whatever the checks say.
 		r.Status = boolStatus(allHealthy)

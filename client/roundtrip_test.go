@@ -91,7 +91,12 @@ func TestRoundTrip(t *testing.T) {
 							t.Errorf("format %s, want %s", r.Format, ep.format)
 						}
 						g, _ := snap.Group(ep.group)
-						wantStatus(t, "overall", r.Status, g.Status, ep.vocab)
+						want := g.Status
+						if ep.path == "/alive" && want.OK() && !snap.StartupComplete() {
+							// regiocom: a service in its startup phase is not alive.
+							want = vitals.StatusStarting
+						}
+						wantStatus(t, "overall", r.Status, want, ep.vocab)
 						if ep.checks {
 							compareChecks(t, r, snap, ep)
 						}

@@ -32,6 +32,7 @@ var otelToProm = map[string]string{
 	"vitals.check.consecutive_failures": "vitals_check_consecutive_failures",
 	"vitals.check.last_success_time":    "vitals_check_last_success_timestamp_seconds",
 	"vitals.group.status":               "vitals_status",
+	"vitals.health.score":               "vitals_health_score",
 }
 
 // otelToLabel maps vitalsotel's attribute keys to vitalsprom's labels.
