@@ -79,8 +79,9 @@ type level struct {
 
 // frame is one open flow collection.
 type frame struct {
-	open byte // '[' or '{'
-	pair bool // a "key: value" inside '[' is a one-pair mapping
+	open   byte // '[' or '{'
+	pair   bool // a "key: value" inside '[' is a one-pair mapping
+	dashes int  // "- " block sequence indicators the parser takes inside a flow item ("[- 0]")
 }
 
 func (s *scan) run(data []byte) {
@@ -110,7 +111,7 @@ func (s *scan) fail(format string, args ...any) {
 func (s *scan) depth() int {
 	d := len(s.blocks)
 	for _, f := range s.flows {
-		d++
+		d += 1 + f.dashes
 		if f.pair {
 			d++
 		}
@@ -372,7 +373,15 @@ func (s *scan) flow(l []byte, i int) int {
 			}
 		case ',':
 			if len(s.flows) > 0 {
-				s.flows[len(s.flows)-1].pair = false
+				top := &s.flows[len(s.flows)-1]
+				top.pair, top.dashes = false, 0
+			}
+		case '-':
+			// The parser takes "- " where an item starts for a block
+			// sequence, even inside a flow collection: a level each.
+			if len(s.flows) > 0 && sep(l, i+1) && (flowNodeStart(l, i) || afterDash(l, i)) {
+				s.flows[len(s.flows)-1].dashes++
+				s.note(s.depth())
 			}
 		case ':':
 			if len(s.flows) == 0 {
@@ -457,6 +466,13 @@ func flowNodeStart(l []byte, i int) bool {
 	for i--; i >= 0 && isSpace(l[i]); i-- {
 	}
 	return i < 0 || bytes.IndexByte([]byte("[{,:?"), l[i]) >= 0
+}
+
+// afterDash reports whether the token before l[i] is a "-" indicator.
+func afterDash(l []byte, i int) bool {
+	for i--; i >= 0 && isSpace(l[i]); i-- {
+	}
+	return i >= 0 && l[i] == '-' && (i == 0 || isSpace(l[i-1]) || bytes.IndexByte([]byte("[{,:?"), l[i-1]) >= 0)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
