@@ -17,51 +17,29 @@ import (
 // application hands it. These stores are small but real implementations of
 // the contract; the driver modules test the checker against real servers.
 
-// memStore is an in-memory store.
+// memStore is vitalstest's in-memory store, recording every key written.
 type memStore struct {
+	*vitalstest.KV
 	mu   sync.Mutex
-	data map[string][]byte
 	keys []string // every key ever written, in order
 }
 
-func newMemStore() *memStore { return &memStore{data: map[string][]byte{}} }
+func newMemStore() *memStore { return &memStore{KV: vitalstest.NewKV()} }
 
 func (s *memStore) Put(ctx context.Context, key string, v []byte) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.data[key] = append([]byte(nil), v...)
 	s.keys = append(s.keys, key)
-	return nil
+	s.mu.Unlock()
+	return s.KV.Put(ctx, key, v)
 }
 
-func (s *memStore) Get(ctx context.Context, key string) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.data[key]
-	if !ok {
-		return nil, errors.New("not found")
-	}
-	return append([]byte(nil), v...), nil
-}
-
-func (s *memStore) Delete(ctx context.Context, key string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.data, key)
-	return nil
-}
-
-func (s *memStore) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.data)
-}
+func (s *memStore) len() int { return s.Keys() }
 
 // corruptStore flips a bit of every value it returns.
 type corruptStore struct{ *memStore }
 
 func (s corruptStore) Get(ctx context.Context, key string) ([]byte, error) {
-	v, err := s.memStore.Get(ctx, key)
+	v, err := s.memStore.KV.Get(ctx, key)
 	if err == nil && len(v) > 0 {
 		v[len(v)/2] ^= 0x01
 	}
@@ -90,14 +68,14 @@ func (s failStore) Get(ctx context.Context, key string) ([]byte, error) {
 	case "lose":
 		return nil, nil
 	}
-	return s.memStore.Get(ctx, key)
+	return s.memStore.KV.Get(ctx, key)
 }
 
 func (s failStore) Delete(ctx context.Context, key string) error {
 	if s.op == "delete" {
 		return errStore
 	}
-	return s.memStore.Delete(ctx, key)
+	return s.memStore.KV.Delete(ctx, key)
 }
 
 // hangStore blocks every call until ctx ends, like a partitioned node.
