@@ -86,6 +86,7 @@ type Checker struct {
 	client healthpb.HealthClient              // set by New
 	conn   *grpc.ClientConn                   // set by New in ConnectivityOnly mode
 	owned  *lazyconn.Client[*grpc.ClientConn] // set by Open
+	unused atomic.Pointer[grpc.ClientConn]    // Open's connection until its first dial takes it
 	closed atomic.Bool                        // set by Close, for New's Checker
 
 	shown            string // the target, without a password, for messages

@@ -39,15 +39,22 @@ func Open(target string, opts *Options) (*Checker, error) {
 	shown := redact.URL(target)
 	// grpc.NewClient only parses and does no I/O: called once here, a bad
 	// target or option is Open's error rather than every check's.
-	probe, err := grpc.NewClient(target, dopts...)
+	first, err := grpc.NewClient(target, dopts...)
 	if err != nil {
 		return nil, fmt.Errorf("grpccheck: target %s: %w", shown, redact.Error(err))
 	}
-	probe.Close() //nolint:errcheck // never used
+	// The connection made to check the target serves the first dial (it
+	// does no I/O until then): a one-shot probe, `vitals probe`, makes
+	// one, not two.
 	c := newChecker(shown, o)
+	unused := &c.unused
+	unused.Store(first)
 	c.owned = lazyconn.New(lazyconn.Config[*grpc.ClientConn]{
 		Name: "gRPC server at " + shown,
 		Dial: func(context.Context) (*grpc.ClientConn, error) {
+			if conn := unused.Swap(nil); conn != nil {
+				return conn, nil
+			}
 			return grpc.NewClient(target, dopts...)
 		},
 		Close:  (*grpc.ClientConn).Close,
@@ -77,6 +84,9 @@ func (c *Checker) Close() error {
 	if c.owned == nil {
 		c.closed.Store(true)
 		return nil
+	}
+	if conn := c.unused.Swap(nil); conn != nil {
+		conn.Close() //nolint:errcheck // never used
 	}
 	return c.owned.Close()
 }
