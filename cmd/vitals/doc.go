@@ -25,11 +25,11 @@
 // package's initialisation before main, and the drivers that only `vitals
 // check` needs (the etcd client's protobuf registrations most of all) would
 // double its start-up and its size. The check types that need one
-// (postgres, mysql, redis, amqp, mqtt, nats, etcd, memcached, bolt, badger)
-// run in vitals-full, the same command with every driver linked in: for a
-// configuration that has any of them, vitals replaces itself with the
-// vitals-full in its own directory, or else on PATH, with the same
-// arguments. Install both:
+// (postgres, mysql, redis, amqp, mqtt, nats, etcd, consul, mongo,
+// memcached, bolt, badger) run in vitals-full, the same command with every
+// driver linked in: for a configuration that has any of them, vitals
+// replaces itself with the vitals-full in its own directory, or else on
+// PATH, with the same arguments. Install both:
 //
 //	go install github.com/vitalsgo/vitals/cmd/vitals/...@latest
 //

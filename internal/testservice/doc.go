@@ -32,6 +32,10 @@
 //	VITALS_NATS_URL        NATSURL        nats://127.0.0.1:4222
 //	VITALS_ETCD_ENDPOINT   EtcdEndpoint   http://127.0.0.1:2379
 //	VITALS_MEMCACHED_ADDR  MemcachedAddr  127.0.0.1:11211
+//	VITALS_MONGO_URI       MongoURI       mongodb://127.0.0.1:27017/
+//	VITALS_MONGO_AUTH_ADDR MongoAuthAddr  127.0.0.1:27018 (PLAIN login: PostgresPasswordRole)
+//	VITALS_CONSUL_ADDR     ConsulAddr     127.0.0.1:8500
+//	VITALS_CONSUL_ACL_ADDR ConsulACLAddr  127.0.0.1:8510 (ACLs on, ConsulACLToken)
 //
 // The variables are read once, when the package is initialised.
 //

@@ -29,6 +29,14 @@ var (
 	NATSURL       = env("VITALS_NATS_URL", "nats://127.0.0.1:4222")
 	EtcdEndpoint  = env("VITALS_ETCD_ENDPOINT", "http://127.0.0.1:2379")
 	MemcachedAddr = env("VITALS_MEMCACHED_ADDR", "127.0.0.1:11211")
+	MongoURI      = env("VITALS_MONGO_URI", "mongodb://127.0.0.1:27017/")
+	// MongoAuthAddr is a FerretDB that keeps its data in PostgreSQL and
+	// logs in there with the credentials a client gives
+	// (authMechanism=PLAIN): only PostgresPasswordRole with
+	// PostgresPasswordSecret gets in.
+	MongoAuthAddr = env("VITALS_MONGO_AUTH_ADDR", "127.0.0.1:27018")
+	ConsulAddr    = env("VITALS_CONSUL_ADDR", "127.0.0.1:8500")
+	ConsulACLAddr = env("VITALS_CONSUL_ACL_ADDR", "127.0.0.1:8510")
 )
 
 // TCP addresses of the servers, taken from the connection strings above, for
@@ -40,6 +48,7 @@ var (
 	MQTTAddr     = urlAddr(MQTTURL, map[string]string{"tcp": "1883", "mqtt": "1883", "ssl": "8883", "tls": "8883", "mqtts": "8883", "ws": "80", "wss": "443"})
 	NATSAddr     = urlAddr(NATSURL, map[string]string{"nats": "4222", "tls": "4222"})
 	EtcdAddr     = urlAddr(EtcdEndpoint, map[string]string{"http": "2379", "https": "2379"})
+	MongoAddr    = mongoAddr(MongoURI)
 )
 
 // The PostgreSQL role scripts/services creates for tests of wrong
@@ -48,6 +57,11 @@ const (
 	PostgresPasswordRole   = "vitals_pw"
 	PostgresPasswordSecret = "vitals-secret"
 )
+
+// ConsulACLToken is the management token of the Consul agent with ACLs
+// (deny by default) that scripts/services starts at [ConsulACLAddr], for
+// tests of a wrong token.
+const ConsulACLToken = "vitals-consul-root-token"
 
 // Require makes the test depend on a server named name listening at the TCP
 // address addr. It returns if a connection can be opened within a second.
@@ -136,6 +150,23 @@ func mysqlAddr(dsn string) string {
 		return dsn
 	}
 	return withPort(addr, "3306")
+}
+
+// mongoAddr returns the first host of a MongoDB connection string,
+// mongodb://[user:password@]host[:port][,host…][/db][?options].
+func mongoAddr(uri string) string {
+	rest, ok := strings.CutPrefix(uri, "mongodb://")
+	if !ok {
+		return uri
+	}
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	host, _, _ := strings.Cut(rest, ",")
+	return withPort(host, "27017")
 }
 
 func withPort(host, port string) string {

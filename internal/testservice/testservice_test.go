@@ -100,6 +100,10 @@ func TestAddrs(t *testing.T) {
 		{"amqp no port", urlAddr("amqp://guest:guest@rabbit/", map[string]string{"amqp": "5672"}), "rabbit:5672"},
 		{"etcd bare", urlAddr("127.0.0.1:2379", map[string]string{"http": "2379"}), "127.0.0.1:2379"},
 		{"ipv6", urlAddr("nats://[::1]", map[string]string{"nats": "4222"}), "[::1]:4222"},
+		{"mongo default", mongoAddr("mongodb://127.0.0.1:27017/"), "127.0.0.1:27017"},
+		{"mongo no port, credentials", mongoAddr("mongodb://u:p@ss@db.internal/app?authSource=admin"), "db.internal:27017"},
+		{"mongo replica set", mongoAddr("mongodb://a:27018,b:27019/?replicaSet=rs0"), "a:27018"},
+		{"mongo srv kept", mongoAddr("mongodb+srv://cluster.example.com/"), "mongodb+srv://cluster.example.com/"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -120,6 +124,10 @@ func TestDefaults(t *testing.T) {
 		{"VITALS_NATS_URL", NATSAddr, "127.0.0.1:4222"},
 		{"VITALS_ETCD_ENDPOINT", EtcdAddr, "127.0.0.1:2379"},
 		{"VITALS_MEMCACHED_ADDR", MemcachedAddr, "127.0.0.1:11211"},
+		{"VITALS_MONGO_URI", MongoAddr, "127.0.0.1:27017"},
+		{"VITALS_MONGO_AUTH_ADDR", MongoAuthAddr, "127.0.0.1:27018"},
+		{"VITALS_CONSUL_ADDR", ConsulAddr, "127.0.0.1:8500"},
+		{"VITALS_CONSUL_ACL_ADDR", ConsulACLAddr, "127.0.0.1:8510"},
 	}
 	for _, tt := range tests {
 		if env(tt.env, "") != "" {

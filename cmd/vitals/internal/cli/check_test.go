@@ -40,6 +40,8 @@ func TestCheckRealServices(t *testing.T) {
 		{"NATS", testservice.NATSAddr, "type: nats\n    url: " + testservice.NATSURL + "\n    loopback: true"},
 		{"etcd", testservice.EtcdAddr, "type: etcd\n    endpoints: [" + testservice.EtcdEndpoint + "]\n    round_trip: true"},
 		{"memcached", testservice.MemcachedAddr, "type: memcached\n    servers: " + testservice.MemcachedAddr},
+		{"MongoDB (FerretDB)", testservice.MongoAddr, "type: mongo\n    uri: " + testservice.MongoURI},
+		{"Consul", testservice.ConsulAddr, "type: consul\n    address: " + testservice.ConsulAddr + "\n    round_trip: true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.service, func(t *testing.T) {
@@ -64,6 +66,7 @@ func TestCheckRealServicesOneFile(t *testing.T) {
 		{"PostgreSQL", testservice.PostgresAddr}, {"MariaDB", testservice.MySQLAddr}, {"Redis", testservice.RedisAddr},
 		{"RabbitMQ", testservice.AMQPAddr}, {"Mosquitto", testservice.MQTTAddr}, {"NATS", testservice.NATSAddr},
 		{"etcd", testservice.EtcdAddr}, {"memcached", testservice.MemcachedAddr},
+		{"MongoDB (FerretDB)", testservice.MongoAddr}, {"Consul", testservice.ConsulAddr},
 	} {
 		testservice.Require(t, s.name, s.addr)
 	}
@@ -79,11 +82,14 @@ checks:
   - {name: nats, type: nats, url: %q, loopback: true, timeout: 10s}
   - {name: etcd, type: etcd, endpoints: [%q], round_trip: true, timeout: 10s}
   - {name: memcached, type: memcached, servers: %q, timeout: 10s}
+  - {name: mongo, type: mongo, uri: %q, timeout: 10s}
+  - {name: consul, type: consul, address: %q, round_trip: true, timeout: 10s}
   - {name: api, type: http, url: "%s/readyz", groups: [readiness, startup], failure_threshold: 2, interval: 5s}
 `, testservice.PostgresDSN, testservice.MySQLDSN, testservice.RedisAddr, testservice.MQTTURL,
-		testservice.NATSURL, testservice.EtcdEndpoint, testservice.MemcachedAddr, api.url)
+		testservice.NATSURL, testservice.EtcdEndpoint, testservice.MemcachedAddr, testservice.MongoURI,
+		testservice.ConsulAddr, api.url)
 	env := []string{"AMQP_URL=" + testservice.AMQPURL}
-	names := []string{"postgres", "mysql", "redis", "amqp", "mqtt", "nats", "etcd", "memcached", "api"}
+	names := []string{"postgres", "mysql", "redis", "amqp", "mqtt", "nats", "etcd", "memcached", "mongo", "consul", "api"}
 
 	r := vitalsRunEnv(t, env, "check", "--config", writeConfig(t, cfg), "--output", "json")
 	if r.code != 0 {

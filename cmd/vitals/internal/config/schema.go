@@ -98,6 +98,18 @@ var types = map[string][]Field{
 		{Name: "servers", Kind: KindStrings, Required: true, Doc: "host:11211, a list or a comma-separated string"},
 		{Name: "key_prefix", Kind: KindString, Doc: "prefix of the round-trip key"},
 	},
+	"mongo": {
+		{Name: "uri", Kind: KindString, Required: true, Secret: true, Doc: "mongodb://[user:pass@]host:27017[,host…][/db][?options], mongodb+srv://"},
+		{Name: "database", Kind: KindString, Doc: "database of collection"},
+		{Name: "collection", Kind: KindString, Doc: "also read one document of this collection (needs database)"},
+	},
+	"consul": {
+		{Name: "address", Kind: KindString, Required: true, Doc: "agent's HTTP API: host:8500, http:// or https://"},
+		{Name: "token", Kind: KindString, Secret: true, Doc: "ACL token (default CONSUL_HTTP_TOKEN)"},
+		{Name: "round_trip", Kind: KindBool, Doc: "also put, get and delete a KV key"},
+		{Name: "key_prefix", Kind: KindString, Doc: "prefix of the round-trip key"},
+		{Name: "service", Kind: KindString, Doc: "also check the health of this service's instances"},
+	},
 	"bolt": {
 		{Name: "path", Kind: KindString, Required: true, Doc: "database file, opened read-only"},
 		{Name: "bucket", Kind: KindString, Doc: "top-level bucket that must exist"},

@@ -32,8 +32,15 @@ func TestEveryTypeHasABuilder(t *testing.T) {
 // Every field a type declares is read by its builder: a field that is
 // parsed but ignored would silently do nothing.
 func TestBuildersReadEveryField(t *testing.T) {
+	files, err := filepath.Glob("*.go") // the builders of this package, and its tests
+	if err != nil {
+		t.Fatal(err)
+	}
 	src := ""
-	for _, f := range []string{"../stdlib.go", "drivers.go", "files.go"} {
+	for _, f := range append(files, "../stdlib.go") {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -67,5 +74,18 @@ func TestBoltOnAMissingFile(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Error("the bolt check created the database file")
+	}
+}
+
+// A mongo check that reads a collection names its database: without one,
+// the error points at the collection field, before any connection.
+func TestMongoCollectionNeedsDatabase(t *testing.T) {
+	cfg, err := config.Parse("v.yaml", []byte("checks:\n  - {name: a, type: mongo, uri: \"mongodb://127.0.0.1/\", collection: orders}\n"), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = checkers.Build(&cfg.Checks[0])
+	if err == nil || !strings.Contains(err.Error(), "checks[0].collection") || !strings.Contains(err.Error(), "needs database") {
+		t.Fatalf("Build: %v, want an error at checks[0].collection", err)
 	}
 }

@@ -12,6 +12,8 @@ func init() {
 	checkers.Register("nats", buildNATS)
 	checkers.Register("etcd", buildEtcd)
 	checkers.Register("memcached", buildMemcached)
+	checkers.Register("mongo", buildMongo)
+	checkers.Register("consul", buildConsul)
 	checkers.Register("bolt", buildBolt)
 	checkers.Register("badger", buildBadger)
 }
