@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/consul/api"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -157,7 +158,8 @@ type agentSelf struct {
 // version, datacenter, node_name, server (whether the agent is a server),
 // leader (its address); round_trip_ms with RoundTrip; and service,
 // instances, passing, warning and critical with Service.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	if c.closed.Load() {
 		return vitals.Failf("%w", ErrClosed)
 	}

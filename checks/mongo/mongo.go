@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -136,7 +137,8 @@ var commandOpts = options.RunCmd().SetReadPreference(readpref.PrimaryPreferred()
 // writable_primary, max_wire_version and min_wire_version; set_name,
 // primary (its host:port, empty when there is none) and me on a replica
 // set member; and read_ms with a read.
-func (c *Checker) Check(ctx context.Context) vitals.Result {
+func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
+	defer report.Took(&out, time.Now())
 	if c.closed.Load() {
 		return vitals.Failf("%w", ErrClosed)
 	}
