@@ -333,8 +333,9 @@ func (m *Monitor) abandon(cl *call) bool {
 
 // timedOut records an abandoned run: the check reports StatusFail now, its
 // context is cancelled, and the goroutine stuck in it is left to return on
-// its own, no longer counted in m.wg (the count is released here). With replace (a pool worker's run that was not handed over), a
-// new worker is started so the pool keeps its size. The check is marked
+// its own, no longer counted in m.wg (the count is released here). With
+// replace (a pool worker's run that was not handed over), a new worker is
+// started so the pool keeps its size. The check is marked
 // slow either way: its next run starts on a goroutine of its own.
 func (m *Monitor) timedOut(cl *call, replace bool) {
 	defer m.wg.Done()
