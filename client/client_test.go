@@ -394,6 +394,7 @@ func TestCheckEchoedSecrets(t *testing.T) {
 	})
 	withToken := newClient(t, srv.URL, &client.Options{BearerToken: token})
 	withPassword := newClient(t, strings.Replace(srv.URL, "://", "://app:"+password+"@", 1), &client.Options{Header: http.Header{"X-Api-Key": {apiKey}}})
+	withAPIKey := newClient(t, srv.URL, &client.Options{APIKey: apiKey, Path: "/v1/health"})
 	tests := []struct {
 		name string
 		c    *client.Client
@@ -404,6 +405,7 @@ func TestCheckEchoedSecrets(t *testing.T) {
 		{"message", withPassword, `503 {"status":"fail","checks":{"auth":{"status":"fail","message":"login with PASS refused"}}}`},
 		{"issue", withPassword, `503 {"status":"unhealthy","issues":[{"description":"key KEY revoked"}]}`},
 		{"check name", withPassword, `503 {"status":"fail","checks":{"KEY":{"status":"fail"}}}`},
+		{"api key option", withAPIKey, `503 {"status":"unhealthy","issues":[{"description":"key KEY revoked"}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,20 +70,13 @@ func NewWriter(s Store, opts *WriterOptions) (*Writer, error) {
 	case o.Batch > 0 && o.Max > 0 && o.Max < o.Batch:
 		return nil, fmt.Errorf("store: WriterOptions.Max %d below Batch %d", o.Max, o.Batch)
 	}
-	o.Every = cmpOr(o.Every, time.Second)
-	o.Batch = cmpOr(o.Batch, 1000)
-	o.Max = cmpOr(o.Max, 1_000_000)
-	o.Timeout = cmpOr(o.Timeout, 10*time.Second)
+	o.Every = cmp.Or(o.Every, time.Second)
+	o.Batch = cmp.Or(o.Batch, 1000)
+	o.Max = cmp.Or(o.Max, 1_000_000)
+	o.Timeout = cmp.Or(o.Timeout, 10*time.Second)
 	w := &Writer{s: s, o: o, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w, nil
-}
-
-func cmpOr[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Add queues a result. It never blocks on the database.
