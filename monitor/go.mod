@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	github.com/goccy/go-yaml v1.19.2
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/vitalsgo/vitals v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/redact"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func parse(t *testing.T, yaml string) *config.Check {

@@ -16,7 +16,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/remote"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {

@@ -6,7 +6,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/consul"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func buildConsul(c *config.Check) (vitals.Checker, io.Closer, error) {

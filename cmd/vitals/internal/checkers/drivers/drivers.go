@@ -14,7 +14,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/postgres"
 	"github.com/vitalsgo/vitals/checks/redis"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func buildPostgres(c *config.Check) (vitals.Checker, io.Closer, error) {

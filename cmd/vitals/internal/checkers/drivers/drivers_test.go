@@ -12,7 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

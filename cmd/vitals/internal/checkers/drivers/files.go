@@ -14,7 +14,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/badger"
 	"github.com/vitalsgo/vitals/checks/bolt"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 // bbolt and Badger lock their files for one writer, and a read-only open

@@ -6,7 +6,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/mongo"
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/checkers"
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func buildMongo(c *config.Check) (vitals.Checker, io.Closer, error) {

@@ -3,7 +3,7 @@ package config_test
 import (
 	"fmt"
 
-	"github.com/vitalsgo/vitals/cmd/vitals/internal/config"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func ExampleParse() {
