@@ -1,0 +1,253 @@
+package board
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/store"
+)
+
+// Windows are the uptime windows the page, the API and the badges show.
+var Windows = []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour, 90 * 24 * time.Hour}
+
+// RecentPoints is how many recent results a State keeps for its sparkline.
+const RecentPoints = 60
+
+// Target is a configured target, as the page and the API describe it.
+type Target struct {
+	Name        string
+	Type        string // check type: http, health, postgres, push, …
+	Group       string // page group
+	Description string
+	Interval    time.Duration // 0 for a target checked on demand
+	Timeout     time.Duration
+}
+
+// Point is one recent result on a sparkline.
+type Point struct {
+	At      time.Time
+	Status  vitals.Status
+	Latency time.Duration
+}
+
+// Child is one sub-check a health target's endpoint reported.
+type Child struct {
+	Name    string        `json:"name"`
+	Status  vitals.Status `json:"status"`
+	Message string        `json:"message,omitempty"`
+}
+
+// State is a target's live state. A State is immutable once a Board hands
+// it out.
+type State struct {
+	Target
+	// Status is the target's effective status (after its thresholds);
+	// StatusUnknown until its first result: no data.
+	Status   vitals.Status
+	Since    time.Time    // when Status last changed; zero without data
+	Last     store.Result // the last result; zero At without one
+	Recent   []Point      // oldest first, at most RecentPoints
+	Children []Child      // sub-checks of the last result, in its order
+	// Uptime holds the cached uptime of each of Windows, in that order;
+	// nil until the first RefreshUptime after the target appeared.
+	Uptime []store.Uptime
+}
+
+// Board holds the targets and their states. It is safe for concurrent use.
+type Board struct {
+	st store.Store
+
+	mu      sync.RWMutex // guards the fields below
+	title   string
+	banner  string
+	order   []string          // target names in page order
+	states  map[string]*State // by name
+	version uint64            // bumped on every change
+	watch   map[*watcher]struct{}
+}
+
+// New returns an empty Board over st, the store its uptimes come from.
+func New(st store.Store) *Board {
+	return &Board{st: st, states: map[string]*State{}, watch: map[*watcher]struct{}{}}
+}
+
+// Store returns the store the Board reads history from.
+func (b *Board) Store() store.Store { return b.st }
+
+// SetTitle sets the page title.
+func (b *Board) SetTitle(title string) {
+	b.mu.Lock()
+	b.title = title
+	b.version++
+	b.mu.Unlock()
+	b.notify("")
+}
+
+// Title returns the page title.
+func (b *Board) Title() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.title
+}
+
+// SetBanner sets a warning every page shows, such as why the last reload
+// of the configuration was refused; "" removes it.
+func (b *Board) SetBanner(msg string) {
+	b.mu.Lock()
+	b.banner = msg
+	b.version++
+	b.mu.Unlock()
+	b.notify("")
+}
+
+// Banner returns the page banner, "" when there is none.
+func (b *Board) Banner() string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.banner
+}
+
+// SetTargets replaces the configured targets, in page order. A target that
+// stays keeps its state; a removed one disappears from the board (its
+// history stays in the store).
+func (b *Board) SetTargets(targets []Target) {
+	b.mu.Lock()
+	next := make(map[string]*State, len(targets))
+	order := make([]string, 0, len(targets))
+	for _, t := range targets {
+		st := &State{Target: t}
+		if old, ok := b.states[t.Name]; ok {
+			cp := *old
+			cp.Target = t
+			st = &cp
+		}
+		next[t.Name] = st
+		order = append(order, t.Name)
+	}
+	b.states, b.order = next, order
+	b.version++
+	b.mu.Unlock()
+	b.notify("")
+}
+
+// Record takes a check's new state from the core monitor. It is called
+// from the monitor's Observe hook, so it only copies and never blocks.
+func (b *Board) Record(cs *vitals.CheckState) {
+	b.mu.Lock()
+	old, ok := b.states[cs.Name]
+	if !ok {
+		b.mu.Unlock()
+		return
+	}
+	st := *old
+	st.Status, st.Since = cs.Status, cs.Since
+	st.Last = ResultOf(cs.Name, cs.Last, st.Interval+st.Timeout)
+	st.Children = Children(cs.Last.Details)
+	recent := old.Recent
+	if len(recent) >= RecentPoints {
+		recent = recent[len(recent)-RecentPoints+1:]
+	}
+	// A fresh slice: readers may hold the old one.
+	st.Recent = append(slices.Clip(recent), Point{At: st.Last.At, Status: st.Last.Status, Latency: st.Last.Latency})
+	b.states[cs.Name] = &st
+	b.version++
+	b.mu.Unlock()
+	b.notify(cs.Name)
+}
+
+// ResultOf converts a core result into the store's form; expect is how
+// long it stands for (the target's interval + timeout).
+func ResultOf(name string, r vitals.Result, expect time.Duration) store.Result {
+	out := store.Result{Target: name, At: r.Time, Status: r.Status, Latency: r.Duration, Message: r.Message, Expect: expect}
+	if out.Status == vitals.StatusUnknown {
+		out.Status = vitals.StatusPass
+		if r.Err != nil {
+			out.Status = vitals.StatusFail
+		}
+	}
+	if code, ok := r.Details["status_code"].(int); ok {
+		out.Code = code
+	}
+	if len(r.Details) > 0 {
+		if js, err := json.Marshal(r.Details); err == nil {
+			out.Details = string(js)
+		}
+	}
+	return out
+}
+
+// Children returns the sub-checks a result's details list under "checks":
+// a health target's endpoint's own checks.
+func Children(details map[string]any) []Child {
+	list, _ := details["checks"].([]Child)
+	return list
+}
+
+// States returns every target's state, in page order.
+func (b *Board) States() []*State {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := make([]*State, 0, len(b.order))
+	for _, name := range b.order {
+		out = append(out, b.states[name])
+	}
+	return out
+}
+
+// State returns one target's state.
+func (b *Board) State(name string) (*State, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	st, ok := b.states[name]
+	return st, ok
+}
+
+// Version increases with every change of the board: a cache key.
+func (b *Board) Version() uint64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.version
+}
+
+// RefreshUptime recomputes every target's uptime over each of Windows at
+// now, from the store, and reports the first error (the other targets are
+// still refreshed).
+func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
+	var first error
+	for _, st := range b.States() {
+		ups := make([]store.Uptime, len(Windows))
+		for i, w := range Windows {
+			u, err := b.st.Uptime(ctx, st.Name, w, now)
+			if err != nil {
+				first = cmp0(first, err)
+				ups = nil
+				break
+			}
+			ups[i] = u
+		}
+		if ups == nil {
+			continue
+		}
+		b.mu.Lock()
+		if cur, ok := b.states[st.Name]; ok {
+			cp := *cur
+			cp.Uptime = ups
+			b.states[st.Name] = &cp
+			b.version++
+		}
+		b.mu.Unlock()
+	}
+	b.notify("")
+	return first
+}
+
+func cmp0(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}

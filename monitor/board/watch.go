@@ -1,0 +1,52 @@
+package board
+
+// watcher is one reader waiting for changes. Changes coalesce: a slow
+// reader sees the set of targets that changed since it last looked, never a
+// backlog, and never blocks the board.
+type watcher struct {
+	ch      chan struct{} // size 1: "something changed"
+	b       *Board
+	changed map[string]struct{} // guarded by b.mu; "" means everything
+}
+
+// Watch returns a channel that receives a value whenever targets changed,
+// and a function that returns which ones (all: true when the whole board
+// changed — targets, title, banner or uptimes). Call cancel when done.
+func (b *Board) Watch() (ch <-chan struct{}, changed func() (names []string, all bool), cancel func()) {
+	w := &watcher{ch: make(chan struct{}, 1), b: b, changed: map[string]struct{}{}}
+	b.mu.Lock()
+	b.watch[w] = struct{}{}
+	b.mu.Unlock()
+	changed = func() ([]string, bool) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		_, all := w.changed[""]
+		names := make([]string, 0, len(w.changed))
+		for n := range w.changed {
+			if n != "" {
+				names = append(names, n)
+			}
+		}
+		clear(w.changed)
+		return names, all
+	}
+	cancel = func() {
+		b.mu.Lock()
+		delete(b.watch, w)
+		b.mu.Unlock()
+	}
+	return w.ch, changed, cancel
+}
+
+// notify marks name ("" for everything) changed for every watcher.
+func (b *Board) notify(name string) {
+	b.mu.Lock()
+	for w := range b.watch {
+		w.changed[name] = struct{}{}
+		select {
+		case w.ch <- struct{}{}:
+		default:
+		}
+	}
+	b.mu.Unlock()
+}
