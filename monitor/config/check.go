@@ -86,6 +86,9 @@ func (d *decoder) check(n ast.Node, i int) (Check, bool) {
 	}
 
 	if len(d.errs.errs) == before {
+		d.typeRules(&c)
+	}
+	if len(d.errs.errs) == before {
 		d.validate(&c, base)
 	}
 	return c, len(d.errs.errs) == before

@@ -21,6 +21,14 @@ type Config struct {
 	Listen string
 	// Checks are the checks in file order; their names are unique.
 	Checks []Check
+
+	// Storage is where `vitals serve` keeps history: a postgres:// DSN or
+	// a SQLite file path; default [DefaultStorage].
+	Storage string
+	// Retention, Pages and Auth are the blocks of the same names.
+	Retention Retention
+	Pages     Pages
+	Auth      Auth
 }
 
 // Service is the service block of a configuration.

@@ -20,8 +20,9 @@ func env(vars map[string]string) func(string) (string, bool) {
 }
 
 var testEnv = env(map[string]string{
-	"PG_DSN":    "postgres://app:s3cret@127.0.0.1:5432/app",
-	"API_TOKEN": "tok-123",
+	"PG_DSN":     "postgres://app:s3cret@127.0.0.1:5432/app",
+	"API_TOKEN":  "tok-123",
+	"PUSH_TOKEN": "push-token-0123456789",
 })
 
 // dump renders a Config as stable text for the golden file.

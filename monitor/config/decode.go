@@ -30,7 +30,7 @@ type pair struct {
 }
 
 func (d *decoder) file(data []byte) *Config {
-	cfg := &Config{}
+	cfg := &Config{Storage: DefaultStorage, Retention: defaultRetention}
 	data, ok := d.bound(data)
 	if !ok {
 		return cfg
@@ -81,8 +81,20 @@ func (d *decoder) file(data []byte) *Config {
 			}
 		case "checks":
 			cfg.Checks = d.checks(p.value)
+		case "storage":
+			if s, ok := d.scalar(p.value, "storage"); ok && s == "" {
+				d.errs.add(lineOf(p.value), "storage", "must not be empty (default %s)", DefaultStorage)
+			} else if ok {
+				cfg.Storage = s
+			}
+		case "retention":
+			cfg.Retention = d.retention(p.value)
+		case "pages":
+			cfg.Pages = d.pages(p.value)
+		case "auth":
+			cfg.Auth = d.auth(p.value)
 		default:
-			d.unknown(p, "", []string{"service", "listen", "checks"})
+			d.unknown(p, "", []string{"service", "listen", "storage", "retention", "pages", "auth", "checks"})
 		}
 	}
 	return cfg

@@ -130,6 +130,17 @@ var types = map[string][]Field{
 		{Name: "max_redirects", Kind: KindInt, Doc: "most redirects followed (default 10)"},
 		{Name: "no_redirects", Kind: KindBool, Doc: "check the first response as it is"},
 		{Name: "insecure", Kind: KindBool, Doc: "skip TLS certificate verification"},
+		{Name: "expect", Kind: KindStrings, Doc: `conditions on the response, e.g. "code == 200", "latency < 300ms", "cert_expiry > 14d"`},
+	},
+	"health": {
+		{Name: "url", Kind: KindString, Required: true, Secret: true, Doc: "another service's health endpoint, in any format the client reads; its sub-checks are shown as children"},
+		{Name: "headers", Kind: KindMap, Secret: true, Doc: "request headers, e.g. an Authorization for a detailed report"},
+		{Name: "expect", Kind: KindStrings, Doc: `conditions on the response, e.g. "status == pass", "latency < 1s"`},
+	},
+	"push": {
+		{Name: "token", Kind: KindString, Required: true, Secret: true, Doc: "secret of the push URL /api/v1/push/{token}; at least 16 characters"},
+		{Name: "every", Kind: KindDuration, Required: true, Doc: "how often the job pushes"},
+		{Name: "grace", Kind: KindDuration, Doc: "how late a push may be before the target fails (default 1m)"},
 	},
 	"remote": {
 		{Name: "url", Kind: KindString, Required: true, Secret: true, Doc: "another service's health endpoint; passes on 2xx"},

@@ -19,6 +19,8 @@ type Builder func(c *config.Check) (vitals.Checker, io.Closer, error)
 var builders = map[string]Builder{
 	"http":       buildHTTP,
 	"remote":     buildRemote,
+	"health":     buildHealth,
+	"push":       buildPush,
 	"tcp":        buildTCP,
 	"dns":        buildDNS,
 	"tls":        buildTLS,

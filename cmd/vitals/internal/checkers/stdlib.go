@@ -21,16 +21,9 @@ import (
 
 func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	p := c.Params
-	var hdr http.Header
-	if m := p.Map("headers"); len(m) > 0 {
-		hdr = http.Header{}
-		for k, v := range m {
-			hdr.Set(k, v)
-		}
-	}
 	chk, err := httpcheck.New(p.String("url"), &httpcheck.Options{
 		Method:             strings.ToUpper(p.String("method")),
-		Header:             hdr,
+		Header:             header(p.Map("headers")),
 		Status:             p.Ints("status"),
 		BodyContains:       p.String("body_contains"),
 		JSONPath:           p.String("json_path"),
@@ -41,6 +34,29 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 		InsecureSkipVerify: p.Bool("insecure"),
 	})
 	return built(c, "url", chk, err)
+}
+
+func buildHealth(c *config.Check) (vitals.Checker, io.Closer, error) {
+	chk, err := remote.New(c.Params.String("url"), &remote.Options{Header: header(c.Params.Map("headers"))})
+	return built(c, "url", chk, err)
+}
+
+// buildPush refuses: a push target is judged by the pushes `vitals serve`
+// receives, and only the monitor receives them.
+func buildPush(c *config.Check) (vitals.Checker, io.Closer, error) {
+	return nil, nil, c.Errorf("type", "a push target runs only under 'vitals serve', which receives its pushes")
+}
+
+// header converts a headers field.
+func header(m map[string]string) http.Header {
+	if len(m) == 0 {
+		return nil
+	}
+	hdr := http.Header{}
+	for k, v := range m {
+		hdr.Set(k, v)
+	}
+	return hdr
 }
 
 func buildRemote(c *config.Check) (vitals.Checker, io.Closer, error) {

@@ -1,0 +1,243 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// DefaultStorage is where `vitals serve` keeps its history when the file
+// names no storage: a SQLite file in the working directory.
+const DefaultStorage = "./vitals.db"
+
+// Retention is the retention block: how long `vitals serve` keeps each
+// kind of history. Status intervals and day rollups are kept forever.
+type Retention struct {
+	Raw    time.Duration // raw results; default 14 days
+	Minute time.Duration // minute rollups; default 14 days
+	Hour   time.Duration // hour rollups; default 400 days
+}
+
+// Pages is the pages block: how the status page is titled and grouped.
+type Pages struct {
+	Title  string // default the service name, else "Status"
+	Groups []PageGroup
+}
+
+// PageGroup is one group of targets on the status page. Targets lists
+// target names or path.Match patterns ("api-*"); a target goes to the
+// first group that matches it, and targets no group matches to a last
+// group named "Other" (or, without groups, to one group "Targets").
+type PageGroup struct {
+	Name    string
+	Targets []string
+}
+
+// GroupOf returns the page group of a target.
+func (p *Pages) GroupOf(target string) string {
+	for _, g := range p.Groups {
+		for _, pat := range g.Targets {
+			if ok, _ := path.Match(pat, target); ok || pat == target {
+				return g.Name
+			}
+		}
+	}
+	if len(p.Groups) == 0 {
+		return "Targets"
+	}
+	return "Other"
+}
+
+// Auth is the auth block: who may see the pages, badges and API of
+// `vitals serve`, and who sees details (messages, sub-check output).
+// Without it, pages are public and details hidden, as in vitalshttp.
+type Auth struct {
+	// Private makes pages, badges and the API need credentials.
+	Private bool
+	// PublicDetails shows details to everyone who may view; for a monitor
+	// that only its own team can reach.
+	PublicDetails bool
+	// Token is a bearer token; "" for none. Use ${VAR}.
+	Token string
+	// Users are basic-auth users and their passwords. Use ${VAR}.
+	Users map[string]string
+}
+
+// blockField is one field of a top-level block.
+type blockField struct {
+	Field
+	set func(v any)
+}
+
+// block decodes a mapping of known fields, each converted to its kind.
+func (d *decoder) block(n ast.Node, name string, fields []blockField) {
+	pairs, _ := d.mapping(n, name)
+	known := make([]string, len(fields))
+	for i, f := range fields {
+		known[i] = f.Name
+	}
+next:
+	for _, p := range pairs {
+		for _, f := range fields {
+			if f.Name != p.key {
+				continue
+			}
+			if v, ok := d.blockValue(f.Field, p.value, name+"."+p.key); ok {
+				f.set(v)
+			}
+			continue next
+		}
+		d.unknown(p, name, known)
+	}
+}
+
+// blockValue converts like value, and also takes the long durations of
+// retention ("14d", "400d", "2w") for KindDuration fields of blocks.
+func (d *decoder) blockValue(f Field, n ast.Node, path string) (any, bool) {
+	if f.Kind != KindDuration {
+		return d.value(f, n, path)
+	}
+	s, ok := d.scalar(n, path)
+	if !ok {
+		return nil, false
+	}
+	v, err := parseLongDuration(strings.TrimSpace(s))
+	if err != "" {
+		d.bad(f, n, path, s, err)
+		return nil, false
+	}
+	return v, true
+}
+
+// maxRetention bounds retention values: beyond a hundred years a value is
+// a typo; 0 keeps forever.
+const maxRetention = 100 * 365 * 24 * time.Hour
+
+// parseLongDuration reads a Go duration, or a whole number of days ("14d")
+// or weeks ("2w").
+func parseLongDuration(s string) (time.Duration, string) {
+	const problem = "is not a duration (e.g. 14d, 2w, 36h)"
+	unit := time.Duration(0)
+	switch {
+	case strings.HasSuffix(s, "d"):
+		unit = 24 * time.Hour
+	case strings.HasSuffix(s, "w"):
+		unit = 7 * 24 * time.Hour
+	}
+	if unit != 0 {
+		n, err := strconv.ParseUint(s[:len(s)-1], 10, 32)
+		if err != nil {
+			return 0, problem
+		}
+		if time.Duration(n) > maxRetention/unit {
+			return 0, "is longer than 100 years"
+		}
+		return time.Duration(n) * unit, ""
+	}
+	if s == "0" {
+		return 0, ""
+	}
+	v, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return 0, problem
+	case v < 0:
+		return 0, "must not be negative"
+	case v > maxRetention:
+		return 0, "is longer than 100 years"
+	}
+	return v, ""
+}
+
+var defaultRetention = Retention{Raw: 14 * 24 * time.Hour, Minute: 14 * 24 * time.Hour, Hour: 400 * 24 * time.Hour}
+
+func (d *decoder) retention(n ast.Node) Retention {
+	r := defaultRetention
+	d.block(n, "retention", []blockField{
+		{Field{Name: "raw", Kind: KindDuration}, func(v any) { r.Raw = v.(time.Duration) }},
+		{Field{Name: "minute", Kind: KindDuration}, func(v any) { r.Minute = v.(time.Duration) }},
+		{Field{Name: "hour", Kind: KindDuration}, func(v any) { r.Hour = v.(time.Duration) }},
+	})
+	return r
+}
+
+func (d *decoder) auth(n ast.Node) Auth {
+	var a Auth
+	line := lineOf(n)
+	d.block(n, "auth", []blockField{
+		{Field{Name: "private", Kind: KindBool}, func(v any) { a.Private = v.(bool) }},
+		{Field{Name: "public_details", Kind: KindBool}, func(v any) { a.PublicDetails = v.(bool) }},
+		{Field{Name: "token", Kind: KindString, Secret: true}, func(v any) { a.Token = v.(string) }},
+		{Field{Name: "users", Kind: KindMap, Secret: true}, func(v any) { a.Users = v.(map[string]string) }},
+	})
+	for user, pass := range a.Users {
+		if user == "" || strings.Contains(user, ":") || pass == "" {
+			d.errs.add(line, "auth.users", "each user needs a name without ':' and a password")
+		}
+	}
+	if a.Private && a.Token == "" && len(a.Users) == 0 {
+		d.errs.add(line, "auth.private", "private pages need a token or users to let anyone in")
+	}
+	return a
+}
+
+func (d *decoder) pages(n ast.Node) Pages {
+	var p Pages
+	pairs, _ := d.mapping(n, "pages")
+	for _, pr := range pairs {
+		switch pr.key {
+		case "title":
+			p.Title, _ = d.scalar(pr.value, "pages.title")
+		case "groups":
+			p.Groups = d.pageGroups(pr.value)
+		default:
+			d.unknown(pr, "pages", []string{"title", "groups"})
+		}
+	}
+	return p
+}
+
+func (d *decoder) pageGroups(n ast.Node) []PageGroup {
+	seq, ok := unwrap(n).(*ast.SequenceNode)
+	if !ok {
+		d.errs.add(lineOf(n), "pages.groups", "must be a list of {name, targets}")
+		return nil
+	}
+	var groups []PageGroup
+	for i, v := range seq.Values {
+		base := fmt.Sprintf("pages.groups[%d]", i)
+		var g PageGroup
+		d.block(v, base, []blockField{
+			{Field{Name: "name", Kind: KindString}, func(v any) { g.Name = v.(string) }},
+			{Field{Name: "targets", Kind: KindStrings}, func(v any) { g.Targets = v.([]string) }},
+		})
+		if g.Name == "" {
+			d.errs.add(lineOf(v), base+".name", "a page group needs a name")
+		}
+		for _, pat := range g.Targets {
+			if _, err := path.Match(pat, ""); err != nil {
+				d.errs.add(lineOf(v), base+".targets", "%s is not a valid pattern", quote(pat))
+			}
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// minPushToken is the shortest push token: the token is the only secret
+// of a push URL.
+const minPushToken = 16
+
+// typeRules checks what the field list cannot say of a type's values.
+func (d *decoder) typeRules(c *Check) {
+	switch c.Type {
+	case "push":
+		if len(c.Params.String("token")) < minPushToken {
+			d.errs.errs = append(d.errs.errs, c.Errorf("token", "a push token needs at least %d characters", minPushToken).(*Error))
+		}
+	}
+}

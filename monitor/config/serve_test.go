@@ -1,0 +1,101 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseServeBlocks(t *testing.T) {
+	const data = `listen: 127.0.0.1:8080
+storage: postgres://vitals:${DB_PASSWORD}@db/vitals
+retention:
+  raw: 30d
+  hour: 2w
+pages:
+  title: Checkout status
+  groups:
+    - name: Public
+      targets: [api, "web-*"]
+    - name: Data
+      targets: db
+auth:
+  token: ${API_TOKEN}
+  users: {ops: "${DB_PASSWORD}"}
+  public_details: true
+checks:
+  - {name: api, type: tcp, address: "api:80"}
+`
+	cfg, err := Parse("v.yaml", []byte(data), env(map[string]string{"DB_PASSWORD": "pw-1", "API_TOKEN": "tok-123"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Storage != "postgres://vitals:pw-1@db/vitals" {
+		t.Errorf("storage = %q", cfg.Storage)
+	}
+	want := Retention{Raw: 30 * 24 * time.Hour, Minute: 14 * 24 * time.Hour, Hour: 14 * 24 * time.Hour}
+	if cfg.Retention != want {
+		t.Errorf("retention = %+v, want %+v (unset fields keep their defaults)", cfg.Retention, want)
+	}
+	if cfg.Pages.Title != "Checkout status" || len(cfg.Pages.Groups) != 2 {
+		t.Errorf("pages = %+v", cfg.Pages)
+	}
+	for target, group := range map[string]string{"api": "Public", "web-1": "Public", "db": "Data", "queue": "Other"} {
+		if got := cfg.Pages.GroupOf(target); got != group {
+			t.Errorf("GroupOf(%q) = %q, want %q", target, got, group)
+		}
+	}
+	wantAuth := Auth{PublicDetails: true, Token: "tok-123", Users: map[string]string{"ops": "pw-1"}}
+	if !reflect.DeepEqual(cfg.Auth, wantAuth) {
+		t.Errorf("auth = %+v", cfg.Auth)
+	}
+}
+
+func TestParseServeDefaults(t *testing.T) {
+	for _, data := range []string{"", "checks:\n  - {name: a, type: memory}\n"} {
+		cfg, err := Parse("v.yaml", []byte(data), testEnv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Storage != DefaultStorage || cfg.Retention != defaultRetention {
+			t.Errorf("Parse(%q): storage %q, retention %+v; want the defaults", data, cfg.Storage, cfg.Retention)
+		}
+		if got := cfg.Pages.GroupOf("a"); got != "Targets" {
+			t.Errorf("without page groups, GroupOf = %q, want Targets", got)
+		}
+	}
+}
+
+func TestParseServeErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"empty storage", "storage: ''\n", []string{`v.yaml:1: storage: must not be empty (default ./vitals.db)`}},
+		{"bad retention", "retention:\n  raw: 14days\n", []string{`v.yaml:2: retention.raw: "14days" is not a duration (e.g. 14d, 2w, 36h)`}},
+		{"retention too long", "retention:\n  raw: 99999d\n", []string{`v.yaml:2: retention.raw: "99999d" is longer than 100 years`}},
+		{"unknown retention field", "retention:\n  minutes: 1d\n", []string{`v.yaml:2: retention.minutes: unknown field (did you mean minute?)`}},
+		{"private without credentials", "auth:\n  private: true\n", []string{`v.yaml:2: auth.private: private pages need a token or users to let anyone in`}},
+		{"user without password", "auth:\n  users: {ops: ''}\n", []string{`v.yaml:2: auth.users: each user needs a name without ':' and a password`}},
+		{"group without name", "pages:\n  groups:\n    - targets: [a]\n", []string{`v.yaml:3: pages.groups[0].name: a page group needs a name`}},
+		{"bad pattern", "pages:\n  groups:\n    - {name: g, targets: ['[']}\n", []string{`v.yaml:3: pages.groups[0].targets: "[" is not a valid pattern`}},
+		{"token is not quoted", "auth:\n  token: [a, b]\n", []string{`v.yaml:2: auth.token: must be a single value, not a list`}},
+		{"push token too short", "checks:\n  - {name: p, type: push, token: short, every: 1h}\n", []string{`v.yaml:2: checks[0].token: a push token needs at least 16 characters`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("v.yaml", []byte(tt.yaml), testEnv)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var got []string
+			for _, e := range Errors(err) {
+				got = append(got, e.Error())
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
