@@ -134,14 +134,16 @@ func (b *Board) SetTargets(targets []Target) {
 	b.notify("")
 }
 
-// Record takes a check's new state from the core monitor. It is called
-// from the monitor's Observe hook, so it only copies and never blocks.
-func (b *Board) Record(cs *vitals.CheckState) {
+// Record takes a check's new state from the core monitor, and returns its
+// last result in the store's form, or false for a check that is not a
+// target of the board. It is called from the monitor's Observe hook, so it
+// only copies and never blocks.
+func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	b.mu.Lock()
 	old, ok := b.states[cs.Name]
 	if !ok {
 		b.mu.Unlock()
-		return
+		return store.Result{}, false
 	}
 	st := *old
 	st.Status, st.Since = cs.Status, cs.Since
@@ -157,6 +159,7 @@ func (b *Board) Record(cs *vitals.CheckState) {
 	b.version++
 	b.mu.Unlock()
 	b.notify(cs.Name)
+	return st.Last, true
 }
 
 // ResultOf converts a core result into the store's form; expect is how

@@ -8,12 +8,14 @@
 //	go install github.com/vitalsgo/vitals/cmd/vitals/...@latest
 //
 // It takes the same commands and flags as vitals, which leaves the drivers
-// out so that `vitals probe` starts as fast as curl.
+// and the monitor out so that `vitals probe` starts as fast as curl; vitals
+// hands `vitals serve` over to it in the same way.
 package main
 
 import (
 	_ "github.com/vitalsgo/vitals/cmd/vitals/internal/checkers/drivers" // every driver
 	"github.com/vitalsgo/vitals/cmd/vitals/internal/cli"
+	_ "github.com/vitalsgo/vitals/cmd/vitals/internal/serve" // vitals serve
 )
 
 func main() { cli.Main() }

@@ -104,9 +104,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // configError prints each problem of a configuration on its own line.
 func configError(stderr io.Writer, err error) error {
+	return configErrorOf("check", stderr, err)
+}
+
+// configErrorOf prints every error of a configuration file on a line of
+// its own, as compilers do, and returns exit code 2.
+func configErrorOf(cmd string, stderr io.Writer, err error) error {
 	if errs := config.Errors(err); len(errs) > 0 {
 		for _, e := range errs {
-			fmt.Fprintln(stderr, "vitals check: "+e.Error())
+			fmt.Fprintln(stderr, "vitals "+cmd+": "+e.Error())
 		}
 		return &exitError{code: exitUsage, err: err, silent: true}
 	}

@@ -441,7 +441,7 @@ func TestDriverTypesWithoutVitalsFull(t *testing.T) {
 		t.Errorf("check with driver types and no vitals-full: %s\nwant stderr %q", r, want)
 	}
 	r = runBinary(t, loneBinary, runLimit, append(noPath, delegatedEnv+"=1"), "check", "--config", path)
-	if r.code != 2 || !strings.HasSuffix(r.stderr, "but this vitals-full has no driver for it either\n") {
+	if r.code != 2 || !strings.HasSuffix(r.stderr, "but this vitals-full cannot run it either\n") {
 		t.Errorf("a vitals-full without the driver: %s", r)
 	}
 }

@@ -64,6 +64,7 @@ var commands = []command{
 	{"probe", "probe one URL once: exit 0 healthy, 1 unhealthy, 2 usage", runProbe},
 	{"wait", "wait until every URL is healthy", runWait},
 	{"check", "run the checks of a config file once and print a table", runCheck},
+	{"serve", "run the monitor: history, live status page, badges, API", runServe},
 	{"version", "print the version", runVersion},
 }
 
@@ -84,6 +85,7 @@ Examples:
   vitals probe http://127.0.0.1:8080/readyz
   vitals wait tcp://db:5432 http://api:8080/readyz --timeout 2m
   vitals check --config vitals.yaml
+  vitals serve --config vitals.yaml
 
 Run 'vitals COMMAND --help' for a command's flags and examples.
 `

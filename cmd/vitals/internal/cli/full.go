@@ -34,9 +34,14 @@ var runFull = func([]string) error {
 // cannot, with exit code 2: an incomplete installation, like a wrong
 // command line, is not the service's health.
 func needFull(file string, missing []string, args []string) error {
-	what := fmt.Sprintf("%s: check type %s runs in %s (vitals leaves the drivers out to start fast)", file, strings.Join(missing, ", "), fullName)
+	return handOver(fmt.Sprintf("%s: check type %s runs in %s (vitals leaves the drivers out to start fast)", file, strings.Join(missing, ", "), fullName), args)
+}
+
+// handOver replaces this process with vitals-full running args, or
+// returns why it cannot (what, then the reason), with exit code 2.
+func handOver(what string, args []string) error {
 	if os.Getenv(delegatedEnv) != "" {
-		return usageErrorf("%s, but this %s has no driver for it either", what, fullName)
+		return usageErrorf("%s, but this %s cannot run it either", what, fullName)
 	}
 	if err := runFull(args); err != nil {
 		return usageErrorf("%s, %v", what, err)

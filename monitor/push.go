@@ -1,0 +1,133 @@
+package monitor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/redact"
+)
+
+// DefaultGrace is how late a push may come when the file sets no grace.
+const DefaultGrace = time.Minute
+
+// maxPushMessage caps the message a push may carry.
+const maxPushMessage = 200
+
+// pushes holds the push targets by token: a job proves it ran by a POST
+// to /api/v1/push/{token}, and its target fails when none came within
+// every + grace.
+type pushes struct {
+	mu      sync.Mutex // guards byToken
+	byToken map[string]*pushState
+}
+
+// pushState is one push target's last push. A restart forgets it: the
+// wait starts again from the moment the target appeared.
+type pushState struct {
+	mu     sync.Mutex // guards the fields below
+	every  time.Duration
+	grace  time.Duration
+	since  time.Time // when the target appeared
+	last   time.Time // last push; zero before the first
+	status vitals.Status
+	msg    string
+}
+
+func newPushes() *pushes { return &pushes{byToken: map[string]*pushState{}} }
+
+// checker returns the checker of a push target. A reload that keeps the
+// token keeps the last push.
+func (p *pushes) checker(c *config.Check) vitals.Checker {
+	grace := DefaultGrace
+	if c.Params.Has("grace") {
+		grace = c.Params.Duration("grace")
+	}
+	token := c.Params.String("token")
+	p.mu.Lock()
+	st, ok := p.byToken[token]
+	if !ok {
+		st = &pushState{since: time.Now()}
+		p.byToken[token] = st
+	}
+	p.mu.Unlock()
+	st.mu.Lock()
+	st.every, st.grace = c.Params.Duration("every"), grace
+	st.mu.Unlock()
+	return vitals.ResultFunc(st.check)
+}
+
+func (p *pushes) forget(token string) {
+	p.mu.Lock()
+	delete(p.byToken, token)
+	p.mu.Unlock()
+}
+
+func (st *pushState) check(context.Context) vitals.Result {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	now := time.Now()
+	limit := st.every + st.grace
+	if st.last.IsZero() {
+		waited := now.Sub(st.since)
+		if waited > limit {
+			return vitals.Failf("no push in %v since the monitor started (expected every %v + %v grace)", waited.Round(time.Second), st.every, st.grace)
+		}
+		return vitals.Passf("waiting for the first push, due within %v", (limit - waited).Round(time.Second))
+	}
+	ago := now.Sub(st.last)
+	if ago > limit {
+		return vitals.Failf("last push %v ago (expected every %v + %v grace)", ago.Round(time.Second), st.every, st.grace)
+	}
+	msg := fmt.Sprintf("last push %v ago", ago.Round(time.Second))
+	if st.msg != "" {
+		msg += ": " + st.msg
+	}
+	return vitals.Result{Status: st.status, Message: msg, Details: map[string]any{"last_push": st.last.UTC().Format(time.RFC3339)}}
+}
+
+// serveHTTP takes a push: POST /api/v1/push/{token}[?status=pass|warn|fail&msg=…].
+// The token is never echoed, and an unknown one is a 404 like any unknown
+// name.
+func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	st, ok := p.byToken[r.PathValue("token")]
+	p.mu.Unlock()
+	if !ok {
+		jsonError(w, http.StatusNotFound, "unknown push token")
+		return
+	}
+	status := vitals.StatusPass
+	switch q := r.URL.Query().Get("status"); q {
+	case "", "pass", "up", "ok":
+	case "warn":
+		status = vitals.StatusWarn
+	case "fail", "down":
+		status = vitals.StatusFail
+	default:
+		jsonError(w, http.StatusBadRequest, "status must be pass, warn or fail")
+		return
+	}
+	msg := redact.String(r.URL.Query().Get("msg"))
+	if len(msg) > maxPushMessage {
+		msg = msg[:maxPushMessage] + "…"
+	}
+	st.mu.Lock()
+	st.last, st.status, st.msg = time.Now(), status, msg
+	st.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"ok":true}` + "\n"))
+}
+
+// jsonError answers with {"error": msg}.
+func jsonError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}

@@ -1,0 +1,103 @@
+package monitor
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/vitalsgo/vitals/monitor/config"
+)
+
+// Reload applies a new configuration: targets added, changed and removed
+// without restarting the others. A configuration whose targets cannot be
+// built is refused as a whole and the running one stays; so are changes
+// of listen and storage, which need a restart (they are logged).
+//
+// A refused reload is counted in vitals_monitor_config_reload_failures_total
+// and shown in a banner on the page until a reload succeeds.
+func (s *Server) Reload(cfg *config.Config) error {
+	s.mu.Lock()
+	old := s.cfg
+	s.mu.Unlock()
+	if cfg.Storage != old.Storage {
+		s.log.Warn("reload: storage changed; it applies at the next restart")
+		cfg.Storage = old.Storage
+	}
+	if cfg.Listen != old.Listen {
+		s.log.Warn("reload: listen changed; it applies at the next restart", "listen", old.Listen)
+		cfg.Listen = old.Listen
+	}
+	if err := s.apply(cfg); err != nil {
+		s.refused(cfg.File, err)
+		return err
+	}
+	s.metrics.reloads.Inc()
+	s.metrics.lastReloadOK.Set(1)
+	s.board.SetBanner("")
+	s.log.Info("configuration reloaded", "file", cfg.File, "targets", len(cfg.Checks))
+	return nil
+}
+
+// ReloadFile loads path and applies it; an invalid file is refused with
+// its errors logged, counted and shown on the page.
+func (s *Server) ReloadFile(path string) error {
+	cfg, err := config.Load(path)
+	if err != nil {
+		s.refused(path, err)
+		return err
+	}
+	return s.Reload(cfg)
+}
+
+func (s *Server) refused(file string, err error) {
+	s.metrics.reloadFailures.Inc()
+	s.metrics.lastReloadOK.Set(0)
+	lines := strings.Split(err.Error(), "\n")
+	for _, l := range lines {
+		s.log.Error("reload refused", "file", file, "err", l)
+	}
+	msg := fmt.Sprintf("The configuration in %s was not applied; the previous one keeps running. %s", file, lines[0])
+	if len(lines) > 1 {
+		msg += fmt.Sprintf(" (and %d more errors in the log)", len(lines)-1)
+	}
+	s.board.SetBanner(msg)
+}
+
+// WatchFile reloads path whenever its content changes, checking every
+// poll (default 2s), until ctx ends. Polling the content, not the
+// modification time, also catches editors that replace the file and
+// Kubernetes ConfigMap symlink swaps.
+func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration) {
+	if poll <= 0 {
+		poll = 2 * time.Second
+	}
+	last := fileSum(path)
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sum := fileSum(path)
+		if sum == nil || bytes.Equal(sum, last) {
+			continue // unreadable mid-write, or unchanged
+		}
+		last = sum
+		_ = s.ReloadFile(path) // refused reloads are logged and shown
+	}
+}
+
+func fileSum(path string) []byte {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > config.MaxBytes {
+		return nil
+	}
+	sum := sha256.Sum256(data)
+	return sum[:]
+}

@@ -1,0 +1,209 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/access"
+	"github.com/vitalsgo/vitals/monitor/board"
+	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/store"
+	"github.com/vitalsgo/vitals/vitalshttp"
+)
+
+// Builder builds the checker a configured check describes; the closer, if
+// any, is closed when the target is removed or the server stops. The
+// vitals command passes the builder that knows every driver.
+type Builder func(c *config.Check) (vitals.Checker, io.Closer, error)
+
+// Options configure a Server.
+type Options struct {
+	// Build builds the checkers of targets; push targets are built by the
+	// server itself. Required.
+	Build Builder
+	// Logger receives the server's log lines. Default slog.Default().
+	Logger *slog.Logger
+	// Listen, when set, overrides the configuration's listen address
+	// (e.g. "127.0.0.1:0" in tests). Default the file's, else :8080.
+	Listen string
+	// DrainDelay is how long /readyz answers 503 before the server stops
+	// listening at shutdown. Default 0.
+	DrainDelay time.Duration
+	// UptimeEvery is how often the cached uptimes are recomputed from the
+	// store. Default 30s.
+	UptimeEvery time.Duration
+	// Writer configures the store's write queue.
+	Writer *store.WriterOptions
+}
+
+// DefaultListen is the address the server listens on when neither the
+// file nor Options.Listen name one.
+const DefaultListen = ":8080"
+
+// Server is a running `vitals serve`.
+type Server struct {
+	o      Options
+	log    *slog.Logger
+	st     store.Store
+	writer *store.Writer
+	board  *board.Board
+	// targets runs the configured targets; self runs the server's own
+	// checks (the store), which /livez and /readyz answer for.
+	targets *vitals.Monitor
+	self    *vitals.Monitor
+	pushes  *pushes
+	reg     *prometheus.Registry
+	metrics *metrics
+	// handler is rebuilt when a reload changes the auth block, so every
+	// request sees one policy.
+	handler atomic.Pointer[http.ServeMux]
+
+	mu      sync.Mutex // guards cfg and live, and serialises Reload
+	cfg     *config.Config
+	live    map[string]*target
+	stopped bool
+}
+
+// New opens the configuration's store, applying missing migrations, and
+// builds its targets. It starts nothing: call Run.
+func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error) {
+	if opts == nil || opts.Build == nil {
+		return nil, errors.New("monitor: Options.Build is required")
+	}
+	s := &Server{o: *opts, live: map[string]*target{}}
+	s.log = opts.Logger
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.o.UptimeEvery <= 0 {
+		s.o.UptimeEvery = 30 * time.Second
+	}
+	st, err := store.Open(ctx, cfg.Storage)
+	if err != nil {
+		return nil, fmt.Errorf("storage: %w", err)
+	}
+	s.st = st
+	s.writer, err = store.NewWriter(st, opts.Writer)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.board = board.New(st)
+	s.pushes = newPushes()
+	s.targets = vitals.New(&vitals.Options{Info: cfg.Service.Info(), HistorySize: 1})
+	s.self = vitals.New(&vitals.Options{Info: cfg.Service.Info(), DrainDelay: opts.DrainDelay})
+	if err := s.self.Add("store", vitals.ResultFunc(s.writer.Check), vitals.Interval(2*time.Second), vitals.Timeout(time.Second)); err != nil {
+		s.closeStore(ctx)
+		return nil, err
+	}
+	s.targets.Observe(s.observe)
+	if err := s.initMetrics(); err != nil {
+		s.closeStore(ctx)
+		return nil, err
+	}
+	if err := s.apply(cfg); err != nil {
+		s.closeTargets()
+		s.closeStore(ctx)
+		return nil, err
+	}
+	return s, nil
+}
+
+// observe records every result of a target: to the board, and to the
+// store's queue. It runs in the goroutine that recorded the result, so it
+// only copies.
+func (s *Server) observe(cs *vitals.CheckState) {
+	if r, ok := s.board.Record(cs); ok {
+		s.writer.Add(r)
+	}
+}
+
+func (s *Server) routes(pol *access.Policy) *http.ServeMux {
+	mux := http.NewServeMux()
+	// WEB-API-ROUTES
+	_ = pol
+	mux.HandleFunc("POST /api/v1/push/{token}", s.pushes.serveHTTP)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	vitalshttp.New(s.self, nil).Install(mux)
+	return mux
+}
+
+// ServeHTTP serves the page, the API, badges, pushes, /metrics, /livez
+// and /readyz.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.Load().ServeHTTP(w, r)
+}
+
+// Board returns the read model the page and the API show.
+func (s *Server) Board() *board.Board { return s.board }
+
+// Run serves until ctx ends, then shuts down in the order that loses
+// nothing: /readyz turns 503 at once, the server keeps serving through
+// the drain delay and finishes in-flight requests, the targets stop, and
+// the store's queue is flushed. It returns nil after a clean shutdown.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if ln == nil {
+		addr := s.listenAddr()
+		var err error
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+	}
+	s.log.Info("vitals serve listening", "addr", ln.Addr().String(), "targets", len(s.board.States()))
+	if err := s.targets.Start(); err != nil {
+		return err
+	}
+	if err := s.self.Start(); err != nil {
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { s.refreshUptimes(bg) })
+	wg.Go(func() { s.prune(bg) })
+
+	srv := vitalshttp.NewServer(ln.Addr().String(), s)
+	err := vitalshttp.Run(ctx, srv, s.self, &vitalshttp.RunOptions{Listener: ln})
+	stopBG()
+	wg.Wait()
+	s.closeTargets()
+	if cerr := s.closeStore(context.Background()); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (s *Server) listenAddr() string {
+	if s.o.Listen != "" {
+		return s.o.Listen
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cfg.Listen != "" {
+		return s.cfg.Listen
+	}
+	return DefaultListen
+}
+
+// closeStore writes what is queued and closes the store.
+func (s *Server) closeStore(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	err := s.writer.Close(ctx)
+	s.self.Close()
+	if cerr := s.st.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

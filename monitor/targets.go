@@ -1,0 +1,181 @@
+package monitor
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/access"
+	"github.com/vitalsgo/vitals/monitor/board"
+	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/store"
+)
+
+// target is a configured check as it runs.
+type target struct {
+	check  config.Check
+	closer io.Closer // nil when the checker owns nothing
+}
+
+// same reports whether two configured checks describe the same target, so
+// a reload keeps it running: everything but where it sits in the file.
+func same(a, b config.Check) bool {
+	a.Index, a.Line, b.Index, b.Line = 0, 0, 0, 0
+	return reflect.DeepEqual(a, b)
+}
+
+// apply makes cfg the running configuration: targets no longer in it are
+// removed, new and changed ones (re)built, unchanged ones left alone. It
+// builds everything new before it changes anything, so a checker that
+// fails to build leaves the old configuration running.
+func (s *Server) apply(cfg *config.Config) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return errors.New("monitor: stopped")
+	}
+	built := map[string]*builtTarget{}
+	var errs []error
+	for i := range cfg.Checks {
+		c := cfg.Checks[i]
+		if old, ok := s.live[c.Name]; ok && same(old.check, c) {
+			continue
+		}
+		chk, closer, err := s.build(&c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		built[c.Name] = &builtTarget{target: &target{check: c, closer: closer}, checker: chk}
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, b := range built {
+			closeQuietly(b.closer)
+		}
+		return err
+	}
+
+	// The board learns the new targets first, so the first result of a new
+	// one is recorded, and forgets removed ones after they stopped.
+	s.board.SetTargets(boardTargets(cfg))
+	for name, t := range s.live {
+		if _, kept := built[name]; kept || !inConfig(cfg, name) {
+			s.removeLocked(name, t)
+		}
+	}
+	for _, c := range cfg.Checks {
+		b, ok := built[c.Name]
+		if !ok {
+			continue
+		}
+		if err := s.targets.Add(c.Name, b.checker, c.Options()...); err != nil {
+			// The file was validated against these very options; a
+			// failure here is a bug, not bad input.
+			closeQuietly(b.closer)
+			errs = append(errs, fmt.Errorf("add target %q: %w", c.Name, err))
+			continue
+		}
+		s.live[c.Name] = b.target
+	}
+	if s.cfg == nil || !reflect.DeepEqual(s.cfg.Auth, cfg.Auth) {
+		s.handler.Store(s.routes(policyOf(cfg.Auth)))
+	}
+	s.board.SetTitle(titleOf(cfg))
+	s.cfg = cfg
+	return errors.Join(errs...)
+}
+
+type builtTarget struct {
+	*target
+	checker vitals.Checker
+}
+
+func (s *Server) build(c *config.Check) (vitals.Checker, io.Closer, error) {
+	if c.Type == "push" {
+		return s.pushes.checker(c), nil, nil
+	}
+	return s.o.Build(c)
+}
+
+func (s *Server) removeLocked(name string, t *target) {
+	if err := s.targets.Remove(name); err != nil {
+		s.log.Warn("remove target", "target", name, "err", err)
+	}
+	if t.check.Type == "push" {
+		s.pushes.forget(t.check.Params.String("token"))
+	}
+	closeQuietly(t.closer)
+	delete(s.live, name)
+}
+
+func inConfig(cfg *config.Config, name string) bool {
+	for i := range cfg.Checks {
+		if cfg.Checks[i].Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// closeTargets stops every target and releases what they opened.
+func (s *Server) closeTargets() {
+	s.targets.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+	for name, t := range s.live {
+		closeQuietly(t.closer)
+		delete(s.live, name)
+	}
+}
+
+func closeQuietly(c io.Closer) {
+	if c != nil {
+		_ = c.Close()
+	}
+}
+
+func boardTargets(cfg *config.Config) []board.Target {
+	ts := make([]board.Target, 0, len(cfg.Checks))
+	for _, c := range cfg.Checks {
+		ts = append(ts, board.Target{
+			Name: c.Name, Type: c.Type, Group: cfg.Pages.GroupOf(c.Name), Description: c.Description,
+			Interval: c.Interval, Timeout: c.Timeout,
+		})
+	}
+	// Page order: groups in the order the pages block lists them, then
+	// the file's order within a group.
+	order := map[string]int{}
+	for i, g := range cfg.Pages.Groups {
+		order[g.Name] = i
+	}
+	rank := func(g string) int {
+		if i, ok := order[g]; ok {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(ts, func(a, b board.Target) int { return rank(a.Group) - rank(b.Group) })
+	return ts
+}
+
+func titleOf(cfg *config.Config) string {
+	switch {
+	case cfg.Pages.Title != "":
+		return cfg.Pages.Title
+	case cfg.Service.Name != "":
+		return cfg.Service.Name
+	}
+	return "Status"
+}
+
+func policyOf(a config.Auth) *access.Policy {
+	return &access.Policy{Private: a.Private, PublicDetails: a.PublicDetails, Token: a.Token, Users: a.Users}
+}
+
+func keepOf(r config.Retention) store.Retention {
+	return store.Retention{Raw: r.Raw, Minute: r.Minute, Hour: r.Hour}
+}
