@@ -9,9 +9,10 @@ MODULES = $(shell GOWORK=$(CURDIR)/go.work go list -m -f '{{.Dir}}')
 
 .PHONY: run test bench lint fuzz
 
-# run starts the example service.
+# run starts the monitor (vitals serve) with examples/monitor/vitals.yaml on
+# http://127.0.0.1:8080, watching the example service it starts on 8081.
 run:
-	cd examples/service && go run .
+	scripts/run
 
 # test installs and starts the servers the tests need, then runs every
 # module's tests with a missing server counted as a failure.
