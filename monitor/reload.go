@@ -45,6 +45,7 @@ func (s *Server) Reload(cfg *config.Config) error {
 // ReloadFile loads path and applies it; an invalid file is refused with
 // its errors logged, counted and shown on the page.
 func (s *Server) ReloadFile(path string) error {
+	s.sum.Store(fileSum(path))
 	cfg, err := config.Load(path)
 	if err != nil {
 		s.refused(path, err)
@@ -67,15 +68,19 @@ func (s *Server) refused(file string, err error) {
 	s.board.SetBanner(msg)
 }
 
-// WatchFile reloads path whenever its content changes, checking every
-// poll (default 2s), until ctx ends. Polling the content, not the
+// WatchFile reloads path whenever its content differs from what the
+// server last loaded (by ReloadFile; else from the file at the call),
+// checking every poll (default 2s), until ctx ends. Polling the content, not the
 // modification time, also catches editors that replace the file and
 // Kubernetes ConfigMap symlink swaps.
 func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration) {
 	if poll <= 0 {
 		poll = 2 * time.Second
 	}
-	last := fileSum(path)
+	last := *s.sum.Load()
+	if last == nil {
+		last = *fileSum(path)
+	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
@@ -84,7 +89,7 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 			return
 		case <-t.C:
 		}
-		sum := fileSum(path)
+		sum := *fileSum(path)
 		if sum == nil || bytes.Equal(sum, last) {
 			continue // unreadable mid-write, or unchanged
 		}
@@ -93,11 +98,11 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 	}
 }
 
-func fileSum(path string) []byte {
-	data, err := os.ReadFile(path)
-	if err != nil || len(data) > config.MaxBytes {
-		return nil
+func fileSum(path string) *[]byte {
+	var sum []byte
+	if data, err := os.ReadFile(path); err == nil && len(data) <= config.MaxBytes {
+		h := sha256.Sum256(data)
+		sum = h[:]
 	}
-	sum := sha256.Sum256(data)
-	return sum[:]
+	return &sum
 }

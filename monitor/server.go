@@ -70,6 +70,8 @@ type Server struct {
 	// request sees one policy.
 	handler atomic.Pointer[http.ServeMux]
 
+	sum atomic.Pointer[[]byte] // SHA-256 of the file ReloadFile last read
+
 	mu      sync.Mutex // guards cfg and live, and serialises Reload
 	cfg     *config.Config
 	live    map[string]*target
@@ -83,6 +85,7 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		return nil, errors.New("monitor: Options.Build is required")
 	}
 	s := &Server{o: *opts, live: map[string]*target{}}
+	s.sum.Store(new([]byte))
 	s.log = opts.Logger
 	if s.log == nil {
 		s.log = slog.Default()
@@ -145,6 +148,10 @@ func (s *Server) routes(pol *access.Policy) *http.ServeMux {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.Load().ServeHTTP(w, r)
 }
+
+// Targets returns the core monitor that runs the targets, e.g. to
+// Subscribe to their transitions.
+func (s *Server) Targets() *vitals.Monitor { return s.targets }
 
 // Board returns the read model the page and the API show.
 func (s *Server) Board() *board.Board { return s.board }

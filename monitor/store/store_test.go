@@ -2,16 +2,12 @@ package store_test
 
 import (
 	"context"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"go.uber.org/goleak"
 
 	"github.com/vitalsgo/vitals/internal/testservice"
@@ -41,47 +37,14 @@ func TestSQLite(t *testing.T) {
 	}})
 }
 
-var dbSeq atomic.Int64
-
 // TestPostgres runs the suite on a database of its own per test, created
 // on the local server and dropped afterwards.
 func TestPostgres(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
 	storetest.Run(t, storetest.Harness{New: func(t *testing.T) (store.Store, func() store.Store) {
-		dsn := freshDatabase(t)
+		dsn := storetest.FreshPostgres(t)
 		return open(t, dsn), func() store.Store { return open(t, dsn) }
 	}})
-}
-
-// freshDatabase creates an empty database and returns its DSN; it is
-// dropped when the test ends.
-func freshDatabase(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, testservice.PostgresDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(context.Background())
-	name := fmt.Sprintf("vitals_store_%d_%d", os.Getpid(), dbSeq.Add(1))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if c, err := pgx.Connect(ctx, testservice.PostgresDSN); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(testservice.PostgresDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 // A database that is not a vitals store, a file that is not a database and

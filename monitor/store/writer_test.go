@@ -14,6 +14,7 @@ import (
 	"github.com/vitalsgo/vitals/internal/testproxy"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor/store"
+	"github.com/vitalsgo/vitals/monitor/store/storetest"
 )
 
 var w0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -78,7 +79,7 @@ func TestWriterBatches(t *testing.T) {
 // with their own times. Beyond Max the oldest are dropped and counted.
 func TestWriterOutage(t *testing.T) {
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
-	dsn := freshDatabase(t)
+	dsn := storetest.FreshPostgres(t)
 	proxy := testproxy.Start(t, testservice.PostgresAddr)
 	u, _ := url.Parse(dsn)
 	u.Host = proxy.Addr()

@@ -7,12 +7,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor/store"
 )
 
@@ -271,4 +277,38 @@ func mustAppend(t *testing.T, s store.Store, rs ...store.Result) {
 	if err := s.Append(context.Background(), rs); err != nil {
 		t.Fatal(strings.TrimSpace(err.Error()))
 	}
+}
+
+var dbSeq atomic.Int64
+
+// FreshPostgres creates an empty database on the local PostgreSQL server
+// (package testservice says where) and returns its DSN; it is dropped when
+// the test ends.
+func FreshPostgres(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, testservice.PostgresDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	name := fmt.Sprintf("vitals_store_%d_%d", os.Getpid(), dbSeq.Add(1))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if c, err := pgx.Connect(ctx, testservice.PostgresDSN); err == nil {
+			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+	})
+	u, err := url.Parse(testservice.PostgresDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }

@@ -1,0 +1,91 @@
+package monitor_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/internal/testservice"
+)
+
+// A reload adds, changes and removes targets without restarting the
+// others; a file with errors is refused, shown in a banner and a metric,
+// and the running configuration stays.
+func TestReload(t *testing.T) {
+	addrA, addrB := testservice.ClosedAddr(t), testservice.ClosedAddr(t)
+	const head = "storage: %s\npages: {title: Before}\nchecks:\n"
+	r := serve(t, head+"  - {name: a, type: tcp, address: \""+addrA+"\", interval: 1h}\n  - {name: b, type: tcp, address: \""+addrB+"\", interval: 1h}\n", "")
+	infoA := info(t, r, "a")
+
+	writeFile(t, r.file, strings.Replace(head, "%s", r.dir+"/vitals.db", 1)+strings.Replace(
+		"  - {name: a, type: tcp, address: \"A\", interval: 1h}\n  - {name: c, type: tcp, address: \"A\", interval: 1h, description: new}\n", "A", addrA, -1))
+	if err := r.ReloadFile(r.file); err != nil {
+		t.Fatal(err)
+	}
+	if info(t, r, "a") != infoA {
+		t.Error("the unchanged target a was restarted by the reload")
+	}
+	if _, err := r.Targets().State("b"); err == nil {
+		t.Error("the removed target b still runs")
+	}
+	if _, ok := r.Board().State("b"); ok {
+		t.Error("the removed target b is still on the board")
+	}
+	if st, ok := r.Board().State("c"); !ok || st.Description != "new" {
+		t.Errorf("the added target c: %+v %v", st, ok)
+	}
+
+	// A changed target restarts with its new settings.
+	writeFile(t, r.file, strings.Replace(head, "%s", r.dir+"/vitals.db", 1)+
+		"  - {name: a, type: tcp, address: \""+addrA+"\", interval: 2h}\n")
+	if err := r.ReloadFile(r.file); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := r.Targets().State("a"); err != nil || st.Interval != 2*time.Hour {
+		t.Errorf("the changed target a: %v, %v", st, err)
+	}
+
+	// A broken file is refused as a whole.
+	writeFile(t, r.file, "storage: x\nchecks:\n  - {name: z, type: tcp, address: \"h:1\", timeout: 2x}\n")
+	err := r.ReloadFile(r.file)
+	if err == nil || !strings.Contains(err.Error(), `vitals.yaml:3: checks[0].timeout: "2x" is not a duration`) {
+		t.Fatalf("broken file: %v", err)
+	}
+	if _, err := r.Targets().State("a"); err != nil {
+		t.Error("the running configuration did not survive a refused reload")
+	}
+	if b := r.Board().Banner(); !strings.Contains(b, "was not applied") || !strings.Contains(b, "timeout") {
+		t.Errorf("banner %q", b)
+	}
+	_, metrics := get(t, r.url+"/metrics")
+	for _, want := range []string{"vitals_monitor_config_reload_failures_total 1", "vitals_monitor_config_last_reload_successful 0", "vitals_monitor_config_reloads_total 2"} {
+		if !strings.Contains(metrics, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+
+	// The file watcher applies a fixed file by itself, and the banner goes.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.WatchFile(ctx, r.file, 10*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	writeFile(t, r.file, strings.Replace(head, "%s", r.dir+"/vitals.db", 1)+
+		"  - {name: d, type: tcp, address: \""+addrB+"\", interval: 1h}\n")
+	monitortest.Eventually(t, "the watcher applying the fixed file", func() bool {
+		_, ok := r.Board().State("d")
+		return ok && r.Board().Banner() == ""
+	})
+}
+
+// info returns the identity of a running target: a target the monitor
+// restarted has a new one.
+func info(t *testing.T, r *running, name string) any {
+	t.Helper()
+	st, err := r.Targets().State(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.CheckInfo
+}
