@@ -33,6 +33,11 @@ var migrations = [][]string{
 			latency_sum_us BIGINT NOT NULL, latency_max_us BIGINT NOT NULL,
 			PRIMARY KEY (target_id, res, start))`,
 	},
+	// Prune deletes minute and hour rollups by resolution and age; without
+	// this index that is a scan of every rollup.
+	2: {
+		`CREATE INDEX rollups_res_start ON rollups (res, start)`,
+	},
 }
 
 // Version is the schema version this package writes.
@@ -42,21 +47,22 @@ func Version() int { return len(migrations) - 1 }
 // holding the dialect's lock so that processes starting together apply
 // each version once. A database newer than this package is an error: an
 // older binary must not write to a schema it does not know.
-func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
+func migrate(ctx context.Context, db *sql.DB, d *dialect, to int) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for {
-		done, err := migrateOne(ctx, db, d)
+		done, err := migrateOne(ctx, db, d, to)
 		if err != nil || done {
 			return err
 		}
 	}
 }
 
-// migrateOne applies the next version, if any, and reports whether the
-// schema is current.
-func migrateOne(ctx context.Context, db *sql.DB, d *dialect) (done bool, err error) {
+// migrateOne applies the next version up to to, if any, and reports
+// whether the schema has reached it. Only a database newer than the
+// package is an error; tests migrate to older versions.
+func migrateOne(ctx context.Context, db *sql.DB, d *dialect, to int) (done bool, err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -72,7 +78,7 @@ func migrateOne(ctx context.Context, db *sql.DB, d *dialect) (done bool, err err
 	switch {
 	case cur > Version():
 		return false, fmt.Errorf("the database has schema version %d, newer than this vitals (%d): upgrade vitals", cur, Version())
-	case cur == Version():
+	case cur >= to:
 		return true, nil
 	}
 	next := cur + 1

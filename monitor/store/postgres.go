@@ -27,6 +27,11 @@ var postgresDialect = &dialect{
 // OpenPostgres connects to the PostgreSQL database of dsn (a postgres://
 // URL) and applies the migrations it lacks. Several monitors may share it.
 func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
+	return openPostgres(ctx, dsn, Version())
+}
+
+// openPostgres opens the PostgreSQL store of dsn, migrated to version.
+func openPostgres(ctx context.Context, dsn string, version int) (Store, error) {
 	name := redact.URL(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -34,7 +39,7 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 	}
 	db := stdlib.OpenDB(*cfg)
 	s := newSQLStore(db, postgresDialect, name)
-	if err := s.start(ctx); err != nil {
+	if err := s.start(ctx, version); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -24,6 +24,11 @@ var sqliteDialect = &dialect{
 // several processes on one host can share the file; across hosts, use
 // PostgreSQL.
 func OpenSQLite(ctx context.Context, path string) (Store, error) {
+	return openSQLite(ctx, path, Version())
+}
+
+// openSQLite opens the SQLite store at path, migrated to version.
+func openSQLite(ctx context.Context, path string, version int) (Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("store: empty SQLite path")
 	}
@@ -34,7 +39,7 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	s := newSQLStore(db, sqliteDialect, path)
-	if err := s.start(ctx); err != nil {
+	if err := s.start(ctx, version); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -43,11 +48,11 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 
 // start checks that the database answers and is a vitals store, and
 // migrates it.
-func (s *sqlStore) start(ctx context.Context) error {
+func (s *sqlStore) start(ctx context.Context, version int) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return s.errorf("open", err)
 	}
-	if err := migrate(ctx, s.db, s.d); err != nil {
+	if err := migrate(ctx, s.db, s.d, version); err != nil {
 		return s.errorf("migrate", err)
 	}
 	return nil

@@ -1,0 +1,89 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/monitor/store"
+	"github.com/vitalsgo/vitals/monitor/store/storetest"
+)
+
+// A database an older vitals left at every earlier schema version opens
+// with its history intact, migrated to the current version.
+func TestMigrateFromEveryVersion(t *testing.T) {
+	backends := map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "v.db") },
+		"postgres": func(t *testing.T) string {
+			testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+			return storetest.FreshPostgres(t)
+		},
+	}
+	for name, fresh := range backends {
+		for from := 1; from < store.Version(); from++ {
+			t.Run(name, func(t *testing.T) {
+				ctx := context.Background()
+				dsn := fresh(t)
+				old, err := store.OpenAt(ctx, dsn, from)
+				if err != nil {
+					t.Fatal(err)
+				}
+				at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+				err = old.Append(ctx, []store.Result{{Target: "api", At: at, Status: vitals.StatusPass, Latency: time.Millisecond, Expect: time.Minute}})
+				old.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+
+				s := open(t, dsn)
+				var version int
+				if err := store.DB(s).QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil || version != store.Version() {
+					t.Fatalf("schema version %d (%v) after opening a version-%d database, want %d", version, err, from, store.Version())
+				}
+				rs, err := s.Results(ctx, "api", at, at.Add(time.Second), 0)
+				if err != nil || len(rs) != 1 {
+					t.Fatalf("the version-%d history: %v %v", from, rs, err)
+				}
+				if err := s.Append(ctx, []store.Result{{Target: "api", At: at.Add(time.Minute), Status: vitals.StatusFail, Expect: time.Minute}}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Prune(ctx, at.Add(30*24*time.Hour), store.Retention{Raw: time.Hour, Minute: time.Hour, Hour: time.Hour}); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// A SQLite file another process holds a write lock on is a clear error
+// naming the file, once the busy timeout is over — not a hang.
+func TestOpenLockedSQLite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.db")
+	s := open(t, path)
+	conn, err := store.DB(s).Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// An exclusive lock, as a backup tool or a stuck writer holds.
+	if _, err := conn.ExecContext(ctx, "PRAGMA locking_mode = EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+
+	_, err = store.OpenSQLite(ctx, path)
+	if err == nil {
+		t.Fatal("opening a locked file succeeded")
+	}
+	if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "locked") {
+		t.Errorf("error %q does not name the file and say it is locked", err)
+	}
+}
