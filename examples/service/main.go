@@ -1,7 +1,8 @@
 // Command service is a small HTTP service wired with vitals: real checks of
 // its disk, its memory and a TCP dial of its own listener, every health
 // endpoint on the same port as the application, and graceful shutdown on
-// SIGTERM. `make run` starts it on 127.0.0.1:8080.
+// SIGTERM. `go run .` serves on 127.0.0.1:8080; `make run` starts it on 8081, watched
+// by the monitor (examples/monitor).
 //
 // Check details and pprof need a bearer token: VITALS_TOKEN or -token when
 // set, or else a random one the service prints at start, so no token
