@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -61,11 +62,7 @@ func (s *Server) refused(file string, err error) {
 	for _, l := range lines {
 		s.log.Error("reload refused", "file", file, "err", l)
 	}
-	msg := fmt.Sprintf("The configuration in %s was not applied; the previous one keeps running. %s", file, lines[0])
-	if len(lines) > 1 {
-		msg += fmt.Sprintf(" (and %d more errors in the log)", len(lines)-1)
-	}
-	s.board.SetBanner(msg)
+	s.board.SetBanner(banner(file, err, len(lines)))
 }
 
 // WatchFile reloads path whenever its content differs from what the
@@ -105,4 +102,21 @@ func fileSum(path string) *[]byte {
 		sum = h[:]
 	}
 	return &sum
+}
+
+// banner says on the page that a reload was refused, and where: the
+// file's location of the first error and the count, not the messages,
+// which quote values of the file and belong in the log, not on a page
+// that may be public.
+func banner(file string, err error, n int) string {
+	where := ""
+	if errs := config.Errors(err); len(errs) > 0 {
+		where = fmt.Sprintf(" at line %d (%s)", errs[0].Line, errs[0].Path)
+		n = len(errs)
+	}
+	noun := "error"
+	if n != 1 {
+		noun = "errors"
+	}
+	return fmt.Sprintf("The configuration in %s was not applied: %d %s, the first%s; see the log. The previous configuration keeps running.", filepath.Base(file), n, noun, where)
 }

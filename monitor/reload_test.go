@@ -56,7 +56,7 @@ func TestReload(t *testing.T) {
 	if _, err := r.Targets().State("a"); err != nil {
 		t.Error("the running configuration did not survive a refused reload")
 	}
-	if b := r.Board().Banner(); !strings.Contains(b, "was not applied") || !strings.Contains(b, "timeout") {
+	if b := r.Board().Banner(); b != "The configuration in vitals.yaml was not applied: 1 error, the first at line 3 (checks[0].timeout); see the log. The previous configuration keeps running." {
 		t.Errorf("banner %q", b)
 	}
 	_, metrics := get(t, r.url+"/metrics")

@@ -1,6 +1,7 @@
 package monitor_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +45,25 @@ type running struct {
 	file string
 	dir  string
 	stop func() error // cancels Run and returns its error
+	logs *syncBuffer  // the server's log
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // serve writes yaml (with %s for the store's path) to a file and serves it
@@ -58,7 +79,8 @@ func serve(t *testing.T, yaml string, dir string) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	srv, err := monitor.New(context.Background(), cfg, &monitor.Options{Build: build, Logger: log,
 		Writer: &store.WriterOptions{Every: 20 * time.Millisecond}})
 	if err != nil {
@@ -71,7 +93,7 @@ func serve(t *testing.T, yaml string, dir string) *running {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
-	r := &running{Server: srv, url: "http://" + ln.Addr().String(), file: file, dir: dir}
+	r := &running{Server: srv, url: "http://" + ln.Addr().String(), file: file, dir: dir, logs: logs}
 	var stopped bool
 	var runErr error
 	r.stop = func() error {
