@@ -147,7 +147,7 @@ func (e *Expr) evalDuration(got time.Duration, note string) error {
 		return nil
 	}
 	fails := func(r time.Duration) bool { return !e.op.holds(cmp.Compare(r, want)) }
-	return e.fail("was " + showDuration(got, fails) + note)
+	return e.fail("was " + showDuration(got, want, fails) + note)
 }
 
 func (e *Expr) evalCertExpiry(in *Input) error {

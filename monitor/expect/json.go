@@ -33,6 +33,9 @@ func decodeBody(body []byte, truncated bool) (any, string) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return nil, "the body is not JSON: it ends before the document does"
+	}
 	if err != nil {
 		return nil, "the body is not JSON: " + err.Error()
 	}
@@ -44,9 +47,6 @@ func decodeBody(body []byte, truncated bool) (any, string) {
 
 func decodeValue(dec *json.Decoder, depth int) (any, error) {
 	tok, err := dec.Token()
-	if err == io.EOF {
-		return nil, io.ErrUnexpectedEOF
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -197,8 +197,9 @@ func formatDuration(d time.Duration) string {
 
 // showDuration writes got, rounded as coarsely as its size allows while
 // the comparison that failed still visibly fails: "was 412ms" rather than
-// "was 412.337051ms", but never "latency < 300ms: was 300ms".
-func showDuration(got time.Duration, fails func(time.Duration) bool) string {
+// "was 412.337051ms", but never "latency < 300ms: was 300ms", nor a
+// rounded value equal to want that got is not ("latency > 2s: was 2s").
+func showDuration(got, want time.Duration, fails func(time.Duration) bool) string {
 	abs := got
 	if abs < 0 {
 		abs = -abs
@@ -207,7 +208,7 @@ func showDuration(got time.Duration, fails func(time.Duration) bool) string {
 		if abs < 0 || unit > abs/100 {
 			continue // too coarse for the value: 412ms is not 0s
 		}
-		if r := got.Round(unit); fails(r) {
+		if r := got.Round(unit); fails(r) && (r != want || got == want) {
 			return formatDuration(r)
 		}
 	}
