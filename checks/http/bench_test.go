@@ -26,6 +26,7 @@ func BenchmarkCheck(b *testing.B) {
 	}{
 		{"status", nil},
 		{"json", &httpcheck.Options{JSONPath: "status", JSONValue: "UP"}},
+		{"expect", &httpcheck.Options{Expect: func(*httpcheck.Response) error { return nil }}},
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			c, err := httpcheck.New(s.URL, bb.opts)
