@@ -29,8 +29,8 @@
 // A string is double-quoted with Go's escapes ("a\"b", "\u00e9") or
 // back-quoted and raw (`\d+`). A bare-key is any bytes but blanks, '.',
 // quotes and =!<>~; a key with those is quoted: body."a.b". A header name
-// is a token of RFC 9110 ("Content-Type", "X-Request-Id"), matched in any
-// case. Numbers are decimal: 200, -1, 0.5, 1e3.
+// is a token of RFC 9110 without '!' ("Content-Type", "X-Request-Id"),
+// matched in any case. Numbers are decimal: 200, -1, 0.5, 1e3.
 //
 // A duration is Go's (time.ParseDuration) with d for 24 hours and w for 7
 // days: 300ms, 1h30m, 14d, 2w, -1h. A size is a number and a unit: B, or

@@ -41,8 +41,6 @@ type Input struct {
 // (see [redact.String]) and cut to at most 80 bytes; the value of a
 // secret-looking header or JSON key (Authorization, Cookie, X-Api-Key,
 // password, token, …) is not shown at all.
-//
-// [redact.String]: https://pkg.go.dev/github.com/vitalsgo/vitals/redact#String
 func (e *Expr) Eval(in *Input) error {
 	st := evalState{in: in}
 	return e.eval(&st)

@@ -43,7 +43,7 @@ var sizeUnits = map[string]int64{
 
 const (
 	durationUnitList = "ns us ms s m h d w"
-	sizeUnitList     = "B KB MB GB TB KiB MiB GiB TiB"
+	sizeUnitList     = "B KB MB GB TB PB KiB MiB GiB TiB PiB"
 )
 
 // isSizeUnit reports whether the letters after a number's digits name a
