@@ -1,6 +1,9 @@
 // Package httpcheck checks an HTTP(S) endpoint: it sends a GET or HEAD
 // request and judges the response by its status code, optionally its body
 // (a substring, or a field of a JSON document) and its response time.
+// [Options.Expect] adds conditions of the caller's own: a function that
+// sees each [Response] — status, header, body, latency, certificate
+// expiry — and fails the check with an error.
 //
 // # Results
 //
@@ -9,7 +12,8 @@
 //   - StatusWarn: everything matched, but the response took longer than
 //     [Options.MaxResponseTime].
 //   - StatusFail: the request failed (connection, TLS, timeout), the status
-//     was unexpected, or the body did not match.
+//     was unexpected, the body did not match, or [Options.Expect] returned
+//     an error, whose text, redacted, is in the message.
 //
 // Observed is the response time in ms: from sending the request until the
 // body was read (up to the cap). Details hold the status code, the

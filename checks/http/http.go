@@ -69,6 +69,13 @@ type Options struct {
 	// with Client.
 	TLSConfig *tls.Config
 
+	// Expect, when set, judges each response that met the conditions
+	// above (Status, BodyContains, JSONPath): a non-nil error fails the
+	// check, with the error's text, redacted, in the message. A slow
+	// response it accepts still warns by MaxResponseTime. Concurrent runs
+	// of Check call it concurrently. Default none.
+	Expect func(*Response) error
+
 	// Client sends the requests instead of the check's own client,
 	// e.g. to share its transport or to go through a proxy. The check uses
 	// a shallow copy whose CheckRedirect follows MaxRedirects or
@@ -76,6 +83,23 @@ type Options struct {
 	// policy applies. Default a client of the check's own without
 	// keep-alive.
 	Client *http.Client
+}
+
+// Response is one response as the check read it, for [Options.Expect].
+type Response struct {
+	Code   int         // the status code
+	Header http.Header // the response's header
+	// Body is the body as read: at most MaxBodyBytes, empty for HEAD.
+	Body []byte
+	// Truncated reports that the body reached MaxBodyBytes and was not
+	// read further.
+	Truncated bool
+	// Latency is from sending the request until the body was read: the
+	// check's observed value.
+	Latency time.Duration
+	// CertExpiry is the NotAfter of the server's leaf certificate, the
+	// last server's after redirects; zero without TLS.
+	CertExpiry time.Time
 }
 
 // Checker checks one HTTP endpoint.
@@ -90,6 +114,7 @@ type Checker struct {
 	jsonVal  string
 	maxTime  time.Duration
 	maxBody  int64
+	expect   func(*Response) error
 	client   *http.Client
 }
 
@@ -113,7 +138,7 @@ func New(rawURL string, opts *Options) (*Checker, error) {
 	c := &Checker{
 		url: rawURL, shown: shown, method: o.Method, header: o.Header.Clone(),
 		status: slices.Clone(o.Status), contains: []byte(o.BodyContains), jsonVal: o.JSONValue,
-		maxTime: o.MaxResponseTime, maxBody: o.MaxBodyBytes,
+		maxTime: o.MaxResponseTime, maxBody: o.MaxBodyBytes, expect: o.Expect,
 	}
 	if o.JSONPath != "" {
 		c.jsonPath = strings.Split(o.JSONPath, ".")
@@ -230,6 +255,15 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		d["final_url"] = redact.URL(final)
 	}
 	r := c.judge(resp, body, truncated, readErr, d)
+	if r.Status == vitals.StatusPass && c.expect != nil {
+		// Built only here: a check without Expect allocates nothing more.
+		if err := c.expect(&Response{
+			Code: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated,
+			Latency: took, CertExpiry: certExpiry(resp),
+		}); err != nil {
+			r = c.failErr(d, err, "%s %s: %s", c.method, c.shown, httpurl.Cause(err))
+		}
+	}
 	if r.Status == vitals.StatusPass && c.maxTime > 0 && took > c.maxTime {
 		r.Status = vitals.StatusWarn
 		r.Message = fmt.Sprintf("%s %s: slow response: %v, over %v", c.method, c.shown, took.Round(time.Millisecond), c.maxTime)
@@ -297,6 +331,15 @@ func (c *Checker) failErr(d map[string]any, err error, format string, args ...an
 	r := c.fail(d, format, args...)
 	r.Err = err
 	return r
+}
+
+// certExpiry returns the NotAfter of the leaf certificate resp came
+// over, or zero without TLS.
+func certExpiry(resp *http.Response) time.Time {
+	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
+		return time.Time{}
+	}
+	return resp.TLS.PeerCertificates[0].NotAfter
 }
 
 // readCapped reads at most max bytes of a body. The body counts as

@@ -18,6 +18,8 @@
 //	if err != nil { … }
 //	m.Add("billing", c, vitals.Timeout(2*time.Second), vitals.Critical(false))
 //
-// To check a body's content against conditions of your own, use package
-// httpcheck (checks/http).
+// [Options.Expect] adds conditions of the caller's own, judged on each
+// [Response] whose remote status is pass or warn: its code, header, body,
+// latency, certificate expiry and the remote status. To check an endpoint
+// that is no health endpoint, use package httpcheck (checks/http).
 package remote

@@ -3,8 +3,10 @@ package remote_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -30,4 +32,29 @@ func ExampleNew() {
 	r := c.Check(context.Background())
 	fmt.Println(r.Status, r.Details["status_code"])
 	// Output: fail 503
+}
+
+// Expect holds the other service to more than its own status: here, a
+// degraded billing service fails the check.
+func ExampleNew_expect() {
+	billing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"warn"}`)
+	}))
+	defer billing.Close()
+
+	c, err := remote.New(billing.URL+"/readyz", &remote.Options{
+		Expect: func(r *remote.Response) error {
+			if r.Status != vitals.StatusPass {
+				return fmt.Errorf("remote status %v, want pass", r.Status)
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	r := c.Check(context.Background())
+	fmt.Println(r.Status, strings.TrimPrefix(r.Message, "GET "+billing.URL+"/readyz: "))
+	// Output: fail remote status warn, want pass
 }

@@ -35,6 +35,31 @@ type Options struct {
 	// MaxBodyBytes caps the bytes of the body read. Default
 	// [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
+	// Expect, when set, judges each response read as a health report
+	// whose remote status is pass or warn: a non-nil error fails the
+	// check, with the error's text, redacted, in the message. A remote
+	// fail fails the check with the remote's own reason, without Expect.
+	// Concurrent runs of Check call it concurrently. Default none.
+	Expect func(*Response) error
+}
+
+// Response is one response as the check read it, for [Options.Expect].
+type Response struct {
+	Code   int         // the status code
+	Header http.Header // the response's header
+	// Body is the body as read, at most MaxBodyBytes.
+	Body []byte
+	// Truncated reports that the body reached MaxBodyBytes and was not
+	// read further.
+	Truncated bool
+	// Latency is from sending the request until the body was read.
+	Latency time.Duration
+	// CertExpiry is the NotAfter of the server's leaf certificate; zero
+	// without TLS.
+	CertExpiry time.Time
+	// Status is the remote status, as package client reads the body;
+	// never [vitals.StatusFail] when Expect sees it.
+	Status vitals.Status
 }
 
 // Checker checks a remote health endpoint.
@@ -43,6 +68,7 @@ type Checker struct {
 	shown   string // redacted, for messages
 	header  http.Header
 	maxBody int64
+	expect  func(*Response) error
 	client  *http.Client
 }
 
@@ -72,7 +98,7 @@ func New(rawURL string, opts *Options) (*Checker, error) {
 		t.DisableKeepAlives = true
 		o.Client = &http.Client{Transport: t}
 	}
-	return &Checker{url: rawURL, shown: shown, header: o.Header.Clone(), maxBody: o.MaxBodyBytes, client: o.Client}, nil
+	return &Checker{url: rawURL, shown: shown, header: o.Header.Clone(), maxBody: o.MaxBodyBytes, expect: o.Expect, client: o.Client}, nil
 }
 
 // Check requests the endpoint.
@@ -98,6 +124,9 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	defer httpbody.Bound(ctx, resp)()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
 	took := time.Since(start)
+	// Filling the cap is reading less than all when the length is unknown
+	// or larger: finding out for sure would take reading past the cap.
+	truncated := int64(len(body)) == c.maxBody && (resp.ContentLength < 0 || resp.ContentLength > c.maxBody)
 	d["status_code"] = resp.StatusCode
 	d["response_ms"] = ms(took)
 	if ex := excerpt.Of(body, excerptBytes); ex != "" {
@@ -106,7 +135,19 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	if readErr != nil {
 		return failed(d, readErr, "GET %s: read body: %s", c.shown, httpurl.Cause(readErr))
 	}
-	return c.judge(d, resp, body, took)
+	r := c.judge(d, resp, body, took)
+	if r.Status != vitals.StatusFail && c.expect != nil {
+		// Built only here: a check without Expect allocates nothing more.
+		err := c.expect(&Response{
+			Code: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated,
+			Latency: took, CertExpiry: certExpiry(resp), Status: r.Status,
+		})
+		if err != nil {
+			r.Status, r.Err = vitals.StatusFail, err
+			r.Message = fmt.Sprintf("GET %s: %s", c.shown, httpurl.Cause(err))
+		}
+	}
+	return r
 }
 
 // judge reads the endpoint's answer as the client does, in any format it
@@ -147,6 +188,15 @@ func (c *Checker) judge(d map[string]any, resp *http.Response, body []byte, took
 		r.Message += ", remote status " + rep.String()
 	}
 	return r
+}
+
+// certExpiry returns the NotAfter of the leaf certificate resp came
+// over, or zero without TLS.
+func certExpiry(resp *http.Response) time.Time {
+	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
+		return time.Time{}
+	}
+	return resp.TLS.PeerCertificates[0].NotAfter
 }
 
 func failed(d map[string]any, err error, format string, args ...any) vitals.Result {
