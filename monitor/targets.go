@@ -20,13 +20,6 @@ type target struct {
 	closer io.Closer // nil when the checker owns nothing
 }
 
-// same reports whether two configured checks describe the same target, so
-// a reload keeps it running: everything but where it sits in the file.
-func same(a, b config.Check) bool {
-	a.Index, a.Line, b.Index, b.Line = 0, 0, 0, 0
-	return reflect.DeepEqual(a, b)
-}
-
 // apply makes cfg the running configuration: targets no longer in it are
 // removed, new and changed ones (re)built, unchanged ones left alone. It
 // builds everything new before it changes anything, so a checker that
@@ -41,7 +34,7 @@ func (s *Server) apply(cfg *config.Config) error {
 	var errs []error
 	for i := range cfg.Checks {
 		c := cfg.Checks[i]
-		if old, ok := s.live[c.Name]; ok && same(old.check, c) {
+		if old, ok := s.live[c.Name]; ok && old.check.Same(&c) {
 			continue
 		}
 		chk, closer, err := s.build(&c)

@@ -41,6 +41,11 @@ type Options struct {
 	// fail fails the check with the remote's own reason, without Expect.
 	// Concurrent runs of Check call it concurrently. Default none.
 	Expect func(*Response) error
+	// SubChecks lists every sub-check the endpoint reported in
+	// Details["checks"], as a []client.Check (name, status, message),
+	// passing ones too; a status page shows them as the target's children.
+	// Default false: Details name only the failing ones.
+	SubChecks bool
 }
 
 // Response is one response as the check read it, for [Options.Expect].
@@ -69,6 +74,7 @@ type Checker struct {
 	header  http.Header
 	maxBody int64
 	expect  func(*Response) error
+	subs    bool
 	client  *http.Client
 }
 
@@ -98,7 +104,7 @@ func New(rawURL string, opts *Options) (*Checker, error) {
 		t.DisableKeepAlives = true
 		o.Client = &http.Client{Transport: t}
 	}
-	return &Checker{url: rawURL, shown: shown, header: o.Header.Clone(), maxBody: o.MaxBodyBytes, expect: o.Expect, client: o.Client}, nil
+	return &Checker{url: rawURL, shown: shown, header: o.Header.Clone(), maxBody: o.MaxBodyBytes, expect: o.Expect, subs: o.SubChecks, client: o.Client}, nil
 }
 
 // Check requests the endpoint.
@@ -169,6 +175,9 @@ func (c *Checker) judge(d map[string]any, resp *http.Response, body []byte, took
 		if ch.Status != vitals.StatusPass {
 			failing = append(failing, ch.Name+" "+ch.Status.String())
 		}
+	}
+	if c.subs && len(rep.Checks) > 0 {
+		d["checks"] = rep.Checks
 	}
 	d["remote_status"] = rep.Status.String()
 	d["format"] = string(rep.Format)

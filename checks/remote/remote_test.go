@@ -1,6 +1,7 @@
 package remote_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/internal/httpfault"
 	"github.com/vitalsgo/vitals/checks/remote"
+	"github.com/vitalsgo/vitals/client"
 )
 
 // service is another service's health endpoint, served for real.
@@ -168,4 +170,31 @@ func TestInvalid(t *testing.T) {
 		{Name: "no host", Arg: "http://", Want: "remote: "},
 		{Name: "space in host", Arg: "http://u:pa55word@ho st/", Want: "remote: "},
 	})
+}
+
+// With SubChecks, Details list every sub-check of the endpoint, passing
+// ones too, with their messages.
+func TestSubChecks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"warn","checks":{"db":{"status":"pass"},"cache":{"status":"warn","message":"slow"}}}`)
+	}))
+	defer srv.Close()
+	c, err := remote.New(srv.URL, &remote.Options{SubChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Check(context.Background())
+	subs, _ := r.Details["checks"].([]client.Check)
+	got := map[string]string{}
+	for _, s := range subs {
+		got[s.Name] = s.Status.String() + " " + s.Message
+	}
+	if r.Status != vitals.StatusWarn || got["db"] != "pass " || got["cache"] != "warn slow" {
+		t.Errorf("status %v, sub-checks %v", r.Status, got)
+	}
+	c, _ = remote.New(srv.URL, nil)
+	if _, listed := c.Check(context.Background()).Details["checks"]; listed {
+		t.Error("without SubChecks the details list every sub-check")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/monitor/store"
 )
 
@@ -184,10 +185,17 @@ func ResultOf(name string, r vitals.Result, expect time.Duration) store.Result {
 }
 
 // Children returns the sub-checks a result's details list under "checks":
-// a health target's endpoint's own checks.
+// a health target's endpoint's own checks (see remote.Options.SubChecks).
 func Children(details map[string]any) []Child {
-	list, _ := details["checks"].([]Child)
-	return list
+	subs, _ := details["checks"].([]client.Check)
+	if len(subs) == 0 {
+		return nil
+	}
+	out := make([]Child, len(subs))
+	for i, c := range subs {
+		out[i] = Child{Name: c.Name, Status: c.Status, Message: c.Message}
+	}
+	return out
 }
 
 // States returns every target's state, in page order.

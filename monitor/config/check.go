@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -54,6 +55,11 @@ func (d *decoder) check(n ast.Node, i int) (Check, bool) {
 	for _, p := range pairs {
 		present[p.key] = true
 		c.lines[p.key] = lineOf(p.value)
+		if seq, ok := unwrap(p.value).(*ast.SequenceNode); ok {
+			for j, item := range seq.Values {
+				c.lines[fmt.Sprintf("%s[%d]", p.key, j)] = lineOf(item)
+			}
+		}
 		path := base + "." + p.key
 		f, ok := field(c.Type, p.key)
 		if !ok {
@@ -168,4 +174,36 @@ func fieldNames(typ string) []string {
 		names = append(names, f.Name)
 	}
 	return names
+}
+
+// Same reports whether two checks describe the same target, wherever they
+// sit in their files: a reload keeps such a target running.
+func (c *Check) Same(o *Check) bool {
+	a, b := *c, *o
+	a.Index, a.Line, a.file, a.lines, a.Expect = 0, 0, "", nil, nil
+	b.Index, b.Line, b.file, b.lines, b.Expect = 0, 0, "", nil, nil
+	if len(c.Expect) != len(o.Expect) {
+		return false
+	}
+	for i := range c.Expect {
+		if c.Expect[i].String() != o.Expect[i].String() {
+			return false
+		}
+	}
+	a.Params, b.Params = nil, nil
+	return reflect.DeepEqual(a, b) && paramsEqual(c.Params, o.Params)
+}
+
+// paramsEqual compares the values of two Params, not their lines.
+func paramsEqual(a, b Params) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, p := range a {
+		q, ok := b[k]
+		if !ok || !reflect.DeepEqual(p.Value, q.Value) {
+			return false
+		}
+	}
+	return true
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/expect"
 )
 
 // Config is a parsed, validated configuration file.
@@ -65,6 +66,9 @@ type Check struct {
 
 	// Params are the type-specific fields, such as dsn or address.
 	Params Params
+	// Expect are the parsed conditions of an http or health target's
+	// expect field; nil without one.
+	Expect expect.List
 
 	Index int // position in the checks list, from 0
 	Line  int // line where the check starts

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/vitalsgo/vitals/monitor/expect"
 )
 
 // DefaultStorage is where `vitals serve` keeps its history when the file
@@ -239,5 +241,29 @@ func (d *decoder) typeRules(c *Check) {
 		if len(c.Params.String("token")) < minPushToken {
 			d.errs.errs = append(d.errs.errs, c.Errorf("token", "a push token needs at least %d characters", minPushToken).(*Error))
 		}
+	case "http", "health":
+		d.expect(c)
 	}
+}
+
+// expect parses the expect conditions, each error located at its item
+// and column: vitals.yaml:12: checks[3].expect[1]: col 9: unknown field …
+func (d *decoder) expect(c *Check) {
+	srcs := c.Params.Strings("expect")
+	if len(srcs) == 0 {
+		return
+	}
+	list, errs := expect.ParseList(srcs)
+	for i, err := range errs {
+		if err != nil {
+			d.errs.errs = append(d.errs.errs, c.Errorf(fmt.Sprintf("expect[%d]", i), "%s", err).(*Error))
+		}
+	}
+	for i, e := range list {
+		if e.Field() == "status" && c.Type == "http" {
+			d.errs.errs = append(d.errs.errs, c.Errorf(fmt.Sprintf("expect[%d]", i),
+				"status is the health status a health target reports; an http target has code (or use type: health)").(*Error))
+		}
+	}
+	c.Expect = list
 }

@@ -99,3 +99,66 @@ func TestParseServeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseExpect(t *testing.T) {
+	const data = `checks:
+  - name: api
+    type: http
+    url: http://api/health
+    expect:
+      - code == 200
+      - latncy < 300ms
+      - latency > 200
+  - name: users
+    type: health
+    url: http://users/readyz
+    expect: ["status != fail", "body.status == \"UP\""]
+  - name: web
+    type: http
+    url: http://web/
+    expect: ["status == pass"]
+`
+	_, err := Parse("v.yaml", []byte(data), testEnv)
+	var got []string
+	for _, e := range Errors(err) {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`v.yaml:7: checks[0].expect[1]: col 1: unknown field "latncy"; did you mean latency?`,
+		`v.yaml:8: checks[0].expect[2]: col 11: latency needs a duration with a unit (ns us ms s m h d w): did you mean 200ms?`,
+		`v.yaml:16: checks[2].expect[0]: status is the health status a health target reports; an http target has code (or use type: health)`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	cfg, err := Parse("v.yaml", []byte("checks:\n  - {name: a, type: http, url: \"http://a/\", expect: [\"code == 200\", \"latency < 1s\"]}\n"), testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cfg.Checks[0]; len(c.Expect) != 2 || c.Expect[1].String() != "latency < 1s" {
+		t.Errorf("parsed conditions: %v", c.Expect)
+	}
+}
+
+// Same ignores where a check sits in its file, and nothing else.
+func TestCheckSame(t *testing.T) {
+	a, err := Parse("v.yaml", []byte("checks:\n  - {name: a, type: http, url: \"http://a/\", expect: [\"code == 200\"]}\n"), testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved, err := Parse("v.yaml", []byte("# moved\n\nchecks:\n  - {name: b, type: tcp, address: \"b:1\"}\n  - name: a\n    type: http\n    url: http://a/\n    expect: [code == 200]\n"), testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := Parse("v.yaml", []byte("checks:\n  - {name: a, type: http, url: \"http://a/\", expect: [\"code == 201\"]}\n"), testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Checks[0].Same(&moved.Checks[1]) {
+		t.Error("a check that only moved in the file is not the Same")
+	}
+	if a.Checks[0].Same(&changed.Checks[0]) {
+		t.Error("a check whose expect changed is the Same")
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/vitalsgo/vitals/checks/tcp"
 	tlscheck "github.com/vitalsgo/vitals/checks/tls"
 	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/expect"
 )
 
 func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
@@ -32,13 +33,32 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 		MaxRedirects:       p.Int("max_redirects"),
 		NoRedirects:        p.Bool("no_redirects"),
 		InsecureSkipVerify: p.Bool("insecure"),
+		Expect:             expectHTTP(c.Expect),
 	})
 	return built(c, "url", chk, err)
 }
 
 func buildHealth(c *config.Check) (vitals.Checker, io.Closer, error) {
-	chk, err := remote.New(c.Params.String("url"), &remote.Options{Header: header(c.Params.Map("headers"))})
+	o := &remote.Options{Header: header(c.Params.Map("headers")), SubChecks: true}
+	if list := c.Expect; len(list) > 0 {
+		o.Expect = func(r *remote.Response) error {
+			return list.Eval(&expect.Input{Code: r.Code, Latency: r.Latency, Header: r.Header, Body: r.Body,
+				Truncated: r.Truncated, CertExpiry: r.CertExpiry, Status: r.Status.String()})
+		}
+	}
+	chk, err := remote.New(c.Params.String("url"), o)
 	return built(c, "url", chk, err)
+}
+
+// expectHTTP judges an http target's responses by its expect conditions.
+func expectHTTP(list expect.List) func(*httpcheck.Response) error {
+	if len(list) == 0 {
+		return nil
+	}
+	return func(r *httpcheck.Response) error {
+		return list.Eval(&expect.Input{Code: r.Code, Latency: r.Latency, Header: r.Header, Body: r.Body,
+			Truncated: r.Truncated, CertExpiry: r.CertExpiry})
+	}
 }
 
 // buildPush refuses: a push target is judged by the pushes `vitals serve`
