@@ -185,7 +185,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	stopBG()
 	wg.Wait()
 	s.closeTargets()
-	if cerr := s.closeStore(context.Background()); err == nil {
+	cerr := s.closeStore(context.Background())
+	st := s.writer.Stats()
+	s.log.Info("vitals serve stopped", "results_written", st.Written, "results_dropped", st.Dropped, "results_lost", st.Queued)
+	if err == nil {
 		err = cerr
 	}
 	return err

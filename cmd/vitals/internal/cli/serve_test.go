@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestServeUsage(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("storage: "+filepath.Join(dir, "v.db")+"\nchecks:\n  - {name: a, type: tcp, address: \"x:1\", timeout: 2x}\n  - {name: b, type: http, url: \"http://b/\", expect: [\"latncy < 1s\"]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		binary string
+		args   []string
+		want   string
+	}{
+		{"no config", binary, []string{"serve"}, "--config FILE is required"},
+		{"bad file", binary, []string{"serve", "--config", bad}, bad + ":3: checks[0].timeout: \"2x\" is not a duration"},
+		{"bad condition", binary, []string{"serve", "--config", bad}, bad + ":4: checks[1].expect[0]: col 1: unknown field \"latncy\""},
+		{"no vitals-full", loneBinary, []string{"serve", "--config", bad}, "vitals serve runs in vitals-full (it links the drivers and the store), which is not installed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runBinary(t, tt.binary, runLimit, nil, tt.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("want exit 2 and %q; got %s", tt.want, r)
+			}
+		})
+	}
+}
+
+// vitals serve, run as a user runs it — vitals handing over to vitals-full
+// — serves, applies a changed file on SIGHUP, and on SIGTERM stops with
+// exit 0 after writing its results.
+func TestServeLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "vitals.yaml")
+	db := filepath.Join(dir, "vitals.db")
+	target := httpTarget(t)
+	write := func(checks string) {
+		if err := os.WriteFile(file, []byte("storage: "+db+"\nchecks:\n"+checks), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("  - {name: api, type: http, url: \"" + target + "\", interval: 100ms, expect: [\"code == 200\"]}\n")
+	addr := freeAddr(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--config", file, "--listen", addr)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+
+	base := "http://" + addr
+	poll(t, "the monitor ready", func() bool { return body(base+"/readyz") == "ok" || strings.Contains(body(base+"/readyz"), `"status":"pass"`) })
+	poll(t, "api passing in the metrics", func() bool {
+		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="api",status="pass"} 1`)
+	})
+
+	write("  - {name: api, type: http, url: \"" + target + "\", interval: 100ms}\n  - {name: port, type: tcp, address: \"" + strings.TrimPrefix(target, "http://") + "\", interval: 100ms}\n")
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, "the target added by the reload running", func() bool {
+		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="port",status="pass"} 1`)
+	})
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) || err != nil {
+			t.Fatalf("vitals serve exited with %v after SIGTERM; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("vitals serve still running a minute after SIGTERM; stderr:\n%s", stderr.String())
+	}
+	exited <- nil // for the deferred wait
+	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
+		t.Errorf("the store %s is missing or empty after the shutdown: %v", db, err)
+	}
+	t.Logf("log:\n%s", stderr.String())
+	if !strings.Contains(stderr.String(), "configuration reloaded") {
+		t.Errorf("the log does not say the file was reloaded:\n%s", stderr.String())
+	}
+}
+
+func httpTarget(t *testing.T) string {
+	t.Helper()
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// freeAddr returns a loopback address no one listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func body(url string) string {
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// poll waits, with a deadline, until cond holds.
+func poll(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
