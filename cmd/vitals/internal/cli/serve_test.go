@@ -75,7 +75,9 @@ func TestServeLifecycle(t *testing.T) {
 	}()
 
 	base := "http://" + addr
-	poll(t, "the monitor ready", func() bool { return body(base+"/readyz") == "ok" || strings.Contains(body(base+"/readyz"), `"status":"pass"`) })
+	poll(t, "the monitor ready", func() bool {
+		return body(base+"/readyz") == "ok" || strings.Contains(body(base+"/readyz"), `"status":"pass"`)
+	})
 	poll(t, "api passing in the metrics", func() bool {
 		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="api",status="pass"} 1`)
 	})
