@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	goldenfile "github.com/vitalsgo/vitals/internal/golden"
+	"github.com/vitalsgo/vitals/monitor/access"
 )
 
 // goldenCases are the answers docs/api.md shows, one golden file each
@@ -13,7 +14,8 @@ import (
 // names the label and message its badge must draw.
 var goldenCases = []struct {
 	name, path string
-	auth       bool
+	auth       bool   // with the admin's token
+	private    bool   // on a private monitor
 	label, msg string // SVG badges only
 }{
 	{name: "targets", path: "/api/v1/targets"},
@@ -56,15 +58,22 @@ var goldenCases = []struct {
 	{name: "badge_unknown_json", path: "/badge/nope/status.json"},
 	{name: "badge_uptime_5d_svg", path: "/badge/api/uptime/5d.svg", label: "uptime", msg: "not found"},
 	{name: "badge_uptime_5d_json", path: "/badge/api/uptime/5d.json"},
+
+	{name: "private_denied", path: "/api/v1/targets", private: true},
 }
 
 func TestGolden(t *testing.T) {
-	f := newFixture(t, fixtureSeries(), defaultPolicy())
+	public := newFixture(t, fixtureSeries(), defaultPolicy())
+	private := newFixture(t, fixtureSeries(), &access.Policy{Private: true, Token: token})
 	for _, tt := range goldenCases {
 		t.Run(tt.name, func(t *testing.T) {
 			var hdr []string
 			if tt.auth {
 				hdr = []string{"Authorization", bearer}
+			}
+			f := public
+			if tt.private {
+				f = private
 			}
 			w := f.get(t, tt.path, hdr...)
 			golden(t, tt.name, tt.path, w)
@@ -73,6 +82,9 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+	// The page shows the golden files, so it is checked (or rewritten)
+	// after them.
+	t.Run("docs", checkDocs)
 }
 
 // golden compares an answer to GET path with testdata/NAME.golden.
