@@ -22,6 +22,7 @@ var allPaths = []string{
 }
 
 func TestETagNotModified(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	for _, path := range allPaths {
 		first := f.get(t, path)
@@ -52,6 +53,7 @@ func TestETagNotModified(t *testing.T) {
 
 // A new result changes the tag of what it changes, and only that.
 func TestETagFollowsChanges(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	tag := func(path string) string { return f.get(t, path).Header().Get("ETag") }
 	apiBadge, dbBadge, list := tag("/badge/api/status.svg"), tag("/badge/db/status.svg"), tag("/api/v1/targets")
@@ -75,6 +77,7 @@ func TestETagFollowsChanges(t *testing.T) {
 }
 
 func TestDetailsOnlyForAuthorised(t *testing.T) {
+	t.Parallel()
 	secret := "connection refused"
 	tests := []struct {
 		name   string
@@ -113,6 +116,7 @@ func TestDetailsOnlyForAuthorised(t *testing.T) {
 }
 
 func TestPrivate(t *testing.T) {
+	t.Parallel()
 	p := &access.Policy{Private: true, Token: token, Users: map[string]string{"ops": "pw"}}
 	f := newFixture(t, fixtureSeries(), p)
 	for _, path := range append(allPaths, "/api/v1/targets/nope", "/badge/nope/status.svg") {
@@ -140,6 +144,7 @@ func TestPrivate(t *testing.T) {
 }
 
 func TestUnknownTarget(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	for _, path := range []string{
 		"/api/v1/targets/nope", "/api/v1/targets/nope/results", "/api/v1/targets/nope/uptime?window=7d",
@@ -172,6 +177,7 @@ func TestUnknownTarget(t *testing.T) {
 }
 
 func TestBadParameters(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	tests := []struct{ query, param string }{
 		{"since=yesterday", "since"},
@@ -209,6 +215,7 @@ func TestBadParameters(t *testing.T) {
 
 // The forms of a time name the same instant.
 func TestTimeForms(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	body := func(query string) string {
 		t.Helper()
@@ -232,6 +239,7 @@ func TestTimeForms(t *testing.T) {
 }
 
 func TestResultsDefaults(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	var got struct {
 		Since, Until time.Time
@@ -265,6 +273,7 @@ func TestResultsDefaults(t *testing.T) {
 }
 
 func TestMethodsAndHead(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	srv := httptest.NewServer(f.mux)
 	defer srv.Close()
@@ -294,6 +303,7 @@ func TestMethodsAndHead(t *testing.T) {
 
 // A store that fails is a 503 that names no database.
 func TestStoreDown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	f.store.Close()
 	for _, path := range []string{"/api/v1/targets/api/results", "/api/v1/targets/api/uptime?window=36h"} {
@@ -313,6 +323,7 @@ func TestStoreDown(t *testing.T) {
 // The routes sit beside the status page's on one mux: ServeMux panics on
 // a conflicting pattern, and each request reaches its own handler.
 func TestRoutesBesideStatusPage(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Header().Set("X-Page", "yes") })
 	for _, pattern := range []string{"GET /{$}", "GET /targets/{name}", "GET /api/v1/events", "GET /static/"} {
@@ -333,6 +344,7 @@ func TestRoutesBesideStatusPage(t *testing.T) {
 }
 
 func TestBadgeCacheControl(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		opts   *api.Options
 		policy *access.Policy

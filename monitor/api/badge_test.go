@@ -81,6 +81,7 @@ type endpoint struct {
 }
 
 func TestBadgeFaces(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, fixtureSeries(), defaultPolicy())
 	tests := []struct {
 		path string

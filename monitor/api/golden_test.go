@@ -63,6 +63,7 @@ var goldenCases = []struct {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	public := newFixture(t, fixtureSeries(), defaultPolicy())
 	private := newFixture(t, fixtureSeries(), &access.Policy{Private: true, Token: token})
 	for _, tt := range goldenCases {

@@ -55,6 +55,7 @@ func hostileFixture(t *testing.T) *fixture {
 }
 
 func TestHostileNames(t *testing.T) {
+	t.Parallel()
 	f := hostileFixture(t)
 	for _, name := range hostileNames {
 		esc := segment(name)
@@ -99,6 +100,7 @@ func TestHostileNames(t *testing.T) {
 // Names asked for but not configured come back quoted, cut to a bound, and
 // as valid UTF-8.
 func TestHostileUnknownNames(t *testing.T) {
+	t.Parallel()
 	f := hostileFixture(t)
 	tests := []struct {
 		path, want string
