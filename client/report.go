@@ -50,9 +50,9 @@ type Report struct {
 
 // Check is the status of one check in a [Report].
 type Check struct {
-	Name    string        // as the endpoint gives it; an IETF key "db:responseTime" gives "db", a nested Spring component "a/b"
-	Status  vitals.Status // its status
-	Message string        // its message or error, if the endpoint shows one, secrets redacted
+	Name    string        `json:"name"`              // as the endpoint gives it; an IETF key "db:responseTime" gives "db", a nested Spring component "a/b"
+	Status  vitals.Status `json:"status"`            // its status
+	Message string        `json:"message,omitempty"` // its message or error, if the endpoint shows one, secrets redacted
 }
 
 // Issue is a problem an endpoint reports with the time it happened, as

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/monitor/access"
+	"github.com/vitalsgo/vitals/monitor/api"
 	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/monitor/store"
@@ -135,8 +136,7 @@ func (s *Server) observe(cs *vitals.CheckState) {
 
 func (s *Server) routes(pol *access.Policy) *http.ServeMux {
 	mux := http.NewServeMux()
-	// WEB-API-ROUTES
-	_ = pol
+	api.New(s.board, pol, &api.Options{Logger: s.log}).Register(mux)
 	mux.HandleFunc("POST /api/v1/push/{token}", s.pushes.serveHTTP)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	vitalshttp.New(s.self, nil).Install(mux)

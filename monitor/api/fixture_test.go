@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/monitor/access"
 	"github.com/vitalsgo/vitals/monitor/api"
 	"github.com/vitalsgo/vitals/monitor/board"
@@ -83,7 +84,7 @@ func fixtureSeries() []series {
 	billing := series{target: board.Target{Name: "billing", Type: "health", Group: "Internal",
 		Description: "Billing service /health", Interval: 30 * time.Second, Timeout: 5 * time.Second}}
 	for _, at := range every(now.Add(-time.Hour), now.Add(-10*time.Second), 30*time.Second) {
-		checks := []board.Child{{Name: "queue", Status: vitals.StatusPass}, {Name: "cache", Status: vitals.StatusPass}}
+		checks := []client.Check{{Name: "queue", Status: vitals.StatusPass}, {Name: "cache", Status: vitals.StatusPass}}
 		r := vitals.Result{Time: at, Status: vitals.StatusPass, Duration: 180 * time.Millisecond}
 		if now.Sub(at) <= 10*time.Minute {
 			checks[0].Message, checks[0].Status = "consumer lag 12s", vitals.StatusWarn
