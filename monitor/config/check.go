@@ -106,8 +106,13 @@ func (d *decoder) setCommon(c *Check, name string, v any, line int, path string)
 	switch name {
 	case "name":
 		c.Name = v.(string)
-		if c.Name == "" {
+		switch c.Name {
+		case "":
 			d.errs.add(line, path, "must not be empty")
+		case ".", "..":
+			// A path segment of its own on the page, the API and the
+			// badges, which URLs cannot reach.
+			d.errs.add(line, path, "%q cannot be a name: it is not a path segment a URL can reach", c.Name)
 		}
 	case "description":
 		c.Description = v.(string)

@@ -81,6 +81,7 @@ func TestParseServeErrors(t *testing.T) {
 		{"group without name", "pages:\n  groups:\n    - targets: [a]\n", []string{`v.yaml:3: pages.groups[0].name: a page group needs a name`}},
 		{"bad pattern", "pages:\n  groups:\n    - {name: g, targets: ['[']}\n", []string{`v.yaml:3: pages.groups[0].targets: "[" is not a valid pattern`}},
 		{"token is not quoted", "auth:\n  token: [a, b]\n", []string{`v.yaml:2: auth.token: must be a single value, not a list`}},
+		{"dot name", "checks:\n  - {name: .., type: memory}\n", []string{`v.yaml:2: checks[0].name: ".." cannot be a name: it is not a path segment a URL can reach`}},
 		{"push token too short", "checks:\n  - {name: p, type: push, token: short, every: 1h}\n", []string{`v.yaml:2: checks[0].token: a push token needs at least 16 characters`}},
 	}
 	for _, tt := range tests {
