@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -243,7 +242,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	}
 	// The run's deadline covers the body, also an upgraded connection's.
 	defer httpbody.Bound(ctx, resp)()
-	body, truncated, readErr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	body, truncated, readErr := httpbody.ReadCapped(resp, c.maxBody)
 	took := time.Since(start)
 	d["status_code"] = resp.StatusCode
 	d["response_ms"] = ms(took)
@@ -259,7 +258,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		// Built only here: a check without Expect allocates nothing more.
 		if err := c.expect(&Response{
 			Code: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated,
-			Latency: took, CertExpiry: certExpiry(resp),
+			Latency: took, CertExpiry: httpbody.CertExpiry(resp),
 		}); err != nil {
 			r = c.failErr(d, err, "%s %s: %s", c.method, c.shown, httpurl.Cause(err))
 		}
@@ -331,24 +330,6 @@ func (c *Checker) failErr(d map[string]any, err error, format string, args ...an
 	r := c.fail(d, format, args...)
 	r.Err = err
 	return r
-}
-
-// certExpiry returns the NotAfter of the leaf certificate resp came
-// over, or zero without TLS.
-func certExpiry(resp *http.Response) time.Time {
-	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
-		return time.Time{}
-	}
-	return resp.TLS.PeerCertificates[0].NotAfter
-}
-
-// readCapped reads at most max bytes of a body. The body counts as
-// truncated when it filled the cap and its length is unknown or larger:
-// finding out for sure would take reading past the cap.
-func readCapped(body io.Reader, length, max int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(body, max))
-	truncated := int64(len(b)) == max && (length < 0 || length > max)
-	return b, truncated, err
 }
 
 // excerptBytes is the most of a body an excerpt shows, before "…".

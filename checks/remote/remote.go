@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/internal/excerpt"
@@ -48,20 +48,10 @@ type Options struct {
 	SubChecks bool
 }
 
-// Response is one response as the check read it, for [Options.Expect].
+// Response is one response as the check read it, for [Options.Expect]:
+// what httpcheck's Expect sees, and the remote status.
 type Response struct {
-	Code   int         // the status code
-	Header http.Header // the response's header
-	// Body is the body as read, at most MaxBodyBytes.
-	Body []byte
-	// Truncated reports that the body reached MaxBodyBytes and was not
-	// read further.
-	Truncated bool
-	// Latency is from sending the request until the body was read.
-	Latency time.Duration
-	// CertExpiry is the NotAfter of the server's leaf certificate; zero
-	// without TLS.
-	CertExpiry time.Time
+	httpcheck.Response
 	// Status is the remote status, as package client reads the body;
 	// never [vitals.StatusFail] when Expect sees it.
 	Status vitals.Status
@@ -128,11 +118,8 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	}
 	// The run's deadline covers the body, also an upgraded connection's.
 	defer httpbody.Bound(ctx, resp)()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
+	body, truncated, readErr := httpbody.ReadCapped(resp, c.maxBody)
 	took := time.Since(start)
-	// Filling the cap is reading less than all when the length is unknown
-	// or larger: finding out for sure would take reading past the cap.
-	truncated := int64(len(body)) == c.maxBody && (resp.ContentLength < 0 || resp.ContentLength > c.maxBody)
 	d["status_code"] = resp.StatusCode
 	d["response_ms"] = ms(took)
 	if ex := excerpt.Of(body, excerptBytes); ex != "" {
@@ -144,10 +131,10 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	r := c.judge(d, resp, body, took)
 	if r.Status != vitals.StatusFail && c.expect != nil {
 		// Built only here: a check without Expect allocates nothing more.
-		err := c.expect(&Response{
+		err := c.expect(&Response{Response: httpcheck.Response{
 			Code: resp.StatusCode, Header: resp.Header, Body: body, Truncated: truncated,
-			Latency: took, CertExpiry: certExpiry(resp), Status: r.Status,
-		})
+			Latency: took, CertExpiry: httpbody.CertExpiry(resp),
+		}, Status: r.Status})
 		if err != nil {
 			r.Status, r.Err = vitals.StatusFail, err
 			r.Message = fmt.Sprintf("GET %s: %s", c.shown, httpurl.Cause(err))
@@ -197,15 +184,6 @@ func (c *Checker) judge(d map[string]any, resp *http.Response, body []byte, took
 		r.Message += ", remote status " + rep.String()
 	}
 	return r
-}
-
-// certExpiry returns the NotAfter of the leaf certificate resp came
-// over, or zero without TLS.
-func certExpiry(resp *http.Response) time.Time {
-	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
-		return time.Time{}
-	}
-	return resp.TLS.PeerCertificates[0].NotAfter
 }
 
 func failed(d map[string]any, err error, format string, args ...any) vitals.Result {

@@ -14,6 +14,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"time"
 )
 
 // Bound prepares resp, the answer to a request made with ctx, for reading:
@@ -63,3 +64,21 @@ func (b *ctxBody) Read(p []byte) (int, error) {
 }
 
 func (b *ctxBody) Close() error { return b.body.Close() }
+
+// ReadCapped reads at most max bytes of resp's body. The body counts as
+// truncated when it filled the cap and its length is unknown or larger:
+// finding out for sure would take reading past the cap.
+func ReadCapped(resp *http.Response, max int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, max))
+	truncated := int64(len(b)) == max && (resp.ContentLength < 0 || resp.ContentLength > max)
+	return b, truncated, err
+}
+
+// CertExpiry returns the NotAfter of the leaf certificate resp came over,
+// or zero without TLS.
+func CertExpiry(resp *http.Response) time.Time {
+	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
+		return time.Time{}
+	}
+	return resp.TLS.PeerCertificates[0].NotAfter
+}

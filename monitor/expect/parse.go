@@ -2,8 +2,12 @@ package expect
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/vitalsgo/vitals/internal/nearest"
 )
 
 // SyntaxError is why [Parse] refused a condition.
@@ -368,38 +372,8 @@ func suggestField(name string) string {
 	if alias, ok := fieldAliases[lower]; ok {
 		return "; did you mean " + alias + "?"
 	}
-	best, bestDist := "", 3
-	for f := range fieldsByName {
-		if d := editDistance(lower, f); d < bestDist || d == bestDist && f < best {
-			best, bestDist = f, d
-		}
-	}
-	if best != "" {
+	if best, ok := nearest.Name(lower, slices.Collect(maps.Keys(fieldsByName))); ok {
 		return "; did you mean " + best + "?"
 	}
 	return "; fields are code, latency, size, status, cert_expiry, body, body.<path> and header.<Name>"
-}
-
-// editDistance is the Levenshtein distance of two short ASCII names.
-func editDistance(a, b string) int {
-	if len(a) > 32 {
-		return len(a) // no field name is that long
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
