@@ -24,26 +24,19 @@ const (
 )
 
 // sparkline draws recent results as bars: the height is the latency
-// (relative to the largest), the color the status.
+// (see scale), the color the status.
 func sparkline(points []board.Point) template.HTML {
+	return template.HTML(appendSparkline(nil, points))
+}
+
+// appendSparkline appends the sparkline of points; nothing without any.
+func appendSparkline(b []byte, points []board.Point) []byte {
+	points = points[max(0, len(points)-board.RecentPoints):]
 	if len(points) == 0 {
-		return ""
+		return b
 	}
 	top := scale(len(points), func(i int) (time.Duration, vitals.Status) { return points[i].Latency, points[i].Status })
-	var paths [4][]byte // by status: unknown, pass, warn, fail
-	off := (board.RecentPoints - min(len(points), board.RecentPoints)) * sparkStep
-	for i, p := range points[max(0, len(points)-board.RecentPoints):] {
-		h := int64(2)
-		if top > 0 {
-			h += int64(sparkHeight-2) * int64(min(p.Latency, top)) / int64(top)
-		}
-		k := statusIndex(p.Status)
-		b := append(paths[k], 'M')
-		b = strconv.AppendInt(b, int64(off+i*sparkStep+1), 10)
-		b = append(b, " 24v-"...)
-		paths[k] = strconv.AppendInt(b, h, 10)
-	}
-	b := make([]byte, 0, 160+len(points)*10)
+	off := (board.RecentPoints-len(points))*sparkStep + 1
 	b = append(b, `<svg class="spark" viewBox="0 0 120 24" width="120" height="24" role="img" aria-label="latency of the last `...)
 	b = strconv.AppendInt(b, int64(len(points)), 10)
 	if len(points) == 1 {
@@ -51,17 +44,30 @@ func sparkline(points []board.Point) template.HTML {
 	} else {
 		b = append(b, ` results">`...)
 	}
-	for k, d := range paths {
-		if len(d) > 0 {
-			b = append(b, `<path class="s-`...)
-			b = append(b, statusClasses[k]...)
-			b = append(b, `" d="`...)
-			b = append(b, d...)
+	// A path per status, each drawing its bars from the top down: "M49 7v17".
+	for k, name := range statusClasses {
+		n := 0
+		for i, p := range points {
+			if statusIndex(p.Status) != k {
+				continue
+			}
+			if n == 0 {
+				b = append(append(append(b, `<path class="s-`...), name...), `" d="`...)
+			}
+			n++
+			h := int64(2)
+			if top > 0 {
+				h += int64(sparkHeight-2) * int64(min(p.Latency, top)) / int64(top)
+			}
+			b = strconv.AppendInt(append(b, 'M'), int64(off+i*sparkStep), 10)
+			b = strconv.AppendInt(append(b, ' '), sparkHeight-h, 10)
+			b = strconv.AppendInt(append(b, 'v'), h, 10)
+		}
+		if n > 0 {
 			b = append(b, `"/>`...)
 		}
 	}
-	b = append(b, "</svg>"...)
-	return template.HTML(b)
+	return append(b, "</svg>"...)
 }
 
 // scale returns the latency at the top of a chart of n points: the

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"hash/fnv"
 	"html/template"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -94,37 +96,62 @@ type rowCache struct {
 
 // row returns st's row, rendered for a caller who may see details or not.
 func (h *Handler) row(st *board.State, details bool) *row {
-	k := rowKey{st.Name, details}
-	h.rows.mu.Lock()
-	old := h.rows.m[k]
-	h.rows.mu.Unlock()
-	if old != nil && (old.st == st || old.st.Version > st.Version) {
-		if old.st != st {
-			// A newer State already replaced st; rendering the one the
-			// caller holds keeps the page consistent with its version.
-			return h.renderRow(st, details, nil)
-		}
-		return old
-	}
-	r := h.renderRow(st, details, old)
-	h.rows.mu.Lock()
-	if cur := h.rows.m[k]; cur == nil || cur.st.Version < st.Version {
-		h.rows.m[k] = r
-	}
-	h.rows.mu.Unlock()
-	return r
+	return h.rowsOf([]*board.State{st}, details)[0]
 }
+
+// rowsOf returns the rows of states, rendering (on every CPU when there
+// are many) those whose State the cache does not hold.
+func (h *Handler) rowsOf(states []*board.State, details bool) []*row {
+	out := make([]*row, len(states))
+	var miss []int
+	h.rows.mu.Lock()
+	for i, st := range states {
+		// out[i] holds the row of an earlier State until it is rendered.
+		if out[i] = h.rows.m[rowKey{st.Name, details}]; out[i] == nil || out[i].st != st {
+			miss = append(miss, i)
+		}
+	}
+	h.rows.mu.Unlock()
+	if len(miss) == 0 {
+		return out
+	}
+	render := func(i int) { out[i] = h.renderRow(states[i], details, out[i]) }
+	if workers := min(runtime.GOMAXPROCS(0), len(miss)/rowsPerWorker); workers > 1 {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for j := w; j < len(miss); j += workers {
+					render(miss[j])
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		for _, i := range miss {
+			render(i)
+		}
+	}
+	h.rows.mu.Lock()
+	for _, i := range miss {
+		// A request that read the board later may have stored a newer
+		// State's row already; keep that.
+		k := rowKey{states[i].Name, details}
+		if cur := h.rows.m[k]; cur == nil || cur.st.Version < states[i].Version {
+			h.rows.m[k] = out[i]
+		}
+	}
+	h.rows.mu.Unlock()
+	return out
+}
+
+// rowsPerWorker is the least number of rows worth a goroutine.
+const rowsPerWorker = 256
 
 // renderRow renders st's row; prev, the row of an earlier State, lends its
 // since when the row reads the same.
 func (h *Handler) renderRow(st *board.State, details bool, prev *row) *row {
-	var buf bytes.Buffer
-	buf.Grow(2048)
-	if err := h.pages.ExecuteTemplate(&buf, "row", viewRow(st, details)); err != nil {
-		h.log.Error("web: render row", "target", st.Name, "err", err)
-	}
-	r := &row{st: st, html: buf.Bytes(), since: st.Version}
-	if prev != nil && bytes.Equal(prev.html, r.html) {
+	r := &row{st: st, html: appendRow(make([]byte, 0, 1536), st, details), since: st.Version}
+	if prev != nil && prev.st.Version < st.Version && bytes.Equal(prev.html, r.html) {
 		r.since = prev.since
 	}
 	return r
@@ -175,18 +202,20 @@ func summarize(states []*board.State) summary {
 
 // group is a section of the status page.
 type group struct {
-	Name string
-	Rows []template.HTML
+	Name    string
+	Windows []string
+	rows    []*row
 }
 
 type pageView struct {
 	frame
 	Summary summary
-	Windows []string
-	Groups  []group
+	Groups  []*group
 }
 
 // servePage serves the status page: every target, grouped, with its row.
+// The rows come from the cache and go straight to the client between the
+// parts of the page template: with 10,000 targets the page is some 10 MB.
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	if !h.p.CanView(r) {
 		h.p.Deny(w)
@@ -199,24 +228,54 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	states := h.b.States()
 	v := pageView{frame: h.frame(""), Summary: summarize(states)}
 	v.Events = eventsURL(version, layoutOf(v.Title, v.Banner, states), "")
-	for _, w := range board.Windows {
-		v.Windows = append(v.Windows, window(w))
+	windows := make([]string, len(board.Windows))
+	for i, w := range board.Windows {
+		windows[i] = window(w)
 	}
-	index := map[string]int{}
-	for _, st := range states {
-		i, ok := index[st.Group]
-		if !ok {
-			i = len(v.Groups)
-			index[st.Group] = i
-			v.Groups = append(v.Groups, group{Name: st.Group})
+	rows := h.rowsOf(states, details)
+	index := map[string]*group{}
+	for i, st := range states {
+		g := index[st.Group]
+		if g == nil {
+			g = &group{Name: st.Group, Windows: windows}
+			index[st.Group] = g
+			v.Groups = append(v.Groups, g)
 		}
-		v.Groups[i].Rows = append(v.Groups[i].Rows, template.HTML(h.row(st, details).html))
+		g.rows = append(g.rows, rows[i])
 	}
-	if i, ok := index[""]; ok && len(v.Groups) > 1 {
-		v.Groups[i].Name = "Other" // a heading among headings
+	if g := index[""]; g != nil && len(v.Groups) > 1 {
+		g.Name = "Other" // a heading among headings
 	}
 	h.rows.prune(states)
-	h.render(w, http.StatusOK, "page", v)
+
+	pageHeaders(w.Header())
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := h.pages.ExecuteTemplate(bw, "page-top", v)
+	for _, g := range v.Groups {
+		if err == nil {
+			err = h.pages.ExecuteTemplate(bw, "group-top", g)
+		}
+		for _, r := range g.rows {
+			if err == nil {
+				_, err = bw.Write(r.html)
+			}
+		}
+		if err == nil {
+			err = h.pages.ExecuteTemplate(bw, "group-end", g)
+		}
+	}
+	if err == nil {
+		err = h.pages.ExecuteTemplate(bw, "page-end", v)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		// Most likely the client left; a template error is a bug the
+		// golden files catch.
+		h.log.Debug("web: write status page", "err", err)
+	}
 }
 
 // eventsURL is the event stream a page listens to: from the version it
