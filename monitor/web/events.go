@@ -107,7 +107,7 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 	if s.flush() != nil {
 		return
 	}
-	defer s.rc.SetWriteDeadline(time.Now().Add(writeWait)) // for the end of the response
+	defer func() { _ = s.rc.SetWriteDeadline(time.Now().Add(writeWait)) }() // for the end of the response
 
 	beat := time.NewTicker(h.heartbeat)
 	defer beat.Stop()

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/monitor/access"
 	"github.com/vitalsgo/vitals/monitor/board"
+	"github.com/vitalsgo/vitals/monitor/web"
 )
 
 func TestDetailsByPolicy(t *testing.T) {
@@ -185,5 +188,27 @@ func TestGroups(t *testing.T) {
 	f.b.SetTargets([]board.Target{{Name: "a"}})
 	if page := body(t, get(t, mux, "/", false)); strings.Contains(page, "<h2>") {
 		t.Errorf("a board without groups shows a group heading")
+	}
+}
+
+// TestStoreDown shows a target's live state when its history cannot be
+// read, and says so.
+func TestStoreDown(t *testing.T) {
+	f := scene(t)
+	var log bytes.Buffer
+	_, mux := serve(f, public, &web.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	f.st.Close()
+	rec := get(t, mux, "/targets/redis", false)
+	b := body(t, rec)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /targets/redis with the store down = %d", rec.Code)
+	}
+	for _, want := range []string{"History is unavailable", `data-status="fail"`, "50.00%"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("the target page lacks %q", want)
+		}
+	}
+	if !strings.Contains(log.String(), "target=redis") {
+		t.Errorf("the store's error was not logged: %q", log.String())
 	}
 }
