@@ -67,13 +67,16 @@ func New(b *board.Board, p *access.Policy, opts *Options) *Handler {
 		b:         b,
 		p:         p,
 		now:       o.Now,
-		heartbeat: cmp.Or(o.Heartbeat, 15*time.Second),
+		heartbeat: o.Heartbeat,
 		log:       cmp.Or(o.Logger, slog.Default()),
 		pages:     pages,
 		done:      make(chan struct{}),
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	if h.heartbeat <= 0 {
+		h.heartbeat = 15 * time.Second
 	}
 	h.rows.m = map[rowKey]*row{}
 	return h
