@@ -334,3 +334,26 @@ func TestEventsClose(t *testing.T) {
 		t.Errorf("a stream after Close = %d, want 503", resp.StatusCode)
 	}
 }
+
+// TestShutdown is how vitals serve stops: Shutdown calls Close, and
+// returns once the open streams have ended.
+func TestShutdown(t *testing.T) {
+	f := scene(t)
+	h, mux := serve(f, public, nil)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.RegisterOnShutdown(h.Close)
+	srv.Start()
+	defer srv.Close()
+	defer h.Close() // should Shutdown fail, so that srv.Close does not wait for the stream
+	s := open(t, srv, "/api/v1/events", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown with a stream open: %v", err)
+	}
+	select {
+	case <-s.done:
+	case <-time.After(wait):
+		t.Fatal("the client's stream did not end")
+	}
+}
