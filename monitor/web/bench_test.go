@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -128,9 +130,9 @@ func report(b *testing.B, times []time.Duration) {
 }
 
 // BenchmarkPageHTTP asks for the status page of 10,000 targets over HTTP
-// (loopback) from as many clients as GOMAXPROCS, while 333 targets change
-// a second in the background (10,000 checked every 30 s), and reports the
-// percentiles of the time to the last byte.
+// (loopback), one request at a time, while 333 targets change a second in
+// the background (10,000 checked every 30 s), and reports the percentiles
+// of the time to the last byte. For concurrent clients, see TestServeLoad.
 func BenchmarkPageHTTP(b *testing.B) {
 	const n = 10_000
 	bd := bigBoard(b, n)
@@ -141,48 +143,84 @@ func BenchmarkPageHTTP(b *testing.B) {
 	defer srv.Close()
 	defer h.Close()
 
-	stop := make(chan struct{})
+	defer churn(bd, n)()
+
+	times := make([]time.Duration, 0, b.N)
+	client := srv.Client()
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		resp, err := client.Get(srv.URL + "/")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET / = %d, %v", resp.StatusCode, err)
+		}
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	report(b, times)
+}
+
+// churn records a result of one of the n targets of bd every 3 ms (10,000
+// targets checked every 30 s) until the returned function is called.
+func churn(bd *board.Board, n int) (stop func()) {
+	done := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // 10,000 targets every 30 s: one every 3 ms
-		defer wg.Done()
+	wg.Go(func() {
 		tick := time.NewTicker(3 * time.Millisecond)
 		defer tick.Stop()
 		for i := 0; ; i++ {
 			select {
-			case <-stop:
+			case <-done:
 				return
 			case <-tick.C:
 				record(bd, fmt.Sprintf("service-%05d", i%n), i%n, board.RecentPoints+i/n)
 			}
 		}
-	}()
-	defer func() { close(stop); wg.Wait() }()
-
-	var mu sync.Mutex
-	var times []time.Duration
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			start := time.Now()
-			resp, err := srv.Client().Get(srv.URL + "/")
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, err = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if err != nil || resp.StatusCode != http.StatusOK {
-				b.Errorf("GET / = %d, %v", resp.StatusCode, err)
-				return
-			}
-			mine = append(mine, time.Since(start))
-		}
-		mu.Lock()
-		times = append(times, mine...)
-		mu.Unlock()
 	})
-	b.StopTimer()
-	report(b, times)
+	return func() { close(done); wg.Wait() }
+}
+
+// TestServeLoad serves the board of BenchmarkPageHTTP, changing as there,
+// on VITALS_WEB_LOAD_ADDR for VITALS_WEB_LOAD_FOR (a duration, 1m by
+// default), for a load generator in another process; without the address
+// it is skipped. For example:
+//
+//	VITALS_WEB_LOAD_ADDR=127.0.0.1:8090 go test -run TestServeLoad ./web/ &
+//	wrk -t1 -c1 -d20s --latency http://127.0.0.1:8090/
+func TestServeLoad(t *testing.T) {
+	addr := os.Getenv("VITALS_WEB_LOAD_ADDR")
+	if addr == "" {
+		t.Skip("VITALS_WEB_LOAD_ADDR is not set")
+	}
+	d, err := time.ParseDuration(cmp.Or(os.Getenv("VITALS_WEB_LOAD_FOR"), "1m"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 10_000
+	bd := bigBoard(t, n)
+	h := web.New(bd, public, nil)
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := &http.Server{Addr: addr, Handler: mux}
+	srv.RegisterOnShutdown(h.Close)
+	defer churn(bd, n)()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	t.Logf("serving %d targets on http://%s/ for %v", n, addr, d)
+	select {
+	case err := <-errc:
+		t.Fatal(err)
+	case <-time.After(d):
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Error(err)
+	}
+	<-errc
 }
