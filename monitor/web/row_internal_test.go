@@ -38,3 +38,23 @@ func TestRowMatchesTemplate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRow renders the row of a target with a full sparkline and all
+// its uptimes: the cost of each changed target on the status page.
+func BenchmarkRow(b *testing.B) {
+	at := time.Date(2026, 3, 2, 11, 58, 0, 0, time.UTC)
+	st := &board.State{Target: board.Target{Name: "service-00042"}, Status: vitals.StatusPass, Since: at,
+		Last: store.Result{At: at, Status: vitals.StatusPass, Latency: 23 * time.Millisecond, Message: "200 OK"}}
+	for i := range board.RecentPoints {
+		st.Recent = append(st.Recent, board.Point{At: at, Status: vitals.Status(1 + i%7/5), Latency: time.Duration(5+i%40) * time.Millisecond})
+	}
+	for _, w := range board.Windows {
+		st.Uptime = append(st.Uptime, store.Uptime{Window: w, Up: w * 9 / 10, Degraded: w / 100, Down: w / 50, NoData: w - w*9/10 - w/50})
+	}
+	b.ReportAllocs()
+	buf := make([]byte, 0, 2048)
+	for b.Loop() {
+		buf = appendRow(buf[:0], st, true)
+	}
+	b.SetBytes(int64(len(buf)))
+}
