@@ -24,7 +24,7 @@
 // "reload" event when the page's layout changed (targets, groups, title or
 // banner). Each batch ends with the board version it brings the client to
 // as its event id, so a reconnecting browser resumes without missing a
-// change. A heartbeat comment goes out every [Options.Heartbeat]. The
+// change (or reloads, when the server restarted in between). A heartbeat comment goes out every [Options.Heartbeat]. The
 // script in /static/live.js applies the events in place, and falls back to
 // reloading the page when the browser has no EventSource or the stream
 // keeps failing.

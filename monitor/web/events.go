@@ -20,9 +20,11 @@ import (
 //	: heartbeat      a comment every Heartbeat
 //
 // The last event of each batch carries the board version the client has
-// now seen as its id; a browser that reconnects sends it back
-// (Last-Event-ID) and gets what changed since, as a page's first
+// now seen as its id, "<epoch>-<version>"; a browser that reconnects sends
+// it back (Last-Event-ID) and gets what changed since, as a page's first
 // connection does from the version the page was rendered at (?version=).
+// A version of another epoch — the process restarted, or the page came
+// from another replica — gets a reload.
 
 const (
 	// batchGap is the least time between two batches: changes in between
@@ -73,13 +75,14 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	from := cmp.Or(r.Header.Get("Last-Event-ID"), q.Get("version"))
+	ours := true // whether from is a version of this board
 	if from != "" {
-		v, err := strconv.ParseUint(from, 10, 64)
+		v, ok, err := h.parseCursor(from)
 		if err != nil {
-			jsonError(w, http.StatusBadRequest, "version must be a board version")
+			jsonError(w, http.StatusBadRequest, err.Error())
 			return
 		}
-		s.cursor = v
+		s.cursor, ours = v, ok
 	}
 	select {
 	case <-h.done:
@@ -93,7 +96,7 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 	changed, names, stop := h.b.Watch()
 	defer stop()
 	version := h.b.Version()
-	if from == "" {
+	if from == "" || !ours {
 		s.cursor = version
 	}
 	hd := w.Header()
@@ -103,6 +106,12 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Vary", "Authorization")
 	w.WriteHeader(http.StatusOK)
 	s.buf.WriteString("retry: 3000\n\n")
+	if !ours {
+		// The page came from another board: a process since restarted,
+		// or another replica. What changed since is unknown.
+		s.event("reload", []byte("{}"))
+		s.layout = "" // one reload is enough
+	}
 	s.batch(nil, true, version)
 	if s.flush() != nil {
 		return
@@ -192,7 +201,7 @@ func (s *stream) batch(names []string, all bool, version uint64) {
 	}
 	// The batch's last event carries the version the client has now seen.
 	s.buf.Truncate(s.buf.Len() - 1)
-	s.buf.WriteString("id: " + strconv.FormatUint(s.cursor, 10) + "\n\n")
+	s.buf.WriteString("id: " + s.h.cursor(s.cursor) + "\n\n")
 }
 
 func (s *stream) targetEvent(st *board.State, row *row) {

@@ -193,7 +193,7 @@ func TestEvents(t *testing.T) {
 	if err := json.Unmarshal([]byte(sum.data), &counts); err != nil || counts["pass"] != 4 || counts["fail"] != 0 {
 		t.Errorf("summary = %s (%v), want 4 pass and no fail", sum.data, err)
 	}
-	if v, err := strconv.ParseUint(sum.id, 10, 64); err != nil || v != f.b.Version() {
+	if _, v, _ := strings.Cut(sum.id, "-"); v != strconv.FormatUint(f.b.Version(), 10) {
 		t.Errorf("the batch's last event has id %q, want the board's version %d to resume from", sum.id, f.b.Version())
 	}
 
@@ -229,6 +229,12 @@ func TestEventsResume(t *testing.T) {
 	f.result(t, "api", vitals.StatusFail, now, 10*time.Second, "", nil)
 	if d := decodeTarget(t, s.next(t, "target")); d.Name != "api" || d.Status != vitals.StatusFail {
 		t.Errorf("after resuming: %+v, want api failing", d)
+	}
+
+	// A version of another board (the server restarted): reload.
+	s = open(t, srv, events, http.Header{"Last-Event-Id": {"0badbeef-" + strings.SplitN(last, "-", 2)[1]}})
+	if e := s.next(t, "target", "comment", "reload"); e.name != "reload" {
+		t.Errorf("resuming from another board's version sent %+v first, want a reload", e)
 	}
 }
 

@@ -63,7 +63,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	version := h.b.Version()
 	states := h.b.States()
 	v := pageView{frame: h.frame(""), Summary: summarize(states)}
-	v.Events = eventsURL(version, layoutOf(v.Title, v.Banner, states), "")
+	v.Events = h.eventsURL(version, layoutOf(v.Title, v.Banner, states), "")
 	windows := make([]string, len(board.Windows))
 	for i, w := range board.Windows {
 		windows[i] = window(w)
@@ -116,9 +116,9 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 
 // eventsURL is the event stream a page listens to: from the version it
 // was rendered at, for the layout it shows, of one target or all.
-func eventsURL(version uint64, layout, target string) string {
+func (h *Handler) eventsURL(version uint64, layout, target string) string {
 	q := url.Values{}
-	q.Set("version", strconv.FormatUint(version, 10))
+	q.Set("version", h.cursor(version))
 	q.Set("layout", layout)
 	if target != "" {
 		q.Set("target", target)

@@ -72,7 +72,7 @@ func (h *Handler) serveTarget(w http.ResponseWriter, r *http.Request) {
 	details := h.p.CanSeeDetails(r)
 	v := targetView{frame: h.frame(name), State: st, Row: viewRow(st, details), Details: details, Interval: "on demand"}
 	v.Target = name
-	v.Events = eventsURL(version, layoutOf(v.Title, v.Banner, []*board.State{st}), name)
+	v.Events = h.eventsURL(version, layoutOf(v.Title, v.Banner, []*board.State{st}), name)
 	if st.Interval > 0 {
 		v.Interval = span(st.Interval)
 	}

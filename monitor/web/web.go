@@ -3,16 +3,20 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +56,11 @@ type Handler struct {
 	pages     *template.Template
 	rows      rowCache
 
+	// epoch names this Handler's board in the versions it hands out, so
+	// that a page from before a restart, or from another replica, is
+	// told to reload rather than resume from a version of another board.
+	epoch string
+
 	closeOnce sync.Once
 	done      chan struct{} // closed by Close: event streams end
 }
@@ -70,6 +79,7 @@ func New(b *board.Board, p *access.Policy, opts *Options) *Handler {
 		heartbeat: o.Heartbeat,
 		log:       cmp.Or(o.Logger, slog.Default()),
 		pages:     pages,
+		epoch:     newEpoch(),
 		done:      make(chan struct{}),
 	}
 	if h.now == nil {
@@ -100,6 +110,32 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // for handlers to return, and an event stream does not on its own.
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
+}
+
+// newEpoch returns a name for a board that no other process uses.
+func newEpoch() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
+}
+
+// cursor is how a page or an event id names a version of the board:
+// "<epoch>-<version>".
+func (h *Handler) cursor(version uint64) string {
+	return h.epoch + "-" + strconv.FormatUint(version, 10)
+}
+
+// parseCursor reads a cursor; ok is false for one of another board.
+func (h *Handler) parseCursor(s string) (version uint64, ok bool, err error) {
+	epoch, v, found := strings.Cut(s, "-")
+	if !found {
+		return 0, false, fmt.Errorf("version %q is not <epoch>-<number>", s)
+	}
+	version, err = strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("version %q is not <epoch>-<number>", s)
+	}
+	return version, epoch == h.epoch, nil
 }
 
 // frame is what every page's head and foot show.
