@@ -21,6 +21,7 @@ import (
 	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/monitor/store"
+	"github.com/vitalsgo/vitals/monitor/web"
 	"github.com/vitalsgo/vitals/vitalshttp"
 )
 
@@ -70,6 +71,9 @@ type Server struct {
 	// handler is rebuilt when a reload changes the auth block, so every
 	// request sees one policy.
 	handler atomic.Pointer[http.ServeMux]
+	// pages is the page handler of the current routes: its event streams
+	// end at shutdown, which http.Server.Shutdown alone would wait for.
+	pages atomic.Pointer[web.Handler]
 
 	sum atomic.Pointer[[]byte] // SHA-256 of the file ReloadFile last read
 
@@ -134,13 +138,25 @@ func (s *Server) observe(cs *vitals.CheckState) {
 	}
 }
 
-func (s *Server) routes(pol *access.Policy) *http.ServeMux {
+// serveWith makes the routes of pol the server's. The event streams of the
+// routes they replace end, so their pages reconnect under the new policy.
+func (s *Server) serveWith(pol *access.Policy) {
+	mux, page := s.routes(pol)
+	s.handler.Store(mux)
+	if old := s.pages.Swap(page); old != nil {
+		old.Close()
+	}
+}
+
+func (s *Server) routes(pol *access.Policy) (*http.ServeMux, *web.Handler) {
 	mux := http.NewServeMux()
+	page := web.New(s.board, pol, &web.Options{Logger: s.log})
+	page.Register(mux)
 	api.New(s.board, pol, &api.Options{Logger: s.log}).Register(mux)
 	mux.HandleFunc("POST /api/v1/push/{token}", s.pushes.serveHTTP)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	vitalshttp.New(s.self, nil).Install(mux)
-	return mux
+	return mux, page
 }
 
 // ServeHTTP serves the page, the API, badges, pushes, /metrics, /livez
@@ -181,6 +197,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() { s.prune(bg) })
 
 	srv := vitalshttp.NewServer(ln.Addr().String(), s)
+	srv.RegisterOnShutdown(func() { s.pages.Load().Close() })
 	err := vitalshttp.Run(ctx, srv, s.self, &vitalshttp.RunOptions{Listener: ln})
 	stopBG()
 	wg.Wait()

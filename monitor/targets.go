@@ -74,7 +74,7 @@ func (s *Server) apply(cfg *config.Config) error {
 		s.live[c.Name] = b.target
 	}
 	if s.cfg == nil || !reflect.DeepEqual(s.cfg.Auth, cfg.Auth) {
-		s.handler.Store(s.routes(policyOf(cfg.Auth)))
+		s.serveWith(policyOf(cfg.Auth))
 	}
 	s.board.SetTitle(titleOf(cfg))
 	s.cfg = cfg

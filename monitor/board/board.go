@@ -56,6 +56,10 @@ type State struct {
 	// Uptime holds the cached uptime of each of Windows, in that order;
 	// nil until the first RefreshUptime after the target appeared.
 	Uptime []store.Uptime
+	// Version is the board's [Board.Version] when this State was made: a
+	// reader that saw the board at version v has seen every State with a
+	// Version up to v, so it can resume from there.
+	Version uint64
 }
 
 // Board holds the targets and their states. It is safe for concurrent use.
@@ -84,8 +88,8 @@ func (b *Board) SetTitle(title string) {
 	b.mu.Lock()
 	b.title = title
 	b.version++
+	b.notifyLocked("")
 	b.mu.Unlock()
-	b.notify("")
 }
 
 // Title returns the page title.
@@ -101,8 +105,8 @@ func (b *Board) SetBanner(msg string) {
 	b.mu.Lock()
 	b.banner = msg
 	b.version++
+	b.notifyLocked("")
 	b.mu.Unlock()
-	b.notify("")
 }
 
 // Banner returns the page banner, "" when there is none.
@@ -117,6 +121,8 @@ func (b *Board) Banner() string {
 // history stays in the store).
 func (b *Board) SetTargets(targets []Target) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.version++
 	next := make(map[string]*State, len(targets))
 	order := make([]string, 0, len(targets))
 	for _, t := range targets {
@@ -126,13 +132,12 @@ func (b *Board) SetTargets(targets []Target) {
 			cp.Target = t
 			st = &cp
 		}
+		st.Version = b.version
 		next[t.Name] = st
 		order = append(order, t.Name)
 	}
 	b.states, b.order = next, order
-	b.version++
-	b.mu.Unlock()
-	b.notify("")
+	b.notifyLocked("")
 }
 
 // Record takes a check's new state from the core monitor, and returns its
@@ -156,10 +161,11 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	}
 	// A fresh slice: readers may hold the old one.
 	st.Recent = append(slices.Clip(recent), Point{At: st.Last.At, Status: st.Last.Status, Latency: st.Last.Latency})
-	b.states[cs.Name] = &st
 	b.version++
+	st.Version = b.version
+	b.states[cs.Name] = &st
+	b.notifyLocked(cs.Name)
 	b.mu.Unlock()
-	b.notify(cs.Name)
 	return st.Last, true
 }
 
@@ -247,12 +253,13 @@ func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
 		if cur, ok := b.states[st.Name]; ok {
 			cp := *cur
 			cp.Uptime = ups
-			b.states[st.Name] = &cp
 			b.version++
+			cp.Version = b.version
+			b.states[st.Name] = &cp
+			b.notifyLocked("")
 		}
 		b.mu.Unlock()
 	}
-	b.notify("")
 	return first
 }
 

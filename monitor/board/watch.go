@@ -12,6 +12,11 @@ type watcher struct {
 // Watch returns a channel that receives a value whenever targets changed,
 // and a function that returns which ones (all: true when the whole board
 // changed — targets, title, banner or uptimes). Call cancel when done.
+//
+// Changes are marked in the same critical section that bumps
+// [Board.Version]: after v := b.Version(), a call of changed reports every
+// change up to v that earlier calls did not, so v is a safe point to
+// resume from (see [State.Version]).
 func (b *Board) Watch() (ch <-chan struct{}, changed func() (names []string, all bool), cancel func()) {
 	w := &watcher{ch: make(chan struct{}, 1), b: b, changed: map[string]struct{}{}}
 	b.mu.Lock()
@@ -38,9 +43,11 @@ func (b *Board) Watch() (ch <-chan struct{}, changed func() (names []string, all
 	return w.ch, changed, cancel
 }
 
-// notify marks name ("" for everything) changed for every watcher.
-func (b *Board) notify(name string) {
-	b.mu.Lock()
+// notifyLocked marks name ("" for everything) changed for every watcher.
+// It is called with b.mu held, in the critical section that bumps the
+// version, so a watcher that reads [Board.Version] before calling changed
+// is told of every change up to that version.
+func (b *Board) notifyLocked(name string) {
 	for w := range b.watch {
 		w.changed[name] = struct{}{}
 		select {
@@ -48,5 +55,4 @@ func (b *Board) notify(name string) {
 		default:
 		}
 	}
-	b.mu.Unlock()
 }
