@@ -22,32 +22,36 @@ func openDB(path string) (*sql.DB, error) {
 
 // checkpoint copies the WAL into the database file and truncates it, from a
 // connection of this process, and returns the size of the database file
-// after it: with the WAL empty, that is what the history takes. The monitor
-// goes on writing meanwhile; its next write waits for the checkpoint.
-func checkpoint(ctx context.Context, path string) (int64, error) {
+// after it (with the WAL empty, that is what the history takes) and the
+// number of results stored. The monitor goes on writing meanwhile; its next
+// write waits for the checkpoint.
+func checkpoint(ctx context.Context, path string) (size, results int64, err error) {
 	db, err := openDB(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer db.Close()
 	for try := 0; ; try++ {
 		var busy, log, done int
 		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
-			return 0, fmt.Errorf("checkpoint: %w", err)
+			return 0, 0, fmt.Errorf("checkpoint: %w", err)
 		}
 		if busy == 0 {
 			break
 		}
 		if try == 20 {
-			return 0, fmt.Errorf("checkpoint: still busy after %d tries", try+1)
+			return 0, 0, fmt.Errorf("checkpoint: still busy after %d tries", try+1)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return fi.Size(), nil
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM results`).Scan(&results); err != nil {
+		return 0, 0, err
+	}
+	return fi.Size(), results, nil
 }
 
 // fileSize returns the size of path, 0 when it does not exist.

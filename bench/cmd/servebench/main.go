@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.window, "window", 60*time.Second, "measurement window")
 	fs.StringVar(&o.mode, "monitor", "binary", "binary (vitals-full serve) or inproc (this program's monitor role, from package monitor)")
 	fs.StringVar(&o.vitalsFull, "vitals-full", "", "vitals-full binary (default: build ../cmd/vitals/vitals-full)")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, and a heap profile at its end to ….pprof.heap")
 	fs.StringVar(&o.json, "json", "out/serve.json", "write the results here (empty: do not)")
 	if err := fs.Parse(args); err != nil {
 		return err

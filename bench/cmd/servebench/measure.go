@@ -127,15 +127,13 @@ func firstRound(ctx context.Context, r *row, mon *child, addr string, t0 time.Ti
 }
 
 // window measures the monitor from outside over o.window: its CPU and RSS,
-// the probes the target server counted, the store's counters and the
-// database's growth. The scrapes and checkpoints lie outside the CPU
-// samples, so their cost to the monitor is not counted.
+// the probes the target server counted, the results stored and the
+// database's growth. The checkpoints lie outside the CPU samples, so their
+// cost to the monitor is not counted. /metrics is scraped once, after the
+// window: with vitalsprom's series of every target, a scrape costs the
+// monitor CPU and memory of its own (RSSScrapedMB).
 func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db, profile string) error {
-	m0, err := scrapeStore(listen)
-	if err != nil {
-		return err
-	}
-	size0, err := checkpoint(ctx, db)
+	size0, rows0, err := checkpoint(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -169,18 +167,27 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 		}
 		rssMax = max(rssMax, p1.RSS)
 	}
-	if profile != "" {
-		mon.cmd.Process.Signal(syscall.SIGUSR2)
-	}
 	s1, err := fetchStats(addr, false)
 	if err != nil {
 		return err
+	}
+	size1, rows1, err := checkpoint(ctx, db)
+	if err != nil {
+		return err
+	}
+	if profile != "" {
+		mon.cmd.Process.Signal(syscall.SIGUSR2)
+		// The heap profile is written after a collection: before the
+		// scrape below allocates.
+		if err := sleepUntil(ctx, time.Now().Add(2*time.Second)); err != nil {
+			return err
+		}
 	}
 	m1, err := scrapeStore(listen)
 	if err != nil {
 		return err
 	}
-	size1, err := checkpoint(ctx, db)
+	scraped, err := procstat.Read(mon.Pid)
 	if err != nil {
 		return err
 	}
@@ -193,7 +200,7 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 	if r.Probes > 0 {
 		r.CPUPerProbeMS = 1e3 * r.CPUS / float64(r.Probes)
 	}
-	r.RSSMaxMB, r.RSSEndMB, r.Threads = mb(rssMax), mb(p1.RSS), p1.Threads
+	r.RSSMaxMB, r.RSSScrapedMB, r.Threads = mb(rssMax), mb(scraped.RSS), p1.Threads
 	per := make([]int64, len(s1.Counts))
 	for i := range per {
 		per[i] = s1.Counts[i] - s0.Counts[i]
@@ -205,7 +212,7 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 			r.Late++
 		}
 	}
-	r.Written, r.Dropped, r.Failures = m1.Written-m0.Written, m1.Dropped, m1.Failures
+	r.Written, r.Dropped, r.Failures = rows1-rows0, m1.Dropped, m1.Failures
 	r.QueuedEnd = m1.Queued
 	r.DBGrowth = size1 - size0
 	r.DBPerDay = float64(r.DBGrowth) / wall.Seconds() * day.Seconds()

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -55,7 +56,7 @@ func freeAddr() (string, error) {
 func runMonitor(args []string) error {
 	fs := flag.NewFlagSet("servebench monitor", flag.ContinueOnError)
 	file := fs.String("config", "", "configuration file")
-	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here")
+	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, and a heap profile at SIGUSR2 beside it (.heap)")
 	deadline := fs.Duration("deadline", 10*time.Minute, "exit after this long whatever happens")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -94,7 +95,7 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 }
 
 // profileOnSignal writes a CPU profile to path from SIGUSR1 to SIGUSR2, or
-// to the end of ctx.
+// to the end of ctx, and at SIGUSR2 a heap profile to path.heap.
 func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -118,6 +119,9 @@ func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 		case s := <-sig:
 			if s == syscall.SIGUSR2 {
 				finish()
+				if err := writeHeap(path + ".heap"); err != nil {
+					log.Error("heap profile", "err", err)
+				}
 				continue
 			}
 			if f != nil {
@@ -135,6 +139,21 @@ func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 			}
 		}
 	}
+}
+
+// writeHeap writes a heap profile, after a collection so that it shows
+// what is live.
+func writeHeap(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // storeMetrics are the monitor's counters of its store queue.

@@ -40,9 +40,9 @@ type row struct {
 	CPUPercent    float64 `json:"cpu_percent"` // of one core
 	CPUPerProbeMS float64 `json:"cpu_per_probe_ms"`
 	RSSMaxMB      float64 `json:"rss_max_mb"`
-	RSSEndMB      float64 `json:"rss_end_mb"`
+	RSSScrapedMB  float64 `json:"rss_scraped_mb"` // after one /metrics scrape past the window
 	Threads       int     `json:"threads"`
-	Written       float64 `json:"written"`  // results written in the window
+	Written       int64   `json:"written"`  // results stored in the window
 	Dropped       float64 `json:"dropped"`  // since the start
 	Failures      float64 `json:"failures"` // failed store transactions since the start
 	QueuedEnd     float64 `json:"queued_end"`
@@ -59,9 +59,9 @@ type row struct {
 func (r *row) print(w io.Writer) {
 	fmt.Fprintf(w, "  first probe %.2fs, all %d probed at %s; window %.0fs: %d probes (%d–%d per target, max gap %.1fs, %d late)\n",
 		r.FirstProbeS, r.Targets-r.Unprobed, secs(r.AllProbedS), r.WindowS, r.Probes, r.PerTargetMin, r.PerTargetMax, r.MaxGapS, r.Late)
-	fmt.Fprintf(w, "  CPU %.2fs = %.1f%% of a core, %.3f ms per probe; RSS max %.1f MB, %d threads\n",
-		r.CPUS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.Threads)
-	fmt.Fprintf(w, "  store: %.0f written in the window, %.0f dropped, %.0f failed transactions, %.0f queued at the end; shutdown %.2fs\n",
+	fmt.Fprintf(w, "  CPU %.2fs = %.1f%% of a core, %.3f ms per probe; RSS max %.1f MB (%.1f MB after a /metrics scrape), %d threads\n",
+		r.CPUS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Threads)
+	fmt.Fprintf(w, "  store: %d written in the window, %.0f dropped, %.0f failed transactions, %.0f queued at the end; shutdown %.2fs\n",
 		r.Written, r.Dropped, r.Failures, r.QueuedEnd, r.ShutdownS)
 	fmt.Fprintf(w, "  database: +%s in the window = %s/day; rows %d results (%.0f B), %d rollups (%.0f B), %d intervals; %d failed results\n",
 		size(float64(r.DBGrowth)), size(r.DBPerDay), r.Rows.Results, r.Rows.Result, r.Rows.Rollups, r.Rows.Rollup, r.Rows.Intervals, r.Rows.Fails)
@@ -72,12 +72,12 @@ func (r *row) print(w io.Writer) {
 // print writes the table docs/benchmarks.md shows.
 func (res *results) print(w io.Writer) {
 	fmt.Fprintf(w, "\n%s; interval %s, timeout %s; window %s from %s after the start\n\n", res.Mode, res.Interval, res.Timeout, res.Window, res.Warmup)
-	fmt.Fprintln(w, "| targets | run | load before → after | first probe | all probed | probes in window (per target) | max gap | CPU, % of a core | CPU per probe | RSS max | written / dropped / queued | DB per day: measured, model | steady state |")
+	fmt.Fprintln(w, "| targets | run | load before → after | first probe | all probed | probes in window (per target) | max gap | CPU, % of a core | CPU per probe | RSS max (scraped) | stored / dropped / queued | DB per day: measured, model | steady state |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range res.Runs {
-		fmt.Fprintf(w, "| %d | %d | %s → %s | %.2f s | %s | %d (%d–%d) | %.1f s | %.1f %% | %.3f ms | %.0f MB | %.0f / %.0f / %.0f | %s, %s | %s |\n",
+		fmt.Fprintf(w, "| %d | %d | %s → %s | %.2f s | %s | %d (%d–%d) | %.1f s | %.1f %% | %.3f ms | %.0f MB (%.0f) | %d / %.0f / %.0f | %s, %s | %s |\n",
 			r.Targets, r.Run, r.LoadBefore, r.LoadAfter, r.FirstProbeS, secs(r.AllProbedS), r.Probes, r.PerTargetMin, r.PerTargetMax,
-			r.MaxGapS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.Written, r.Dropped, r.QueuedEnd,
+			r.MaxGapS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Written, r.Dropped, r.QueuedEnd,
 			size(r.DBPerDay), size(r.Model.PerDay), size(r.Model.Steady))
 	}
 }
