@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -82,11 +84,26 @@ func (m rollups) spread(target string, res Resolution, status vitals.Status, fro
 }
 
 // upsert adds every row's sums to the stored rows: an additive upsert,
-// which two writers can run on the same row without losing either.
+// which two writers can run on the same row without losing either. The
+// rows go in key order, so two writers sharing PostgreSQL lock them in the
+// same order and cannot deadlock; each key is once in m, as a multi-row
+// upsert in PostgreSQL requires.
 func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[string]int64) error {
-	st, err := tx.PrepareContext(ctx, d.q(`INSERT INTO rollups (target_id, res, start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (target_id, res, start) DO UPDATE SET
+	type keyed struct {
+		id int64
+		k  bucketKey
+		s  *sums
+	}
+	rows := make([]keyed, 0, len(m))
+	for k, s := range m {
+		rows = append(rows, keyed{ids[k.target], k, s})
+	}
+	slices.SortFunc(rows, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.k.res, b.k.res), cmp.Compare(a.k.start, b.k.start))
+	})
+	return execRows(ctx, tx, d,
+		`INSERT INTO rollups (target_id, res, start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us)`,
+		`ON CONFLICT (target_id, res, start) DO UPDATE SET
 			runs = rollups.runs + excluded.runs,
 			passes = rollups.passes + excluded.passes,
 			warns = rollups.warns + excluded.warns,
@@ -95,18 +112,12 @@ func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[str
 			degraded_ms = rollups.degraded_ms + excluded.degraded_ms,
 			down_ms = rollups.down_ms + excluded.down_ms,
 			latency_sum_us = rollups.latency_sum_us + excluded.latency_sum_us,
-			latency_max_us = GREATEST(rollups.latency_max_us, excluded.latency_max_us)`))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for k, s := range m {
-		if _, err := st.ExecContext(ctx, ids[k.target], string(k.res), k.start,
-			s.runs, s.passes, s.warns, s.fails, s.upMS, s.degradedMS, s.downMS, s.latSumUS, s.latMaxUS); err != nil {
-			return err
-		}
-	}
-	return nil
+			latency_max_us = GREATEST(rollups.latency_max_us, excluded.latency_max_us)`,
+		12, len(rows), func(i int, args []any) []any {
+			r := rows[i]
+			return append(args, r.id, string(r.k.res), r.k.start,
+				r.s.runs, r.s.passes, r.s.warns, r.s.fails, r.s.upMS, r.s.degradedMS, r.s.downMS, r.s.latSumUS, r.s.latMaxUS)
+		})
 }
 
 // weigh adds d to the totals that status counts toward: Pass to up, Warn to

@@ -175,6 +175,33 @@ func Run(t *testing.T, h Harness) {
 			t.Error("an unknown resolution is not an error")
 		}
 	})
+	t.Run("ManyTargets", func(t *testing.T) {
+		// Batches as a monitor of many targets writes them: more rows of
+		// results and rollups than one statement holds.
+		s, _ := h.New(t)
+		const n = 251
+		batch := func(d time.Duration) []store.Result {
+			b := make([]store.Result, n)
+			for i := range b {
+				b[i] = res(fmt.Sprintf("t%03d", i), d, vitals.StatusPass)
+			}
+			return b
+		}
+		mustAppend(t, s, batch(0)...)
+		mustAppend(t, s, batch(10*sec)...)
+		for _, name := range []string{"t000", "t099", "t100", "t250"} {
+			rs, err := s.Results(ctx, name, t0, at(time.Minute), 0)
+			if err != nil || len(rs) != 2 {
+				t.Errorf("%s: results %v, %v; want 2", name, rs, err)
+			}
+			for _, res := range store.Resolutions {
+				ru, err := s.Rollups(ctx, name, res, t0.Truncate(24*time.Hour), at(time.Hour))
+				if err != nil || len(ru) != 1 || ru[0].Runs != 2 || ru[0].Up != 10*sec || ru[0].LatencySum != 3*time.Millisecond {
+					t.Errorf("%s: %s rollups %+v, %v; want one of 2 runs, up 10s", name, res, ru, err)
+				}
+			}
+		}
+	})
 	t.Run("Restart", func(t *testing.T) {
 		s, reopen := h.New(t)
 		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 10*sec, vitals.StatusFail))

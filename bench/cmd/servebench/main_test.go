@@ -1,0 +1,149 @@
+package main
+
+import (
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/vitalsgo/vitals/monitor/store"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestParseMetrics(t *testing.T) {
+	f, err := os.Open("testdata/metrics.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := parseMetrics(f, "vitals_monitor_store_written_total", "vitals_monitor_store_dropped_total", "vitals_monitor_store_queued")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not the series with a longer name or with labels; a timestamp after
+	// the value is not part of it.
+	if want := []float64{1234500, 0, 93}; !equal(got, want) {
+		t.Errorf("parseMetrics = %v, want %v", got, want)
+	}
+	if _, err := parseMetrics(strings.NewReader("vitals_monitor_store_queued 1\n"), "vitals_monitor_store_queued", "absent_total"); err == nil || !strings.Contains(err.Error(), "absent_total") {
+		t.Errorf("a missing series: error %v, want one naming it", err)
+	}
+	if _, err := parseMetrics(strings.NewReader("x NaNa\n"), "x"); err == nil {
+		t.Error("a value that is not a number: no error")
+	}
+}
+
+func equal(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("1000, 10000")
+	if err != nil || len(got) != 2 || got[0] != 1000 || got[1] != 10000 {
+		t.Errorf("parseSizes = %v, %v", got, err)
+	}
+	for _, in := range []string{"", "0", "-1", "1k", "10,"} {
+		if _, err := parseSizes(in); err == nil {
+			t.Errorf("parseSizes(%q): no error", in)
+		}
+	}
+}
+
+func TestTargetIndex(t *testing.T) {
+	tests := []struct {
+		path string
+		want int
+		ok   bool
+	}{
+		{"/t/00000", 0, true},
+		{"/t/09999", 9999, true},
+		{"/t/10000", 0, false}, // past n
+		{"/t/", 0, false},
+		{"/t/+1", 0, false},
+		{"/t/-1", 0, false},
+		{"/t/1/x", 0, false},
+		{"/u/1", 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := targetIndex(tt.path, 10000); got != tt.want || ok != tt.ok {
+			t.Errorf("targetIndex(%q) = %d, %v; want %d, %v", tt.path, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestTargets asks the target server as the monitor does and reads what
+// the benchmark reads: counts per target, first times, gaps.
+func TestTargets(t *testing.T) {
+	srv := httptest.NewServer(newTargets(3))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	get := func(url string, want int) {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, want)
+		}
+	}
+	get(targetURL(addr, 0), 200)
+	get(targetURL(addr, 2), 200)
+	time.Sleep(20 * time.Millisecond)
+	get(targetURL(addr, 2), 200)
+	get(srv.URL+"/t/3", 404)
+	st, err := fetchStats(addr, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Total != 3 || st.Unknown != 1 || st.Seen != 2 || len(st.Counts) != 3 || st.Counts[1] != 0 || st.Counts[2] != 2 {
+		t.Errorf("stats = %+v: want 3 requests to 2 of 3 targets, target 2 twice, 1 unknown", st)
+	}
+	if st.FirstMin == 0 || st.FirstMax < st.FirstMin {
+		t.Errorf("first requests %d, %d: want the earliest before the latest", st.FirstMin, st.FirstMax)
+	}
+	if st.GapsMS[2] < 20 {
+		t.Errorf("gap of target 2 = %d ms, want at least the 20 ms between its requests", st.GapsMS[2])
+	}
+	if brief, err := fetchStats(addr, true); err != nil || brief.Counts != nil || brief.Total != 3 {
+		t.Errorf("brief stats = %+v, %v: want the totals without the arrays", brief, err)
+	}
+	statsClient.CloseIdleConnections()
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestProject(t *testing.T) {
+	rb := rowBytes{Result: 100, Rollup: 50, Interval: 40}
+	keep := store.Retention{Raw: 14 * day, Minute: 14 * day, Hour: 400 * day}
+	p := project(1000, 10*time.Second, rb, keep)
+	// 1,000 targets: 8,640,000 results and 1,465,000 rollups a day.
+	if want := 8_640_000*100.0 + 1_465_000*50.0; !near(p.PerDay, want) {
+		t.Errorf("PerDay = %v, want %v", p.PerDay, want)
+	}
+	// 14 days of results and minute rollups, 400 of hour and day rollups,
+	// one open interval per target.
+	want := 14*8_640_000*100.0 + (14*1_440_000+400*24_000+400*1000)*50.0 + 1000*40.0
+	if !near(p.Steady, want) || p.SteadyDays != 400 || !near(p.SteadyPerYear, 365*1000*50) {
+		t.Errorf("steady %v after %v days, %v a year; want %v after 400, %v", p.Steady, p.SteadyDays, p.SteadyPerYear, want, 365*1000*50)
+	}
+	if p := project(1000, 10*time.Second, rb, store.Retention{Minute: day, Hour: day}); p.Steady != -1 {
+		t.Errorf("raw results kept forever: steady %v, want -1 (unbounded)", p.Steady)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	httpcheck "github.com/vitalsgo/vitals/checks/http"
+	"github.com/vitalsgo/vitals/monitor"
+	"github.com/vitalsgo/vitals/monitor/config"
+)
+
+// writeConfig writes the configuration of one run: n http targets on the
+// target server at addr, the store in dir, the monitor on listen.
+func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "service:\n  name: servebench\nlisten: %s\nstorage: %s\nchecks:\n", listen, storage)
+	for i := range n {
+		// Flow style keeps 10,000 targets under config.MaxBytes.
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q, interval: %v, timeout: %v}\n",
+			i, targetURL(addr, i), interval, timeout)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// runMonitor is the monitor role: `vitals serve` run in this process from
+// package monitor, with the http builder the vitals command uses (all its
+// options at their defaults), so that it can be profiled: SIGUSR1 starts a
+// CPU profile, SIGUSR2 (or the end) stops it.
+func runMonitor(args []string) error {
+	fs := flag.NewFlagSet("servebench monitor", flag.ContinueOnError)
+	file := fs.String("config", "", "configuration file")
+	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, and a heap profile at SIGUSR2 beside it (.heap)")
+	deadline := fs.Duration("deadline", 10*time.Minute, "exit after this long whatever happens")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *deadline)
+	defer cancel()
+	cfg, err := config.Load(*file)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	srv, err := monitor.New(ctx, cfg, &monitor.Options{Build: buildHTTP, Logger: log})
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	if *profile != "" {
+		pctx, pcancel := context.WithCancel(context.Background())
+		defer wg.Wait()
+		defer pcancel()
+		wg.Go(func() { profileOnSignal(pctx, *profile, log) })
+	}
+	return srv.Run(ctx, nil)
+}
+
+// buildHTTP builds the http targets as the vitals command does for a check
+// that sets only url.
+func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
+	if c.Type != "http" {
+		return nil, nil, c.Errorf("type", "servebench builds only http targets")
+	}
+	chk, err := httpcheck.New(c.Params.String("url"), nil)
+	return chk, nil, err
+}
+
+// profileOnSignal writes a CPU profile to path from SIGUSR1 to SIGUSR2, or
+// to the end of ctx, and at SIGUSR2 a heap profile to path.heap.
+func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sig)
+	var f *os.File
+	finish := func() {
+		if f == nil {
+			return
+		}
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			log.Error("cpu profile", "err", err)
+		}
+		f = nil
+	}
+	defer finish()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s := <-sig:
+			if s == syscall.SIGUSR2 {
+				finish()
+				if err := writeHeap(path + ".heap"); err != nil {
+					log.Error("heap profile", "err", err)
+				}
+				continue
+			}
+			if f != nil {
+				continue
+			}
+			var err error
+			if f, err = os.Create(path); err != nil {
+				log.Error("cpu profile", "err", err)
+				continue
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				log.Error("cpu profile", "err", err)
+				f.Close()
+				f = nil
+			}
+		}
+	}
+}
+
+// writeHeap writes a heap profile, after a collection so that it shows
+// what is live.
+func writeHeap(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// storeMetrics are the monitor's counters of its store queue.
+type storeMetrics struct {
+	Written, Dropped, Queued, Failures float64
+}
+
+var metricsClient = &http.Client{Timeout: 30 * time.Second}
+
+// scrapeStore reads the store's counters from the monitor's /metrics.
+func scrapeStore(listen string) (storeMetrics, error) {
+	resp, err := metricsClient.Get("http://" + listen + "/metrics")
+	if err != nil {
+		return storeMetrics{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return storeMetrics{}, fmt.Errorf("/metrics: %s", resp.Status)
+	}
+	v, err := parseMetrics(resp.Body, "vitals_monitor_store_written_total", "vitals_monitor_store_dropped_total",
+		"vitals_monitor_store_queued", "vitals_monitor_store_write_failures_total")
+	if err != nil {
+		return storeMetrics{}, err
+	}
+	return storeMetrics{Written: v[0], Dropped: v[1], Queued: v[2], Failures: v[3]}, nil
+}
+
+// parseMetrics returns the values of the named series without labels from
+// a Prometheus text exposition, in the order of names; a series missing
+// from it is an error.
+func parseMetrics(r io.Reader, names ...string) ([]float64, error) {
+	want := map[string]int{}
+	for i, n := range names {
+		want[n] = i
+	}
+	out := make([]float64, len(names))
+	found := make([]bool, len(names))
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		name, rest, ok := strings.Cut(line, " ")
+		i, wanted := want[name]
+		if !ok || !wanted {
+			continue // another series, or one with labels
+		}
+		val, _, _ := strings.Cut(strings.TrimSpace(rest), " ") // a timestamp may follow
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return nil, fmt.Errorf("metric %s: %w", name, err)
+		}
+		out[i], found[i] = v, true
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	var missing []string
+	for i, ok := range found {
+		if !ok {
+			missing = append(missing, names[i])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, errors.New("metrics missing: " + strings.Join(missing, ", "))
+	}
+	return out, nil
+}

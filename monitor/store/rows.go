@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
+
+// chunkRows is how many rows one multi-row statement writes. Each
+// statement adds the cost of database/sql and the driver to its rows':
+// at 10,000 targets on SQLite, rollups upserted 100 rows a statement took
+// 30 % less CPU than a row a statement (bench/cmd/servebench). 100 rows of
+// 12 values are 1,200 parameters, far below SQLite's limit of 32,766 and
+// PostgreSQL's of 65,535.
+const chunkRows = 100
+
+// execRows writes n rows of cols values each with the statement
+// head VALUES (?, …), (?, …), … tail, chunkRows rows a statement; the
+// statement of a full chunk is prepared once. row appends the values of
+// row i to args and returns it.
+func execRows(ctx context.Context, tx *sql.Tx, d *dialect, head, tail string, cols, n int, row func(i int, args []any) []any) error {
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, min(n, chunkRows)*cols)
+	for i := 0; i < n; i += chunkRows {
+		k := min(chunkRows, n-i)
+		args = args[:0]
+		for j := i; j < i+k; j++ {
+			args = row(j, args)
+		}
+		if k < chunkRows {
+			if _, err := tx.ExecContext(ctx, d.q(valuesQuery(head, tail, cols, k)), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, d.q(valuesQuery(head, tail, cols, k))); err != nil {
+				return err
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// valuesQuery returns head VALUES and rows tuples of cols placeholders,
+// then tail.
+func valuesQuery(head, tail string, cols, rows int) string {
+	tuple := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	var b strings.Builder
+	b.Grow(len(head) + len(tail) + rows*(len(tuple)+2) + 9)
+	b.WriteString(head)
+	b.WriteString(" VALUES ")
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+	}
+	if tail != "" {
+		b.WriteString(" ")
+		b.WriteString(tail)
+	}
+	return b.String()
+}
