@@ -231,41 +231,31 @@ func (b *Board) Version() uint64 {
 }
 
 // RefreshUptime recomputes every target's uptime over each of Windows at
-// now, from the store, and reports the first error (the other targets are
-// still refreshed).
+// now, from the store, in one query.
 func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
-	var first error
-	for _, st := range b.States() {
-		ups := make([]store.Uptime, len(Windows))
-		for i, w := range Windows {
-			u, err := b.st.Uptime(ctx, st.Name, w, now)
-			if err != nil {
-				first = cmp0(first, err)
-				ups = nil
-				break
+	all, err := b.st.Uptimes(ctx, Windows, now)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	for name, cur := range b.states {
+		ups, ok := all[name]
+		if !ok {
+			ups = make([]store.Uptime, len(Windows))
+			for i, w := range Windows {
+				ups[i] = store.Uptime{Window: w, NoData: w}
 			}
-			ups[i] = u
 		}
-		if ups == nil {
+		if slices.Equal(cur.Uptime, ups) {
 			continue
 		}
-		b.mu.Lock()
-		if cur, ok := b.states[st.Name]; ok {
-			cp := *cur
-			cp.Uptime = ups
-			b.version++
-			cp.Version = b.version
-			b.states[st.Name] = &cp
-			b.notifyLocked("")
-		}
-		b.mu.Unlock()
+		cp := *cur
+		cp.Uptime = ups
+		b.version++
+		cp.Version = b.version
+		b.states[name] = &cp
+		b.notifyLocked(name)
 	}
-	return first
-}
-
-func cmp0(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
+	b.mu.Unlock()
+	return nil
 }

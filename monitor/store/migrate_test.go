@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,12 +33,19 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// What an older vitals wrote: a target and a result, by
+				// hand, as the code of this one writes for its own schema.
 				at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-				err = old.Append(ctx, []store.Result{{Target: "api", At: at, Status: vitals.StatusPass, Latency: time.Millisecond, Expect: time.Minute}})
-				old.Close()
-				if err != nil {
-					t.Fatal(err)
+				for _, q := range []string{
+					`INSERT INTO targets (name) VALUES ('api')`,
+					fmt.Sprintf(`INSERT INTO results (target_id, at, status, latency_us, code, message, details)
+						SELECT id, %d, 1, 1000, 200, 'GET /: 200 OK', '' FROM targets WHERE name = 'api'`, at.UnixMilli()),
+				} {
+					if _, err := store.DB(old).ExecContext(ctx, q); err != nil {
+						t.Fatal(err)
+					}
 				}
+				old.Close()
 
 				s := open(t, dsn)
 				var version int
@@ -45,7 +53,7 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 					t.Fatalf("schema version %d (%v) after opening a version-%d database, want %d", version, err, from, store.Version())
 				}
 				rs, err := s.Results(ctx, "api", at, at.Add(time.Second), 0)
-				if err != nil || len(rs) != 1 {
+				if err != nil || len(rs) != 1 || rs[0].Message != "GET /: 200 OK" || rs[0].Latency != time.Millisecond {
 					t.Fatalf("the version-%d history: %v %v", from, rs, err)
 				}
 				if err := s.Append(ctx, []store.Result{{Target: "api", At: at.Add(time.Minute), Status: vitals.StatusFail, Expect: time.Minute}}); err != nil {

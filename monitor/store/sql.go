@@ -22,6 +22,9 @@ type dialect struct {
 	least   string // two-argument minimum: min (SQLite) or LEAST
 	greater string // two-argument maximum: max (SQLite) or GREATEST
 	serial  string // an auto-numbered primary key column type
+	// withoutRowid ends a CREATE TABLE whose primary key is the table
+	// (SQLite's WITHOUT ROWID; PostgreSQL has no row id to leave out).
+	withoutRowid string
 	// lock serialises migrations between processes, inside tx.
 	lock func(ctx context.Context, tx *sql.Tx) error
 }
@@ -31,6 +34,7 @@ func (d *dialect) q(s string) string {
 	s = strings.ReplaceAll(s, "LEAST(", d.least+"(")
 	s = strings.ReplaceAll(s, "GREATEST(", d.greater+"(")
 	s = strings.ReplaceAll(s, "{serial}", d.serial)
+	s = strings.ReplaceAll(s, "{without_rowid}", d.withoutRowid)
 	if !d.dollar {
 		return s
 	}
@@ -185,10 +189,16 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	}
 	s.mu.Unlock()
 	sums := rollups{}
-	for _, r := range clean {
+	for i, r := range clean {
 		p, ok := last[r.Target]
 		sums.add(r, p, ok)
 		last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		if ok && p.status == r.Status && r.Status == vitals.StatusPass {
+			// A pass that repeats a pass says what the last one said (the
+			// URL, the code, a latency the row keeps anyway): its text is
+			// two thirds of a row, and 14 days of it most of a store.
+			clean[i].Message, clean[i].Details = "", ""
+		}
 	}
 
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -197,7 +207,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	ids := map[string]int64{}
-	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)`))
+	// A result of the same target at the same millisecond is the same
+	// result, written twice (a retried batch).
+	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (target_id, at) DO NOTHING`))
 	if err != nil {
 		return s.errorf("prepare", err)
 	}
@@ -337,6 +350,54 @@ func (s *sqlStore) intervals(ctx context.Context, q string, args ...any) ([]Inte
 	return out, nil
 }
 
+func (s *sqlStore) Uptimes(ctx context.Context, windows []time.Duration, now time.Time) (map[string][]Uptime, error) {
+	longest := time.Duration(0)
+	for _, w := range windows {
+		longest = max(longest, w)
+	}
+	st, err := s.prepared(ctx, `SELECT t.name, i.status, i.since, COALESCE(i.until, LEAST(i.last_at + i.expect_ms, ?))
+		FROM intervals i JOIN targets t ON t.id = i.target_id
+		WHERE i.since < ? AND (i.until IS NULL OR i.until > ?)`)
+	if err != nil {
+		return nil, s.errorf("read uptimes", err)
+	}
+	rows, err := st.QueryContext(ctx, ms(now), ms(now), ms(now.Add(-longest)))
+	if err != nil {
+		return nil, s.errorf("read uptimes", err)
+	}
+	defer rows.Close()
+	out := map[string][]Uptime{}
+	for rows.Next() {
+		var name string
+		var status int
+		var since, until int64
+		if err := rows.Scan(&name, &status, &since, &until); err != nil {
+			return nil, s.errorf("read uptimes", err)
+		}
+		ups, ok := out[name]
+		if !ok {
+			ups = make([]Uptime, len(windows))
+			for i, w := range windows {
+				ups[i].Window = w
+			}
+			out[name] = ups
+		}
+		for i, w := range windows {
+			u := &ups[i]
+			weigh(vitals.Status(status), overlap(fromMS(since), fromMS(until), now.Add(-w), now), &u.Up, &u.Degraded, &u.Down)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("read uptimes", err)
+	}
+	for _, ups := range out {
+		for i := range ups {
+			ups[i].NoData = max(0, ups[i].Window-ups[i].Up-ups[i].Down)
+		}
+	}
+	return out, nil
+}
+
 func (s *sqlStore) Uptime(ctx context.Context, target string, window time.Duration, now time.Time) (Uptime, error) {
 	u := Uptime{Window: window}
 	from := now.Add(-window)
@@ -416,6 +477,27 @@ func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, s
 	return out, nil
 }
 
+// targetIDs returns the id of every target the store knows.
+func (s *sqlStore) targetIDs(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM targets ORDER BY id`)
+	if err != nil {
+		return nil, s.errorf("read targets", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.errorf("read targets", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf("read targets", err)
+	}
+	return ids, nil
+}
+
 func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (int64, error) {
 	var n int64
 	del := func(what, q string, args ...any) error {
@@ -428,8 +510,16 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (in
 		return nil
 	}
 	if keep.Raw > 0 {
-		if err := del("results", `DELETE FROM results WHERE at < ?`, ms(now.Add(-keep.Raw))); err != nil {
+		// Target by target, along the key, each delete a short
+		// transaction of its own, so the writer never waits long.
+		ids, err := s.targetIDs(ctx)
+		if err != nil {
 			return n, err
+		}
+		for _, id := range ids {
+			if err := del("results", `DELETE FROM results WHERE target_id = ? AND at < ?`, id, ms(now.Add(-keep.Raw))); err != nil {
+				return n, err
+			}
 		}
 	}
 	for _, p := range []struct {

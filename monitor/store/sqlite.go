@@ -10,10 +10,11 @@ import (
 )
 
 var sqliteDialect = &dialect{
-	name:    "sqlite",
-	least:   "min",
-	greater: "max",
-	serial:  "INTEGER PRIMARY KEY",
+	name:         "sqlite",
+	least:        "min",
+	greater:      "max",
+	serial:       "INTEGER PRIMARY KEY",
+	withoutRowid: "WITHOUT ROWID",
 	// BEGIN IMMEDIATE (the DSN's _txlock) takes the write lock already.
 	lock: func(context.Context, *sql.Tx) error { return nil },
 }

@@ -124,6 +124,10 @@ type Store interface {
 	// and close, and the rollups they add to. The time from a target's
 	// previous result (of this Store, in this process) to its next one is
 	// what the rollups weigh by.
+	//
+	// A pass that follows a pass of its target (in this process) is kept
+	// without its message and details: they say what the last one said,
+	// and would be most of the store. Every other result keeps its text.
 	Append(ctx context.Context, batch []Result) error
 	// Results returns a target's results in [since, until), newest first,
 	// at most limit (limit ≤ 0: no limit).
@@ -135,6 +139,11 @@ type Store interface {
 	Current(ctx context.Context) ([]Interval, error)
 	// Uptime returns a target's availability over [now-window, now).
 	Uptime(ctx context.Context, target string, window time.Duration, now time.Time) (Uptime, error)
+	// Uptimes returns the availability of every target with history over
+	// each of windows ending at now, in the order of windows, in one
+	// query: what a status page of thousands of targets refreshes.
+	// Targets without intervals in the longest window are absent.
+	Uptimes(ctx context.Context, windows []time.Duration, now time.Time) (map[string][]Uptime, error)
 	// Rollups returns a target's buckets of resolution res that start in
 	// [since, until), oldest first.
 	Rollups(ctx context.Context, target string, res Resolution, since, until time.Time) ([]Rollup, error)

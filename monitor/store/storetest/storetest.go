@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,6 +60,73 @@ func Run(t *testing.T, h Harness) {
 		}
 		if err := s.Ping(ctx); err != nil {
 			t.Error(err)
+		}
+	})
+	t.Run("UptimesAgreeWithUptime", func(t *testing.T) {
+		s, _ := h.New(t)
+		var batch []store.Result
+		for i := range 40 {
+			st := vitals.StatusPass
+			if i%7 == 3 {
+				st = vitals.StatusFail
+			} else if i%11 == 5 {
+				st = vitals.StatusWarn
+			}
+			batch = append(batch, res("api", time.Duration(i)*10*sec, st), res("db", time.Duration(i)*20*sec, vitals.StatusPass))
+		}
+		slices.SortStableFunc(batch, func(a, b store.Result) int { return a.At.Compare(b.At) })
+		mustAppend(t, s, batch...)
+		now := at(8 * time.Minute)
+		windows := []time.Duration{time.Minute, 5 * time.Minute, time.Hour}
+		all, err := s.Uptimes(ctx, windows, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 2 {
+			t.Fatalf("Uptimes has %d targets, want 2", len(all))
+		}
+		for _, name := range []string{"api", "db"} {
+			for i, w := range windows {
+				one, err := s.Uptime(ctx, name, w, now)
+				if err != nil || all[name][i] != one {
+					t.Errorf("%s over %v: Uptimes %+v, Uptime %+v (%v)", name, w, all[name][i], one, err)
+				}
+			}
+		}
+	})
+	t.Run("RepeatedPassKeepsNoText", func(t *testing.T) {
+		// The text of a pass that follows a pass is not kept; every other
+		// result's is: a first result, a change, any warn or fail.
+		s, reopen := h.New(t)
+		var batch []store.Result
+		for i, st := range []vitals.Status{vitals.StatusPass, vitals.StatusPass, vitals.StatusFail, vitals.StatusFail, vitals.StatusPass, vitals.StatusPass} {
+			r := res("api", time.Duration(i)*10*sec, st)
+			r.Message, r.Details = fmt.Sprintf("run %d", i), `{"run":1}`
+			batch = append(batch, r)
+		}
+		mustAppend(t, s, batch[:3]...)
+		mustAppend(t, s, batch[3:]...) // the store remembers across batches
+		rs, err := s.Results(ctx, "api", t0, at(time.Minute), 0)
+		if err != nil || len(rs) != 6 {
+			t.Fatalf("Results = %v, %v; want 6", rs, err)
+		}
+		var got []string
+		for i := len(rs) - 1; i >= 0; i-- {
+			got = append(got, rs[i].Message)
+			if rs[i].Latency != 1500*time.Microsecond || rs[i].Code != 200 {
+				t.Errorf("result %d lost its latency or code: %+v", i, rs[i])
+			}
+		}
+		if want := []string{"run 0", "", "run 2", "run 3", "run 4", ""}; !slices.Equal(got, want) {
+			t.Errorf("messages kept %q, want %q", got, want)
+		}
+		// A new process knows no previous result: its first keeps its text.
+		r := res("api", 70*sec, vitals.StatusPass)
+		r.Message = "after a restart"
+		s2 := reopen()
+		mustAppend(t, s2, r)
+		if rs, _ := s2.Results(ctx, "api", at(70*sec), at(71*sec), 0); len(rs) != 1 || rs[0].Message != "after a restart" {
+			t.Errorf("the first result after a restart: %v", rs)
 		}
 	})
 	t.Run("ResultsRoundTrip", func(t *testing.T) {
