@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
 )
 
@@ -141,6 +142,14 @@ checks:
 
 	if *screenshot != "" {
 		statusOf(t, ctx, "cache", "fail", 30*time.Second)
+		// A picture with some history: sparklines and uptimes filled in.
+		monitortest.Poll(t, 100*time.Millisecond, "ten results of api and its uptime", func() bool {
+			st, ok := r.Board().State("api")
+			return ok && len(st.Recent) >= 10 && len(st.Uptime) > 0 && st.Uptime[0].Ratio() >= 0
+		})
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`tr#t-api td.num`))); err != nil {
+			t.Fatal(err)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)

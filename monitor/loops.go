@@ -5,14 +5,28 @@ import (
 	"time"
 )
 
-// refreshUptimes recomputes the board's cached uptimes at once and then
-// every UptimeEvery, until ctx ends.
+// refreshUptimes recomputes the board's cached uptimes at once, a few
+// times in the first seconds (so a page opened just after the start shows
+// the first results' uptime, not "no data" for half a minute), then every
+// UptimeEvery, until ctx ends.
 func (s *Server) refreshUptimes(ctx context.Context) {
-	every(ctx, s.o.UptimeEvery, func() {
+	refresh := func() {
 		if err := s.board.RefreshUptime(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			s.log.Warn("refresh uptime", "err", err)
 		}
-	})
+	}
+	for _, d := range []time.Duration{0, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		if d >= s.o.UptimeEvery {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+		}
+		refresh()
+	}
+	every(ctx, s.o.UptimeEvery, refresh)
 }
 
 // prune deletes history past the retention at once and then hourly.
