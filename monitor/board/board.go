@@ -84,13 +84,7 @@ func New(st store.Store) *Board {
 func (b *Board) Store() store.Store { return b.st }
 
 // SetTitle sets the page title.
-func (b *Board) SetTitle(title string) {
-	b.mu.Lock()
-	b.title = title
-	b.version++
-	b.notifyLocked("")
-	b.mu.Unlock()
-}
+func (b *Board) SetTitle(title string) { b.setText(&b.title, title) }
 
 // Title returns the page title.
 func (b *Board) Title() string {
@@ -101,12 +95,19 @@ func (b *Board) Title() string {
 
 // SetBanner sets a warning every page shows, such as why the last reload
 // of the configuration was refused; "" removes it.
-func (b *Board) SetBanner(msg string) {
+func (b *Board) SetBanner(msg string) { b.setText(&b.banner, msg) }
+
+// setText sets one of the board's texts (guarded by b.mu), a change of
+// the whole board for its readers.
+func (b *Board) setText(field *string, v string) {
 	b.mu.Lock()
-	b.banner = msg
+	defer b.mu.Unlock()
+	if *field == v {
+		return
+	}
+	*field = v
 	b.version++
 	b.notifyLocked("")
-	b.mu.Unlock()
 }
 
 // Banner returns the page banner, "" when there is none.
