@@ -62,10 +62,26 @@ func (p *pushes) checker(c *config.Check) vitals.Checker {
 	return vitals.ResultFunc(st.check)
 }
 
-func (p *pushes) forget(token string) {
+// retain forgets the tokens of push targets cfg (nil for none) does not
+// have. It runs once a configuration is settled, not as each target is
+// removed: a changed or renamed target that keeps its token is removed
+// and added again, and must keep taking pushes at it.
+func (p *pushes) retain(cfg *config.Config) {
+	keep := map[string]bool{}
+	if cfg != nil {
+		for i := range cfg.Checks {
+			if c := &cfg.Checks[i]; c.Type == "push" {
+				keep[c.Params.String("token")] = true
+			}
+		}
+	}
 	p.mu.Lock()
-	delete(p.byToken, token)
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	for token := range p.byToken {
+		if !keep[token] {
+			delete(p.byToken, token)
+		}
+	}
 }
 
 func (st *pushState) check(context.Context) vitals.Result {
