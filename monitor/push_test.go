@@ -1,11 +1,15 @@
 package monitor_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/monitor/store/storetest"
 )
 
 // A reload that changes a push target but keeps its token keeps taking
@@ -63,5 +67,26 @@ func TestPushAcrossReload(t *testing.T) {
 	reload("  - {name: port, type: tcp, address: \"127.0.0.1:1\", interval: 1h}\n")
 	if code := push(other); code != 404 {
 		t.Errorf("a push to the token of a removed target = %d, want 404", code)
+	}
+}
+
+// A push whose message holds a NUL byte and invalid UTF-8 is stored like
+// any other: PostgreSQL refuses both in text, and one such row used to
+// fail every later write of the queue, so the history stopped and
+// /readyz failed for good.
+func TestPushHostileMessageStored(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	dsn := storetest.FreshPostgres(t)
+	const token = "push-token-0123456789"
+	r := serve(t, "storage: \""+dsn+"\"\n#%s\nchecks:\n  - {name: job, type: push, token: "+token+", every: 1h, interval: 20ms}\n", "")
+	if code, body := post(t, r.url+"/api/v1/push/"+token+"?msg=nul%00here%FFthere"); code != 200 {
+		t.Fatalf("push = %d %s", code, body)
+	}
+	monitortest.Eventually(t, "the pushed message in the store", func() bool {
+		rs, err := r.Board().Store().Results(context.Background(), "job", time.Now().Add(-time.Hour), time.Now().Add(time.Hour), 1)
+		return err == nil && len(rs) == 1 && strings.Contains(rs[0].Message, "nul\uFFFDhere\uFFFDthere")
+	})
+	if code, body := get(t, r.url+"/readyz?verbose"); code != 200 {
+		t.Errorf("/readyz after the push = %d %s", code, body)
 	}
 }
