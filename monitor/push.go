@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/monitor/config"
-	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultGrace is how late a push may come when the file sets no grace.
@@ -129,10 +129,9 @@ func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, "status must be pass, warn or fail")
 		return
 	}
-	msg := redact.String(r.URL.Query().Get("msg"))
-	if len(msg) > maxPushMessage {
-		msg = msg[:maxPushMessage] + "…"
-	}
+	// One printable line, secrets redacted, cut at a character: the
+	// message goes to the page, the API and the store.
+	msg := excerpt.Of([]byte(r.URL.Query().Get("msg")), maxPushMessage)
 	st.mu.Lock()
 	st.last, st.status, st.msg = time.Now(), status, msg
 	st.mu.Unlock()

@@ -2,9 +2,11 @@ package monitor_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/monitortest"
@@ -88,5 +90,41 @@ func TestPushHostileMessageStored(t *testing.T) {
 	})
 	if code, body := get(t, r.url+"/readyz?verbose"); code != 200 {
 		t.Errorf("/readyz after the push = %d %s", code, body)
+	}
+}
+
+// A push's message is shown as one printable line of at most 200 bytes,
+// cut at a character, with secrets redacted before the cut.
+func TestPushMessage(t *testing.T) {
+	const token = "push-token-0123456789"
+	r := serve(t, "storage: %s\nchecks:\n  - {name: job, type: push, token: "+token+", every: 1h, interval: 20ms}\n", "")
+	tests := []struct {
+		name, msg string
+		ok        func(shown string) bool
+	}{
+		{"long, multibyte", "a" + strings.Repeat("é", 300), func(s string) bool {
+			return utf8.ValidString(s) && !strings.ContainsRune(s, utf8.RuneError) && strings.HasSuffix(s, "é…") && len(s) <= 200+len("…")
+		}},
+		{"lines and escapes", "line one\r\nline two\x1b[2J", func(s string) bool {
+			return s == "line one line two\uFFFD[2J"
+		}},
+		{"a secret across the cut", strings.Repeat("x ", 90) + "postgres://u:s3cr3t-pa55@db/x", func(s string) bool {
+			return !strings.Contains(s, "s3cr") && utf8.ValidString(s)
+		}},
+	}
+	var shown string // each case's message differs from the one before
+	for _, tt := range tests {
+		if code, body := post(t, r.url+"/api/v1/push/"+token+"?msg="+url.QueryEscape(tt.msg)); code != 200 {
+			t.Fatalf("push = %d %s", code, body)
+		}
+		prev := shown
+		monitortest.Eventually(t, "the push's message on the board", func() bool {
+			st, _ := r.Board().State("job")
+			_, shown, _ = strings.Cut(st.Last.Message, " ago: ")
+			return shown != "" && shown != prev
+		})
+		if !tt.ok(shown) {
+			t.Errorf("%s: the push message %q is shown as %q", tt.name, tt.msg, shown)
+		}
 	}
 }
