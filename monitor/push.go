@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/excerpt"
 	"github.com/vitalsgo/vitals/monitor/config"
-	"github.com/vitalsgo/vitals/redact"
 )
 
 // DefaultGrace is how late a push may come when the file sets no grace.
@@ -62,10 +62,26 @@ func (p *pushes) checker(c *config.Check) vitals.Checker {
 	return vitals.ResultFunc(st.check)
 }
 
-func (p *pushes) forget(token string) {
+// retain forgets the tokens of push targets cfg (nil for none) does not
+// have. It runs once a configuration is settled, not as each target is
+// removed: a changed or renamed target that keeps its token is removed
+// and added again, and must keep taking pushes at it.
+func (p *pushes) retain(cfg *config.Config) {
+	keep := map[string]bool{}
+	if cfg != nil {
+		for i := range cfg.Checks {
+			if c := &cfg.Checks[i]; c.Type == "push" {
+				keep[c.Params.String("token")] = true
+			}
+		}
+	}
 	p.mu.Lock()
-	delete(p.byToken, token)
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	for token := range p.byToken {
+		if !keep[token] {
+			delete(p.byToken, token)
+		}
+	}
 }
 
 func (st *pushState) check(context.Context) vitals.Result {
@@ -113,10 +129,9 @@ func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, "status must be pass, warn or fail")
 		return
 	}
-	msg := redact.String(r.URL.Query().Get("msg"))
-	if len(msg) > maxPushMessage {
-		msg = msg[:maxPushMessage] + "…"
-	}
+	// One printable line, secrets redacted, cut at a character: the
+	// message goes to the page, the API and the store.
+	msg := excerpt.Of([]byte(r.URL.Query().Get("msg")), maxPushMessage)
 	st.mu.Lock()
 	st.last, st.status, st.msg = time.Now(), status, msg
 	st.mu.Unlock()

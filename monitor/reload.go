@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,11 +96,20 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 	}
 }
 
+// fileSum returns the SHA-256 of what config.Load reads of path, nil if
+// it cannot be read. It reads no more than Load does: a file past the
+// limit is hashed, not skipped, so the watcher loads it and says why it
+// was refused, and a huge file costs a poll a megabyte, not its size.
 func fileSum(path string) *[]byte {
 	var sum []byte
-	if data, err := os.ReadFile(path); err == nil && len(data) <= config.MaxBytes {
-		h := sha256.Sum256(data)
-		sum = h[:]
+	f, err := os.Open(path)
+	if err != nil {
+		return &sum
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(f, config.MaxBytes+1)); err == nil {
+		sum = h.Sum(nil)
 	}
 	return &sum
 }

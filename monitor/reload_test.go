@@ -8,6 +8,7 @@ import (
 
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 // A reload adds, changes and removes targets without restarting the
@@ -88,4 +89,21 @@ func info(t *testing.T, r *running, name string) any {
 		t.Fatal(err)
 	}
 	return st.CheckInfo
+}
+
+// The file watcher refuses a file past the size limit like any broken
+// file, with a banner, instead of skipping it in silence.
+func TestWatchFileTooLarge(t *testing.T) {
+	r := serve(t, "storage: %s\nchecks:\n  - {name: a, type: tcp, address: \""+testservice.ClosedAddr(t)+"\", interval: 1h}\n", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.WatchFile(ctx, r.file, 10*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	writeFile(t, r.file, "checks:\n"+strings.Repeat("# padding\n", config.MaxBytes/10+1))
+	monitortest.Eventually(t, "a banner for the file past the limit", func() bool {
+		return strings.Contains(r.Board().Banner(), "was not applied")
+	})
+	if _, ok := r.Board().State("a"); !ok {
+		t.Error("the running configuration did not survive")
+	}
 }

@@ -48,6 +48,7 @@ func (s *Server) apply(cfg *config.Config) error {
 		for _, b := range built {
 			closeQuietly(b.closer)
 		}
+		s.pushes.retain(s.cfg) // the new tokens built above
 		return err
 	}
 
@@ -76,6 +77,7 @@ func (s *Server) apply(cfg *config.Config) error {
 	if s.cfg == nil || !reflect.DeepEqual(s.cfg.Auth, cfg.Auth) {
 		s.serveWith(policyOf(cfg.Auth))
 	}
+	s.pushes.retain(cfg)
 	s.board.SetTitle(titleOf(cfg))
 	s.cfg = cfg
 	return errors.Join(errs...)
@@ -96,9 +98,6 @@ func (s *Server) build(c *config.Check) (vitals.Checker, io.Closer, error) {
 func (s *Server) removeLocked(name string, t *target) {
 	if err := s.targets.Remove(name); err != nil {
 		s.log.Warn("remove target", "target", name, "err", err)
-	}
-	if t.check.Type == "push" {
-		s.pushes.forget(t.check.Params.String("token"))
 	}
 	closeQuietly(t.closer)
 	delete(s.live, name)

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
@@ -171,9 +174,10 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 }
 
 // ResultOf converts a core result into the store's form; expect is how
-// long it stands for (the target's interval + timeout).
+// long it stands for (the target's interval + timeout). The message is
+// made printable (see [Printable]).
 func ResultOf(name string, r vitals.Result, expect time.Duration) store.Result {
-	out := store.Result{Target: name, At: r.Time, Status: r.Status, Latency: r.Duration, Message: r.Message, Expect: expect}
+	out := store.Result{Target: name, At: r.Time, Status: r.Status, Latency: r.Duration, Message: Printable(r.Message), Expect: expect}
 	if out.Status == vitals.StatusUnknown {
 		out.Status = vitals.StatusPass
 		if r.Err != nil {
@@ -200,9 +204,33 @@ func Children(details map[string]any) []Child {
 	}
 	out := make([]Child, len(subs))
 	for i, c := range subs {
-		out[i] = Child{Name: c.Name, Status: c.Status, Message: c.Message}
+		out[i] = Child{Name: Printable(c.Name), Status: c.Status, Message: Printable(c.Message)}
 	}
 	return out
+}
+
+// Printable returns s as valid UTF-8 with every control character but tab
+// and newline replaced by U+FFFD. Messages come from anywhere — a push's
+// query, a remote endpoint's body — and PostgreSQL refuses a NUL byte or
+// invalid UTF-8 in text: one such message would fail every later write
+// of the store's queue, not just its own.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
 }
 
 // States returns every target's state, in page order.

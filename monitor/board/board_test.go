@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/monitor/board"
 )
 
@@ -52,5 +53,31 @@ func TestVersionResume(t *testing.T) {
 	b.SetBanner("x")
 	if names, all := changed(); len(names) != 0 || !all {
 		t.Errorf("after SetBanner, changed() = %v, %v; want everything", names, all)
+	}
+}
+
+// A message is stored and shown as printable UTF-8 whatever the check
+// said: PostgreSQL refuses a NUL byte or invalid UTF-8, and a terminal
+// escape or a carriage return has no place on a page. Tabs and newlines
+// stay.
+func TestResultOfPrintable(t *testing.T) {
+	tests := []struct{ name, msg, want string }{
+		{"clean", "ok: 3 rows\n\tfine", "ok: 3 rows\n\tfine"},
+		{"NUL", "a\x00b", "a\uFFFDb"},
+		{"invalid UTF-8", "a\xffb\xc3", "a\uFFFDb\uFFFD"},
+		{"escape and CR", "\x1b[31mred\r", "\uFFFD[31mred\uFFFD"},
+		{"C1 control", "a\u0085b", "a\uFFFDb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := vitals.Result{Status: vitals.StatusFail, Message: tt.msg, Details: map[string]any{
+				"checks": []client.Check{{Name: "db\x00", Status: vitals.StatusFail, Message: tt.msg}}}}
+			if got := board.ResultOf("t", r, time.Second).Message; got != tt.want {
+				t.Errorf("ResultOf message = %q, want %q", got, tt.want)
+			}
+			if got := board.Children(r.Details); got[0].Message != tt.want || got[0].Name != "db\uFFFD" {
+				t.Errorf("Children = %+v, want the message %q and the name %q", got, tt.want, "db\uFFFD")
+			}
+		})
 	}
 }

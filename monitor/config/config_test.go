@@ -132,6 +132,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`v.yaml:4: checks[0]: name is required`, `v.yaml:4: checks[0]: type is required`}},
 		{"duplicate name", head + "  - {name: a, type: memory}\n  - {name: a, type: goroutines}\n",
 			[]string{`v.yaml:5: checks[1].name: "a" is already the name of checks[0]`}},
+		{"shared push token", head + "  - {name: a, type: push, token: t0ken-0123456789ab, every: 1h}\n  - {name: b, type: push, token: t0ken-0123456789ab, every: 1h}\n",
+			[]string{`v.yaml:5: checks[1].token: checks[0] has the same push token; each push target needs its own`}},
 		{"bad bool", head + "  - {name: a, type: memory, critical: maybe}\n",
 			[]string{`v.yaml:4: checks[0].critical: "maybe" is not a boolean (true or false)`}},
 		{"bad int", head + "  - {name: a, type: goroutines, warn: many}\n",

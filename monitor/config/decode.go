@@ -131,7 +131,8 @@ func (d *decoder) checks(n ast.Node) []Check {
 		return nil
 	}
 	checks := make([]Check, 0, len(seq.Values))
-	seen := map[string]int{} // name → index of its first use
+	seen := map[string]int{}   // name → index of its first use
+	tokens := map[string]int{} // push token → index of its first use
 	for i, v := range seq.Values {
 		c, ok := d.check(v, i)
 		if !ok {
@@ -142,6 +143,16 @@ func (d *decoder) checks(n ast.Node) []Check {
 			continue
 		}
 		seen[c.Name] = i
+		// A push names its target by token alone: two targets with one
+		// token would each take the other's pushes.
+		if c.Type == "push" {
+			token := c.Params.String("token")
+			if first, dup := tokens[token]; dup {
+				d.errs.errs = append(d.errs.errs, c.Errorf("token", "checks[%d] has the same push token; each push target needs its own", first).(*Error))
+				continue
+			}
+			tokens[token] = i
+		}
 		checks = append(checks, c)
 	}
 	return checks

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -84,11 +85,9 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		s.cursor, ours = v, ok
 	}
-	select {
-	case <-h.done:
+	if h.closed.Err() != nil {
 		jsonError(w, http.StatusServiceUnavailable, "the server is shutting down")
 		return
-	default:
 	}
 
 	// Watch before reading the version: every change after it is in the
@@ -112,11 +111,27 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 		s.event("reload", []byte("{}"))
 		s.layout = "" // one reload is enough
 	}
+	// A write to a client that stopped reading waits up to writeWait;
+	// Close must not: it cuts the write, and the end of the response.
+	cut := make(chan struct{})
+	stopCut := context.AfterFunc(h.closed, func() {
+		_ = s.rc.SetWriteDeadline(time.Now())
+		close(cut)
+	})
+	defer func() {
+		if !stopCut() {
+			<-cut
+		}
+	}()
 	s.batch(nil, true, version)
 	if s.flush() != nil {
 		return
 	}
-	defer func() { _ = s.rc.SetWriteDeadline(time.Now().Add(writeWait)) }() // for the end of the response
+	defer func() { // for the end of the response
+		if h.closed.Err() == nil {
+			_ = s.rc.SetWriteDeadline(time.Now().Add(writeWait))
+		}
+	}()
 
 	beat := time.NewTicker(h.heartbeat)
 	defer beat.Stop()
@@ -129,7 +144,7 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case <-h.done:
+		case <-h.closed.Done():
 			return
 		case <-gap:
 			gap = nil
@@ -249,6 +264,10 @@ func (s *stream) flush() error {
 		return nil
 	}
 	_ = s.rc.SetWriteDeadline(time.Now().Add(writeWait)) // unsupported by some writers: then unbounded
+	if err := s.h.closed.Err(); err != nil {
+		// Close may have cut the deadline just before it was set again.
+		return err
+	}
 	_, err := s.w.Write(s.buf.Bytes())
 	s.buf.Reset()
 	if err == nil {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"html"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/access"
+	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/web"
 )
 
@@ -361,5 +365,58 @@ func TestShutdown(t *testing.T) {
 	case <-s.done:
 	case <-time.After(wait):
 		t.Fatal("the client's stream did not end")
+	}
+}
+
+// TestShutdownStalledClient: a client that stopped reading does not hold
+// Shutdown for the write deadline: Close cuts the write its stream is
+// blocked in.
+func TestShutdownStalledClient(t *testing.T) {
+	b := board.New(nil)
+	b.SetTargets([]board.Target{{Name: "a"}})
+	h := web.New(b, &access.Policy{PublicDetails: true}, nil)
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			_ = c.(*net.TCPConn).SetWriteBuffer(4 << 10)
+		}
+	}
+	srv.Config.RegisterOnShutdown(h.Close)
+	srv.Start()
+	defer srv.Close()
+	defer h.Close() // should Shutdown fail, so that srv.Close does not wait for the stream
+
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	_ = conn.SetReadDeadline(time.Now().Add(wait))
+	if _, err := io.WriteString(conn, "GET /api/v1/events HTTP/1.1\r\nHost: vitals\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// An event far larger than the socket buffers: once its start has
+	// arrived, the stream is blocked writing the rest, which is never read.
+	r := vitals.Result{Status: vitals.StatusFail, Time: now, Message: strings.Repeat("x", 8<<20)}
+	b.Record(&vitals.CheckState{CheckInfo: &vitals.CheckInfo{Name: "a"}, Status: r.Status, Since: now, Last: r})
+	br := bufio.NewReader(conn)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading the stream: %v", err)
+		}
+		if line == "event: target\n" {
+			break
+		}
+	}
+
+	// Well within the write deadline (10 s).
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := srv.Config.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown with a stalled stream open: %v", err)
 	}
 }

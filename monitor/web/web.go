@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"embed"
@@ -17,7 +18,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vitalsgo/vitals/monitor/access"
@@ -61,8 +61,10 @@ type Handler struct {
 	// told to reload rather than resume from a version of another board.
 	epoch string
 
-	closeOnce sync.Once
-	done      chan struct{} // closed by Close: event streams end
+	// closed ends when Close is called: event streams end, and a write
+	// blocked on a client that stopped reading is cut.
+	closed context.Context
+	close  context.CancelFunc
 }
 
 // New returns a Handler over b that lets p decide who sees what. A nil p
@@ -80,8 +82,8 @@ func New(b *board.Board, p *access.Policy, opts *Options) *Handler {
 		log:       cmp.Or(o.Logger, slog.Default()),
 		pages:     pages,
 		epoch:     newEpoch(),
-		done:      make(chan struct{}),
 	}
+	h.closed, h.close = context.WithCancel(context.Background())
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -108,9 +110,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // Close ends every open event stream and refuses new ones. Call it when
 // the server shuts down (http.Server.RegisterOnShutdown): Shutdown waits
 // for handlers to return, and an event stream does not on its own.
-func (h *Handler) Close() {
-	h.closeOnce.Do(func() { close(h.done) })
-}
+func (h *Handler) Close() { h.close() }
 
 // newEpoch returns a name for a board that no other process uses.
 func newEpoch() string {
