@@ -8,7 +8,7 @@
 //	if err != nil { … }
 //	srv, err := monitor.New(ctx, cfg, &monitor.Options{Build: checkers.Build})
 //	if err != nil { … }
-//	err = srv.Run(ctx) // until ctx ends: readiness stops, drains, flushes the store
+//	err = srv.Run(ctx, nil) // listens on cfg.Listen until ctx ends: readiness stops, drains, flushes the store
 //
 // # Faults
 //

@@ -32,11 +32,13 @@ func (s *Server) initMetrics() error {
 		Help: "Results written to the store."}, func() float64 { return float64(w.Stats().Written) })
 	dropped := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vitals_monitor_store_dropped_total",
 		Help: "Results dropped because the store's queue was full."}, func() float64 { return float64(w.Stats().Dropped) })
+	rejected := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vitals_monitor_store_rejected_total",
+		Help: "Results the database refused on their own (and so dropped) while it took the others."}, func() float64 { return float64(w.Stats().Rejected) })
 	failures := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vitals_monitor_store_write_failures_total",
 		Help: "Store transactions that failed (their results stayed queued)."}, func() float64 { return float64(w.Stats().Failures) })
 	s.metrics = m
 	for _, c := range []prometheus.Collector{
-		m.reloads, m.reloadFailures, m.lastReloadOK, queued, written, dropped, failures,
+		m.reloads, m.reloadFailures, m.lastReloadOK, queued, written, dropped, rejected, failures,
 		vitalsprom.New(s.targets, nil),
 		vitalsprom.New(s.self, &vitalsprom.Options{Namespace: "vitals_monitor"}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

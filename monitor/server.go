@@ -185,11 +185,10 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		}
 	}
 	s.log.Info("vitals serve listening", "addr", ln.Addr().String(), "targets", len(s.board.States()))
-	if err := s.targets.Start(); err != nil {
-		return err
-	}
-	if err := s.self.Start(); err != nil {
-		return err
+	if err := errors.Join(s.targets.Start(), s.self.Start()); err != nil {
+		ln.Close()
+		s.closeTargets()
+		return errors.Join(err, s.closeStore(context.Background()))
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

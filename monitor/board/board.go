@@ -158,6 +158,8 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	st := *old
 	st.Status, st.Since = cs.Status, cs.Since
 	st.Last = ResultOf(cs.Name, cs.Last, st.Interval+st.Timeout)
+	// A push target's message is its job's, news with every push.
+	st.Last.Notable = st.Type == "push"
 	st.Children = Children(cs.Last.Details)
 	recent := old.Recent
 	if len(recent) >= RecentPoints {

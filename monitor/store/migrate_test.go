@@ -95,3 +95,16 @@ func TestOpenLockedSQLite(t *testing.T) {
 		t.Errorf("error %q does not name the file and say it is locked", err)
 	}
 }
+
+// A PostgreSQL address that accepts connections and never answers is an
+// error after the default connect timeout, not a start that hangs.
+func TestOpenPostgresThatNeverAnswers(t *testing.T) {
+	t.Parallel()
+	dsn := "postgres://app:hunter2@" + testservice.BlackholeAddr(t) + "/vitals"
+	start := time.Now()
+	_, err := store.Open(context.Background(), dsn) // no deadline of its own
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("Open = %v, want an error without the password", err)
+	}
+	t.Logf("refused after %v: %v", time.Since(start).Round(time.Millisecond), err)
+}

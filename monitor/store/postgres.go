@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -24,6 +25,10 @@ var postgresDialect = &dialect{
 	},
 }
 
+// DefaultConnectTimeout bounds opening one PostgreSQL connection when the
+// DSN sets no connect_timeout.
+const DefaultConnectTimeout = 10 * time.Second
+
 // OpenPostgres connects to the PostgreSQL database of dsn (a postgres://
 // URL) and applies the migrations it lacks. Several monitors may share it.
 func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
@@ -36,6 +41,11 @@ func openPostgres(ctx context.Context, dsn string, version int) (Store, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, redact.Error(err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		// A server that accepts connections and never answers would hold
+		// the start (and every reconnect of the writer) forever.
+		cfg.ConnectTimeout = DefaultConnectTimeout
 	}
 	db := stdlib.OpenDB(*cfg)
 	s := newSQLStore(db, postgresDialect, name)

@@ -193,7 +193,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		p, ok := last[r.Target]
 		sums.add(r, p, ok)
 		last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
-		if ok && p.status == r.Status && r.Status == vitals.StatusPass {
+		if ok && p.status == r.Status && r.Status == vitals.StatusPass && !r.Notable {
 			// A pass that repeats a pass says what the last one said (the
 			// URL, the code, a latency the row keeps anyway): its text is
 			// two thirds of a row, and 14 days of it most of a store.

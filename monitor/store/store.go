@@ -26,6 +26,11 @@ type Result struct {
 	// target is taken to be in this result's status; past that, with no
 	// result (the monitor was down), there is no data.
 	Expect time.Duration
+
+	// Notable keeps the message and details of a pass that follows a
+	// pass, which Append otherwise leaves out: the text of a result that
+	// is news while its status stays, such as a push's message.
+	Notable bool
 }
 
 // Interval is a span in which a target kept one status. The open interval
@@ -126,8 +131,9 @@ type Store interface {
 	// what the rollups weigh by.
 	//
 	// A pass that follows a pass of its target (in this process) is kept
-	// without its message and details: they say what the last one said,
-	// and would be most of the store. Every other result keeps its text.
+	// without its message and details, unless it is Notable: they say
+	// what the last one said, and would be most of the store. Every other
+	// result keeps its text.
 	Append(ctx context.Context, batch []Result) error
 	// Results returns a target's results in [since, until), newest first,
 	// at most limit (limit ≤ 0: no limit).

@@ -30,12 +30,16 @@ type WriterOptions struct {
 
 // WriterStats are a Writer's counters.
 type WriterStats struct {
-	Queued   int       // results waiting to be written
-	Written  uint64    // results written
-	Dropped  uint64    // results dropped because the queue was full
-	Failures uint64    // transactions that failed (their results stay queued)
-	LastErr  error     // the last failure, nil once a write succeeds again
-	LastOK   time.Time // when a write last succeeded
+	Queued  int    // results waiting to be written
+	Written uint64 // results written
+	Dropped uint64 // results dropped because the queue was full
+	// Rejected counts results the database refused on their own while it
+	// took others: dropped so that they do not hold the queue.
+	Rejected     uint64
+	LastRejected error     // why the last one was refused
+	Failures     uint64    // transactions that failed (their results stay queued)
+	LastErr      error     // the last failure, nil once a write succeeds again
+	LastOK       time.Time // when a write last succeeded
 }
 
 // Writer batches results into a Store, off the probe path: [Writer.Add]
@@ -138,24 +142,83 @@ func (w *Writer) writeBatch(ctx context.Context) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, w.o.Timeout)
-	err := w.s.Append(ctx, batch)
-	cancel()
+	err := w.append(ctx, batch)
+	if err != nil && w.answers(ctx) {
+		// The database answers, yet refuses the batch: a result in it
+		// that it can never take must not hold every later one.
+		return w.isolate(ctx, batch, from)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {
-		w.stats.Failures++
-		w.stats.LastErr = err
+		w.failedLocked(err)
 		return 0, err
 	}
+	w.doneLocked(from, n, n)
+	return n, nil
+}
+
+// append writes a batch in one transaction bounded by the timeout.
+func (w *Writer) append(ctx context.Context, batch []Result) error {
+	ctx, cancel := context.WithTimeout(ctx, w.o.Timeout)
+	defer cancel()
+	return w.s.Append(ctx, batch)
+}
+
+// answers reports whether the database answers a ping within the timeout.
+func (w *Writer) answers(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, w.o.Timeout)
+	defer cancel()
+	return w.s.Ping(ctx) == nil
+}
+
+// isolate writes a refused batch one result a transaction, in order,
+// rejecting (dropping, and counting) each result the database refuses on
+// its own. When the database stops answering on the way, what is not
+// written yet stays queued.
+func (w *Writer) isolate(ctx context.Context, batch []Result, from uint64) (int, error) {
+	written := 0
+	for i, r := range batch {
+		err := w.append(ctx, []Result{r})
+		switch {
+		case err == nil:
+			written++
+		case w.answers(ctx):
+			w.mu.Lock()
+			w.stats.Rejected++
+			w.stats.LastRejected = err
+			w.mu.Unlock()
+		default:
+			w.mu.Lock()
+			w.doneLocked(from, i, written)
+			w.failedLocked(err)
+			w.mu.Unlock()
+			return written, err
+		}
+	}
+	w.mu.Lock()
+	w.doneLocked(from, len(batch), written)
+	w.mu.Unlock()
+	return len(batch), nil
+}
+
+// doneLocked removes the n results from sequence number from on, of which
+// written were written.
+func (w *Writer) doneLocked(from uint64, n, written int) {
 	// Add may have dropped from the head meanwhile: advance past what of
-	// the batch is still queued.
+	// them is still queued.
 	if end := from + uint64(n); end > w.head {
 		w.advanceLocked(int(end - w.head))
 	}
-	w.stats.Written += uint64(n)
-	w.stats.LastErr, w.stats.LastOK = nil, time.Now()
-	return n, nil
+	w.stats.Written += uint64(written)
+	if n > 0 {
+		w.stats.LastErr, w.stats.LastOK = nil, time.Now()
+	}
+}
+
+func (w *Writer) failedLocked(err error) {
+	w.stats.Failures++
+	w.stats.LastErr = err
 }
 
 // advanceLocked removes the n oldest queued results, compacting the slice

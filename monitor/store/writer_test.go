@@ -125,3 +125,27 @@ func TestWriterOutage(t *testing.T) {
 		t.Errorf("readiness after the outage: %+v", r)
 	}
 }
+
+// A result the database refuses on its own (PostgreSQL takes no NUL in
+// text) is rejected and counted; the results around it are written, and
+// the queue goes on.
+func TestWriterRejectsWhatTheDatabaseRefuses(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	s := open(t, storetest.FreshPostgres(t))
+	w := newWriter(t, s, &store.WriterOptions{Every: 20 * time.Millisecond})
+	bad := result(1)
+	bad.Message = "nul\x00byte"
+	w.Add(result(0))
+	w.Add(bad)
+	w.Add(result(2))
+	monitortest.Eventually(t, "the queue written", func() bool { return w.Stats().Queued == 0 })
+	st := w.Stats()
+	if st.Written != 2 || st.Rejected != 1 || st.LastRejected == nil || st.LastErr != nil {
+		t.Errorf("stats %+v, want 2 written, 1 rejected", st)
+	}
+	if n := count(t, s); n != 2 {
+		t.Errorf("store holds %d results, want 2", n)
+	}
+	w.Add(result(3))
+	monitortest.Eventually(t, "a later result written", func() bool { return w.Stats().Written == 3 })
+}

@@ -120,6 +120,13 @@ func Run(t *testing.T, h Harness) {
 		if want := []string{"run 0", "", "run 2", "run 3", "run 4", ""}; !slices.Equal(got, want) {
 			t.Errorf("messages kept %q, want %q", got, want)
 		}
+		// A notable pass keeps its text after a pass.
+		n := res("api", 60*sec, vitals.StatusPass)
+		n.Message, n.Notable = "backup done", true
+		mustAppend(t, s, n)
+		if rs, _ := s.Results(ctx, "api", at(60*sec), at(61*sec), 0); len(rs) != 1 || rs[0].Message != "backup done" {
+			t.Errorf("a notable pass after a pass: %v", rs)
+		}
 		// A new process knows no previous result: its first keeps its text.
 		r := res("api", 70*sec, vitals.StatusPass)
 		r.Message = "after a restart"
