@@ -234,6 +234,10 @@ func (w *Writer) advanceLocked(n int) {
 	}
 }
 
+// maxBackoff caps the wait between writes while the store fails: once it
+// answers again, the queue is written within this long.
+const maxBackoff = 10 * time.Second
+
 func (w *Writer) run() {
 	defer close(w.done)
 	t := time.NewTicker(w.o.Every)
@@ -254,7 +258,7 @@ func (w *Writer) run() {
 			}
 		}
 		if err := w.Flush(context.Background()); err != nil {
-			backoff = min(max(2*backoff, w.o.Every), 30*time.Second)
+			backoff = min(max(2*backoff, w.o.Every), maxBackoff)
 		} else {
 			backoff = 0
 		}
