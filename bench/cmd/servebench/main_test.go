@@ -147,3 +147,32 @@ func TestProject(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+
+// TestGetFor asks a server back to back and sums up the answers: the body
+// read whole and sized, a status other than 200 an error, the percentiles
+// those of the answers.
+func TestGetFor(t *testing.T) {
+	body := strings.Repeat("x", 100_000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	c := srv.Client()
+	defer c.CloseIdleConnections()
+
+	e := getFor(t.Context(), c, srv.URL, "/", 100*time.Millisecond)
+	if e.Path != "/" || e.Requests == 0 || e.Errors != 0 || e.Bytes != int64(len(body)) {
+		t.Errorf("getFor / = %+v: want answers of %d bytes and no error", e, len(body))
+	}
+	if e.P50MS <= 0 || e.P50MS > e.P99MS || e.P99MS > e.MaxMS || e.SecondsS < 0.1 {
+		t.Errorf("getFor / = %+v: want 0 < p50 ≤ p99 ≤ max over at least 0.1 s", e)
+	}
+	e = getFor(t.Context(), c, srv.URL, "/missing", 20*time.Millisecond)
+	if e.Requests != 0 || e.Errors == 0 || e.Bytes != 0 || e.MaxMS != 0 {
+		t.Errorf("getFor /missing = %+v: want only errors", e)
+	}
+}

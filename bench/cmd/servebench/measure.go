@@ -16,12 +16,17 @@ import (
 )
 
 // measure runs one monitor of n targets through its first round, the
-// warm-up and the window, stops it and reads its database.
+// warm-up, the window and the pages' requests, stops it and reads its
+// database.
 func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, error) {
 	// Everything of this run dies by this deadline: the first round may
 	// take three intervals before it counts as failed, and shutdown and the
-	// database's reading get two minutes.
+	// database's reading get two minutes; the pages their windows and a
+	// request's timeout.
 	limit := max(o.warmup, 3*o.interval) + o.window + 2*time.Minute
+	if o.pageWindow > 0 {
+		limit += o.pageWindow*7/4 + pageTimeout
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	dir := filepath.Join(tmp, fmt.Sprintf("run-%d-%d", n, rep))
@@ -81,6 +86,11 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 	}
 	if err := window(ctx, r, o, mon, ready.Addr, listen, db, profile); err != nil {
 		return nil, err
+	}
+	if o.pageWindow > 0 {
+		if err := pages(ctx, r, o, mon, listen); err != nil {
+			return nil, err
+		}
 	}
 	stopped, err := mon.stop(60 * time.Second)
 	r.ShutdownS = stopped.Seconds()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -14,7 +15,10 @@ type results struct {
 	Timeout  string    `json:"timeout"`
 	Warmup   string    `json:"warmup"`
 	Window   string    `json:"window"`
-	Runs     []*row    `json:"runs"`
+	// PageWindow is how long / was asked after the window (the API half
+	// of it, the badge a quarter).
+	PageWindow string `json:"page_window"`
+	Runs       []*row `json:"runs"`
 }
 
 // row is one run of one size.
@@ -49,6 +53,9 @@ type row struct {
 	DBGrowth      int64   `json:"db_growth_bytes"` // checkpointed file, over the window
 	DBPerDay      float64 `json:"db_per_day_bytes"`
 
+	// After the window: the status page, the API and a badge.
+	Pages []endpoint `json:"pages,omitempty"`
+
 	ShutdownS float64    `json:"shutdown_s"`
 	Rows      rowBytes   `json:"rows"`
 	Retention string     `json:"retention"`
@@ -61,6 +68,10 @@ func (r *row) print(w io.Writer) {
 		r.FirstProbeS, r.Targets-r.Unprobed, secs(r.AllProbedS), r.WindowS, r.Probes, r.PerTargetMin, r.PerTargetMax, r.MaxGapS, r.Late)
 	fmt.Fprintf(w, "  CPU %.2fs = %.1f%% of a core, %.3f ms per probe; RSS max %.1f MB (%.1f MB after a /metrics scrape), %d threads\n",
 		r.CPUS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Threads)
+	for _, e := range r.Pages {
+		fmt.Fprintf(w, "  GET %s: %d in %.0fs (%d errors), p50 %.1f ms, p99 %.1f ms, max %.1f ms, %s a body; monitor %.1f%% of a core, RSS %.1f MB after\n",
+			e.Path, e.Requests, e.SecondsS, e.Errors, e.P50MS, e.P99MS, e.MaxMS, size(float64(e.Bytes)), e.CPUPercent, e.RSSAfterMB)
+	}
 	fmt.Fprintf(w, "  store: %d written in the window, %.0f dropped, %.0f failed transactions, %.0f queued at the end; shutdown %.2fs\n",
 		r.Written, r.Dropped, r.Failures, r.QueuedEnd, r.ShutdownS)
 	fmt.Fprintf(w, "  database: +%s in the window = %s/day; rows %d results (%.0f B), %d rollups (%.0f B), %d intervals; %d failed results\n",
@@ -79,6 +90,18 @@ func (res *results) print(w io.Writer) {
 			r.Targets, r.Run, r.LoadBefore, r.LoadAfter, r.FirstProbeS, secs(r.AllProbedS), r.Probes, r.PerTargetMin, r.PerTargetMax,
 			r.MaxGapS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Written, r.Dropped, r.QueuedEnd,
 			size(r.DBPerDay), size(r.Model.PerDay), size(r.Model.Steady))
+	}
+	if !slices.ContainsFunc(res.Runs, func(r *row) bool { return len(r.Pages) > 0 }) {
+		return
+	}
+	fmt.Fprintf(w, "\nafter the window, one client, one request at a time, back to back (/ for %s, the API half of it, the badge a quarter), the monitor probing\n\n", res.PageWindow)
+	fmt.Fprintln(w, "| targets | run | GET | requests (errors) | p50 | p99 | max | body | monitor CPU, % of a core | RSS after |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range res.Runs {
+		for _, e := range r.Pages {
+			fmt.Fprintf(w, "| %d | %d | `%s` | %d (%d) | %.1f ms | %.1f ms | %.1f ms | %s | %.1f %% | %.0f MB |\n",
+				r.Targets, r.Run, e.Path, e.Requests, e.Errors, e.P50MS, e.P99MS, e.MaxMS, size(float64(e.Bytes)), e.CPUPercent, e.RSSAfterMB)
+		}
 	}
 }
 
