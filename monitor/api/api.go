@@ -29,14 +29,16 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Handler serves the JSON API and the badges over a Board. It holds no
-// state of its own and is safe for concurrent use.
+// Handler serves the JSON API and the badges over a Board. Its only state
+// of its own is a cache of the target list's JSON, per target State; it is
+// safe for concurrent use.
 type Handler struct {
 	board       *board.Board
 	policy      *access.Policy
 	now         func() time.Time
 	log         *slog.Logger
 	badgeMaxAge int // seconds
+	targets     targetCache
 }
 
 // New returns a Handler reading b, with p deciding who may view and who sees
@@ -163,20 +165,32 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 func writeOK(w http.ResponseWriter, r *http.Request, ctype string, body []byte, cache string) {
 	hash := fnv.New64a()
 	hash.Write(body)
-	etag := fmt.Sprintf(`"%016x"`, hash.Sum64())
+	if !writeOKHeader(w, r, etagOf(hash.Sum64()), cache, ctype, len(body)) {
+		return
+	}
+	_, _ = w.Write(body)
+}
+
+// etagOf writes a 64-bit hash of an answer as its ETag.
+func etagOf(hash uint64) string { return fmt.Sprintf(`"%016x"`, hash) }
+
+// writeOKHeader writes the header of a 200 answer of size bytes tagged
+// etag, or answers 304 if the request's If-None-Match holds the tag. It
+// reports whether the caller is to write the body.
+func writeOKHeader(w http.ResponseWriter, r *http.Request, etag, cache, ctype string, size int) bool {
 	hdr := w.Header()
 	hdr.Set("ETag", etag)
 	hdr.Set("Cache-Control", cache)
 	hdr.Set("Vary", "Authorization")
 	if noneMatch(r.Header.Values("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return false
 	}
 	hdr.Set("Content-Type", ctype)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr.Set("Content-Length", strconv.Itoa(size))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	return true
 }
 
 // noneMatch reports whether an If-None-Match header lists etag, compared

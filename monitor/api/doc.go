@@ -62,7 +62,10 @@
 // # Caching
 //
 // Every 200 answer carries an ETag, a hash of its body, and a request
-// with that tag in If-None-Match gets 304. Hashing the body rather than
+// with that tag in If-None-Match gets 304. (The list of targets, which
+// keeps each target's JSON per version of its state rather than encoding
+// thousands on every request, hashes the hashes of those parts: still a
+// function of the body alone.) Hashing the body rather than
 // tagging with the Board's version means a badge keeps its tag while
 // other targets change, and an answer with details has another tag than
 // one without. API answers are "no-cache" (stored, revalidated before

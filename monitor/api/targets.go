@@ -64,13 +64,24 @@ type childJSON struct {
 func (h *Handler) serveTargets(w http.ResponseWriter, r *http.Request) {
 	details := h.policy.CanSeeDetails(r)
 	states := h.board.States()
-	out := struct {
-		Targets []targetJSON `json:"targets"`
-	}{make([]targetJSON, 0, len(states))}
-	for _, st := range states {
-		out.Targets = append(out.Targets, targetOf(st, details))
+	buf := fragSlice.Get().(*[]*fragment)
+	defer func() {
+		clear(*buf) // hold no States past the request
+		*buf = (*buf)[:0]
+		fragSlice.Put(buf)
+	}()
+	frags, err := h.targets.fragments(states, details, (*buf)[:0])
+	*buf = frags
+	if err != nil {
+		// As in writeJSON: a bug.
+		h.log.Error("api: encode", "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusInternalServerError, "encode: "+err.Error())
+		return
 	}
-	h.writeJSON(w, r, out)
+	if !writeOKHeader(w, r, listTag(frags), h.apiCache(r), "application/json", listSize(frags)) || r.Method == http.MethodHead {
+		return
+	}
+	writeList(w, frags)
 }
 
 func (h *Handler) serveTarget(w http.ResponseWriter, r *http.Request) {
