@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -223,7 +222,7 @@ func appendRow(b []byte, st *board.State, details bool) []byte {
 	cls := class(st.Status)
 	b = appendEscaped(append(b, `<tr id="t-`...), st.Name)
 	b = appendEscaped(append(b, `" data-target="`...), st.Name)
-	b = append(append(append(b, `" data-status="`...), cls...), "\">\n<th scope=\"row\" class=\"name\"><a href=\"/targets/"...)
+	b = append(append(append(b, `" data-status="`...), cls...), "\">\n<th scope=\"row\"><a href=\"/targets/"...)
 	b = appendEscaped(b, url.PathEscape(st.Name))
 	b = append(b, '"')
 	if st.Description != "" {
@@ -250,17 +249,16 @@ func appendRow(b []byte, st *board.State, details bool) []byte {
 	}
 	b = append(b, "</td>"...)
 	for i := range board.Windows {
-		b = strconv.AppendInt(append(b, `<td class="num w`...), int64(i), 10)
 		if i >= len(st.Uptime) {
-			b = append(b, ` nodata" title="not computed yet">—</td>`...)
+			b = append(b, `<td class="nodata" title="not computed yet">—</td>`...)
 			continue
 		}
 		u := st.Uptime[i]
 		ratio := u.Ratio()
+		b = append(b, "<td"...)
 		if ratio < 0 {
-			b = append(b, " nodata"...)
+			b = append(b, ` class="nodata"`...)
 		}
-		b = append(b, '"')
 		mark := len(b)
 		if b = appendBreakdown(append(b, ` title="`...), u); len(b) == mark+len(` title="`) {
 			b = b[:mark] // an empty title is left out
