@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/monitor/board"
@@ -68,25 +69,21 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	for i, w := range board.Windows {
 		windows[i] = window(w)
 	}
-	rows := h.rowsOf(states, details)
-	index := map[string]*group{}
-	for i, st := range states {
-		g := index[st.Group]
-		if g == nil {
-			g = &group{Name: st.Group, Windows: windows}
-			index[st.Group] = g
-			v.Groups = append(v.Groups, g)
+	buf := pageBufs.Get().(*pageBuf)
+	defer buf.put()
+	buf.rows = h.rowsOf(buf.rows[:0], states, details)
+	v.Groups = groupRows(states, buf.rows, windows)
+	for _, g := range v.Groups {
+		if g.Name == "" && len(v.Groups) > 1 {
+			g.Name = "Other" // a heading among headings
 		}
-		g.rows = append(g.rows, rows[i])
-	}
-	if g := index[""]; g != nil && len(v.Groups) > 1 {
-		g.Name = "Other" // a heading among headings
 	}
 	h.rows.prune(states)
 
 	pageHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw := buf.w
+	bw.Reset(w)
 	err := h.pages.ExecuteTemplate(bw, "page-top", v)
 	for _, g := range v.Groups {
 		if err == nil {
@@ -112,6 +109,62 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 		// golden files catch.
 		h.log.Debug("web: write status page", "err", err)
 	}
+}
+
+// pageBuf is what a status page request needs for as long as it writes:
+// pooled, so that requests at 10,000 targets allocate kilobytes, not the
+// hundreds of kilobytes of a row list and a write buffer each.
+type pageBuf struct {
+	rows []*row
+	w    *bufio.Writer
+}
+
+var pageBufs = sync.Pool{New: func() any { return &pageBuf{w: bufio.NewWriterSize(nil, 64<<10)} }}
+
+func (b *pageBuf) put() {
+	clear(b.rows) // no row is kept alive by the pool
+	b.rows = b.rows[:0]
+	b.w.Reset(nil)
+	pageBufs.Put(b)
+}
+
+// groupRows returns the groups of states in the order they first appear,
+// each with its rows (rows[i] is states[i]'s) in the order of states.
+// When each group's states are together, as a configuration lists them,
+// the groups share rows' array.
+func groupRows(states []*board.State, rows []*row, windows []string) []*group {
+	var groups []*group
+	seen := map[string]bool{}
+	for i := 0; i < len(states); {
+		name := states[i].Group
+		if seen[name] {
+			return gatherRows(states, rows, windows) // a group in pieces
+		}
+		seen[name] = true
+		j := i + 1
+		for j < len(states) && states[j].Group == name {
+			j++
+		}
+		groups = append(groups, &group{Name: name, Windows: windows, rows: rows[i:j:j]})
+		i = j
+	}
+	return groups
+}
+
+// gatherRows is groupRows for states whose groups are in pieces.
+func gatherRows(states []*board.State, rows []*row, windows []string) []*group {
+	var groups []*group
+	index := map[string]*group{}
+	for i, st := range states {
+		g := index[st.Group]
+		if g == nil {
+			g = &group{Name: st.Group, Windows: windows}
+			index[st.Group] = g
+			groups = append(groups, g)
+		}
+		g.rows = append(g.rows, rows[i])
+	}
+	return groups
 }
 
 // eventsURL is the event stream a page listens to: from the version it

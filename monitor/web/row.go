@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"runtime"
-	"strconv"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,30 +87,35 @@ type row struct {
 // replaced on every change, so the State pointer is the cache key: with
 // 10,000 targets a page render is mostly copying bytes.
 type rowCache struct {
-	mu sync.Mutex // protects m
-	m  map[rowKey]*row
+	// render is held while rows are rendered: requests that miss the
+	// same rows (all of them, after the uptimes are refreshed) wait for
+	// the one rendering them rather than each render and hold a copy.
+	render sync.Mutex
+	mu     sync.Mutex // protects m
+	m      map[rowKey]*row
 }
 
 // row returns st's row, rendered for a caller who may see details or not.
 func (h *Handler) row(st *board.State, details bool) *row {
-	return h.rowsOf([]*board.State{st}, details)[0]
+	var one [1]*row
+	return h.rowsOf(one[:0], []*board.State{st}, details)[0]
 }
 
-// rowsOf returns the rows of states, rendering (on every CPU when there
-// are many) those whose State the cache does not hold.
-func (h *Handler) rowsOf(states []*board.State, details bool) []*row {
-	out := make([]*row, len(states))
-	var miss []int
-	h.rows.mu.Lock()
-	for i, st := range states {
-		// out[i] holds the row of an earlier State until it is rendered.
-		if out[i] = h.rows.m[rowKey{st.Name, details}]; out[i] == nil || out[i].st != st {
-			miss = append(miss, i)
-		}
-	}
-	h.rows.mu.Unlock()
+// rowsOf appends the rows of states to dst, rendering (on every CPU when
+// there are many) those whose State the cache does not hold.
+func (h *Handler) rowsOf(dst []*row, states []*board.State, details bool) []*row {
+	base := len(dst)
+	dst = slices.Grow(dst, len(states))[:base+len(states)]
+	out := dst[base:]
+	miss := h.lookup(out, states, details, nil)
 	if len(miss) == 0 {
-		return out
+		return dst
+	}
+	h.rows.render.Lock()
+	defer h.rows.render.Unlock()
+	// Another request may have rendered them while this one waited.
+	if miss = h.lookup(out, states, details, miss); len(miss) == 0 {
+		return dst
 	}
 	render := func(i int) { out[i] = h.renderRow(states[i], details, out[i]) }
 	if workers := min(runtime.GOMAXPROCS(0), len(miss)/rowsPerWorker); workers > 1 {
@@ -138,16 +143,51 @@ func (h *Handler) rowsOf(states []*board.State, details bool) []*row {
 		}
 	}
 	h.rows.mu.Unlock()
-	return out
+	return dst
+}
+
+// lookup fills out with the cached rows of states, of those at the
+// indexes in only when it is not nil, and returns the indexes of the
+// states whose row the cache does not hold; out[i] keeps the row of an
+// earlier State, if any, until it is rendered.
+func (h *Handler) lookup(out []*row, states []*board.State, details bool, only []int) (miss []int) {
+	h.rows.mu.Lock()
+	defer h.rows.mu.Unlock()
+	check := func(i int) {
+		if r := h.rows.m[rowKey{states[i].Name, details}]; r != nil {
+			out[i] = r
+		}
+		if out[i] == nil || out[i].st != states[i] {
+			miss = append(miss, i)
+		}
+	}
+	if only == nil {
+		for i := range states {
+			out[i] = nil
+			check(i)
+		}
+		return miss
+	}
+	for _, i := range only {
+		check(i)
+	}
+	return miss
 }
 
 // rowsPerWorker is the least number of rows worth a goroutine.
 const rowsPerWorker = 256
 
+// rowScratch holds the buffers rows are rendered into before they are
+// copied to their exact size.
+var rowScratch = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
 // renderRow renders st's row; prev, the row of an earlier State, lends its
 // since when the row reads the same.
 func (h *Handler) renderRow(st *board.State, details bool, prev *row) *row {
-	r := &row{st: st, html: appendRow(make([]byte, 0, 1536), st, details), since: st.Version}
+	buf := rowScratch.Get().(*[]byte)
+	*buf = appendRow((*buf)[:0], st, details)
+	r := &row{st: st, html: bytes.Clone(*buf), since: st.Version}
+	rowScratch.Put(buf)
 	if prev != nil && prev.st.Version < st.Version && bytes.Equal(prev.html, r.html) {
 		r.since = prev.since
 	}
@@ -182,7 +222,7 @@ func appendRow(b []byte, st *board.State, details bool) []byte {
 	cls := class(st.Status)
 	b = appendEscaped(append(b, `<tr id="t-`...), st.Name)
 	b = appendEscaped(append(b, `" data-target="`...), st.Name)
-	b = append(append(append(b, `" data-status="`...), cls...), "\">\n<th scope=\"row\" class=\"name\"><a href=\"/targets/"...)
+	b = append(append(append(b, `" data-status="`...), cls...), "\">\n<th scope=\"row\"><a href=\"/targets/"...)
 	b = appendEscaped(b, url.PathEscape(st.Name))
 	b = append(b, '"')
 	if st.Description != "" {
@@ -209,17 +249,16 @@ func appendRow(b []byte, st *board.State, details bool) []byte {
 	}
 	b = append(b, "</td>"...)
 	for i := range board.Windows {
-		b = strconv.AppendInt(append(b, `<td class="num w`...), int64(i), 10)
 		if i >= len(st.Uptime) {
-			b = append(b, ` nodata" title="not computed yet">—</td>`...)
+			b = append(b, `<td class="nodata" title="not computed yet">—</td>`...)
 			continue
 		}
 		u := st.Uptime[i]
 		ratio := u.Ratio()
+		b = append(b, "<td"...)
 		if ratio < 0 {
-			b = append(b, " nodata"...)
+			b = append(b, ` class="nodata"`...)
 		}
-		b = append(b, '"')
 		mark := len(b)
 		if b = appendBreakdown(append(b, ` title="`...), u); len(b) == mark+len(` title="`) {
 			b = b[:mark] // an empty title is left out

@@ -2,6 +2,9 @@ package web
 
 import (
 	"bytes"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,4 +60,26 @@ func BenchmarkRow(b *testing.B) {
 		buf = appendRow(buf[:0], st, true)
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+// TestGroupRows holds groupRows, which shares the rows' array when each
+// group's states are together, to gathering each group's rows.
+func TestGroupRows(t *testing.T) {
+	for _, groups := range []string{"", "aab", "aabbb c", "abab", "ab a", "a  b"} {
+		states := make([]*board.State, len(groups))
+		rows := make([]*row, len(groups))
+		for i := range states {
+			states[i] = &board.State{Target: board.Target{Name: strconv.Itoa(i), Group: strings.TrimSpace(groups[i : i+1])}}
+			rows[i] = &row{st: states[i]}
+		}
+		got, want := groupRows(states, rows, nil), gatherRows(states, rows, nil)
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d groups, want %d", groups, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Name != want[i].Name || !slices.Equal(got[i].rows, want[i].rows) {
+				t.Errorf("%q: group %d is %q with %d rows, want %q with %d", groups, i, got[i].Name, len(got[i].rows), want[i].Name, len(want[i].rows))
+			}
+		}
+	}
 }
