@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sync"
 	"syscall"
 	"time"
 
@@ -30,7 +29,7 @@ type server struct {
 	Addr  string // probe endpoint host:port
 	Side  string // stats endpoint host:port
 	Reg   time.Duration
-	tail  *tailBuffer
+	tail  *procstat.Tail
 	waitc chan error
 }
 
@@ -53,7 +52,7 @@ func start(bin string, a serverArgs) (*server, error) {
 	}
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), a.Env...)
-	tail := &tailBuffer{max: 4 << 10}
+	tail := &procstat.Tail{Max: 4 << 10}
 	cmd.Stderr = tail
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -169,29 +168,6 @@ func (s *server) waitStatus(want int, limit time.Duration) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("%s: probe answered %d, not %d, for %v", s.Lib, last, want, limit)
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex // protects b
-	b   []byte
-	max int
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = t.b[len(t.b)-t.max:]
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(bytes.TrimSpace(t.b))
 }
 
 // fetch gets url once and returns its body.

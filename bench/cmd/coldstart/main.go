@@ -37,6 +37,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vitalsgo/vitals/bench/internal/procstat"
 )
 
 // healthProbe is the grpc-health-probe module installed when none is found.
@@ -132,7 +134,7 @@ func run(ctx context.Context, args []string) error {
 	if err := preflight(ctx, cmds); err != nil {
 		return err
 	}
-	res.LoadBefore = loadAvg()
+	res.LoadBefore = procstat.LoadAvg()
 	for i := range o.rounds {
 		order := rotate(cmds, i)
 		logf("round %d/%d: %d commands, %d runs each", i+1, o.rounds, len(order), o.runs)
@@ -142,7 +144,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		res.Rounds = append(res.Rounds, newRound(order, tm, o.also))
 	}
-	res.LoadAfter = loadAvg()
+	res.LoadAfter = procstat.LoadAvg()
 	res.summarise(o.also)
 
 	if o.inittrace > 0 {
@@ -243,20 +245,6 @@ func findHealthProbe(ctx context.Context, flagValue, dir string) (string, error)
 func isExecutable(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
-}
-
-// loadAvg returns the first three fields of /proc/loadavg, or "" where
-// there is none.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
 }
 
 func logf(format string, args ...any) {

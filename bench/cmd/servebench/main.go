@@ -182,19 +182,6 @@ func build(ctx context.Context, out string) error {
 	return nil
 }
 
-// loadAvg returns the first three fields of /proc/loadavg.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
-}
-
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "servebench: "+format+"\n", args...)
 }

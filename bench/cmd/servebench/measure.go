@@ -34,7 +34,7 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	r := &row{Targets: n, Run: rep, LoadBefore: loadAvg()}
+	r := &row{Targets: n, Run: rep, LoadBefore: procstat.LoadAvg()}
 
 	bin, err := self()
 	if err != nil {
@@ -103,7 +103,7 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 	keep := store.Retention{Raw: cfg.Retention.Raw, Minute: cfg.Retention.Minute, Hour: cfg.Retention.Hour}
 	r.Retention = fmt.Sprintf("raw %v, minute %v, hour %v", days(keep.Raw), days(keep.Minute), days(keep.Hour))
 	r.Model = project(n, o.interval, r.Rows, keep)
-	r.LoadAfter = loadAvg()
+	r.LoadAfter = procstat.LoadAvg()
 	return r, nil
 }
 

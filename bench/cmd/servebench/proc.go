@@ -9,9 +9,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/vitalsgo/vitals/bench/internal/procstat"
 )
 
 // child is a process this command started. It dies by its context's
@@ -20,7 +21,7 @@ type child struct {
 	name string
 	cmd  *exec.Cmd
 	Pid  int
-	tail *tailBuffer
+	tail *procstat.Tail
 	done chan struct{} // closed when the process has exited
 	err  error         // Wait's, once done is closed
 }
@@ -32,7 +33,7 @@ func startChild(ctx context.Context, name string, argv []string, ready any, limi
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	c := &child{name: name, cmd: cmd, tail: &tailBuffer{max: 8 << 10}, done: make(chan struct{})}
+	c := &child{name: name, cmd: cmd, tail: &procstat.Tail{Max: 8 << 10}, done: make(chan struct{})}
 	cmd.Stderr = c.tail
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -103,29 +104,6 @@ func (c *child) exited() bool {
 	default:
 		return false
 	}
-}
-
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex // protects b
-	b   []byte
-	max int
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if len(t.b) > t.max {
-		t.b = t.b[len(t.b)-t.max:]
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(bytes.TrimSpace(t.b))
 }
 
 // self returns the path of this program, to start its roles.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -132,4 +133,46 @@ func CPUPercent(a, b Sample) float64 {
 		return 0
 	}
 	return 100 * float64(b.CPU-a.CPU) / float64(wall)
+}
+
+// LoadAvg returns the first three fields of /proc/loadavg (the 1, 5 and
+// 15 minute load averages, space-separated), or "" where there is none:
+// the noise every measurement of a shared machine is reported with.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// Tail keeps the last Max bytes written to it: the end of a child
+// process's output, for the error when it dies. It is safe for concurrent
+// writes.
+type Tail struct {
+	Max int
+
+	mu sync.Mutex // protects b
+	b  []byte
+}
+
+func (t *Tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.Max {
+		t.b = t.b[len(t.b)-t.Max:]
+	}
+	return len(p), nil
+}
+
+// String returns what is kept, without surrounding space.
+func (t *Tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(bytes.TrimSpace(t.b))
 }

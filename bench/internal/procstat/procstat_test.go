@@ -125,3 +125,13 @@ func seed(f *testing.F, path string) {
 	}
 	f.Add(b)
 }
+
+func TestTail(t *testing.T) {
+	tail := &Tail{Max: 8}
+	for _, s := range []string{"first line\n", "second\n", "end  \n"} {
+		tail.Write([]byte(s))
+	}
+	if got := tail.String(); got != "d\nend" { // "d\nend  \n", trimmed
+		t.Errorf("Tail = %q, want the last 8 bytes without surrounding space", got)
+	}
+}
