@@ -158,9 +158,11 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	st := *old
 	st.Status, st.Since = cs.Status, cs.Since
 	st.Last = ResultOf(cs.Name, cs.Last, st.Interval+st.Timeout)
-	// A push target's message is its job's, news with every push.
-	st.Last.Notable = st.Type == "push"
 	st.Children = Children(cs.Last.Details)
+	// A push target's message is its job's, news with every push; a
+	// health target's sub-checks are news when one of them changed, even
+	// while the target itself still passes.
+	st.Last.Notable = st.Type == "push" || !sameStatuses(old.Children, st.Children)
 	recent := old.Recent
 	if len(recent) >= RecentPoints {
 		recent = recent[len(recent)-RecentPoints+1:]
@@ -195,6 +197,12 @@ func ResultOf(name string, r vitals.Result, expect time.Duration) store.Result {
 		}
 	}
 	return out
+}
+
+// sameStatuses reports whether two lists of sub-checks name the same
+// checks with the same statuses, in the same order.
+func sameStatuses(a, b []Child) bool {
+	return slices.EqualFunc(a, b, func(x, y Child) bool { return x.Name == y.Name && x.Status == y.Status })
 }
 
 // Children returns the sub-checks a result's details list under "checks":

@@ -8,6 +8,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/client"
 	"github.com/vitalsgo/vitals/monitor/board"
+	"github.com/vitalsgo/vitals/monitor/store"
 )
 
 func record(b *board.Board, name string, s vitals.Status) {
@@ -79,5 +80,26 @@ func TestResultOfPrintable(t *testing.T) {
 				t.Errorf("Children = %+v, want the message %q and the name %q", got, tt.want, "db\uFFFD")
 			}
 		})
+	}
+}
+
+// A health target's result is notable (its text stored although it
+// repeats a pass) when a sub-check's status changed, and only then.
+func TestChildrenChangeIsNotable(t *testing.T) {
+	b := board.New(nil)
+	b.SetTargets([]board.Target{{Name: "users", Type: "health"}})
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	record := func(sec int, cache vitals.Status) store.Result {
+		res := vitals.Result{Status: vitals.StatusPass, Time: at.Add(time.Duration(sec) * time.Second),
+			Details: map[string]any{"checks": []client.Check{{Name: "db", Status: vitals.StatusPass}, {Name: "cache", Status: cache}}}}
+		r, _ := b.Record(&vitals.CheckState{CheckInfo: &vitals.CheckInfo{Name: "users"}, Status: vitals.StatusPass, Last: res})
+		return r
+	}
+	var got []bool
+	for i, s := range []vitals.Status{vitals.StatusPass, vitals.StatusPass, vitals.StatusWarn, vitals.StatusWarn, vitals.StatusPass} {
+		got = append(got, record(i, s).Notable)
+	}
+	if want := []bool{true, false, true, false, true}; !slices.Equal(got, want) {
+		t.Errorf("notable %v, want %v", got, want)
 	}
 }
