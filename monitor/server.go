@@ -181,7 +181,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		addr := s.listenAddr()
 		var err error
 		if ln, err = net.Listen("tcp", addr); err != nil {
-			return fmt.Errorf("listen: %w", err)
+			s.closeTargets()
+			return errors.Join(fmt.Errorf("listen: %w", err), s.closeStore(context.Background()))
 		}
 	}
 	s.log.Info("vitals serve listening", "addr", ln.Addr().String(), "targets", len(s.board.States()))
