@@ -172,9 +172,11 @@ func TestServeKeepsHistoryAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
 	r := serve(t, yaml, dir)
 	monitortest.Eventually(t, "the target passing", func() bool { return status(r, "port") == vitals.StatusPass })
-	if code, body := get(t, r.url+"/readyz"); code != 200 {
-		t.Errorf("/readyz = %d %s", code, body)
-	}
+	// Ready once the store's first check ran ("starting" until then).
+	monitortest.Poll(t, 20*time.Millisecond, "/readyz passing", func() bool {
+		code, _ := get(t, r.url+"/readyz")
+		return code == 200
+	})
 	if err := r.stop(); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
