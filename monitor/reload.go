@@ -67,7 +67,8 @@ func (s *Server) refused(file string, err error) {
 }
 
 // WatchFile reloads path whenever its content differs from what the
-// server last loaded (by ReloadFile; else from the file at the call),
+// server last loaded (at New, from the configuration's File, or by
+// ReloadFile; else from the file at the call),
 // checking every poll (default 2s), until ctx ends. Polling the content, not the
 // modification time, also catches editors that replace the file and
 // Kubernetes ConfigMap symlink swaps.

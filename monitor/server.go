@@ -90,7 +90,9 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		return nil, errors.New("monitor: Options.Build is required")
 	}
 	s := &Server{o: *opts, live: map[string]*target{}}
-	s.sum.Store(new([]byte))
+	// What WatchFile compares the file with: what was loaded, so a change
+	// made before the watcher starts is not missed.
+	s.sum.Store(fileSum(cfg.File))
 	s.log = opts.Logger
 	if s.log == nil {
 		s.log = slog.Default()
