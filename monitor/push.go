@@ -31,8 +31,6 @@ type pushes struct {
 // wait starts again from the moment the target appeared.
 type pushState struct {
 	mu     sync.Mutex // guards the fields below
-	every  time.Duration
-	grace  time.Duration
 	since  time.Time // when the target appeared
 	last   time.Time // last push; zero before the first
 	status vitals.Status
@@ -56,10 +54,10 @@ func (p *pushes) checker(c *config.Check) vitals.Checker {
 		p.byToken[token] = st
 	}
 	p.mu.Unlock()
-	st.mu.Lock()
-	st.every, st.grace = c.Params.Duration("every"), grace
-	st.mu.Unlock()
-	return vitals.ResultFunc(st.check)
+	// every and grace belong to this checker, not to the shared state: a
+	// reload that is refused after building it changes nothing that runs.
+	every := c.Params.Duration("every")
+	return vitals.ResultFunc(func(context.Context) vitals.Result { return st.check(every, grace) })
 }
 
 // retain forgets the tokens of push targets cfg (nil for none) does not
@@ -84,21 +82,21 @@ func (p *pushes) retain(cfg *config.Config) {
 	}
 }
 
-func (st *pushState) check(context.Context) vitals.Result {
+func (st *pushState) check(every, grace time.Duration) vitals.Result {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := time.Now()
-	limit := st.every + st.grace
+	limit := every + grace
 	if st.last.IsZero() {
 		waited := now.Sub(st.since)
 		if waited > limit {
-			return vitals.Failf("no push in %v since the monitor started (expected every %v + %v grace)", waited.Round(time.Second), st.every, st.grace)
+			return vitals.Failf("no push in %v since the monitor started (expected every %v + %v grace)", waited.Round(time.Second), every, grace)
 		}
 		return vitals.Passf("waiting for the first push, due within %v", (limit - waited).Round(time.Second))
 	}
 	ago := now.Sub(st.last)
 	if ago > limit {
-		return vitals.Failf("last push %v ago (expected every %v + %v grace)", ago.Round(time.Second), st.every, st.grace)
+		return vitals.Failf("last push %v ago (expected every %v + %v grace)", ago.Round(time.Second), every, grace)
 	}
 	msg := fmt.Sprintf("last push %v ago", ago.Round(time.Second))
 	if st.msg != "" {

@@ -58,7 +58,7 @@ func TestPushAcrossReload(t *testing.T) {
 
 	// A reload refused because a target failed to build adds no token.
 	writeFile(t, r.file, strings.Replace(head, "%s", r.dir+"/vitals.db", 1)+target("renamed", other, "2h")+
-		target("new", token, "1h")+"  - {name: cache, type: redis, address: \"127.0.0.1:1\"}\n")
+		target("new", token, "1h")+"  - {name: cache, type: redis, url: \"redis://127.0.0.1:1\"}\n")
 	if err := r.ReloadFile(r.file); err == nil {
 		t.Fatal("a file with a target the builder refuses was applied")
 	}
@@ -127,5 +127,28 @@ func TestPushMessage(t *testing.T) {
 		if !tt.ok(shown) {
 			t.Errorf("%s: the push message %q is shown as %q", tt.name, tt.msg, shown)
 		}
+	}
+}
+
+// A reload refused after its push target was built leaves the running
+// target's every and grace as they were.
+func TestPushRefusedReloadKeepsTiming(t *testing.T) {
+	const token = "push-token-0123456789"
+	head := "storage: %s\nchecks:\n"
+	r := serve(t, head+"  - {name: job, type: push, token: "+token+", every: 1h, interval: 10ms}\n", "")
+	writeFile(t, r.file, strings.Replace(head, "%s", r.dir+"/vitals.db", 1)+
+		"  - {name: job, type: push, token: "+token+", every: 1ms, grace: 1ms, interval: 10ms}\n"+
+		"  - {name: cache, type: redis, url: \"redis://127.0.0.1:1\"}\n")
+	if err := r.ReloadFile(r.file); err == nil {
+		t.Fatal("a file with a target the builder refuses was applied")
+	}
+	// Runs of the old target after the refusal still wait an hour.
+	since := time.Now()
+	monitortest.Eventually(t, "a run after the refused reload", func() bool {
+		st, ok := r.Board().State("job")
+		return ok && st.Last.At.After(since.Add(20*time.Millisecond))
+	})
+	if st, _ := r.Board().State("job"); st.Status != vitals.StatusPass {
+		t.Errorf("the running push target took the refused file's timing: %v %q", st.Status, st.Last.Message)
 	}
 }
