@@ -31,8 +31,8 @@ type pushes struct {
 // wait starts again from the moment the target appeared.
 type pushState struct {
 	mu     sync.Mutex // guards the fields below
-	since  time.Time // when the target appeared
-	last   time.Time // last push; zero before the first
+	since  time.Time  // when the target appeared
+	last   time.Time  // last push; zero before the first
 	status vitals.Status
 	msg    string
 }
