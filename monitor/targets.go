@@ -53,7 +53,8 @@ func (s *Server) apply(cfg *config.Config) error {
 	}
 
 	// The board learns the new targets first, so the first result of a new
-	// one is recorded, and forgets removed ones after they stopped.
+	// one is recorded; it forgets removed ones at once, so a result of
+	// theirs that lands before they stop is not stored.
 	s.board.SetTargets(boardTargets(cfg))
 	for name, t := range s.live {
 		if _, kept := built[name]; kept || !inConfig(cfg, name) {
