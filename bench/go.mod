@@ -7,6 +7,7 @@ require (
 	github.com/alexliesenfeld/health v0.8.0
 	github.com/hellofresh/health-go/v5 v5.5.4
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/prometheus/common v0.72.0
 	github.com/vitalsgo/vitals v0.0.0-00010101000000-000000000000
 	go.uber.org/goleak v1.3.0
 	gonum.org/v1/plot v0.17.0
@@ -25,7 +26,6 @@ require (
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
-	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/vitalsgo/vitals/vitalsprom v0.0.0-00010101000000-000000000000 // indirect

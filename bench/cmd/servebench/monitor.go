@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -14,11 +13,13 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/vitalsgo/vitals"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
@@ -185,38 +186,31 @@ func scrapeStore(listen string) (storeMetrics, error) {
 // a Prometheus text exposition, in the order of names; a series missing
 // from it is an error.
 func parseMetrics(r io.Reader, names ...string) ([]float64, error) {
-	want := map[string]int{}
-	for i, n := range names {
-		want[n] = i
-	}
-	out := make([]float64, len(names))
-	found := make([]bool, len(names))
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		name, rest, ok := strings.Cut(line, " ")
-		i, wanted := want[name]
-		if !ok || !wanted {
-			continue // another series, or one with labels
-		}
-		val, _, _ := strings.Cut(strings.TrimSpace(rest), " ") // a timestamp may follow
-		v, err := strconv.ParseFloat(val, 64)
-		if err != nil {
-			return nil, fmt.Errorf("metric %s: %w", name, err)
-		}
-		out[i], found[i] = v, true
-	}
-	if err := sc.Err(); err != nil {
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	mfs, err := p.TextToMetricFamilies(r)
+	if err != nil {
 		return nil, err
 	}
+	out := make([]float64, len(names))
 	var missing []string
-	for i, ok := range found {
-		if !ok {
-			missing = append(missing, names[i])
+	for i, name := range names {
+		found := false
+		for _, m := range mfs[name].GetMetric() {
+			if len(m.GetLabel()) > 0 {
+				continue
+			}
+			switch {
+			case m.Counter != nil:
+				out[i] = m.GetCounter().GetValue()
+			case m.Gauge != nil:
+				out[i] = m.GetGauge().GetValue()
+			default:
+				out[i] = m.GetUntyped().GetValue()
+			}
+			found = true
+		}
+		if !found {
+			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
