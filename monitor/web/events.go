@@ -32,9 +32,9 @@ const (
 	// coalesce (board.Watch keeps the set), so a board where hundreds of
 	// targets change a second costs a client a few writes a second.
 	batchGap = 200 * time.Millisecond
-	// writeWait bounds a single write, so a client that stopped reading
-	// does not hold its stream open forever.
-	writeWait = 10 * time.Second
+	// defaultWriteWait bounds a single write (Handler.writeWait), so a
+	// client that stopped reading does not hold its stream open forever.
+	defaultWriteWait = 10 * time.Second
 )
 
 // targetEvent is the data of a "target" event.
@@ -111,7 +111,7 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 		s.event("reload", []byte("{}"))
 		s.layout = "" // one reload is enough
 	}
-	// A write to a client that stopped reading waits up to writeWait;
+	// A write to a client that stopped reading waits up to h.writeWait;
 	// Close must not: it cuts the write, and the end of the response.
 	cut := make(chan struct{})
 	stopCut := context.AfterFunc(h.closed, func() {
@@ -129,7 +129,7 @@ func (h *Handler) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() { // for the end of the response
 		if h.closed.Err() == nil {
-			_ = s.rc.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = s.rc.SetWriteDeadline(time.Now().Add(s.h.writeWait))
 		}
 	}()
 
@@ -263,7 +263,7 @@ func (s *stream) flush() error {
 	if s.buf.Len() == 0 {
 		return nil
 	}
-	_ = s.rc.SetWriteDeadline(time.Now().Add(writeWait)) // unsupported by some writers: then unbounded
+	_ = s.rc.SetWriteDeadline(time.Now().Add(s.h.writeWait)) // unsupported by some writers: then unbounded
 	if err := s.h.closed.Err(); err != nil {
 		// Close may have cut the deadline just before it was set again.
 		return err

@@ -60,6 +60,8 @@ type Handler struct {
 	// that a page from before a restart, or from another replica, is
 	// told to reload rather than resume from a version of another board.
 	epoch string
+	// writeWait bounds one write of an event stream (defaultWriteWait).
+	writeWait time.Duration
 
 	// closed ends when Close is called: event streams end, and a write
 	// blocked on a client that stopped reading is cut.
@@ -82,6 +84,7 @@ func New(b *board.Board, p *access.Policy, opts *Options) *Handler {
 		log:       cmp.Or(o.Logger, slog.Default()),
 		pages:     pages,
 		epoch:     newEpoch(),
+		writeWait: defaultWriteWait,
 	}
 	h.closed, h.close = context.WithCancel(context.Background())
 	if h.now == nil {
