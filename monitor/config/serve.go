@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -119,34 +118,13 @@ func (d *decoder) blockValue(f Field, n ast.Node, path string) (any, bool) {
 // a typo; 0 keeps forever.
 const maxRetention = 100 * 365 * 24 * time.Hour
 
-// parseLongDuration reads a Go duration, or a whole number of days ("14d")
-// or weeks ("2w").
+// parseLongDuration reads a duration with days and weeks ("14d", "2w",
+// "1d12h", "36h"), as the expect conditions read one.
 func parseLongDuration(s string) (time.Duration, string) {
-	const problem = "is not a duration (e.g. 14d, 2w, 36h)"
-	unit := time.Duration(0)
-	switch {
-	case strings.HasSuffix(s, "d"):
-		unit = 24 * time.Hour
-	case strings.HasSuffix(s, "w"):
-		unit = 7 * 24 * time.Hour
-	}
-	if unit != 0 {
-		n, err := strconv.ParseUint(s[:len(s)-1], 10, 32)
-		if err != nil {
-			return 0, problem
-		}
-		if time.Duration(n) > maxRetention/unit {
-			return 0, "is longer than 100 years"
-		}
-		return time.Duration(n) * unit, ""
-	}
-	if s == "0" {
-		return 0, ""
-	}
-	v, err := time.ParseDuration(s)
+	v, err := expect.ParseDuration(s)
 	switch {
 	case err != nil:
-		return 0, problem
+		return 0, "is not a duration (e.g. 14d, 2w, 36h)"
 	case v < 0:
 		return 0, "must not be negative"
 	case v > maxRetention:

@@ -163,3 +163,13 @@ func TestCheckSame(t *testing.T) {
 		t.Error("a check whose expect changed is the Same")
 	}
 }
+
+func TestRetentionCompoundDuration(t *testing.T) {
+	cfg, err := Parse("v.yaml", []byte("retention:\n  raw: 1d12h\n  hour: 1w\n"), testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Retention.Raw != 36*time.Hour || cfg.Retention.Hour != 7*24*time.Hour {
+		t.Errorf("retention %+v", cfg.Retention)
+	}
+}

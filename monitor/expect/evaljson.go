@@ -86,7 +86,7 @@ func (e *Expr) compareJSON(v any) (c int, want string) {
 		case json.Number:
 			return 0, "a duration (a JSON number has no unit; compare it with a number)"
 		case string:
-			if d, err := parseDuration(x); err == nil {
+			if d, err := ParseDuration(x); err == nil {
 				return cmp.Compare(int64(d), lit.i), ""
 			}
 			return 0, "a duration such as \"300ms\""

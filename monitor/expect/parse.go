@@ -308,7 +308,7 @@ func (p *parser) number() (literal, *SyntaxError) {
 		}
 		return literal{kind: litSize, i: n}, nil
 	}
-	d, err := parseDuration(tok)
+	d, err := ParseDuration(tok)
 	if err != nil {
 		return fail(err)
 	}

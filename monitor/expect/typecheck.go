@@ -63,7 +63,7 @@ func (e *Expr) checkDuration() (bool, string) {
 	case v.kind == litInt || v.kind == litFloat:
 		return false, fmt.Sprintf("%s needs a duration with a unit (%s): did you mean %s%s?", f, durationUnitList, v.raw, unit)
 	case v.kind == litString:
-		if _, err := parseDuration(v.s); err == nil {
+		if _, err := ParseDuration(v.s); err == nil {
 			return false, fmt.Sprintf("write the duration without quotes: %s", v.s)
 		}
 	}

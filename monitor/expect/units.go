@@ -52,10 +52,11 @@ func isSizeUnit(unit string) bool {
 	return unit != "" && (unit[len(unit)-1] == 'B' || unit[len(unit)-1] == 'b')
 }
 
-// parseDuration reads a duration as Go's time.ParseDuration does, with
-// the units d (24h) and w (7d) added: "300ms", "1h30m", "14d", "-1.5h".
-// A bare "0" is zero.
-func parseDuration(s string) (time.Duration, error) {
+// ParseDuration reads a duration as Go's time.ParseDuration does, with
+// the units d (24h) and w (7d) added: "300ms", "1h30m", "14d", "1d12h",
+// "-1.5h". A bare "0" is zero. The configuration's long durations
+// (retention) are read with it too.
+func ParseDuration(s string) (time.Duration, error) {
 	neg, rest := cutSign(s)
 	if rest == "0" {
 		return 0, nil
