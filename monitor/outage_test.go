@@ -59,7 +59,7 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 
 	monitortest.Eventually(t, "results before the outage", func() bool { return observed.Load() > 5 })
 	proxy.Cut()
-	waitFor(t, time.Minute, "/readyz failing during the outage", func() bool {
+	monitortest.PollFor(t, time.Minute, 50*time.Millisecond, "/readyz failing during the outage", func() bool {
 		code, _ := get(t, r.url+"/readyz")
 		return code == 503
 	})
@@ -77,7 +77,7 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 	proxy.Restore()
 	// The writer retries at most 10 s apart, and the readiness check runs
 	// every 2 s.
-	waitFor(t, time.Minute, "/readyz passing after the outage", func() bool {
+	monitortest.PollFor(t, time.Minute, 50*time.Millisecond, "/readyz passing after the outage", func() bool {
 		code, _ := get(t, r.url+"/readyz")
 		return code == 200
 	})
@@ -110,17 +110,5 @@ func TestStoreOutageLosesNothing(t *testing.T) {
 		t.Errorf("%d of the %d results recorded around the outage are not in the store", lost, len(times))
 	} else {
 		t.Logf("%d results recorded around the outage, all stored", len(times))
-	}
-}
-
-// waitFor polls cond every 50 ms until it holds, failing the test after d.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting %v for: %s", d, what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -112,7 +112,14 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 // that talks to a server, such as a check run against a real dependency.
 func Poll(t testing.TB, every time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	PollFor(t, 10*time.Second, every, what, cond)
+}
+
+// PollFor is [Poll] with a deadline of its own, for a cond that waits on a
+// slower mechanism: a process starting, a retry's backoff.
+func PollFor(t testing.TB, limit, every time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting for: %s", what)

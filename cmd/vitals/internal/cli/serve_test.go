@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vitalsgo/vitals/internal/monitortest"
 )
 
 func TestServeUsage(t *testing.T) {
@@ -75,10 +77,10 @@ func TestServeLifecycle(t *testing.T) {
 	}()
 
 	base := "http://" + addr
-	poll(t, "the monitor ready", func() bool {
+	monitortest.PollFor(t, time.Minute, 20*time.Millisecond, "the monitor ready", func() bool {
 		return body(base+"/readyz") == "ok" || strings.Contains(body(base+"/readyz"), `"status":"pass"`)
 	})
-	poll(t, "api passing in the metrics", func() bool {
+	monitortest.PollFor(t, time.Minute, 20*time.Millisecond, "api passing in the metrics", func() bool {
 		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="api",status="pass"} 1`)
 	})
 
@@ -86,7 +88,7 @@ func TestServeLifecycle(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, "the target added by the reload running", func() bool {
+	monitortest.PollFor(t, time.Minute, 20*time.Millisecond, "the target added by the reload running", func() bool {
 		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="port",status="pass"} 1`)
 	})
 
@@ -144,16 +146,4 @@ func body(url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-// poll waits, with a deadline, until cond holds.
-func poll(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
