@@ -102,9 +102,16 @@ func TestOpenPostgresThatNeverAnswers(t *testing.T) {
 	t.Parallel()
 	dsn := "postgres://app:hunter2@" + testservice.BlackholeAddr(t) + "/vitals"
 	start := time.Now()
-	_, err := store.Open(context.Background(), dsn) // no deadline of its own
+	// A deadline far past the default connect timeout (10 s), so the test
+	// cannot hang: Open must give up by itself, before it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := store.Open(ctx, dsn)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("Open = %v, want an error without the password", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("Open gave up only at the test's deadline: %v", err)
 	}
 	t.Logf("refused after %v: %v", time.Since(start).Round(time.Millisecond), err)
 }
