@@ -53,6 +53,27 @@ var migrations = [][]string{
 		`DROP TABLE results`,
 		`ALTER TABLE results_v3 RENAME TO results`,
 	},
+	// Alerts: each target's alert state, changed only by compare-and-set
+	// on version; the outbox of notifications, each once by its dedup
+	// key; silences made through the API.
+	4: {
+		`CREATE TABLE alerts (
+			target_id BIGINT NOT NULL PRIMARY KEY, state TEXT NOT NULL, fails INTEGER NOT NULL, passes INTEGER NOT NULL,
+			seq BIGINT NOT NULL, opened_at BIGINT NOT NULL, resolved_at BIGINT NOT NULL,
+			remind_at BIGINT NOT NULL, reminds INTEGER NOT NULL, suppressed TEXT NOT NULL, message TEXT NOT NULL,
+			version BIGINT NOT NULL)`,
+		`CREATE TABLE outbox (
+			id {serial}, dedup_key TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, kind TEXT NOT NULL,
+			incident TEXT NOT NULL, target TEXT NOT NULL, payload TEXT NOT NULL,
+			created BIGINT NOT NULL, due BIGINT NOT NULL, attempts INTEGER NOT NULL, state TEXT NOT NULL,
+			batch TEXT NOT NULL, claimed_until BIGINT NOT NULL, last_error TEXT NOT NULL, done_at BIGINT NOT NULL)`,
+		`CREATE INDEX outbox_pending ON outbox (channel, due) WHERE state = 'pending'`,
+		`CREATE INDEX outbox_state_done ON outbox (state, done_at)`,
+		`CREATE TABLE silences (
+			id TEXT NOT NULL PRIMARY KEY, target_patterns TEXT NOT NULL, group_names TEXT NOT NULL,
+			starts BIGINT NOT NULL, ends BIGINT NOT NULL, comment TEXT NOT NULL,
+			created_by TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+	},
 }
 
 // Version is the schema version this package writes.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vitalsgo/vitals"
@@ -27,6 +28,10 @@ type dialect struct {
 	withoutRowid string
 	// lock serialises migrations between processes, inside tx.
 	lock func(ctx context.Context, tx *sql.Tx) error
+	// skipLocked ends a SELECT that claims rows: PostgreSQL's FOR UPDATE
+	// SKIP LOCKED, so that two dispatchers never claim the same row;
+	// SQLite's transactions take the write lock when they begin.
+	skipLocked string
 }
 
 // q rewrites a statement for d.
@@ -63,6 +68,8 @@ type sqlStore struct {
 
 	stmtMu sync.Mutex // guards stmts
 	stmts  map[string]*sql.Stmt
+
+	alerter atomic.Pointer[alerterBox] // decides alerts in Append's transaction
 }
 
 // seen is what the time-weighting needs of a target's last result.
@@ -256,8 +263,17 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	if err := sums.upsert(ctx, tx, s.d, ids); err != nil {
 		return s.errorf("rollups", err)
 	}
+	var decided func()
+	if b := s.alerter.Load(); b != nil {
+		if decided, err = b.a.Decide(ctx, &alertTx{s: s, tx: tx}, clean, time.Now()); err != nil {
+			return s.errorf("alerts", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return s.errorf("commit", err)
+	}
+	if decided != nil {
+		decided()
 	}
 	s.mu.Lock()
 	for name, id := range ids {

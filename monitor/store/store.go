@@ -159,6 +159,8 @@ type Store interface {
 	Prune(ctx context.Context, now time.Time, keep Retention) (int64, error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+
+	AlertStore
 	// Close releases the database.
 	Close() error
 }

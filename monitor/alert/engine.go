@@ -1,0 +1,380 @@
+package alert
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/notify"
+	"github.com/vitalsgo/vitals/monitor/store"
+)
+
+// DefaultGroupWait is how long a channel's first new alert waits for
+// others when the configuration sets no group_wait.
+const DefaultGroupWait = 10 * time.Second
+
+// DefaultMaxAttempts is how many times a notification is tried before it
+// is dead-lettered.
+const DefaultMaxAttempts = 20
+
+// Engine decides alerts: it is the store's [store.Alerter], so that every
+// transition is decided in the transaction that appends the results that
+// cause it, as a compare-and-set on the target's stored state, committed
+// with the outbox rows it creates.
+type Engine struct {
+	cfg atomic.Pointer[Config]
+
+	// api holds the silences made through the API, refreshed from the
+	// store (see Dispatcher), so that every replica sees them.
+	api atomic.Pointer[[]Silence]
+
+	// quiet caches the targets known, as of a committed transaction, to
+	// be ok with no failing streak: a batch of passes for them changes
+	// nothing, and is not even read. It is what keeps alerting free for
+	// targets that are fine (nearly all of them).
+	mu    sync.Mutex
+	quiet map[string]bool
+
+	conflicts atomic.Uint64 // compare-and-sets lost to another writer
+
+	// wake, when set, is told that rows were enqueued, so the dispatcher
+	// need not wait for its tick.
+	wake func()
+}
+
+// NewEngine returns an engine working from cfg.
+func NewEngine(cfg *Config) *Engine {
+	e := &Engine{quiet: map[string]bool{}}
+	e.SetConfig(cfg)
+	return e
+}
+
+// SetConfig swaps the engine's configuration, as a reload does.
+func (e *Engine) SetConfig(cfg *Config) {
+	c := *cfg
+	if c.GroupWait == 0 {
+		c.GroupWait = DefaultGroupWait
+	}
+	c.GroupWait = max(0, c.GroupWait)
+	c.MaxAttempts = cmp.Or(c.MaxAttempts, DefaultMaxAttempts)
+	e.cfg.Store(&c)
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() *Config { return e.cfg.Load() }
+
+// Conflicts counts decisions another writer made first (the compare-and-set
+// found the state changed); each is left to that writer.
+func (e *Engine) Conflicts() uint64 { return e.conflicts.Load() }
+
+// setAPISilences replaces the silences made through the API.
+func (e *Engine) setAPISilences(s []Silence) { e.api.Store(&s) }
+
+// Silences returns the silences of the file and of the API that have not
+// ended at now.
+func (e *Engine) Silences(now time.Time) []Silence {
+	var out []Silence
+	for _, s := range e.cfg.Load().Silences {
+		if now.Before(s.Ends) {
+			out = append(out, s)
+		}
+	}
+	if p := e.api.Load(); p != nil {
+		for _, s := range *p {
+			if now.Before(s.Ends) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Quieted returns why a target's new incidents would not notify at t
+// from a silence or a maintenance window, or "".
+func (e *Engine) Quieted(target string, t time.Time) string {
+	c := e.cfg.Load()
+	group := c.group(target)
+	for i := range c.Maintenance {
+		m := &c.Maintenance[i]
+		if m.Matches(target, group) && m.Active(t) {
+			return "maintenance " + m.Name
+		}
+	}
+	for _, s := range e.Silences(t) {
+		if s.Matches(target, group) && s.Active(t) {
+			return "silence " + s.ID
+		}
+	}
+	return ""
+}
+
+// InMaintenance returns the maintenance periods of a target within
+// [from, to), merged, in order.
+func (e *Engine) InMaintenance(target string, from, to time.Time) [][2]time.Time {
+	c := e.cfg.Load()
+	group := c.group(target)
+	var all [][2]time.Time
+	for i := range c.Maintenance {
+		m := &c.Maintenance[i]
+		if m.Matches(target, group) {
+			all = append(all, m.Periods(from, to)...)
+		}
+	}
+	return mergePeriods(all)
+}
+
+// Decide implements store.Alerter.
+func (e *Engine) Decide(ctx context.Context, tx store.AlertTx, batch []store.Result, now time.Time) (func(), error) {
+	c := e.cfg.Load()
+	var order []string
+	byTarget := map[string][]int{}
+	for i, r := range batch {
+		if c.Rules[r.Target] == nil {
+			continue
+		}
+		if _, ok := byTarget[r.Target]; !ok {
+			order = append(order, r.Target)
+		}
+		byTarget[r.Target] = append(byTarget[r.Target], i)
+	}
+	quiet := map[string]bool{}
+	e.mu.Lock()
+	for _, t := range order {
+		quiet[t] = e.quiet[t]
+	}
+	e.mu.Unlock()
+	learned := map[string]bool{}
+	enqueued := false
+	for _, target := range order {
+		idx := byTarget[target]
+		if quiet[target] && allPass(batch, idx) {
+			continue
+		}
+		rule := c.Rules[target]
+		read, err := tx.Alert(ctx, target)
+		if err != nil {
+			return nil, err
+		}
+		next, rows, err := e.step(ctx, tx, c, rule, read, batch, idx, now)
+		if err != nil {
+			return nil, err
+		}
+		if next != read {
+			ok, err := tx.PutAlert(ctx, read, next)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				e.conflicts.Add(1)
+				learned[target] = false
+				continue
+			}
+			if err := tx.Enqueue(ctx, rows); err != nil {
+				return nil, err
+			}
+			enqueued = enqueued || len(rows) > 0
+		}
+		learned[target] = !next.Firing && next.Fails == 0
+	}
+	return func() {
+		e.mu.Lock()
+		for t, q := range learned {
+			if q {
+				e.quiet[t] = true
+			} else {
+				delete(e.quiet, t)
+			}
+		}
+		e.mu.Unlock()
+		if enqueued && e.wake != nil {
+			e.wake()
+		}
+	}, nil
+}
+
+// forget drops what the engine caches of targets, so that their next
+// results are read against the store: after a reload changed their rules.
+func (e *Engine) forget() {
+	e.mu.Lock()
+	clear(e.quiet)
+	e.mu.Unlock()
+}
+
+func allPass(batch []store.Result, idx []int) bool {
+	for _, i := range idx {
+		if batch[i].Status == vitals.StatusFail {
+			return false
+		}
+	}
+	return true
+}
+
+// step applies a target's results, in order, to its state: the streaks,
+// and the incident they open or close, with the notifications that makes.
+func (e *Engine) step(ctx context.Context, tx store.AlertTx, c *Config, rule *Rule, st store.AlertState, batch []store.Result, idx []int, now time.Time) (store.AlertState, []store.Outbound, error) {
+	var rows []store.Outbound
+	for _, i := range idx {
+		r := batch[i]
+		if r.Status == vitals.StatusFail {
+			st.Fails++
+			st.Passes = 0
+			if st.Firing || st.Fails < rule.AlertAfter {
+				continue
+			}
+			why, err := e.suppressed(ctx, tx, rule, r.Target, r.At)
+			if err != nil {
+				return st, nil, err
+			}
+			st.Firing, st.Seq, st.OpenedAt, st.Reminds, st.Message, st.Suppressed = true, st.Seq+1, r.At, 0, r.Message, why
+			st.RemindAt = time.Time{}
+			if why != "" {
+				continue
+			}
+			if rule.RemindEvery > 0 {
+				st.RemindAt = r.At.Add(rule.RemindEvery)
+			}
+			rows = append(rows, e.outbound(c, rule, st, notify.Firing, r, now.Add(c.GroupWait))...)
+			continue
+		}
+		st.Passes++
+		st.Fails = 0
+		if !st.Firing || st.Passes < rule.ResolveAfter {
+			continue
+		}
+		st.Firing, st.ResolvedAt, st.RemindAt = false, r.At, time.Time{}
+		if rule.SendResolved && st.Suppressed == "" {
+			rows = append(rows, e.outbound(c, rule, st, notify.Resolved, r, now)...)
+		}
+	}
+	return st, rows, nil
+}
+
+// suppressed returns why an incident of target opening at t would notify
+// nobody: a dependency failing, a maintenance window or a silence; "" if
+// it notifies.
+func (e *Engine) suppressed(ctx context.Context, tx store.AlertTx, rule *Rule, target string, t time.Time) (string, error) {
+	for _, dep := range rule.DependsOn {
+		failing, err := tx.Failing(ctx, dep)
+		if err != nil {
+			return "", err
+		}
+		if failing {
+			return "depends_on " + dep, nil
+		}
+	}
+	return e.Quieted(target, t), nil
+}
+
+// outbound returns the notifications of one alert, one per channel.
+func (e *Engine) outbound(c *Config, rule *Rule, st store.AlertState, kind notify.Kind, r store.Result, due time.Time) []store.Outbound {
+	a := notify.Alert{
+		Kind: kind, Incident: st.Incident(), Target: st.Target, Group: c.group(st.Target),
+		Severity: rule.Severity, Message: r.Message, Since: st.OpenedAt, At: r.At, URL: targetURL(c.ExternalURL, st.Target),
+	}
+	if kind == notify.Reminder {
+		a.Reminder = st.Reminds
+		a.Message = st.Message
+	}
+	rows := make([]store.Outbound, 0, len(rule.Notify))
+	for _, ch := range rule.Notify {
+		a.DedupKey = dedupKey(st, ch, kind)
+		payload, _ := json.Marshal(a) // plain data: cannot fail
+		rows = append(rows, store.Outbound{
+			DedupKey: a.DedupKey, Channel: ch, Kind: string(kind), Incident: a.Incident, Target: st.Target,
+			Payload: string(payload), Created: r.At, Due: due,
+		})
+	}
+	return rows
+}
+
+// dedupKey is "<incident>:<channel>:<kind>[:<n>]": unique per incident,
+// channel and kind, and per reminder.
+func dedupKey(st store.AlertState, channel string, kind notify.Kind) string {
+	k := st.Incident() + ":" + channel + ":" + string(kind)
+	if kind == notify.Reminder {
+		k += ":" + strconv.Itoa(st.Reminds)
+	}
+	return k
+}
+
+// targetURL links a target's page under the monitor's external URL.
+func targetURL(base, target string) string {
+	if base == "" {
+		return ""
+	}
+	return strings.TrimSuffix(base, "/") + "/targets/" + url.PathEscape(target)
+}
+
+// Remind sends the reminders due at now: each a compare-and-set on the
+// target's state that advances its next reminder, committed with the
+// reminder's outbox rows, so every reminder is enqueued once whoever runs
+// this. A target silenced or in maintenance at now skips the reminder.
+func (e *Engine) Remind(ctx context.Context, st store.Store, now time.Time) error {
+	c := e.cfg.Load()
+	enqueued := false
+	err := st.AlertTx(ctx, func(tx store.AlertTx) error {
+		due, err := tx.DueReminders(ctx, now)
+		if err != nil {
+			return err
+		}
+		for _, read := range due {
+			next := read
+			rule := c.Rules[read.Target]
+			if rule == nil || rule.RemindEvery <= 0 {
+				next.RemindAt = time.Time{}
+			} else {
+				for !next.RemindAt.After(now) {
+					next.RemindAt = next.RemindAt.Add(rule.RemindEvery)
+				}
+			}
+			var rows []store.Outbound
+			if rule != nil && rule.RemindEvery > 0 && e.Quieted(read.Target, now) == "" {
+				next.Reminds++
+				rows = e.outbound(c, rule, next, notify.Reminder, store.Result{Target: read.Target, At: now}, now)
+			}
+			ok, err := tx.PutAlert(ctx, read, next)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				e.conflicts.Add(1)
+				continue
+			}
+			if err := tx.Enqueue(ctx, rows); err != nil {
+				return err
+			}
+			enqueued = enqueued || len(rows) > 0
+		}
+		return nil
+	})
+	if err == nil && enqueued && e.wake != nil {
+		e.wake()
+	}
+	return err
+}
+
+// mergePeriods sorts spans and merges those that overlap or touch.
+func mergePeriods(ps [][2]time.Time) [][2]time.Time {
+	if len(ps) < 2 {
+		return ps
+	}
+	slices.SortFunc(ps, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
+	out := ps[:1]
+	for _, p := range ps[1:] {
+		last := &out[len(out)-1]
+		if !p[0].After(last[1]) {
+			last[1] = maxTime(last[1], p[1])
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
