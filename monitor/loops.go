@@ -58,3 +58,12 @@ func every(ctx context.Context, d time.Duration, fn func()) {
 		}
 	}
 }
+
+// refreshAlerts shows the store's alert states on the board every 2 s.
+func (s *Server) refreshAlerts(ctx context.Context) {
+	every(ctx, 2*time.Second, func() {
+		if err := s.board.RefreshAlerts(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("refresh alerts", "err", err)
+		}
+	})
+}

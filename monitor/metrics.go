@@ -38,7 +38,7 @@ func (s *Server) initMetrics() error {
 		Help: "Store transactions that failed (their results stayed queued)."}, func() float64 { return float64(w.Stats().Failures) })
 	s.metrics = m
 	for _, c := range []prometheus.Collector{
-		m.reloads, m.reloadFailures, m.lastReloadOK, queued, written, dropped, rejected, failures,
+		m.reloads, m.reloadFailures, m.lastReloadOK, queued, written, dropped, rejected, failures, newAlertMetrics(s),
 		vitalsprom.New(s.targets, nil),
 		vitalsprom.New(s.self, &vitalsprom.Options{Namespace: "vitals_monitor"}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/monitor/access"
+	"github.com/vitalsgo/vitals/monitor/alert"
 	"github.com/vitalsgo/vitals/monitor/api"
 	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/config"
@@ -66,7 +67,11 @@ type Server struct {
 	targets *vitals.Monitor
 	self    *vitals.Monitor
 	pushes  *pushes
-	reg     *prometheus.Registry
+	// alerts decides alerts in the store's transactions; dispatch
+	// delivers them from the outbox.
+	alerts   *alert.Engine
+	dispatch *alert.Dispatcher
+	reg      *prometheus.Registry
 	metrics *metrics
 	// handler is rebuilt when a reload changes the auth block, so every
 	// request sees one policy.
@@ -111,6 +116,15 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		return nil, err
 	}
 	s.board = board.New(st)
+	ac, err := alertConfig(cfg, s.log)
+	if err != nil {
+		s.closeStore(ctx)
+		return nil, err
+	}
+	s.alerts = alert.NewEngine(ac)
+	s.dispatch = alert.NewDispatcher(st, s.alerts, &alert.DispatcherOptions{Logger: s.log})
+	st.SetAlerter(s.alerts)
+	s.board.SetMaintenance(s.alerts.InMaintenance)
 	s.pushes = newPushes()
 	s.targets = vitals.New(&vitals.Options{Info: cfg.Service.Info(), HistorySize: 1})
 	s.self = vitals.New(&vitals.Options{Info: cfg.Service.Info(), DrainDelay: opts.DrainDelay})
@@ -156,6 +170,7 @@ func (s *Server) routes(pol *access.Policy) (*http.ServeMux, *web.Handler) {
 	page.Register(mux)
 	api.New(s.board, pol, &api.Options{Logger: s.log}).Register(mux)
 	mux.HandleFunc("POST /api/v1/push/{token}", s.pushes.serveHTTP)
+	s.alertRoutes(mux, pol)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	vitalshttp.New(s.self, nil).Install(mux)
 	return mux, page
@@ -197,6 +212,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.refreshUptimes(bg) })
 	wg.Go(func() { s.prune(bg) })
+	wg.Go(func() { s.dispatch.Run(bg) })
+	wg.Go(func() { s.refreshAlerts(bg) })
 
 	srv := vitalshttp.NewServer(ln.Addr().String(), s)
 	srv.RegisterOnShutdown(func() { s.pages.Load().Close() })

@@ -55,6 +55,17 @@ func (s *Server) apply(cfg *config.Config) error {
 	// The board learns the new targets first, so the first result of a new
 	// one is recorded; it forgets removed ones at once, so a result of
 	// theirs that lands before they stop is not stored.
+	ac, err := alertConfig(cfg, s.log)
+	if err != nil {
+		for _, b := range built {
+			closeQuietly(b.closer)
+		}
+		s.pushes.retain(s.cfg)
+		return err
+	}
+	if s.alerts != nil {
+		s.alerts.SetConfig(ac)
+	}
 	s.board.SetTargets(boardTargets(cfg))
 	for name, t := range s.live {
 		if _, kept := built[name]; kept || !inConfig(cfg, name) {

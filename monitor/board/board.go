@@ -59,6 +59,9 @@ type State struct {
 	// Uptime holds the cached uptime of each of Windows, in that order;
 	// nil until the first RefreshUptime after the target appeared.
 	Uptime []store.Uptime
+	// Alert is the target's open incident, if any (see
+	// [Board.RefreshAlerts]).
+	Alert Alert
 	// Version is the board's [Board.Version] when this State was made: a
 	// reader that saw the board at version v has seen every State with a
 	// Version up to v, so it can resume from there.
@@ -76,6 +79,70 @@ type Board struct {
 	states  map[string]*State // by name
 	version uint64            // bumped on every change
 	watch   map[*watcher]struct{}
+	// maint returns a target's maintenance periods in [from, to); nil
+	// for none.
+	maint func(target string, from, to time.Time) [][2]time.Time
+}
+
+// Alert is what the board shows of a target's open incident.
+type Alert struct {
+	Firing     bool
+	Incident   string
+	Since      time.Time
+	Suppressed string // why it notifies nobody; "" when it notifies
+}
+
+// SetMaintenance tells the board where the maintenance windows of each
+// target are: uptime counts that time apart.
+func (b *Board) SetMaintenance(f func(target string, from, to time.Time) [][2]time.Time) {
+	b.mu.Lock()
+	b.maint = f
+	b.mu.Unlock()
+}
+
+// RefreshAlerts reads every target's alert state from the store.
+func (b *Board) RefreshAlerts(ctx context.Context) error {
+	states, err := b.st.Alerts(ctx)
+	if err != nil {
+		return err
+	}
+	now := map[string]Alert{}
+	for _, a := range states {
+		if a.Firing {
+			now[a.Target] = Alert{Firing: true, Incident: a.Incident(), Since: a.OpenedAt, Suppressed: a.Suppressed}
+		}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for name, cur := range b.states {
+		if cur.Alert == now[name] {
+			continue
+		}
+		cp := *cur
+		cp.Alert = now[name]
+		b.version++
+		cp.Version = b.version
+		b.states[name] = &cp
+		b.notifyLocked(name)
+	}
+	return nil
+}
+
+// Firing counts the open incidents the board knows: notifying, and
+// suppressed.
+func (b *Board) Firing() (notifying, suppressed int) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, st := range b.states {
+		switch {
+		case !st.Alert.Firing:
+		case st.Alert.Suppressed != "":
+			suppressed++
+		default:
+			notifying++
+		}
+	}
+	return notifying, suppressed
 }
 
 // New returns an empty Board over st, the store its uptimes come from.
@@ -276,6 +343,16 @@ func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	b.mu.RLock()
+	maint := b.maint
+	b.mu.RUnlock()
+	if maint != nil {
+		for name, ups := range all {
+			if err := b.apartMaintenance(ctx, name, ups, maint, now); err != nil {
+				return err
+			}
+		}
+	}
 	b.mu.Lock()
 	for name, cur := range b.states {
 		ups, ok := all[name]
@@ -297,4 +374,64 @@ func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
 	}
 	b.mu.Unlock()
 	return nil
+}
+
+// apartMaintenance moves the time of a target's maintenance windows out of
+// its up, degraded and down time into Maintenance.
+func (b *Board) apartMaintenance(ctx context.Context, name string, ups []store.Uptime, maint func(string, time.Time, time.Time) [][2]time.Time, now time.Time) error {
+	longest := slices.Max(Windows)
+	periods := maint(name, now.Add(-longest), now)
+	if len(periods) == 0 {
+		return nil
+	}
+	ivs, err := b.st.Intervals(ctx, name, now.Add(-longest), now)
+	if err != nil {
+		return err
+	}
+	for i := range ups {
+		u := &ups[i]
+		from := now.Add(-u.Window)
+		for _, p := range periods {
+			a, e := maxT(p[0], from), p[1]
+			if !a.Before(e) {
+				continue
+			}
+			u.Maintenance += e.Sub(a)
+			for _, iv := range ivs {
+				until := iv.Until
+				if until.IsZero() || until.After(now) {
+					until = now
+				}
+				ov := minT(e, until).Sub(maxT(a, iv.Since))
+				if ov <= 0 {
+					continue
+				}
+				switch iv.Status {
+				case vitals.StatusFail:
+					u.Down -= min(ov, u.Down)
+				case vitals.StatusWarn:
+					u.Degraded -= min(ov, u.Degraded)
+					u.Up -= min(ov, u.Up)
+				default:
+					u.Up -= min(ov, u.Up)
+				}
+			}
+		}
+		u.NoData = max(0, u.Window-u.Up-u.Down-u.Maintenance)
+	}
+	return nil
+}
+
+func maxT(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minT(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }

@@ -149,6 +149,9 @@ func (d *decoder) setCommon(c *Check, name string, v any, line int, path string)
 			d.errs.add(line, path, "must be at least 1")
 		}
 	default:
+		if d.setAlert(&c.Alert, name, v, line, path) {
+			return
+		}
 		c.Params[name] = Param{Line: line, Value: v}
 	}
 }
@@ -185,8 +188,10 @@ func fieldNames(typ string) []string {
 // sit in their files: a reload keeps such a target running.
 func (c *Check) Same(o *Check) bool {
 	a, b := *c, *o
-	a.Index, a.Line, a.file, a.lines, a.Expect = 0, 0, "", nil, nil
-	b.Index, b.Line, b.file, b.lines, b.Expect = 0, 0, "", nil, nil
+	// The alert rule is the alert engine's, swapped on reload without
+	// restarting the target.
+	a.Index, a.Line, a.file, a.lines, a.Expect, a.Alert = 0, 0, "", nil, nil, AlertRule{}
+	b.Index, b.Line, b.file, b.lines, b.Expect, b.Alert = 0, 0, "", nil, nil, AlertRule{}
 	if len(c.Expect) != len(o.Expect) {
 		return false
 	}

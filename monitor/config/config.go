@@ -30,6 +30,14 @@ type Config struct {
 	Retention Retention
 	Pages     Pages
 	Auth      Auth
+
+	// Alerting, Notify, Silences and Maintenance are the blocks of the
+	// same names: how targets alert (with the alert fields of checks and
+	// page groups), through which channels, and when they keep quiet.
+	Alerting    Alerting
+	Notify      []Channel
+	Silences    []SilenceEntry
+	Maintenance []MaintenanceEntry
 }
 
 // Service is the service block of a configuration.
@@ -63,6 +71,10 @@ type Check struct {
 
 	FailureThreshold int // default 1
 	SuccessThreshold int // default 1
+
+	// Alert is the check's own alert fields; see [Config.RuleOf] for the
+	// rule they make with its page group's.
+	Alert AlertRule
 
 	// Params are the type-specific fields, such as dsn or address.
 	Params Params

@@ -31,7 +31,7 @@ type pair struct {
 }
 
 func (d *decoder) file(data []byte) *Config {
-	cfg := &Config{Storage: DefaultStorage, Retention: defaultRetention}
+	cfg := &Config{Storage: DefaultStorage, Retention: defaultRetention, Alerting: defaultAlerting}
 	data, ok := d.bound(data)
 	if !ok {
 		return cfg
@@ -94,10 +94,20 @@ func (d *decoder) file(data []byte) *Config {
 			cfg.Pages = d.pages(p.value)
 		case "auth":
 			cfg.Auth = d.auth(p.value)
+		case "alerting":
+			cfg.Alerting = d.alerting(p.value)
+		case "notify":
+			cfg.Notify = d.channels(p.value)
+		case "silences":
+			cfg.Silences = d.silences(p.value)
+		case "maintenance":
+			cfg.Maintenance = d.maintenance(p.value)
 		default:
-			d.unknown(p, "", []string{"service", "listen", "storage", "retention", "pages", "auth", "checks"})
+			d.unknown(p, "", []string{"service", "listen", "storage", "retention", "pages", "auth", "checks",
+				"alerting", "notify", "silences", "maintenance"})
 		}
 	}
+	d.alertRefs(cfg)
 	return cfg
 }
 

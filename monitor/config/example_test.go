@@ -50,5 +50,5 @@ func ExampleErrors() {
 	// Output:
 	// vitals.yaml:5: checks[0].timeout: "2x" is not a duration (e.g. 500ms, 2s, 1m30s)
 	// vitals.yaml:6: checks[1]: url is required for type redis
-	// vitals.yaml:8: checks[1].adress: unknown field for type redis (known: name, type, description, interval, timeout, initial_delay, jitter, max_age, critical, enabled, groups, failure_threshold, success_threshold, url, round_trip, key_prefix)
+	// vitals.yaml:8: checks[1].adress: unknown field for type redis (known: name, type, description, interval, timeout, initial_delay, jitter, max_age, critical, enabled, groups, failure_threshold, success_threshold, notify, alert_after, resolve_after, send_resolved, remind_every, severity, depends_on, url, round_trip, key_prefix)
 }

@@ -212,6 +212,8 @@ var commonFields = []Field{
 	{Name: "success_threshold", Kind: KindInt, Doc: "consecutive passes before a failed check passes again (default 1)"},
 }
 
+func init() { commonFields = append(commonFields, alertFields...) }
+
 // Types returns the names of the check types a configuration may use,
 // sorted.
 func Types() []string {

@@ -36,6 +36,9 @@ type Pages struct {
 type PageGroup struct {
 	Name    string
 	Targets []string
+	// Alert is the alert rule of the group's targets, under their own.
+	Alert AlertRule
+	Line  int
 }
 
 // GroupOf returns the page group of a target.
@@ -190,11 +193,15 @@ func (d *decoder) pageGroups(n ast.Node) []PageGroup {
 	var groups []PageGroup
 	for i, v := range seq.Values {
 		base := fmt.Sprintf("pages.groups[%d]", i)
-		var g PageGroup
-		d.block(v, base, []blockField{
+		g := PageGroup{Line: lineOf(v)}
+		fields := []blockField{
 			{Field{Name: "name", Kind: KindString}, func(v any) { g.Name = v.(string) }},
 			{Field{Name: "targets", Kind: KindStrings}, func(v any) { g.Targets = v.([]string) }},
-		})
+		}
+		for _, f := range alertFields {
+			fields = append(fields, blockField{f, func(v any) { d.setAlert(&g.Alert, f.Name, v, g.Line, base+"."+f.Name) }})
+		}
+		d.block(v, base, fields)
 		if g.Name == "" {
 			d.errs.add(lineOf(v), base+".name", "a page group needs a name")
 		}

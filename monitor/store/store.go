@@ -108,6 +108,9 @@ type Uptime struct {
 	Window             time.Duration
 	Up, Degraded, Down time.Duration // Up includes Degraded
 	NoData             time.Duration
+	// Maintenance is the time of maintenance windows, counted apart: not
+	// in Up, Down or NoData (the store knows of none; the board fills it).
+	Maintenance time.Duration
 }
 
 // Ratio returns Up over the time with data, or -1 when there was none.
