@@ -2,6 +2,8 @@ package monitor
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -65,5 +67,24 @@ func (s *Server) refreshAlerts(ctx context.Context) {
 		if err := s.board.RefreshAlerts(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("refresh alerts", "err", err)
 		}
+		dead := ""
+		if n := s.dispatch.Outbox().Dead; n > 0 {
+			dead = fmt.Sprintf("%d notifications could not be delivered (dead-lettered): see /api/v1/alerts and the log", n)
+		}
+		s.setBanner(&s.deadBanner, dead)
 	})
+}
+
+// setBanner sets one part of the page's banner.
+func (s *Server) setBanner(part *string, text string) {
+	s.bannerMu.Lock()
+	defer s.bannerMu.Unlock()
+	*part = text
+	var parts []string
+	for _, p := range []string{s.reloadBanner, s.deadBanner} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	s.board.SetBanner(strings.Join(parts, " · "))
 }

@@ -39,7 +39,7 @@ func (s *Server) Reload(cfg *config.Config) error {
 	}
 	s.metrics.reloads.Inc()
 	s.metrics.lastReloadOK.Set(1)
-	s.board.SetBanner("")
+	s.setBanner(&s.reloadBanner, "")
 	s.log.Info("configuration reloaded", "file", cfg.File, "targets", len(cfg.Checks))
 	return nil
 }
@@ -63,7 +63,7 @@ func (s *Server) refused(file string, err error) {
 	for _, l := range lines {
 		s.log.Error("reload refused", "file", file, "err", l)
 	}
-	s.board.SetBanner(banner(file, err, len(lines)))
+	s.setBanner(&s.reloadBanner, banner(file, err, len(lines)))
 }
 
 // WatchFile reloads path whenever its content differs from what the

@@ -82,6 +82,10 @@ type Server struct {
 
 	sum atomic.Pointer[[]byte] // SHA-256 of the file ReloadFile last read
 
+	bannerMu     sync.Mutex // guards the two parts of the page's banner
+	reloadBanner string     // a refused reload
+	deadBanner   string     // dead-lettered notifications
+
 	mu      sync.Mutex // guards cfg and live, and serialises Reload
 	cfg     *config.Config
 	live    map[string]*target

@@ -135,6 +135,7 @@ func appendBreakdown(b []byte, u store.Uptime) []byte {
 	add("degraded", u.Degraded)
 	add("down", u.Down)
 	add("no data", u.NoData)
+	add("maintenance", u.Maintenance)
 	return b
 }
 

@@ -24,6 +24,9 @@ type rowView struct {
 	Message     string // only for a caller who may see details
 	Uptime      []uptimeCell
 	Spark       template.HTML
+	// Alert is "alerting" or "suppressed" while the target has an open
+	// incident; AlertTitle says which and why.
+	Alert, AlertTitle string
 }
 
 // uptimeCell is one uptime window: Text is "" without data, and then
@@ -49,6 +52,12 @@ func viewRow(st *board.State, details bool) rowView {
 	}
 	if st.Status == vitals.StatusUnknown {
 		v.Since = time.Time{}
+	}
+	if a := st.Alert; a.Firing {
+		v.Alert, v.AlertTitle = "alerting", "incident "+a.Incident+" open since "+a.Since.UTC().Format(time.RFC3339)
+		if a.Suppressed != "" {
+			v.Alert, v.AlertTitle = "suppressed", v.AlertTitle+", suppressed: "+a.Suppressed
+		}
 	}
 	if !st.Last.At.IsZero() {
 		v.Latency = latency(st.Last.Latency)
