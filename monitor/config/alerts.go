@@ -197,6 +197,7 @@ func (d *decoder) channels(n ast.Node) []Channel {
 			continue
 		}
 		seen[c.Name] = i
+		d.channelNames = append(d.channelNames, c.Name)
 		// The channel judges its own fields (a URL, a key, a template
 		// that parses); its errors never quote a secret.
 		if _, err := notify.New(c.Config, nil); err != nil {
@@ -350,10 +351,7 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 // alertRefs checks what alert rules name: channels in the notify list,
 // targets of depends_on.
 func (d *decoder) alertRefs(cfg *Config) {
-	channels := make([]string, len(cfg.Notify))
-	for i, c := range cfg.Notify {
-		channels[i] = c.Name
-	}
+	channels := d.channelNames
 	targets := make([]string, len(cfg.Checks))
 	for i, c := range cfg.Checks {
 		targets[i] = c.Name

@@ -21,6 +21,9 @@ import (
 type decoder struct {
 	errs   errorList
 	lookup func(string) (string, bool)
+	// channels names every channel of the notify list, valid or not, so
+	// that an invalid one is not also reported as unknown where it is used.
+	channelNames []string
 }
 
 // pair is one key: value entry of a mapping.
