@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -254,4 +255,16 @@ func headerValues(extra map[string]string) []string {
 		vs = append(vs, v)
 	}
 	return vs
+}
+
+// encodeJSON is json.Marshal without the escaping of <, > and & for HTML:
+// no body goes into a web page, and receivers' logs read better.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

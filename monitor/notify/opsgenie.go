@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,10 +76,10 @@ func (g *opsgenie) request(a Alert) request {
 	if a.Kind == Resolved {
 		// The alias is one path segment: "api/3" must not become two.
 		u := g.base + "/v2/alerts/" + url.PathEscape(a.Incident) + "/close?identifierType=alias"
-		body, _ := json.Marshal(opsgenieClose{Source: "vitals", Note: truncate(headline(a)+"\n"+when(a), 25000)})
+		body, _ := encodeJSON(opsgenieClose{Source: "vitals", Note: truncate(headline(a)+"\n"+when(a), 25000)})
 		return request{method: http.MethodPost, url: u, header: h, body: body}
 	}
-	body, _ := json.Marshal(opsgenieCreateBody(a))
+	body, _ := encodeJSON(opsgenieCreateBody(a))
 	return request{method: http.MethodPost, url: g.base + "/v2/alerts", header: h, body: body}
 }
 

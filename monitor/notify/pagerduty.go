@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -55,7 +54,7 @@ func (p *pagerDuty) Type() string { return "pagerduty" }
 // API answers 202 Accepted.
 func (p *pagerDuty) Send(ctx context.Context, m Message) error {
 	for _, a := range m.Alerts {
-		body, err := json.Marshal(pagerDutyEvent(p.routingKey, a))
+		body, err := encodeJSON(pagerDutyEvent(p.routingKey, a))
 		if err != nil {
 			return p.errorf("encode: %w", err)
 		}

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -44,7 +43,7 @@ func (s *slack) Type() string { return "slack" }
 // Send posts m. Slack answers 200 "ok", or 4xx with a word saying what was
 // wrong (invalid_payload, no_service), which the error quotes.
 func (s *slack) Send(ctx context.Context, m Message) error {
-	body, err := json.Marshal(slackBody(m))
+	body, err := encodeJSON(slackBody(m))
 	if err != nil {
 		return s.errorf("encode: %w", err)
 	}

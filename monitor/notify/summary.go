@@ -85,6 +85,8 @@ func when(a Alert) string {
 		return "at " + stamp(a.At)
 	case a.At.IsZero():
 		return "open since " + stamp(a.Since)
+	case !a.At.After(a.Since):
+		return "open since " + stamp(a.Since)
 	case a.Kind == Resolved:
 		return fmt.Sprintf("resolved at %s after %s", stamp(a.At), a.At.Sub(a.Since).Round(time.Second))
 	}

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,7 +38,7 @@ func (t *teams) Type() string { return "teams" }
 
 // Send posts m as one card. A workflow answers 202 Accepted.
 func (t *teams) Send(ctx context.Context, m Message) error {
-	body, err := json.Marshal(teamsBody(m))
+	body, err := encodeJSON(teamsBody(m))
 	if err != nil {
 		return t.errorf("encode: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -78,7 +77,7 @@ func newWebhook(c Config, o Options) (Channel, error) {
 		t, err := template.New("template").Option("missingkey=error").Funcs(templateFuncs).Parse(c.Template)
 		if err != nil {
 			// text/template's error reads "template: template:LINE: …".
-			return nil, fmt.Errorf("notify: webhook %q: template: %s", c.Name,
+			return nil, fmt.Errorf("notify: webhook %q: template: line %s", c.Name,
 				strings.TrimPrefix(err.Error(), "template: template:"))
 		}
 		w.tmpl = t
@@ -88,7 +87,7 @@ func newWebhook(c Config, o Options) (Channel, error) {
 
 var templateFuncs = template.FuncMap{
 	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
+		b, err := encodeJSON(v)
 		return string(b), err
 	},
 	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
@@ -129,7 +128,7 @@ func (w *webhook) body(m Message) ([]byte, error) {
 		w.logger.Warn("notify: webhook template failed; sent the default body instead",
 			"channel", w.name, "message", m.Key, "err", w.scrub(err.Error()))
 	}
-	return json.Marshal(webhookBody(w.name, m))
+	return encodeJSON(webhookBody(w.name, m))
 }
 
 // limitedBuffer fails a write past maxTemplateBody.
