@@ -1,0 +1,11 @@
+package notify
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// Every channel's Send makes HTTP requests; none may leave a connection's
+// goroutines behind once its server and client are closed.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
