@@ -71,7 +71,10 @@ func (p *poster) errorf(format string, args ...any) error {
 }
 
 // scrubbedError is an error whose text lost a secret; errors.Is still
-// sees the chain (ErrPermanent, context.DeadlineExceeded).
+// sees the chain (ErrPermanent, context.DeadlineExceeded). As with
+// redact.Error, the errors it wraps keep their own text: whoever prints an
+// unwrapped one scrubs it again. Those are net and context errors, which
+// quote no URL once netError has removed the *url.Error.
 type scrubbedError struct {
 	msg string
 	err error
