@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vitalsgo/vitals/internal/httpbody"
 	"github.com/vitalsgo/vitals/redact"
@@ -36,7 +37,8 @@ const excerptLen = 200
 type poster struct {
 	typ, name string
 	client    *http.Client
-	secrets   []string // every form of every secret, longest first
+	timeout   time.Duration // bounds one delivery, all its requests
+	secrets   []string      // every form of every secret, longest first
 }
 
 func newPoster(c Config, o Options, secrets ...string) *poster {
@@ -47,7 +49,14 @@ func newPoster(c Config, o Options, secrets ...string) *poster {
 	client := *o.Client
 	client.Timeout = 0 // Config.Timeout bounds each delivery, through ctx
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &poster{typ: c.Type, name: c.Name, client: &client, secrets: secretForms(secrets...)}
+	return &poster{typ: c.Type, name: c.Name, client: &client, timeout: c.Timeout, secrets: secretForms(secrets...)}
+}
+
+// bound returns ctx bounded by the channel's timeout: a channel's Send
+// calls it first, so that a delivery, however many requests it makes,
+// ends within Config.Timeout.
+func (p *poster) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, p.timeout)
 }
 
 // errorf returns an error that names the channel, with every secret
@@ -62,7 +71,10 @@ func (p *poster) errorf(format string, args ...any) error {
 }
 
 // scrubbedError is an error whose text lost a secret; errors.Is still
-// sees the chain (ErrPermanent, context.DeadlineExceeded).
+// sees the chain (ErrPermanent, context.DeadlineExceeded). As with
+// redact.Error, the errors it wraps keep their own text: whoever prints an
+// unwrapped one scrubs it again. Those are net and context errors, which
+// quote no URL once netError has removed the *url.Error.
 type scrubbedError struct {
 	msg string
 	err error

@@ -57,6 +57,8 @@ func (n *ntfy) Type() string { return "ntfy" }
 
 // Send publishes m as one notification.
 func (n *ntfy) Send(ctx context.Context, m Message) error {
+	ctx, cancel := n.bound(ctx)
+	defer cancel()
 	h := http.Header{}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("User-Agent", userAgent)

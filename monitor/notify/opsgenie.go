@@ -59,6 +59,8 @@ func (g *opsgenie) Type() string { return "opsgenie" }
 // Send makes one request per alert, in order, and stops at the first
 // failure; the alias makes the retry's repeats harmless.
 func (g *opsgenie) Send(ctx context.Context, m Message) error {
+	ctx, cancel := g.bound(ctx)
+	defer cancel()
 	for _, a := range m.Alerts {
 		r := g.request(a)
 		if err := g.do(ctx, r); err != nil {

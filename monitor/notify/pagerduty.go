@@ -53,6 +53,8 @@ func (p *pagerDuty) Type() string { return "pagerduty" }
 // makes harmless (a second trigger of an open alert adds to its log). The
 // API answers 202 Accepted.
 func (p *pagerDuty) Send(ctx context.Context, m Message) error {
+	ctx, cancel := p.bound(ctx)
+	defer cancel()
 	for _, a := range m.Alerts {
 		body, err := encodeJSON(pagerDutyEvent(p.routingKey, a))
 		if err != nil {

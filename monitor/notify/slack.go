@@ -43,6 +43,8 @@ func (s *slack) Type() string { return "slack" }
 // Send posts m. Slack answers 200 "ok", or 4xx with a word saying what was
 // wrong (invalid_payload, no_service), which the error quotes.
 func (s *slack) Send(ctx context.Context, m Message) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	body, err := encodeJSON(slackBody(m))
 	if err != nil {
 		return s.errorf("encode: %w", err)

@@ -38,6 +38,8 @@ func (t *teams) Type() string { return "teams" }
 
 // Send posts m as one card. A workflow answers 202 Accepted.
 func (t *teams) Send(ctx context.Context, m Message) error {
+	ctx, cancel := t.bound(ctx)
+	defer cancel()
 	body, err := encodeJSON(teamsBody(m))
 	if err != nil {
 		return t.errorf("encode: %w", err)

@@ -100,6 +100,8 @@ func (w *webhook) Type() string { return "webhook" }
 // message, and the default body sent instead: the alert matters more than
 // its format.
 func (w *webhook) Send(ctx context.Context, m Message) error {
+	ctx, cancel := w.bound(ctx)
+	defer cancel()
 	body, err := w.body(m)
 	if err != nil {
 		return w.errorf("encode: %w", err)
