@@ -21,6 +21,7 @@ import (
 	"github.com/vitalsgo/vitals/monitor/api"
 	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/notify"
 	"github.com/vitalsgo/vitals/monitor/store"
 	"github.com/vitalsgo/vitals/monitor/web"
 	"github.com/vitalsgo/vitals/vitalshttp"
@@ -49,6 +50,10 @@ type Options struct {
 	UptimeEvery time.Duration
 	// Writer configures the store's write queue.
 	Writer *store.WriterOptions
+	// Dispatch configures the delivery of notifications; its Logger is
+	// the server's, and its Lease defaults to the longest channel
+	// timeout + 5s.
+	Dispatch *alert.DispatcherOptions
 }
 
 // DefaultListen is the address the server listens on when neither the
@@ -126,7 +131,19 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		return nil, err
 	}
 	s.alerts = alert.NewEngine(ac)
-	s.dispatch = alert.NewDispatcher(st, s.alerts, &alert.DispatcherOptions{Logger: s.log})
+	var do alert.DispatcherOptions
+	if opts.Dispatch != nil {
+		do = *opts.Dispatch
+	}
+	do.Logger = s.log
+	if do.Lease <= 0 {
+		do.Lease = notify.DefaultTimeout
+		for _, c := range cfg.Notify {
+			do.Lease = max(do.Lease, c.Timeout)
+		}
+		do.Lease += 5 * time.Second
+	}
+	s.dispatch = alert.NewDispatcher(st, s.alerts, &do)
 	st.SetAlerter(s.alerts)
 	s.board.SetMaintenance(s.alerts.InMaintenance)
 	s.pushes = newPushes()

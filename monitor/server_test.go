@@ -74,7 +74,10 @@ func serve(t *testing.T, yaml string, dir string) *running {
 		dir = t.TempDir()
 	}
 	file := filepath.Join(dir, "vitals.yaml")
-	writeFile(t, file, fmt.Sprintf(yaml, filepath.Join(dir, "vitals.db")))
+	if strings.Contains(yaml, "%s") {
+		yaml = fmt.Sprintf(yaml, filepath.Join(dir, "vitals.db"))
+	}
+	writeFile(t, file, yaml)
 	cfg, err := config.Load(file)
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,10 @@ type DispatcherOptions struct {
 	// SilencesEvery is how often the API's silences are read from the
 	// store (other replicas make them too). Default 5s.
 	SilencesEvery time.Duration
-	Logger        *slog.Logger
+	// BackoffBase and BackoffMax shape the wait between attempts: Base
+	// after the first failure, doubling up to Max. Default 1s and 1m.
+	BackoffBase, BackoffMax time.Duration
+	Logger                  *slog.Logger
 }
 
 // ChannelStats count one channel's deliveries.
@@ -85,6 +88,12 @@ func NewDispatcher(st store.Store, eng *Engine, o *DispatcherOptions) *Dispatche
 	}
 	if d.o.SilencesEvery <= 0 {
 		d.o.SilencesEvery = 5 * time.Second
+	}
+	if d.o.BackoffBase <= 0 {
+		d.o.BackoffBase = time.Second
+	}
+	if d.o.BackoffMax <= 0 {
+		d.o.BackoffMax = time.Minute
 	}
 	d.log = d.o.Logger
 	if d.log == nil {
@@ -138,7 +147,7 @@ func (d *Dispatcher) lease() time.Duration {
 	if d.o.Lease > 0 {
 		return d.o.Lease
 	}
-	return notify.DefaultTimeout*3 + 15*time.Second
+	return notify.DefaultTimeout + 5*time.Second
 }
 
 // Run delivers until ctx ends, then waits for the messages in flight.
@@ -340,7 +349,7 @@ func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel st
 	dead := errors.Is(err, notify.ErrPermanent) || attempts >= c.MaxAttempts
 	text := redact.String(err.Error())
 	now := time.Now()
-	if err := d.st.Retry(context.WithoutCancel(ctx), ids(rows), text, now.Add(Backoff(attempts)), dead, now); err != nil {
+	if err := d.st.Retry(context.WithoutCancel(ctx), ids(rows), text, now.Add(Backoff(attempts, d.o.BackoffBase, d.o.BackoffMax)), dead, now); err != nil {
 		d.log.Warn("alerts: recording a failed delivery", "channel", channel, "err", err)
 	}
 	if dead {
@@ -352,12 +361,14 @@ func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel st
 	d.log.Warn("alerts: delivery failed; will retry", "channel", channel, "alerts", len(rows), "attempt", attempts, "err", text)
 }
 
-// Backoff is the wait before attempt n+1 after n failed: 1 s doubling to
-// at most a minute, with ±20 % jitter so that a receiver coming back is
+// Backoff is the wait before attempt n+1 after n failed: base doubling
+// to at most limit, with ±20 % jitter so that a receiver coming back is
 // not hit by every retry at once.
-func Backoff(n int) time.Duration {
-	b := time.Second << min(max(n-1, 0), 6)
-	b = min(b, time.Minute)
+func Backoff(n int, base, limit time.Duration) time.Duration {
+	b := base << min(max(n-1, 0), 20)
+	if b <= 0 || b > limit {
+		b = limit
+	}
 	return time.Duration(float64(b) * (0.8 + 0.4*rand.Float64()))
 }
 

@@ -36,12 +36,14 @@ type Engine struct {
 	// store (see Dispatcher), so that every replica sees them.
 	api atomic.Pointer[[]Silence]
 
-	// quiet caches the targets known, as of a committed transaction, to
-	// be ok with no failing streak: a batch of passes for them changes
-	// nothing, and is not even read. It is what keeps alerting free for
-	// targets that are fine (nearly all of them).
+	// known caches each target's state as of the last transaction of this
+	// engine that committed it: a batch that would not change it (passes
+	// of a target that is fine, failures of one already firing) is not
+	// even read, and a change is written as a compare-and-set against the
+	// cached version, read afresh only when that loses. It is what keeps
+	// alerting free for targets whose state stands, nearly all of them.
 	mu    sync.Mutex
-	quiet map[string]bool
+	known map[string]store.AlertState
 
 	conflicts atomic.Uint64 // compare-and-sets lost to another writer
 
@@ -52,7 +54,7 @@ type Engine struct {
 
 // NewEngine returns an engine working from cfg.
 func NewEngine(cfg *Config) *Engine {
-	e := &Engine{quiet: map[string]bool{}}
+	e := &Engine{known: map[string]store.AlertState{}}
 	e.SetConfig(cfg)
 	return e
 }
@@ -145,91 +147,123 @@ func (e *Engine) Decide(ctx context.Context, tx store.AlertTx, batch []store.Res
 		}
 		byTarget[r.Target] = append(byTarget[r.Target], i)
 	}
-	quiet := map[string]bool{}
+	if len(order) == 0 {
+		return nil, nil
+	}
+	known := make(map[string]store.AlertState, len(order))
 	e.mu.Lock()
 	for _, t := range order {
-		quiet[t] = e.quiet[t]
+		if st, ok := e.known[t]; ok {
+			known[t] = st
+		}
 	}
 	e.mu.Unlock()
-	learned := map[string]bool{}
-	enqueued := false
+	d := &decision{e: e, tx: tx, c: c, failing: map[string]bool{}}
+	learned := map[string]store.AlertState{}
+	forget := map[string]bool{}
+	var rows []store.Outbound
 	for _, target := range order {
-		idx := byTarget[target]
-		if quiet[target] && allPass(batch, idx) {
-			continue
-		}
 		rule := c.Rules[target]
-		read, err := tx.Alert(ctx, target)
-		if err != nil {
-			return nil, err
+		read, cached := known[target]
+		if !cached {
+			var err error
+			if read, err = tx.Alert(ctx, target); err != nil {
+				return nil, err
+			}
 		}
-		next, rows, err := e.step(ctx, tx, c, rule, read, batch, idx, now)
-		if err != nil {
-			return nil, err
-		}
-		if next != read {
+		for attempt := 0; ; attempt++ {
+			next, out, err := d.step(ctx, rule, read, batch, byTarget[target], now)
+			if err != nil {
+				return nil, err
+			}
+			if next == read {
+				learned[target] = read
+				break
+			}
 			ok, err := tx.PutAlert(ctx, read, next)
 			if err != nil {
 				return nil, err
 			}
-			if !ok {
-				e.conflicts.Add(1)
-				learned[target] = false
-				continue
+			if ok {
+				next.Version = read.Version + 1
+				learned[target] = next
+				rows = append(rows, out...)
+				break
 			}
-			if err := tx.Enqueue(ctx, rows); err != nil {
+			if !cached || attempt > 0 {
+				// Another writer decided first: the decision is its.
+				e.conflicts.Add(1)
+				forget[target] = true
+				break
+			}
+			// The cache was stale: decide again on the stored state.
+			if read, err = tx.Alert(ctx, target); err != nil {
 				return nil, err
 			}
-			enqueued = enqueued || len(rows) > 0
 		}
-		learned[target] = !next.Firing && next.Fails == 0
+	}
+	if err := tx.Enqueue(ctx, rows); err != nil {
+		return nil, err
 	}
 	return func() {
 		e.mu.Lock()
-		for t, q := range learned {
-			if q {
-				e.quiet[t] = true
-			} else {
-				delete(e.quiet, t)
-			}
+		for t, st := range learned {
+			e.known[t] = st
+		}
+		for t := range forget {
+			delete(e.known, t)
 		}
 		e.mu.Unlock()
-		if enqueued && e.wake != nil {
+		if len(rows) > 0 && e.wake != nil {
 			e.wake()
 		}
 	}, nil
 }
 
-// forget drops what the engine caches of targets, so that their next
-// results are read against the store: after a reload changed their rules.
-func (e *Engine) forget() {
+// Forget drops what the engine caches of targets' states (of every target
+// when none is named), so that their next results are decided on what the
+// store holds: for targets another process may have decided on meanwhile.
+func (e *Engine) Forget(targets ...string) {
 	e.mu.Lock()
-	clear(e.quiet)
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	if len(targets) == 0 {
+		clear(e.known)
+		return
+	}
+	for _, t := range targets {
+		delete(e.known, t)
+	}
 }
 
-func allPass(batch []store.Result, idx []int) bool {
-	for _, i := range idx {
-		if batch[i].Status == vitals.StatusFail {
-			return false
-		}
-	}
-	return true
+// decision is one Decide call: what it has learned of dependencies.
+type decision struct {
+	e       *Engine
+	tx      store.AlertTx
+	c       *Config
+	failing map[string]bool // dependency → failing, read once per call
 }
 
 // step applies a target's results, in order, to its state: the streaks,
 // and the incident they open or close, with the notifications that makes.
-func (e *Engine) step(ctx context.Context, tx store.AlertTx, c *Config, rule *Rule, st store.AlertState, batch []store.Result, idx []int, now time.Time) (store.AlertState, []store.Outbound, error) {
+// Streaks stop counting where they stop mattering (failures of a firing
+// target at alert_after, passes of a fine one at resolve_after), so that
+// a state that stands is not rewritten by every result.
+func (d *decision) step(ctx context.Context, rule *Rule, st store.AlertState, batch []store.Result, idx []int, now time.Time) (store.AlertState, []store.Outbound, error) {
+	e, c := d.e, d.c
 	var rows []store.Outbound
 	for _, i := range idx {
 		r := batch[i]
 		if r.Status == vitals.StatusFail {
-			st.Fails++
 			st.Passes = 0
-			if st.Firing || st.Fails < rule.AlertAfter {
+			if st.Firing {
+				st.Fails = min(st.Fails+1, rule.AlertAfter)
 				continue
 			}
-			why, err := e.suppressed(ctx, tx, rule, r.Target, r.At)
+			st.Fails++
+			if st.Fails < rule.AlertAfter {
+				continue
+			}
+			why, err := d.suppressed(ctx, rule, r.Target, r.At)
 			if err != nil {
 				return st, nil, err
 			}
@@ -244,9 +278,13 @@ func (e *Engine) step(ctx context.Context, tx store.AlertTx, c *Config, rule *Ru
 			rows = append(rows, e.outbound(c, rule, st, notify.Firing, r, now.Add(c.GroupWait))...)
 			continue
 		}
-		st.Passes++
 		st.Fails = 0
-		if !st.Firing || st.Passes < rule.ResolveAfter {
+		if !st.Firing {
+			st.Passes = min(st.Passes+1, rule.ResolveAfter)
+			continue
+		}
+		st.Passes++
+		if st.Passes < rule.ResolveAfter {
 			continue
 		}
 		st.Firing, st.ResolvedAt, st.RemindAt = false, r.At, time.Time{}
@@ -260,17 +298,21 @@ func (e *Engine) step(ctx context.Context, tx store.AlertTx, c *Config, rule *Ru
 // suppressed returns why an incident of target opening at t would notify
 // nobody: a dependency failing, a maintenance window or a silence; "" if
 // it notifies.
-func (e *Engine) suppressed(ctx context.Context, tx store.AlertTx, rule *Rule, target string, t time.Time) (string, error) {
+func (d *decision) suppressed(ctx context.Context, rule *Rule, target string, t time.Time) (string, error) {
 	for _, dep := range rule.DependsOn {
-		failing, err := tx.Failing(ctx, dep)
-		if err != nil {
-			return "", err
+		failing, ok := d.failing[dep]
+		if !ok {
+			var err error
+			if failing, err = d.tx.Failing(ctx, dep); err != nil {
+				return "", err
+			}
+			d.failing[dep] = failing
 		}
 		if failing {
 			return "depends_on " + dep, nil
 		}
 	}
-	return e.Quieted(target, t), nil
+	return d.e.Quieted(target, t), nil
 }
 
 // outbound returns the notifications of one alert, one per channel.
