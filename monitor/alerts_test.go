@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor/store/storetest"
@@ -59,7 +60,8 @@ func httpTarget(tg *toggles, name, fields string) string {
 // slowTarget is httpTarget at a 5 s interval, for tests of many targets
 // (which the race detector slows a lot).
 func slowTarget(tg *toggles, name, fields string) string {
-	return strings.Replace(httpTarget(tg, name, fields), "interval: 100ms", "interval: 5s", 1)
+	t := strings.Replace(httpTarget(tg, name, fields), "interval: 100ms", "interval: 5s", 1)
+	return strings.Replace(t, "timeout: 1s", "timeout: 4s", 1)
 }
 
 // waitFor polls cond every 50 ms for at most d.
@@ -193,9 +195,24 @@ func TestAlertSharedDependency(t *testing.T) {
 					_, m := get(t, r.url+"/metrics")
 					t.Log(grepLines(m, "vitals_monitor_"))
 					t.Logf("%d alerts at the receiver, %d requests", len(hook.Alerts()), hook.Requests())
+					for _, d := range hook.Processed() {
+						for _, a := range d.Alerts[:min(len(d.Alerts), 5)] {
+							t.Logf("%s %s %s at %s since %s: %s", a.Kind, a.Target, a.Incident, a.At.Format("15:04:05.000"), a.Since.Format("15:04:05.000"), a.Message)
+						}
+					}
 				}
 			})
-			time.Sleep(6 * time.Second) // every target has passed
+			waitFor(t, time.Minute, "not every target passes", func() bool {
+				for _, st := range r.Server.Board().States() {
+					if st.Status != vitals.StatusPass {
+						return false
+					}
+				}
+				return true
+			})
+			if got := hook.Alerts(); len(got) != 0 {
+				t.Fatalf("alerts before the outage: %v", got[:min(len(got), 5)])
+			}
 			tg.set("*", true)
 			if withDeps {
 				waitFor(t, time.Minute, "no alert for db", func() bool { return len(hook.Alerts()) >= 1 })
