@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -137,11 +138,12 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 	}
 	do.Logger = s.log
 	if do.Lease <= 0 {
-		do.Lease = notify.DefaultTimeout
+		// A claim outlasts the slowest channel's delivery.
+		longest := time.Duration(0)
 		for _, c := range cfg.Notify {
-			do.Lease = max(do.Lease, c.Timeout)
+			longest = max(longest, cmp.Or(c.Timeout, notify.DefaultTimeout))
 		}
-		do.Lease += 5 * time.Second
+		do.Lease = cmp.Or(longest, notify.DefaultTimeout) + 5*time.Second
 	}
 	s.dispatch = alert.NewDispatcher(st, s.alerts, &do)
 	st.SetAlerter(s.alerts)

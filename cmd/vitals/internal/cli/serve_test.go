@@ -147,3 +147,71 @@ func body(url string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// An alert whose delivery was under way when the monitor was killed
+// (kill -9: the receiver had the request, the monitor never heard back) is
+// delivered again after the restart, with the same idempotency key: a
+// receiver that honours the key processes it exactly once.
+func TestServeAlertSurvivesKill9(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "vitals.yaml")
+	hook := monitortest.NewWebhook(t, "kill9-secret-123")
+	held := hook.Hold()
+	cfg := "storage: " + filepath.Join(dir, "vitals.db") + "\n" +
+		"alerting: {group_wait: 0s}\n" +
+		"notify:\n  - {name: ops, type: webhook, url: \"" + hook.URL() + "\", secret: kill9-secret-123, timeout: 2s}\n" +
+		"checks:\n  - {name: gone, type: tcp, address: \"" + freeAddr(t) + "\", interval: 200ms, notify: [ops], alert_after: 1}\n"
+	if err := os.WriteFile(file, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := func() (*exec.Cmd, *bytes.Buffer, chan error) {
+		ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+		t.Cleanup(cancel)
+		cmd := exec.CommandContext(ctx, binary, "serve", "--config", file, "--listen", freeAddr(t))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			<-exited
+		})
+		return cmd, &stderr, exited
+	}
+
+	first, _, exited := start()
+	var key string
+	select {
+	case key = <-held:
+	case <-time.After(time.Minute):
+		t.Fatal("no delivery reached the receiver within a minute")
+	}
+	// The receiver has the request; the monitor is killed before it hears.
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	exited <- nil // for the cleanup's wait
+	hook.Release()
+	if n := len(hook.Processed()); n != 0 {
+		t.Fatalf("the held delivery was processed (%d)", n)
+	}
+
+	killed := time.Now()
+	_, stderr, _ := start()
+	monitortest.PollFor(t, time.Minute, 50*time.Millisecond, "the alert delivered after the restart", func() bool {
+		return len(hook.Processed()) == 1
+	})
+	t.Logf("delivered %v after the restart (the claim's lease is the channel timeout + 5s)", time.Since(killed).Round(time.Millisecond))
+	time.Sleep(2 * time.Second)
+	got := hook.Processed()
+	if len(got) != 1 || got[0].Key != key || len(got[0].Alerts) != 1 || got[0].Alerts[0].Target != "gone" || got[0].Alerts[0].Kind != "firing" {
+		t.Fatalf("processed %+v, want the one held firing alert with key %q; log:\n%s", got, key, stderr.String())
+	}
+	if hook.Requests() < 2 {
+		t.Errorf("%d requests: the alert was not sent again", hook.Requests())
+	}
+}
