@@ -27,24 +27,50 @@ func TestSecretsStayOut(t *testing.T) {
 		pushToken = "push-t0ken-Kk29-abcdef"
 		apiToken  = "api-t0ken-Wm55-ghijk"
 		userPass  = "us3r-pa55-Pp10"
+		hookPath  = "h00k-path-T0k3n-Yy4"
+		hookHMAC  = "h00k-hmac-S3cr3t-Uu6"
+		pdKey     = "pd-r0uting-K3y-Rr8"
+		slackPath = "sl4ck-T000-B000-Xx5"
+		ntfyToken = "ntfy-t0ken-Nn3"
 	)
 	closed := testservice.ClosedAddr(t)
+	// One channel delivers (to a real receiver, whose bodies are checked
+	// too); the others' receivers are down, so their failures are logged.
+	hook := monitortest.NewWebhook(t, hookHMAC)
 	yaml := `storage: %s
 auth: {token: ` + apiToken + `, users: {ops: ` + userPass + `}}
+alerting: {group_wait: 0s}
+notify:
+  - {name: hook, type: webhook, url: "` + hook.URL() + `?token=` + hookPath + `", secret: ` + hookHMAC + `}
+  - {name: down, type: webhook, url: "http://` + closed + `/hooks/` + hookPath + `", secret: ` + hookHMAC + `}
+  - {name: pd, type: pagerduty, url: "http://` + closed + `", routing_key: ` + pdKey + `}
+  - {name: slack, type: slack, url: "http://` + closed + `/services/` + slackPath + `"}
+  - {name: ntfy, type: ntfy, url: "http://` + closed + `/alerts", token: ` + ntfyToken + `}
 checks:
-  - {name: api, type: http, url: "http://admin:` + urlPass + `@` + closed + `/health?token=` + urlToken + `", interval: 50ms}
+  - {name: api, type: http, url: "http://admin:` + urlPass + `@` + closed + `/health?token=` + urlToken + `", interval: 50ms, notify: [hook, down, pd, slack, ntfy], alert_after: 1}
   - {name: job, type: push, token: ` + pushToken + `, every: 1h}
 `
 	r := serve(t, yaml, "")
 	monitortest.Eventually(t, "api failing", func() bool { return status(r, "api") == vitals.StatusFail })
+	waitFor(t, time.Minute, "the alert was not delivered to the working channel", func() bool { return len(hook.Processed()) == 1 })
+	waitFor(t, time.Minute, "no failed delivery logged for every channel that is down", func() bool {
+		logs := r.logs.String()
+		for _, ch := range []string{"down", "pd", "slack", "ntfy"} {
+			if !strings.Contains(logs, "channel="+ch) {
+				return false
+			}
+		}
+		return true
+	})
 
-	secrets := []string{urlPass, urlToken, pushToken, apiToken, userPass}
+	secrets := []string{urlPass, urlToken, pushToken, apiToken, userPass, hookPath, hookHMAC, pdKey, slackPath, ntfyToken}
 	forms := func(s string) []string {
 		return []string{s, base64.StdEncoding.EncodeToString([]byte(s)), base64.RawURLEncoding.EncodeToString([]byte(s)), url.QueryEscape(s)}
 	}
 	paths := []string{"/", "/targets/api", "/targets/job", "/api/v1/targets", "/api/v1/targets/api",
 		"/api/v1/targets/api/results", "/api/v1/targets/api/uptime?window=24h", "/badge/api/status.svg",
-		"/badge/api/status.json", "/badge/api/latency.svg", "/metrics", "/readyz?verbose", "/api/v1/targets/nope"}
+		"/badge/api/status.json", "/badge/api/latency.svg", "/metrics", "/readyz?verbose", "/api/v1/targets/nope",
+		"/api/v1/alerts", "/api/v1/silences"}
 	for _, authorised := range []bool{false, true} {
 		for _, path := range paths {
 			req, _ := http.NewRequest("GET", r.url+path, nil)
@@ -82,7 +108,16 @@ checks:
 	if err := r.ReloadFile(r.file); err == nil {
 		t.Error("a broken file was applied")
 	}
-	for what, text := range map[string]string{"the event stream": string(stream), "the log": r.logs.String(), "the banner": r.Board().Banner()} {
+	bodies := ""
+	for _, d := range hook.Processed() {
+		for _, a := range d.Alerts {
+			bodies += a.Message + " " + a.Incident + " " + a.Target + "\n"
+		}
+	}
+	if !strings.Contains(bodies, "api") {
+		t.Errorf("the delivered alert says nothing of api: %q", bodies)
+	}
+	for what, text := range map[string]string{"the event stream": string(stream), "the log": r.logs.String(), "the banner": r.Board().Banner(), "the alert bodies": bodies} {
 		for _, s := range secrets {
 			for _, f := range forms(s) {
 				if strings.Contains(text, f) {
