@@ -319,7 +319,7 @@ func isCredChar(c byte) bool {
 	return isWordByte(c)
 }
 
-var authSchemes = []string{"basic", "bearer", "digest", "negotiate", "ntlm", "token"}
+var authSchemes = []string{"basic", "bearer", "digest", "negotiate", "ntlm", "token", "geniekey"}
 
 func isAuthScheme(w string) bool {
 	for _, scheme := range authSchemes {
@@ -338,7 +338,7 @@ var (
 		"password", "passwd", "pwd", "passphrase", "secret", "token",
 		"apikey", "api_key", "secret_key", "private_key", "secret_access_key",
 		"access_key", "accesskey", "accountkey", "credential", "credentials",
-		"signature",
+		"signature", "routing_key", "integration_key",
 	}
 )
 

@@ -69,14 +69,16 @@ const Marker = "***"
 //     kept.
 //   - Tokens of well-known providers anywhere, by their prefix: cloud access
 //     keys (AKIA…), GitHub (ghp_…, github_pat_…), GitLab (glpat-…), Slack
-//     (xoxb-…, and webhook URLs), Stripe (sk_live_…), Google (AIza…,
-//     ya29.…), npm, PyPI, Hugging Face and others; the prefix is kept
+//     (xoxb-…, and webhook URLs), Microsoft Teams and Discord webhook URLs,
+//     ntfy (tk_…), Stripe (sk_live_…), Google (AIza…, ya29.…), npm, PyPI,
+//     Hugging Face and others; the prefix is kept
 //     ("ghp_***"). The table tokenFormats in tokens.go lists them.
 //
 // Keys match whole, ignoring case and treating '-' like '_': password,
 // passwd, pwd, pass, passphrase, secret, token, apikey, api_key, secret_key,
 // private_key, secret_access_key, access_key, accesskey, accountkey,
-// credential, credentials, signature, sig, sslpassword, pgpassword. A key may
+// credential, credentials, signature, routing_key (PagerDuty),
+// integration_key, sig, sslpassword, pgpassword. A key may
 // also end in one of these after '_', '-' or a camel-case hump
 // ("access_token", "client_secret", "X-Api-Key", "X-Amz-Signature",
 // "dbPassword"), except for pass, sig and the libpq names. So "compass=x",

@@ -170,6 +170,11 @@ var tokenFormats = []tokenFormat{
 	{"Slack webhook", "hooks.slack.com/services/", classAlnum | classSlash, 20,
 		"POST https://hooks.slack.com/services/" + "T00000000/B00000000/" + exampleToken[:24] + ": 404",
 		"POST https://hooks.slack.com/services/***: 404"},
+	{"Microsoft Teams connector webhook", "webhook.office.com/webhookb2/", classAlnum | classSlash | classDash | classAt, 20,
+		"https://example.webhook.office.com/webhookb2/" + "0123abcd-0123@4567/IncomingWebhook/" + exampleToken, "https://example.webhook.office.com/webhookb2/***"},
+	{"Microsoft Teams legacy webhook", "outlook.office.com/webhook/", classAlnum | classSlash | classDash | classAt, 20,
+		"https://outlook.office.com/webhook/" + "0123abcd@4567/IncomingWebhook/" + exampleToken, "https://outlook.office.com/webhook/***"},
+	{"ntfy access token", "tk_", classAlnum, 29, "ntfy refused tk_" + exampleToken[:29], "ntfy refused tk_***"},
 	{"Discord webhook", "discord.com/api/webhooks/", classAlnum | classSlash | classDash | classUnder, 20,
 		"https://discord.com/api/webhooks/" + "123456789012345678/" + exampleToken, "https://discord.com/api/webhooks/***"},
 	{"Stripe secret key", "sk_live_", classAlnum, 16, "sk_live_" + exampleToken[:24], "sk_live_***"},
@@ -287,6 +292,7 @@ const (
 	classDash
 	classDot
 	classSlash
+	classAt
 
 	classAlnum = classLower | classUpper | classDigit
 )
@@ -301,6 +307,6 @@ var byteClasses = func() (t [256]byteClass) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = classDigit
 	}
-	t['_'], t['-'], t['.'], t['/'] = classUnder, classDash, classDot, classSlash
+	t['_'], t['-'], t['.'], t['/'], t['@'] = classUnder, classDash, classDot, classSlash, classAt
 	return t
 }()
