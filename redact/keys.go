@@ -276,6 +276,14 @@ func (r *redactor) authValue(v int) int {
 	end := credEnd(s, v)
 	if !isAuthScheme(s[v:end]) {
 		r.add(v, end)
+		// A scheme this package does not know ("SSWS x", a vendor's
+		// "GenieKey x"): a word of letters followed by a long token.
+		if schemeLike(s[v:end]) && end+1 < len(s) && s[end] == ' ' {
+			if e := credEnd(s, end+1); e-(end+1) >= 8 {
+				r.add(end+1, e)
+				return e
+			}
+		}
 		return end
 	}
 	cred := end
@@ -454,3 +462,18 @@ func isWordByte(c byte) bool {
 func isKeyByte(c byte) bool { return isWordByte(c) || c == '-' }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+// schemeLike reports whether w could be an authentication scheme's name:
+// letters and '-' only, as schemes are, unlike most credentials.
+func schemeLike(w string) bool {
+	if w == "" || len(w) > 32 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

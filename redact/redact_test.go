@@ -87,6 +87,8 @@ var redactTests = []struct {
 	{"authorization bare credential", "Authorization: abc123", "Authorization: ***"},
 	{"proxy authorization", "Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ***"},
 	{"opsgenie key", "Authorization: GenieKey 0d1f7a3e-4c2b-4f4e-9c1d-2a3b4c5d6e7f", "Authorization: GenieKey ***"},
+	{"unknown scheme", "Authorization: SSWS 00QCjAl4MlV-WPXM-ABCDEFGHIJ", "Authorization: *** ***"},
+	{"unknown scheme prose", "Authorization: missing for /api", "Authorization: *** for /api"},
 	{"pagerduty routing key", `{"routing_key":"R0ut1ngK3yAbCdEf0123456789abcdef","event_action":"trigger"}`, `{"routing_key":"***","event_action":"trigger"}`},
 	{"teams workflow signature", "https://prod-12.westus.logic.azure.com:443/workflows/0123abcd/triggers/manual/paths/invoke?api-version=2016-06-01&sv=1.0&sig=AbCdEf0123456789", "https://prod-12.westus.logic.azure.com:443/workflows/0123abcd/triggers/manual/paths/invoke?api-version=2016-06-01&sv=1.0&sig=***"},
 	{"header dump", "map[Accept:[*/*] Authorization:[Bearer tok3n]]", "map[Accept:[*/*] Authorization:[Bearer ***]]"},
