@@ -196,7 +196,8 @@ func (e *email) session(ctx context.Context, fn func(context.Context, *smtp.Clie
 	}
 	// A cancelled context (shutdown) ends the session at once, not at the
 	// deadline: the past deadline fails whatever read or write is waiting.
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(smtpPast) })
+	raw := conn // the TCP connection, under TLS too: conn may change below
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(smtpPast) })
 	defer stop()
 
 	if e.mode == smtpTLS {

@@ -344,3 +344,47 @@ func TestEmailLocalRelay(t *testing.T) {
 		t.Errorf("no message with Message-ID %s in the shared mailpit", wantMessageID(m.Key))
 	}
 }
+
+// TestEmailConfig: a configuration that cannot work is refused at New,
+// naming the field and never the password.
+func TestEmailConfig(t *testing.T) {
+	notPEM := writeFile(t, t.TempDir(), "ca.pem", "not a certificate")
+	tests := []struct {
+		name string
+		edit func(*notify.Config)
+		want string
+	}{
+		{"no host", func(c *notify.Config) { c.Host = "" }, "host is required"},
+		{"unknown tls", func(c *notify.Config) { c.TLS = "ssl" }, `tls is "ssl"`},
+		{"bad port", func(c *notify.Config) { c.Port = 70000 }, "port 70000"},
+		{"bad from", func(c *notify.Config) { c.From = "not an address" }, "from"},
+		{"no recipients", func(c *notify.Config) { c.To = nil }, "to needs"},
+		{"bad recipient", func(c *notify.Config) { c.To = []string{"ops@example.com", "nobody"} }, `to "nobody"`},
+		{"missing ca file", func(c *notify.Config) { c.CAFile = "/nonexistent/ca.pem" }, "ca_file"},
+		{"ca file without PEM", func(c *notify.Config) { c.CAFile = notPEM }, "no PEM certificate"},
+		{"login in the clear to another host", func(c *notify.Config) {
+			c.Host, c.TLS, c.Username, c.Password = "mail.example.com", "none", smtpUser, smtpPassword
+		}, "in the clear"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := emailConfig("127.0.0.1:587")
+			c.Password = smtpPassword
+			tt.edit(&c)
+			_, err := notify.New(c, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("New: %v; want an error saying %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), smtpPassword) {
+				t.Errorf("the error quotes the password: %v", err)
+			}
+		})
+	}
+	// A login in the clear to the machine itself is what a local relay
+	// may ask for; net/smtp allows it too.
+	c := emailConfig("127.0.0.1:25")
+	c.TLS, c.Username, c.Password = "none", smtpUser, smtpPassword
+	if _, err := notify.New(c, nil); err != nil {
+		t.Errorf("New with a login over plain SMTP to 127.0.0.1: %v", err)
+	}
+}
