@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -179,6 +180,48 @@ func TestEmailRetryKeepsMessageID(t *testing.T) {
 	}
 	if got[2].MessageID == got[0].MessageID {
 		t.Errorf("another message has the same Message-ID %q", got[2].MessageID)
+	}
+}
+
+// TestEmailRefusedRecipients: a recipient the server refuses for good is
+// left out and the others get the mail; when it refuses them all, the send
+// fails for good.
+func TestEmailRefusedRecipients(t *testing.T) {
+	mp := startMailpit(t, mailpitOpts{allowRecipients: `@example\.com$`})
+	c := emailConfig(mp.smtpAddr)
+	// mailpit's Received header names the first recipient it accepted:
+	// the refused one comes first.
+	c.To = []string{"Team Lead <lead@example.org>", "oncall@example.com"}
+	c.TLS = "none"
+	var log syncBuffer
+	ch, err := notify.New(c, &notify.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Send(t.Context(), firingMessage()); err != nil {
+		t.Fatalf("Send with one recipient refused: %v", err)
+	}
+	if !strings.Contains(log.String(), "to=lead@example.org") {
+		t.Errorf("the refused recipient is not logged: %q", log.String())
+	}
+	got := mp.waitMessages(t, 1)[0]
+	if len(got.To) != 2 {
+		t.Errorf("To header %v: want both recipients named", got.To)
+	}
+	var delivered []string
+	for _, line := range strings.Split(mp.raw(t, got.ID), "\r\n") {
+		if strings.Contains(line, "for <") {
+			delivered = append(delivered, strings.TrimSpace(line))
+		}
+	}
+	if len(delivered) != 1 || !strings.Contains(delivered[0], "oncall@example.com") {
+		t.Errorf("mailpit received it for %v, want oncall@example.com only", delivered)
+	}
+
+	c.To = []string{"lead@example.org"}
+	err = newChannel(t, c).Send(t.Context(), firingMessage())
+	if err == nil || !errors.Is(err, notify.ErrPermanent) || !strings.Contains(err.Error(), "every recipient was refused") {
+		t.Errorf("Send with every recipient refused: %v; want a permanent error", err)
 	}
 }
 

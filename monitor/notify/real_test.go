@@ -176,6 +176,9 @@ type mailpitOpts struct {
 	// user and password, when set, are the only login it accepts, and it
 	// takes no mail without one.
 	user, password string
+	// allowRecipients, when set, is a regular expression of the only
+	// recipients it takes; it refuses others with 550.
+	allowRecipients string
 }
 
 // mailpit is a running mailpit of a test's own.
@@ -212,6 +215,9 @@ func startMailpit(t *testing.T, o mailpitOpts) *mailpit {
 		if o.tls == "" {
 			args = append(args, "--smtp-auth-allow-insecure")
 		}
+	}
+	if o.allowRecipients != "" {
+		args = append(args, "--smtp-allowed-recipients", o.allowRecipients)
 	}
 	startProcess(t, "mailpit", bin, args...)
 	monitortest.PollFor(t, 30*time.Second, 50*time.Millisecond, "mailpit to answer on "+m.smtpAddr+" and "+m.api,
