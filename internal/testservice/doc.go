@@ -36,8 +36,20 @@
 //	VITALS_MONGO_AUTH_ADDR MongoAuthAddr  127.0.0.1:27018 (PLAIN login: PostgresPasswordRole)
 //	VITALS_CONSUL_ADDR     ConsulAddr     127.0.0.1:8500
 //	VITALS_CONSUL_ACL_ADDR ConsulACLAddr  127.0.0.1:8510 (ACLs on, ConsulACLToken)
+//	VITALS_SMTP_ADDR       SMTPAddr       127.0.0.1:1025 (mailpit: no TLS, no auth)
+//	VITALS_MAILPIT_API     MailpitAPI     http://127.0.0.1:8025 (mailpit's HTTP API)
 //
 // The variables are read once, when the package is initialised.
+//
+// # Programs
+//
+// Some tests start a server of their own, with a configuration of theirs
+// (TLS, auth, a route), from a binary scripts/services installs but does
+// not start for them. [Mailpit] and [Alertmanager] return its path, or skip
+// (fail under VITALS_REQUIRE_SERVICES=1) as [Require] does:
+//
+//	VITALS_MAILPIT_BIN       mailpit-<MailpitVersion> in ServicesBuildDir()/bin, or mailpit on PATH
+//	VITALS_ALERTMANAGER_BIN  alertmanager or prometheus-alertmanager on PATH
 //
 // # Faults
 //

@@ -128,6 +128,8 @@ func TestDefaults(t *testing.T) {
 		{"VITALS_MONGO_AUTH_ADDR", MongoAuthAddr, "127.0.0.1:27018"},
 		{"VITALS_CONSUL_ADDR", ConsulAddr, "127.0.0.1:8500"},
 		{"VITALS_CONSUL_ACL_ADDR", ConsulACLAddr, "127.0.0.1:8510"},
+		{"VITALS_SMTP_ADDR", SMTPAddr, "127.0.0.1:1025"},
+		{"VITALS_MAILPIT_API", MailpitAPIAddr, "127.0.0.1:8025"},
 	}
 	for _, tt := range tests {
 		if env(tt.env, "") != "" {
