@@ -102,7 +102,7 @@ type Config struct {
 
 	// SMTP, for email.
 	Host     string
-	Port     int      // default 587
+	Port     int      // default 587; 465 with TLS "tls"
 	Username string   // "" for no auth
 	Password string   //
 	From     string   //
