@@ -53,12 +53,7 @@ func viewRow(st *board.State, details bool) rowView {
 	if st.Status == vitals.StatusUnknown {
 		v.Since = time.Time{}
 	}
-	if a := st.Alert; a.Firing {
-		v.Alert, v.AlertTitle = "alerting", "incident "+a.Incident+" open since "+a.Since.UTC().Format(time.RFC3339)
-		if a.Suppressed != "" {
-			v.Alert, v.AlertTitle = "suppressed", v.AlertTitle+", suppressed: "+a.Suppressed
-		}
-	}
+	v.Alert, v.AlertTitle = alertOf(st)
 	if !st.Last.At.IsZero() {
 		v.Latency = latency(st.Last.Latency)
 		if details {
@@ -243,7 +238,12 @@ func appendRow(b []byte, st *board.State, details bool) []byte {
 		b = append(appendEscaped(append(b, `<div class="msg">`...), st.Last.Message), "</div>"...)
 	}
 	b = append(append(append(b, "</th>\n<td><span class=\"pill s-"...), cls...), `">`...)
-	b = append(append(b, word(st.Status)...), "</span></td>\n<td class=\"since\">"...)
+	b = append(append(b, word(st.Status)...), "</span>"...)
+	if word, title := alertOf(st); word != "" {
+		b = append(append(append(b, ` <span class="alert a-`...), word...), `" title="`...)
+		b = append(append(append(appendEscaped(b, title), `">`...), word...), "</span>"...)
+	}
+	b = append(b, "</td>\n<td class=\"since\">"...)
 	if st.Status == vitals.StatusUnknown || st.Since.IsZero() {
 		b = append(b, "—"...)
 	} else {
@@ -315,4 +315,19 @@ func appendEscaped(b []byte, s string) []byte {
 		last = i + 1
 	}
 	return append(b, s[last:]...)
+}
+
+// alertOf returns what a row shows of its target's open incident:
+// "alerting" or "suppressed", and a title saying which and why; "" when
+// none is open.
+func alertOf(st *board.State) (word, title string) {
+	a := st.Alert
+	if !a.Firing {
+		return "", ""
+	}
+	title = "incident " + a.Incident + " open since " + a.Since.UTC().Format(time.RFC3339)
+	if a.Suppressed != "" {
+		return "suppressed", title + ", suppressed: " + a.Suppressed
+	}
+	return "alerting", title
 }

@@ -27,6 +27,10 @@ func TestRowMatchesTemplate(t *testing.T) {
 			Uptime: []store.Uptime{{Window: 24 * time.Hour, Up: time.Hour, Degraded: time.Minute, Down: time.Minute}, {Window: 7 * 24 * time.Hour, NoData: 7 * 24 * time.Hour}}},
 		{Target: board.Target{Name: "ünïcode-ok:@$&=+,;"}, Status: vitals.StatusWarn, Since: at,
 			Last: store.Result{At: at, Status: vitals.StatusWarn, Latency: 400 * time.Microsecond}},
+		{Target: board.Target{Name: "firing"}, Status: vitals.StatusFail, Since: at,
+			Alert: board.Alert{Firing: true, Incident: "firing/3", Since: at}},
+		{Target: board.Target{Name: "quiet"}, Status: vitals.StatusFail, Since: at,
+			Alert: board.Alert{Firing: true, Incident: "quiet/1", Since: at, Suppressed: "depends_on <db>&"}},
 	}
 	for _, st := range states {
 		for _, details := range []bool{false, true} {
