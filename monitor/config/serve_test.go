@@ -173,3 +173,19 @@ func TestRetentionCompoundDuration(t *testing.T) {
 		t.Errorf("retention %+v", cfg.Retention)
 	}
 }
+
+// The monitor `make run` starts reads a valid file.
+func TestExampleMonitorFile(t *testing.T) {
+	cfg, err := Load("../../examples/monitor/vitals.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Notify) == 0 || len(cfg.Checks) == 0 {
+		t.Errorf("the example has %d channels and %d checks", len(cfg.Notify), len(cfg.Checks))
+	}
+	for i := range cfg.Checks {
+		if _, ok := cfg.RuleOf(&cfg.Checks[i]); !ok {
+			t.Errorf("the example's %s does not alert", cfg.Checks[i].Name)
+		}
+	}
+}
