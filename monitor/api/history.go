@@ -124,7 +124,7 @@ func (h *Handler) serveUptime(w http.ResponseWriter, r *http.Request) {
 	if i := slices.Index(board.Windows, window); i >= 0 && i < len(st.Uptime) {
 		out.uptimeJSON = uptimeOf(st.Uptime[i])
 	} else {
-		u, err := h.board.Store().Uptime(r.Context(), st.Name, window, h.now())
+		u, err := h.board.Uptime(r.Context(), st.Name, window, h.now())
 		if err != nil {
 			h.storeError(w, r, err)
 			return

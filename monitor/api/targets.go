@@ -52,6 +52,8 @@ type uptimeJSON struct {
 	DegradedMS int64    `json:"degraded_ms"`
 	DownMS     int64    `json:"down_ms"`
 	NoDataMS   int64    `json:"no_data_ms"`
+	// MaintMS is the time of maintenance windows, counted apart from the rest.
+	MaintMS int64 `json:"maintenance_ms,omitempty"`
 }
 
 // childJSON is a sub-check a health target's endpoint reported.
@@ -153,6 +155,7 @@ func uptimeOf(u store.Uptime) uptimeJSON {
 		DegradedMS: u.Degraded.Milliseconds(),
 		DownMS:     u.Down.Milliseconds(),
 		NoDataMS:   u.NoData.Milliseconds(),
+		MaintMS:    u.Maintenance.Milliseconds(),
 	}
 	if ratio := u.Ratio(); ratio >= 0 {
 		out.Ratio = &ratio

@@ -376,10 +376,31 @@ func (b *Board) RefreshUptime(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+// Uptime returns a target's availability over [now-window, now) from the
+// store, with its maintenance windows counted apart.
+func (b *Board) Uptime(ctx context.Context, name string, window time.Duration, now time.Time) (store.Uptime, error) {
+	u, err := b.st.Uptime(ctx, name, window, now)
+	if err != nil {
+		return u, err
+	}
+	b.mu.RLock()
+	maint := b.maint
+	b.mu.RUnlock()
+	if maint == nil {
+		return u, nil
+	}
+	ups := []store.Uptime{u}
+	err = b.apartMaintenance(ctx, name, ups, maint, now)
+	return ups[0], err
+}
+
 // apartMaintenance moves the time of a target's maintenance windows out of
 // its up, degraded and down time into Maintenance.
 func (b *Board) apartMaintenance(ctx context.Context, name string, ups []store.Uptime, maint func(string, time.Time, time.Time) [][2]time.Time, now time.Time) error {
-	longest := slices.Max(Windows)
+	longest := time.Duration(0)
+	for _, u := range ups {
+		longest = max(longest, u.Window)
+	}
 	periods := maint(name, now.Add(-longest), now)
 	if len(periods) == 0 {
 		return nil
