@@ -17,6 +17,13 @@
 // on, the monitor's /readyz fails, and nothing is lost until the queue
 // bound (1,000,000 results: 2.7 hours of 1,000 targets every 10 s).
 //
+// # Alerts
+//
+// Targets whose rule names channels alert: package alert decides each
+// incident once, in the store's transaction (a compare-and-set committed
+// with its outbox rows), and delivers it at least once from the outbox
+// through the channels of package notify. See docs/alerts.md.
+//
 // # Reload
 //
 // [Server.Reload] applies a new configuration without restarting the
