@@ -281,7 +281,9 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, details bool
 	}
 	out := []alertJSON{}
 	for _, a := range states {
-		if !a.Firing {
+		if _, configured := s.board.State(a.Target); !a.Firing || !configured {
+			// A removed target's last incident stays in the store, with
+			// its history, but is nobody's to act on.
 			continue
 		}
 		since := a.OpenedAt

@@ -240,3 +240,32 @@ func TestAlertSharedDependency(t *testing.T) {
 		})
 	}
 }
+
+// A receiver that refuses a notification for good (400) dead-letters it at
+// once: counted, listed in the API and shown in the page's banner.
+func TestAlertDeadLetter(t *testing.T) {
+	tg := newToggles(t)
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such hook", http.StatusBadRequest)
+	}))
+	t.Cleanup(refuse.Close)
+	yaml := "storage: %s\nalerting: {group_wait: 0s}\nauth: {public_details: true}\nnotify:\n  - {name: gone, type: webhook, url: \"" + refuse.URL + "/hook\"}\n" +
+		"checks:\n" + httpTarget(tg, "api", ", notify: [gone], alert_after: 1")
+	r := serve(t, yaml, "")
+	tg.set("/api", true)
+	waitFor(t, 30*time.Second, "the dead letter in the page's banner", func() bool {
+		_, page := get(t, r.url+"/")
+		return strings.Contains(page, "1 notifications could not be delivered (dead-lettered)")
+	})
+	_, body := get(t, r.url+"/api/v1/alerts")
+	if !strings.Contains(body, `"dedup_key": "api/1:gone:firing"`) || !strings.Contains(body, `"dead": 1`) || !strings.Contains(body, "400") {
+		t.Errorf("GET /api/v1/alerts: %s", body)
+	}
+	_, metrics := get(t, r.url+"/metrics")
+	if !strings.Contains(metrics, `vitals_monitor_notifications_total{channel="gone",result="dead"} 1`) {
+		t.Errorf("metrics: %s", grepLines(metrics, "vitals_monitor_notifications"))
+	}
+	if !strings.Contains(r.logs.String(), "notification dead-lettered") {
+		t.Error("the log does not say the notification was dead-lettered")
+	}
+}

@@ -68,6 +68,9 @@ type Dispatcher struct {
 	stats map[string]*ChannelStats
 
 	outbox atomic.Pointer[store.OutboxStats]
+	// recount asks the loop to count the outbox now: a row was
+	// dead-lettered, which the page and /metrics show.
+	recount atomic.Bool
 }
 
 // NewDispatcher returns a dispatcher of st's outbox for eng's channels; it
@@ -173,7 +176,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			lastRefresh = now
 			d.refreshAlertmanager(ctx, now)
 		}
-		if now.Sub(lastStats) >= 10*time.Second {
+		if now.Sub(lastStats) >= 10*time.Second || d.recount.Swap(false) {
 			lastStats = now
 			if st, err := d.st.OutboxStats(ctx); err == nil {
 				d.outbox.Store(&st)
@@ -353,6 +356,8 @@ func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel st
 		d.log.Warn("alerts: recording a failed delivery", "channel", channel, "err", err)
 	}
 	if dead {
+		d.recount.Store(true)
+		d.Wake()
 		d.count(channel, func(s *ChannelStats) { s.Dead++ })
 		d.log.Error("alerts: notification dead-lettered", "channel", channel, "alerts", len(rows), "attempts", attempts, "err", text)
 		return
