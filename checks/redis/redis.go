@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -164,11 +164,9 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	}
 
 	if c.roundTrip {
-		start := time.Now()
-		if err := c.roundTripOnce(ctx); err != nil {
+		if err := roundtrip.Run(ctx, c.store(), c.prefix, details); err != nil {
 			return fail("redis round trip", err, details)
 		}
-		details["round_trip_ms"] = ms(time.Since(start))
 	}
 
 	r := vitals.Passf("Redis %sanswered PING in %.1fms", versionWord(details["redis_version"]), ms(rtt))
@@ -180,22 +178,23 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	return r
 }
 
-func (c *Checker) roundTripOnce(ctx context.Context) error {
-	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
-	if err := c.client.Set(ctx, key, value, keyTTL).Err(); err != nil {
-		return fmt.Errorf("set: %w", err)
+// store is the client as a round trip uses it; the key expires after
+// keyTTL in case its DEL is lost.
+func (c *Checker) store() roundtrip.Store {
+	return roundtrip.Store{
+		Put: func(ctx context.Context, key, value string) error {
+			return c.client.Set(ctx, key, value, keyTTL).Err()
+		},
+		Get: func(ctx context.Context, key string) ([]string, error) {
+			v, err := c.client.Get(ctx, key).Result()
+			return []string{v}, err
+		},
+		Delete: func(ctx context.Context, key string) error {
+			return c.client.Del(ctx, key).Err()
+		},
+		PutVerb:    "set",
+		DeleteVerb: "del",
 	}
-	got, err := c.client.Get(ctx, key).Result()
-	if err != nil {
-		return fmt.Errorf("get: %w", err)
-	}
-	if err := c.client.Del(ctx, key).Err(); err != nil {
-		return fmt.Errorf("del: %w", err)
-	}
-	if got != value {
-		return fmt.Errorf("read back %d bytes that differ from the %d written", len(got), len(value))
-	}
-	return nil
 }
 
 // fail reports err, naming an authentication failure as such: Redis says
