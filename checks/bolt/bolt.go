@@ -7,6 +7,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/readtx"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
@@ -131,5 +132,5 @@ func statsDetails(s bbolt.Stats, d map[string]any) {
 	d["tx_split"] = tx.GetSplit()
 	d["tx_spill"] = tx.GetSpill()
 	d["tx_write"] = tx.GetWrite()
-	d["tx_write_ms"] = readtx.Ms(tx.GetWriteTime())
+	d["tx_write_ms"] = report.Ms(tx.GetWriteTime())
 }

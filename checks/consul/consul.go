@@ -191,7 +191,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		}
 	}
 
-	r := vitals.Passf("consul %s in %s, leader %s, agent answered in %.1fms", self.Config.Version, self.Config.Datacenter, leader, ms(rtt))
+	r := vitals.Passf("consul %s in %s, leader %s, agent answered in %.1fms", self.Config.Version, self.Config.Datacenter, leader, report.Ms(rtt))
 	if c.service != "" {
 		entries, _, err := c.client.Health().Service(c.service, "", false, q)
 		if err != nil {
@@ -206,7 +206,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		}
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
 
@@ -237,6 +237,3 @@ func (c *Checker) store() roundtrip.Store {
 		},
 	}
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

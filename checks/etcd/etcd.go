@@ -226,10 +226,10 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		r = degraded(len(eps), answered, leaderless, errs)
 	}
 	if r.Status == vitals.StatusUnknown {
-		r = vitals.Passf("etcd %s, leader %x, answered in %.1fms", first.resp.Version, first.resp.Leader, ms(slowest))
+		r = vitals.Passf("etcd %s, leader %x, answered in %.1fms", first.resp.Version, first.resp.Leader, report.Ms(slowest))
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(slowest), "ms"
+	r.Observed, r.Unit = report.Ms(slowest), "ms"
 	return r
 }
 
@@ -322,6 +322,3 @@ func (c *Checker) store() roundtrip.Store {
 		},
 	}
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -169,12 +169,12 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		}
 	}
 
-	r := vitals.Passf("Redis %sanswered PING in %.1fms", versionWord(details["redis_version"]), ms(rtt))
+	r := vitals.Passf("Redis %sanswered PING in %.1fms", versionWord(details["redis_version"]), report.Ms(rtt))
 	if link, ok := details["master_link_status"]; ok && details["role"] == "slave" && link != "up" {
 		r = vitals.Warnf("replica's link to its master is %v", link)
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
 
@@ -244,6 +244,3 @@ func versionWord(v any) string {
 	}
 	return ""
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

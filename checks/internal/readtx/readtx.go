@@ -64,7 +64,7 @@ func (t *Tx) check() vitals.Result {
 	}
 	start := time.Now()
 	err := t.View(details)
-	details["read_ms"] = Ms(time.Since(start))
+	details["read_ms"] = report.Ms(time.Since(start))
 	if errors.Is(err, t.Closed) {
 		return report.Fail(details, "%s database is closed: %w", t.Name, err)
 	}
@@ -73,7 +73,3 @@ func (t *Tx) check() vitals.Result {
 	}
 	return t.Pass(details)
 }
-
-// Ms converts d to fractional milliseconds, the unit of the durations in
-// details.
-func Ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
