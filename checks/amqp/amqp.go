@@ -125,15 +125,15 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		}
 		return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
 	}
-	details["channel_open_ms"] = ms(rt.open)
+	details["channel_open_ms"] = report.Ms(rt.open)
 	if c.opts.Loopback {
-		details["loopback_ms"] = ms(rt.loopback)
+		details["loopback_ms"] = report.Ms(rt.loopback)
 	}
 	return vitals.Result{
 		Status:   vitals.StatusPass,
 		Message:  passMessage(details, rt.open),
 		Details:  details,
-		Observed: ms(rt.open),
+		Observed: report.Ms(rt.open),
 		Unit:     "ms",
 	}
 }
@@ -282,6 +282,3 @@ func loopback(ctx context.Context, ch *amqp.Channel) (time.Duration, error) {
 		}
 	}
 }
-
-// ms converts d to milliseconds with a fractional part.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/checks/internal/blocking"
-	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/checks/internal/readtx"
 )
 
 // DB is the part of a [*badger.DB] the checker uses.
@@ -38,7 +36,7 @@ type Options struct {
 type Checker struct {
 	db  DB
 	key []byte
-	run blocking.Runner
+	tx  readtx.Tx
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -55,13 +53,14 @@ func New(db DB, opts *Options) (*Checker, error) {
 	if opts.Key != "" {
 		c.key = []byte(opts.Key)
 	}
+	c.tx = readtx.Tx{Name: "badger", Closed: badger.ErrDBClosed, Describe: c.describe, View: c.view, Pass: c.pass}
 	return c, nil
 }
 
 // Close waits for a check still running (see [Checker.Check]); the
 // database is left open. A check after Close fails.
 func (c *Checker) Close() error {
-	c.run.Close()
+	c.tx.Close()
 	return nil
 }
 
@@ -80,13 +79,11 @@ func (c *Checker) Close() error {
 // the Checker owns, and Check returns at ctx's deadline even when the
 // transaction has not finished. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
-func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
-	defer report.Took(&out, time.Now())
-	return c.run.Do(ctx, "badger read transaction", c.check)
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	return c.tx.Check(ctx)
 }
 
-func (c *Checker) check() vitals.Result {
-	details := map[string]any{}
+func (c *Checker) describe(details map[string]any) {
 	if o, ok := c.db.(interface{ Opts() badger.Options }); ok {
 		opt := o.Opts()
 		details["dir"] = opt.Dir
@@ -94,8 +91,10 @@ func (c *Checker) check() vitals.Result {
 		details["in_memory"] = opt.InMemory
 		details["read_only"] = opt.ReadOnly
 	}
-	start := time.Now()
-	err := c.db.View(func(txn *badger.Txn) error {
+}
+
+func (c *Checker) view(map[string]any) error {
+	return c.db.View(func(txn *badger.Txn) error {
 		if c.key == nil {
 			return nil
 		}
@@ -105,13 +104,9 @@ func (c *Checker) check() vitals.Result {
 		}
 		return err
 	})
-	details["read_ms"] = ms(time.Since(start))
-	if errors.Is(err, badger.ErrDBClosed) {
-		return report.Fail(details, "badger database is closed: %w", err)
-	}
-	if err != nil {
-		return report.Fail(details, "badger read transaction: %w", err)
-	}
+}
+
+func (c *Checker) pass(details map[string]any) vitals.Result {
 	lsm, vlog := c.db.Size()
 	details["lsm_size_bytes"] = lsm
 	details["vlog_size_bytes"] = vlog
@@ -121,6 +116,3 @@ func (c *Checker) check() vitals.Result {
 	r.Observed, r.Unit = lsm+vlog, "bytes"
 	return r
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

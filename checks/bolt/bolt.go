@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/checks/internal/blocking"
+	"github.com/vitalsgo/vitals/checks/internal/readtx"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -39,7 +38,7 @@ type Options struct {
 type Checker struct {
 	db     DB
 	bucket []byte
-	run    blocking.Runner
+	tx     readtx.Tx
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -56,13 +55,14 @@ func New(db DB, opts *Options) (*Checker, error) {
 	if opts.Bucket != "" {
 		c.bucket = []byte(opts.Bucket)
 	}
+	c.tx = readtx.Tx{Name: "bolt", Closed: bolterrors.ErrDatabaseNotOpen, Describe: c.describe, View: c.view, Pass: c.pass}
 	return c, nil
 }
 
 // Close waits for a check still running (see [Checker.Check]); the
 // database is left open. A check after Close fails.
 func (c *Checker) Close() error {
-	c.run.Close()
+	c.tx.Close()
 	return nil
 }
 
@@ -85,34 +85,29 @@ func (c *Checker) Close() error {
 // transaction runs on a goroutine that the Checker owns, and Check returns
 // at ctx's deadline even when it has not. At most one such transaction is
 // outstanding: a check that starts meanwhile waits for its result.
-func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
-	defer report.Took(&out, time.Now())
-	return c.run.Do(ctx, "bolt read transaction", c.check)
+func (c *Checker) Check(ctx context.Context) vitals.Result {
+	return c.tx.Check(ctx)
 }
 
-func (c *Checker) check() vitals.Result {
-	details := map[string]any{}
+func (c *Checker) describe(details map[string]any) {
 	if p, ok := c.db.(interface{ Path() string }); ok {
 		details["path"] = p.Path()
 	}
-	var size int64
-	start := time.Now()
-	err := c.db.View(func(tx *bbolt.Tx) error {
-		size = tx.Size()
+}
+
+func (c *Checker) view(details map[string]any) error {
+	return c.db.View(func(tx *bbolt.Tx) error {
 		details["page_size"] = tx.DB().Info().PageSize
 		if c.bucket != nil && tx.Bucket(c.bucket) == nil {
 			return fmt.Errorf("bucket %q not found", c.bucket)
 		}
+		details["size_bytes"] = tx.Size()
 		return nil
 	})
-	details["read_ms"] = ms(time.Since(start))
-	if errors.Is(err, bolterrors.ErrDatabaseNotOpen) {
-		return report.Fail(details, "bolt database is closed: %w", err)
-	}
-	if err != nil {
-		return report.Fail(details, "bolt read transaction: %w", err)
-	}
-	details["size_bytes"] = size
+}
+
+func (c *Checker) pass(details map[string]any) vitals.Result {
+	size, _ := details["size_bytes"].(int64)
 	statsDetails(c.db.Stats(), details)
 
 	r := vitals.Passf("bolt database of %d bytes readable", size)
@@ -137,8 +132,5 @@ func statsDetails(s bbolt.Stats, d map[string]any) {
 	d["tx_split"] = tx.GetSplit()
 	d["tx_spill"] = tx.GetSpill()
 	d["tx_write"] = tx.GetWrite()
-	d["tx_write_ms"] = ms(tx.GetWriteTime())
+	d["tx_write_ms"] = report.Ms(tx.GetWriteTime())
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

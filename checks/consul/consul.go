@@ -2,8 +2,6 @@ package consul
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -187,14 +186,12 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	details["leader"] = leader
 
 	if c.roundTrip {
-		start := time.Now()
-		if err := c.roundTripOnce(ctx); err != nil {
+		if err := roundtrip.Run(ctx, c.store(), c.prefix, details); err != nil {
 			return withDetails(vitals.Failf("consul KV round trip: %w", err), details)
 		}
-		details["round_trip_ms"] = ms(time.Since(start))
 	}
 
-	r := vitals.Passf("consul %s in %s, leader %s, agent answered in %.1fms", self.Config.Version, self.Config.Datacenter, leader, ms(rtt))
+	r := vitals.Passf("consul %s in %s, leader %s, agent answered in %.1fms", self.Config.Version, self.Config.Datacenter, leader, report.Ms(rtt))
 	if c.service != "" {
 		entries, _, err := c.client.Health().Service(c.service, "", false, q)
 		if err != nil {
@@ -209,7 +206,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		}
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
 
@@ -218,30 +215,25 @@ func withDetails(r vitals.Result, details map[string]any) vitals.Result {
 	return r
 }
 
-func (c *Checker) roundTripOnce(ctx context.Context) error {
-	b := make([]byte, 24)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	key, value := c.prefix+hex.EncodeToString(b[:12]), hex.EncodeToString(b[12:])
-	w := (&api.WriteOptions{}).WithContext(ctx)
+// store is the client's KV store as a round trip uses it; its read is
+// consistent, so that it sees the write on any server.
+func (c *Checker) store() roundtrip.Store {
 	kv := c.client.KV()
-	if _, err := kv.Put(&api.KVPair{Key: key, Value: []byte(value)}, w); err != nil {
-		return fmt.Errorf("put: %w", err)
+	return roundtrip.Store{
+		Put: func(ctx context.Context, key, value string) error {
+			_, err := kv.Put(&api.KVPair{Key: key, Value: []byte(value)}, (&api.WriteOptions{}).WithContext(ctx))
+			return err
+		},
+		Get: func(ctx context.Context, key string) ([]string, error) {
+			pair, _, err := kv.Get(key, (&api.QueryOptions{RequireConsistent: true}).WithContext(ctx))
+			if err != nil || pair == nil {
+				return nil, err
+			}
+			return []string{string(pair.Value)}, nil
+		},
+		Delete: func(ctx context.Context, key string) error {
+			_, err := kv.Delete(key, (&api.WriteOptions{}).WithContext(ctx))
+			return err
+		},
 	}
-	pair, _, err := kv.Get(key, (&api.QueryOptions{RequireConsistent: true}).WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("get: %w", err)
-	}
-	if _, err := kv.Delete(key, w); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	switch {
-	case pair == nil:
-		return errors.New("read back no key")
-	case string(pair.Value) != value:
-		return fmt.Errorf("read back %d bytes that differ from the %d written", len(pair.Value), len(value))
-	}
-	return nil
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -162,33 +162,37 @@ func TestOpenRefuses(t *testing.T) {
 	})
 }
 
+// TestConformance runs the suite against the agent without ACLs and
+// against the one that enforces them, where its management token passes
+// and a wrong token is refused.
 func TestConformance(t *testing.T) {
-	checktest.Run(t, checktest.Config{
-		Name:    "Consul",
-		Addr:    testservice.ConsulAddr,
-		Details: []string{"version", "datacenter", "node_name", "leader"},
-		Closed:  consul.ErrClosed,
-		Open: func(addr string) (checktest.Checker, error) {
-			return consul.Open(addr, &consul.Options{RoundTrip: true})
-		},
-	})
-}
-
-// TestConformanceACL runs the suite against the agent that enforces ACLs:
-// its management token passes, a wrong token is refused.
-func TestConformanceACL(t *testing.T) {
-	checktest.Run(t, checktest.Config{
-		Name:    "Consul with ACLs",
-		Addr:    testservice.ConsulACLAddr,
-		Details: []string{"version", "datacenter", "node_name", "leader"},
-		Closed:  consul.ErrClosed,
-		Open: func(addr string) (checktest.Checker, error) {
-			return consul.Open(addr, &consul.Options{Token: testservice.ConsulACLToken, RoundTrip: true})
-		},
-		OpenWithPassword: func(addr, token string) (checktest.Checker, error) {
-			return consul.Open(addr, &consul.Options{Token: token})
-		},
-	})
+	tests := []struct {
+		name  string
+		addr  string
+		token string // the agent's management token; "" where it has no ACLs
+	}{
+		{"Consul", testservice.ConsulAddr, ""},
+		{"Consul with ACLs", testservice.ConsulACLAddr, testservice.ConsulACLToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := checktest.Config{
+				Name:    tt.name,
+				Addr:    tt.addr,
+				Details: []string{"version", "datacenter", "node_name", "leader"},
+				Closed:  consul.ErrClosed,
+				Open: func(addr string) (checktest.Checker, error) {
+					return consul.Open(addr, &consul.Options{Token: tt.token, RoundTrip: true})
+				},
+			}
+			if tt.token != "" {
+				cfg.OpenWithPassword = func(addr, token string) (checktest.Checker, error) {
+					return consul.Open(addr, &consul.Options{Token: token})
+				}
+			}
+			checktest.Run(t, cfg)
+		})
+	}
 }
 
 // TestACLDenied: a token the agent knows, whose policy grants nothing,

@@ -14,8 +14,8 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
-	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -218,21 +218,18 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	case len(alarms) > 0:
 		r = vitals.Failf("etcd alarm: %s", strings.Join(alarms, "; "))
 	case c.roundTrip:
-		start := time.Now()
-		if err := c.roundTripOnce(ctx); err != nil {
+		if err := roundtrip.Run(ctx, c.store(), c.prefix, details); err != nil {
 			r = vitals.Failf("etcd round trip: %w", err)
-			break
 		}
-		details["round_trip_ms"] = ms(time.Since(start))
 	}
 	if r.Status == vitals.StatusUnknown {
 		r = degraded(len(eps), answered, leaderless, errs)
 	}
 	if r.Status == vitals.StatusUnknown {
-		r = vitals.Passf("etcd %s, leader %x, answered in %.1fms", first.resp.Version, first.resp.Leader, ms(slowest))
+		r = vitals.Passf("etcd %s, leader %x, answered in %.1fms", first.resp.Version, first.resp.Leader, report.Ms(slowest))
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(slowest), "ms"
+	r.Observed, r.Unit = report.Ms(slowest), "ms"
 	return r
 }
 
@@ -301,26 +298,27 @@ func joinErrors(statuses []endpointStatus) string {
 	return strings.Join(parts, "; ")
 }
 
-func (c *Checker) roundTripOnce(ctx context.Context) error {
-	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
-	if _, err := c.client.Put(ctx, key, value); err != nil {
-		return fmt.Errorf("put: %w", err)
+// store is the client as a round trip uses it.
+func (c *Checker) store() roundtrip.Store {
+	return roundtrip.Store{
+		Put: func(ctx context.Context, key, value string) error {
+			_, err := c.client.Put(ctx, key, value)
+			return err
+		},
+		Get: func(ctx context.Context, key string) ([]string, error) {
+			resp, err := c.client.Get(ctx, key)
+			if err != nil {
+				return nil, err
+			}
+			values := make([]string, len(resp.Kvs))
+			for i, kv := range resp.Kvs {
+				values[i] = string(kv.Value)
+			}
+			return values, nil
+		},
+		Delete: func(ctx context.Context, key string) error {
+			_, err := c.client.Delete(ctx, key)
+			return err
+		},
 	}
-	resp, err := c.client.Get(ctx, key)
-	if err != nil {
-		return fmt.Errorf("get: %w", err)
-	}
-	if _, err := c.client.Delete(ctx, key); err != nil {
-		return fmt.Errorf("delete: %w", err)
-	}
-	if len(resp.Kvs) != 1 {
-		return fmt.Errorf("read back %d keys, want 1", len(resp.Kvs))
-	}
-	if got := string(resp.Kvs[0].Value); got != value {
-		return fmt.Errorf("read back %d bytes that differ from the %d written", len(got), len(value))
-	}
-	return nil
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -155,13 +155,13 @@ func (c *Checker) roundTrip() vitals.Result {
 	if err := c.client.Ping(); err != nil {
 		return report.Fail(details, "ping memcached: %w", err)
 	}
-	details["ping_ms"] = ms(time.Since(start))
+	details["ping_ms"] = report.Ms(time.Since(start))
 
 	start = time.Now()
 	if err := c.setGetDelete(); err != nil {
 		return report.Fail(details, "memcached round trip: %w", err)
 	}
-	rtt := ms(time.Since(start))
+	rtt := report.Ms(time.Since(start))
 	details["round_trip_ms"] = rtt
 	r := vitals.Passf("memcached round trip in %.1fms", rtt)
 	r.Details = details
@@ -190,6 +190,3 @@ func (c *Checker) setGetDelete() error {
 	}
 	return nil
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

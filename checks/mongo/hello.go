@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/report"
 )
 
 // hello is the part of a hello reply the checker reads.
@@ -84,7 +85,7 @@ func (h hello) details() map[string]any {
 // result turns the member's role into a status, with ping's rtt in the
 // message.
 func (h hello) result(rtt time.Duration) vitals.Result {
-	answered := fmt.Sprintf("answered ping in %.1fms", ms(rtt))
+	answered := fmt.Sprintf("answered ping in %.1fms", report.Ms(rtt))
 	switch role := h.role(); role {
 	case rolePrimary:
 		return vitals.Passf("mongo primary of %s, %s", h.SetName, answered)

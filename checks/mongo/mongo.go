@@ -167,14 +167,11 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 			r.Details = details
 			return r
 		}
-		details["read_ms"] = ms(time.Since(start))
+		details["read_ms"] = report.Ms(time.Since(start))
 	}
 
 	r := h.result(rtt)
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

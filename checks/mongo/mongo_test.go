@@ -103,33 +103,40 @@ func plainURI(addr, password string) string {
 	return "mongodb://" + testservice.PostgresPasswordRole + ":" + password + "@" + addr + "/?authMechanism=PLAIN"
 }
 
-// TestConformanceAuth runs the suite against the FerretDB whose logins
-// PostgreSQL checks, with the right password and a wrong one.
-func TestConformanceAuth(t *testing.T) {
-	checktest.Run(t, checktest.Config{
-		Name:    "MongoDB with logins (FerretDB on PostgreSQL)",
-		Addr:    testservice.MongoAuthAddr,
-		Details: []string{"role", "writable_primary", "max_wire_version"},
-		Closed:  mongo.ErrClosed,
-		Open: func(addr string) (checktest.Checker, error) {
-			return mongo.Open(plainURI(addr, testservice.PostgresPasswordSecret), nil)
-		},
-		OpenWithPassword: func(addr, password string) (checktest.Checker, error) {
-			return mongo.Open(plainURI(addr, password), nil)
-		},
-	})
-}
-
+// TestConformance runs the suite against the FerretDB without logins and
+// against the one whose logins PostgreSQL checks, there with the right
+// password and a wrong one.
 func TestConformance(t *testing.T) {
-	checktest.Run(t, checktest.Config{
-		Name:    "MongoDB (FerretDB)",
-		Addr:    testservice.MongoAddr,
-		Details: []string{"role", "writable_primary", "max_wire_version"},
-		Closed:  mongo.ErrClosed,
-		Open: func(addr string) (checktest.Checker, error) {
-			return mongo.Open("mongodb://"+addr+"/", nil)
-		},
-	})
+	tests := []struct {
+		name   string
+		addr   string
+		logins bool // the server takes the PLAIN login of plainURI
+	}{
+		{"MongoDB (FerretDB)", testservice.MongoAddr, false},
+		{"MongoDB with logins (FerretDB on PostgreSQL)", testservice.MongoAuthAddr, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := checktest.Config{
+				Name:    tt.name,
+				Addr:    tt.addr,
+				Details: []string{"role", "writable_primary", "max_wire_version"},
+				Closed:  mongo.ErrClosed,
+				Open: func(addr string) (checktest.Checker, error) {
+					return mongo.Open("mongodb://"+addr+"/", nil)
+				},
+			}
+			if tt.logins {
+				cfg.Open = func(addr string) (checktest.Checker, error) {
+					return mongo.Open(plainURI(addr, testservice.PostgresPasswordSecret), nil)
+				}
+				cfg.OpenWithPassword = func(addr, password string) (checktest.Checker, error) {
+					return mongo.Open(plainURI(addr, password), nil)
+				}
+			}
+			checktest.Run(t, cfg)
+		})
+	}
 }
 
 // TestWrongPassword: the login PostgreSQL refuses fails the check, and

@@ -155,12 +155,12 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		if err != nil {
 			return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
 		}
-		details["loopback_ms"] = ms(rtt)
+		details["loopback_ms"] = report.Ms(rtt)
 		return vitals.Result{
 			Status:   vitals.StatusPass,
 			Message:  fmt.Sprintf("connected to the MQTT broker; a QoS 1 message came back in %v", rtt.Round(10*time.Microsecond)),
 			Details:  details,
-			Observed: ms(rtt),
+			Observed: report.Ms(rtt),
 			Unit:     "ms",
 		}
 	})
@@ -242,6 +242,3 @@ func wait(ctx context.Context, tok mqtt.Token) error {
 		return ctx.Err()
 	}
 }
-
-// ms converts d to milliseconds with a fractional part.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -151,7 +151,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		r.Message = r.Err.Error() // redacted by the monitor, with r.Err
 		return r
 	}
-	r.Details["version_ms"] = ms(time.Since(start))
+	r.Details["version_ms"] = report.Ms(time.Since(start))
 	r.Details["server_version"] = version
 	if r.Status == vitals.StatusPass {
 		r.Message = serverName(version) + ": " + r.Message
@@ -182,6 +182,3 @@ func serverName(version string) string {
 	}
 	return "MySQL " + version
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -199,7 +199,7 @@ func (c *Checker) checkStatus(conn Conn) (vitals.Result, bool) {
 			c.downSince = now
 		}
 		down := now.Sub(c.downSince)
-		details["down_for_ms"] = ms(down)
+		details["down_for_ms"] = report.Ms(down)
 		if down < c.opts.ReconnectGrace {
 			return vitals.Result{Status: vitals.StatusWarn, Details: details,
 				Message: fmt.Sprintf("connection to NATS lost, reconnecting%s", cause)}, false
@@ -224,7 +224,7 @@ func (c *Checker) checkServer(ctx context.Context, conn Conn, js jetstream.JetSt
 		"url":            conn.ConnectedUrlRedacted(),
 		"server_id":      conn.ConnectedServerId(),
 		"server_version": conn.ConnectedServerVersion(),
-		"rtt_ms":         ms(rtt),
+		"rtt_ms":         report.Ms(rtt),
 	}
 	if s, ok := conn.(interface{ Stats() nats.Statistics }); ok {
 		details["reconnects"] = s.Stats().Reconnects
@@ -239,13 +239,13 @@ func (c *Checker) checkServer(ctx context.Context, conn Conn, js jetstream.JetSt
 		if err != nil {
 			return vitals.Result{Status: vitals.StatusFail, Message: err.Error(), Err: err, Details: details}
 		}
-		details["loopback_ms"] = ms(d)
+		details["loopback_ms"] = report.Ms(d)
 	}
 	return vitals.Result{
 		Status:   vitals.StatusPass,
 		Message:  fmt.Sprintf("connected to NATS %s at %s", conn.ConnectedServerVersion(), conn.ConnectedUrlRedacted()),
 		Details:  details,
-		Observed: ms(rtt),
+		Observed: report.Ms(rtt),
 		Unit:     "ms",
 	}
 }
@@ -296,6 +296,3 @@ func loopback(ctx context.Context, conn Conn) (time.Duration, error) {
 		}
 	}
 }
-
-// ms converts d to milliseconds with a fractional part.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -149,7 +149,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 
 	start := time.Now()
 	conn, err := c.pool.Acquire(ctx)
-	details["acquire_ms"] = ms(time.Since(start))
+	details["acquire_ms"] = report.Ms(time.Since(start))
 	if err != nil {
 		r := vitals.Failf("acquire postgres connection: %w", err)
 		if saturated {
@@ -169,12 +169,12 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		return report.Fail(details, "query postgres: %w", err)
 	}
 
-	r := vitals.Passf("PostgreSQL %sanswered in %.1fms", versionWord(version), ms(rtt))
+	r := vitals.Passf("PostgreSQL %sanswered in %.1fms", versionWord(version), report.Ms(rtt))
 	if saturated {
 		r = vitals.Warnf("pool saturated: %d of %d connections in use", stat.AcquiredConns(), stat.MaxConns())
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
 
@@ -202,6 +202,3 @@ func versionWord(v string) string {
 	}
 	return v + " "
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

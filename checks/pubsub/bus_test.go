@@ -3,73 +3,59 @@ package pubsub_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/vitalsgo/vitals/vitalstest"
 )
 
 // The pubsub checker has no server of its own: it drives whatever Bus the
-// application hands it. chanBus is a small but real in-process bus; the
-// broker modules (NATS, MQTT, …) test the checker against real servers.
+// application hands it. chanBus is vitalstest's in-process bus with the
+// faults these tests need on top of its Drop; the broker modules (NATS,
+// MQTT, …) test the checker against real servers.
 type chanBus struct {
-	mu     sync.Mutex
-	subs   map[string]map[chan []byte]struct{}
-	drop   bool          // lose every message
-	delay  time.Duration // deliver after this long
-	noise  [][]byte      // published to the topic before every message
-	closed bool          // close subscriptions at once
-	unsubs int
+	*vitalstest.PubSub
+	delay  time.Duration  // deliver after this long
+	noise  [][]byte       // published to the topic before every message
+	closed bool           // close subscriptions at once
+	unsubs atomic.Int32   // subscriptions ended
 	wg     sync.WaitGroup // delayed deliveries
 }
 
-func newBus() *chanBus { return &chanBus{subs: map[string]map[chan []byte]struct{}{}} }
+func newBus() *chanBus { return &chanBus{PubSub: vitalstest.NewPubSub()} }
 
 func (b *chanBus) Subscribe(ctx context.Context, topic string) (<-chan []byte, func(), error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	ch := make(chan []byte, 16)
 	if b.closed {
+		ch := make(chan []byte)
 		close(ch)
 		return ch, func() {}, nil
 	}
-	if b.subs[topic] == nil {
-		b.subs[topic] = map[chan []byte]struct{}{}
+	ch, unsubscribe, err := b.PubSub.Subscribe(ctx, topic)
+	if err != nil {
+		return nil, nil, err
 	}
-	b.subs[topic][ch] = struct{}{}
 	var once sync.Once
 	return ch, func() {
 		once.Do(func() {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			delete(b.subs[topic], ch)
-			b.unsubs++
+			unsubscribe()
+			b.unsubs.Add(1)
 		})
 	}, nil
 }
 
 func (b *chanBus) Publish(ctx context.Context, topic string, msg []byte) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.drop {
-		return nil
-	}
-	for ch := range b.subs[topic] {
-		for _, n := range b.noise {
-			ch <- n
+	for _, n := range b.noise {
+		if err := b.PubSub.Publish(ctx, topic, n); err != nil {
+			return err
 		}
-		if b.delay == 0 {
-			ch <- msg
-			continue
-		}
-		b.wg.Add(1)
-		time.AfterFunc(b.delay, func() {
-			defer b.wg.Done()
-			ch <- msg // buffered: the subscriber may be gone
-		})
 	}
+	if b.delay == 0 {
+		return b.PubSub.Publish(ctx, topic, msg)
+	}
+	b.wg.Add(1)
+	time.AfterFunc(b.delay, func() {
+		defer b.wg.Done()
+		b.PubSub.Publish(context.Background(), topic, msg)
+	})
 	return nil
-}
-
-func (b *chanBus) subscribers(topic string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.subs[topic])
 }

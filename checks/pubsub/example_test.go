@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals/checks/pubsub"
+	"github.com/vitalsgo/vitals/vitalstest"
 )
 
 func ExampleNew() {
-	bus := newBus() // any Bus: NATS, MQTT, Redis, …
+	bus := vitalstest.NewPubSub() // any Bus: NATS, MQTT, Redis, …
 	c, err := pubsub.New(bus, &pubsub.Options{Topic: "orders.health", WarnAfter: time.Second})
 	if err != nil {
 		panic(err)

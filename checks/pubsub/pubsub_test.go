@@ -23,7 +23,7 @@ func TestLoopback(t *testing.T) {
 	if r.Details["skipped"] != 2 {
 		t.Fatalf("skipped = %v, want the 2 foreign messages", r.Details["skipped"])
 	}
-	if b.subscribers("orders.health") != 0 || b.unsubs != 1 {
+	if b.Subscribers("orders.health") != 0 || b.unsubs.Load() != 1 {
 		t.Fatal("the subscription was not ended")
 	}
 }
@@ -43,7 +43,7 @@ func TestSlowRoundTripWarns(t *testing.T) {
 
 func TestLossyBusFailsAtTimeout(t *testing.T) {
 	b := newBus()
-	b.drop = true
+	b.Drop(true)
 	c := checktest.MustNew(t, pubsub.New, pubsub.Bus(b), nil)
 	const timeout = 200 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -57,7 +57,7 @@ func TestLossyBusFailsAtTimeout(t *testing.T) {
 	if el < timeout || el > timeout+time.Second {
 		t.Fatalf("returned after %v, want at the %v timeout", el, timeout)
 	}
-	if b.subscribers(pubsub.DefaultTopic) != 0 {
+	if b.Subscribers(pubsub.DefaultTopic) != 0 {
 		t.Fatal("the subscription was not ended")
 	}
 }

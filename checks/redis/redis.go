@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
-	"github.com/vitalsgo/vitals/checks/internal/nonce"
 	"github.com/vitalsgo/vitals/checks/internal/report"
+	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
 )
 
@@ -164,38 +164,37 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	}
 
 	if c.roundTrip {
-		start := time.Now()
-		if err := c.roundTripOnce(ctx); err != nil {
+		if err := roundtrip.Run(ctx, c.store(), c.prefix, details); err != nil {
 			return fail("redis round trip", err, details)
 		}
-		details["round_trip_ms"] = ms(time.Since(start))
 	}
 
-	r := vitals.Passf("Redis %sanswered PING in %.1fms", versionWord(details["redis_version"]), ms(rtt))
+	r := vitals.Passf("Redis %sanswered PING in %.1fms", versionWord(details["redis_version"]), report.Ms(rtt))
 	if link, ok := details["master_link_status"]; ok && details["role"] == "slave" && link != "up" {
 		r = vitals.Warnf("replica's link to its master is %v", link)
 	}
 	r.Details = details
-	r.Observed, r.Unit = ms(rtt), "ms"
+	r.Observed, r.Unit = report.Ms(rtt), "ms"
 	return r
 }
 
-func (c *Checker) roundTripOnce(ctx context.Context) error {
-	key, value := c.prefix+nonce.Hex(12), nonce.Hex(12)
-	if err := c.client.Set(ctx, key, value, keyTTL).Err(); err != nil {
-		return fmt.Errorf("set: %w", err)
+// store is the client as a round trip uses it; the key expires after
+// keyTTL in case its DEL is lost.
+func (c *Checker) store() roundtrip.Store {
+	return roundtrip.Store{
+		Put: func(ctx context.Context, key, value string) error {
+			return c.client.Set(ctx, key, value, keyTTL).Err()
+		},
+		Get: func(ctx context.Context, key string) ([]string, error) {
+			v, err := c.client.Get(ctx, key).Result()
+			return []string{v}, err
+		},
+		Delete: func(ctx context.Context, key string) error {
+			return c.client.Del(ctx, key).Err()
+		},
+		PutVerb:    "set",
+		DeleteVerb: "del",
 	}
-	got, err := c.client.Get(ctx, key).Result()
-	if err != nil {
-		return fmt.Errorf("get: %w", err)
-	}
-	if err := c.client.Del(ctx, key).Err(); err != nil {
-		return fmt.Errorf("del: %w", err)
-	}
-	if got != value {
-		return fmt.Errorf("read back %d bytes that differ from the %d written", len(got), len(value))
-	}
-	return nil
 }
 
 // fail reports err, naming an authentication failure as such: Redis says
@@ -245,6 +244,3 @@ func versionWord(v any) string {
 	}
 	return ""
 }
-
-// ms converts d to fractional milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

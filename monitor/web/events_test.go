@@ -211,9 +211,7 @@ func TestEventsResume(t *testing.T) {
 	f := scene(t)
 	h, mux := serve(f, public, &web.Options{Heartbeat: 20 * time.Millisecond})
 	srv, _ := streamServer(t, h, mux)
-	page := httptest.NewRecorder()
-	mux.ServeHTTP(page, httptest.NewRequest("GET", "/", nil))
-	events := eventsURL(t, page.Body.String())
+	events := eventsURL(t, get(t, mux, "/", false).Body.String())
 
 	// A result between the page and its stream is not lost.
 	f.result(t, "www", vitals.StatusPass, now, 90*time.Millisecond, "", nil)
@@ -256,9 +254,7 @@ func TestEventsReload(t *testing.T) {
 	f := scene(t)
 	h, mux := serve(f, public, &web.Options{Heartbeat: 20 * time.Millisecond})
 	srv, _ := streamServer(t, h, mux)
-	page := httptest.NewRecorder()
-	mux.ServeHTTP(page, httptest.NewRequest("GET", "/", nil))
-	events := eventsURL(t, page.Body.String())
+	events := eventsURL(t, get(t, mux, "/", false).Body.String())
 
 	s := open(t, srv, events, nil)
 	if e := s.next(t, "comment", "reload", "target"); e.name != "comment" {

@@ -57,3 +57,7 @@ func Bytes(n uint64) string {
 // when the checker is called directly, outside a monitor (which would fill
 // it in), as a user timing a backend expects.
 func Took(r *vitals.Result, start time.Time) { r.Duration = time.Since(start) }
+
+// Ms converts d to fractional milliseconds, the unit of the durations a
+// checker reports in Details and Observed.
+func Ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -16,8 +16,5 @@ func buildConsul(c *config.Check) (vitals.Checker, io.Closer, error) {
 		KeyPrefix: c.Params.String("key_prefix"),
 		Service:   c.Params.String("service"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "address", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "address", chk, err)
 }

@@ -17,8 +17,5 @@ func buildMongo(c *config.Check) (vitals.Checker, io.Closer, error) {
 		Database:   c.Params.String("database"),
 		Collection: c.Params.String("collection"),
 	})
-	if err != nil {
-		return nil, nil, checkers.FieldError(c, "uri", err)
-	}
-	return chk, chk, nil
+	return checkers.Opened(c, "uri", chk, err)
 }
