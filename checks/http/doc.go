@@ -41,4 +41,14 @@
 // Unless [Options.Client] is given, the check uses its own client without
 // keep-alive: each run opens a new connection, so it proves that new
 // clients can connect, and no idle connection outlives a run.
+//
+// [Options.KeepAlive] trades some of that for CPU: one connection then
+// serves the runs of up to KeepAlive (its idle connection closed by
+// [Checker.Close]). A server that stopped accepting connections but still
+// answers on the kept one, a renewed certificate or a changed DNS answer
+// is seen at the first new connection, at most KeepAlive later; a server
+// that closed the connection is redialed at once. For a monitor of many
+// targets every few seconds, the dial (and TLS handshake) is most of a
+// run's cost on both ends: `vitals serve` keeps connections for a minute
+// by default (its keep_alive field).
 package httpcheck

@@ -91,8 +91,12 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	if c.Type != "http" {
 		return nil, nil, c.Errorf("type", "servebench builds only http targets")
 	}
-	chk, err := httpcheck.New(c.Params.String("url"), nil)
-	return chk, nil, err
+	// The vitals command's default keep_alive.
+	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: time.Minute})
+	if err != nil {
+		return nil, nil, err
+	}
+	return chk, chk, nil
 }
 
 // profileOnSignal writes a CPU profile to path from SIGUSR1 to SIGUSR2, or
