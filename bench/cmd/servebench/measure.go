@@ -52,7 +52,7 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		return nil, err
 	}
 	file, db := filepath.Join(dir, "vitals.yaml"), filepath.Join(dir, "vitals.db")
-	if err := writeConfig(file, n, ready.Addr, listen, db, o.interval, o.timeout); err != nil {
+	if err := writeConfig(file, n, ready.Addr, listen, db, o.interval, o.timeout, o.keepAlive); err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(file)

@@ -28,14 +28,19 @@ import (
 )
 
 // writeConfig writes the configuration of one run: n http targets on the
-// target server at addr, the store in dir, the monitor on listen.
-func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration) error {
+// target server at addr, the store in dir, the monitor on listen; every
+// target's keep_alive is keepAlive unless that is empty.
+func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration, keepAlive string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "service:\n  name: servebench\nlisten: %s\nstorage: %s\nchecks:\n", listen, storage)
+	extra := ""
+	if keepAlive != "" {
+		extra = ", keep_alive: " + keepAlive
+	}
 	for i := range n {
 		// Flow style keeps 10,000 targets under config.MaxBytes.
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q, interval: %v, timeout: %v}\n",
-			i, targetURL(addr, i), interval, timeout)
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q, interval: %v, timeout: %v%s}\n",
+			i, targetURL(addr, i), interval, timeout, extra)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
@@ -91,8 +96,11 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	if c.Type != "http" {
 		return nil, nil, c.Errorf("type", "servebench builds only http targets")
 	}
-	// The vitals command's default keep_alive.
-	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: time.Minute})
+	keepAlive := time.Minute // the vitals command's default
+	if c.Params.Has("keep_alive") {
+		keepAlive = c.Params.Duration("keep_alive")
+	}
+	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: keepAlive})
 	if err != nil {
 		return nil, nil, err
 	}
