@@ -33,14 +33,20 @@ import (
 func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration, keepAlive string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "service:\n  name: servebench\nlisten: %s\nstorage: %s\nchecks:\n", listen, storage)
+	// Flow style, and no field at its default, keeps 10,000 targets under
+	// config.MaxBytes.
 	extra := ""
+	if interval != vitals.DefaultInterval {
+		extra += fmt.Sprintf(", interval: %v", interval)
+	}
+	if timeout != vitals.DefaultTimeout {
+		extra += fmt.Sprintf(", timeout: %v", timeout)
+	}
 	if keepAlive != "" {
-		extra = ", keep_alive: " + keepAlive
+		extra += ", keep_alive: " + keepAlive
 	}
 	for i := range n {
-		// Flow style keeps 10,000 targets under config.MaxBytes.
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q, interval: %v, timeout: %v%s}\n",
-			i, targetURL(addr, i), interval, timeout, extra)
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetURL(addr, i), extra)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
@@ -96,11 +102,8 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	if c.Type != "http" {
 		return nil, nil, c.Errorf("type", "servebench builds only http targets")
 	}
-	keepAlive := time.Minute // the vitals command's default
-	if c.Params.Has("keep_alive") {
-		keepAlive = c.Params.Duration("keep_alive")
-	}
-	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: keepAlive})
+	// keep_alive's default in the vitals command is 0 too.
+	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: c.Params.Duration("keep_alive")})
 	if err != nil {
 		return nil, nil, err
 	}

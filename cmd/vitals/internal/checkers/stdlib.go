@@ -40,13 +40,13 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	return Opened(c, "url", chk, err)
 }
 
-// DefaultKeepAlive is how long an http target reuses a connection when its
-// keep_alive is not set. A new connection per run doubles a run's CPU
-// against a fast endpoint (dial, and for https a handshake, on both
-// ends), which at 10,000 targets every 10 s is most of the monitor's
-// (bench/cmd/servebench); a minute bounds how long a server that takes no
-// new connections, or a renewed certificate, goes unseen to one minute.
-const DefaultKeepAlive = time.Minute
+// DefaultKeepAlive is an http target's keep_alive when it is not set: a
+// new connection every run, which proves that new clients can connect.
+// Kept connections save a run the dial: about 13 % of `vitals serve`'s CPU at
+// 10,000 targets every 10 s with keep_alive 1m, but cost two goroutines
+// and their buffers each while idle, 120–130 MB more RSS at 10,000
+// targets (bench/cmd/servebench -keep-alive).
+const DefaultKeepAlive time.Duration = 0
 
 // keepAlive is the keep_alive field, or DefaultKeepAlive.
 func keepAlive(p config.Params) time.Duration {
