@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.pageWindow, "page-window", 20*time.Second, "after the window: GET / back to back for this long, /api/v1/targets for half of it, a badge for a quarter (0: do not)")
 	fs.StringVar(&o.mode, "monitor", "binary", "binary (vitals-full serve) or inproc (this program's monitor role, from package monitor)")
 	fs.StringVar(&o.vitalsFull, "vitals-full", "", "vitals-full binary (default: build ../cmd/vitals/vitals-full)")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, and a heap profile at its end to ….pprof.heap")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, a heap profile at its end to ….pprof.heap and one after the pages to ….pprof.pages.heap")
 	fs.StringVar(&o.json, "json", "out/serve.json", "write the results here (empty: do not)")
 	if err := fs.Parse(args); err != nil {
 		return err

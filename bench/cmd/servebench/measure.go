@@ -91,6 +91,11 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		if err := pages(ctx, r, o, mon, listen); err != nil {
 			return nil, err
 		}
+		if profile != "" {
+			// The heap after the pages, written before the monitor stops.
+			mon.cmd.Process.Signal(syscall.SIGUSR2)
+			time.Sleep(3 * time.Second)
+		}
 	}
 	stopped, err := mon.stop(60 * time.Second)
 	r.ShutdownS = stopped.Seconds()

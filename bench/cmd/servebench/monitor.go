@@ -68,7 +68,7 @@ func freeAddr() (string, error) {
 func runMonitor(args []string) error {
 	fs := flag.NewFlagSet("servebench monitor", flag.ContinueOnError)
 	file := fs.String("config", "", "configuration file")
-	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, and a heap profile at SIGUSR2 beside it (.heap)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, a heap profile at SIGUSR2 beside it (.heap), and one at a later SIGUSR2 (.pages.heap)")
 	deadline := fs.Duration("deadline", 10*time.Minute, "exit after this long whatever happens")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -111,7 +111,9 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 }
 
 // profileOnSignal writes a CPU profile to path from SIGUSR1 to SIGUSR2, or
-// to the end of ctx, and at SIGUSR2 a heap profile to path.heap.
+// to the end of ctx, and at SIGUSR2 a heap profile to path.heap; at a
+// SIGUSR2 with no CPU profile running (after the pages), to
+// path.pages.heap.
 func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -134,8 +136,12 @@ func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 			return
 		case s := <-sig:
 			if s == syscall.SIGUSR2 {
+				heap := path + ".heap"
+				if f == nil {
+					heap = path + ".pages.heap" // a later SIGUSR2: after the pages
+				}
 				finish()
-				if err := writeHeap(path + ".heap"); err != nil {
+				if err := writeHeap(heap); err != nil {
 					log.Error("heap profile", "err", err)
 				}
 				continue
