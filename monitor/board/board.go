@@ -181,16 +181,17 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 // after it. It appends in place when the array has room past the window:
 // every State handed out holds a window that ends at or before the
 // current one's end, so none sees the write (and Record, which alone
-// appends, holds the lock and appends to the current State). Only a full
-// array is copied, the last RecentPoints-1 points into one of twice
-// RecentPoints: an allocation every RecentPoints or so results, not one
-// of the whole window with every result.
+// appends, holds the lock and appends to the current State). A full array
+// is copied into one twice as long while the window grows, and, once the
+// window is full, into one with room for a quarter of a window more: a
+// copy every RecentPoints/4 results, not one with every result, for a
+// quarter more memory a target.
 func appendRecent(recent []Point, p Point) []Point {
 	if len(recent) >= RecentPoints {
 		recent = recent[len(recent)-RecentPoints+1:]
 	}
 	if len(recent) == cap(recent) {
-		next := make([]Point, len(recent), 2*RecentPoints)
+		next := make([]Point, len(recent), min(max(2*len(recent), 4), RecentPoints+RecentPoints/4))
 		copy(next, recent)
 		recent = next
 	}
