@@ -6,14 +6,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 )
 
 // BenchmarkCheck is one run against a loopback server, a new connection
-// each time as the check's own client makes it; allocs/op is the number
-// to watch when the check changes.
+// each time as the check's own client makes it by default, or one kept
+// (keepalive); allocs/op is the number to watch when the check changes.
 func BenchmarkCheck(b *testing.B) {
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -27,12 +28,14 @@ func BenchmarkCheck(b *testing.B) {
 		{"status", nil},
 		{"json", &httpcheck.Options{JSONPath: "status", JSONValue: "UP"}},
 		{"expect", &httpcheck.Options{Expect: func(*httpcheck.Response) error { return nil }}},
+		{"keepalive", &httpcheck.Options{KeepAlive: time.Minute}},
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			c, err := httpcheck.New(s.URL, bb.opts)
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer c.Close()
 			b.ReportAllocs()
 			for b.Loop() {
 				if r := c.Check(context.Background()); r.Status != vitals.StatusPass {

@@ -41,4 +41,15 @@
 // Unless [Options.Client] is given, the check uses its own client without
 // keep-alive: each run opens a new connection, so it proves that new
 // clients can connect, and no idle connection outlives a run.
+//
+// [Options.KeepAlive] trades some of that for CPU: one connection then
+// serves the runs of up to KeepAlive (its idle connection closed by
+// [Checker.Close]). A server that stopped accepting connections but still
+// answers on the kept one, a renewed certificate or a changed DNS answer
+// is seen at the first new connection, at most KeepAlive later; a server
+// that closed the connection is redialed at once. Each kept connection
+// holds two goroutines and its buffers while idle: at 10,000 targets every
+// 10 s, `vitals serve` used about 13 % less CPU with keep_alive 1m, but 120–130
+// MB more memory, so its targets too open a new connection every run
+// unless their keep_alive says otherwise.
 package httpcheck

@@ -66,6 +66,10 @@ type State struct {
 	// reader that saw the board at version v has seen every State with a
 	// Version up to v, so it can resume from there.
 	Version uint64
+
+	// recent is Recent with the room after it in its array, which the
+	// next Record appends into (see appendRecent).
+	recent []Point
 }
 
 // Board holds the targets and their states. It is safe for concurrent use.
@@ -230,18 +234,35 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	// health target's sub-checks are news when one of them changed, even
 	// while the target itself still passes.
 	st.Last.Notable = st.Type == "push" || !sameStatuses(old.Children, st.Children)
-	recent := old.Recent
-	if len(recent) >= RecentPoints {
-		recent = recent[len(recent)-RecentPoints+1:]
-	}
-	// A fresh slice: readers may hold the old one.
-	st.Recent = append(slices.Clip(recent), Point{At: st.Last.At, Status: st.Last.Status, Latency: st.Last.Latency})
+	st.recent = appendRecent(old.recent, Point{At: st.Last.At, Status: st.Last.Status, Latency: st.Last.Latency})
+	st.Recent = slices.Clip(st.recent) // a reader's append copies
 	b.version++
 	st.Version = b.version
 	b.states[cs.Name] = &st
 	b.notifyLocked(cs.Name)
 	b.mu.Unlock()
 	return st.Last, true
+}
+
+// appendRecent returns the window recent, of at most RecentPoints, with p
+// after it. It appends in place when the array has room past the window:
+// every State handed out holds a window that ends at or before the
+// current one's end, so none sees the write (and Record, which alone
+// appends, holds the lock and appends to the current State). A full array
+// is copied into one twice as long while the window grows, and, once the
+// window is full, into one with room for a quarter of a window more: a
+// copy every RecentPoints/4 results, not one with every result, for a
+// quarter more memory a target.
+func appendRecent(recent []Point, p Point) []Point {
+	if len(recent) >= RecentPoints {
+		recent = recent[len(recent)-RecentPoints+1:]
+	}
+	if len(recent) == cap(recent) {
+		next := make([]Point, len(recent), min(max(2*len(recent), 4), RecentPoints+RecentPoints/4))
+		copy(next, recent)
+		recent = next
+	}
+	return append(recent, p)
 }
 
 // ResultOf converts a core result into the store's form; expect is how

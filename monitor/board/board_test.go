@@ -103,3 +103,37 @@ func TestChildrenChangeIsNotable(t *testing.T) {
 		t.Errorf("notable %v, want %v", got, want)
 	}
 }
+
+// TestRecentWindow checks the sparkline's points: the last RecentPoints
+// results, oldest first, and a State once handed out keeps the points it
+// had while later results arrive (they share an array).
+func TestRecentWindow(t *testing.T) {
+	b := board.New(nil)
+	b.SetTargets([]board.Target{{Name: "a"}})
+	t0 := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	at := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Second) }
+	var held []*board.State
+	for i := range 5 * board.RecentPoints {
+		r := vitals.Result{Status: vitals.StatusPass, Time: at(i), Duration: time.Duration(i)}
+		b.Record(&vitals.CheckState{CheckInfo: &vitals.CheckInfo{Name: "a"}, Status: r.Status, Since: t0, Last: r})
+		st, _ := b.State("a")
+		held = append(held, st)
+	}
+	for i, st := range held {
+		want := min(i+1, board.RecentPoints)
+		if len(st.Recent) != want {
+			t.Fatalf("after result %d: %d points, want %d", i, len(st.Recent), want)
+		}
+		for j, p := range st.Recent {
+			if k := i + 1 - want + j; !p.At.Equal(at(k)) || p.Latency != time.Duration(k) {
+				t.Fatalf("after result %d, point %d is of result at %v, want %v", i, j, p.At, at(k))
+			}
+		}
+	}
+	// A reader's append does not write into the board's array.
+	st := held[len(held)-2]
+	_ = append(st.Recent, board.Point{At: t0})
+	if last, _ := b.State("a"); !last.Recent[len(last.Recent)-1].At.Equal(at(len(held) - 1)) {
+		t.Error("a reader's append changed the board's last point")
+	}
+}

@@ -130,6 +130,7 @@ var types = map[string][]Field{
 		{Name: "max_redirects", Kind: KindInt, Doc: "most redirects followed (default 10)"},
 		{Name: "no_redirects", Kind: KindBool, Doc: "check the first response as it is"},
 		{Name: "insecure", Kind: KindBool, Doc: "skip TLS certificate verification"},
+		{Name: "keep_alive", Kind: KindDuration, Doc: "reuse a connection for the runs of this long, e.g. 1m (default 0s: a new connection every run)"},
 		{Name: "expect", Kind: KindStrings, Doc: `conditions on the response, e.g. "code == 200", "latency < 300ms", "cert_expiry > 14d"`},
 	},
 	"health": {

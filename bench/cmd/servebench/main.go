@@ -75,6 +75,7 @@ type options struct {
 	reps       int
 	interval   time.Duration
 	timeout    time.Duration
+	keepAlive  string
 	warmup     time.Duration
 	window     time.Duration
 	pageWindow time.Duration
@@ -91,12 +92,13 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.reps, "reps", 2, "runs of each size")
 	fs.DurationVar(&o.interval, "interval", 10*time.Second, "interval of every target")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "timeout of every target")
+	fs.StringVar(&o.keepAlive, "keep-alive", "", "keep_alive of every target, e.g. 0s for a new connection every probe (default: the command's default)")
 	fs.DurationVar(&o.warmup, "warmup", 30*time.Second, "from the monitor's start to the window (at least until every target was probed)")
 	fs.DurationVar(&o.window, "window", 60*time.Second, "measurement window")
 	fs.DurationVar(&o.pageWindow, "page-window", 20*time.Second, "after the window: GET / back to back for this long, /api/v1/targets for half of it, a badge for a quarter (0: do not)")
 	fs.StringVar(&o.mode, "monitor", "binary", "binary (vitals-full serve) or inproc (this program's monitor role, from package monitor)")
 	fs.StringVar(&o.vitalsFull, "vitals-full", "", "vitals-full binary (default: build ../cmd/vitals/vitals-full)")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, and a heap profile at its end to ….pprof.heap")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, a heap profile at its end to ….pprof.heap and one after the pages to ….pprof.pages.heap")
 	fs.StringVar(&o.json, "json", "out/serve.json", "write the results here (empty: do not)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -130,7 +132,7 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	res := results{Started: time.Now().UTC(), Mode: o.mode, Interval: o.interval.String(),
-		Timeout: o.timeout.String(), Window: o.window.String(), Warmup: o.warmup.String(), PageWindow: o.pageWindow.String()}
+		Timeout: o.timeout.String(), KeepAlive: o.keepAlive, Window: o.window.String(), Warmup: o.warmup.String(), PageWindow: o.pageWindow.String()}
 	for _, n := range o.sizes {
 		for rep := 1; rep <= o.reps; rep++ {
 			logf("%d targets, run %d/%d", n, rep, o.reps)

@@ -52,7 +52,7 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		return nil, err
 	}
 	file, db := filepath.Join(dir, "vitals.yaml"), filepath.Join(dir, "vitals.db")
-	if err := writeConfig(file, n, ready.Addr, listen, db, o.interval, o.timeout); err != nil {
+	if err := writeConfig(file, n, ready.Addr, listen, db, o.interval, o.timeout, o.keepAlive); err != nil {
 		return nil, err
 	}
 	cfg, err := config.Load(file)
@@ -90,6 +90,11 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 	if o.pageWindow > 0 {
 		if err := pages(ctx, r, o, mon, listen); err != nil {
 			return nil, err
+		}
+		if profile != "" {
+			// The heap after the pages, written before the monitor stops.
+			mon.cmd.Process.Signal(syscall.SIGUSR2)
+			time.Sleep(3 * time.Second)
 		}
 	}
 	stopped, err := mon.stop(60 * time.Second)

@@ -28,14 +28,25 @@ import (
 )
 
 // writeConfig writes the configuration of one run: n http targets on the
-// target server at addr, the store in dir, the monitor on listen.
-func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration) error {
+// target server at addr, the store in dir, the monitor on listen; every
+// target's keep_alive is keepAlive unless that is empty.
+func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration, keepAlive string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "service:\n  name: servebench\nlisten: %s\nstorage: %s\nchecks:\n", listen, storage)
+	// Flow style, and no field at its default, keeps 10,000 targets under
+	// config.MaxBytes.
+	extra := ""
+	if interval != vitals.DefaultInterval {
+		extra += fmt.Sprintf(", interval: %v", interval)
+	}
+	if timeout != vitals.DefaultTimeout {
+		extra += fmt.Sprintf(", timeout: %v", timeout)
+	}
+	if keepAlive != "" {
+		extra += ", keep_alive: " + keepAlive
+	}
 	for i := range n {
-		// Flow style keeps 10,000 targets under config.MaxBytes.
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q, interval: %v, timeout: %v}\n",
-			i, targetURL(addr, i), interval, timeout)
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetURL(addr, i), extra)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
@@ -57,7 +68,7 @@ func freeAddr() (string, error) {
 func runMonitor(args []string) error {
 	fs := flag.NewFlagSet("servebench monitor", flag.ContinueOnError)
 	file := fs.String("config", "", "configuration file")
-	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, and a heap profile at SIGUSR2 beside it (.heap)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile taken between SIGUSR1 and SIGUSR2 here, a heap profile at SIGUSR2 beside it (.heap), and one at a later SIGUSR2 (.pages.heap)")
 	deadline := fs.Duration("deadline", 10*time.Minute, "exit after this long whatever happens")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -91,12 +102,18 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 	if c.Type != "http" {
 		return nil, nil, c.Errorf("type", "servebench builds only http targets")
 	}
-	chk, err := httpcheck.New(c.Params.String("url"), nil)
-	return chk, nil, err
+	// keep_alive's default in the vitals command is 0 too.
+	chk, err := httpcheck.New(c.Params.String("url"), &httpcheck.Options{KeepAlive: c.Params.Duration("keep_alive")})
+	if err != nil {
+		return nil, nil, err
+	}
+	return chk, chk, nil
 }
 
 // profileOnSignal writes a CPU profile to path from SIGUSR1 to SIGUSR2, or
-// to the end of ctx, and at SIGUSR2 a heap profile to path.heap.
+// to the end of ctx, and at SIGUSR2 a heap profile to path.heap; at a
+// SIGUSR2 with no CPU profile running (after the pages), to
+// path.pages.heap.
 func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -119,8 +136,12 @@ func profileOnSignal(ctx context.Context, path string, log *slog.Logger) {
 			return
 		case s := <-sig:
 			if s == syscall.SIGUSR2 {
+				heap := path + ".heap"
+				if f == nil {
+					heap = path + ".pages.heap" // a later SIGUSR2: after the pages
+				}
 				finish()
-				if err := writeHeap(path + ".heap"); err != nil {
+				if err := writeHeap(heap); err != nil {
 					log.Error("heap profile", "err", err)
 				}
 				continue

@@ -13,8 +13,10 @@ type results struct {
 	Mode     string    `json:"mode"`
 	Interval string    `json:"interval"`
 	Timeout  string    `json:"timeout"`
-	Warmup   string    `json:"warmup"`
-	Window   string    `json:"window"`
+	// KeepAlive is every target's keep_alive, empty for the default.
+	KeepAlive string `json:"keep_alive,omitempty"`
+	Warmup    string `json:"warmup"`
+	Window    string `json:"window"`
 	// PageWindow is how long / was asked after the window (the API half
 	// of it, the badge a quarter).
 	PageWindow string `json:"page_window"`
