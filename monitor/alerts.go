@@ -122,6 +122,9 @@ type silenceJSON struct {
 	Comment   string    `json:"comment,omitempty"`
 	CreatedBy string    `json:"created_by,omitempty"`
 	Config    bool      `json:"config,omitempty"` // set in the file; the API cannot delete it
+	// Maintenance makes it a one-off maintenance window: the page's
+	// uptime counts its time apart.
+	Maintenance bool `json:"maintenance,omitempty"`
 }
 
 // maxSilenceBody bounds a silence's request body.
@@ -172,7 +175,7 @@ func (s *Server) listSilences(w http.ResponseWriter, r *http.Request) {
 	out := []silenceJSON{}
 	for _, sl := range s.alerts.Silences(now) {
 		out = append(out, silenceJSON{ID: sl.ID, Targets: sl.Targets, Groups: sl.Groups, Starts: sl.Starts.UTC(), Ends: sl.Ends.UTC(),
-			Comment: sl.Comment, CreatedBy: sl.CreatedBy, Config: sl.FromConfig})
+			Comment: sl.Comment, CreatedBy: sl.CreatedBy, Config: sl.FromConfig, Maintenance: sl.Maintenance})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"silences": out})
 }
@@ -220,14 +223,15 @@ func (s *Server) addSilence(w http.ResponseWriter, r *http.Request) {
 		by = u
 	}
 	sl, err := s.st.AddSilence(r.Context(), store.Silence{Targets: in.Targets, Groups: in.Groups, Starts: in.Starts, Ends: in.Ends,
-		Comment: in.Comment, CreatedBy: by, CreatedAt: now})
+		Comment: in.Comment, CreatedBy: by, CreatedAt: now, Maintenance: in.Maintenance})
 	if err != nil {
 		s.log.Warn("add silence", "err", err)
 		jsonError(w, http.StatusServiceUnavailable, "the store did not take the silence; try again")
 		return
 	}
 	s.refreshSilences(r.Context())
-	writeJSON(w, http.StatusCreated, silenceJSON{ID: sl.ID, Targets: sl.Targets, Groups: sl.Groups, Starts: sl.Starts.UTC(), Ends: sl.Ends.UTC(), Comment: sl.Comment, CreatedBy: sl.CreatedBy})
+	writeJSON(w, http.StatusCreated, silenceJSON{ID: sl.ID, Targets: sl.Targets, Groups: sl.Groups, Starts: sl.Starts.UTC(), Ends: sl.Ends.UTC(),
+		Comment: sl.Comment, CreatedBy: sl.CreatedBy, Maintenance: sl.Maintenance})
 }
 
 func (s *Server) deleteSilence(w http.ResponseWriter, r *http.Request) {

@@ -107,3 +107,32 @@ func TestSilencesNeedAuth(t *testing.T) {
 		t.Errorf("POST with no auth configured: %d %s", code, body)
 	}
 }
+
+// A one-off maintenance window made through the API quiets the target's
+// incident and is counted apart in its uptime.
+func TestMaintenanceAPI(t *testing.T) {
+	const token = "admin-t0ken-0123456789"
+	tg := newToggles(t)
+	hook := monitortest.NewWebhook(t, "hook-secret-123")
+	r := serve(t, alertYAML(hook, "auth: {token: "+token+"}\n", httpTarget(tg, "db", ", notify: [ops], alert_after: 1")), "")
+	starts := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	ends := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	code, body := do(t, "POST", r.url+"/api/v1/silences", token, `{"targets":["db"],"starts":"`+starts+`","ends":"`+ends+`","maintenance":true,"comment":"disk swap"}`)
+	if code != http.StatusCreated || !strings.Contains(body, `"maintenance": true`) {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	var sl struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &sl)
+	tg.set("/db", true)
+	waitFor(t, 30*time.Second, "db's incident quiet for maintenance", func() bool {
+		_, b := get(t, r.url+"/api/v1/alerts")
+		return strings.Contains(b, `"suppressed": "maintenance `+sl.ID+`"`)
+	})
+	waitFor(t, 60*time.Second, "maintenance counted apart in db's uptime", func() bool {
+		_, b := get(t, r.url+"/api/v1/targets/db/uptime?window=2h")
+		return strings.Contains(b, `"maintenance_ms":`) && strings.Contains(b, `"down_ms":0,`)
+	})
+	if got := hook.Alerts(); len(got) != 0 {
+		t.Fatalf("alerts during maintenance: %v", got)
+	}
+}

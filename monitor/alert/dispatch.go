@@ -217,7 +217,8 @@ func (d *Dispatcher) RefreshSilences(ctx context.Context) error {
 	}
 	out := make([]Silence, len(stored))
 	for i, s := range stored {
-		out[i] = Silence{ID: s.ID, Matcher: Matcher{Targets: s.Targets, Groups: s.Groups}, Starts: s.Starts, Ends: s.Ends, Comment: s.Comment, CreatedBy: s.CreatedBy}
+		out[i] = Silence{ID: s.ID, Matcher: Matcher{Targets: s.Targets, Groups: s.Groups}, Starts: s.Starts, Ends: s.Ends,
+			Comment: s.Comment, CreatedBy: s.CreatedBy, Maintenance: s.Maintenance}
 	}
 	d.eng.setAPISilences(out)
 	return nil

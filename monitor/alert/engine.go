@@ -112,6 +112,9 @@ func (e *Engine) Quieted(target string, t time.Time) string {
 	}
 	for _, s := range e.Silences(t) {
 		if s.Matches(target, group) && s.Active(t) {
+			if s.Maintenance {
+				return "maintenance " + s.ID
+			}
 			return "silence " + s.ID
 		}
 	}
@@ -128,6 +131,14 @@ func (e *Engine) InMaintenance(target string, from, to time.Time) [][2]time.Time
 		m := &c.Maintenance[i]
 		if m.Matches(target, group) {
 			all = append(all, m.Periods(from, to)...)
+		}
+	}
+	if p := e.api.Load(); p != nil {
+		for _, s := range *p {
+			if s.Maintenance && s.Matches(target, group) {
+				one := Maintenance{Start: s.Starts, End: s.Ends}
+				all = append(all, one.Periods(from, to)...)
+			}
 		}
 	}
 	return mergePeriods(all)

@@ -63,6 +63,9 @@ type Silence struct {
 	Comment      string
 	CreatedBy    string
 	FromConfig   bool // set in the file, not through the API (which cannot delete it)
+	// Maintenance makes it a one-off maintenance window (made through the
+	// API): uptime counts its time apart.
+	Maintenance bool
 }
 
 // Active reports whether the silence holds at t.

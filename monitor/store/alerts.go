@@ -121,6 +121,9 @@ type Silence struct {
 	Comment   string
 	CreatedBy string
 	CreatedAt time.Time
+	// Maintenance makes it a one-off maintenance window: uptime counts
+	// its time apart, as for the file's maintenance windows.
+	Maintenance bool
 }
 
 // OutboxStats counts the outbox by state, and lists the newest
@@ -516,8 +519,8 @@ func (s *sqlStore) AddSilence(ctx context.Context, sl Silence) (Silence, error) 
 	}
 	tj, _ := json.Marshal(orEmpty(sl.Targets))
 	gj, _ := json.Marshal(orEmpty(sl.Groups))
-	_, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO silences (id, target_patterns, group_names, starts, ends, comment, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), sl.ID, string(tj), string(gj), ms(sl.Starts), ms(sl.Ends), sl.Comment, sl.CreatedBy, ms(sl.CreatedAt))
+	_, err := s.db.ExecContext(ctx, s.d.q(`INSERT INTO silences (id, target_patterns, group_names, starts, ends, comment, created_by, created_at, maintenance)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), sl.ID, string(tj), string(gj), ms(sl.Starts), ms(sl.Ends), sl.Comment, sl.CreatedBy, ms(sl.CreatedAt), sl.Maintenance)
 	if err != nil {
 		return sl, s.errorf("add silence", err)
 	}
@@ -543,7 +546,7 @@ func (s *sqlStore) DeleteSilence(ctx context.Context, id string) (bool, error) {
 
 // Silences returns the silences that have not ended at now, by start.
 func (s *sqlStore) Silences(ctx context.Context, now time.Time) ([]Silence, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT id, target_patterns, group_names, starts, ends, comment, created_by, created_at
+	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT id, target_patterns, group_names, starts, ends, comment, created_by, created_at, maintenance
 		FROM silences WHERE ends > ? ORDER BY starts, id`), ms(now))
 	if err != nil {
 		return nil, s.errorf("read silences", err)
@@ -554,7 +557,7 @@ func (s *sqlStore) Silences(ctx context.Context, now time.Time) ([]Silence, erro
 		var sl Silence
 		var tj, gj string
 		var starts, ends, created int64
-		if err := rows.Scan(&sl.ID, &tj, &gj, &starts, &ends, &sl.Comment, &sl.CreatedBy, &created); err != nil {
+		if err := rows.Scan(&sl.ID, &tj, &gj, &starts, &ends, &sl.Comment, &sl.CreatedBy, &created, &sl.Maintenance); err != nil {
 			return nil, s.errorf("read silences", err)
 		}
 		if err := json.Unmarshal([]byte(tj), &sl.Targets); err != nil {

@@ -72,7 +72,7 @@ var migrations = [][]string{
 		`CREATE TABLE silences (
 			id TEXT NOT NULL PRIMARY KEY, target_patterns TEXT NOT NULL, group_names TEXT NOT NULL,
 			starts BIGINT NOT NULL, ends BIGINT NOT NULL, comment TEXT NOT NULL,
-			created_by TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+			created_by TEXT NOT NULL, created_at BIGINT NOT NULL, maintenance BOOLEAN NOT NULL)`,
 	},
 }
 
