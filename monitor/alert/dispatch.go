@@ -168,10 +168,18 @@ func (d *Dispatcher) Run(ctx context.Context) {
 				d.log.Warn("alerts: reading silences", "err", err)
 			}
 		}
-		if err := d.eng.Remind(ctx, d.st, now); err != nil && ctx.Err() == nil {
-			d.log.Warn("alerts: reminders", "err", err)
+		outbox, reminders, err := d.st.Due(ctx, now)
+		if err != nil && ctx.Err() == nil {
+			d.log.Warn("alerts: reading the outbox", "err", err)
 		}
-		d.Dispatch(ctx, now)
+		if reminders {
+			if err := d.eng.Remind(ctx, d.st, now); err != nil && ctx.Err() == nil {
+				d.log.Warn("alerts: reminders", "err", err)
+			}
+		}
+		if outbox || reminders {
+			d.Dispatch(ctx, time.Now())
+		}
 		if now.Sub(lastRefresh) >= d.o.RefreshEvery {
 			lastRefresh = now
 			d.refreshAlertmanager(ctx, now)

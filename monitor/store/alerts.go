@@ -293,6 +293,17 @@ func scanOutbound(rows *sql.Rows) (Outbound, error) {
 	return o, err
 }
 
+func (s *sqlStore) Due(ctx context.Context, now time.Time) (outbox, reminders bool, err error) {
+	n := ms(now)
+	err = s.db.QueryRowContext(ctx, s.d.q(`SELECT
+		EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND due <= ? AND claimed_until <= ?),
+		EXISTS (SELECT 1 FROM alerts WHERE state = 'firing' AND suppressed = '' AND remind_at > 0 AND remind_at <= ?)`), n, n, n).Scan(&outbox, &reminders)
+	if err != nil {
+		return false, false, s.errorf("read the outbox", err)
+	}
+	return outbox, reminders, nil
+}
+
 // Claim takes the outbox rows due to be sent at now, for lease: no other
 // Claim returns them until the lease ends (a dispatcher that dies
 // mid-send leaves them to the next). A channel with a due row brings all
@@ -587,6 +598,10 @@ type AlertStore interface {
 	// Alerts returns every target's alert state, by name.
 	Alerts(ctx context.Context) ([]AlertState, error)
 
+	// Due reports, reading only, whether any outbox row can be claimed
+	// and any reminder is due at now: the dispatcher's tick opens no
+	// write transaction when neither is.
+	Due(ctx context.Context, now time.Time) (outbox, reminders bool, err error)
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Outbound, error)
 	Delivered(ctx context.Context, ids []int64, at time.Time) error
 	Retry(ctx context.Context, ids []int64, errText string, due time.Time, dead bool, now time.Time) error
