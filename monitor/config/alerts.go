@@ -223,23 +223,32 @@ func (d *decoder) timeValue(n ast.Node, path string) (time.Time, bool) {
 	return t, true
 }
 
-// matcherFields reads targets and groups, shared by silences and
-// maintenance windows; patterns are checked.
-func (d *decoder) patterns(n ast.Node, path string) []string {
-	v, ok := d.value(Field{Name: "targets", Kind: KindStrings}, n, path)
-	if !ok {
-		return nil
+// matcherField reads the targets (names or patterns, checked) and groups
+// of a silence or a maintenance window; it reports false for another key.
+func (d *decoder) matcherField(p pair, at string, targets, groups *[]string) bool {
+	var dst *[]string
+	switch p.key {
+	case "targets":
+		dst = targets
+	case "groups":
+		dst = groups
+	default:
+		return false
 	}
-	pats := v.([]string)
-	for _, p := range pats {
-		if _, err := pathMatch(p); err != nil {
-			d.errs.add(lineOf(n), path, "%s is not a valid pattern", quote(p))
+	v, ok := d.value(Field{Name: p.key, Kind: KindStrings}, p.value, at)
+	if !ok {
+		return true
+	}
+	*dst = v.([]string)
+	if p.key == "targets" {
+		for _, pat := range *dst {
+			if _, err := path.Match(pat, ""); err != nil {
+				d.errs.add(lineOf(p.value), at, "%s is not a valid pattern", quote(pat))
+			}
 		}
 	}
-	return pats
+	return true
 }
-
-func pathMatch(p string) (bool, error) { return path.Match(p, "") }
 
 func (d *decoder) silences(n ast.Node) []SilenceEntry {
 	var out []SilenceEntry
@@ -249,13 +258,10 @@ func (d *decoder) silences(n ast.Node) []SilenceEntry {
 		pairs, _ := d.mapping(v, base)
 		for _, p := range pairs {
 			path := base + "." + p.key
+			if d.matcherField(p, path, &s.Targets, &s.Groups) {
+				continue
+			}
 			switch p.key {
-			case "targets":
-				s.Targets = d.patterns(p.value, path)
-			case "groups":
-				if g, ok := d.value(Field{Name: "groups", Kind: KindStrings}, p.value, path); ok {
-					s.Groups = g.([]string)
-				}
 			case "starts":
 				s.Starts, _ = d.timeValue(p.value, path)
 			case "ends":
@@ -290,15 +296,12 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 		pairs, _ := d.mapping(v, base)
 		for _, p := range pairs {
 			path := base + "." + p.key
+			if d.matcherField(p, path, &m.Targets, &m.Groups) {
+				continue
+			}
 			switch p.key {
 			case "name":
 				m.Name, _ = d.scalar(p.value, path)
-			case "targets":
-				m.Targets = d.patterns(p.value, path)
-			case "groups":
-				if g, ok := d.value(Field{Name: "groups", Kind: KindStrings}, p.value, path); ok {
-					m.Groups = g.([]string)
-				}
 			case "cron":
 				m.Cron, _ = d.scalar(p.value, path)
 				sched, err := cron.ParseStandard(m.Cron)

@@ -134,19 +134,11 @@ func (d *decoder) service(n ast.Node) Service {
 }
 
 func (d *decoder) checks(n ast.Node) []Check {
-	n = unwrap(n)
-	if _, null := n.(*ast.NullNode); null {
-		return nil
-	}
-	seq, ok := n.(*ast.SequenceNode)
-	if !ok {
-		d.errs.add(lineOf(n), "checks", "must be a list of checks")
-		return nil
-	}
-	checks := make([]Check, 0, len(seq.Values))
+	items := d.items(n, "checks", "checks")
+	checks := make([]Check, 0, len(items))
 	seen := map[string]int{}   // name → index of its first use
 	tokens := map[string]int{} // push token → index of its first use
-	for i, v := range seq.Values {
+	for i, v := range items {
 		c, ok := d.check(v, i)
 		if !ok {
 			continue

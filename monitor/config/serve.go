@@ -185,13 +185,8 @@ func (d *decoder) pages(n ast.Node) Pages {
 }
 
 func (d *decoder) pageGroups(n ast.Node) []PageGroup {
-	seq, ok := unwrap(n).(*ast.SequenceNode)
-	if !ok {
-		d.errs.add(lineOf(n), "pages.groups", "must be a list of {name, targets}")
-		return nil
-	}
 	var groups []PageGroup
-	for i, v := range seq.Values {
+	for i, v := range d.items(n, "pages.groups", "{name, targets}") {
 		base := fmt.Sprintf("pages.groups[%d]", i)
 		g := PageGroup{Line: lineOf(v)}
 		fields := []blockField{
