@@ -38,6 +38,13 @@ func (s *Server) prune(ctx context.Context) {
 		keep := s.cfg.Retention
 		s.mu.Unlock()
 		n, err := s.st.Prune(ctx, time.Now(), keepOf(keep))
+		if err == nil && keep.Raw > 0 {
+			// Delivered, cancelled and dead notifications go with the raw
+			// results of their time; pending ones stay until sent.
+			var k int64
+			k, err = s.st.PruneOutbox(ctx, time.Now().Add(-keep.Raw))
+			n += k
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.Warn("prune history", "err", err)
