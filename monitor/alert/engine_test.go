@@ -316,5 +316,14 @@ func TestDispatchGroupsAndRetries(t *testing.T) {
 		if err := json.Unmarshal([]byte(st.DeadRows[0].Payload), &a); err != nil || a.Kind != notify.Resolved {
 			t.Fatalf("dead row payload %q: %v", st.DeadRows[0].Payload, err)
 		}
+		// Pruning drops what is done, and keeps what is pending.
+		feed(t, s, "b", time.Minute, "P")
+		n, err := s.PruneOutbox(ctx, time.Now().Add(time.Hour))
+		if err != nil || n != 4 {
+			t.Fatalf("pruned %d rows (%v), want the 3 sent and the dead one", n, err)
+		}
+		if st, _ := s.OutboxStats(ctx); st.Pending != 1 || st.Sent+st.Dead != 0 {
+			t.Fatalf("after the prune: %+v", st)
+		}
 	})
 }
