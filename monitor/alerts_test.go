@@ -133,7 +133,11 @@ func TestAlertReceiverDown(t *testing.T) {
 	hook.Down()
 	r := serve(t, alertYAML(hook, "", httpTarget(tg, "api", ", notify: [ops], alert_after: 1")), "")
 	tg.set("/api", true)
-	t.Cleanup(func() { if t.Failed() { t.Log(r.logs.String()) } })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(r.logs.String())
+		}
+	})
 	waitFor(t, 10*time.Second, "no failed delivery logged", func() bool { return strings.Contains(r.logs.String(), "delivery failed; will retry") })
 	time.Sleep(down)
 	hook.Up()

@@ -78,7 +78,7 @@ type Server struct {
 	alerts   *alert.Engine
 	dispatch *alert.Dispatcher
 	reg      *prometheus.Registry
-	metrics *metrics
+	metrics  *metrics
 	// handler is rebuilt when a reload changes the auth block, so every
 	// request sees one policy.
 	handler atomic.Pointer[http.ServeMux]
