@@ -70,6 +70,13 @@ func (b *syncBuffer) String() string {
 // until the test ends.
 func serve(t *testing.T, yaml string, dir string) *running {
 	t.Helper()
+	return serveWith(t, yaml, dir, nil)
+}
+
+// serveWith is serve with the server's options edited by edit, when it is
+// not nil, after the tests' defaults are set.
+func serveWith(t *testing.T, yaml string, dir string, edit func(*monitor.Options)) *running {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -84,8 +91,11 @@ func serve(t *testing.T, yaml string, dir string) *running {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	srv, err := monitor.New(context.Background(), cfg, &monitor.Options{Build: build, Logger: log,
-		Writer: &store.WriterOptions{Every: 20 * time.Millisecond}})
+	opts := &monitor.Options{Build: build, Logger: log, Writer: &store.WriterOptions{Every: 20 * time.Millisecond}}
+	if edit != nil {
+		edit(opts)
+	}
+	srv, err := monitor.New(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
