@@ -1,7 +1,6 @@
 package monitor_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor"
 	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/monitor/store"
@@ -44,26 +43,8 @@ type running struct {
 	url  string
 	file string
 	dir  string
-	stop func() error // cancels Run and returns its error
-	logs *syncBuffer  // the server's log
-}
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	stop func() error            // cancels Run and returns its error
+	logs *testservice.SyncBuffer // the server's log
 }
 
 // serve writes yaml (with %s for the store's path) to a file and serves it
@@ -89,7 +70,7 @@ func serveWith(t *testing.T, yaml string, dir string, edit func(*monitor.Options
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testservice.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	opts := &monitor.Options{Build: build, Logger: log, Writer: &store.WriterOptions{Every: 20 * time.Millisecond}}
 	if edit != nil {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vitalsgo/vitals/internal/monitortest"
 )
 
 // ProcessLimit bounds the life of a process [StartMailpit] or
@@ -78,13 +80,7 @@ func startProcess(t testing.TB, name, bin string, args ...string) {
 // limit. The limit only stops a hung test; it is no timing assertion.
 func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("testservice: gave up after %v waiting for %s", limit, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	monitortest.PollFor(t, limit, 50*time.Millisecond, what, cond)
 }
 
 // HTTPClient returns a client with a 10s timeout whose idle connections
