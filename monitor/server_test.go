@@ -1,7 +1,6 @@
 package monitor_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/checks/tcp"
 	"github.com/vitalsgo/vitals/internal/monitortest"
+	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor"
 	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/monitor/store"
@@ -44,31 +43,20 @@ type running struct {
 	url  string
 	file string
 	dir  string
-	stop func() error // cancels Run and returns its error
-	logs *syncBuffer  // the server's log
-}
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	stop func() error            // cancels Run and returns its error
+	logs *testservice.SyncBuffer // the server's log
 }
 
 // serve writes yaml (with %s for the store's path) to a file and serves it
 // until the test ends.
 func serve(t *testing.T, yaml string, dir string) *running {
+	t.Helper()
+	return serveWith(t, yaml, dir, nil)
+}
+
+// serveWith is serve with the server's options edited by edit, when it is
+// not nil, after the tests' defaults are set.
+func serveWith(t *testing.T, yaml string, dir string, edit func(*monitor.Options)) *running {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -82,10 +70,13 @@ func serve(t *testing.T, yaml string, dir string) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testservice.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	srv, err := monitor.New(context.Background(), cfg, &monitor.Options{Build: build, Logger: log,
-		Writer: &store.WriterOptions{Every: 20 * time.Millisecond}})
+	opts := &monitor.Options{Build: build, Logger: log, Writer: &store.WriterOptions{Every: 20 * time.Millisecond}}
+	if edit != nil {
+		edit(opts)
+	}
+	srv, err := monitor.New(context.Background(), cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,11 +45,25 @@
 //
 // Some tests start a server of their own, with a configuration of theirs
 // (TLS, auth, a route), from a binary scripts/services installs but does
-// not start for them. [Mailpit] and [Alertmanager] return its path, or skip
-// (fail under VITALS_REQUIRE_SERVICES=1) as [Require] does:
+// not start for them. [MailpitBin] and [AlertmanagerBin] return its path,
+// or skip (fail under VITALS_REQUIRE_SERVICES=1) as [Require] does:
 //
 //	VITALS_MAILPIT_BIN       mailpit-<MailpitVersion> in ServicesBuildDir()/bin, or mailpit on PATH
 //	VITALS_ALERTMANAGER_BIN  alertmanager or prometheus-alertmanager on PATH
+//
+// [StartMailpit] and [StartAlertmanager] start one on free loopback ports
+// for the rest of the test, and read back through its API what it
+// received:
+//
+//	cert := testservice.NewCert(t, "test CA")
+//	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{TLS: "starttls", Cert: cert})
+//	… send to mp.SMTPAddr, trusting cert.CAFile …
+//	got := mp.WaitMessages(t, 1)
+//
+// Each process runs under a deadline ([ProcessLimit]) and is interrupted,
+// killed if it lingers, and waited for when the test ends; its output is
+// logged if the test failed. [SharedMailpit] reads the mailpit that
+// scripts/services starts at [SMTPAddr].
 //
 // # Faults
 //

@@ -13,13 +13,13 @@ import (
 // module (MAILPIT_VERSION there; a test checks that the two agree).
 const MailpitVersion = "v1.33.1"
 
-// Mailpit returns the path of the mailpit binary, for a test that starts a
+// MailpitBin returns the path of the mailpit binary, for a test that starts a
 // mailpit of its own (with TLS or auth, which the shared one at [SMTPAddr]
-// has not). It is $VITALS_MAILPIT_BIN when set; otherwise the binary
+// has not); [StartMailpit] starts one. It is $VITALS_MAILPIT_BIN when set; otherwise the binary
 // scripts/services built into its cache ([ServicesBuildDir]); otherwise
 // mailpit on PATH. When there is none it skips the test, or fails it under
 // VITALS_REQUIRE_SERVICES=1, saying that scripts/services builds it.
-func Mailpit(t testing.TB) string {
+func MailpitBin(t testing.TB) string {
 	t.Helper()
 	var cached []string
 	if dir, err := ServicesBuildDir(); err == nil {
@@ -28,13 +28,13 @@ func Mailpit(t testing.TB) string {
 	return program(t, "mailpit", "VITALS_MAILPIT_BIN", cached, "mailpit")
 }
 
-// Alertmanager returns the path of the Prometheus Alertmanager binary, for a
+// AlertmanagerBin returns the path of the Prometheus Alertmanager binary, for a
 // test that starts one of its own. It is $VITALS_ALERTMANAGER_BIN when set;
 // otherwise alertmanager or, as Debian's package names it,
 // prometheus-alertmanager on PATH. When there is none it skips the test,
 // or fails it under VITALS_REQUIRE_SERVICES=1, saying that scripts/services
 // installs it.
-func Alertmanager(t testing.TB) string {
+func AlertmanagerBin(t testing.TB) string {
 	t.Helper()
 	return program(t, "Alertmanager", "VITALS_ALERTMANAGER_BIN", nil, "alertmanager", "prometheus-alertmanager")
 }

@@ -28,8 +28,8 @@ func TestProgramFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("VITALS_MAILPIT_BIN", bin)
-	if got := Mailpit(t); got != bin {
-		t.Errorf("Mailpit = %q, want $VITALS_MAILPIT_BIN %q", got, bin)
+	if got := MailpitBin(t); got != bin {
+		t.Errorf("MailpitBin = %q, want $VITALS_MAILPIT_BIN %q", got, bin)
 	}
 }
 
@@ -51,8 +51,8 @@ func TestProgramMissing(t *testing.T) {
 			t.Setenv(RequireEnv, tt.env)
 			t.Setenv("VITALS_ALERTMANAGER_BIN", tt.bin)
 			var r recorder
-			if got := Alertmanager(&r); got != "" {
-				t.Errorf("Alertmanager = %q for a missing program", got)
+			if got := AlertmanagerBin(&r); got != "" {
+				t.Errorf("AlertmanagerBin = %q for a missing program", got)
 			}
 			msg, other := r.skip, r.fatal
 			if tt.wantFatal {

@@ -1,159 +1,21 @@
 package notify_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/vitalsgo/vitals/internal/monitortest"
 	"github.com/vitalsgo/vitals/internal/testservice"
 	"github.com/vitalsgo/vitals/monitor/notify"
 )
 
-// The login of the Alertmanager started with amOpts.auth, and the bcrypt
-// hash of its password that its web config holds.
+// The login of an Alertmanager started with BasicAuth.
 const (
-	amUser     = "vitals"
-	amPassword = "vitals-am-Pa55"
-	amHash     = "$2b$05$abcdefghijklmnopqrstuu2derqPIRQJIzsgwtoLCFL24J1zSBB.i"
+	amUser     = testservice.AlertmanagerUser
+	amPassword = testservice.AlertmanagerPassword
 )
-
-// amListed is an alert as GET /api/v2/alerts and the webhook show it.
-type amListed struct {
-	Labels, Annotations map[string]string
-	StartsAt, EndsAt    time.Time
-	GeneratorURL        string
-	Fingerprint         string
-	Status              json.RawMessage // an object in the API, a string in the webhook
-}
-
-// amNotification is what Alertmanager's webhook receiver posts.
-type amNotification struct {
-	Status string
-	Alerts []struct {
-		amListed
-		Status string
-	}
-}
-
-// testAlertmanager is a running Alertmanager of a test's own. It routes
-// every alert to a webhook served by the test, so that what Alertmanager
-// made of an alert (firing, resolved) shows in the notifications it sends.
-type testAlertmanager struct {
-	url    string
-	client *http.Client
-
-	mu            sync.Mutex // protects notifications
-	notifications []amNotification
-}
-
-func startAlertmanager(t *testing.T, auth bool) *testAlertmanager {
-	t.Helper()
-	bin := testservice.Alertmanager(t)
-	am := &testAlertmanager{client: testHTTPClient(t)}
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var n amNotification
-		if err := json.NewDecoder(r.Body).Decode(&n); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		am.mu.Lock()
-		am.notifications = append(am.notifications, n)
-		am.mu.Unlock()
-	}))
-	t.Cleanup(hook.Close)
-
-	dir := t.TempDir()
-	// Every alert goes to the test's webhook rather than to a receiver
-	// that drops it, so the test sees what Alertmanager made of it;
-	// group_interval is short so that a resolve is notified at once.
-	config := fmt.Sprintf(`route:
-  receiver: hook
-  group_by: [incident]
-  group_wait: 100ms
-  group_interval: 500ms
-  repeat_interval: 1h
-receivers:
-  - name: hook
-    webhook_configs:
-      - url: %s/
-        send_resolved: true
-`, hook.URL)
-	args := []string{
-		"--config.file=" + writeFile(t, dir, "alertmanager.yml", config),
-		"--storage.path=" + filepath.Join(dir, "data"),
-		"--cluster.listen-address=",
-		"--log.level=warn",
-	}
-	addr := freeAddr(t)
-	args = append(args, "--web.listen-address="+addr)
-	am.url = "http://" + addr
-	if auth {
-		args = append(args, "--web.config.file="+writeFile(t, dir, "web.yml", "basic_auth_users:\n  "+amUser+": "+amHash+"\n"))
-	}
-	startProcess(t, "alertmanager", bin, args...)
-	monitortest.PollFor(t, 30*time.Second, 50*time.Millisecond, "Alertmanager ready at "+am.url, func() bool {
-		req, _ := http.NewRequest(http.MethodGet, am.url+"/-/ready", nil)
-		req.SetBasicAuth(amUser, amPassword)
-		resp, err := am.client.Do(req)
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return am
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-// alerts returns the alerts the API lists: those not yet ended.
-func (am *testAlertmanager) alerts(t *testing.T) map[string]amListed {
-	t.Helper()
-	var list []amListed
-	getJSON(t, am.client, am.url+"/api/v2/alerts?filter=alertname%3D%22VitalsTargetDown%22", &list)
-	out := map[string]amListed{}
-	for _, a := range list {
-		out[a.Labels["target"]] = a
-	}
-	return out
-}
-
-// waitNotified waits for a webhook notification that has the target's
-// alert with the status, and returns that alert.
-func (am *testAlertmanager) waitNotified(t *testing.T, target, status string) amListed {
-	t.Helper()
-	var found amListed
-	monitortest.PollFor(t, 20*time.Second, 50*time.Millisecond, "a "+status+" notification of "+target, func() bool {
-		am.mu.Lock()
-		defer am.mu.Unlock()
-		for _, n := range am.notifications {
-			for _, a := range n.Alerts {
-				if a.Labels["target"] == target && a.Status == status {
-					found = a.amListed
-					return true
-				}
-			}
-		}
-		return false
-	})
-	return found
-}
 
 func amChannel(t *testing.T, url string) notify.Channel {
 	t.Helper()
@@ -165,8 +27,8 @@ func amChannel(t *testing.T, url string) notify.Channel {
 // and sees Alertmanager end it: gone from the API (which lists only alerts
 // whose endsAt has not passed) and notified to its receiver as resolved.
 func TestAlertmanagerFiringThenResolved(t *testing.T) {
-	am := startAlertmanager(t, false)
-	ch := amChannel(t, am.url+"/") // a trailing slash is no second one
+	am := testservice.StartAlertmanager(t, nil)
+	ch := amChannel(t, am.URL+"/") // a trailing slash is no second one
 	since := time.Now().Add(-5 * time.Minute).Truncate(time.Second)
 	firing := notify.Message{Key: "k1", Alerts: []notify.Alert{
 		{Kind: notify.Firing, Incident: "api/3", Target: "api", Group: "backend", Severity: "warning",
@@ -176,7 +38,7 @@ func TestAlertmanagerFiringThenResolved(t *testing.T) {
 	if err := ch.Send(t.Context(), firing); err != nil {
 		t.Fatalf("Send firing: %v", err)
 	}
-	active := am.alerts(t)
+	active := am.Alerts(t)
 	api, db := active["api"], active["db"]
 	if len(active) != 2 {
 		t.Fatalf("Alertmanager lists %d alerts, want api and db: %+v", len(active), active)
@@ -199,10 +61,10 @@ func TestAlertmanagerFiringThenResolved(t *testing.T) {
 	if !api.EndsAt.After(time.Now().Add(time.Minute)) {
 		t.Errorf("api endsAt %v: want resolve_timeout ahead", api.EndsAt)
 	}
-	if !strings.Contains(string(api.Status), `"state":"active"`) {
+	if !api.Active() {
 		t.Errorf("api status %s, want active", api.Status)
 	}
-	am.waitNotified(t, "api", "firing")
+	am.WaitNotified(t, "api", "firing")
 
 	resolvedAt := time.Now().Add(-time.Second).Truncate(time.Millisecond)
 	resolve := notify.Message{Key: "k2", Alerts: []notify.Alert{{
@@ -212,10 +74,10 @@ func TestAlertmanagerFiringThenResolved(t *testing.T) {
 	if err := ch.Send(t.Context(), resolve); err != nil {
 		t.Fatalf("Send resolved: %v", err)
 	}
-	if after := am.alerts(t); len(after) != 1 || after["db"].Fingerprint != db.Fingerprint {
+	if after := am.Alerts(t); len(after) != 1 || after["db"].Fingerprint != db.Fingerprint {
 		t.Errorf("after api's resolve Alertmanager lists %v, want only db", after)
 	}
-	got := am.waitNotified(t, "api", "resolved")
+	got := am.WaitNotified(t, "api", "resolved")
 	if got.Fingerprint != api.Fingerprint || !got.EndsAt.Equal(resolvedAt) || got.Annotations["summary"] != "api recovered" {
 		t.Errorf("resolved notification: fingerprint %s endsAt %v summary %q; want %s, %v, %q",
 			got.Fingerprint, got.EndsAt, got.Annotations["summary"], api.Fingerprint, resolvedAt, "api recovered")
@@ -228,25 +90,25 @@ func TestAlertmanagerFiringThenResolved(t *testing.T) {
 	if err := ch.Send(t.Context(), reminder); err != nil {
 		t.Fatalf("Send reminder: %v", err)
 	}
-	if after := am.alerts(t); after["db"].Fingerprint != db.Fingerprint || !strings.Contains(string(after["db"].Status), `"state":"active"`) {
+	if after := am.Alerts(t); after["db"].Fingerprint != db.Fingerprint || !after["db"].Active() {
 		t.Errorf("after db's reminder: %+v, want the same active alert", after["db"])
 	}
 }
 
 // TestAlertmanagerRefusals: what Alertmanager refuses is refused for good.
 func TestAlertmanagerRefusals(t *testing.T) {
-	am := startAlertmanager(t, false)
+	am := testservice.StartAlertmanager(t, nil)
 	now := time.Now()
 	// A resolve that ends before it started is invalid to Alertmanager.
 	backwards := notify.Message{Key: "k", Alerts: []notify.Alert{{
 		Kind: notify.Resolved, Incident: "api/1", Target: "api", Since: now, At: now.Add(-time.Hour),
 	}}}
-	err := amChannel(t, am.url).Send(t.Context(), backwards)
+	err := amChannel(t, am.URL).Send(t.Context(), backwards)
 	if err == nil || !errors.Is(err, notify.ErrPermanent) || !strings.Contains(err.Error(), "400") {
 		t.Errorf("an alert ending before it starts: %v; want a permanent 400", err)
 	}
 	// A base URL with a path Alertmanager does not serve: 404.
-	err = amChannel(t, am.url+"/not-alertmanager").Send(t.Context(), firingMessage())
+	err = amChannel(t, am.URL+"/not-alertmanager").Send(t.Context(), firingMessage())
 	if err == nil || !errors.Is(err, notify.ErrPermanent) || !strings.Contains(err.Error(), "404") {
 		t.Errorf("a wrong path: %v; want a permanent 404", err)
 	}
@@ -254,8 +116,8 @@ func TestAlertmanagerRefusals(t *testing.T) {
 
 // TestAlertmanagerBasicAuth: a login in the URL is sent, and never quoted.
 func TestAlertmanagerBasicAuth(t *testing.T) {
-	am := startAlertmanager(t, true)
-	host := strings.TrimPrefix(am.url, "http://")
+	am := testservice.StartAlertmanager(t, &testservice.AlertmanagerOptions{BasicAuth: true})
+	host := strings.TrimPrefix(am.URL, "http://")
 	if err := amChannel(t, "http://"+amUser+":"+amPassword+"@"+host).Send(t.Context(), firingMessage()); err != nil {
 		t.Fatalf("Send with the right login: %v", err)
 	}

@@ -1,5 +1,11 @@
 package notify_test
 
+// The email and alertmanager channels are tested against real receivers,
+// not stand-ins: each test starts its own mailpit or Alertmanager process
+// (internal/testservice starts them from the binaries scripts/services
+// installs) with a configuration of its own, on free loopback ports, and
+// reads back through the receiver's API what it was sent.
+
 import (
 	"context"
 	"crypto/sha256"
@@ -7,6 +13,8 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,7 +80,7 @@ func emailConfig(smtpAddr string) notify.Config {
 
 func newChannel(t *testing.T, c notify.Config) notify.Channel {
 	t.Helper()
-	ch, err := notify.New(c, &notify.Options{Client: testHTTPClient(t)})
+	ch, err := notify.New(c, &notify.Options{Client: testservice.HTTPClient(t)})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -83,10 +91,10 @@ func newChannel(t *testing.T, c notify.Config) notify.Channel {
 // resolve through STARTTLS with a login, as a provider's submission port
 // takes them, and reads both back from mailpit.
 func TestEmailFiringAndResolved(t *testing.T) {
-	cert := newSMTPCert(t, "vitals test CA")
-	mp := startMailpit(t, mailpitOpts{tls: "starttls", cert: cert, user: smtpUser, password: smtpPassword})
-	c := emailConfig(mp.smtpAddr)
-	c.Username, c.Password, c.CAFile = smtpUser, smtpPassword, cert.caFile
+	cert := testservice.NewCert(t, "vitals test CA")
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{TLS: "starttls", Cert: cert, User: smtpUser, Password: smtpPassword})
+	c := emailConfig(mp.SMTPAddr)
+	c.Username, c.Password, c.CAFile = smtpUser, smtpPassword, cert.CAFile
 	ch := newChannel(t, c) // TLS "" is starttls
 
 	if err := ch.(notify.Checker).Check(t.Context()); err != nil {
@@ -98,7 +106,7 @@ func TestEmailFiringAndResolved(t *testing.T) {
 	if err := ch.Send(t.Context(), resolvedMessage()); err != nil {
 		t.Fatalf("Send resolved: %v", err)
 	}
-	got := mp.waitMessages(t, 2)
+	got := mp.WaitMessages(t, 2)
 	firing, resolved := got[0], got[1]
 
 	if want := "[FIRING] 3 targets: api, db, cache"; firing.Subject != want {
@@ -148,7 +156,7 @@ func TestEmailFiringAndResolved(t *testing.T) {
 			t.Errorf("resolved body lacks %q:\n%s", want, resolved.Text)
 		}
 	}
-	raw := mp.raw(t, firing.ID)
+	raw := mp.Raw(t, firing.ID)
 	for _, want := range []string{"Message-ID: <" + wantMessageID("msg-firing-1") + ">", "Date: ", "Auto-Submitted: auto-generated", "Content-Type: text/plain; charset=utf-8"} {
 		if !strings.Contains(raw, want+"") {
 			t.Errorf("raw message lacks %q:\n%s", want, raw)
@@ -160,8 +168,8 @@ func TestEmailFiringAndResolved(t *testing.T) {
 // Message-ID, so a receiver can drop the duplicate; another message has
 // another.
 func TestEmailRetryKeepsMessageID(t *testing.T) {
-	mp := startMailpit(t, mailpitOpts{})
-	c := emailConfig(mp.smtpAddr)
+	mp := testservice.StartMailpit(t, nil)
+	c := emailConfig(mp.SMTPAddr)
 	c.TLS = "none"
 	ch := newChannel(t, c)
 	m := firingMessage()
@@ -174,7 +182,7 @@ func TestEmailRetryKeepsMessageID(t *testing.T) {
 	if err := ch.Send(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
-	got := mp.waitMessages(t, 3)
+	got := mp.WaitMessages(t, 3)
 	if got[0].MessageID != got[1].MessageID || got[0].MessageID != wantMessageID("msg-firing-1") {
 		t.Errorf("retry Message-IDs %q and %q, want both %q", got[0].MessageID, got[1].MessageID, wantMessageID("msg-firing-1"))
 	}
@@ -187,13 +195,13 @@ func TestEmailRetryKeepsMessageID(t *testing.T) {
 // left out and the others get the mail; when it refuses them all, the send
 // fails for good.
 func TestEmailRefusedRecipients(t *testing.T) {
-	mp := startMailpit(t, mailpitOpts{allowRecipients: `@example\.com$`})
-	c := emailConfig(mp.smtpAddr)
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{AllowRecipients: `@example\.com$`})
+	c := emailConfig(mp.SMTPAddr)
 	// mailpit's Received header names the first recipient it accepted:
 	// the refused one comes first.
 	c.To = []string{"Team Lead <lead@example.org>", "oncall@example.com"}
 	c.TLS = "none"
-	var log syncBuffer
+	var log testservice.SyncBuffer
 	ch, err := notify.New(c, &notify.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -204,12 +212,12 @@ func TestEmailRefusedRecipients(t *testing.T) {
 	if !strings.Contains(log.String(), "to=lead@example.org") {
 		t.Errorf("the refused recipient is not logged: %q", log.String())
 	}
-	got := mp.waitMessages(t, 1)[0]
+	got := mp.WaitMessages(t, 1)[0]
 	if len(got.To) != 2 {
 		t.Errorf("To header %v: want both recipients named", got.To)
 	}
 	var delivered []string
-	for _, line := range strings.Split(mp.raw(t, got.ID), "\r\n") {
+	for _, line := range strings.Split(mp.Raw(t, got.ID), "\r\n") {
 		if strings.Contains(line, "for <") {
 			delivered = append(delivered, strings.TrimSpace(line))
 		}
@@ -227,10 +235,10 @@ func TestEmailRefusedRecipients(t *testing.T) {
 
 // TestEmailImplicitTLS sends over TLS from the first byte (port 465's way).
 func TestEmailImplicitTLS(t *testing.T) {
-	cert := newSMTPCert(t, "vitals test CA")
-	mp := startMailpit(t, mailpitOpts{tls: "tls", cert: cert, user: smtpUser, password: smtpPassword})
-	c := emailConfig(mp.smtpAddr)
-	c.TLS, c.CAFile, c.Username, c.Password = "tls", cert.caFile, smtpUser, smtpPassword
+	cert := testservice.NewCert(t, "vitals test CA")
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{TLS: "tls", Cert: cert, User: smtpUser, Password: smtpPassword})
+	c := emailConfig(mp.SMTPAddr)
+	c.TLS, c.CAFile, c.Username, c.Password = "tls", cert.CAFile, smtpUser, smtpPassword
 	ch := newChannel(t, c)
 	if err := ch.(notify.Checker).Check(t.Context()); err != nil {
 		t.Fatalf("Check: %v", err)
@@ -238,7 +246,7 @@ func TestEmailImplicitTLS(t *testing.T) {
 	if err := ch.Send(t.Context(), resolvedMessage()); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if got := mp.waitMessages(t, 1)[0].Subject; got != "[RESOLVED] 3 targets: api, db, cache" {
+	if got := mp.WaitMessages(t, 1)[0].Subject; got != "[RESOLVED] 3 targets: api, db, cache" {
 		t.Errorf("subject %q", got)
 	}
 }
@@ -246,10 +254,10 @@ func TestEmailImplicitTLS(t *testing.T) {
 // TestEmailWrongPassword: the server's refusal is permanent, and neither
 // the error nor the login token carrying the password is quoted.
 func TestEmailWrongPassword(t *testing.T) {
-	cert := newSMTPCert(t, "vitals test CA")
-	mp := startMailpit(t, mailpitOpts{tls: "starttls", cert: cert, user: smtpUser, password: smtpPassword})
-	c := emailConfig(mp.smtpAddr)
-	c.CAFile, c.Username, c.Password = cert.caFile, smtpUser, "wrong-Pa55-word"
+	cert := testservice.NewCert(t, "vitals test CA")
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{TLS: "starttls", Cert: cert, User: smtpUser, Password: smtpPassword})
+	c := emailConfig(mp.SMTPAddr)
+	c.CAFile, c.Username, c.Password = cert.CAFile, smtpUser, "wrong-Pa55-word"
 	ch := newChannel(t, c)
 
 	for name, err := range map[string]error{
@@ -269,7 +277,7 @@ func TestEmailWrongPassword(t *testing.T) {
 			t.Errorf("%s: the error quotes the password: %v", name, err)
 		}
 	}
-	if n := len(mp.messages(t)); n != 0 {
+	if n := len(mp.Messages(t)); n != 0 {
 		t.Errorf("mailpit took %d messages without a login", n)
 	}
 }
@@ -277,8 +285,8 @@ func TestEmailWrongPassword(t *testing.T) {
 // TestEmailRefusesServerWithoutSTARTTLS: under TLS "starttls" a server
 // that does not offer it gets neither the password nor the mail.
 func TestEmailRefusesServerWithoutSTARTTLS(t *testing.T) {
-	mp := startMailpit(t, mailpitOpts{user: smtpUser, password: smtpPassword})
-	c := emailConfig(mp.smtpAddr)
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{User: smtpUser, Password: smtpPassword})
+	c := emailConfig(mp.SMTPAddr)
 	c.Username, c.Password = smtpUser, smtpPassword
 	ch := newChannel(t, c)
 	for name, err := range map[string]error{
@@ -292,7 +300,7 @@ func TestEmailRefusesServerWithoutSTARTTLS(t *testing.T) {
 			t.Errorf("%s: %v: want a permanent error saying the server does not offer STARTTLS", name, err)
 		}
 	}
-	if n := len(mp.messages(t)); n != 0 {
+	if n := len(mp.Messages(t)); n != 0 {
 		t.Errorf("mailpit took %d messages", n)
 	}
 }
@@ -300,11 +308,11 @@ func TestEmailRefusesServerWithoutSTARTTLS(t *testing.T) {
 // TestEmailWrongCA: a server whose certificate the configured CA did not
 // sign is not sent to.
 func TestEmailWrongCA(t *testing.T) {
-	cert := newSMTPCert(t, "vitals test CA")
-	other := newSMTPCert(t, "another CA")
-	mp := startMailpit(t, mailpitOpts{tls: "starttls", cert: cert})
-	c := emailConfig(mp.smtpAddr)
-	c.CAFile = other.caFile
+	cert := testservice.NewCert(t, "vitals test CA")
+	other := testservice.NewCert(t, "another CA")
+	mp := testservice.StartMailpit(t, &testservice.MailpitOptions{TLS: "starttls", Cert: cert})
+	c := emailConfig(mp.SMTPAddr)
+	c.CAFile = other.CAFile
 	err := newChannel(t, c).Send(t.Context(), firingMessage())
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("Send to a server with a certificate of another CA: %v", err)
@@ -347,8 +355,8 @@ func TestEmailServerHangs(t *testing.T) {
 // TestEmailCheck: Check passes against a server that is up and fails,
 // retryably, against one that is down.
 func TestEmailCheck(t *testing.T) {
-	mp := startMailpit(t, mailpitOpts{})
-	up := emailConfig(mp.smtpAddr)
+	mp := testservice.StartMailpit(t, nil)
+	up := emailConfig(mp.SMTPAddr)
 	up.TLS = "none"
 	if err := newChannel(t, up).(notify.Checker).Check(t.Context()); err != nil {
 		t.Errorf("Check against mailpit: %v", err)
@@ -364,18 +372,16 @@ func TestEmailCheck(t *testing.T) {
 // TestEmailLocalRelay sends through the shared mailpit scripts/services
 // starts, as a plain local relay without TLS or login.
 func TestEmailLocalRelay(t *testing.T) {
-	testservice.Require(t, "mailpit (SMTP)", testservice.SMTPAddr)
-	testservice.Require(t, "mailpit (HTTP API)", testservice.MailpitAPIAddr)
-	c := emailConfig(testservice.SMTPAddr)
+	shared := testservice.SharedMailpit(t)
+	c := emailConfig(shared.SMTPAddr)
 	c.TLS = "none"
 	m := firingMessage()
 	m.Key = "relay-" + time.Now().Format(time.RFC3339Nano)
 	if err := newChannel(t, c).Send(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
-	shared := &mailpit{api: testservice.MailpitAPI, client: testHTTPClient(t)}
 	var found bool
-	for _, got := range shared.messages(t) {
+	for _, got := range shared.Messages(t) {
 		if got.MessageID == wantMessageID(m.Key) {
 			found = true
 			if got.Subject != "[FIRING] 3 targets: api, db, cache" {
@@ -430,4 +436,13 @@ func TestEmailConfig(t *testing.T) {
 	if _, err := notify.New(c, nil); err != nil {
 		t.Errorf("New with a login over plain SMTP to 127.0.0.1: %v", err)
 	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
