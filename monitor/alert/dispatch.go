@@ -36,6 +36,11 @@ type DispatcherOptions struct {
 	// SilencesEvery is how often the API's silences are read from the
 	// store (other replicas make them too). Default 5s.
 	SilencesEvery time.Duration
+	// DependencyWait is how long a firing notification of a target with
+	// depends_on waits for a dependency that has no result since the
+	// target failed (the store is behind, or the dependency's run is
+	// late) before it goes out anyway. Default 2m.
+	DependencyWait time.Duration
 	// BackoffBase and BackoffMax shape the wait between attempts: Base
 	// after the first failure, doubling up to Max. Default 1s and 1m.
 	BackoffBase, BackoffMax time.Duration
@@ -91,6 +96,9 @@ func NewDispatcher(st store.Store, eng *Engine, o *DispatcherOptions) *Dispatche
 	}
 	if d.o.SilencesEvery <= 0 {
 		d.o.SilencesEvery = 5 * time.Second
+	}
+	if d.o.DependencyWait <= 0 {
+		d.o.DependencyWait = 2 * time.Minute
 	}
 	if d.o.BackoffBase <= 0 {
 		d.o.BackoffBase = time.Second
@@ -280,7 +288,12 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 		return
 	}
 	msg := notify.Message{Key: rows[0].Batch}
-	var keep []store.Outbound
+	var keep, later []store.Outbound
+	defer func() {
+		if err := d.st.Postpone(context.WithoutCancel(ctx), ids(later), time.Now().Add(time.Second)); err != nil {
+			d.log.Warn("alerts: postponing", "channel", channel, "err", err)
+		}
+	}()
 	for _, r := range rows {
 		var a notify.Alert
 		if err := json.Unmarshal([]byte(r.Payload), &a); err != nil {
@@ -288,7 +301,14 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 			continue
 		}
 		if a.Kind == notify.Firing {
-			if why := d.dependencyFailing(ctx, c, a.Target); why != "" {
+			why, unknown := d.dependencyFailing(ctx, c, a.Target, a.Since)
+			if unknown {
+				// A dependency has no result since the target failed:
+				// whether it fails too is not known yet.
+				later = append(later, r)
+				continue
+			}
+			if why != "" {
 				// Its dependency failed meanwhile (the results of both
 				// arrive in the same round): the incident is suppressed
 				// and its rows cancelled, once, whoever sees it first.
@@ -325,30 +345,35 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 }
 
 // dependencyFailing returns "depends_on X" when a dependency of target is
-// failing now, per the store.
-func (d *Dispatcher) dependencyFailing(ctx context.Context, c *Config, target string) string {
+// failing now, per the store; unknown is true when none fails but one has
+// no result since the target's incident opened, within DependencyWait of
+// it.
+func (d *Dispatcher) dependencyFailing(ctx context.Context, c *Config, target string, since time.Time) (why string, unknown bool) {
 	rule := c.Rules[target]
 	if rule == nil || len(rule.DependsOn) == 0 {
-		return ""
+		return "", false
 	}
-	why := ""
+	waiting := time.Since(since) < d.o.DependencyWait
 	err := d.st.AlertTx(ctx, func(tx store.AlertTx) error {
 		for _, dep := range rule.DependsOn {
-			failing, err := tx.Failing(ctx, dep)
+			failing, last, err := tx.Failing(ctx, dep)
 			if err != nil {
 				return err
 			}
 			if failing {
-				why = "depends_on " + dep
+				why, unknown = "depends_on "+dep, false
 				return nil
+			}
+			if waiting && last.Before(since) {
+				unknown = true
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return "" // when in doubt, notify
+		return "", false // when in doubt, notify
 	}
-	return why
+	return why, unknown
 }
 
 // fail records a failed delivery: a retry after backoff, or a dead letter.

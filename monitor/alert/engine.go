@@ -314,7 +314,7 @@ func (d *decision) suppressed(ctx context.Context, rule *Rule, target string, t 
 		failing, ok := d.failing[dep]
 		if !ok {
 			var err error
-			if failing, err = d.tx.Failing(ctx, dep); err != nil {
+			if failing, _, err = d.tx.Failing(ctx, dep); err != nil {
 				return "", err
 			}
 			d.failing[dep] = failing

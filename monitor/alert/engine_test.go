@@ -327,3 +327,57 @@ func TestDispatchGroupsAndRetries(t *testing.T) {
 		}
 	})
 }
+
+// A dependent's alert waits while its dependency has no result since the
+// dependent failed (the store is behind, or the dependency's run is
+// late): suppressed if the dependency turns out failing, sent if it
+// passes.
+func TestDispatchWaitsForDependency(t *testing.T) {
+	forEach(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		ops := &recorder{name: "ops"}
+		rules := map[string]*alert.Rule{
+			"db":  {Notify: []string{"ops"}, AlertAfter: 5, ResolveAfter: 1},
+			"api": {Notify: []string{"ops"}, AlertAfter: 1, ResolveAfter: 1, DependsOn: []string{"db"}},
+			"web": {Notify: []string{"ops"}, AlertAfter: 1, ResolveAfter: 1, DependsOn: []string{"db"}},
+		}
+		e := alert.NewEngine(&alert.Config{Rules: rules, Channels: map[string]notify.Channel{"ops": ops}, GroupWait: -1})
+		s.SetAlerter(e)
+		d := alert.NewDispatcher(s, e, nil)
+		now := time.Now()
+		// db passed a while ago; api fails now: db's state is not known.
+		if err := s.Append(ctx, []store.Result{{Target: "db", At: now.Add(-time.Minute), Status: vitals.StatusPass, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Append(ctx, []store.Result{{Target: "api", At: now, Status: vitals.StatusFail, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now())
+		d.Flush()
+		if got := ops.got(); len(got) != 0 {
+			t.Fatalf("sent before db's state was known: %+v", got)
+		}
+		// db's next result fails: api's incident is suppressed, not sent.
+		if err := s.Append(ctx, []store.Result{{Target: "db", At: now.Add(time.Second), Status: vitals.StatusFail, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now().Add(2*time.Second))
+		d.Flush()
+		rows, _ := s.Outbox(ctx, "api/1")
+		if len(ops.got()) != 0 || len(rows) != 1 || rows[0].State != store.OutboxCancelled {
+			t.Fatalf("api's row %+v, sent %+v", rows, ops.got())
+		}
+		// web fails after db passed again: sent.
+		if err := s.Append(ctx, []store.Result{{Target: "db", At: now.Add(2 * time.Second), Status: vitals.StatusPass, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Append(ctx, []store.Result{{Target: "web", At: now.Add(2 * time.Second), Status: vitals.StatusFail, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now().Add(4*time.Second))
+		d.Flush()
+		if got := ops.got(); len(got) != 1 || got[0].Alerts[0].Target != "web" {
+			t.Fatalf("sent %+v, want web's alert", got)
+		}
+	})
+}

@@ -88,8 +88,9 @@ type AlertTx interface {
 	// Enqueue adds notifications to the outbox; a row whose dedup key
 	// exists is left out.
 	Enqueue(ctx context.Context, rows []Outbound) error
-	// Failing reports whether a target's current status is fail.
-	Failing(ctx context.Context, target string) (bool, error)
+	// Failing reports whether a target's current status is fail, and when
+	// its last result (of the current status) was: zero without one.
+	Failing(ctx context.Context, target string) (failing bool, lastAt time.Time, err error)
 	// DueReminders returns the firing, unsuppressed states whose reminder
 	// is due at now.
 	DueReminders(ctx context.Context, now time.Time) ([]AlertState, error)
@@ -218,14 +219,15 @@ func (t *alertTx) Enqueue(ctx context.Context, rows []Outbound) error {
 	return nil
 }
 
-func (t *alertTx) Failing(ctx context.Context, target string) (bool, error) {
+func (t *alertTx) Failing(ctx context.Context, target string) (bool, time.Time, error) {
 	var st int
-	err := t.tx.QueryRowContext(ctx, t.s.d.q(`SELECT i.status FROM intervals i JOIN targets t ON t.id = i.target_id
-		WHERE t.name = ? AND i.until IS NULL`), target).Scan(&st)
+	var last int64
+	err := t.tx.QueryRowContext(ctx, t.s.d.q(`SELECT i.status, i.last_at FROM intervals i JOIN targets t ON t.id = i.target_id
+		WHERE t.name = ? AND i.until IS NULL`), target).Scan(&st, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return false, time.Time{}, nil
 	}
-	return vitals.Status(st) == vitals.StatusFail, err
+	return vitals.Status(st) == vitals.StatusFail, fromMS(last), err
 }
 
 func (t *alertTx) DueReminders(ctx context.Context, now time.Time) ([]AlertState, error) {
@@ -410,6 +412,19 @@ func (s *sqlStore) Retry(ctx context.Context, ids []int64, errText string, due t
 		WHERE id IN (`+list+`) AND state = 'pending'`), append([]any{state, ms(due), truncate(errText, 500), done}, args...)...)
 	if err != nil {
 		return s.errorf("mark failed", err)
+	}
+	return nil
+}
+
+func (s *sqlStore) Postpone(ctx context.Context, ids []int64, due time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, args := idList(ids)
+	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET due = ?, claimed_until = 0 WHERE id IN (`+list+`) AND state = 'pending'`),
+		append([]any{ms(due)}, args...)...)
+	if err != nil {
+		return s.errorf("postpone", err)
 	}
 	return nil
 }
@@ -605,6 +620,9 @@ type AlertStore interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Outbound, error)
 	Delivered(ctx context.Context, ids []int64, at time.Time) error
 	Retry(ctx context.Context, ids []int64, errText string, due time.Time, dead bool, now time.Time) error
+	// Postpone gives claimed rows back, due again at due, without
+	// counting an attempt.
+	Postpone(ctx context.Context, ids []int64, due time.Time) error
 	Suppress(ctx context.Context, target string, seq int64, reason string, now time.Time) (bool, error)
 	OutboxStats(ctx context.Context) (OutboxStats, error)
 	Outbox(ctx context.Context, incident string) ([]Outbound, error)
