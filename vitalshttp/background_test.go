@@ -1,13 +1,11 @@
 package vitalshttp_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,29 +14,11 @@ import (
 	"github.com/vitalsgo/vitals/vitalshttp"
 )
 
-// syncBuffer is a buffer the logger and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Background serves the probe endpoints on their own port in one line and
 // stops them with the function it returns; an address it cannot listen on
 // is logged, not a panic or an exit. Not parallel: it sets slog's default.
 func TestBackground(t *testing.T) {
-	var logs syncBuffer
+	var logs testservice.SyncBuffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
 	t.Cleanup(func() { slog.SetDefault(prev) })
