@@ -61,6 +61,26 @@ func start(t *testing.T, db *sql.DB, opt *lease.Options) *replica {
 	return run(t, m)
 }
 
+// startAll creates one Manager per database and options, then runs them
+// all: each is registered before any acquires, so the first does not take
+// every shard and give them back one a round.
+func startAll(t *testing.T, dbs []*sql.DB, opts ...*lease.Options) []*replica {
+	t.Helper()
+	var ms []*lease.Manager
+	for i, opt := range opts {
+		m, err := lease.New(context.Background(), dbs[min(i, len(dbs)-1)], opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, m)
+	}
+	var rs []*replica
+	for _, m := range ms {
+		rs = append(rs, run(t, m))
+	}
+	return rs
+}
+
 // run runs m until the test ends, when it is closed.
 func run(t *testing.T, m *lease.Manager) *replica {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -2,9 +2,11 @@ package lease_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"testing"
 	"time"
 
@@ -13,10 +15,7 @@ import (
 
 func TestThreeReplicasSplitTheShards(t *testing.T) {
 	db := openDB(t, freshDSN(t))
-	var rs []*replica
-	for _, id := range []string{"a", "b", "c"} {
-		rs = append(rs, start(t, db, fast(id, nil)))
-	}
+	rs := startAll(t, []*sql.DB{db}, fast("a", nil), fast("b", nil), fast("c", nil))
 	watchOverlap(t, rs...)
 	took := waitFor(t, 30*time.Second, "split", func() error { return split(rs, 128, 43) })
 	t.Logf("3 replicas hold all 128 shards, none twice, after %v", took)
@@ -74,10 +73,7 @@ func TestJoiningReplicaTakesItsShareGradually(t *testing.T) {
 	db := openDB(t, freshDSN(t))
 	gave := &records{msg: "lease: gave back a shard"}
 	log := slog.New(gave)
-	var rs []*replica
-	for _, id := range []string{"a", "b", "c"} {
-		rs = append(rs, start(t, db, fast(id, log)))
-	}
+	rs := startAll(t, []*sql.DB{db}, fast("a", log), fast("b", log), fast("c", log))
 	waitFor(t, 30*time.Second, "split among 3", func() error { return split(rs, 128, 43) })
 	if n := len(gave.all()); n != 0 {
 		t.Fatalf("%d shards given back before the 4th replica joined", n)
@@ -111,7 +107,8 @@ func TestCloseHandsShardsOverAtOnce(t *testing.T) {
 	slow := func(id string) *lease.Options {
 		return &lease.Options{NodeID: id, TTL: 60 * time.Second, Renew: 20 * time.Second, Logger: slog.New(acquired)}
 	}
-	a, b := start(t, db, slow("a")), start(t, db, slow("b"))
+	rs := startAll(t, []*sql.DB{db}, slow("a"), slow("b"))
+	a, b := rs[0], rs[1]
 	watchOverlap(t, a, b)
 	waitFor(t, 30*time.Second, "split", func() error { return split([]*replica{a, b}, 128, 64) })
 	before := len(acquired.all())
@@ -138,7 +135,8 @@ func TestCloseHandsShardsOverAtOnce(t *testing.T) {
 
 func TestStoppedReplicaLosesTrustThenItsShards(t *testing.T) {
 	db := openDB(t, freshDSN(t))
-	a, b := start(t, db, fast("a", nil)), start(t, db, fast("b", nil))
+	rs := startAll(t, []*sql.DB{db}, fast("a", nil), fast("b", nil))
+	a, b := rs[0], rs[1]
 	watchOverlap(t, a, b)
 	waitFor(t, 30*time.Second, "split", func() error { return split([]*replica{a, b}, 128, 64) })
 
@@ -187,5 +185,69 @@ func TestStoppedReplicaLosesTrustThenItsShards(t *testing.T) {
 	}
 	if err := b.Fence(ctx, tx, lease.Lease{Shard: shard, Epoch: old[shard]}); !errors.Is(err, lease.ErrFenced) {
 		t.Errorf("b's fence with a's old epoch = %v, want ErrFenced", err)
+	}
+}
+
+func TestPartitionedReplicaStopsTrustingBeforeAPeerTakesOver(t *testing.T) {
+	dsn := freshDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProxy(t, u.Host)
+	u.Host = p.addr()
+	// a reaches the database only through the proxy.
+	rs := startAll(t, []*sql.DB{openDB(t, u.String()), openDB(t, dsn)}, fast("a", nil), fast("b", nil))
+	a, b := rs[0], rs[1]
+	watchOverlap(t, a, b)
+	waitFor(t, 30*time.Second, "split", func() error { return split([]*replica{a, b}, 128, 64) })
+	old := a.Owned()
+	select {
+	case <-a.Changes():
+	default:
+	}
+
+	p.cut.Store(true)
+	cut := time.Now()
+	lost := waitFor(t, 10*time.Second, "untrusted by a", func() error {
+		if n := len(a.Owned()); n > 0 {
+			return fmt.Errorf("a trusts %d shards", n)
+		}
+		return nil
+	})
+	select {
+	case <-a.Changes():
+	case <-time.After(10 * time.Second):
+		t.Error("a's trust ran out and Changes had nothing")
+	}
+	t.Logf("a, cut from the database, stopped trusting its shards %v after the cut (trust window: 1 s after the last renewal)", lost)
+	waitFor(t, 30*time.Second, "taken over by b", func() error { return split([]*replica{b}, 128, 128) })
+	t.Logf("b holds all 128 shards %v after the cut (TTL 1.5 s)", time.Since(cut))
+	for s, e := range old {
+		if ne := b.Owned()[s]; ne <= e {
+			t.Errorf("shard %d: b's epoch %d is not above a's %d", s, ne, e)
+		}
+	}
+	select {
+	case err := <-a.done:
+		t.Fatalf("a's Run returned while cut: %v", err)
+	default:
+	}
+
+	// Mended, a counts again: b gives shards back, one a round, and a
+	// takes them with new epochs.
+	p.cut.Store(false)
+	mended := time.Now()
+	waitFor(t, 30*time.Second, "a holding shards again", func() error {
+		if len(a.Owned()) < 2 {
+			return fmt.Errorf("a holds %d", len(a.Owned()))
+		}
+		return nil
+	})
+	t.Logf("a holds 2 shards again %v after the partition ended", time.Since(mended))
+	for s, e := range a.Owned() {
+		if e <= old[s] {
+			t.Errorf("shard %d: a holds it again at epoch %d, not above its old %d", s, e, old[s])
+		}
 	}
 }
