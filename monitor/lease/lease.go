@@ -78,12 +78,13 @@ type Manager struct {
 	log     *slog.Logger
 	changes chan struct{}
 
-	mu      sync.RWMutex // protects leases, closed, stop and done
-	leases  map[int]held
-	closed  bool
-	stop    context.CancelFunc // cancels the running Run, nil when none runs
-	done    chan struct{}      // closed when the running Run returns
-	loopVar loopState          // used only by the goroutine in Run
+	mu     sync.RWMutex // protects leases, hash, closed, stop and done
+	leases map[int]held
+	hash   string // the config hash heartbeats record
+	closed bool
+	stop   context.CancelFunc // cancels the running Run, nil when none runs
+	done   chan struct{}      // closed when the running Run returns
+	loop   loopState          // used only by the goroutine in Run
 }
 
 // New sets up the lease tables in the PostgreSQL database db (opened with
@@ -109,6 +110,7 @@ func New(ctx context.Context, db *sql.DB, opt *Options) (*Manager, error) {
 		log:     o.Logger,
 		changes: make(chan struct{}, 1),
 		leases:  make(map[int]held),
+		hash:    o.ConfigHash,
 	}
 	if err := m.register(ctx); err != nil {
 		return nil, err
@@ -204,6 +206,20 @@ func (m *Manager) changed() {
 	case m.changes <- struct{}{}:
 	default:
 	}
+}
+
+// SetConfigHash changes the config hash the node's heartbeats record, after
+// a reload; peers see it in [Manager.Nodes] from the next round.
+func (m *Manager) SetConfigHash(hash string) {
+	m.mu.Lock()
+	m.hash = hash
+	m.mu.Unlock()
+}
+
+func (m *Manager) configHash() string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.hash
 }
 
 // Node is a live replica as the node table shows it.

@@ -67,6 +67,21 @@ func TestThreeReplicasSplitTheShards(t *testing.T) {
 	if fmt.Sprint(got) != "[a=hash-a b=hash-b c=hash-c]" {
 		t.Errorf("Nodes = %v", got)
 	}
+
+	// A reload's new hash shows from the next heartbeat.
+	rs[1].SetConfigHash("hash-new")
+	waitFor(t, 30*time.Second, "showing b's new hash", func() error {
+		nodes, err := rs[0].Nodes(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			if n.ID == "b" && n.ConfigHash != "hash-new" {
+				return fmt.Errorf("b's hash is %q", n.ConfigHash)
+			}
+		}
+		return nil
+	})
 }
 
 func TestJoiningReplicaTakesItsShareGradually(t *testing.T) {

@@ -121,20 +121,20 @@ func (m *Manager) round(ctx context.Context, full bool) {
 	m.expire()
 	ctx, cancel := context.WithTimeout(ctx, max(m.untilExpiry(), m.opt.Renew/10))
 	defer cancel()
-	m.loopVar.round++
-	m.loopVar.woken = !full
+	m.loop.round++
+	m.loop.woken = !full
 	err := m.step(ctx, full)
 	switch {
 	case err != nil && ctx.Err() != nil && context.Cause(ctx) == context.Canceled:
 		// Run is stopping.
 	case err != nil:
-		if !m.loopVar.failing {
+		if !m.loop.failing {
 			m.log.Warn("lease: round failed; retrying every Renew", "node", m.opt.NodeID, "err", err)
 		}
-		m.loopVar.failing = true
-	case m.loopVar.failing:
+		m.loop.failing = true
+	case m.loop.failing:
 		m.log.Info("lease: the database answers again", "node", m.opt.NodeID)
-		m.loopVar.failing = false
+		m.loop.failing = false
 	}
 }
 

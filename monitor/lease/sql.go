@@ -26,7 +26,7 @@ func (m *Manager) register(ctx context.Context) error {
 	_, err := m.db.ExecContext(ctx, `
 		INSERT INTO vitals_nodes (node_id, heartbeat_at, config_hash, started_at) VALUES ($1, now(), $2, now())
 		ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now(), config_hash = $2, started_at = now()`,
-		m.opt.NodeID, m.opt.ConfigHash)
+		m.opt.NodeID, m.configHash())
 	if err != nil {
 		return fmt.Errorf("lease: register node: %w", err)
 	}
@@ -44,7 +44,7 @@ func (m *Manager) heartbeat(ctx context.Context) (int, error) {
 			ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now(), config_hash = $2),
 		forgotten AS (DELETE FROM vitals_nodes WHERE heartbeat_at < now() - $4 * interval '1 microsecond' AND node_id <> $1)
 		SELECT count(*) FROM vitals_nodes WHERE node_id <> $1 AND heartbeat_at > now() - $3 * interval '1 microsecond'`,
-		m.opt.NodeID, m.opt.ConfigHash, micros(m.opt.TTL), micros(forgetNodes)).Scan(&others)
+		m.opt.NodeID, m.configHash(), micros(m.opt.TTL), micros(forgetNodes)).Scan(&others)
 	if err != nil {
 		return 0, fmt.Errorf("lease: heartbeat: %w", err)
 	}
@@ -142,7 +142,7 @@ func (m *Manager) acquire(ctx context.Context, want int) error {
 	}
 	n := len(m.leases)
 	m.mu.Unlock()
-	m.log.Debug("lease: acquired shards", "node", m.opt.NodeID, "round", m.loopVar.round, "woken", m.loopVar.woken, "acquired", len(got), "held", n)
+	m.log.Debug("lease: acquired shards", "node", m.opt.NodeID, "round", m.loop.round, "woken", m.loop.woken, "acquired", len(got), "held", n)
 	m.changed()
 	return nil
 }
@@ -164,7 +164,7 @@ func (m *Manager) giveBack(ctx context.Context, share int) error {
 		// The lease expires on its own after a TTL.
 		return fmt.Errorf("lease: give back shard %d: %w", s, err)
 	}
-	m.log.Debug("lease: gave back a shard", "node", m.opt.NodeID, "round", m.loopVar.round, "shard", s, "held", len(shards)-1, "share", share)
+	m.log.Debug("lease: gave back a shard", "node", m.opt.NodeID, "round", m.loop.round, "shard", s, "held", len(shards)-1, "share", share)
 	return nil
 }
 
