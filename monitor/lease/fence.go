@@ -5,11 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
-// ErrFenced is returned by Fence when the lease is no longer the node's:
-// a peer acquired the shard since (a new epoch), or it was released. The
-// transaction must roll back.
+// ErrFenced is returned by Fence and FenceAll when a lease is no longer
+// the node's: a peer acquired the shard since (a new epoch), or it was
+// released. The transaction must roll back.
 var ErrFenced = errors.New("lease: fenced")
 
 // Fence checks, as the first statement of a write transaction tx on the
@@ -25,16 +26,45 @@ var ErrFenced = errors.New("lease: fenced")
 // lease no peer has taken is still the latest, and a peer that takes it
 // waits for tx and then bumps the epoch.
 func (m *Manager) Fence(ctx context.Context, tx *sql.Tx, l Lease) error {
-	var epoch int64
-	err := tx.QueryRowContext(ctx, `SELECT epoch FROM vitals_shards WHERE shard = $1 AND owner = $2 FOR SHARE`,
-		l.Shard, m.opt.NodeID).Scan(&epoch)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%w: shard %d is no longer held by %s", ErrFenced, l.Shard, m.opt.NodeID)
-	case err != nil:
-		return fmt.Errorf("lease: fence shard %d: %w", l.Shard, err)
-	case epoch != l.Epoch:
-		return fmt.Errorf("%w: shard %d is at epoch %d, not %d", ErrFenced, l.Shard, epoch, l.Epoch)
+	return m.FenceAll(ctx, tx, []Lease{l})
+}
+
+// FenceAll is Fence for a transaction that writes to several shards (a
+// batch of results): it checks every lease in one statement and locks the
+// rows in shard order, the order renewals lock them in, so that the two
+// cannot deadlock. Fence each shard of a transaction in one FenceAll, not
+// in several calls.
+func (m *Manager) FenceAll(ctx context.Context, tx *sql.Tx, leases []Lease) error {
+	if len(leases) == 0 {
+		return nil
+	}
+	want := make(map[int]int64, len(leases))
+	shards := make([]int64, 0, len(leases))
+	for _, l := range leases {
+		if _, ok := want[l.Shard]; !ok {
+			shards = append(shards, int64(l.Shard))
+		}
+		want[l.Shard] = l.Epoch
+	}
+	slices.Sort(shards)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT shard, epoch FROM vitals_shards WHERE shard = ANY($1) AND owner = $2
+		ORDER BY shard FOR SHARE`, shards, m.opt.NodeID)
+	if err != nil {
+		return fmt.Errorf("lease: fence: %w", err)
+	}
+	got, err := scanLeases(rows)
+	if err != nil {
+		return fmt.Errorf("lease: fence: %w", err)
+	}
+	for _, s := range shards {
+		e, ok := got[int(s)]
+		switch {
+		case !ok:
+			return fmt.Errorf("%w: shard %d is no longer held by %s", ErrFenced, s, m.opt.NodeID)
+		case e != want[int(s)]:
+			return fmt.Errorf("%w: shard %d is at epoch %d, not %d", ErrFenced, s, e, want[int(s)])
+		}
 	}
 	return nil
 }

@@ -63,7 +63,9 @@ func (m *Manager) owned() []int64 {
 	return out
 }
 
-// renew extends every owned lease in one statement. A shard it does not
+// renew extends every owned lease in one statement. It locks the rows in
+// shard order, as FenceAll does, so that a renewal and a write transaction
+// fencing several shards cannot deadlock. A shard it does not
 // return is no longer the node's (a peer took it after it expired, which
 // the trust window should have prevented): it is dropped.
 func (m *Manager) renew(ctx context.Context) error {
@@ -76,7 +78,8 @@ func (m *Manager) renew(ctx context.Context) error {
 	start := time.Now()
 	rows, err := m.db.QueryContext(ctx, `
 		UPDATE vitals_shards SET expires_at = now() + $3 * interval '1 microsecond'
-		WHERE owner = $1 AND shard = ANY($2) RETURNING shard, epoch`,
+		WHERE shard IN (SELECT shard FROM vitals_shards WHERE owner = $1 AND shard = ANY($2) ORDER BY shard FOR UPDATE)
+		RETURNING shard, epoch`,
 		m.opt.NodeID, shards, micros(m.opt.TTL))
 	if err != nil {
 		return fmt.Errorf("lease: renew: %w", err)
