@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -28,12 +29,15 @@ func checkDriver(ctx context.Context, db *sql.DB) error {
 }
 
 // listen waits for peers' NOTIFYs on one connection of the pool and wakes
-// Run's loop (without blocking) for each. A lost connection is opened
-// again after a Renew; meanwhile the periodic rounds still acquire, a
-// little later.
-func (m *Manager) listen(ctx context.Context, wake chan<- struct{}) {
+// Run's loop (without blocking) for each. It closes ready once the first
+// LISTEN is done or has failed, so that Run's first round misses no
+// release. A lost connection is opened again after a Renew; meanwhile the
+// periodic rounds still acquire, a little later.
+func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<- struct{}) {
+	listening := sync.OnceFunc(func() { close(ready) })
 	for {
-		err := m.listenOnce(ctx, wake)
+		err := m.listenOnce(ctx, wake, listening)
+		listening() // or failed
 		if ctx.Err() != nil {
 			return
 		}
@@ -47,7 +51,8 @@ func (m *Manager) listen(ctx context.Context, wake chan<- struct{}) {
 }
 
 // listenOnce listens on one connection until it fails or ctx is done.
-func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}) error {
+// It calls listening once it listens.
+func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}, listening func()) error {
 	conn, err := m.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -56,6 +61,7 @@ func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}) error {
 	if _, err := conn.ExecContext(ctx, `LISTEN `+channel); err != nil {
 		return err
 	}
+	listening()
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		for {

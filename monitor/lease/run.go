@@ -42,8 +42,8 @@ func (m *Manager) Run(ctx context.Context) error {
 	m.mu.Unlock()
 
 	var wg sync.WaitGroup
-	wake := make(chan struct{}, 1)
-	wg.Go(func() { m.listen(ctx, wake) })
+	wake, ready := make(chan struct{}, 1), make(chan struct{})
+	wg.Go(func() { m.listen(ctx, wake, ready) })
 	defer func() {
 		cancel()
 		wg.Wait()
@@ -57,6 +57,10 @@ func (m *Manager) Run(ctx context.Context) error {
 	defer tick.Stop()
 	expiry := time.NewTimer(0)
 	defer expiry.Stop()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+	}
 	m.round(ctx, true)
 	for {
 		expiry.Reset(m.untilExpiry())
