@@ -57,9 +57,13 @@ func (m *Manager) Run(ctx context.Context) error {
 	defer tick.Stop()
 	expiry := time.NewTimer(0)
 	defer expiry.Stop()
+	// Listening first, the node misses no release made while it
+	// acquires; but a database slow to give a connection must not hold
+	// the first round longer than a period.
 	select {
 	case <-ready:
 	case <-ctx.Done():
+	case <-tick.C:
 	}
 	m.round(ctx, true)
 	for {
