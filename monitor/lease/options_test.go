@@ -2,6 +2,7 @@ package lease_test
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +87,26 @@ func TestOwnedIsEmptyBeforeRunAndAfterClose(t *testing.T) {
 	var free int
 	if err := db.QueryRow(`SELECT count(*) FROM vitals_shards WHERE owner IS NULL`).Scan(&free); err != nil || free != 128 {
 		t.Errorf("free shards after Close = %d, %v; want 128", free, err)
+	}
+}
+
+// A replica restarted with its node id (a StatefulSet's pod name) takes
+// its leases back at once, with new epochs, instead of waiting for them
+// to expire.
+func TestRestartWithTheSameIDTakesItsShardsBack(t *testing.T) {
+	db := openDB(t, freshDSN(t))
+	slow := &lease.Options{NodeID: "a", TTL: time.Minute, Renew: 20 * time.Second}
+	first := startAll(t, []*sql.DB{db}, slow)[0]
+	waitFor(t, 30*time.Second, "holding every shard", func() error { return split([]*replica{first}, 128, 128) })
+	old := first.Owned()
+	first.stopRun(t) // killed: nothing released
+
+	again := startAll(t, []*sql.DB{db}, slow)[0]
+	took := waitFor(t, 30*time.Second, "holding every shard again", func() error { return split([]*replica{again}, 128, 128) })
+	t.Logf("restarted with its id, the replica holds every shard again after %v (TTL 1 min)", took)
+	for s, e := range again.Owned() {
+		if e <= old[s] {
+			t.Errorf("shard %d: epoch %d after the restart, not above %d", s, e, old[s])
+		}
 	}
 }
