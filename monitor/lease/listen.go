@@ -1,0 +1,84 @@
+package lease
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// checkDriver returns an error unless db is opened with the pgx driver,
+// whose connections can wait for notifications.
+func checkDriver(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lease: connect: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		if _, ok := dc.(*stdlib.Conn); !ok {
+			return fmt.Errorf("lease: the database must be opened with the pgx driver (github.com/jackc/pgx/v5/stdlib), not %T", dc)
+		}
+		return nil
+	})
+}
+
+// listen waits for peers' NOTIFYs on one connection of the pool and wakes
+// Run's loop (without blocking) for each. It closes ready once the first
+// LISTEN is done or has failed, so that Run's first round misses no
+// release. A lost connection is opened again after a Renew; meanwhile the
+// periodic rounds still acquire, a little later.
+func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<- struct{}) {
+	listening := sync.OnceFunc(func() { close(ready) })
+	for {
+		err := m.listenOnce(ctx, wake, listening)
+		listening() // or failed
+		if ctx.Err() != nil {
+			return
+		}
+		m.log.Warn("lease: LISTEN failed; retrying", "node", m.opt.NodeID, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(m.opt.Renew):
+		}
+	}
+}
+
+// listenOnce listens on one connection until it fails or ctx is done.
+// It calls listening once it listens.
+func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}, listening func()) error {
+	conn, err := m.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `LISTEN `+channel); err != nil {
+		return err
+	}
+	listening()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		for {
+			n, err := pc.WaitForNotification(ctx)
+			if err != nil {
+				// The connection is listening, or broken by the
+				// cancellation: either way not one to give back to
+				// the pool.
+				return errors.Join(err, driver.ErrBadConn)
+			}
+			if n.Payload == m.opt.NodeID {
+				continue
+			}
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}
+	})
+}
