@@ -255,11 +255,9 @@ func (d *decoder) silences(n ast.Node) []SilenceEntry {
 	for i, v := range d.items(n, "silences", "silences {targets, groups, starts, ends, comment}") {
 		base := fmt.Sprintf("silences[%d]", i)
 		s := SilenceEntry{Line: lineOf(v)}
-		pairs, _ := d.mapping(v, base)
-		for _, p := range pairs {
-			path := base + "." + p.key
+		d.each(v, base, []string{"targets", "groups", "starts", "ends", "comment"}, func(p pair, path string) bool {
 			if d.matcherField(p, path, &s.Targets, &s.Groups) {
-				continue
+				return true
 			}
 			switch p.key {
 			case "starts":
@@ -269,9 +267,10 @@ func (d *decoder) silences(n ast.Node) []SilenceEntry {
 			case "comment":
 				s.Comment, _ = d.scalar(p.value, path)
 			default:
-				d.unknown(p, base, []string{"targets", "groups", "starts", "ends", "comment"})
+				return false
 			}
-		}
+			return true
+		})
 		switch {
 		case s.Ends.IsZero():
 			d.errs.add(s.Line, base+".ends", "a silence needs an end")
@@ -293,11 +292,9 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 		base := fmt.Sprintf("maintenance[%d]", i)
 		m := MaintenanceEntry{Line: lineOf(v), Location: time.UTC}
 		before := len(d.errs.errs)
-		pairs, _ := d.mapping(v, base)
-		for _, p := range pairs {
-			path := base + "." + p.key
+		d.each(v, base, []string{"name", "targets", "groups", "cron", "duration", "timezone", "start", "end"}, func(p pair, path string) bool {
 			if d.matcherField(p, path, &m.Targets, &m.Groups) {
-				continue
+				return true
 			}
 			switch p.key {
 			case "name":
@@ -326,9 +323,10 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 			case "end":
 				m.End, _ = d.timeValue(p.value, path)
 			default:
-				d.unknown(p, base, []string{"name", "targets", "groups", "cron", "duration", "timezone", "start", "end"})
+				return false
 			}
-		}
+			return true
+		})
 		switch {
 		case m.Name == "":
 			d.errs.add(m.Line, base+".name", "a maintenance window needs a name")

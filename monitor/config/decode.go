@@ -116,9 +116,7 @@ func (d *decoder) file(data []byte) *Config {
 
 func (d *decoder) service(n ast.Node) Service {
 	var s Service
-	pairs, _ := d.mapping(n, "service")
-	for _, p := range pairs {
-		path := "service." + p.key
+	d.each(n, "service", []string{"name", "version", "description"}, func(p pair, path string) bool {
 		switch p.key {
 		case "name":
 			s.Name, _ = d.scalar(p.value, path)
@@ -127,10 +125,23 @@ func (d *decoder) service(n ast.Node) Service {
 		case "description":
 			s.Description, _ = d.scalar(p.value, path)
 		default:
-			d.unknown(p, "service", []string{"name", "version", "description"})
+			return false
+		}
+		return true
+	})
+	return s
+}
+
+// each calls f with each entry of the mapping n at base and the entry's
+// path; an entry f reports false for is an unknown field of base, with
+// known as the suggestions.
+func (d *decoder) each(n ast.Node, base string, known []string, f func(p pair, path string) bool) {
+	pairs, _ := d.mapping(n, base)
+	for _, p := range pairs {
+		if !f(p, base+"."+p.key) {
+			d.unknown(p, base, known)
 		}
 	}
-	return s
 }
 
 func (d *decoder) checks(n ast.Node) []Check {

@@ -170,17 +170,17 @@ func (d *decoder) auth(n ast.Node) Auth {
 
 func (d *decoder) pages(n ast.Node) Pages {
 	var p Pages
-	pairs, _ := d.mapping(n, "pages")
-	for _, pr := range pairs {
+	d.each(n, "pages", []string{"title", "groups"}, func(pr pair, path string) bool {
 		switch pr.key {
 		case "title":
-			p.Title, _ = d.scalar(pr.value, "pages.title")
+			p.Title, _ = d.scalar(pr.value, path)
 		case "groups":
 			p.Groups = d.pageGroups(pr.value)
 		default:
-			d.unknown(pr, "pages", []string{"title", "groups"})
+			return false
 		}
-	}
+		return true
+	})
 	return p
 }
 
