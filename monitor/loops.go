@@ -71,9 +71,11 @@ func every(ctx context.Context, d time.Duration, fn func()) {
 // refreshAlerts shows the store's alert states on the board every 2 s.
 func (s *Server) refreshAlerts(ctx context.Context) {
 	every(ctx, 2*time.Second, func() {
-		if err := s.board.RefreshAlerts(ctx); err != nil && ctx.Err() == nil {
+		states, err := s.board.RefreshAlerts(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.log.Warn("refresh alerts", "err", err)
 		}
+		s.alerts.Reconcile(states)
 		dead := ""
 		if n := s.dispatch.Outbox().Dead; n > 0 {
 			dead = fmt.Sprintf("%d notifications could not be delivered (dead-lettered): see /api/v1/alerts and the log", n)

@@ -2,11 +2,14 @@ package alert
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -225,9 +228,15 @@ func (d *Dispatcher) CheckChannels(ctx context.Context) {
 	}
 }
 
+// SilenceMemory is how long after their end the silences made through the
+// API are still read: the longest uptime window, and some.
+const SilenceMemory = 100 * 24 * time.Hour
+
 // RefreshSilences reads the API's silences from the store.
 func (d *Dispatcher) RefreshSilences(ctx context.Context) error {
-	stored, err := d.st.Silences(ctx, time.Now())
+	// Ended ones too, for the uptime of the longest window: a
+	// maintenance window made through the API is counted apart after it.
+	stored, err := d.st.Silences(ctx, time.Now().Add(-SilenceMemory))
 	if err != nil {
 		return err
 	}
@@ -287,7 +296,7 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 		d.fail(ctx, rows, channel, fmt.Errorf("channel %q is not configured (any more): %w", channel, notify.ErrPermanent), c)
 		return
 	}
-	msg := notify.Message{Key: rows[0].Batch}
+	var msg notify.Message
 	var keep, later []store.Outbound
 	defer func() {
 		if err := d.st.Postpone(context.WithoutCancel(ctx), ids(later), time.Now().Add(time.Second)); err != nil {
@@ -312,7 +321,7 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 				// Its dependency failed meanwhile (the results of both
 				// arrive in the same round): the incident is suppressed
 				// and its rows cancelled, once, whoever sees it first.
-				ok, err := d.st.Suppress(ctx, a.Target, incidentSeq(a.Incident), why, now)
+				ok, err := d.st.Suppress(ctx, a.Target, incidentSeq(a.Incident), why, r.Batch, now)
 				if err != nil && ctx.Err() == nil {
 					d.log.Warn("alerts: suppressing", "target", a.Target, "err", err)
 				}
@@ -329,6 +338,7 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 	if len(keep) == 0 {
 		return
 	}
+	msg.Key = messageKey(keep)
 	sctx, cancel := context.WithTimeout(ctx, d.lease()-5*time.Second)
 	err := ch.Send(sctx, msg)
 	cancel()
@@ -354,26 +364,20 @@ func (d *Dispatcher) dependencyFailing(ctx context.Context, c *Config, target st
 		return "", false
 	}
 	waiting := time.Since(since) < d.o.DependencyWait
-	err := d.st.AlertTx(ctx, func(tx store.AlertTx) error {
-		for _, dep := range rule.DependsOn {
-			failing, last, err := tx.Failing(ctx, dep)
-			if err != nil {
-				return err
-			}
-			if failing {
-				why, unknown = "depends_on "+dep, false
-				return nil
-			}
-			if waiting && last.Before(since) {
-				unknown = true
-			}
+	for _, dep := range rule.DependsOn {
+		failing, last, err := d.st.Failing(ctx, dep)
+		switch {
+		case err != nil:
+			// The store did not answer: ask again later, and notify
+			// once the wait is over.
+			return "", waiting
+		case failing:
+			return "depends_on " + dep, false
+		case waiting && last.Before(since):
+			unknown = true
 		}
-		return nil
-	})
-	if err != nil {
-		return "", false // when in doubt, notify
 	}
-	return why, unknown
+	return "", unknown
 }
 
 // fail records a failed delivery: a retry after backoff, or a dead letter.
@@ -398,6 +402,19 @@ func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel st
 	}
 	d.count(channel, func(s *ChannelStats) { s.Failed++ })
 	d.log.Warn("alerts: delivery failed; will retry", "channel", channel, "alerts", len(rows), "attempt", attempts, "err", text)
+}
+
+// messageKey is a message's idempotency key: a digest of the dedup keys
+// of the rows it carries, so a retry of the same notifications has the
+// same key and a message of any other set of them another.
+func messageKey(rows []store.Outbound) string {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.DedupKey
+	}
+	slices.Sort(keys)
+	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Backoff is the wait before attempt n+1 after n failed: base doubling

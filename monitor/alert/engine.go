@@ -246,6 +246,20 @@ func (e *Engine) Forget(targets ...string) {
 	}
 }
 
+// Reconcile drops the cached state of every target whose stored state
+// (read from the store, as the board does every 2 s) has another version:
+// another process decided on it, or the dispatcher suppressed it, and the
+// next results are decided on what the store holds.
+func (e *Engine) Reconcile(states []store.AlertState) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, st := range states {
+		if k, ok := e.known[st.Target]; ok && k.Version != st.Version {
+			delete(e.known, st.Target)
+		}
+	}
+}
+
 // decision is one Decide call: what it has learned of dependencies.
 type decision struct {
 	e       *Engine

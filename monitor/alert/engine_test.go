@@ -295,7 +295,7 @@ func TestDispatchGroupsAndRetries(t *testing.T) {
 			t.Fatalf("messages = %+v, want one of three alerts", msgs)
 		}
 		rows, _ := s.Outbox(ctx, "a/1")
-		if len(rows) != 1 || rows[0].State != store.OutboxSent || rows[0].Attempts != 2 || rows[0].Batch != msgs[0].Key {
+		if len(rows) != 1 || rows[0].State != store.OutboxSent || rows[0].Attempts != 2 || len(msgs[0].Key) != 32 {
 			t.Fatalf("row after a retry = %+v", rows)
 		}
 		if st := d.Stats()["ops"]; st.Sent != 1 || st.Failed != 1 {
@@ -378,6 +378,74 @@ func TestDispatchWaitsForDependency(t *testing.T) {
 		d.Flush()
 		if got := ops.got(); len(got) != 1 || got[0].Alerts[0].Target != "web" {
 			t.Fatalf("sent %+v, want web's alert", got)
+		}
+	})
+}
+
+// A batch appended again (its commit was reported failed, but happened)
+// does not count its results twice toward alert_after.
+func TestRetriedBatchCountsOnce(t *testing.T) {
+	forEach(t, func(t *testing.T, s store.Store) {
+		s.SetAlerter(alert.NewEngine(&alert.Config{Rules: map[string]*alert.Rule{"api": rule()}}))
+		batch := []store.Result{
+			{Target: "api", At: t0, Status: vitals.StatusFail, Expect: time.Minute},
+			{Target: "api", At: t0.Add(10 * time.Second), Status: vitals.StatusFail, Expect: time.Minute},
+		}
+		for range 2 {
+			if err := s.Append(context.Background(), batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := kinds(t, s, "api", 1); len(got) != 0 {
+			t.Fatalf("two failures appended twice opened an incident at alert_after 3: %v", got)
+		}
+		feed(t, s, "api", 20*time.Second, "F")
+		if got := kinds(t, s, "api", 1); !slices.Equal(got, []string{"1:ops:firing"}) {
+			t.Fatalf("outbox after the third failure = %v", got)
+		}
+	})
+}
+
+// Once one channel was told an incident fired, a dependency failing
+// afterwards does not suppress it: every channel hears of the opening and
+// of the close.
+func TestNoSuppressionAfterDelivery(t *testing.T) {
+	forEach(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		ops, pager := &recorder{name: "ops"}, &recorder{name: "pager", fails: 1}
+		rules := map[string]*alert.Rule{
+			"db":  {Notify: []string{"ops"}, AlertAfter: 9, ResolveAfter: 1},
+			"api": {Notify: []string{"ops", "pager"}, AlertAfter: 1, ResolveAfter: 1, SendResolved: true, DependsOn: []string{"db"}},
+		}
+		e := alert.NewEngine(&alert.Config{Rules: rules, Channels: map[string]notify.Channel{"ops": ops, "pager": pager}, GroupWait: -1})
+		s.SetAlerter(e)
+		d := alert.NewDispatcher(s, e, nil)
+		now := time.Now()
+		for _, r := range []store.Result{
+			{Target: "db", At: now, Status: vitals.StatusPass, Expect: time.Hour},
+			{Target: "api", At: now, Status: vitals.StatusFail, Expect: time.Hour},
+		} {
+			if err := s.Append(ctx, []store.Result{r}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d.Dispatch(ctx, time.Now()) // ops takes it, pager fails
+		d.Flush()
+		if err := s.Append(ctx, []store.Result{{Target: "db", At: now.Add(time.Second), Status: vitals.StatusFail, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now().Add(time.Hour)) // pager's retry, db failing now
+		d.Flush()
+		if len(ops.got()) != 1 || len(pager.got()) != 1 {
+			t.Fatalf("ops got %d, pager %d: want the firing at both", len(ops.got()), len(pager.got()))
+		}
+		if err := s.Append(ctx, []store.Result{{Target: "api", At: now.Add(2 * time.Second), Status: vitals.StatusPass, Expect: time.Hour}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now().Add(2*time.Hour))
+		d.Flush()
+		if len(ops.got()) != 2 || len(pager.got()) != 2 {
+			t.Fatalf("ops got %d, pager %d: want the resolve at both", len(ops.got()), len(pager.got()))
 		}
 	})
 }

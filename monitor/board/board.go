@@ -104,11 +104,12 @@ func (b *Board) SetMaintenance(f func(target string, from, to time.Time) [][2]ti
 	b.mu.Unlock()
 }
 
-// RefreshAlerts reads every target's alert state from the store.
-func (b *Board) RefreshAlerts(ctx context.Context) error {
+// RefreshAlerts reads every target's alert state from the store, and
+// returns what it read.
+func (b *Board) RefreshAlerts(ctx context.Context) ([]store.AlertState, error) {
 	states, err := b.st.Alerts(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := map[string]Alert{}
 	for _, a := range states {
@@ -129,7 +130,7 @@ func (b *Board) RefreshAlerts(ctx context.Context) error {
 		b.states[name] = &cp
 		b.notifyLocked(name)
 	}
-	return nil
+	return states, nil
 }
 
 // Firing counts the open incidents the board knows: notifying, and

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -302,6 +303,11 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 			case "cron":
 				m.Cron, _ = d.scalar(p.value, path)
 				sched, err := cron.ParseStandard(m.Cron)
+				if _, fixed := sched.(*cron.SpecSchedule); err == nil && !fixed {
+					// @every counts from whenever it is asked, not from
+					// the clock: a window cannot be placed by it.
+					err = errors.New("@every is not a time of day; write minute hour day-of-month month day-of-week")
+				}
 				if err != nil {
 					d.errs.add(lineOf(p.value), path, "%s is not a cron expression (minute hour day-of-month month day-of-week, e.g. \"0 3 * * 0\"): %v", quote(m.Cron), err)
 				}
@@ -439,4 +445,53 @@ func cmpOr[T comparable](a, b T) T {
 		return a
 	}
 	return b
+}
+
+// dependencyCycles reports targets that depend on themselves through
+// others (a → b → a): when they fail together each would keep the other's
+// incident quiet, and nobody would hear of the outage.
+func (d *decoder) dependencyCycles(cfg *Config) {
+	deps := map[string][]string{}
+	line := map[string]int{}
+	index := map[string]int{}
+	for i := range cfg.Checks {
+		c := &cfg.Checks[i]
+		r, _ := cfg.RuleOf(c)
+		deps[c.Name], line[c.Name], index[c.Name] = r.DependsOn, c.Line, c.Index
+	}
+	const (
+		unseen = iota
+		open
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(t string) bool
+	visit = func(t string) bool {
+		switch state[t] {
+		case open:
+			start := slices.Index(path, t)
+			cycle := append(slices.Clone(path[start:]), t)
+			d.errs.add(line[cycle[0]], fmt.Sprintf("checks[%d].depends_on", index[cycle[0]]),
+				"depends_on makes a cycle: %s (while all of them fail, none would alert)", strings.Join(cycle, " → "))
+			return true
+		case done:
+			return false
+		}
+		state[t] = open
+		path = append(path, t)
+		for _, dep := range deps[t] {
+			if _, known := deps[dep]; known && visit(dep) {
+				return true
+			}
+		}
+		path = path[:len(path)-1]
+		state[t] = done
+		return false
+	}
+	for _, c := range cfg.Checks {
+		if state[c.Name] == unseen && visit(c.Name) {
+			return // one cycle reported is enough to fix the file
+		}
+	}
 }

@@ -111,6 +111,7 @@ func (d *decoder) file(data []byte) *Config {
 		}
 	}
 	d.alertRefs(cfg)
+	d.dependencyCycles(cfg)
 	return cfg
 }
 

@@ -421,7 +421,8 @@ func (s *sqlStore) Postpone(ctx context.Context, ids []int64, due time.Time) err
 		return nil
 	}
 	list, args := idList(ids)
-	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET due = ?, claimed_until = 0 WHERE id IN (`+list+`) AND state = 'pending'`),
+	// Back to no batch: they go out with whatever is pending then.
+	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET due = ?, claimed_until = 0, batch = '' WHERE id IN (`+list+`) AND state = 'pending'`),
 		append([]any{ms(due)}, args...)...)
 	if err != nil {
 		return s.errorf("postpone", err)
@@ -443,24 +444,29 @@ func truncate(s string, n int) string {
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // Suppress marks a target's open incident seq as suppressed for reason,
-// if it still is the open one and notifies, and cancels its pending rows;
-// it reports whether it did. The dispatcher uses it when a dependency of
-// the target is failing at send time.
-func (s *sqlStore) Suppress(ctx context.Context, target string, seq int64, reason string, now time.Time) (bool, error) {
+// if it still is the open one and notifies nobody yet — none of its rows
+// sent, none claimed by a batch other than batch (the caller's) — and
+// cancels its pending rows; it reports whether it did. The dispatcher
+// uses it when a dependency of the target is failing at send time: a
+// channel told of the opening must be told of the close.
+func (s *sqlStore) Suppress(ctx context.Context, target string, seq int64, reason, batch string, now time.Time) (bool, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, s.errorf("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	incident := AlertState{Target: target, Seq: seq}.Incident()
 	res, err := tx.ExecContext(ctx, s.d.q(`UPDATE alerts SET suppressed = ?, version = version + 1
-		WHERE target_id = (SELECT id FROM targets WHERE name = ?) AND seq = ? AND state = 'firing' AND suppressed = ''`), reason, target, seq)
+		WHERE target_id = (SELECT id FROM targets WHERE name = ?) AND seq = ? AND state = 'firing' AND suppressed = ''
+		AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.incident = ?
+			AND (o.state = 'sent' OR (o.state = 'pending' AND o.claimed_until > ? AND o.batch <> ?)))`),
+		reason, target, seq, incident, ms(now), batch)
 	if err != nil {
 		return false, s.errorf("suppress", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false, nil
 	}
-	incident := AlertState{Target: target, Seq: seq}.Incident()
 	if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE outbox SET state = 'cancelled', done_at = ?, last_error = ?, claimed_until = 0
 		WHERE incident = ? AND state = 'pending'`), ms(now), "suppressed: "+reason, incident); err != nil {
 		return false, s.errorf("suppress", err)
@@ -469,6 +475,20 @@ func (s *sqlStore) Suppress(ctx context.Context, target string, seq int64, reaso
 		return false, s.errorf("commit", err)
 	}
 	return true, nil
+}
+
+func (s *sqlStore) Failing(ctx context.Context, target string) (bool, time.Time, error) {
+	var st int
+	var last int64
+	err := s.db.QueryRowContext(ctx, s.d.q(`SELECT i.status, i.last_at FROM intervals i JOIN targets t ON t.id = i.target_id
+		WHERE t.name = ? AND i.until IS NULL`), target).Scan(&st, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, time.Time{}, nil
+	}
+	if err != nil {
+		return false, time.Time{}, s.errorf("read "+strconv.Quote(target)+"'s status", err)
+	}
+	return vitals.Status(st) == vitals.StatusFail, fromMS(last), nil
 }
 
 func (s *sqlStore) OutboxStats(ctx context.Context) (OutboxStats, error) {
@@ -570,7 +590,8 @@ func (s *sqlStore) DeleteSilence(ctx context.Context, id string) (bool, error) {
 	return n == 1, err
 }
 
-// Silences returns the silences that have not ended at now, by start.
+// Silences returns the silences that have not ended at now (or ended
+// after it), by start.
 func (s *sqlStore) Silences(ctx context.Context, now time.Time) ([]Silence, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT id, target_patterns, group_names, starts, ends, comment, created_by, created_at, maintenance
 		FROM silences WHERE ends > ? ORDER BY starts, id`), ms(now))
@@ -623,7 +644,10 @@ type AlertStore interface {
 	// Postpone gives claimed rows back, due again at due, without
 	// counting an attempt.
 	Postpone(ctx context.Context, ids []int64, due time.Time) error
-	Suppress(ctx context.Context, target string, seq int64, reason string, now time.Time) (bool, error)
+	Suppress(ctx context.Context, target string, seq int64, reason, batch string, now time.Time) (bool, error)
+	// Failing reports, reading only, whether a target's current status is
+	// fail, and when its last result was.
+	Failing(ctx context.Context, target string) (failing bool, lastAt time.Time, err error)
 	OutboxStats(ctx context.Context) (OutboxStats, error)
 	Outbox(ctx context.Context, incident string) ([]Outbound, error)
 	PruneOutbox(ctx context.Context, cutoff time.Time) (int64, error)

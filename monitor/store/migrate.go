@@ -69,6 +69,8 @@ var migrations = [][]string{
 			batch TEXT NOT NULL, claimed_until BIGINT NOT NULL, last_error TEXT NOT NULL, done_at BIGINT NOT NULL)`,
 		`CREATE INDEX outbox_pending ON outbox (channel, due) WHERE state = 'pending'`,
 		`CREATE INDEX outbox_state_done ON outbox (state, done_at)`,
+		`CREATE INDEX outbox_incident ON outbox (incident)`,
+		`CREATE INDEX alerts_firing ON alerts (remind_at) WHERE state = 'firing'`,
 		`CREATE TABLE silences (
 			id TEXT NOT NULL PRIMARY KEY, target_patterns TEXT NOT NULL, group_names TEXT NOT NULL,
 			starts BIGINT NOT NULL, ends BIGINT NOT NULL, comment TEXT NOT NULL,

@@ -254,6 +254,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		return s.errorf("prepare", err)
 	}
 	defer open.Close()
+	// fresh are the results not stored before: what a retried batch
+	// brings again (its commit was reported failed, but happened) must not
+	// count twice toward an alert's streak.
+	fresh := clean[:0:0]
 	for _, r := range clean {
 		id, ok := ids[r.Target]
 		if !ok {
@@ -263,8 +267,12 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 			ids[r.Target] = id
 		}
 		at, exp := ms(r.At), r.Expect.Milliseconds()
-		if _, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details); err != nil {
+		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details)
+		if err != nil {
 			return s.errorf("insert result", err)
+		}
+		if n, err := ins.RowsAffected(); err != nil || n > 0 {
+			fresh = append(fresh, r)
 		}
 		res, err := extend.ExecContext(ctx, at, exp, id, int(r.Status), at, at)
 		if err != nil {
@@ -285,7 +293,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	}
 	var decided func()
 	if b := s.alerter.Load(); b != nil {
-		if decided, err = b.a.Decide(ctx, &alertTx{s: s, tx: tx}, clean, time.Now()); err != nil {
+		if decided, err = b.a.Decide(ctx, &alertTx{s: s, tx: tx}, fresh, time.Now()); err != nil {
 			return s.errorf("alerts", err)
 		}
 	}
