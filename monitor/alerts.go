@@ -155,7 +155,7 @@ func (s *Server) alertRoutes(mux *http.ServeMux, pol *access.Policy) {
 			}
 		}
 	}
-	mux.HandleFunc("GET /api/v1/silences", view(s.listSilences))
+	mux.HandleFunc("GET /api/v1/silences", view(func(w http.ResponseWriter, r *http.Request) { s.listSilences(w, r, pol.CanSeeDetails(r)) }))
 	mux.HandleFunc("POST /api/v1/silences", admin(s.addSilence))
 	mux.HandleFunc("DELETE /api/v1/silences/{id}", admin(s.deleteSilence))
 	mux.HandleFunc("GET /api/v1/alerts", view(func(w http.ResponseWriter, r *http.Request) { s.listAlerts(w, r, pol.CanSeeDetails(r)) }))
@@ -170,12 +170,16 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = enc.Encode(v)
 }
 
-func (s *Server) listSilences(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listSilences(w http.ResponseWriter, r *http.Request, details bool) {
 	now := time.Now()
 	out := []silenceJSON{}
 	for _, sl := range s.alerts.Silences(now) {
-		out = append(out, silenceJSON{ID: sl.ID, Targets: sl.Targets, Groups: sl.Groups, Starts: sl.Starts.UTC(), Ends: sl.Ends.UTC(),
-			Comment: sl.Comment, CreatedBy: sl.CreatedBy, Config: sl.FromConfig, Maintenance: sl.Maintenance})
+		j := silenceJSON{ID: sl.ID, Targets: sl.Targets, Groups: sl.Groups, Starts: sl.Starts.UTC(), Ends: sl.Ends.UTC(),
+			Comment: sl.Comment, Config: sl.FromConfig, Maintenance: sl.Maintenance}
+		if details {
+			j.CreatedBy = sl.CreatedBy // a user name of the auth block, or the file's path
+		}
+		out = append(out, j)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"silences": out})
 }

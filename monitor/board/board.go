@@ -431,6 +431,7 @@ func (b *Board) apartMaintenance(ctx context.Context, name string, ups []store.U
 	if err != nil {
 		return err
 	}
+
 	for i := range ups {
 		u := &ups[i]
 		from := now.Add(-u.Window)
@@ -441,10 +442,10 @@ func (b *Board) apartMaintenance(ctx context.Context, name string, ups []store.U
 			}
 			u.Maintenance += e.Sub(a)
 			for _, iv := range ivs {
-				until := iv.Until
-				if until.IsZero() || until.After(now) {
-					until = now
-				}
+				// The open interval lasts while its last result stands
+				// for it, as the store's uptime counts it: past that
+				// is no data, which maintenance does not take from.
+				until := minT(iv.Through, now)
 				ov := minT(e, until).Sub(maxT(a, iv.Since))
 				if ov <= 0 {
 					continue

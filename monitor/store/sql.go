@@ -357,12 +357,12 @@ func (s *sqlStore) Intervals(ctx context.Context, target string, since, until ti
 	if err != nil || !ok {
 		return nil, err
 	}
-	return s.intervals(ctx, `SELECT ?, status, since, until FROM intervals
+	return s.intervals(ctx, `SELECT ?, status, since, until, COALESCE(until, last_at + expect_ms) FROM intervals
 		WHERE target_id = ? AND since < ? AND (until IS NULL OR until > ?) ORDER BY since`, target, id, ms(until), ms(since))
 }
 
 func (s *sqlStore) Current(ctx context.Context) ([]Interval, error) {
-	return s.intervals(ctx, `SELECT t.name, i.status, i.since, i.until FROM intervals i JOIN targets t ON t.id = i.target_id
+	return s.intervals(ctx, `SELECT t.name, i.status, i.since, i.until, COALESCE(i.until, i.last_at + i.expect_ms) FROM intervals i JOIN targets t ON t.id = i.target_id
 		WHERE i.until IS NULL ORDER BY t.name`)
 }
 
@@ -376,12 +376,12 @@ func (s *sqlStore) intervals(ctx context.Context, q string, args ...any) ([]Inte
 	for rows.Next() {
 		var iv Interval
 		var st int
-		var since int64
+		var since, through int64
 		var until sql.NullInt64
-		if err := rows.Scan(&iv.Target, &st, &since, &until); err != nil {
+		if err := rows.Scan(&iv.Target, &st, &since, &until, &through); err != nil {
 			return nil, s.errorf("read intervals", err)
 		}
-		iv.Status, iv.Since, iv.Until = vitals.Status(st), fromMS(since), fromMS(until.Int64)
+		iv.Status, iv.Since, iv.Until, iv.Through = vitals.Status(st), fromMS(since), fromMS(until.Int64), fromMS(through)
 		out = append(out, iv)
 	}
 	if err := rows.Err(); err != nil {

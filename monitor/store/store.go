@@ -40,6 +40,10 @@ type Interval struct {
 	Status vitals.Status
 	Since  time.Time
 	Until  time.Time // zero while open
+	// Through is, for the open interval, when its last result stops
+	// standing for it (past that, without a newer result, is no data);
+	// for a closed one, Until.
+	Through time.Time
 }
 
 // Resolution is the bucket width of a [Rollup].

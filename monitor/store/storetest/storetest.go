@@ -190,9 +190,10 @@ func Run(t *testing.T, h Harness) {
 		mustAppend(t, s, res("api", 60*sec, vitals.StatusPass))
 		ivs, err := s.Intervals(ctx, "api", t0, at(time.Hour))
 		want := []store.Interval{
-			{Target: "api", Status: vitals.StatusPass, Since: at(0), Until: at(20 * sec)},
-			{Target: "api", Status: vitals.StatusFail, Since: at(20 * sec), Until: at(35 * sec)},
-			{Target: "api", Status: vitals.StatusPass, Since: at(60 * sec)},
+			{Target: "api", Status: vitals.StatusPass, Since: at(0), Until: at(20 * sec), Through: at(20 * sec)},
+			{Target: "api", Status: vitals.StatusFail, Since: at(20 * sec), Until: at(35 * sec), Through: at(35 * sec)},
+			// Open: its last result, at 60s, stands for it until 75s.
+			{Target: "api", Status: vitals.StatusPass, Since: at(60 * sec), Through: at(75 * sec)},
 		}
 		if err != nil || fmt.Sprint(ivs) != fmt.Sprint(want) {
 			t.Errorf("Intervals =\n%v, %v\nwant\n%v", ivs, err, want)
