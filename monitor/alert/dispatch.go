@@ -443,6 +443,22 @@ func incidentSeq(incident string) int64 {
 	return n
 }
 
+// firingSent returns the channels an incident's firing notification was
+// delivered to.
+func (d *Dispatcher) firingSent(ctx context.Context, incident string) map[string]bool {
+	rows, err := d.st.Outbox(ctx, incident)
+	out := map[string]bool{}
+	if err != nil {
+		return out
+	}
+	for _, r := range rows {
+		if r.Kind == string(notify.Firing) && r.State == store.OutboxSent {
+			out[r.Channel] = true
+		}
+	}
+	return out
+}
+
 // refreshAlertmanager sends every firing, notifying incident again to the
 // Alertmanager channels of its rule: Alertmanager resolves an alert it
 // has not heard of for its resolve_timeout (5 minutes by default).
@@ -468,9 +484,16 @@ func (d *Dispatcher) refreshAlertmanager(ctx context.Context, now time.Time) {
 		if !s.Firing || s.Suppressed != "" || rule == nil {
 			continue
 		}
+		var sent map[string]bool // channels that were told of this incident
 		for _, name := range rule.Notify {
 			for _, a := range am {
 				if a == name {
+					if sent == nil {
+						sent = d.firingSent(ctx, s.Incident())
+					}
+					if !sent[name] {
+						continue // its opening is still in the outbox (group wait, dependencies)
+					}
 					per[name] = append(per[name], notify.Alert{Kind: notify.Firing, Incident: s.Incident(), Target: s.Target,
 						Group: c.group(s.Target), Severity: rule.Severity, Message: s.Message, Since: s.OpenedAt, At: now,
 						URL: targetURL(c.ExternalURL, s.Target)})
