@@ -183,6 +183,9 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			d.log.Warn("alerts: reading the outbox", "err", err)
 		}
+		if err := d.eng.CloseOrphans(ctx, d.st, func(incident string) map[string]bool { return d.firingSent(ctx, incident) }, now); err != nil && ctx.Err() == nil {
+			d.log.Warn("alerts: closing the incidents of targets no longer watched", "err", err)
+		}
 		if reminders {
 			if err := d.eng.Remind(ctx, d.st, now); err != nil && ctx.Err() == nil {
 				d.log.Warn("alerts: reminders", "err", err)

@@ -47,6 +47,10 @@ type Engine struct {
 
 	conflicts atomic.Uint64 // compare-and-sets lost to another writer
 
+	// orphans is set when the configuration changed: incidents of targets
+	// that no longer alert are to be closed (see CloseOrphans).
+	orphans atomic.Bool
+
 	// wake, when set, is told that rows were enqueued, so the dispatcher
 	// need not wait for its tick.
 	wake func()
@@ -68,6 +72,7 @@ func (e *Engine) SetConfig(cfg *Config) {
 	c.GroupWait = max(0, c.GroupWait)
 	c.MaxAttempts = cmp.Or(c.MaxAttempts, DefaultMaxAttempts)
 	e.cfg.Store(&c)
+	e.orphans.Store(true)
 }
 
 // Config returns the engine's configuration.
@@ -229,6 +234,65 @@ func (e *Engine) Decide(ctx context.Context, tx store.AlertTx, batch []store.Res
 			e.wake()
 		}
 	}, nil
+}
+
+// CloseOrphans closes the open incidents of targets that no longer alert
+// (a reload removed them or their rule): each is resolved by
+// compare-and-set, and the channels that were told of its opening are
+// told of its close. The dispatcher runs it after every configuration
+// change.
+func (e *Engine) CloseOrphans(ctx context.Context, st store.Store, sent func(incident string) map[string]bool, now time.Time) error {
+	if !e.orphans.Swap(false) {
+		return nil
+	}
+	c := e.cfg.Load()
+	states, err := st.Alerts(ctx)
+	if err != nil {
+		e.orphans.Store(true)
+		return err
+	}
+	var orphans []store.AlertState
+	for _, a := range states {
+		if a.Firing && c.Rules[a.Target] == nil {
+			orphans = append(orphans, a)
+		}
+	}
+	if len(orphans) == 0 {
+		return nil
+	}
+	told := map[string][]string{}
+	for _, a := range orphans {
+		if a.Suppressed == "" {
+			for ch := range sent(a.Incident()) {
+				told[a.Target] = append(told[a.Target], ch)
+			}
+			slices.Sort(told[a.Target])
+		}
+	}
+	err = st.AlertTx(ctx, func(tx store.AlertTx) error {
+		for _, read := range orphans {
+			next := read
+			next.Firing, next.ResolvedAt, next.RemindAt, next.Fails, next.Passes = false, now, time.Time{}, 0, 0
+			ok, err := tx.PutAlert(ctx, read, next)
+			if err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			rule := &Rule{Notify: told[read.Target]}
+			r := store.Result{Target: read.Target, At: now, Message: "no longer watched: the configuration removed it or its alert rule"}
+			if err := tx.Enqueue(ctx, e.outbound(c, rule, next, notify.Resolved, r, now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	e.Forget()
+	if err != nil {
+		e.orphans.Store(true)
+	}
+	return err
 }
 
 // Forget drops what the engine caches of targets' states (of every target

@@ -449,3 +449,45 @@ func TestNoSuppressionAfterDelivery(t *testing.T) {
 		}
 	})
 }
+
+// A reload that stops a firing target from alerting closes its incident,
+// and the channels told of the opening hear of the close.
+func TestRuleRemovedClosesIncident(t *testing.T) {
+	forEach(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		ops := &recorder{name: "ops"}
+		chans := map[string]notify.Channel{"ops": ops}
+		r := rule()
+		r.AlertAfter = 1
+		e := alert.NewEngine(&alert.Config{Rules: map[string]*alert.Rule{"api": r}, Channels: chans, GroupWait: -1})
+		s.SetAlerter(e)
+		d := alert.NewDispatcher(s, e, nil)
+		feed(t, s, "api", 0, "F")
+		d.Dispatch(ctx, time.Now())
+		d.Flush()
+		e.SetConfig(&alert.Config{Rules: map[string]*alert.Rule{}, Channels: chans, GroupWait: -1})
+		sent := func(incident string) map[string]bool {
+			out := map[string]bool{}
+			rows, _ := s.Outbox(ctx, incident)
+			for _, r := range rows {
+				if r.Kind == "firing" && r.State == store.OutboxSent {
+					out[r.Channel] = true
+				}
+			}
+			return out
+		}
+		if err := e.CloseOrphans(ctx, s, sent, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		d.Dispatch(ctx, time.Now())
+		d.Flush()
+		msgs := ops.got()
+		if len(msgs) != 2 || msgs[1].Alerts[0].Kind != notify.Resolved || msgs[1].Alerts[0].Incident != "api/1" {
+			t.Fatalf("messages = %+v, want the firing and its resolve", msgs)
+		}
+		states, _ := s.Alerts(ctx)
+		if len(states) != 1 || states[0].Firing {
+			t.Fatalf("states = %+v", states)
+		}
+	})
+}
