@@ -43,7 +43,9 @@ func maintained(t *testing.T, now, from, to time.Time, fail func(time.Time) bool
 	return b, s.Uptime[0] // 24h
 }
 
-func near(got, want time.Duration) bool { return got > want-30*time.Second && got < want+30*time.Second }
+func near(got, want time.Duration) bool {
+	return got > want-30*time.Second && got < want+30*time.Second
+}
 
 // Uptime counts a maintenance window apart: the failure inside it is
 // neither downtime nor no data.
