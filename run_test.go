@@ -128,6 +128,9 @@ func TestHungOnDemandCheckIsNotRestarted(t *testing.T) {
 	for range 100 {
 		m.Current(context.Background()) // would block (fake clock) if it waited for the hung run
 	}
+	// The first run's goroutine may not have been scheduled yet when its
+	// timeout fired: wait until it started, then it must be the only one.
+	eventually(t, "the first run started", func() bool { return calls.Load() >= 1 })
 	if n := calls.Load(); n != 1 {
 		t.Fatalf("the hung check was started %d times", n)
 	}
