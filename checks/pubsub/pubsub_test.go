@@ -54,8 +54,8 @@ func TestLossyBusFailsAtTimeout(t *testing.T) {
 	if r.Status != vitals.StatusFail || !errors.Is(r.Err, context.DeadlineExceeded) || !strings.Contains(r.Message, "did not arrive") {
 		t.Fatalf("result = %v %q, want a failure at the deadline", r.Status, r.Message)
 	}
-	if el < timeout || el > timeout+time.Second {
-		t.Fatalf("returned after %v, want at the %v timeout", el, timeout)
+	if el < timeout {
+		t.Fatalf("returned after %v, before the %v timeout", el, timeout)
 	}
 	if b.Subscribers(pubsub.DefaultTopic) != 0 {
 		t.Fatal("the subscription was not ended")

@@ -330,11 +330,9 @@ func TestEmailServerHangs(t *testing.T) {
 	} {
 		c := emailConfig(hung)
 		c.TLS, c.Timeout = "none", 500*time.Millisecond
-		start := time.Now()
+		// The test's context has no deadline: a deadline error can only
+		// be the channel's own timeout (a hang ends the test binary).
 		err := run(t.Context(), newChannel(t, c))
-		if took := time.Since(start); err == nil || took > 5*time.Second {
-			t.Errorf("%s to a hung server: %v after %v; want an error at the 500ms timeout", name, err, took)
-		}
 		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, notify.ErrPermanent) {
 			t.Errorf("%s: %v: want a retryable deadline error", name, err)
 		}
@@ -342,10 +340,9 @@ func TestEmailServerHangs(t *testing.T) {
 		c.Timeout = time.Minute
 		ctx, cancel := context.WithCancel(t.Context())
 		stop := time.AfterFunc(200*time.Millisecond, cancel)
-		start = time.Now()
 		err = run(ctx, newChannel(t, c))
-		if took := time.Since(start); err == nil || took > 5*time.Second || !errors.Is(err, context.Canceled) {
-			t.Errorf("%s cancelled after 200ms: %v after %v; want a cancelled error at once", name, err, took)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s cancelled after 200ms (timeout a minute): %v; want the cancellation's error", name, err)
 		}
 		stop.Stop()
 		cancel()
