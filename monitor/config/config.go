@@ -38,6 +38,11 @@ type Config struct {
 	Notify      []Channel
 	Silences    []SilenceEntry
 	Maintenance []MaintenanceEntry
+
+	// Cluster is the cluster block: how replicas sharing one PostgreSQL
+	// store split the targets. It means nothing with a SQLite store, where
+	// the one process owns every target.
+	Cluster Cluster
 }
 
 // Service is the service block of a configuration.

@@ -105,9 +105,11 @@ func (d *decoder) file(data []byte) *Config {
 			cfg.Silences = d.silences(p.value)
 		case "maintenance":
 			cfg.Maintenance = d.maintenance(p.value)
+		case "cluster":
+			cfg.Cluster = d.cluster(p.value)
 		default:
 			d.unknown(p, "", []string{"service", "listen", "storage", "retention", "pages", "auth", "checks",
-				"alerting", "notify", "silences", "maintenance"})
+				"alerting", "notify", "silences", "maintenance", "cluster"})
 		}
 	}
 	d.alertRefs(cfg)

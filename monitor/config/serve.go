@@ -148,6 +148,57 @@ func (d *decoder) retention(n ast.Node) Retention {
 	return r
 }
 
+// Cluster is the cluster block: the replicas of `vitals serve` that share
+// one PostgreSQL store spread the targets over Shards virtual shards and
+// hold them by leases in the database (package monitor/lease). Every field
+// is optional; zero means the lease package's default.
+type Cluster struct {
+	// Node names this replica; unique among the replicas running at once.
+	// Default the host name and a random suffix, new at every start.
+	Node string
+	// Shards is the number of virtual shards, the same on every replica.
+	// Default 128.
+	Shards int
+	// LeaseTTL is how long a lease lasts past its last renewal. Default
+	// 15s.
+	LeaseTTL time.Duration
+	// Renew is the period of the lease rounds. Default 5s; it must be
+	// shorter than LeaseTTL − 1s.
+	Renew time.Duration
+	Line  int
+}
+
+// maxShards bounds cluster.shards: more shards than this only add rows to
+// renew.
+const maxShards = 4096
+
+func (d *decoder) cluster(n ast.Node) Cluster {
+	c := Cluster{Line: lineOf(n)}
+	d.block(n, "cluster", []blockField{
+		{Field{Name: "node", Kind: KindString}, func(v any) { c.Node = v.(string) }},
+		{Field{Name: "shards", Kind: KindInt}, func(v any) { c.Shards = v.(int) }},
+		{Field{Name: "lease_ttl", Kind: KindDuration}, func(v any) { c.LeaseTTL = v.(time.Duration) }},
+		{Field{Name: "renew", Kind: KindDuration}, func(v any) { c.Renew = v.(time.Duration) }},
+	})
+	ttl, renew := c.LeaseTTL, c.Renew
+	if ttl == 0 {
+		ttl = 15 * time.Second
+	}
+	if renew == 0 {
+		renew = 5 * time.Second
+	}
+	switch {
+	case c.Shards < 0 || c.Shards > maxShards:
+		d.errs.add(c.Line, "cluster.shards", "must be between 1 and %d (default 128)", maxShards)
+	case renew >= ttl-time.Second:
+		d.errs.add(c.Line, "cluster.renew", "%v must be shorter than lease_ttl − 1s (%v)", renew, ttl-time.Second)
+	}
+	if strings.ContainsAny(c.Node, " \t\n") {
+		d.errs.add(c.Line, "cluster.node", "%q must not contain white space", c.Node)
+	}
+	return c
+}
+
 func (d *decoder) auth(n ast.Node) Auth {
 	var a Auth
 	line := lineOf(n)

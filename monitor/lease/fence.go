@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // ErrFenced is returned by Fence and FenceAll when a lease is no longer
@@ -46,16 +47,9 @@ func (m *Manager) FenceAll(ctx context.Context, tx *sql.Tx, leases []Lease) erro
 		}
 		want[l.Shard] = l.Epoch
 	}
-	slices.Sort(shards)
-	rows, err := tx.QueryContext(ctx, `
-		SELECT shard, epoch FROM vitals_shards WHERE shard = ANY($1) AND owner = $2
-		ORDER BY shard FOR SHARE`, shards, m.opt.NodeID)
+	got, err := m.lock(ctx, tx, shards)
 	if err != nil {
-		return fmt.Errorf("lease: fence: %w", err)
-	}
-	got, err := scanLeases(rows)
-	if err != nil {
-		return fmt.Errorf("lease: fence: %w", err)
+		return err
 	}
 	for _, s := range shards {
 		e, ok := got[int(s)]
@@ -67,4 +61,70 @@ func (m *Manager) FenceAll(ctx context.Context, tx *sql.Tx, leases []Lease) erro
 		}
 	}
 	return nil
+}
+
+// lock locks the rows of shards that name this node their owner, FOR
+// SHARE, in shard order (the order renewals lock them in, so that the two
+// cannot deadlock), and returns their epochs.
+func (m *Manager) lock(ctx context.Context, tx *sql.Tx, shards []int64) (map[int]int64, error) {
+	slices.Sort(shards)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT shard, epoch FROM vitals_shards WHERE shard = ANY($1) AND owner = $2
+		ORDER BY shard FOR SHARE`, shards, m.opt.NodeID)
+	if err != nil {
+		return nil, fmt.Errorf("lease: fence: %w", err)
+	}
+	got, err := scanLeases(rows)
+	if err != nil {
+		return nil, fmt.Errorf("lease: fence: %w", err)
+	}
+	return got, nil
+}
+
+// FenceTargets fences a write transaction tx of results of targets, as
+// its first statement: it returns the targets this node may write, each
+// with its lease's epoch, and locks those leases FOR SHARE until tx ends.
+// A target may be written when its shard's lease is the node's in its
+// trust window (being given back included: its last results are
+// written before the release) and the database agrees on the epoch. The
+// others are left out, not an error: their shards moved on, and so did
+// their results.
+func (m *Manager) FenceTargets(ctx context.Context, tx *sql.Tx, targets []string) (map[string]int64, error) {
+	now := time.Now()
+	mine := map[int]int64{}
+	m.mu.RLock()
+	for s, h := range m.leases {
+		if h.trusted(now) {
+			mine[s] = h.epoch
+		}
+	}
+	m.mu.RUnlock()
+	shardOf := make(map[string]int, len(targets))
+	var shards []int64
+	seen := map[int]bool{}
+	for _, t := range targets {
+		s := Shard(t, m.opt.Shards)
+		if _, ok := mine[s]; !ok {
+			continue
+		}
+		shardOf[t] = s
+		if !seen[s] {
+			seen[s] = true
+			shards = append(shards, int64(s))
+		}
+	}
+	out := make(map[string]int64, len(shardOf))
+	if len(shards) == 0 {
+		return out, nil
+	}
+	got, err := m.lock(ctx, tx, shards)
+	if err != nil {
+		return nil, err
+	}
+	for t, s := range shardOf {
+		if e, ok := got[s]; ok && e == mine[s] {
+			out[t] = e
+		}
+	}
+	return out, nil
 }

@@ -50,6 +50,13 @@ type Options struct {
 	// Logger receives lease changes (Debug and Info) and database failures
 	// (Warn). nil means none.
 	Logger *slog.Logger
+	// Release, when set, is called before the node gives shards back
+	// (rebalancing, or Close), after Owns and Owned stopped returning them
+	// and while their leases are still held and still fence writes: the
+	// replica stops their targets and writes what it has of them, so that
+	// the peer that takes them over finds their last results and
+	// continues their cadence. ctx bounds it (at most the trust window).
+	Release func(ctx context.Context, shards []int)
 }
 
 // ErrClosed is returned by Run after Close.
@@ -66,7 +73,13 @@ type Lease struct {
 type held struct {
 	epoch int64
 	until time.Time // monotonic: the end of the trust window
+	// releasing: the node is giving the shard back; it no longer probes
+	// its targets (Owns is false) but still writes their last results.
+	releasing bool
 }
+
+// trusted reports whether the lease may be acted on at now.
+func (h held) trusted(now time.Time) bool { return now.Before(h.until) }
 
 // A Manager holds one replica's shard leases in PostgreSQL. Create it with
 // [New], run [Manager.Run] in a goroutine, and stop it with [Manager.Close],
@@ -158,6 +171,29 @@ func resolve(opt *Options) (Options, error) {
 	return o, nil
 }
 
+// release marks shards as being given back, so that Owns and Owned leave
+// them out, and calls the Release hook while their leases still fence
+// writes.
+func (m *Manager) release(ctx context.Context, shards []int64) {
+	if len(shards) == 0 {
+		return
+	}
+	m.mu.Lock()
+	ints := make([]int, 0, len(shards))
+	for _, s := range shards {
+		if h, ok := m.leases[int(s)]; ok {
+			h.releasing = true
+			m.leases[int(s)] = h
+			ints = append(ints, int(s))
+		}
+	}
+	m.mu.Unlock()
+	m.changed()
+	if m.opt.Release != nil && len(ints) > 0 {
+		m.opt.Release(ctx, ints)
+	}
+}
+
 // NodeID returns the replica's id in the tables.
 func (m *Manager) NodeID() string { return m.opt.NodeID }
 
@@ -172,7 +208,7 @@ func (m *Manager) Owns(target string) (Lease, bool) {
 	m.mu.RLock()
 	h, ok := m.leases[s]
 	m.mu.RUnlock()
-	if !ok || !now.Before(h.until) {
+	if !ok || !h.trusted(now) || h.releasing {
 		return Lease{}, false
 	}
 	return Lease{Shard: s, Epoch: h.epoch}, true
@@ -187,7 +223,7 @@ func (m *Manager) Owned() map[int]int64 {
 	defer m.mu.RUnlock()
 	out := make(map[int]int64, len(m.leases))
 	for s, h := range m.leases {
-		if now.Before(h.until) {
+		if h.trusted(now) && !h.releasing {
 			out[s] = h.epoch
 		}
 	}
@@ -273,6 +309,7 @@ func (m *Manager) Close(ctx context.Context) error {
 		stop()
 		<-done
 	}
+	m.release(ctx, m.owned())
 	m.mu.Lock()
 	had := len(m.leases)
 	clear(m.leases)

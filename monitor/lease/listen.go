@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -34,14 +35,37 @@ func checkDriver(ctx context.Context, db *sql.DB) error {
 // release. A lost connection is opened again after a Renew; meanwhile the
 // periodic rounds still acquire, a little later.
 func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<- struct{}) {
-	listening := sync.OnceFunc(func() { close(ready) })
+	m.listenOn(ctx, channel, sync.OnceFunc(func() { close(ready) }), func(payload string) {
+		if payload == m.opt.NodeID {
+			return
+		}
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+}
+
+// Listen calls fn with the payload of every notification on the
+// PostgreSQL channel name, in order, on one connection of the manager's
+// database, until ctx is done. A lost connection is opened again after a
+// Renew; what was notified meanwhile is missed, so fn's reader must
+// tolerate gaps (the page refreshes from the store). fn runs in Listen's
+// goroutine and should not block.
+func (m *Manager) Listen(ctx context.Context, name string, fn func(payload string)) {
+	m.listenOn(ctx, name, func() {}, fn)
+}
+
+// listenOn is Listen, calling listening once the first LISTEN is done or
+// has failed.
+func (m *Manager) listenOn(ctx context.Context, name string, listening func(), fn func(string)) {
 	for {
-		err := m.listenOnce(ctx, wake, listening)
+		err := m.listenOnce(ctx, name, listening, fn)
 		listening() // or failed
 		if ctx.Err() != nil {
 			return
 		}
-		m.log.Warn("lease: LISTEN failed; retrying", "node", m.opt.NodeID, "err", err)
+		m.log.Warn("lease: LISTEN failed; retrying", "node", m.opt.NodeID, "channel", name, "err", err)
 		select {
 		case <-ctx.Done():
 			return
@@ -52,13 +76,13 @@ func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<-
 
 // listenOnce listens on one connection until it fails or ctx is done.
 // It calls listening once it listens.
-func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}, listening func()) error {
+func (m *Manager) listenOnce(ctx context.Context, name string, listening func(), fn func(string)) error {
 	conn, err := m.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `LISTEN `+channel); err != nil {
+	if _, err := conn.ExecContext(ctx, `LISTEN `+pgx.Identifier{name}.Sanitize()); err != nil {
 		return err
 	}
 	listening()
@@ -72,13 +96,7 @@ func (m *Manager) listenOnce(ctx context.Context, wake chan<- struct{}, listenin
 				// the pool.
 				return errors.Join(err, driver.ErrBadConn)
 			}
-			if n.Payload == m.opt.NodeID {
-				continue
-			}
-			select {
-			case wake <- struct{}{}:
-			default:
-			}
+			fn(n.Payload)
 		}
 	})
 }

@@ -163,8 +163,9 @@ func (m *Manager) step(ctx context.Context, full bool) error {
 	case n < share:
 		return m.acquire(ctx, share-n)
 	case n > share && full:
-		// One at a time, so that a joining replica takes shards over
-		// gradually and the others do not all drop theirs at once.
+		// Only in the periodic rounds: a joining replica is counted
+		// by every peer within a period, and each gives back its own
+		// excess once.
 		return m.giveBack(ctx, share)
 	}
 	return nil

@@ -97,7 +97,8 @@ func (m *Manager) renew(ctx context.Context) error {
 			continue
 		}
 		if e, ok := got[int(s)]; ok && e == h.epoch {
-			m.leases[int(s)] = held{epoch: e, until: until}
+			h.until = until
+			m.leases[int(s)] = h
 			continue
 		}
 		delete(m.leases, int(s))
@@ -150,24 +151,33 @@ func (m *Manager) acquire(ctx context.Context, want int) error {
 	return nil
 }
 
-// giveBack releases the node's highest shard, since it holds more than
-// share, and NOTIFYs the peers. The node stops trusting the shard before
-// the database frees it, never after.
+// giveBack releases the node's highest shards above share, since it
+// holds more, and NOTIFYs the peers, which take them in one round. It
+// gives back the whole excess at once: one shard a period, as first
+// designed, took a second replica 64 periods (over five minutes at the
+// defaults) to get its share from a first. The node stops probing the
+// shards and writes their last results (Options.Release) before the
+// database frees them, and stops trusting them before that, never after.
 func (m *Manager) giveBack(ctx context.Context, share int) error {
 	shards := m.owned()
-	s := int(shards[len(shards)-1])
-	m.mu.Lock()
-	delete(m.leases, s)
-	m.mu.Unlock()
-	m.changed()
-	_, err := m.db.ExecContext(ctx, `
-		WITH released AS (UPDATE vitals_shards SET owner = NULL, expires_at = '-infinity' WHERE owner = $1 AND shard = $2)
-		SELECT pg_notify('`+channel+`', $1)`, m.opt.NodeID, s)
-	if err != nil {
-		// The lease expires on its own after a TTL.
-		return fmt.Errorf("lease: give back shard %d: %w", s, err)
+	if len(shards) <= share {
+		return nil
 	}
-	m.log.Debug("lease: gave back a shard", "node", m.opt.NodeID, "round", m.loop.round, "shard", s, "held", len(shards)-1, "share", share)
+	give := shards[share:]
+	m.release(ctx, give)
+	m.mu.Lock()
+	for _, s := range give {
+		delete(m.leases, int(s))
+	}
+	m.mu.Unlock()
+	_, err := m.db.ExecContext(ctx, `
+		WITH released AS (UPDATE vitals_shards SET owner = NULL, expires_at = '-infinity' WHERE owner = $1 AND shard = ANY($2))
+		SELECT pg_notify('`+channel+`', $1)`, m.opt.NodeID, give)
+	if err != nil {
+		// The leases expire on their own after a TTL.
+		return fmt.Errorf("lease: give back %d shards: %w", len(give), err)
+	}
+	m.log.Debug("lease: gave back shards", "node", m.opt.NodeID, "round", m.loop.round, "shards", len(give), "held", share, "share", share)
 	return nil
 }
 

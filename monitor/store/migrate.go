@@ -76,6 +76,13 @@ var migrations = [][]string{
 			starts BIGINT NOT NULL, ends BIGINT NOT NULL, comment TEXT NOT NULL,
 			created_by TEXT NOT NULL, created_at BIGINT NOT NULL, maintenance BOOLEAN NOT NULL)`,
 	},
+	// Replicas: each result keeps the epoch of the shard lease it was
+	// written under (package monitor/lease), 0 without replicas, so that
+	// what a replica wrote with a stale lease could be counted (it is
+	// fenced: there is none).
+	5: {
+		`ALTER TABLE results ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0`,
+	},
 }
 
 // Version is the schema version this package writes.

@@ -70,6 +70,8 @@ type sqlStore struct {
 	stmts  map[string]*sql.Stmt
 
 	alerter atomic.Pointer[alerterBox] // decides alerts in Append's transaction
+	fencer  atomic.Pointer[fencerBox]  // guards Append's transaction; nil without replicas
+	notify  atomic.Bool                // Append tells its results to the other replicas
 }
 
 // seen is what the time-weighting needs of a target's last result.
@@ -178,13 +180,35 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	clean := make([]Result, len(batch))
 	for i := range batch {
 		if err := check(&batch[i]); err != nil {
 			return err
 		}
-		clean[i] = batch[i]
-		clean[i].At = clean[i].At.Truncate(time.Millisecond) // as stored
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.errorf("begin", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	// The fence is the transaction's first statement: it locks the
+	// leases of the batch's targets until the commit, and what this
+	// replica no longer holds is not written.
+	epochs, err := s.fenceBatch(ctx, tx, batch)
+	if err != nil {
+		return s.errorf("fence", err)
+	}
+	clean := make([]Result, 0, len(batch))
+	for _, r := range batch {
+		if epochs != nil {
+			if _, ok := epochs[r.Target]; !ok {
+				continue
+			}
+		}
+		r.At = r.At.Truncate(time.Millisecond) // as stored
+		clean = append(clean, r)
+	}
+	if len(clean) == 0 {
+		return nil
 	}
 	s.mu.Lock()
 	last := make(map[string]seen, len(clean))
@@ -212,15 +236,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return s.errorf("begin", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	ids := map[string]int64{}
 	// A result of the same target at the same millisecond is the same
 	// result, written twice (a retried batch).
-	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details) VALUES (?, ?, ?, ?, ?, ?, ?)
+	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (target_id, at) DO NOTHING`))
 	if err != nil {
 		return s.errorf("prepare", err)
@@ -267,7 +286,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 			ids[r.Target] = id
 		}
 		at, exp := ms(r.At), r.Expect.Milliseconds()
-		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details)
+		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details, epochs[r.Target])
 		if err != nil {
 			return s.errorf("insert result", err)
 		}
@@ -290,6 +309,9 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	}
 	if err := sums.upsert(ctx, tx, s.d, ids); err != nil {
 		return s.errorf("rollups", err)
+	}
+	if err := s.publish(ctx, tx, clean); err != nil {
+		return s.errorf("notify", err)
 	}
 	var decided func()
 	if b := s.alerter.Load(); b != nil {
@@ -324,7 +346,7 @@ func (s *sqlStore) Results(ctx context.Context, target string, since, until time
 	if err != nil || !ok {
 		return nil, err
 	}
-	q := `SELECT at, status, latency_us, code, message, details FROM results WHERE target_id = ? AND at >= ? AND at < ? ORDER BY at DESC`
+	q := `SELECT at, status, latency_us, code, message, details, epoch FROM results WHERE target_id = ? AND at >= ? AND at < ? ORDER BY at DESC`
 	args := []any{id, ms(since), ms(until)}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -340,7 +362,7 @@ func (s *sqlStore) Results(ctx context.Context, target string, since, until time
 		var at, lat int64
 		var st, code int
 		r := Result{Target: target}
-		if err := rows.Scan(&at, &st, &lat, &code, &r.Message, &r.Details); err != nil {
+		if err := rows.Scan(&at, &st, &lat, &code, &r.Message, &r.Details, &r.Epoch); err != nil {
 			return nil, s.errorf("read results", err)
 		}
 		r.At, r.Status, r.Latency, r.Code = fromMS(at), vitals.Status(st), time.Duration(lat)*time.Microsecond, code
@@ -357,12 +379,12 @@ func (s *sqlStore) Intervals(ctx context.Context, target string, since, until ti
 	if err != nil || !ok {
 		return nil, err
 	}
-	return s.intervals(ctx, `SELECT ?, status, since, until, COALESCE(until, last_at + expect_ms) FROM intervals
+	return s.intervals(ctx, `SELECT ?, status, since, until, COALESCE(until, last_at + expect_ms), last_at FROM intervals
 		WHERE target_id = ? AND since < ? AND (until IS NULL OR until > ?) ORDER BY since`, target, id, ms(until), ms(since))
 }
 
 func (s *sqlStore) Current(ctx context.Context) ([]Interval, error) {
-	return s.intervals(ctx, `SELECT t.name, i.status, i.since, i.until, COALESCE(i.until, i.last_at + i.expect_ms) FROM intervals i JOIN targets t ON t.id = i.target_id
+	return s.intervals(ctx, `SELECT t.name, i.status, i.since, i.until, COALESCE(i.until, i.last_at + i.expect_ms), i.last_at FROM intervals i JOIN targets t ON t.id = i.target_id
 		WHERE i.until IS NULL ORDER BY t.name`)
 }
 
@@ -376,12 +398,12 @@ func (s *sqlStore) intervals(ctx context.Context, q string, args ...any) ([]Inte
 	for rows.Next() {
 		var iv Interval
 		var st int
-		var since, through int64
+		var since, through, last int64
 		var until sql.NullInt64
-		if err := rows.Scan(&iv.Target, &st, &since, &until, &through); err != nil {
+		if err := rows.Scan(&iv.Target, &st, &since, &until, &through, &last); err != nil {
 			return nil, s.errorf("read intervals", err)
 		}
-		iv.Status, iv.Since, iv.Until, iv.Through = vitals.Status(st), fromMS(since), fromMS(until.Int64), fromMS(through)
+		iv.Status, iv.Since, iv.Until, iv.Through, iv.Last = vitals.Status(st), fromMS(since), fromMS(until.Int64), fromMS(through), fromMS(last)
 		out = append(out, iv)
 	}
 	if err := rows.Err(); err != nil {

@@ -31,6 +31,17 @@ type Result struct {
 	// pass, which Append otherwise leaves out: the text of a result that
 	// is news while its status stays, such as a push's message.
 	Notable bool
+
+	// State and Since are the target's effective status after this
+	// result (its thresholds applied) and since when it has held it: not
+	// stored, but told to the other replicas with the result (see
+	// [Notices]), whose pages show the target as its owner does.
+	State vitals.Status
+	Since time.Time
+
+	// Epoch is the epoch of the shard lease the result was written under
+	// (package monitor/lease), read back by Results; 0 without replicas.
+	Epoch int64
 }
 
 // Interval is a span in which a target kept one status. The open interval
@@ -44,6 +55,10 @@ type Interval struct {
 	// standing for it (past that, without a newer result, is no data);
 	// for a closed one, Until.
 	Through time.Time
+	// Last is the time of the interval's last result: for the open one,
+	// when the target last ran, from which a replica that takes the
+	// target over continues its cadence.
+	Last time.Time
 }
 
 // Resolution is the bucket width of a [Rollup].
@@ -168,6 +183,14 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	AlertStore
+	// SetFencer makes f guard every later Append, for replicas that share
+	// the database (package monitor/lease); nil for none.
+	SetFencer(f Fencer)
+	// SetNotify makes every later Append tell the results it stores to
+	// the other replicas sharing a PostgreSQL database, on the channel
+	// [NoticeChannel] (see [DecodeNotice]); SQLite has no other replica
+	// and ignores it.
+	SetNotify(on bool)
 	// Close releases the database.
 	Close() error
 }

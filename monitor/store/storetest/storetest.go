@@ -5,6 +5,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -190,10 +191,10 @@ func Run(t *testing.T, h Harness) {
 		mustAppend(t, s, res("api", 60*sec, vitals.StatusPass))
 		ivs, err := s.Intervals(ctx, "api", t0, at(time.Hour))
 		want := []store.Interval{
-			{Target: "api", Status: vitals.StatusPass, Since: at(0), Until: at(20 * sec), Through: at(20 * sec)},
-			{Target: "api", Status: vitals.StatusFail, Since: at(20 * sec), Until: at(35 * sec), Through: at(35 * sec)},
+			{Target: "api", Status: vitals.StatusPass, Since: at(0), Until: at(20 * sec), Through: at(20 * sec), Last: at(10 * sec)},
+			{Target: "api", Status: vitals.StatusFail, Since: at(20 * sec), Until: at(35 * sec), Through: at(35 * sec), Last: at(20 * sec)},
 			// Open: its last result, at 60s, stands for it until 75s.
-			{Target: "api", Status: vitals.StatusPass, Since: at(60 * sec), Through: at(75 * sec)},
+			{Target: "api", Status: vitals.StatusPass, Since: at(60 * sec), Through: at(75 * sec), Last: at(60 * sec)},
 		}
 		if err != nil || fmt.Sprint(ivs) != fmt.Sprint(want) {
 			t.Errorf("Intervals =\n%v, %v\nwant\n%v", ivs, err, want)
@@ -373,6 +374,73 @@ func Run(t *testing.T, h Harness) {
 			t.Errorf("intervals are kept: %v", ivs)
 		}
 	})
+	t.Run("Fence", func(t *testing.T) {
+		s, _ := h.New(t)
+		f := &fencer{allow: map[string]int64{"mine": 7}}
+		s.SetFencer(f)
+		mustAppend(t, s, res("mine", 0, vitals.StatusPass), res("theirs", 0, vitals.StatusFail), res("mine", 10*sec, vitals.StatusFail))
+		if got := f.asked(); fmt.Sprint(got) != "[[mine theirs]]" {
+			t.Errorf("Fence was asked %v, want once for both targets", got)
+		}
+		rs, err := s.Results(ctx, "mine", t0, at(time.Minute), 0)
+		if err != nil || len(rs) != 2 || rs[0].Epoch != 7 || rs[1].Epoch != 7 {
+			t.Errorf("results of an allowed target = %+v, %v; want 2 at epoch 7", rs, err)
+		}
+		// What the fence leaves out is not written anywhere: no result, no
+		// interval, no rollup.
+		if rs, _ := s.Results(ctx, "theirs", t0, at(time.Minute), 0); len(rs) != 0 {
+			t.Errorf("a fenced target's results were written: %v", rs)
+		}
+		if ivs, _ := s.Intervals(ctx, "theirs", t0, at(time.Minute)); len(ivs) != 0 {
+			t.Errorf("a fenced target's intervals were written: %v", ivs)
+		}
+		if ru, _ := s.Rollups(ctx, "theirs", store.Minute, t0, at(time.Hour)); len(ru) != 0 {
+			t.Errorf("a fenced target's rollups were written: %v", ru)
+		}
+		// A fence that fails fails the batch, which stays the writer's.
+		f.err = errors.New("database gone")
+		if err := s.Append(ctx, []store.Result{res("mine", 20*sec, vitals.StatusPass)}); err == nil || !strings.Contains(err.Error(), "database gone") {
+			t.Errorf("Append with a failing fence = %v", err)
+		}
+		// Without a fencer, results are written at epoch 0.
+		s.SetFencer(nil)
+		mustAppend(t, s, res("theirs", 30*sec, vitals.StatusPass))
+		if rs, _ := s.Results(ctx, "theirs", t0, at(time.Minute), 0); len(rs) != 1 || rs[0].Epoch != 0 {
+			t.Errorf("results without a fencer = %+v", rs)
+		}
+	})
+}
+
+// fencer is a store.Fencer that allows a fixed set of targets and records
+// what it was asked; the lease manager's own fence is tested against a
+// real PostgreSQL in package lease.
+type fencer struct {
+	mu    sync.Mutex
+	allow map[string]int64
+	err   error
+	calls [][]string
+}
+
+func (f *fencer) Fence(_ context.Context, _ *sql.Tx, targets []string) (map[string]int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, slices.Sorted(slices.Values(targets)))
+	if f.err != nil {
+		return nil, f.err
+	}
+	out := map[string]int64{}
+	for _, t := range targets {
+		if e, ok := f.allow[t]; ok {
+			out[t] = e
+		}
+	}
+	return out, nil
+}
+
+func (f *fencer) asked() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
 }
 
 func mustAppend(t *testing.T, s store.Store, rs ...store.Result) {
