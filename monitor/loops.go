@@ -90,7 +90,7 @@ func (s *Server) setBanner(part *string, text string) {
 	defer s.bannerMu.Unlock()
 	*part = text
 	var parts []string
-	for _, p := range []string{s.reloadBanner, s.deadBanner} {
+	for _, p := range []string{s.reloadBanner, s.deadBanner, s.clusterBanner} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -23,8 +23,20 @@ const maxPushMessage = 200
 // to /api/v1/push/{token}, and its target fails when none came within
 // every + grace.
 type pushes struct {
-	mu      sync.Mutex // guards byToken
-	byToken map[string]*pushState
+	mu       sync.Mutex // guards byToken and byTarget
+	byToken  map[string]*pushState
+	byTarget map[string]*pushState
+	// tell, when set, tells a push to the other replicas (the target's
+	// owner may be another); it never carries the token.
+	tell func(target string, at time.Time, status vitals.Status, msg string)
+}
+
+// pushNotice is a push as replicas tell it to each other.
+type pushNotice struct {
+	Target string        `json:"t"`
+	At     int64         `json:"a"` // unix ms
+	Status vitals.Status `json:"s"`
+	Msg    string        `json:"m,omitempty"`
 }
 
 // pushState is one push target's last push. A restart forgets it: the
@@ -37,7 +49,9 @@ type pushState struct {
 	msg    string
 }
 
-func newPushes() *pushes { return &pushes{byToken: map[string]*pushState{}} }
+func newPushes() *pushes {
+	return &pushes{byToken: map[string]*pushState{}, byTarget: map[string]*pushState{}}
+}
 
 // checker returns the checker of a push target. A reload that keeps the
 // token keeps the last push.
@@ -53,6 +67,7 @@ func (p *pushes) checker(c *config.Check) vitals.Checker {
 		st = &pushState{since: time.Now()}
 		p.byToken[token] = st
 	}
+	p.byTarget[c.Name] = st
 	p.mu.Unlock()
 	// every and grace belong to this checker, not to the shared state: a
 	// reload that is refused after building it changes nothing that runs.
@@ -65,11 +80,12 @@ func (p *pushes) checker(c *config.Check) vitals.Checker {
 // removed: a changed or renamed target that keeps its token is removed
 // and added again, and must keep taking pushes at it.
 func (p *pushes) retain(cfg *config.Config) {
-	keep := map[string]bool{}
+	keep, names := map[string]bool{}, map[string]string{}
 	if cfg != nil {
 		for i := range cfg.Checks {
 			if c := &cfg.Checks[i]; c.Type == "push" {
 				keep[c.Params.String("token")] = true
+				names[c.Name] = c.Params.String("token")
 			}
 		}
 	}
@@ -80,6 +96,31 @@ func (p *pushes) retain(cfg *config.Config) {
 			delete(p.byToken, token)
 		}
 	}
+	for name, st := range p.byTarget {
+		if tok, ok := names[name]; !ok || p.byToken[tok] != st {
+			delete(p.byTarget, name)
+		}
+	}
+}
+
+// heard records a push another replica took, from its notice.
+func (p *pushes) heard(payload string) {
+	var n pushNotice
+	if err := json.Unmarshal([]byte(payload), &n); err != nil || n.At <= 0 || n.Status < vitals.StatusPass || n.Status > vitals.StatusFail {
+		return
+	}
+	p.mu.Lock()
+	st, ok := p.byTarget[n.Target]
+	p.mu.Unlock()
+	if !ok {
+		return
+	}
+	at := time.UnixMilli(n.At)
+	st.mu.Lock()
+	if at.After(st.last) {
+		st.last, st.status, st.msg = at, n.Status, excerpt.Of([]byte(n.Msg), maxPushMessage)
+	}
+	st.mu.Unlock()
 }
 
 func (st *pushState) check(every, grace time.Duration) vitals.Result {
@@ -111,6 +152,13 @@ func (st *pushState) check(every, grace time.Duration) vitals.Result {
 func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	st, ok := p.byToken[r.PathValue("token")]
+	target := ""
+	for name, s := range p.byTarget {
+		if s == st {
+			target = name
+		}
+	}
+	tell := p.tell
 	p.mu.Unlock()
 	if !ok {
 		jsonError(w, http.StatusNotFound, "unknown push token")
@@ -130,9 +178,13 @@ func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// One printable line, secrets redacted, cut at a character: the
 	// message goes to the page, the API and the store.
 	msg := excerpt.Of([]byte(r.URL.Query().Get("msg")), maxPushMessage)
+	now := time.Now()
 	st.mu.Lock()
-	st.last, st.status, st.msg = time.Now(), status, msg
+	st.last, st.status, st.msg = now, status, msg
 	st.mu.Unlock()
+	if tell != nil && target != "" {
+		tell(target, now, status, msg)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"ok":true}` + "\n"))
 }

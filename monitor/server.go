@@ -88,9 +88,14 @@ type Server struct {
 
 	sum atomic.Pointer[[]byte] // SHA-256 of the file ReloadFile last read
 
-	bannerMu     sync.Mutex // guards the two parts of the page's banner
-	reloadBanner string     // a refused reload
-	deadBanner   string     // dead-lettered notifications
+	// cl shares the targets with the other replicas of a PostgreSQL
+	// store; nil on SQLite, where this process runs every target.
+	cl *cluster
+
+	bannerMu      sync.Mutex // guards the parts of the page's banner
+	reloadBanner  string     // a refused reload
+	deadBanner    string     // dead-lettered notifications
+	clusterBanner string     // replicas that run different configurations
 
 	mu      sync.Mutex // guards cfg and live, and serialises Reload
 	cfg     *config.Config
@@ -126,12 +131,24 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		return nil, err
 	}
 	s.board = board.New(st)
+	s.pushes = newPushes()
+	s.cl, err = openCluster(ctx, cfg, *s.sum.Load(), s.log, s.releaseShards)
+	if err != nil {
+		s.closeStore(ctx)
+		return nil, fmt.Errorf("cluster: %w", err)
+	}
+	if s.cl != nil {
+		st.SetFencer(s.cl)
+		st.SetNotify(true)
+		s.pushes.tell = s.tellPush
+	}
 	ac, err := alertConfig(cfg, s.log)
 	if err != nil {
 		s.closeStore(ctx)
 		return nil, err
 	}
 	s.alerts = alert.NewEngine(ac)
+	s.alerts.SetOwner(s.owns)
 	var do alert.DispatcherOptions
 	if opts.Dispatch != nil {
 		do = *opts.Dispatch
@@ -148,7 +165,6 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 	s.dispatch = alert.NewDispatcher(st, s.alerts, &do)
 	st.SetAlerter(s.alerts)
 	s.board.SetMaintenance(s.alerts.InMaintenance)
-	s.pushes = newPushes()
 	s.targets = vitals.New(&vitals.Options{Info: cfg.Service.Info(), HistorySize: 1})
 	s.self = vitals.New(&vitals.Options{Info: cfg.Service.Info(), DrainDelay: opts.DrainDelay})
 	if err := s.self.Add("store", vitals.ResultFunc(s.writer.Check), vitals.Interval(2*time.Second), vitals.Timeout(time.Second)); err != nil {
@@ -164,6 +180,10 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 		s.closeTargets()
 		s.closeStore(ctx)
 		return nil, err
+	}
+	// The page shows what the store knows until the targets' next results.
+	if open, err := st.Current(ctx); err == nil {
+		s.board.Seed(open, time.Now())
 	}
 	return s, nil
 }
@@ -237,6 +257,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() { s.prune(bg) })
 	wg.Go(func() { s.dispatch.Run(bg) })
 	wg.Go(func() { s.refreshAlerts(bg) })
+	if s.cl != nil {
+		wg.Go(func() { s.followCluster(bg) })
+	}
 
 	srv := vitalshttp.NewServer(ln.Addr().String(), s)
 	srv.RegisterOnShutdown(func() { s.pages.Load().Close() })
@@ -269,6 +292,11 @@ func (s *Server) listenAddr() string {
 func (s *Server) closeStore(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	// The shards go to the peers first, once what is queued of their
+	// targets is written (the Release hook).
+	if err := s.closeCluster(ctx); err != nil {
+		s.log.Warn("giving the shards back; the peers take them when the leases expire", "err", err)
+	}
 	err := s.writer.Close(ctx)
 	s.self.Close()
 	if cerr := s.st.Close(); err == nil {

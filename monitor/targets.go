@@ -1,11 +1,13 @@
 package monitor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/monitor/access"
@@ -72,12 +74,22 @@ func (s *Server) apply(cfg *config.Config) error {
 			s.removeLocked(name, t)
 		}
 	}
+	var due map[string]time.Time
 	for _, c := range cfg.Checks {
 		b, ok := built[c.Name]
 		if !ok {
 			continue
 		}
-		if err := s.targets.Add(c.Name, b.checker, c.Options()...); err != nil {
+		if !s.owns(c.Name) {
+			// Another replica runs it; reconcile starts it here if this
+			// one takes its shard.
+			closeQuietly(b.closer)
+			continue
+		}
+		if due == nil {
+			due = s.lastRuns(context.Background())
+		}
+		if err := s.targets.Add(c.Name, b.checker, s.optionsOf(&c, due)...); err != nil {
 			// The file was validated against these very options; a
 			// failure here is a bug, not bad input.
 			closeQuietly(b.closer)

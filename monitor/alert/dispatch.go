@@ -256,6 +256,7 @@ func (d *Dispatcher) RefreshSilences(ctx context.Context) error {
 // message per batch, at most Parallel at a time; it returns once every
 // claimed batch has a sender (not when they are sent).
 func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) {
+	claimed := time.Now() // monotonic: the claim lasts d.lease() from before it was made
 	rows, err := d.st.Claim(ctx, now, d.lease(), 1000)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -281,7 +282,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) {
 		go func(rows []store.Outbound) {
 			defer d.wg.Done()
 			defer func() { <-d.sem }()
-			d.send(ctx, rows)
+			d.send(ctx, rows, claimed)
 		}(batches[b])
 	}
 }
@@ -290,11 +291,19 @@ func (d *Dispatcher) Dispatch(ctx context.Context, now time.Time) {
 func (d *Dispatcher) Flush() { d.wg.Wait() }
 
 // send delivers one batch: the rows one channel claimed together.
-func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
+func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound, claimed time.Time) {
 	c := d.eng.Config()
 	channel := rows[0].Channel
 	ch := c.Channels[channel]
 	now := time.Now()
+	// A claim outlasts the send (its timeout is the lease − 5 s), unless
+	// the process was paused, or waited for a sender, past it: another
+	// dispatcher may have claimed the rows since, and sends them.
+	deadline := claimed.Add(d.lease() - 5*time.Second)
+	if !now.Before(deadline) {
+		d.log.Warn("alerts: a claim lapsed before its send; the rows go with the next claim", "channel", channel, "rows", len(rows))
+		return
+	}
 	if ch == nil {
 		d.fail(ctx, rows, channel, fmt.Errorf("channel %q is not configured (any more): %w", channel, notify.ErrPermanent), c)
 		return
@@ -342,7 +351,7 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound) {
 		return
 	}
 	msg.Key = messageKey(keep)
-	sctx, cancel := context.WithTimeout(ctx, d.lease()-5*time.Second)
+	sctx, cancel := context.WithDeadline(ctx, deadline)
 	err := ch.Send(sctx, msg)
 	cancel()
 	if err != nil {
@@ -484,8 +493,8 @@ func (d *Dispatcher) refreshAlertmanager(ctx context.Context, now time.Time) {
 	per := map[string][]notify.Alert{}
 	for _, s := range states {
 		rule := c.Rules[s.Target]
-		if !s.Firing || s.Suppressed != "" || rule == nil {
-			continue
+		if !s.Firing || s.Suppressed != "" || rule == nil || !d.eng.Owns(s.Target) {
+			continue // another replica refreshes what it owns
 		}
 		var sent map[string]bool // channels that were told of this incident
 		for _, name := range rule.Notify {

@@ -51,6 +51,10 @@ type Engine struct {
 	// that no longer alert are to be closed (see CloseOrphans).
 	orphans atomic.Bool
 
+	// owns tells the targets this process decides for (replicas share
+	// them by shard); nil for all.
+	owns atomic.Pointer[func(target string) bool]
+
 	// wake, when set, is told that rows were enqueued, so the dispatcher
 	// need not wait for its tick.
 	wake func()
@@ -253,7 +257,7 @@ func (e *Engine) CloseOrphans(ctx context.Context, st store.Store, sent func(inc
 	}
 	var orphans []store.AlertState
 	for _, a := range states {
-		if a.Firing && c.Rules[a.Target] == nil {
+		if a.Firing && c.Rules[a.Target] == nil && e.Owns(a.Target) {
 			orphans = append(orphans, a)
 		}
 	}
@@ -293,6 +297,30 @@ func (e *Engine) CloseOrphans(ctx context.Context, st store.Store, sent func(inc
 		e.orphans.Store(true)
 	}
 	return err
+}
+
+// SetOwner tells the engine which targets this process owns, among
+// replicas that share a store: it closes orphaned incidents and refreshes
+// Alertmanager only for those, so that a replica with another
+// configuration never closes its peers' incidents. nil means every target.
+// Call OwnersChanged when the set changes.
+func (e *Engine) SetOwner(owns func(target string) bool) {
+	if owns == nil {
+		e.owns.Store(nil)
+		return
+	}
+	e.owns.Store(&owns)
+}
+
+// OwnersChanged tells the engine that the process took over or gave up
+// targets: the incidents of those it took that no longer alert are
+// closed at the dispatcher's next round.
+func (e *Engine) OwnersChanged() { e.orphans.Store(true) }
+
+// Owns reports whether this process decides for target (see SetOwner).
+func (e *Engine) Owns(target string) bool {
+	f := e.owns.Load()
+	return f == nil || (*f)(target)
 }
 
 // Forget drops what the engine caches of targets' states (of every target

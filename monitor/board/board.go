@@ -230,6 +230,7 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	st := *old
 	st.Status, st.Since = cs.Status, cs.Since
 	st.Last = ResultOf(cs.Name, cs.Last, st.Interval+st.Timeout)
+	st.Last.State, st.Last.Since = cs.Status, cs.Since
 	st.Children = Children(cs.Last.Details)
 	// A push target's message is its job's, news with every push; a
 	// health target's sub-checks are news when one of them changed, even
@@ -243,6 +244,62 @@ func (b *Board) Record(cs *vitals.CheckState) (store.Result, bool) {
 	b.notifyLocked(cs.Name)
 	b.mu.Unlock()
 	return st.Last, true
+}
+
+// Apply takes a result of a target this process does not run, as another
+// replica told it (package store's notices): the page shows the target as
+// its owner does. A result not newer than the target's last is ignored,
+// and so is one of a target the board does not list.
+func (b *Board) Apply(r store.Result) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	old, ok := b.states[r.Target]
+	if !ok || !r.At.After(old.Last.At) {
+		return
+	}
+	st := *old
+	st.Status, st.Since = r.State, r.Since
+	if st.Status == vitals.StatusUnknown {
+		st.Status = r.Status
+	}
+	if st.Since.IsZero() && st.Status != old.Status {
+		st.Since = r.At
+	}
+	st.Last = r
+	if r.Message == "" && old.Last.Status == r.Status {
+		// A repeated pass is told without its text: it says what the
+		// last one said.
+		st.Last.Message, st.Last.Details = old.Last.Message, old.Last.Details
+	}
+	st.recent = appendRecent(old.recent, Point{At: r.At, Status: r.Status, Latency: r.Latency})
+	st.Recent = slices.Clip(st.recent)
+	b.version++
+	st.Version = b.version
+	b.states[r.Target] = &st
+	b.notifyLocked(r.Target)
+}
+
+// Seed shows the status the store holds for targets without a result in
+// this process yet, from their open intervals (store.Current) that still
+// stand at now: after a restart, or on a replica that does not run them,
+// the page shows their last known status instead of no data until their
+// next result.
+func (b *Board) Seed(open []store.Interval, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, iv := range open {
+		old, ok := b.states[iv.Target]
+		if !ok || !old.Last.At.IsZero() || !iv.Until.IsZero() || !iv.Through.After(now) {
+			continue
+		}
+		st := *old
+		st.Status, st.Since = iv.Status, iv.Since
+		st.Last = store.Result{Target: iv.Target, At: iv.Last, Status: iv.Status}
+		b.version++
+		st.Version = b.version
+		b.states[iv.Target] = &st
+		b.notifyLocked(iv.Target)
+	}
 }
 
 // appendRecent returns the window recent, of at most RecentPoints, with p

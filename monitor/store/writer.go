@@ -54,6 +54,10 @@ type Writer struct {
 	stop chan struct{}
 	done chan struct{}
 
+	// flushing serialises Flush: two writing the same batch at once would
+	// add it to the rollups twice.
+	flushing sync.Mutex
+
 	mu    sync.Mutex // guards the fields below
 	queue []Result   // queue[start:] waits; the head before start is spent
 	start int
@@ -124,6 +128,8 @@ func (w *Writer) Check(context.Context) vitals.Result {
 // Flush writes everything queued now, in batches, and returns the first
 // error; what it could not write stays queued.
 func (w *Writer) Flush(ctx context.Context) error {
+	w.flushing.Lock()
+	defer w.flushing.Unlock()
 	for {
 		n, err := w.writeBatch(ctx)
 		if err != nil || n == 0 {

@@ -1,0 +1,285 @@
+package monitor
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/lease"
+	"github.com/vitalsgo/vitals/monitor/store"
+	"github.com/vitalsgo/vitals/redact"
+)
+
+// pushChannel is the PostgreSQL channel on which replicas tell each other
+// the pushes they take: a job's POST reaches any replica, and its target
+// runs on one.
+const pushChannel = "vitals_pushes"
+
+// cluster is how a server on PostgreSQL shares its targets with the other
+// replicas of the database: shard leases (package lease), a fence on
+// every write, and notifications of results and pushes. A server on SQLite
+// has none and runs every target.
+type cluster struct {
+	m  *lease.Manager
+	db *sql.DB // the lease manager's own pool: renewals never wait for the store's
+	// fenced counts the targets of write batches left out because their
+	// shard had moved on.
+	fenced atomic.Uint64
+}
+
+// isPostgres reports whether a storage setting names PostgreSQL.
+func isPostgres(storage string) bool {
+	return strings.HasPrefix(storage, "postgres://") || strings.HasPrefix(storage, "postgresql://")
+}
+
+// openCluster starts the lease manager of a PostgreSQL store; nil for
+// SQLite. It registers the node, so that peers count it at once, and
+// acquires nothing until Run.
+func openCluster(ctx context.Context, cfg *config.Config, hash []byte, log *slog.Logger, release func(context.Context, []int)) (*cluster, error) {
+	if !isPostgres(cfg.Storage) {
+		if cfg.Cluster.Line > 0 {
+			log.Warn("the cluster block is for replicas on a PostgreSQL store; with SQLite this process runs every target", "line", cfg.Cluster.Line)
+		}
+		return nil, nil
+	}
+	pc, err := pgx.ParseConfig(cfg.Storage)
+	if err != nil {
+		return nil, redact.Error(err)
+	}
+	if pc.ConnectTimeout == 0 {
+		pc.ConnectTimeout = store.DefaultConnectTimeout
+	}
+	db := stdlib.OpenDB(*pc)
+	// One connection listens for releases, one for notices, and one runs
+	// the rounds.
+	db.SetMaxOpenConns(4)
+	m, err := lease.New(ctx, db, &lease.Options{
+		NodeID: cfg.Cluster.Node, Shards: cfg.Cluster.Shards, TTL: cfg.Cluster.LeaseTTL, Renew: cfg.Cluster.Renew,
+		ConfigHash: hex.EncodeToString(hash), Logger: log, Release: release,
+	})
+	if err != nil {
+		db.Close()
+		return nil, redact.Error(err)
+	}
+	log.Info("replica of a shared PostgreSQL store", "node", m.NodeID(), "shards", m.Shards())
+	return &cluster{m: m, db: db}, nil
+}
+
+// Fence is the store's fence (store.Fencer): the targets whose leases the
+// node holds.
+func (c *cluster) Fence(ctx context.Context, tx *sql.Tx, targets []string) (map[string]int64, error) {
+	got, err := c.m.FenceTargets(ctx, tx, targets)
+	if err == nil {
+		c.fenced.Add(uint64(len(targets) - len(got)))
+	}
+	return got, err
+}
+
+// owns reports whether this process runs a target: always without
+// replicas, else while it holds the lease of the target's shard.
+func (s *Server) owns(name string) bool {
+	if s.cl == nil {
+		return true
+	}
+	_, ok := s.cl.m.Owns(name)
+	return ok
+}
+
+// reconcile makes the running targets those of the configuration this
+// process owns: it stops those whose shard it no longer holds and starts
+// those it took over, each at its next due time by the store (its last
+// run + interval), so that a target that changes hands keeps its cadence
+// instead of being probed twice.
+func (s *Server) reconcile(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped || s.cfg == nil {
+		return
+	}
+	var lost []string
+	for name, t := range s.live {
+		if !s.owns(name) {
+			s.removeLocked(name, t)
+			lost = append(lost, name)
+		}
+	}
+	var add []config.Check
+	for _, c := range s.cfg.Checks {
+		if _, ok := s.live[c.Name]; !ok && s.owns(c.Name) {
+			add = append(add, c)
+		}
+	}
+	if len(lost) > 0 {
+		s.alerts.Forget(lost...)
+	}
+	if len(add) == 0 {
+		return
+	}
+	s.alerts.OwnersChanged()
+	due := s.lastRuns(ctx)
+	for i := range add {
+		c := &add[i]
+		chk, closer, err := s.build(c)
+		if err != nil {
+			s.log.Warn("start target", "target", c.Name, "err", err)
+			continue
+		}
+		if err := s.targets.Add(c.Name, chk, s.optionsOf(c, due)...); err != nil {
+			closeQuietly(closer)
+			s.log.Warn("start target", "target", c.Name, "err", err)
+			continue
+		}
+		s.live[c.Name] = &target{check: *c, closer: closer}
+		s.alerts.Forget(c.Name) // another replica may have decided on it meanwhile
+	}
+	s.log.Debug("targets taken over", "started", len(add), "stopped", len(lost), "running", len(s.live))
+}
+
+// lastRuns returns when each target last ran, by the store, or nil when
+// the store cannot tell within a second or two (the targets then run at
+// once).
+func (s *Server) lastRuns(ctx context.Context) map[string]time.Time {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	open, err := s.st.Current(ctx)
+	if err != nil {
+		s.log.Warn("reading when targets last ran; they run at once", "err", err)
+		return nil
+	}
+	out := make(map[string]time.Time, len(open))
+	for _, iv := range open {
+		out[iv.Target] = iv.Last
+	}
+	return out
+}
+
+// optionsOf returns a target's options, postponing its first run to its
+// next due time when the store says it ran less than an interval ago.
+func (s *Server) optionsOf(c *config.Check, last map[string]time.Time) []vitals.CheckOption {
+	opts := c.Options()
+	at, ok := last[c.Name]
+	if !ok || c.Interval <= 0 || c.InitialDelay > 0 {
+		return opts
+	}
+	if wait := time.Until(at.Add(c.Interval)); wait > 0 && wait <= c.Interval {
+		opts = append(opts, vitals.InitialDelay(wait))
+	}
+	return opts
+}
+
+// releaseShards is the lease manager's Release hook: before shards are
+// given back, their targets stop and what the writer holds of them is
+// written, while the leases still fence it, so that the peer that takes
+// them over reads their last runs.
+func (s *Server) releaseShards(ctx context.Context, shards []int) {
+	s.reconcile(ctx)
+	if err := s.writer.Flush(ctx); err != nil {
+		s.log.Warn("writing the results of shards given back", "shards", len(shards), "err", err)
+	}
+}
+
+// followCluster runs the lease manager and follows what it owns, the
+// other replicas' results and pushes, and their configurations, until ctx
+// ends.
+func (s *Server) followCluster(ctx context.Context) {
+	c := s.cl
+	done := make(chan struct{}, 4)
+	go func() { defer func() { done <- struct{}{} }(); _ = c.m.Run(ctx) }()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		c.m.Listen(ctx, store.NoticeChannel, s.heardResults)
+	}()
+	go func() { defer func() { done <- struct{}{} }(); c.m.Listen(ctx, pushChannel, s.pushes.heard) }()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		every(ctx, 10*time.Second, func() { s.checkNodes(ctx) })
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			for range 4 {
+				<-done
+			}
+			return
+		case <-c.m.Changes():
+			s.reconcile(ctx)
+		}
+	}
+}
+
+// heardResults shows on the board the results another replica stored, of
+// the targets this one does not run.
+func (s *Server) heardResults(payload string) {
+	rs, err := store.DecodeNotice(payload)
+	if err != nil {
+		s.log.Debug("a results notice that does not decode", "err", err)
+		return
+	}
+	for _, r := range rs {
+		if !s.owns(r.Target) {
+			s.board.Apply(r)
+		}
+	}
+}
+
+// tellPush tells the other replicas of a push this one took.
+func (s *Server) tellPush(target string, at time.Time, status vitals.Status, msg string) {
+	b, err := json.Marshal(pushNotice{Target: target, At: at.UnixMilli(), Status: status, Msg: msg})
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := s.cl.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, pushChannel, string(b)); err != nil {
+		s.log.Warn("telling the other replicas of a push", "target", target, "err", redact.Error(err))
+	}
+}
+
+// checkNodes warns on the page when the live replicas run different
+// configurations.
+func (s *Server) checkNodes(ctx context.Context) {
+	nodes, err := s.cl.m.Nodes(ctx)
+	if err != nil {
+		return
+	}
+	hashes := map[string][]string{}
+	for _, n := range nodes {
+		hashes[n.ConfigHash] = append(hashes[n.ConfigHash], n.ID)
+	}
+	msg := ""
+	if len(hashes) > 1 {
+		var parts []string
+		for h, ids := range hashes {
+			slices.Sort(ids)
+			parts = append(parts, fmt.Sprintf("%s (config %.8s)", strings.Join(ids, ", "), h))
+		}
+		slices.Sort(parts)
+		msg = "Replicas run different configurations: " + strings.Join(parts, "; ") + ". Each target runs with its owner's."
+	}
+	s.setBanner(&s.clusterBanner, msg)
+}
+
+// closeCluster gives the node's shards to the peers: their targets have
+// stopped, and the Release hook writes what is queued of them first.
+func (s *Server) closeCluster(ctx context.Context) error {
+	if s.cl == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := s.cl.m.Close(ctx)
+	s.cl.db.Close()
+	return err
+}

@@ -1,0 +1,159 @@
+package monitor_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/monitor/store/storetest"
+)
+
+// probes is a real HTTP target server that records when each path was
+// requested, and fails the paths the test sets down.
+type probes struct {
+	*httptest.Server
+	mu   sync.Mutex
+	at   map[string][]time.Time
+	down map[string]bool
+}
+
+func newProbes(t *testing.T) *probes {
+	p := &probes{at: map[string][]time.Time{}, down: map[string]bool{}}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		p.mu.Lock()
+		p.at[name] = append(p.at[name], time.Now())
+		down := p.down[name]
+		p.mu.Unlock()
+		if down {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *probes) set(name string, down bool) {
+	p.mu.Lock()
+	p.down[name] = down
+	p.mu.Unlock()
+}
+
+// times returns when name was requested.
+func (p *probes) times(name string) []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.at[name])
+}
+
+// replicaYAML is a replica of a PostgreSQL store watching n targets on p.
+func replicaYAML(dsn, node string, p *probes, n int, interval time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "storage: %q\ncluster: {node: %s, shards: 16, lease_ttl: 3s, renew: 1s}\n", dsn, node)
+	b.WriteString("checks:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - {name: t%02d, type: http, url: \"%s/t%02d\", interval: %v, timeout: 1s}\n", i, p.URL, i, interval)
+	}
+	return b.String()
+}
+
+// runs returns the targets of names r runs now.
+func runs(r *running, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if _, err := r.Targets().State(n); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Two replicas of one PostgreSQL store split the targets, each runs its
+// own, each shows the other's on its page, and when one stops the other
+// takes its targets over at once, at their cadence: no target is probed
+// by both, nor twice in an interval at the handover.
+func TestReplicasShareTargets(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	dsn := storetest.FreshPostgres(t)
+	p := newProbes(t)
+	const n, interval = 24, 500 * time.Millisecond
+	var names []string
+	for i := range n {
+		names = append(names, fmt.Sprintf("t%02d", i))
+	}
+	a := serve(t, replicaYAML(dsn, "a", p, n, interval), "")
+	logOnFailure(t, a)
+	waitFor(t, 20*time.Second, "a runs every target", func() bool { return len(runs(a, names)) == n })
+
+	b := serve(t, replicaYAML(dsn, "b", p, n, interval), "")
+	logOnFailure(t, b)
+	waitFor(t, 30*time.Second, "a and b split the targets", func() bool {
+		ra, rb := runs(a, names), runs(b, names)
+		return len(ra) > 0 && len(rb) > 0 && len(ra)+len(rb) == n
+	})
+	ra, rb := runs(a, names), runs(b, names)
+	for _, name := range ra {
+		if slices.Contains(rb, name) {
+			t.Errorf("%s runs on both replicas", name)
+		}
+	}
+	t.Logf("a runs %d targets, b %d", len(ra), len(rb))
+
+	// b's page shows a target that a runs as a does.
+	mine := ra[0]
+	p.set(mine, true)
+	waitFor(t, 20*time.Second, "b shows a's failing target", func() bool { return status(b, mine) == vitals.StatusFail })
+	p.set(mine, false)
+	waitFor(t, 20*time.Second, "b shows a's target passing again", func() bool { return status(b, mine) == vitals.StatusPass })
+
+	// a stops: b takes its targets over well within a lease TTL (a gives
+	// them back and notifies), each at its next due time.
+	stopped := time.Now()
+	if err := a.stop(); err != nil {
+		t.Fatal(err)
+	}
+	took := waitForTime(t, 20*time.Second, "b runs every target", func() bool { return len(runs(b, names)) == n })
+	t.Logf("b ran all %d targets %v after a began to stop", n, took.Sub(stopped).Round(time.Millisecond))
+	time.Sleep(3 * interval)
+
+	// No target was probed twice within half an interval (the scheduler's
+	// jitter is none here), at the handover or ever.
+	for _, name := range names {
+		ts := p.times(name)
+		for i := 1; i < len(ts); i++ {
+			if gap := ts[i].Sub(ts[i-1]); gap < interval/2 {
+				t.Errorf("%s probed twice %v apart at %v (a stopped at %v)", name, gap.Round(time.Millisecond),
+					ts[i].Format("15:04:05.000"), stopped.Format("15:04:05.000"))
+			}
+		}
+	}
+	// Every stored result was written under a lease.
+	for _, name := range names {
+		rs, err := b.Board().Store().Results(t.Context(), name, time.Now().Add(-time.Hour), time.Now().Add(time.Minute), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 {
+			t.Errorf("%s: no results stored", name)
+		}
+		for _, r := range rs {
+			if r.Epoch <= 0 {
+				t.Fatalf("%s: a result stored at epoch %d", name, r.Epoch)
+			}
+		}
+	}
+}
+
+// waitForTime is waitFor that returns when cond first held.
+func waitForTime(t *testing.T, d time.Duration, what string, cond func() bool) time.Time {
+	t.Helper()
+	waitFor(t, d, what, cond)
+	return time.Now()
+}
