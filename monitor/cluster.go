@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -136,7 +137,7 @@ func (s *Server) reconcile(ctx context.Context) {
 			s.log.Warn("start target", "target", c.Name, "err", err)
 			continue
 		}
-		if err := s.targets.Add(c.Name, chk, s.optionsOf(c, due)...); err != nil {
+		if err := s.targets.Add(c.Name, s.guard(c.Name, chk), s.optionsOf(c, due)...); err != nil {
 			closeQuietly(closer)
 			s.log.Warn("start target", "target", c.Name, "err", err)
 			continue
@@ -177,6 +178,34 @@ func (s *Server) optionsOf(c *config.Check, last map[string]time.Time) []vitals.
 		opts = append(opts, vitals.InitialDelay(wait))
 	}
 	return opts
+}
+
+// guarded is a target's checker that probes only while this process owns
+// the target: between the end of a lease's trust window (or a pause of the
+// process) and the reconcile that removes the target, a run that falls due
+// does nothing, and observe drops its result.
+type guarded struct {
+	s    *Server
+	name string
+	vitals.Checker
+}
+
+// errNotOwned is the result of a run of a target another replica owns.
+var errNotOwned = errors.New("not run: another replica owns this target")
+
+func (g guarded) Check(ctx context.Context) vitals.Result {
+	if !g.s.owns(g.name) {
+		return vitals.Result{Status: vitals.StatusFail, Err: errNotOwned}
+	}
+	return g.Checker.Check(ctx)
+}
+
+// guard wraps the checker of a target when replicas share the targets.
+func (s *Server) guard(name string, chk vitals.Checker) vitals.Checker {
+	if s.cl == nil {
+		return chk
+	}
+	return guarded{s: s, name: name, Checker: chk}
 }
 
 // releaseShards is the lease manager's Release hook: before shards are

@@ -57,7 +57,7 @@ func (p *probes) times(name string) []time.Time {
 func replicaYAML(dsn, node string, p *probes, n int, interval time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "storage: %q\ncluster: {node: %s, shards: 16, lease_ttl: 3s, renew: 1s}\n", dsn, node)
-	b.WriteString("checks:\n")
+	b.WriteString("checks:\n  - {name: job, type: push, token: replica-push-token-0001, every: 1m}\n")
 	for i := range n {
 		fmt.Fprintf(&b, "  - {name: t%02d, type: http, url: \"%s/t%02d\", interval: %v, timeout: 1s}\n", i, p.URL, i, interval)
 	}
@@ -112,6 +112,23 @@ func TestReplicasShareTargets(t *testing.T) {
 	waitFor(t, 20*time.Second, "b shows a's failing target", func() bool { return status(b, mine) == vitals.StatusFail })
 	p.set(mine, false)
 	waitFor(t, 20*time.Second, "b shows a's target passing again", func() bool { return status(b, mine) == vitals.StatusPass })
+
+	// A push reaches the replica that runs its target, whichever took it.
+	other := a
+	if _, err := a.Targets().State("job"); err == nil {
+		other = b
+	}
+	if code, body := post(t, other.url+"/api/v1/push/replica-push-token-0001?msg=nightly+backup+done"); code != http.StatusOK {
+		t.Fatalf("push = %d %s", code, body)
+	}
+	waitFor(t, 20*time.Second, "the owner of the push target reports the push", func() bool {
+		for _, r := range []*running{a, b} {
+			if st, err := r.Targets().State("job"); err == nil {
+				return strings.Contains(st.Last.Message, "nightly backup done")
+			}
+		}
+		return false
+	})
 
 	// a stops: b takes its targets over well within a lease TTL (a gives
 	// them back and notifies), each at its next due time.

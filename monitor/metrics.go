@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"errors"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -37,6 +39,15 @@ func (s *Server) initMetrics() error {
 	failures := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vitals_monitor_store_write_failures_total",
 		Help: "Store transactions that failed (their results stayed queued)."}, func() float64 { return float64(w.Stats().Failures) })
 	s.metrics = m
+	if c := s.cl; c != nil {
+		owned := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "vitals_monitor_shards_owned",
+			Help: "Shards whose targets this replica runs (replicas sharing a PostgreSQL store)."}, func() float64 { return float64(len(c.m.Owned())) })
+		fenced := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vitals_monitor_fenced_total",
+			Help: "Targets whose queued results a write left out because their shard had moved to another replica."}, func() float64 { return float64(c.fenced.Load()) })
+		if err := errors.Join(s.reg.Register(owned), s.reg.Register(fenced)); err != nil {
+			return err
+		}
+	}
 	for _, c := range []prometheus.Collector{
 		m.reloads, m.reloadFailures, m.lastReloadOK, queued, written, dropped, rejected, failures, newAlertMetrics(s),
 		vitalsprom.New(s.targets, nil),

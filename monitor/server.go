@@ -192,6 +192,11 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 // store's queue. It runs in the goroutine that recorded the result, so it
 // only copies.
 func (s *Server) observe(cs *vitals.CheckState) {
+	if !s.owns(cs.Name) {
+		// Another replica runs it now (see guarded); its results reach
+		// the board from there.
+		return
+	}
 	if r, ok := s.board.Record(cs); ok {
 		s.writer.Add(r)
 	}

@@ -89,7 +89,7 @@ func (s *Server) apply(cfg *config.Config) error {
 		if due == nil {
 			due = s.lastRuns(context.Background())
 		}
-		if err := s.targets.Add(c.Name, b.checker, s.optionsOf(&c, due)...); err != nil {
+		if err := s.targets.Add(c.Name, s.guard(c.Name, b.checker), s.optionsOf(&c, due)...); err != nil {
 			// The file was validated against these very options; a
 			// failure here is a bug, not bad input.
 			closeQuietly(b.closer)

@@ -3,10 +3,15 @@
 // alert sent, by one replica: the database is the coordinator, with no
 // consensus or gossip of our own.
 //
-// The package is not wired into the server yet. It creates its own tables
-// (vitals_nodes, vitals_shards and a version row in vitals_lease_schema)
-// with CREATE TABLE IF NOT EXISTS; they move into package store's
-// migrations when it is.
+// `vitals serve` on a PostgreSQL store runs a [Manager] (package monitor,
+// the cluster block of its file): it runs only the targets of the shards
+// it holds, fences every write of results and alert state with
+// [Manager.FenceTargets], and, before it gives shards back, stops their
+// targets and writes their last results ([Options].Release), so that the
+// new owner continues each target's cadence from the store. The package
+// creates its own tables (vitals_nodes, vitals_shards and a version row in
+// vitals_lease_schema) with CREATE TABLE IF NOT EXISTS, beside package
+// store's migrations, so that it stands on its own.
 //
 // # Shards and leases
 //
@@ -21,9 +26,12 @@
 //   - acquires free or expired shards up to its share, ceil(K / live
 //     nodes), with UPDATE … FOR UPDATE SKIP LOCKED, bumping each shard's
 //     epoch;
-//   - or, holding more than its share, gives back one shard, so that a
-//     joining replica takes its share over a few rounds rather than every
-//     replica dropping shards at once.
+//   - or, holding more than its share, gives back its excess in one round
+//     (the periodic one, not a round a NOTIFY wakes): each peer counts a
+//     joining replica within a period and hands over what is its due
+//     once, so a joiner has its share within about one period. (The first
+//     design gave back one shard a period: a second replica then waited
+//     64 periods, over five minutes, for its half.)
 //
 // A replica that releases shards (one given back, or all of them at
 // [Manager.Close]) NOTIFYs the others, which LISTEN and run an acquire

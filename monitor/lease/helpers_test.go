@@ -63,7 +63,7 @@ func start(t *testing.T, db *sql.DB, opt *lease.Options) *replica {
 
 // startAll creates one Manager per database and options, then runs them
 // all: each is registered before any acquires, so the first does not take
-// every shard and give them back one a round.
+// every shard and give them back.
 func startAll(t *testing.T, dbs []*sql.DB, opts ...*lease.Options) []*replica {
 	t.Helper()
 	var ms []*lease.Manager

@@ -252,7 +252,7 @@ func TestPartitionedReplicaStopsTrustingBeforeAPeerTakesOver(t *testing.T) {
 	default:
 	}
 
-	// Mended, a counts again: b gives shards back, one a round, and a
+	// Mended, a counts again: b gives its excess back, and a
 	// takes them with new epochs.
 	p.cut.Store(false)
 	mended := time.Now()

@@ -17,7 +17,7 @@ type loopState struct {
 
 // Run holds the node's leases until ctx is done or Close is called: every
 // Renew it heartbeats, renews every owned shard in one statement, acquires
-// free or expired shards up to its share, or gives back one shard when it
+// free or expired shards up to its share, or gives back its excess when it
 // holds more; and it runs an acquire round at once when a peer NOTIFYs
 // that it released shards. Database failures are logged and retried next
 // round; meanwhile the trust window runs out.
