@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -48,7 +49,7 @@ func isPostgres(storage string) bool {
 // openCluster starts the lease manager of a PostgreSQL store; nil for
 // SQLite. It registers the node, so that peers count it at once, and
 // acquires nothing until Run.
-func openCluster(ctx context.Context, cfg *config.Config, hash []byte, log *slog.Logger, release func(context.Context, []int)) (*cluster, error) {
+func openCluster(ctx context.Context, cfg *config.Config, log *slog.Logger, release func(context.Context, []int)) (*cluster, error) {
 	if !isPostgres(cfg.Storage) {
 		if cfg.Cluster.Line > 0 {
 			log.Warn("the cluster block is for replicas on a PostgreSQL store; with SQLite this process runs every target", "line", cfg.Cluster.Line)
@@ -68,7 +69,7 @@ func openCluster(ctx context.Context, cfg *config.Config, hash []byte, log *slog
 	db.SetMaxOpenConns(4)
 	m, err := lease.New(ctx, db, &lease.Options{
 		NodeID: cfg.Cluster.Node, Shards: cfg.Cluster.Shards, TTL: cfg.Cluster.LeaseTTL, Renew: cfg.Cluster.Renew,
-		ConfigHash: hex.EncodeToString(hash), Logger: log, Release: release,
+		ConfigHash: configHash(cfg), Logger: log, Release: release,
 	})
 	if err != nil {
 		db.Close()
@@ -76,6 +77,22 @@ func openCluster(ctx context.Context, cfg *config.Config, hash []byte, log *slog
 	}
 	log.Info("replica of a shared PostgreSQL store", "node", m.NodeID(), "shards", m.Shards())
 	return &cluster{m: m, db: db}, nil
+}
+
+// configHash identifies what a configuration runs, for the page's warning
+// when replicas disagree: the parsed file but for the node's own name, so
+// that one file per replica, differing only in cluster.node, is one
+// configuration. It is a SHA-256, which does not show the secrets the
+// file expands to.
+func configHash(cfg *config.Config) string {
+	c := *cfg
+	c.File, c.Cluster.Node, c.Cluster.Line = "", "", 0
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Fence is the store's fence (store.Fencer): the targets whose leases the
@@ -233,7 +250,7 @@ func (s *Server) followCluster(ctx context.Context) {
 	go func() { defer func() { done <- struct{}{} }(); c.m.Listen(ctx, pushChannel, s.pushes.heard) }()
 	go func() {
 		defer func() { done <- struct{}{} }()
-		every(ctx, 10*time.Second, func() { s.checkNodes(ctx) })
+		every(ctx, 5*time.Second, func() { s.checkNodes(ctx) })
 	}()
 	for {
 		select {

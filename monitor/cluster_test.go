@@ -113,6 +113,28 @@ func TestReplicasShareTargets(t *testing.T) {
 	p.set(mine, false)
 	waitFor(t, 20*time.Second, "b shows a's target passing again", func() bool { return status(b, mine) == vitals.StatusPass })
 
+	// Their files differ only in the node's name: one configuration. A
+	// reload that adds a target to b's makes both pages warn.
+	time.Sleep(time.Second)
+	if banner := a.Board().Banner(); banner != "" {
+		t.Errorf("a's banner with one configuration: %q", banner)
+	}
+	writeFile(t, b.file, replicaYAML(dsn, "b", p, n+1, interval))
+	if err := b.ReloadFile(b.file); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*running{a, b} {
+		waitFor(t, 30*time.Second, "a banner about different configurations", func() bool {
+			return strings.Contains(r.Board().Banner(), "different configurations")
+		})
+	}
+	t.Logf("banner: %s", a.Board().Banner())
+	writeFile(t, b.file, replicaYAML(dsn, "b", p, n, interval))
+	if err := b.ReloadFile(b.file); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the banner gone once the files agree", func() bool { return a.Board().Banner() == "" })
+
 	// A push reaches the replica that runs its target, whichever took it.
 	other := a
 	if _, err := a.Targets().State("job"); err == nil {

@@ -33,9 +33,16 @@ func (s *Server) Reload(cfg *config.Config) error {
 		s.log.Warn("reload: listen changed; it applies at the next restart", "listen", old.Listen)
 		cfg.Listen = old.Listen
 	}
+	if cfg.Cluster != old.Cluster {
+		s.log.Warn("reload: the cluster block changed; it applies at the next restart")
+		cfg.Cluster = old.Cluster
+	}
 	if err := s.apply(cfg); err != nil {
 		s.refused(cfg.File, err)
 		return err
+	}
+	if s.cl != nil {
+		s.cl.m.SetConfigHash(configHash(cfg))
 	}
 	s.metrics.reloads.Inc()
 	s.metrics.lastReloadOK.Set(1)

@@ -132,7 +132,7 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 	}
 	s.board = board.New(st)
 	s.pushes = newPushes()
-	s.cl, err = openCluster(ctx, cfg, *s.sum.Load(), s.log, s.releaseShards)
+	s.cl, err = openCluster(ctx, cfg, s.log, s.releaseShards)
 	if err != nil {
 		s.closeStore(ctx)
 		return nil, fmt.Errorf("cluster: %w", err)
