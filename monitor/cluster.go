@@ -49,11 +49,20 @@ func isPostgres(storage string) bool {
 // openCluster starts the lease manager of a PostgreSQL store; nil for
 // SQLite. It registers the node, so that peers count it at once, and
 // acquires nothing until Run.
+//
+// Replicas are opt-in, by the cluster block: a lone monitor on PostgreSQL
+// keeps probing through a database outage (its results queue), which a
+// replica cannot (it stops at the end of its leases' trust window, since a
+// peer may have taken them).
 func openCluster(ctx context.Context, cfg *config.Config, log *slog.Logger, release func(context.Context, []int)) (*cluster, error) {
-	if !isPostgres(cfg.Storage) {
-		if cfg.Cluster.Line > 0 {
-			log.Warn("the cluster block is for replicas on a PostgreSQL store; with SQLite this process runs every target", "line", cfg.Cluster.Line)
-		}
+	switch {
+	case !isPostgres(cfg.Storage) && cfg.Cluster.Line > 0:
+		log.Warn("the cluster block is for replicas on a PostgreSQL store; with SQLite this process runs every target", "line", cfg.Cluster.Line)
+		return nil, nil
+	case !isPostgres(cfg.Storage):
+		return nil, nil
+	case cfg.Cluster.Line == 0:
+		warnIfReplicas(ctx, cfg.Storage, log)
 		return nil, nil
 	}
 	pc, err := pgx.ParseConfig(cfg.Storage)
@@ -93,6 +102,26 @@ func configHash(cfg *config.Config) string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// warnIfReplicas warns when a monitor without a cluster block shares its
+// PostgreSQL store with live replicas: it runs every target, which they
+// share out, so those targets are probed twice.
+func warnIfReplicas(ctx context.Context, dsn string, log *slog.Logger) {
+	pc, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return
+	}
+	pc.ConnectTimeout = 5 * time.Second
+	db := stdlib.OpenDB(*pc)
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var n int
+	// The table exists only where replicas ran; any error means none.
+	if db.QueryRowContext(ctx, `SELECT count(*) FROM vitals_nodes WHERE heartbeat_at > now() - interval '1 minute'`).Scan(&n) == nil && n > 0 {
+		log.Warn("replicas with a cluster block share this store, and this monitor has none: it runs every target, so theirs are probed twice; add the cluster block", "replicas", n)
+	}
 }
 
 // Fence is the store's fence (store.Fencer): the targets whose leases the

@@ -39,9 +39,10 @@ type Config struct {
 	Silences    []SilenceEntry
 	Maintenance []MaintenanceEntry
 
-	// Cluster is the cluster block: how replicas sharing one PostgreSQL
-	// store split the targets. It means nothing with a SQLite store, where
-	// the one process owns every target.
+	// Cluster is the cluster block: with it, replicas sharing one
+	// PostgreSQL store split the targets (Cluster.Line > 0 says the block is
+	// there). It means nothing with a SQLite store, where the one process
+	// owns every target.
 	Cluster Cluster
 }
 

@@ -148,10 +148,11 @@ func (d *decoder) retention(n ast.Node) Retention {
 	return r
 }
 
-// Cluster is the cluster block: the replicas of `vitals serve` that share
-// one PostgreSQL store spread the targets over Shards virtual shards and
-// hold them by leases in the database (package monitor/lease). Every field
-// is optional; zero means the lease package's default.
+// Cluster is the cluster block: with it, the replicas of `vitals serve`
+// that share one PostgreSQL store spread the targets over Shards virtual
+// shards and hold them by leases in the database (package monitor/lease).
+// The block turns replicas on (`cluster: {}` with the defaults); every
+// field is optional, and zero means the lease package's default.
 type Cluster struct {
 	// Node names this replica; unique among the replicas running at once.
 	// Default the host name and a random suffix, new at every start.
