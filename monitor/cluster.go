@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,8 @@ type cluster struct {
 	// fenced counts the targets of write batches left out because their
 	// shard had moved on.
 	fenced atomic.Uint64
+	// closing is set by the first closeCluster.
+	closing atomic.Bool
 }
 
 // isPostgres reports whether a storage setting names PostgreSQL.
@@ -171,10 +174,12 @@ func (s *Server) reconcile(ctx context.Context) {
 	if len(lost) > 0 {
 		s.alerts.Forget(lost...)
 	}
+	// Shards gained, with targets or without: incidents of targets no
+	// longer configured may be this replica's to close now.
+	s.alerts.OwnersChanged()
 	if len(add) == 0 {
 		return
 	}
-	s.alerts.OwnersChanged()
 	due := s.lastRuns(ctx)
 	for i := range add {
 		c := &add[i]
@@ -183,13 +188,15 @@ func (s *Server) reconcile(ctx context.Context) {
 			s.log.Warn("start target", "target", c.Name, "err", err)
 			continue
 		}
+		// Another replica may have decided on it meanwhile: forgotten
+		// before its first result can be decided on.
+		s.alerts.Forget(c.Name)
 		if err := s.targets.Add(c.Name, s.guard(c.Name, chk), s.optionsOf(c, due)...); err != nil {
 			closeQuietly(closer)
 			s.log.Warn("start target", "target", c.Name, "err", err)
 			continue
 		}
 		s.live[c.Name] = &target{check: *c, closer: closer}
-		s.alerts.Forget(c.Name) // another replica may have decided on it meanwhile
 	}
 	s.log.Debug("targets taken over", "started", len(add), "stopped", len(lost), "running", len(s.live))
 }
@@ -220,7 +227,9 @@ func (s *Server) optionsOf(c *config.Check, last map[string]time.Time) []vitals.
 	if !ok || c.Interval <= 0 || c.InitialDelay > 0 {
 		return opts
 	}
-	if wait := time.Until(at.Add(c.Interval)); wait > 0 && wait <= c.Interval {
+	// At most an interval: the last run is by the previous owner's
+	// clock, which may be ahead of this one's.
+	if wait := min(time.Until(at.Add(c.Interval)), c.Interval); wait > 0 {
 		opts = append(opts, vitals.InitialDelay(wait))
 	}
 	return opts
@@ -240,10 +249,76 @@ type guarded struct {
 var errNotOwned = errors.New("not run: another replica owns this target")
 
 func (g guarded) Check(ctx context.Context) vitals.Result {
+	// In flight from before the ownership check: a release that sees no
+	// run in flight knows none will start (see releaseShards).
+	g.s.runs.start(g.name)
 	if !g.s.owns(g.name) {
+		g.s.runs.end(g.name)
 		return vitals.Result{Status: vitals.StatusFail, Err: errNotOwned}
 	}
 	return g.Checker.Check(ctx)
+}
+
+// inflight tracks the targets whose run has started and whose result has
+// not been observed yet, so that a release can wait for them.
+type inflight struct {
+	mu   sync.Mutex
+	runs map[string]chan struct{}
+}
+
+func (f *inflight) start(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.runs == nil {
+		f.runs = map[string]chan struct{}{}
+	}
+	if _, ok := f.runs[name]; !ok {
+		f.runs[name] = make(chan struct{})
+	}
+}
+
+func (f *inflight) end(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ch, ok := f.runs[name]; ok {
+		close(ch)
+		delete(f.runs, name)
+	}
+}
+
+// endAll ends every run: the targets stopped, and what was in flight is
+// dropped.
+func (f *inflight) endAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for name, ch := range f.runs {
+		close(ch)
+		delete(f.runs, name)
+	}
+}
+
+// wait waits until no run of a target of shards (out of k) is in flight,
+// or ctx ends.
+func (f *inflight) wait(ctx context.Context, shards []int, k int) {
+	in := make(map[int]bool, len(shards))
+	for _, sh := range shards {
+		in[sh] = true
+	}
+	f.mu.Lock()
+	var chs []chan struct{}
+	for name, ch := range f.runs {
+		if in[lease.Shard(name, k)] {
+			chs = append(chs, ch)
+		}
+	}
+	f.mu.Unlock()
+	for _, ch := range chs {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // guard wraps the checker of a target when replicas share the targets.
@@ -258,11 +333,33 @@ func (s *Server) guard(name string, chk vitals.Checker) vitals.Checker {
 // given back, their targets stop and what the writer holds of them is
 // written, while the leases still fence it, so that the peer that takes
 // them over reads their last runs.
+//
+// A run in flight is waited for (the lease manager no longer says the
+// shards are owned, so none starts) and its result is written too: the
+// target server saw that probe, and a peer that did not read it would
+// probe again at once.
 func (s *Server) releaseShards(ctx context.Context, shards []int) {
+	wctx, cancel := context.WithTimeout(ctx, s.longestTimeout())
+	s.runs.wait(wctx, shards, s.cl.m.Shards())
+	cancel()
 	s.reconcile(ctx)
 	if err := s.writer.Flush(ctx); err != nil {
 		s.log.Warn("writing the results of shards given back", "shards", len(shards), "err", err)
 	}
+}
+
+// longestTimeout is the longest timeout of the configured targets, what a
+// release waits at most for their runs in flight.
+func (s *Server) longestTimeout() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := time.Second
+	if s.cfg != nil {
+		for i := range s.cfg.Checks {
+			d = max(d, s.cfg.Checks[i].Timeout)
+		}
+	}
+	return d
 }
 
 // followCluster runs the lease manager and follows what it owns, the
@@ -348,13 +445,12 @@ func (s *Server) checkNodes(ctx context.Context) {
 
 // closeCluster gives the node's shards to the peers: their targets have
 // stopped, and the Release hook writes what is queued of them first.
+// It does so once; later calls return nil.
 func (s *Server) closeCluster(ctx context.Context) error {
-	if s.cl == nil {
+	if s.cl == nil || !s.cl.closing.CompareAndSwap(false, true) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	err := s.cl.m.Close(ctx)
-	s.cl.db.Close()
-	return err
+	return s.cl.m.Close(ctx)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/vitalsgo/vitals/monitor/api"
 	"github.com/vitalsgo/vitals/monitor/board"
 	"github.com/vitalsgo/vitals/monitor/config"
+	"github.com/vitalsgo/vitals/monitor/lease"
 	"github.com/vitalsgo/vitals/monitor/notify"
 	"github.com/vitalsgo/vitals/monitor/store"
 	"github.com/vitalsgo/vitals/monitor/web"
@@ -90,7 +91,8 @@ type Server struct {
 
 	// cl shares the targets with the other replicas of a PostgreSQL
 	// store; nil on SQLite, where this process runs every target.
-	cl *cluster
+	cl   *cluster
+	runs inflight // the runs of targets in flight, which a release waits for
 
 	bannerMu      sync.Mutex // guards the parts of the page's banner
 	reloadBanner  string     // a refused reload
@@ -192,12 +194,19 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 // store's queue. It runs in the goroutine that recorded the result, so it
 // only copies.
 func (s *Server) observe(cs *vitals.CheckState) {
-	if !s.owns(cs.Name) {
-		// Another replica runs it now (see guarded); its results reach
-		// the board from there.
-		return
+	var l lease.Lease
+	if s.cl != nil {
+		s.runs.end(cs.Name)
+		var ok bool
+		if l, ok = s.cl.m.Holds(cs.Name); !ok {
+			// Another replica runs it now (see guarded); its results
+			// reach the board from there.
+			return
+		}
 	}
 	if r, ok := s.board.Record(cs); ok {
+		// Written only while this lease is the shard's (store.Result.Epoch).
+		r.Epoch = l.Epoch
 		s.writer.Add(r)
 	}
 }
@@ -269,9 +278,15 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	srv := vitalshttp.NewServer(ln.Addr().String(), s)
 	srv.RegisterOnShutdown(func() { s.pages.Load().Close() })
 	err := vitalshttp.Run(ctx, srv, s.self, &vitalshttp.RunOptions{Listener: ln})
+	// The targets stop and the shards go back to the peers first, while
+	// the leases are still renewed and trusted: the dispatcher's drain
+	// below may take its time.
+	s.closeTargets()
+	if cerr := s.closeCluster(context.Background()); cerr != nil {
+		s.log.Warn("giving the shards back; the peers take them when the leases expire", "err", cerr)
+	}
 	stopBG()
 	wg.Wait()
-	s.closeTargets()
 	cerr := s.closeStore(context.Background())
 	st := s.writer.Stats()
 	s.log.Info("vitals serve stopped", "results_written", st.Written, "results_dropped", st.Dropped, "results_lost", st.Queued)
@@ -303,6 +318,9 @@ func (s *Server) closeStore(ctx context.Context) error {
 		s.log.Warn("giving the shards back; the peers take them when the leases expire", "err", err)
 	}
 	err := s.writer.Close(ctx)
+	if s.cl != nil {
+		s.cl.db.Close()
+	}
 	s.self.Close()
 	if cerr := s.st.Close(); err == nil {
 		err = cerr

@@ -125,6 +125,7 @@ func (s *Server) removeLocked(name string, t *target) {
 	}
 	closeQuietly(t.closer)
 	delete(s.live, name)
+	s.runs.end(name) // a run in flight is dropped with the target
 }
 
 func inConfig(cfg *config.Config, name string) bool {
@@ -139,6 +140,7 @@ func inConfig(cfg *config.Config, name string) bool {
 // closeTargets stops every target and releases what they opened.
 func (s *Server) closeTargets() {
 	s.targets.Close()
+	s.runs.endAll()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopped = true

@@ -52,7 +52,7 @@
 //
 // A paused process can still act on a stale view after it wakes. Every
 // write transaction therefore starts with [Manager.Fence], which checks the
-// shard's owner and epoch FOR SHARE: a replica whose lease moved on is
+// shard's owner and epoch FOR KEY SHARE: a replica whose lease moved on is
 // refused ([ErrFenced]) and rolls back, and a peer cannot acquire the shard
 // while a fenced write is in flight.
 //

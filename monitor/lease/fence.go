@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -17,10 +18,10 @@ var ErrFenced = errors.New("lease: fenced")
 // Fence checks, as the first statement of a write transaction tx on the
 // lease's shard, that the lease still holds in the database: that the
 // shard's owner is this node and its epoch is l.Epoch. It locks the shard's
-// row FOR SHARE until tx ends, so no peer can acquire the shard (bumping
+// row FOR KEY SHARE until tx ends, so no peer can acquire the shard (bumping
 // the epoch) before tx commits: a write that passed Fence cannot
-// interleave with a newer owner's. Renewals wait for the lock too, so
-// write transactions should be short.
+// interleave with a newer owner's. The node's own renewals do not wait for
+// it.
 //
 // It returns an error wrapping ErrFenced when the lease moved on, or the
 // database's error. It does not look at the lease's expiry: an expired
@@ -63,14 +64,24 @@ func (m *Manager) FenceAll(ctx context.Context, tx *sql.Tx, leases []Lease) erro
 	return nil
 }
 
-// lock locks the rows of shards that name this node their owner, FOR
-// SHARE, in shard order (the order renewals lock them in, so that the two
-// cannot deadlock), and returns their epochs.
+// lock locks the rows of shards that name this node their owner, FOR KEY
+// SHARE, in shard order, and returns their epochs.
+//
+// FOR KEY SHARE keeps a peer's acquisition (FOR UPDATE … SKIP LOCKED) off
+// the shards until tx ends, and lets the node's own renewals (FOR NO KEY
+// UPDATE) through: a long write never costs the node its leases. A
+// transaction left idle, by a process paused in it, would keep the shards
+// from every peer for as long as the pause: tx is ended by the server once
+// idle for a renewal period.
 func (m *Manager) lock(ctx context.Context, tx *sql.Tx, shards []int64) (map[int]int64, error) {
 	slices.Sort(shards)
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('idle_in_transaction_session_timeout', $1, true)`,
+		strconv.FormatInt(m.opt.Renew.Milliseconds(), 10)); err != nil {
+		return nil, fmt.Errorf("lease: fence: %w", err)
+	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT shard, epoch FROM vitals_shards WHERE shard = ANY($1) AND owner = $2
-		ORDER BY shard FOR SHARE`, shards, m.opt.NodeID)
+		ORDER BY shard FOR KEY SHARE`, shards, m.opt.NodeID)
 	if err != nil {
 		return nil, fmt.Errorf("lease: fence: %w", err)
 	}
@@ -83,7 +94,7 @@ func (m *Manager) lock(ctx context.Context, tx *sql.Tx, shards []int64) (map[int
 
 // FenceTargets fences a write transaction tx of results of targets, as
 // its first statement: it returns the targets this node may write, each
-// with its lease's epoch, and locks those leases FOR SHARE until tx ends.
+// with its lease's epoch, and locks those leases FOR KEY SHARE until tx ends.
 // A target may be written when its shard's lease is the node's in its
 // trust window (being given back included: its last results are
 // written before the release) and the database agrees on the epoch. The

@@ -214,6 +214,22 @@ func (m *Manager) Owns(target string) (Lease, bool) {
 	return Lease{Shard: s, Epoch: h.epoch}, true
 }
 
+// Holds reports whether this replica may still write results of target:
+// it holds the shard inside its trust window, being given back included
+// (the last results of a shard are written before its release), and the
+// lease to stamp those results with. Owns says whether to probe it.
+func (m *Manager) Holds(target string) (Lease, bool) {
+	s := Shard(target, m.opt.Shards)
+	now := time.Now()
+	m.mu.RLock()
+	h, ok := m.leases[s]
+	m.mu.RUnlock()
+	if !ok || !h.trusted(now) {
+		return Lease{}, false
+	}
+	return Lease{Shard: s, Epoch: h.epoch}, true
+}
+
 // Owned returns the shards this replica holds now, inside its trust
 // window, with their epochs. Past the window it returns none of a lease,
 // whether or not Run still runs or can reach the database.
@@ -320,6 +336,8 @@ func (m *Manager) Close(ctx context.Context) error {
 	// One statement: the shards, the node and the notification commit
 	// together, so a peer woken by it finds the shards free and the node
 	// gone from its share.
+	ctx, cancel := releaseContext(ctx)
+	defer cancel()
 	_, err := m.db.ExecContext(ctx, `
 		WITH released AS (UPDATE vitals_shards SET owner = NULL, expires_at = '-infinity' WHERE owner = $1),
 		gone AS (DELETE FROM vitals_nodes WHERE node_id = $1)

@@ -32,8 +32,9 @@ func checkDriver(ctx context.Context, db *sql.DB) error {
 // listen waits for peers' NOTIFYs on one connection of the pool and wakes
 // Run's loop (without blocking) for each. It closes ready once the first
 // LISTEN is done or has failed, so that Run's first round misses no
-// release. A lost connection is opened again after a Renew; meanwhile the
-// periodic rounds still acquire, a little later.
+// release. A lost connection, or one that does not answer a ping after a
+// quiet Renew, is opened again after a Renew; meanwhile the periodic rounds
+// still acquire, a little later.
 func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<- struct{}) {
 	m.listenOn(ctx, channel, sync.OnceFunc(func() { close(ready) }), func(payload string) {
 		if payload == m.opt.NodeID {
@@ -48,8 +49,9 @@ func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<-
 
 // Listen calls fn with the payload of every notification on the
 // PostgreSQL channel name, in order, on one connection of the manager's
-// database, until ctx is done. A lost connection is opened again after a
-// Renew; what was notified meanwhile is missed, so fn's reader must
+// database, until ctx is done. A lost connection, or one that does not
+// answer a ping after a quiet Renew (a server gone without a word), is
+// opened again after a Renew; what was notified meanwhile is missed, so fn's reader must
 // tolerate gaps (the page refreshes from the store). fn runs in Listen's
 // goroutine and should not block.
 func (m *Manager) Listen(ctx context.Context, name string, fn func(payload string)) {
@@ -89,14 +91,30 @@ func (m *Manager) listenOnce(ctx context.Context, name string, listening func(),
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
 		for {
-			n, err := pc.WaitForNotification(ctx)
-			if err != nil {
-				// The connection is listening, or broken by the
-				// cancellation: either way not one to give back to
-				// the pool.
-				return errors.Join(err, driver.ErrBadConn)
+			// A server gone without a word (a crashed host, a failover
+			// to another address, a middlebox that dropped the flow)
+			// leaves a connection that never hears again: after a Renew
+			// without a notification, the connection must answer a ping
+			// within a Renew. A wait that times out leaves it usable, and
+			// what arrives during the ping is kept for the next wait.
+			wctx, cancel := context.WithTimeout(ctx, m.opt.Renew)
+			n, err := pc.WaitForNotification(wctx)
+			cancel()
+			if err == nil {
+				fn(n.Payload)
+				continue
 			}
-			fn(n.Payload)
+			if ctx.Err() == nil && wctx.Err() != nil {
+				pctx, cancel := context.WithTimeout(ctx, m.opt.Renew)
+				err = pc.Ping(pctx)
+				cancel()
+				if err == nil {
+					continue
+				}
+			}
+			// The connection is listening, or broken: either way not
+			// one to give back to the pool.
+			return errors.Join(err, driver.ErrBadConn)
 		}
 	})
 }

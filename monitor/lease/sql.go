@@ -78,7 +78,7 @@ func (m *Manager) renew(ctx context.Context) error {
 	start := time.Now()
 	rows, err := m.db.QueryContext(ctx, `
 		UPDATE vitals_shards SET expires_at = now() + $3 * interval '1 microsecond'
-		WHERE shard IN (SELECT shard FROM vitals_shards WHERE owner = $1 AND shard = ANY($2) ORDER BY shard FOR UPDATE)
+		WHERE shard IN (SELECT shard FROM vitals_shards WHERE owner = $1 AND shard = ANY($2) ORDER BY shard FOR NO KEY UPDATE)
 		RETURNING shard, epoch`,
 		m.opt.NodeID, shards, micros(m.opt.TTL))
 	if err != nil {
@@ -170,6 +170,10 @@ func (m *Manager) giveBack(ctx context.Context, share int) error {
 		delete(m.leases, int(s))
 	}
 	m.mu.Unlock()
+	// The hook may have used up ctx writing the last results; the leases
+	// are forgotten already, and freeing them now spares the peers a TTL.
+	ctx, cancel := releaseContext(ctx)
+	defer cancel()
 	_, err := m.db.ExecContext(ctx, `
 		WITH released AS (UPDATE vitals_shards SET owner = NULL, expires_at = '-infinity' WHERE owner = $1 AND shard = ANY($2))
 		SELECT pg_notify('`+channel+`', $1)`, m.opt.NodeID, give)
@@ -194,4 +198,10 @@ func scanLeases(rows *sql.Rows) (map[int]int64, error) {
 		got[s] = e
 	}
 	return got, rows.Err()
+}
+
+// releaseContext is the context of a statement that frees shards after the
+// Release hook ran on ctx: not cancelled with it, and bounded on its own.
+func releaseContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 }

@@ -17,7 +17,7 @@ type Fencer interface {
 	// Fence runs as the first statement of a write transaction tx for a
 	// batch of results of targets. It returns the targets this replica
 	// may write now, each with the epoch of its shard's lease, having
-	// locked those leases in tx (FOR SHARE) so that no peer can take them
+	// locked those leases in tx (FOR KEY SHARE) so that no peer can take them
 	// before tx ends. The results of the others are not written: their
 	// shards moved to a peer, whose results they are now.
 	Fence(ctx context.Context, tx *sql.Tx, targets []string) (map[string]int64, error)

@@ -200,7 +200,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	clean := make([]Result, 0, len(batch))
 	for _, r := range batch {
 		if epochs != nil {
-			if _, ok := epochs[r.Target]; !ok {
+			if e, ok := epochs[r.Target]; !ok || e != r.Epoch {
 				continue
 			}
 		}
@@ -286,7 +286,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 			ids[r.Target] = id
 		}
 		at, exp := ms(r.At), r.Expect.Milliseconds()
-		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details, epochs[r.Target])
+		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details, r.Epoch)
 		if err != nil {
 			return s.errorf("insert result", err)
 		}

@@ -39,8 +39,11 @@ type Result struct {
 	State vitals.Status
 	Since time.Time
 
-	// Epoch is the epoch of the shard lease the result was written under
+	// Epoch is the epoch of the shard lease the result was probed under
 	// (package monitor/lease), read back by Results; 0 without replicas.
+	// With a Fencer, Append writes a result only while that lease is
+	// still the shard's: one probed before the lease lapsed is not
+	// written once a peer (or this replica again) took the shard anew.
 	Epoch int64
 }
 

@@ -378,13 +378,18 @@ func Run(t *testing.T, h Harness) {
 		s, _ := h.New(t)
 		f := &fencer{allow: map[string]int64{"mine": 7}}
 		s.SetFencer(f)
-		mustAppend(t, s, res("mine", 0, vitals.StatusPass), res("theirs", 0, vitals.StatusFail), res("mine", 10*sec, vitals.StatusFail))
+		epoch := func(r store.Result, e int64) store.Result { r.Epoch = e; return r }
+		// A result probed under an older lease of the shard (say, queued
+		// while the replica was cut off, and the shard taken anew since)
+		// is not written: a newer result of the new lease may be stored.
+		mustAppend(t, s, epoch(res("mine", 0, vitals.StatusPass), 7), epoch(res("theirs", 0, vitals.StatusFail), 7),
+			epoch(res("mine", 5*sec, vitals.StatusFail), 6), epoch(res("mine", 10*sec, vitals.StatusFail), 7))
 		if got := f.asked(); fmt.Sprint(got) != "[[mine theirs]]" {
 			t.Errorf("Fence was asked %v, want once for both targets", got)
 		}
 		rs, err := s.Results(ctx, "mine", t0, at(time.Minute), 0)
-		if err != nil || len(rs) != 2 || rs[0].Epoch != 7 || rs[1].Epoch != 7 {
-			t.Errorf("results of an allowed target = %+v, %v; want 2 at epoch 7", rs, err)
+		if err != nil || len(rs) != 2 || rs[0].Epoch != 7 || rs[1].Epoch != 7 || !rs[0].At.Equal(at(10*sec)) || !rs[1].At.Equal(t0) {
+			t.Errorf("results of an allowed target = %+v, %v; want those at 0 and 10s, at epoch 7", rs, err)
 		}
 		// What the fence leaves out is not written anywhere: no result, no
 		// interval, no rollup.
@@ -399,7 +404,7 @@ func Run(t *testing.T, h Harness) {
 		}
 		// A fence that fails fails the batch, which stays the writer's.
 		f.err = errors.New("database gone")
-		if err := s.Append(ctx, []store.Result{res("mine", 20*sec, vitals.StatusPass)}); err == nil || !strings.Contains(err.Error(), "database gone") {
+		if err := s.Append(ctx, []store.Result{epoch(res("mine", 20*sec, vitals.StatusPass), 7)}); err == nil || !strings.Contains(err.Error(), "database gone") {
 			t.Errorf("Append with a failing fence = %v", err)
 		}
 		// Without a fencer, results are written at epoch 0.
