@@ -42,8 +42,12 @@ func TestFencedWriteHoldsOffATakeover(t *testing.T) {
 	a.stopRun(t)
 
 	// b takes every other shard of a after they expire, not the two the
-	// open write holds.
+	// open write holds while it runs (a write left idle is ended by the
+	// server: TestWriterPausedInATransactionFreesItsShards).
 	waitFor(t, 30*time.Second, "taken over by b but for the fenced two", func() error {
+		if _, err := tx.ExecContext(ctx, `SELECT 1`); err != nil {
+			t.Fatal(err)
+		}
 		owned := b.Owned()
 		if len(owned) != 126 {
 			return fmt.Errorf("b holds %d", len(owned))
