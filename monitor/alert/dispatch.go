@@ -311,7 +311,7 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound, claimed ti
 	var msg notify.Message
 	var keep, later []store.Outbound
 	defer func() {
-		if err := d.st.Postpone(context.WithoutCancel(ctx), ids(later), time.Now().Add(time.Second)); err != nil {
+		if err := d.st.Postpone(context.WithoutCancel(ctx), claimOf(later), ids(later), time.Now().Add(time.Second)); err != nil {
 			d.log.Warn("alerts: postponing", "channel", channel, "err", err)
 		}
 	}()
@@ -355,10 +355,17 @@ func (d *Dispatcher) send(ctx context.Context, rows []store.Outbound, claimed ti
 	err := ch.Send(sctx, msg)
 	cancel()
 	if err != nil {
+		if !time.Now().Before(deadline) {
+			// The claim lapsed during the send: the rows may be a peer's
+			// now, and its send must not be undone. The store would
+			// refuse the update anyway (the claim's token).
+			d.log.Warn("alerts: a send outlasted its claim; the rows go with the next claim", "channel", channel, "rows", len(keep), "err", redact.Error(err))
+			return
+		}
 		d.fail(ctx, keep, channel, err, c)
 		return
 	}
-	if err := d.st.Delivered(context.WithoutCancel(ctx), ids(keep), time.Now()); err != nil {
+	if err := d.st.Delivered(context.WithoutCancel(ctx), claimOf(keep), ids(keep), time.Now()); err != nil {
 		// Sent but not marked: it goes again when the lease ends, with
 		// the same idempotency key.
 		d.log.Warn("alerts: marking sent", "channel", channel, "err", err)
@@ -392,6 +399,15 @@ func (d *Dispatcher) dependencyFailing(ctx context.Context, c *Config, target st
 	return "", unknown
 }
 
+// claimOf returns the token of the claim rows came from: the rows of one
+// send come from one Claim.
+func claimOf(rows []store.Outbound) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return rows[0].Claim
+}
+
 // fail records a failed delivery: a retry after backoff, or a dead letter.
 func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel string, err error, c *Config) {
 	attempts := 0
@@ -402,7 +418,7 @@ func (d *Dispatcher) fail(ctx context.Context, rows []store.Outbound, channel st
 	dead := errors.Is(err, notify.ErrPermanent) || attempts >= c.MaxAttempts
 	text := redact.String(err.Error())
 	now := time.Now()
-	if err := d.st.Retry(context.WithoutCancel(ctx), ids(rows), text, now.Add(Backoff(attempts, d.o.BackoffBase, d.o.BackoffMax)), dead, now); err != nil {
+	if err := d.st.Retry(context.WithoutCancel(ctx), claimOf(rows), ids(rows), text, now.Add(Backoff(attempts, d.o.BackoffBase, d.o.BackoffMax)), dead, now); err != nil {
 		d.log.Warn("alerts: recording a failed delivery", "channel", channel, "err", err)
 	}
 	if dead {

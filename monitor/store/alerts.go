@@ -71,7 +71,11 @@ type Outbound struct {
 	// Batch is the message the row went out in: rows claimed together for
 	// a channel share it, keep it on retries, and the channel sends it as
 	// the message's idempotency key.
-	Batch     string
+	Batch string
+	// Claim is the token of the claim that returned the row, the same
+	// for every row of one Claim: Delivered, Retry and Postpone change
+	// only rows still under it.
+	Claim     string
 	LastError string
 	DoneAt    time.Time // sent, dead-lettered or cancelled
 }
@@ -295,11 +299,19 @@ func scanOutbound(rows *sql.Rows) (Outbound, error) {
 	return o, err
 }
 
+// dbNowMS is PostgreSQL's clock in Unix milliseconds.
+const dbNowMS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`
+
 func (s *sqlStore) Due(ctx context.Context, now time.Time) (outbox, reminders bool, err error) {
 	n := ms(now)
+	claimNow := "?" // claims are timed by the database's clock on PostgreSQL (see Claim)
+	args := []any{n, n, n}
+	if s.d.dollar {
+		claimNow, args = dbNowMS, []any{n, n}
+	}
 	err = s.db.QueryRowContext(ctx, s.d.q(`SELECT
-		EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND due <= ? AND claimed_until <= ?),
-		EXISTS (SELECT 1 FROM alerts WHERE state = 'firing' AND suppressed = '' AND remind_at > 0 AND remind_at <= ?)`), n, n, n).Scan(&outbox, &reminders)
+		EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND due <= ? AND claimed_until <= `+claimNow+`),
+		EXISTS (SELECT 1 FROM alerts WHERE state = 'firing' AND suppressed = '' AND remind_at > 0 AND remind_at <= ?)`), args...).Scan(&outbox, &reminders)
 	if err != nil {
 		return false, false, s.errorf("read the outbox", err)
 	}
@@ -320,10 +332,19 @@ func (s *sqlStore) Claim(ctx context.Context, now time.Time, lease time.Duration
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
 	n := ms(now)
+	// Claims are timed by the database's clock where dispatchers may be
+	// several processes (PostgreSQL), so that a replica whose clock runs
+	// ahead does not take rows a peer is still sending.
+	c := n
+	if s.d.dollar {
+		if err := tx.QueryRowContext(ctx, `SELECT `+dbNowMS).Scan(&c); err != nil {
+			return nil, s.errorf("claim", err)
+		}
+	}
 	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT `+outboxColumns+` FROM outbox
 		WHERE state = 'pending' AND claimed_until <= ? AND (batch = '' OR due <= ?)
 		AND channel IN (SELECT channel FROM outbox WHERE state = 'pending' AND due <= ? AND claimed_until <= ?)
-		ORDER BY id LIMIT ?`+s.d.skipLocked), n, n, n, n, limit)
+		ORDER BY id LIMIT ?`+s.d.skipLocked), c, n, n, c, limit)
 	if err != nil {
 		return nil, s.errorf("claim", err)
 	}
@@ -341,14 +362,16 @@ func (s *sqlStore) Claim(ctx context.Context, now time.Time, lease time.Duration
 		return nil, s.errorf("claim", err)
 	}
 	batches := map[string]string{} // channel → the new batch of its unbatched rows
-	upd, err := tx.PrepareContext(ctx, s.d.q(`UPDATE outbox SET claimed_until = ?, batch = ? WHERE id = ?`))
+	upd, err := tx.PrepareContext(ctx, s.d.q(`UPDATE outbox SET claimed_until = ?, batch = ?, claim = ? WHERE id = ?`))
 	if err != nil {
 		return nil, s.errorf("claim", err)
 	}
 	defer upd.Close()
-	until := ms(now.Add(lease))
+	until := c + lease.Milliseconds()
+	token := newBatchID()
 	for i := range out {
 		o := &out[i]
+		o.Claim = token
 		if o.Batch == "" {
 			b, ok := batches[o.Channel]
 			if !ok {
@@ -357,7 +380,7 @@ func (s *sqlStore) Claim(ctx context.Context, now time.Time, lease time.Duration
 			}
 			o.Batch = b
 		}
-		if _, err := upd.ExecContext(ctx, until, o.Batch, o.ID); err != nil {
+		if _, err := upd.ExecContext(ctx, until, o.Batch, token, o.ID); err != nil {
 			return nil, s.errorf("claim", err)
 		}
 	}
@@ -384,13 +407,13 @@ func idList(ids []int64) (string, []any) {
 }
 
 // Delivered marks rows sent.
-func (s *sqlStore) Delivered(ctx context.Context, ids []int64, at time.Time) error {
+func (s *sqlStore) Delivered(ctx context.Context, claim string, ids []int64, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	list, args := idList(ids)
 	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, done_at = ?, claimed_until = 0, last_error = ''
-		WHERE id IN (`+list+`) AND state = 'pending'`), append([]any{ms(at)}, args...)...)
+		WHERE id IN (`+list+`) AND state = 'pending' AND claim = ?`), append(append([]any{ms(at)}, args...), claim)...)
 	if err != nil {
 		return s.errorf("mark sent", err)
 	}
@@ -399,7 +422,7 @@ func (s *sqlStore) Delivered(ctx context.Context, ids []int64, at time.Time) err
 
 // Retry records a failed send of rows: they are claimed again from due,
 // or, when dead, dead-lettered at now. errText must be redacted.
-func (s *sqlStore) Retry(ctx context.Context, ids []int64, errText string, due time.Time, dead bool, now time.Time) error {
+func (s *sqlStore) Retry(ctx context.Context, claim string, ids []int64, errText string, due time.Time, dead bool, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -409,21 +432,21 @@ func (s *sqlStore) Retry(ctx context.Context, ids []int64, errText string, due t
 		state, done = OutboxDead, ms(now)
 	}
 	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET state = ?, attempts = attempts + 1, due = ?, claimed_until = 0, last_error = ?, done_at = ?
-		WHERE id IN (`+list+`) AND state = 'pending'`), append([]any{state, ms(due), truncate(errText, 500), done}, args...)...)
+		WHERE id IN (`+list+`) AND state = 'pending' AND claim = ?`), append(append([]any{state, ms(due), truncate(errText, 500), done}, args...), claim)...)
 	if err != nil {
 		return s.errorf("mark failed", err)
 	}
 	return nil
 }
 
-func (s *sqlStore) Postpone(ctx context.Context, ids []int64, due time.Time) error {
+func (s *sqlStore) Postpone(ctx context.Context, claim string, ids []int64, due time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	list, args := idList(ids)
 	// Back to no batch: they go out with whatever is pending then.
-	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET due = ?, claimed_until = 0, batch = '' WHERE id IN (`+list+`) AND state = 'pending'`),
-		append([]any{ms(due)}, args...)...)
+	_, err := s.db.ExecContext(ctx, s.d.q(`UPDATE outbox SET due = ?, claimed_until = 0, batch = '' WHERE id IN (`+list+`) AND state = 'pending' AND claim = ?`),
+		append(append([]any{ms(due)}, args...), claim)...)
 	if err != nil {
 		return s.errorf("postpone", err)
 	}
@@ -639,11 +662,11 @@ type AlertStore interface {
 	// write transaction when neither is.
 	Due(ctx context.Context, now time.Time) (outbox, reminders bool, err error)
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Outbound, error)
-	Delivered(ctx context.Context, ids []int64, at time.Time) error
-	Retry(ctx context.Context, ids []int64, errText string, due time.Time, dead bool, now time.Time) error
+	Delivered(ctx context.Context, claim string, ids []int64, at time.Time) error
+	Retry(ctx context.Context, claim string, ids []int64, errText string, due time.Time, dead bool, now time.Time) error
 	// Postpone gives claimed rows back, due again at due, without
 	// counting an attempt.
-	Postpone(ctx context.Context, ids []int64, due time.Time) error
+	Postpone(ctx context.Context, claim string, ids []int64, due time.Time) error
 	Suppress(ctx context.Context, target string, seq int64, reason, batch string, now time.Time) (bool, error)
 	// Failing reports, reading only, whether a target's current status is
 	// fail, and when its last result was.

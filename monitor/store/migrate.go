@@ -83,6 +83,12 @@ var migrations = [][]string{
 	5: {
 		`ALTER TABLE results ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0`,
 	},
+	// The outbox: each claim has a token, and a dispatcher marks the rows
+	// it sent (or failed to) only while its claim is theirs, so that one
+	// whose claim lapsed cannot undo a peer's newer claim.
+	6: {
+		`ALTER TABLE outbox ADD COLUMN claim TEXT NOT NULL DEFAULT ''`,
+	},
 }
 
 // Version is the schema version this package writes.
