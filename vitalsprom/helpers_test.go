@@ -2,7 +2,6 @@ package vitalsprom_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -95,17 +94,6 @@ func promtool(t testing.TB) string {
 	return ""
 }
 
-// recorder stands in for testing.TB to observe Fatal and Skip, which would
-// otherwise end the test that calls promtool.
-type recorder struct {
-	testing.TB
-	fatal, skip string
-}
-
-func (r *recorder) Helper()           {}
-func (r *recorder) Fatal(args ...any) { r.fatal = fmt.Sprint(args...) }
-func (r *recorder) Skip(args ...any)  { r.skip = fmt.Sprint(args...) }
-
 // Without promtool the rules and the exposition go unchecked, so its
 // absence must fail a run that requires the test services, as a missing
 // server does.
@@ -122,17 +110,11 @@ func TestPromtoolMissing(t *testing.T) {
 		t.Run(testservice.RequireEnv+"="+tt.env, func(t *testing.T) {
 			t.Setenv("PATH", t.TempDir())
 			t.Setenv(testservice.RequireEnv, tt.env)
-			var r recorder
+			var r testservice.Recorder
 			if p := promtool(&r); p != "" {
 				t.Fatalf("promtool found at %s on an empty PATH", p)
 			}
-			msg, other := r.skip, r.fatal
-			if tt.wantFatal {
-				msg, other = r.fatal, r.skip
-			}
-			if msg == "" || other != "" {
-				t.Fatalf("fatal = %q, skip = %q; want only a %s", r.fatal, r.skip, map[bool]string{true: "failure", false: "skip"}[tt.wantFatal])
-			}
+			msg := r.Ended(t, tt.wantFatal)
 			if !strings.Contains(msg, "prometheus") || !strings.Contains(msg, "scripts/services") {
 				t.Errorf("message %q does not say how to install promtool", msg)
 			}

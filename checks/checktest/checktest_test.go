@@ -61,11 +61,7 @@ func (p *pinger) Close() error {
 
 // serve answers PONG to every line until the test ends.
 func serve(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return checktest.Serve(t, ln, func(conn net.Conn) {
+	return checktest.Serve(t, checktest.Listen(t), func(conn net.Conn) {
 		for s := bufio.NewScanner(conn); s.Scan(); {
 			fmt.Fprintln(conn, "PONG")
 		}

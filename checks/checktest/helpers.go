@@ -48,6 +48,14 @@ func Check(t testing.TB, c vitals.Checker, timeout time.Duration) vitals.Result 
 	return r
 }
 
+// CheckNew runs [Check], with a deadline of five seconds, of the checker
+// newFn(dep, opts) makes as [MustNew] makes it: one check of a checker
+// made for it, as a test of one option or one answer wants.
+func CheckNew[D, O any, C vitals.Checker](t testing.TB, newFn func(D, *O) (C, error), dep D, opts *O) vitals.Result {
+	t.Helper()
+	return Check(t, MustNew(t, newFn, dep, opts), 5*time.Second)
+}
+
 // Want runs [Check] and stops t unless the result has status want.
 func Want(t testing.TB, c vitals.Checker, timeout time.Duration, want vitals.Status) vitals.Result {
 	t.Helper()

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/consul/api"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
@@ -55,8 +54,7 @@ type Checker struct {
 	roundTrip bool
 	prefix    string
 	service   string
-	transport *http.Transport // Open's, whose idle connections Close closes; nil for New
-	closed    atomic.Bool     // set by Close of an owned client
+	own       owned.Client // the transport Open made, whose idle connections Close closes
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -105,24 +103,20 @@ func Open(address string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consul: %w", redact.Error(err))
 	}
-	c, err := New(client, opts)
-	if err != nil {
+	closeIdle := func() error {
 		transport.CloseIdleConnections()
-		return nil, err
+		return nil
 	}
-	c.transport = transport
-	return c, nil
+	return owned.Adopt(New, client, opts, closeIdle, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the idle connections of the client that [Open] created; a
 // check after Close fails with [ErrClosed]. For a Checker made by [New] it
 // does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.transport == nil || c.closed.Swap(true) {
-		return nil
-	}
-	c.transport.CloseIdleConnections()
-	return nil
+	return c.own.Close()
 }
 
 // agentSelf is the part of /v1/agent/self the checker reads.
@@ -159,7 +153,7 @@ type agentSelf struct {
 // instances, passing, warning and critical with Service.
 func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	defer report.Took(&out, time.Now())
-	if c.closed.Load() {
+	if c.own.Closed() {
 		return vitals.Failf("%w", ErrClosed)
 	}
 	q := (&api.QueryOptions{}).WithContext(ctx)

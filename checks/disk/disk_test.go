@@ -8,23 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/disk"
 )
 
-func check(t *testing.T, path string, o *disk.Options) vitals.Result {
-	t.Helper()
-	return checktest.Check(t, checktest.MustNew(t, disk.New, path, o), 5*time.Second)
-}
-
 // actual returns the real free space and inode share of t.TempDir's file
 // system, so that thresholds can be set just above or below them.
 func actual(t *testing.T, dir string) (free uint64, pct, inodePct float64, hasInodes bool) {
 	t.Helper()
-	r := check(t, dir, &disk.Options{FailFreeBytes: 1})
+	r := checktest.CheckNew(t, disk.New, dir, &disk.Options{FailFreeBytes: 1})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("baseline: %v %q", r.Status, r.Message)
 	}
@@ -62,7 +56,7 @@ func TestThresholdsOnRealFileSystem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := check(t, dir, &tt.o)
+			r := checktest.CheckNew(t, disk.New, dir, &tt.o)
 			if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
 				t.Fatalf("result = %v %q, want %v with %q", r.Status, r.Message, tt.status, tt.msg)
 			}
@@ -76,7 +70,7 @@ func TestThresholdsOnRealFileSystem(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	dir := t.TempDir()
 	_, pct, _, _ := actual(t, dir)
-	r := check(t, dir, nil)
+	r := checktest.CheckNew(t, disk.New, dir, nil)
 	want := vitals.StatusPass
 	if pct < disk.DefaultFailFreePercent {
 		want = vitals.StatusFail
@@ -89,7 +83,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestMissingPath(t *testing.T) {
-	r := check(t, filepath.Join(t.TempDir(), "nope"), nil)
+	r := checktest.CheckNew(t, disk.New, filepath.Join(t.TempDir(), "nope"), nil)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "no such file") {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}

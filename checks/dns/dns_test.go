@@ -14,13 +14,8 @@ import (
 	"github.com/vitalsgo/vitals/checks/dns"
 )
 
-func check(t *testing.T, host string, o *dns.Options) vitals.Result {
-	t.Helper()
-	return checktest.Check(t, checktest.MustNew(t, dns.New, host, o), 5*time.Second)
-}
-
 func TestLocalhost(t *testing.T) {
-	r := check(t, "localhost", &dns.Options{Network: "ip4", Expect: []string{"127.0.0.1"}})
+	r := checktest.CheckNew(t, dns.New, "localhost", &dns.Options{Network: "ip4", Expect: []string{"127.0.0.1"}})
 	if r.Status != vitals.StatusPass || r.Unit != "ms" {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -31,7 +26,7 @@ func TestLocalhost(t *testing.T) {
 }
 
 func TestPureGoResolver(t *testing.T) {
-	r := check(t, "localhost", &dns.Options{Resolver: &net.Resolver{PreferGo: true}, Network: "ip4"})
+	r := checktest.CheckNew(t, dns.New, "localhost", &dns.Options{Resolver: &net.Resolver{PreferGo: true}, Network: "ip4"})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -39,7 +34,7 @@ func TestPureGoResolver(t *testing.T) {
 
 func TestNoSuchHost(t *testing.T) {
 	// .invalid is reserved (RFC 2606): it never resolves.
-	r := check(t, "vitals-does-not-exist.invalid", nil)
+	r := checktest.CheckNew(t, dns.New, "vitals-does-not-exist.invalid", nil)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "vitals-does-not-exist.invalid") {
 		t.Fatalf("result = %v %q, want a failure naming the host", r.Status, r.Message)
 	}
@@ -60,7 +55,7 @@ func TestExpectationsNotMet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := check(t, "localhost", &tt.o)
+			r := checktest.CheckNew(t, dns.New, "localhost", &tt.o)
 			if r.Status != vitals.StatusFail || !strings.Contains(r.Message, tt.msg) {
 				t.Fatalf("result = %v %q, want fail with %q", r.Status, r.Message, tt.msg)
 			}
@@ -69,7 +64,7 @@ func TestExpectationsNotMet(t *testing.T) {
 }
 
 func TestSlowLookupWarns(t *testing.T) {
-	r := check(t, "localhost", &dns.Options{WarnAfter: time.Nanosecond})
+	r := checktest.CheckNew(t, dns.New, "localhost", &dns.Options{WarnAfter: time.Nanosecond})
 	if r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow lookup") {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/internal/endpoint"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
@@ -59,8 +59,7 @@ type Checker struct {
 	client    Client
 	roundTrip bool
 	prefix    string
-	owned     *clientv3.Client // closed by Close; nil when the caller owns the client
-	closed    atomic.Bool      // set by Close of an owned client
+	own       owned.Client // the client Open made; nothing for New
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -100,22 +99,15 @@ func Open(endpoints string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("etcd: %w", redact.Error(err))
 	}
-	c, err := New(client, opts)
-	if err != nil {
-		client.Close()
-		return nil, err
-	}
-	c.owned = client
-	return c, nil
+	return owned.Adopt(New, Client(client), opts, client.Close, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the client that [Open] created. For a Checker made by [New]
 // it does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned == nil || c.closed.Swap(true) {
-		return nil
-	}
-	return c.owned.Close()
+	return c.own.Close()
 }
 
 // errNoLeader is the text of the error a member without a leader lists
@@ -158,7 +150,7 @@ type endpointStatus struct {
 // and round_trip_ms with RoundTrip.
 func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	defer report.Took(&out, time.Now())
-	if c.closed.Load() {
+	if c.own.Closed() {
 		return vitals.Failf("%w", ErrClosed)
 	}
 	eps := c.client.Endpoints()

@@ -12,6 +12,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	grpccheck "github.com/vitalsgo/vitals/checks/grpc"
 )
 
@@ -19,10 +20,7 @@ import (
 // test ends and returns its address; see serveOn.
 func serve(t testing.TB, hs healthpb.HealthServer, opts ...grpc.ServerOption) string {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lis := checktest.Listen(t)
 	serveOn(t, lis, hs, opts...)
 	return lis.Addr().String()
 }

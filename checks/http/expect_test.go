@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/internal/testcert"
 )
@@ -20,7 +20,7 @@ import (
 func TestExpectSeesTheResponse(t *testing.T) {
 	s := server(t)
 	var got *httpcheck.Response
-	r := check(t, s.URL+"/health", &httpcheck.Options{Expect: func(resp *httpcheck.Response) error {
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/health", &httpcheck.Options{Expect: func(resp *httpcheck.Response) error {
 		got = resp
 		return nil
 	}})
@@ -36,7 +36,7 @@ func TestExpectSeesTheResponse(t *testing.T) {
 	}
 
 	got = nil
-	check(t, s.URL+"/endless", &httpcheck.Options{MaxBodyBytes: 1000, Expect: func(resp *httpcheck.Response) error {
+	checktest.CheckNew(t, httpcheck.New, s.URL+"/endless", &httpcheck.Options{MaxBodyBytes: 1000, Expect: func(resp *httpcheck.Response) error {
 		got = resp
 		return nil
 	}})
@@ -44,7 +44,7 @@ func TestExpectSeesTheResponse(t *testing.T) {
 		t.Fatalf("a capped body: %+v", got)
 	}
 	got = nil
-	check(t, s.URL+"/ok", &httpcheck.Options{Method: http.MethodHead, Expect: func(resp *httpcheck.Response) error {
+	checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", &httpcheck.Options{Method: http.MethodHead, Expect: func(resp *httpcheck.Response) error {
 		got = resp
 		return nil
 	}})
@@ -58,7 +58,7 @@ func TestExpectSeesTheResponse(t *testing.T) {
 func TestExpectFails(t *testing.T) {
 	s := server(t)
 	errDown := errors.New(`body.status == "DOWN": was "UP" (seen with password=hunter2)`)
-	r := check(t, s.URL+"/health", &httpcheck.Options{Expect: func(*httpcheck.Response) error { return errDown }})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/health", &httpcheck.Options{Expect: func(*httpcheck.Response) error { return errDown }})
 	want := fmt.Sprintf(`GET %s/health: body.status == "DOWN": was "UP" (seen with password=***)`, s.URL)
 	if r.Status != vitals.StatusFail || r.Message != want || !errors.Is(r.Err, errDown) {
 		t.Fatalf("result = %v %q %v, want fail %q", r.Status, r.Message, r.Err, want)
@@ -83,11 +83,11 @@ func TestExpectAfterTheOtherConditions(t *testing.T) {
 		{"/health", httpcheck.Options{JSONPath: "status", JSONValue: "DOWN"}},
 	} {
 		tt.o.Expect = count
-		if r := check(t, s.URL+tt.path, &tt.o); r.Status != vitals.StatusFail || called != 0 {
+		if r := checktest.CheckNew(t, httpcheck.New, s.URL+tt.path, &tt.o); r.Status != vitals.StatusFail || called != 0 {
 			t.Fatalf("%s: %v %q, Expect called %d times", tt.path, r.Status, r.Message, called)
 		}
 	}
-	r := check(t, s.URL+"/slow/50", &httpcheck.Options{MaxResponseTime: 10 * time.Millisecond, Expect: count})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/slow/50", &httpcheck.Options{MaxResponseTime: 10 * time.Millisecond, Expect: count})
 	if r.Status != vitals.StatusWarn || called != 1 {
 		t.Fatalf("slow: %v %q, Expect called %d times", r.Status, r.Message, called)
 	}
@@ -97,13 +97,10 @@ func TestExpectAfterTheOtherConditions(t *testing.T) {
 func TestExpectCertExpiry(t *testing.T) {
 	ca := testcert.NewCA(t, "vitals test CA")
 	notAfter := time.Now().Add(10 * 24 * time.Hour).Truncate(time.Second)
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	s.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Issue(t, testcert.Localhost(time.Now().Add(-time.Hour), notAfter))}}
-	s.StartTLS()
-	t.Cleanup(s.Close)
+	s := ca.Server(t, notAfter)
 
 	var got time.Time
-	r := check(t, s.URL, &httpcheck.Options{TLSConfig: &tls.Config{RootCAs: ca.Pool()}, Expect: func(resp *httpcheck.Response) error {
+	r := checktest.CheckNew(t, httpcheck.New, s.URL, &httpcheck.Options{TLSConfig: &tls.Config{RootCAs: ca.Pool()}, Expect: func(resp *httpcheck.Response) error {
 		got = resp.CertExpiry
 		if left := time.Until(resp.CertExpiry); left < 14*24*time.Hour {
 			return fmt.Errorf("cert_expiry > 14d: was %v", left.Round(24*time.Hour))

@@ -21,7 +21,7 @@ import (
 
 func TestPass(t *testing.T) {
 	s := server(t)
-	r := check(t, s.URL+"/ok", nil)
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", nil)
 	if r.Status != vitals.StatusPass || !strings.Contains(r.Message, "200 OK") || r.Unit != "ms" {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -47,7 +47,7 @@ func TestStatus(t *testing.T) {
 		{"/status/404", nil, vitals.StatusFail, "status 404 Not Found, want 2xx"},
 	}
 	for _, tt := range tests {
-		r := check(t, s.URL+tt.path, &httpcheck.Options{Status: tt.want})
+		r := checktest.CheckNew(t, httpcheck.New, s.URL+tt.path, &httpcheck.Options{Status: tt.want})
 		if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
 			t.Errorf("%s: %v %q, want %v containing %q", tt.path, r.Status, r.Message, tt.status, tt.msg)
 		}
@@ -56,7 +56,7 @@ func TestStatus(t *testing.T) {
 
 func TestUnexpectedStatusShowsRedactedExcerpt(t *testing.T) {
 	s := server(t)
-	r := check(t, s.URL+"/down", nil)
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/down", nil)
 	if r.Status != vitals.StatusFail || r.Details["status_code"] != 503 {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -68,10 +68,10 @@ func TestUnexpectedStatusShowsRedactedExcerpt(t *testing.T) {
 
 func TestBodyContains(t *testing.T) {
 	s := server(t)
-	if r := check(t, s.URL+"/ok", &httpcheck.Options{BodyContains: "good"}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", &httpcheck.Options{BodyContains: "good"}); r.Status != vitals.StatusPass {
 		t.Fatalf("present: %v %q", r.Status, r.Message)
 	}
-	r := check(t, s.URL+"/ok", &httpcheck.Options{BodyContains: "bad"})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", &httpcheck.Options{BodyContains: "bad"})
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, `the body does not contain "bad"`) {
 		t.Fatalf("absent: %v %q", r.Status, r.Message)
 	}
@@ -96,12 +96,12 @@ func TestJSONField(t *testing.T) {
 		{"details", "UP", false, "is an object or array"},
 	}
 	for _, tt := range tests {
-		r := check(t, s.URL+"/health", &httpcheck.Options{JSONPath: tt.path, JSONValue: tt.value})
+		r := checktest.CheckNew(t, httpcheck.New, s.URL+"/health", &httpcheck.Options{JSONPath: tt.path, JSONValue: tt.value})
 		if (r.Status == vitals.StatusPass) != tt.ok || !strings.Contains(r.Message, tt.msg) {
 			t.Errorf("%s == %s: %v %q", tt.path, tt.value, r.Status, r.Message)
 		}
 	}
-	r := check(t, s.URL+"/ok", &httpcheck.Options{JSONPath: "status", JSONValue: "UP"})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", &httpcheck.Options{JSONPath: "status", JSONValue: "UP"})
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "body is not JSON") {
 		t.Fatalf("not JSON: %v %q", r.Status, r.Message)
 	}
@@ -109,7 +109,7 @@ func TestJSONField(t *testing.T) {
 
 func TestSlowResponse(t *testing.T) {
 	s := server(t)
-	r := check(t, s.URL+"/slow/100", &httpcheck.Options{MaxResponseTime: 20 * time.Millisecond})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/slow/100", &httpcheck.Options{MaxResponseTime: 20 * time.Millisecond})
 	if r.Status != vitals.StatusWarn || !strings.Contains(r.Message, "slow response") {
 		t.Fatalf("over MaxResponseTime: %v %q, want warn", r.Status, r.Message)
 	}
@@ -126,7 +126,7 @@ func TestSlowResponse(t *testing.T) {
 func TestEndlessBodyIsCapped(t *testing.T) {
 	s := server(t)
 	// The default cap, over a real connection.
-	r := check(t, s.URL+"/endless", &httpcheck.Options{BodyContains: "needle"})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/endless", &httpcheck.Options{BodyContains: "needle"})
 	if r.Status != vitals.StatusFail || r.Details["bytes_read"] != httpcheck.DefaultMaxBodyBytes || r.Details["body_truncated"] != true {
 		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details["bytes_read"])
 	}
@@ -142,7 +142,7 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 	} {
 		ct := httpfault.NewCountingTransport()
 		o.Client = &http.Client{Transport: ct}
-		r := check(t, s.URL+"/endless", &o)
+		r := checktest.CheckNew(t, httpcheck.New, s.URL+"/endless", &o)
 		if got := ct.Read(); got > limit {
 			t.Fatalf("read %d body bytes, cap %d", got, limit)
 		}
@@ -157,17 +157,17 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 
 func TestRedirects(t *testing.T) {
 	s := server(t)
-	r := check(t, s.URL+"/redirect", nil)
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/redirect", nil)
 	if r.Status != vitals.StatusPass || r.Details["final_url"] != s.URL+"/ok" {
 		t.Fatalf("followed: %v %q %v", r.Status, r.Message, r.Details)
 	}
-	if r := check(t, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true}); r.Status != vitals.StatusFail || r.Details["status_code"] != 302 {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true}); r.Status != vitals.StatusFail || r.Details["status_code"] != 302 {
 		t.Fatalf("not followed: %v %q", r.Status, r.Message)
 	}
-	if r := check(t, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true, Status: []int{302}}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL+"/redirect", &httpcheck.Options{NoRedirects: true, Status: []int{302}}); r.Status != vitals.StatusPass {
 		t.Fatalf("302 expected: %v %q", r.Status, r.Message)
 	}
-	r = check(t, s.URL+"/loop", &httpcheck.Options{MaxRedirects: 3})
+	r = checktest.CheckNew(t, httpcheck.New, s.URL+"/loop", &httpcheck.Options{MaxRedirects: 3})
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "stopped after 3 redirects") {
 		t.Fatalf("loop: %v %q", r.Status, r.Message)
 	}
@@ -175,15 +175,15 @@ func TestRedirects(t *testing.T) {
 
 func TestHeadersAndHEAD(t *testing.T) {
 	s := server(t)
-	r := check(t, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"X-Probe": {"1"}}, BodyContains: "ua=vitals-healthcheck probe=1"})
+	r := checktest.CheckNew(t, httpcheck.New, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"X-Probe": {"1"}}, BodyContains: "ua=vitals-healthcheck probe=1"})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("headers: %v %q", r.Status, r.Message)
 	}
-	r = check(t, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"User-Agent": {"mine"}}, BodyContains: "ua=mine"})
+	r = checktest.CheckNew(t, httpcheck.New, s.URL+"/headers", &httpcheck.Options{Header: http.Header{"User-Agent": {"mine"}}, BodyContains: "ua=mine"})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("own User-Agent: %v %q", r.Status, r.Message)
 	}
-	r = check(t, s.URL+"/ok", &httpcheck.Options{Method: http.MethodHead})
+	r = checktest.CheckNew(t, httpcheck.New, s.URL+"/ok", &httpcheck.Options{Method: http.MethodHead})
 	if r.Status != vitals.StatusPass || r.Details["method"] != "HEAD" || r.Details["bytes_read"] != 0 {
 		t.Fatalf("HEAD: %v %q %v", r.Status, r.Message, r.Details)
 	}
@@ -193,19 +193,19 @@ func TestTLS(t *testing.T) {
 	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	t.Cleanup(s.Close)
 
-	r := check(t, s.URL, nil)
+	r := checktest.CheckNew(t, httpcheck.New, s.URL, nil)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "certificate") {
 		t.Fatalf("verification on by default: %v %q, want an untrusted certificate", r.Status, r.Message)
 	}
-	if r := check(t, s.URL, &httpcheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL, &httpcheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
 		t.Fatalf("InsecureSkipVerify: %v %q", r.Status, r.Message)
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(s.Certificate())
-	if r := check(t, s.URL, &httpcheck.Options{TLSConfig: &tls.Config{RootCAs: roots}}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL, &httpcheck.Options{TLSConfig: &tls.Config{RootCAs: roots}}); r.Status != vitals.StatusPass {
 		t.Fatalf("private root: %v %q", r.Status, r.Message)
 	}
-	if r := check(t, s.URL, &httpcheck.Options{Client: s.Client()}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, httpcheck.New, s.URL, &httpcheck.Options{Client: s.Client()}); r.Status != vitals.StatusPass {
 		t.Fatalf("caller's client: %v %q", r.Status, r.Message)
 	}
 }
@@ -300,11 +300,4 @@ func server(t *testing.T) *httptest.Server {
 	s := httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	return s
-}
-
-func check(t *testing.T, url string, o *httpcheck.Options) vitals.Result {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return checktest.MustNew(t, httpcheck.New, url, o).Check(ctx)
 }

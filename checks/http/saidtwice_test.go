@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 )
 
@@ -37,7 +38,7 @@ func TestJSONFieldSaidTwice(t *testing.T) {
 		{"{\"status\":\"UP\"}\n", "status", true, ""},
 	}
 	for _, tt := range tests {
-		r := check(t, serve(t, 200, tt.body), &httpcheck.Options{JSONPath: tt.path, JSONValue: "UP"})
+		r := checktest.CheckNew(t, httpcheck.New, serve(t, 200, tt.body), &httpcheck.Options{JSONPath: tt.path, JSONValue: "UP"})
 		if (r.Status == vitals.StatusPass) != tt.ok || !strings.Contains(r.Message, tt.msg) {
 			t.Errorf("%s: %v %q", tt.body, r.Status, r.Message)
 		}
@@ -48,7 +49,7 @@ func TestJSONFieldSaidTwice(t *testing.T) {
 // falls into showed its start.
 func TestBodyExcerptRedactedBeforeCut(t *testing.T) {
 	body := strings.Repeat("x", 232) + " postgres://app:Zq8sK2mXv9Lp@db:5432/orders"
-	r := check(t, serve(t, 500, body), nil)
+	r := checktest.CheckNew(t, httpcheck.New, serve(t, 500, body), nil)
 	e, _ := r.Details["body_excerpt"].(string)
 	if !strings.HasPrefix(e, "xxx") || strings.Contains(e, "Zq8s") {
 		t.Errorf("body_excerpt = %q", e)

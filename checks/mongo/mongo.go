@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -13,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -40,8 +40,7 @@ type Options struct {
 type Checker struct {
 	client     *mongo.Client
 	collection *mongo.Collection // nil without Options.Collection
-	owned      bool              // Close disconnects the client
-	closed     atomic.Bool       // set by Close of an owned client
+	own        owned.Client      // the client Open made, which Close disconnects
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -83,23 +82,16 @@ func Open(uri string, opts *Options) (*Checker, error) {
 		// The driver's parse errors may quote the URI.
 		return nil, fmt.Errorf("mongo: %w", redact.Error(err))
 	}
-	c, err := New(client, opts)
-	if err != nil {
-		disconnect(client)
-		return nil, err
-	}
-	c.owned = true
-	return c, nil
+	return owned.Adopt(New, client, opts, func() error { return disconnect(client) }, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close disconnects the client that [Open] created, waiting at most five
 // seconds for connections in use. For a Checker made by [New] it does
 // nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if !c.owned || c.closed.Swap(true) {
-		return nil
-	}
-	if err := disconnect(c.client); err != nil {
+	if err := c.own.Close(); err != nil {
 		return fmt.Errorf("mongo: disconnect: %w", err)
 	}
 	return nil
@@ -139,7 +131,7 @@ var commandOpts = options.RunCmd().SetReadPreference(readpref.PrimaryPreferred()
 // set member; and read_ms with a read.
 func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 	defer report.Took(&out, time.Now())
-	if c.closed.Load() {
+	if c.own.Closed() {
 		return vitals.Failf("%w", ErrClosed)
 	}
 	admin := c.client.Database("admin")

@@ -11,6 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/timeout"
 	sqlcheck "github.com/vitalsgo/vitals/checks/sql"
@@ -48,10 +49,10 @@ func (o *Options) withDefaults() (Options, error) {
 // pool statistics, a warning when the pool is saturated) plus the server's
 // version.
 type Checker struct {
-	sql   *sqlcheck.Checker
-	db    DB
-	owned *sql.DB // closed by Close; nil when the caller owns the pool
-	opts  Options
+	sql  *sqlcheck.Checker
+	db   DB
+	own  owned.Client // the pool Open made; nothing for New
+	opts Options
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -102,22 +103,15 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(2)
 	db.SetMaxIdleConns(1)
-	c, err := New(db, &o)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	c.owned = db
-	return c, nil
+	return owned.Adopt(New, DB(db), &o, db.Close, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the pool that [Open] made. For a Checker made by [New] it
 // does nothing: the pool belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned != nil {
-		return c.owned.Close()
-	}
-	return nil
+	return c.own.Close()
 }
 
 // Check pings the server, reads the pool statistics and, when the server

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -56,7 +57,7 @@ type Options struct {
 type Checker struct {
 	pool  Pool
 	query string
-	owned *pgxpool.Pool // closed by Close; nil when the caller owns the pool
+	own   owned.Client // the pool Open made; nothing for New
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -107,22 +108,19 @@ func Open(dsn string, opts *Options) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: create pool: %w", redact.Error(err))
 	}
-	c, err := New(pool, opts)
-	if err != nil {
+	closePool := func() error {
 		pool.Close()
-		return nil, err
+		return nil
 	}
-	c.owned = pool
-	return c, nil
+	return owned.Adopt(New, Pool(pool), opts, closePool, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the pool that [Open] created. For a Checker made by [New]
 // it does nothing: the pool belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned != nil {
-		c.owned.Close()
-	}
-	return nil
+	return c.own.Close()
 }
 
 // Check acquires a connection from the pool, runs the query on it and

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/checks/internal/roundtrip"
 	"github.com/vitalsgo/vitals/redact"
@@ -65,7 +66,7 @@ type Checker struct {
 	client    Client
 	roundTrip bool
 	prefix    string
-	owned     *redis.Client // closed by Close; nil when the caller owns the client
+	own       owned.Client // the client Open made; nothing for New
 }
 
 var _ vitals.Checker = (*Checker)(nil)
@@ -107,25 +108,15 @@ func Open(url string, opts *Options) (*Checker, error) {
 		o.MaxRetries = -1 // go-redis reads 0 as its default, 3
 	}
 	client := redis.NewClient(o)
-	c, err := New(client, opts)
-	if err != nil {
-		client.Close()
-		return nil, err
-	}
-	c.owned = client
-	return c, nil
+	return owned.Adopt(New, Client(client), opts, client.Close, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the client that [Open] created. For a Checker made by [New]
 // it does nothing: the client belongs to the caller.
 func (c *Checker) Close() error {
-	if c.owned == nil {
-		return nil
-	}
-	if err := c.owned.Close(); err != nil && !errors.Is(err, redis.ErrClosed) {
-		return err
-	}
-	return nil
+	return c.own.Close()
 }
 
 // Check sends PING, then INFO, then (with [Options].RoundTrip) SET, GET and

@@ -4,11 +4,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/checktest"
 	"github.com/vitalsgo/vitals/checks/remote"
 	"github.com/vitalsgo/vitals/internal/testcert"
 )
@@ -18,7 +18,7 @@ func TestExpectSeesTheResponse(t *testing.T) {
 	s := service(t)
 	var got *remote.Response
 	keep := func(resp *remote.Response) error { got = resp; return nil }
-	r := check(t, s.URL+"/readyz", &remote.Options{Expect: keep})
+	r := checktest.CheckNew(t, remote.New, s.URL+"/readyz", &remote.Options{Expect: keep})
 	if r.Status != vitals.StatusPass || got == nil {
 		t.Fatalf("result = %v %q, Expect called: %v", r.Status, r.Message, got != nil)
 	}
@@ -26,11 +26,11 @@ func TestExpectSeesTheResponse(t *testing.T) {
 		got.Status != vitals.StatusPass || got.Truncated || !got.CertExpiry.IsZero() || got.Latency <= 0 {
 		t.Fatalf("Response = %+v", got)
 	}
-	if r := check(t, s.URL+"/vitals", &remote.Options{Expect: keep}); r.Status != vitals.StatusWarn || got.Status != vitals.StatusWarn {
+	if r := checktest.CheckNew(t, remote.New, s.URL+"/vitals", &remote.Options{Expect: keep}); r.Status != vitals.StatusWarn || got.Status != vitals.StatusWarn {
 		t.Fatalf("a remote warn: %v %q, Expect saw %v", r.Status, r.Message, got.Status)
 	}
 	got = nil
-	check(t, s.URL+"/endless", &remote.Options{MaxBodyBytes: 1000, Expect: keep})
+	checktest.CheckNew(t, remote.New, s.URL+"/endless", &remote.Options{MaxBodyBytes: 1000, Expect: keep})
 	if got == nil || len(got.Body) != 1000 || !got.Truncated {
 		t.Fatalf("a capped body: %+v", got)
 	}
@@ -41,7 +41,7 @@ func TestExpectSeesTheResponse(t *testing.T) {
 func TestExpectFails(t *testing.T) {
 	s := service(t)
 	errSlow := errors.New("status == pass: was warn (token=t0psecret)")
-	r := check(t, s.URL+"/vitals", &remote.Options{Expect: func(*remote.Response) error { return errSlow }})
+	r := checktest.CheckNew(t, remote.New, s.URL+"/vitals", &remote.Options{Expect: func(*remote.Response) error { return errSlow }})
 	if want := "GET " + s.URL + "/vitals: status == pass: was warn (token=***)"; r.Status != vitals.StatusFail || r.Message != want || !errors.Is(r.Err, errSlow) {
 		t.Fatalf("result = %v %q %v, want fail %q", r.Status, r.Message, r.Err, want)
 	}
@@ -57,7 +57,7 @@ func TestExpectNotCalledOnFailure(t *testing.T) {
 	called := 0
 	o := &remote.Options{Expect: func(*remote.Response) error { called++; return nil }}
 	for _, path := range []string{"/spring", "/broken", "/auth", "/garble"} {
-		if r := check(t, s.URL+path, o); r.Status != vitals.StatusFail || called != 0 {
+		if r := checktest.CheckNew(t, remote.New, s.URL+path, o); r.Status != vitals.StatusFail || called != 0 {
 			t.Fatalf("%s: %v %q, Expect called %d times", path, r.Status, r.Message, called)
 		}
 	}
@@ -67,14 +67,11 @@ func TestExpectNotCalledOnFailure(t *testing.T) {
 func TestExpectCertExpiry(t *testing.T) {
 	ca := testcert.NewCA(t, "vitals test CA")
 	notAfter := time.Now().Add(30 * 24 * time.Hour).Truncate(time.Second)
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	s.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Issue(t, testcert.Localhost(time.Now().Add(-time.Hour), notAfter))}}
-	s.StartTLS()
-	t.Cleanup(s.Close)
+	s := ca.Server(t, notAfter)
 
 	var got time.Time
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool()}, DisableKeepAlives: true}}
-	r := check(t, s.URL, &remote.Options{Client: client, Expect: func(resp *remote.Response) error {
+	r := checktest.CheckNew(t, remote.New, s.URL, &remote.Options{Client: client, Expect: func(resp *remote.Response) error {
 		got = resp.CertExpiry
 		return nil
 	}})

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
@@ -65,14 +64,9 @@ func service(t *testing.T) *httptest.Server {
 	return s
 }
 
-func check(t *testing.T, url string, o *remote.Options) vitals.Result {
-	t.Helper()
-	return checktest.Check(t, checktest.MustNew(t, remote.New, url, o), 5*time.Second)
-}
-
 func TestHealthy(t *testing.T) {
 	s := service(t)
-	r := check(t, s.URL+"/readyz", nil)
+	r := checktest.CheckNew(t, remote.New, s.URL+"/readyz", nil)
 	if r.Status != vitals.StatusPass || r.Details["status_code"] != 200 || r.Details["body_excerpt"] != `{"status":"pass"}` ||
 		r.Details["remote_status"] != "pass" || r.Observed != 0 || r.Unit != "issues" {
 		t.Fatalf("result = %v %q %v", r.Status, r.Message, r.Details)
@@ -96,21 +90,21 @@ func TestRemoteStatusFromTheBody(t *testing.T) {
 		{"/vitals", vitals.StatusWarn, []string{"cache warn"}, 0},
 	}
 	for _, tt := range tests {
-		r := check(t, s.URL+tt.path, nil)
+		r := checktest.CheckNew(t, remote.New, s.URL+tt.path, nil)
 		failing, _ := r.Details["failing"].([]string)
 		if r.Status != tt.status || r.Details["remote_status"] != tt.status.String() || strings.Join(failing, ",") != strings.Join(tt.failing, ",") ||
 			r.Observed != len(tt.failing)+tt.issues || !strings.Contains(r.Message, "200 OK") || !strings.Contains(r.Message, "remote status "+tt.status.String()) {
 			t.Errorf("%s: %v %q observed %v details %v", tt.path, r.Status, r.Message, r.Observed, r.Details)
 		}
 	}
-	if r := check(t, s.URL+"/garble", nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "not a health report") {
+	if r := checktest.CheckNew(t, remote.New, s.URL+"/garble", nil); r.Status != vitals.StatusFail || !strings.Contains(r.Message, "not a health report") {
 		t.Errorf("/garble: %v %q", r.Status, r.Message)
 	}
 }
 
 func TestUnhealthy(t *testing.T) {
 	s := service(t)
-	r := check(t, s.URL+"/broken", nil)
+	r := checktest.CheckNew(t, remote.New, s.URL+"/broken", nil)
 	if r.Status != vitals.StatusFail || !strings.Contains(r.Message, "503 Service Unavailable") || r.Details["status_code"] != 503 {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
@@ -122,10 +116,10 @@ func TestUnhealthy(t *testing.T) {
 
 func TestHeader(t *testing.T) {
 	s := service(t)
-	if r := check(t, s.URL+"/auth", nil); r.Status != vitals.StatusFail || r.Details["status_code"] != 401 {
+	if r := checktest.CheckNew(t, remote.New, s.URL+"/auth", nil); r.Status != vitals.StatusFail || r.Details["status_code"] != 401 {
 		t.Fatalf("without: %v %q", r.Status, r.Message)
 	}
-	if r := check(t, s.URL+"/auth", &remote.Options{Header: http.Header{"Authorization": {"Bearer t0ken"}}}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, remote.New, s.URL+"/auth", &remote.Options{Header: http.Header{"Authorization": {"Bearer t0ken"}}}); r.Status != vitals.StatusPass {
 		t.Fatalf("with: %v %q", r.Status, r.Message)
 	}
 }
@@ -134,7 +128,7 @@ func TestEndlessBodyIsCapped(t *testing.T) {
 	s := service(t)
 	ct := httpfault.NewCountingTransport()
 	const limit = 256 << 10
-	r := check(t, s.URL+"/endless", &remote.Options{MaxBodyBytes: limit, Client: &http.Client{Transport: ct}})
+	r := checktest.CheckNew(t, remote.New, s.URL+"/endless", &remote.Options{MaxBodyBytes: limit, Client: &http.Client{Transport: ct}})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}

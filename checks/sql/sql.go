@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/checks/internal/owned"
 	"github.com/vitalsgo/vitals/checks/internal/report"
 	"github.com/vitalsgo/vitals/redact"
 )
@@ -42,7 +43,7 @@ type Options struct {
 // Checker checks one database.
 type Checker struct {
 	db     DB
-	owned  *sql.DB // closed by Close; set by Open
+	own    owned.Client // the database Open made; nothing for New
 	query  string
 	expect any
 
@@ -96,22 +97,15 @@ func Open(driverName, dsn string, opts *Options) (*Checker, error) {
 	}
 	db.SetMaxOpenConns(o.MaxOpenConns)
 	db.SetMaxIdleConns(1)
-	c, err := New(db, &o)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	c.owned = db
-	return c, nil
+	return owned.Adopt(New, DB(db), &o, db.Close, (*Checker).owner)
 }
+
+func (c *Checker) owner() *owned.Client { return &c.own }
 
 // Close closes the database if [Open] made it; otherwise it does nothing,
 // since the application's pool belongs to the application.
 func (c *Checker) Close() error {
-	if c.owned == nil {
-		return nil
-	}
-	return c.owned.Close()
+	return c.own.Close()
 }
 
 // Check pings the database, runs the query if any, and reads the pool

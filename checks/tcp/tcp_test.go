@@ -17,12 +17,7 @@ import (
 // listen returns the address of a real TCP listener on loopback that
 // accepts and closes connections until the test ends.
 func listen(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return checktest.Serve(t, ln, func(net.Conn) {})
+	return checktest.Serve(t, checktest.Listen(t), func(net.Conn) {})
 }
 
 func check(t *testing.T, c *tcp.Checker) vitals.Result {

@@ -16,11 +16,6 @@ import (
 
 const day = 24 * time.Hour
 
-func check(t *testing.T, addr string, o *tlscheck.Options) vitals.Result {
-	t.Helper()
-	return checktest.Check(t, checktest.MustNew(t, tlscheck.New, addr, o), 5*time.Second)
-}
-
 func TestCertificates(t *testing.T) {
 	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
@@ -45,7 +40,7 @@ func TestCertificates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := serveTLS(t, tt.cert)
-			r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool(), ServerName: tt.serverName})
+			r := checktest.CheckNew(t, tlscheck.New, addr, &tlscheck.Options{RootCAs: ca.Pool(), ServerName: tt.serverName})
 			if r.Status != tt.status || !strings.Contains(r.Message, tt.msg) {
 				t.Fatalf("result = %v %q, want %v containing %q", r.Status, r.Message, tt.status, tt.msg)
 			}
@@ -71,10 +66,10 @@ func TestWarnDays(t *testing.T) {
 	ca := testcert.NewCA(t, "vitals test CA")
 	now := time.Now()
 	addr := serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(20*day+time.Hour))))
-	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool()}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, tlscheck.New, addr, &tlscheck.Options{RootCAs: ca.Pool()}); r.Status != vitals.StatusPass {
 		t.Fatalf("20 days left, default window 14: %v %q", r.Status, r.Message)
 	}
-	if r := check(t, addr, &tlscheck.Options{RootCAs: ca.Pool(), WarnDays: 30}); r.Status != vitals.StatusWarn {
+	if r := checktest.CheckNew(t, tlscheck.New, addr, &tlscheck.Options{RootCAs: ca.Pool(), WarnDays: 30}); r.Status != vitals.StatusWarn {
 		t.Fatalf("20 days left, window 30: %v %q", r.Status, r.Message)
 	}
 }
@@ -82,11 +77,11 @@ func TestWarnDays(t *testing.T) {
 func TestInsecureSkipVerifyStillChecksDates(t *testing.T) {
 	now := time.Now()
 	good := serveTLS(t, (*testcert.CA)(nil).Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))))
-	if r := check(t, good, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
+	if r := checktest.CheckNew(t, tlscheck.New, good, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusPass {
 		t.Fatalf("self-signed, verification skipped: %v %q", r.Status, r.Message)
 	}
 	expired := serveTLS(t, (*testcert.CA)(nil).Issue(t, testcert.Localhost(now.Add(-90*day), now.Add(-day))))
-	if r := check(t, expired, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusFail {
+	if r := checktest.CheckNew(t, tlscheck.New, expired, &tlscheck.Options{InsecureSkipVerify: true}); r.Status != vitals.StatusFail {
 		t.Fatalf("expired, verification skipped: %v %q", r.Status, r.Message)
 	}
 }
@@ -96,11 +91,11 @@ func TestRootsFromTLSConfig(t *testing.T) {
 	now := time.Now()
 	addr := serveTLS(t, ca.Issue(t, testcert.Localhost(now.Add(-day), now.Add(90*day))))
 	// InsecureSkipVerify in the base config must not turn verification off.
-	r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{RootCAs: ca.Pool(), InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}})
+	r := checktest.CheckNew(t, tlscheck.New, addr, &tlscheck.Options{TLSConfig: &tls.Config{RootCAs: ca.Pool(), InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}})
 	if r.Status != vitals.StatusPass {
 		t.Fatalf("result = %v %q", r.Status, r.Message)
 	}
-	if r := check(t, addr, &tlscheck.Options{TLSConfig: &tls.Config{InsecureSkipVerify: true}}); r.Status != vitals.StatusFail {
+	if r := checktest.CheckNew(t, tlscheck.New, addr, &tlscheck.Options{TLSConfig: &tls.Config{InsecureSkipVerify: true}}); r.Status != vitals.StatusFail {
 		t.Fatalf("system roots: %v %q, want fail", r.Status, r.Message)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -70,6 +72,18 @@ func (a *CA) Issue(t testing.TB, l Leaf) tls.Certificate {
 	}
 	leaf := create(t, tmpl, parent, key, signer)
 	return tls.Certificate{Certificate: [][]byte{leaf.Raw}, PrivateKey: key, Leaf: leaf}
+}
+
+// Server starts an HTTPS server on loopback that answers every request
+// with 200 OK and presents a localhost leaf of the CA's that expires at
+// notAfter. It is closed when the test ends.
+func (a *CA) Server(t testing.TB, notAfter time.Time) *httptest.Server {
+	t.Helper()
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{a.Issue(t, Localhost(time.Now().Add(-time.Hour), notAfter))}}
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	return s
 }
 
 // SelfSigned returns a certificate named cn for localhost and 127.0.0.1,

@@ -50,17 +50,11 @@ func TestProgramMissing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(RequireEnv, tt.env)
 			t.Setenv("VITALS_ALERTMANAGER_BIN", tt.bin)
-			var r recorder
+			var r Recorder
 			if got := AlertmanagerBin(&r); got != "" {
 				t.Errorf("AlertmanagerBin = %q for a missing program", got)
 			}
-			msg, other := r.skip, r.fatal
-			if tt.wantFatal {
-				msg, other = r.fatal, r.skip
-			}
-			if msg == "" || other != "" {
-				t.Fatalf("fatal = %q, skip = %q; want only %s", r.fatal, r.skip, map[bool]string{true: "fatal", false: "skip"}[tt.wantFatal])
-			}
+			msg := r.Ended(t, tt.wantFatal)
 			for _, want := range []string{"Alertmanager", tt.bin, "VITALS_ALERTMANAGER_BIN", "scripts/services"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message %q does not mention %q", msg, want)

@@ -1,7 +1,6 @@
 package testservice
 
 import (
-	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -39,17 +38,6 @@ func TestRequireMissingSkips(t *testing.T) {
 	}
 }
 
-// recorder stands in for testing.TB to observe Fatalf, which would otherwise
-// fail this test.
-type recorder struct {
-	testing.TB
-	fatal, skip string
-}
-
-func (r *recorder) Helper()                           {}
-func (r *recorder) Fatalf(format string, args ...any) { r.fatal = fmt.Sprintf(format, args...) }
-func (r *recorder) Skip(args ...any)                  { r.skip = fmt.Sprint(args...) }
-
 func TestRequireMissing(t *testing.T) {
 	addr := ClosedAddr(t)
 	tests := []struct {
@@ -64,16 +52,9 @@ func TestRequireMissing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(RequireEnv, tt.env)
-			var r recorder
+			var r Recorder
 			Require(&r, "Redis", addr)
-
-			msg, other := r.skip, r.fatal
-			if tt.wantFatal {
-				msg, other = r.fatal, r.skip
-			}
-			if msg == "" || other != "" {
-				t.Fatalf("fatal = %q, skip = %q; want only %s", r.fatal, r.skip, map[bool]string{true: "fatal", false: "skip"}[tt.wantFatal])
-			}
+			msg := r.Ended(t, tt.wantFatal)
 			for _, want := range []string{"Redis", addr, "scripts/services"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("message %q does not mention %q", msg, want)

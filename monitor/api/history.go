@@ -19,15 +19,20 @@ const (
 	DefaultSpan = 24 * time.Hour
 )
 
-// query parses a request's query string, or answers 400 itself. Unlike
-// URL.Query it does not drop what it cannot read in silence.
-func query(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+// stateQuery returns the target a request names and the request's query
+// string, or answers 404 or 400 itself. Unlike URL.Query it does not drop
+// what it cannot read in silence.
+func (h *Handler) stateQuery(w http.ResponseWriter, r *http.Request) (*board.State, url.Values, bool) {
+	st, ok := h.state(w, r)
+	if !ok {
+		return nil, nil, false
+	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad query string: "+err.Error())
-		return nil, false
+		return nil, nil, false
 	}
-	return q, true
+	return st, q, true
 }
 
 // badParam answers 400 for a parameter's value, naming both.
@@ -36,11 +41,7 @@ func badParam(w http.ResponseWriter, name, value string, err error) {
 }
 
 func (h *Handler) serveResults(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.state(w, r)
-	if !ok {
-		return
-	}
-	q, ok := query(w, r)
+	st, q, ok := h.stateQuery(w, r)
 	if !ok {
 		return
 	}
@@ -98,11 +99,7 @@ func (h *Handler) serveResults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serveUptime(w http.ResponseWriter, r *http.Request) {
-	st, ok := h.state(w, r)
-	if !ok {
-		return
-	}
-	q, ok := query(w, r)
+	st, q, ok := h.stateQuery(w, r)
 	if !ok {
 		return
 	}

@@ -260,10 +260,7 @@ func TestEmailWrongPassword(t *testing.T) {
 	c.CAFile, c.Username, c.Password = cert.CAFile, smtpUser, "wrong-Pa55-word"
 	ch := newChannel(t, c)
 
-	for name, err := range map[string]error{
-		"Send":  ch.Send(t.Context(), firingMessage()),
-		"Check": ch.(notify.Checker).Check(t.Context()),
-	} {
+	for name, err := range sendAndCheck(t, ch) {
 		if err == nil {
 			t.Fatalf("%s with a wrong password succeeded", name)
 		}
@@ -289,10 +286,7 @@ func TestEmailRefusesServerWithoutSTARTTLS(t *testing.T) {
 	c := emailConfig(mp.SMTPAddr)
 	c.Username, c.Password = smtpUser, smtpPassword
 	ch := newChannel(t, c)
-	for name, err := range map[string]error{
-		"Send":  ch.Send(t.Context(), firingMessage()),
-		"Check": ch.(notify.Checker).Check(t.Context()),
-	} {
+	for name, err := range sendAndCheck(t, ch) {
 		if err == nil {
 			t.Fatalf("%s to a server without STARTTLS succeeded", name)
 		}
@@ -442,4 +436,13 @@ func writeFile(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// sendAndCheck returns the errors of a Send of a firing message and of a
+// Check through ch, by name.
+func sendAndCheck(t *testing.T, ch notify.Channel) map[string]error {
+	return map[string]error{
+		"Send":  ch.Send(t.Context(), firingMessage()),
+		"Check": ch.(notify.Checker).Check(t.Context()),
+	}
 }

@@ -40,13 +40,7 @@ type opsgenie struct {
 var _ Channel = (*opsgenie)(nil)
 
 func newOpsgenie(c Config, o Options) (Channel, error) {
-	if c.APIKey == "" {
-		return nil, errorf(c, "api_key is required")
-	}
-	if strings.ContainsFunc(c.APIKey, isSpaceOrControl) {
-		return nil, errorf(c, "api_key holds a blank or a control character")
-	}
-	base, err := apiBase(c, opsgenieBase)
+	base, err := apiBase(c, "api_key", c.APIKey, opsgenieBase)
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +150,17 @@ func opsgeniePriority(a Alert) string {
 	return "P1"
 }
 
-// apiBase is c.URL without a trailing '/', or def when c.URL is unset.
-func apiBase(c Config, def string) (string, error) {
+// apiBase checks the key an API takes, named keyField in the
+// configuration (required, without blanks or control characters), and
+// returns the API's base: c.URL without a trailing '/', or def when c.URL
+// is unset.
+func apiBase(c Config, keyField, key, def string) (string, error) {
+	if key == "" {
+		return "", errorf(c, "%s is required", keyField)
+	}
+	if strings.ContainsFunc(key, isSpaceOrControl) {
+		return "", errorf(c, "%s holds a blank or a control character", keyField)
+	}
 	if c.URL == "" {
 		return def, nil
 	}

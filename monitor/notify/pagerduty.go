@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"net/http"
-	"strings"
 )
 
 func init() { constructors["pagerduty"] = newPagerDuty }
@@ -28,13 +27,7 @@ type pagerDuty struct {
 var _ Channel = (*pagerDuty)(nil)
 
 func newPagerDuty(c Config, o Options) (Channel, error) {
-	if c.RoutingKey == "" {
-		return nil, errorf(c, "routing_key is required")
-	}
-	if strings.ContainsFunc(c.RoutingKey, isSpaceOrControl) {
-		return nil, errorf(c, "routing_key holds a blank or a control character")
-	}
-	base, err := apiBase(c, pagerDutyBase)
+	base, err := apiBase(c, "routing_key", c.RoutingKey, pagerDutyBase)
 	if err != nil {
 		return nil, err
 	}

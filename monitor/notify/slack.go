@@ -1,13 +1,11 @@
 package notify
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
-func init() { constructors["slack"] = newSlack }
+func init() { constructors["slack"] = jsonHookOf(slackBody) }
 
 // Slack's documented limits for incoming webhooks and Block Kit: at most
 // 50 blocks per message, 150 characters of a header's text and 3000 of a
@@ -18,42 +16,6 @@ const (
 	slackSection    = 3000
 	slackMessage    = 500 // of an alert's message, so that a section stays readable
 )
-
-// slack posts to a Slack incoming webhook: {"text": …, "blocks": […]},
-// the shape Slack documents for incoming webhooks ("text" is the fallback
-// shown in notifications when a message has blocks; blocks are Block Kit
-// header and section blocks, section text in mrkdwn).
-type slack struct {
-	*poster
-	url string
-}
-
-var _ Channel = (*slack)(nil)
-
-func newSlack(c Config, o Options) (Channel, error) {
-	if err := checkURL(c, "url"); err != nil {
-		return nil, err
-	}
-	return &slack{poster: newPoster(c, o, c.URL), url: c.URL}, nil
-}
-
-func (s *slack) Name() string { return s.name }
-func (s *slack) Type() string { return "slack" }
-
-// Send posts m. Slack answers 200 "ok", or 4xx with a word saying what was
-// wrong (invalid_payload, no_service), which the error quotes.
-func (s *slack) Send(ctx context.Context, m Message) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
-	body, err := encodeJSON(slackBody(m))
-	if err != nil {
-		return s.errorf("encode: %w", err)
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", userAgent)
-	return s.do(ctx, request{method: http.MethodPost, url: s.url, header: h, body: body})
-}
 
 type slackPayload struct {
 	Text   string       `json:"text"`
@@ -71,6 +33,11 @@ type slackText struct {
 	Emoji bool   `json:"emoji,omitempty"` // plain_text only
 }
 
+// slackBody is what a slack channel posts to a Slack incoming webhook:
+// {"text": …, "blocks": […]}, the shape Slack documents for incoming
+// webhooks ("text" is the fallback shown in notifications when a message
+// has blocks; blocks are Block Kit header and section blocks, section text
+// in mrkdwn).
 func slackBody(m Message) slackPayload {
 	p := slackPayload{
 		Text: slackEscape(summary(m)),

@@ -1,54 +1,15 @@
 package notify
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
-func init() { constructors["teams"] = newTeams }
+func init() { constructors["teams"] = jsonHookOf(teamsBody) }
 
 // teamsMaxAlerts bounds the alerts of one card: Teams refuses messages
 // over about 28 KB. The rest are counted in a last block.
 const teamsMaxAlerts = 20
-
-// teams posts an Adaptive Card to a Microsoft Teams Workflows webhook
-// ("When a Teams webhook request is received"). Workflows take Adaptive
-// Cards only, wrapped as Microsoft documents it:
-// {"type":"message","attachments":[{"contentType":
-// "application/vnd.microsoft.card.adaptive","content":{AdaptiveCard}}]},
-// the card of version 1.4 with its "$schema", "type" and "body".
-type teams struct {
-	*poster
-	url string
-}
-
-var _ Channel = (*teams)(nil)
-
-func newTeams(c Config, o Options) (Channel, error) {
-	if err := checkURL(c, "url"); err != nil {
-		return nil, err
-	}
-	return &teams{poster: newPoster(c, o, c.URL), url: c.URL}, nil
-}
-
-func (t *teams) Name() string { return t.name }
-func (t *teams) Type() string { return "teams" }
-
-// Send posts m as one card. A workflow answers 202 Accepted.
-func (t *teams) Send(ctx context.Context, m Message) error {
-	ctx, cancel := t.bound(ctx)
-	defer cancel()
-	body, err := encodeJSON(teamsBody(m))
-	if err != nil {
-		return t.errorf("encode: %w", err)
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", userAgent)
-	return t.do(ctx, request{method: http.MethodPost, url: t.url, header: h, body: body})
-}
 
 type teamsPayload struct {
 	Type        string            `json:"type"` // "message"
@@ -94,6 +55,13 @@ type teamsAction struct {
 	URL   string `json:"url"`
 }
 
+// teamsBody is what a teams channel posts: an Adaptive Card, for a
+// Microsoft Teams Workflows webhook ("When a Teams webhook request is
+// received"). Workflows take Adaptive Cards only, wrapped as Microsoft
+// documents it:
+// {"type":"message","attachments":[{"contentType":
+// "application/vnd.microsoft.card.adaptive","content":{AdaptiveCard}}]},
+// the card of version 1.4 with its "$schema", "type" and "body".
 func teamsBody(m Message) teamsPayload {
 	body := []teamsElement{{
 		Type: "TextBlock", Text: summary(m), Size: "Large", Weight: "Bolder",

@@ -81,19 +81,10 @@ func TestWebhookHeaders(t *testing.T) {
 }
 
 func TestWebhookTemplate(t *testing.T) {
-	rv := newReceiver(t, http.StatusOK, nil)
-	var logs bytes.Buffer
-	ch, err := New(Config{
-		Name: "ops", Type: "webhook", URL: rv.URL, Secret: "s",
+	c, logs := sendTemplated(t, Config{
+		Secret:   "s",
 		Template: `{"text": {{json (printf "%s: %d alerts (%s), first %s at %s" .Channel (len .Alerts) .Status (index .Alerts 0).Target (rfc3339 (index .Alerts 0).At))}}, "key": {{json .Key}}, "v": {{json .Version}}}`,
-	}, rv.options(&logs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Send(context.Background(), messages[1].m); err != nil {
-		t.Fatal(err)
-	}
-	c := rv.requests()[0]
+	}, messages[1].m)
 	want := `{"text": "ops: 3 alerts (firing), first db at 2026-12-06T04:53:00Z", "key": "msg-2", "v": "1"}`
 	if string(c.body) != want {
 		t.Errorf("body\n%s\nwant\n%s", c.body, want)
@@ -109,21 +100,10 @@ func TestWebhookTemplate(t *testing.T) {
 // A template that fails when executed must not lose the alert: the
 // default body goes out, and one log line says so.
 func TestWebhookTemplateFailsSendsDefault(t *testing.T) {
-	rv := newReceiver(t, http.StatusOK, nil)
-	var logs bytes.Buffer
-	ch, err := New(Config{
-		Name: "ops", Type: "webhook", URL: rv.URL,
-		Template: "{\n  \"third\": {{json (index .Alerts 2).Target}}\n}",
-	}, rv.options(&logs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Send(context.Background(), messages[0].m); err != nil {
-		t.Fatal(err)
-	}
+	c, logs := sendTemplated(t, Config{Template: "{\n  \"third\": {{json (index .Alerts 2).Target}}\n}"}, messages[0].m)
 	var got webhookPayload
-	if err := json.Unmarshal(rv.requests()[0].body, &got); err != nil || got.Version != "1" || len(got.Alerts) != 1 {
-		t.Errorf("body %s (%v), want the default body", rv.requests()[0].body, err)
+	if err := json.Unmarshal(c.body, &got); err != nil || got.Version != "1" || len(got.Alerts) != 1 {
+		t.Errorf("body %s (%v), want the default body", c.body, err)
 	}
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	if len(lines) != 1 || !strings.Contains(lines[0], "template failed") || !strings.Contains(lines[0], "channel=ops") ||
@@ -133,19 +113,8 @@ func TestWebhookTemplateFailsSendsDefault(t *testing.T) {
 }
 
 func TestWebhookTemplateTooLong(t *testing.T) {
-	rv := newReceiver(t, http.StatusOK, nil)
-	var logs bytes.Buffer
-	ch, err := New(Config{
-		Name: "ops", Type: "webhook", URL: rv.URL,
-		Template: `{{printf "%2000000s" ""}}`,
-	}, rv.options(&logs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Send(context.Background(), messages[0].m); err != nil {
-		t.Fatal(err)
-	}
-	if b := rv.requests()[0].body; len(b) > 4096 || !bytes.HasPrefix(b, []byte(`{"version":"1"`)) {
+	c, logs := sendTemplated(t, Config{Template: `{{printf "%2000000s" ""}}`}, messages[0].m)
+	if b := c.body; len(b) > 4096 || !bytes.HasPrefix(b, []byte(`{"version":"1"`)) {
 		t.Errorf("body of %d bytes, want the default one", len(b))
 	}
 	if !strings.Contains(logs.String(), "longer than 1 MiB") {
@@ -188,4 +157,22 @@ func TestVerifySignature(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sendTemplated sends m through a webhook channel named ops, configured as
+// c with the URL of a new receiver, and returns the request the receiver
+// got and what the channel logged.
+func sendTemplated(t *testing.T, c Config, m Message) (captured, *bytes.Buffer) {
+	t.Helper()
+	rv := newReceiver(t, http.StatusOK, nil)
+	c.Name, c.Type, c.URL = "ops", "webhook", rv.URL
+	var logs bytes.Buffer
+	ch, err := New(c, rv.options(&logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return rv.requests()[0], &logs
 }

@@ -237,19 +237,7 @@ func (t *alertTx) Failing(ctx context.Context, target string) (bool, time.Time, 
 func (t *alertTx) DueReminders(ctx context.Context, now time.Time) ([]AlertState, error) {
 	rows, err := t.tx.QueryContext(ctx, t.s.d.q(`SELECT t.name, `+alertColumns+` FROM alerts a JOIN targets t ON t.id = a.target_id
 		WHERE a.state = 'firing' AND a.suppressed = '' AND a.remind_at > 0 AND a.remind_at <= ? ORDER BY a.remind_at`), ms(now))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AlertState
-	for rows.Next() {
-		var a AlertState
-		if err := scanAlert(rows, &a, &a.Target); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanTargetAlert)
 }
 
 // AlertTx runs fn in a write transaction of its own, committed when fn
@@ -271,22 +259,18 @@ func (s *sqlStore) AlertTx(ctx context.Context, fn func(AlertTx) error) error {
 
 func (s *sqlStore) Alerts(ctx context.Context) ([]AlertState, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT t.name, `+alertColumns+` FROM alerts a JOIN targets t ON t.id = a.target_id ORDER BY t.name`)
+	out, err := collect(rows, err, scanTargetAlert)
 	if err != nil {
 		return nil, s.errorf("read alerts", err)
 	}
-	defer rows.Close()
-	var out []AlertState
-	for rows.Next() {
-		var a AlertState
-		if err := scanAlert(rows, &a, &a.Target); err != nil {
-			return nil, s.errorf("read alerts", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.errorf("read alerts", err)
-	}
 	return out, nil
+}
+
+// scanTargetAlert scans a row of the target's name and alertColumns.
+func scanTargetAlert(rows *sql.Rows) (AlertState, error) {
+	var a AlertState
+	err := scanAlert(rows, &a, &a.Target)
+	return a, err
 }
 
 const outboxColumns = `id, dedup_key, channel, kind, incident, target, payload, created, due, attempts, state, batch, last_error, done_at`
@@ -345,20 +329,8 @@ func (s *sqlStore) Claim(ctx context.Context, now time.Time, lease time.Duration
 		WHERE state = 'pending' AND claimed_until <= ? AND (batch = '' OR due <= ?)
 		AND channel IN (SELECT channel FROM outbox WHERE state = 'pending' AND due <= ? AND claimed_until <= ?)
 		ORDER BY id LIMIT ?`+s.d.skipLocked), c, n, n, c, limit)
+	out, err := collect(rows, err, scanOutbound)
 	if err != nil {
-		return nil, s.errorf("claim", err)
-	}
-	var out []Outbound
-	for rows.Next() {
-		o, err := scanOutbound(rows)
-		if err != nil {
-			rows.Close()
-			return nil, s.errorf("claim", err)
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, s.errorf("claim", err)
 	}
 	batches := map[string]string{} // channel → the new batch of its unbatched rows
@@ -517,15 +489,11 @@ func (s *sqlStore) Failing(ctx context.Context, target string) (bool, time.Time,
 func (s *sqlStore) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM outbox GROUP BY state`)
-	if err != nil {
-		return st, s.errorf("read outbox", err)
-	}
-	for rows.Next() {
+	err = eachRow(rows, err, func(rows *sql.Rows) error {
 		var state string
 		var n int
 		if err := rows.Scan(&state, &n); err != nil {
-			rows.Close()
-			return st, s.errorf("read outbox", err)
+			return err
 		}
 		switch state {
 		case OutboxPending:
@@ -537,9 +505,9 @@ func (s *sqlStore) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		case OutboxCancelled:
 			st.Cancelled = n
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return st, s.errorf("read outbox", err)
 	}
 	st.DeadRows, err = s.outbox(ctx, `WHERE state = 'dead' ORDER BY done_at DESC, id DESC LIMIT 20`)
@@ -553,19 +521,8 @@ func (s *sqlStore) Outbox(ctx context.Context, incident string) ([]Outbound, err
 
 func (s *sqlStore) outbox(ctx context.Context, where string, args ...any) ([]Outbound, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT `+outboxColumns+` FROM outbox `+where), args...)
+	out, err := collect(rows, err, scanOutbound)
 	if err != nil {
-		return nil, s.errorf("read outbox", err)
-	}
-	defer rows.Close()
-	var out []Outbound
-	for rows.Next() {
-		o, err := scanOutbound(rows)
-		if err != nil {
-			return nil, s.errorf("read outbox", err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.errorf("read outbox", err)
 	}
 	return out, nil
@@ -618,31 +575,28 @@ func (s *sqlStore) DeleteSilence(ctx context.Context, id string) (bool, error) {
 func (s *sqlStore) Silences(ctx context.Context, now time.Time) ([]Silence, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT id, target_patterns, group_names, starts, ends, comment, created_by, created_at, maintenance
 		FROM silences WHERE ends > ? ORDER BY starts, id`), ms(now))
+	out, err := collect(rows, err, scanSilence)
 	if err != nil {
 		return nil, s.errorf("read silences", err)
 	}
-	defer rows.Close()
-	var out []Silence
-	for rows.Next() {
-		var sl Silence
-		var tj, gj string
-		var starts, ends, created int64
-		if err := rows.Scan(&sl.ID, &tj, &gj, &starts, &ends, &sl.Comment, &sl.CreatedBy, &created, &sl.Maintenance); err != nil {
-			return nil, s.errorf("read silences", err)
-		}
-		if err := json.Unmarshal([]byte(tj), &sl.Targets); err != nil {
-			return nil, s.errorf("read silences", fmt.Errorf("silence %s: %w", sl.ID, err))
-		}
-		if err := json.Unmarshal([]byte(gj), &sl.Groups); err != nil {
-			return nil, s.errorf("read silences", fmt.Errorf("silence %s: %w", sl.ID, err))
-		}
-		sl.Starts, sl.Ends, sl.CreatedAt = fromMS(starts), fromMS(ends), fromMS(created)
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.errorf("read silences", err)
-	}
 	return out, nil
+}
+
+func scanSilence(rows *sql.Rows) (Silence, error) {
+	var sl Silence
+	var tj, gj string
+	var starts, ends, created int64
+	if err := rows.Scan(&sl.ID, &tj, &gj, &starts, &ends, &sl.Comment, &sl.CreatedBy, &created, &sl.Maintenance); err != nil {
+		return sl, err
+	}
+	if err := json.Unmarshal([]byte(tj), &sl.Targets); err != nil {
+		return sl, fmt.Errorf("silence %s: %w", sl.ID, err)
+	}
+	if err := json.Unmarshal([]byte(gj), &sl.Groups); err != nil {
+		return sl, fmt.Errorf("silence %s: %w", sl.ID, err)
+	}
+	sl.Starts, sl.Ends, sl.CreatedAt = fromMS(starts), fromMS(ends), fromMS(created)
+	return sl, nil
 }
 
 // AlertStore is the part of a [Store] that alerts use: the state the

@@ -71,3 +71,34 @@ func valuesQuery(head, tail string, cols, rows int) string {
 	}
 	return b.String()
 }
+
+// eachRow calls fn on every row of a query's result, given as QueryContext
+// returns it, and closes the rows. It returns the query's error, fn's
+// first error, or the error that ended the rows.
+func eachRow(rows *sql.Rows, err error, fn func(*sql.Rows) error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// collect is [eachRow] for a query each of whose rows scan makes into one
+// T; it returns them in order.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	var out []T
+	err = eachRow(rows, err, func(rows *sql.Rows) error {
+		v, err := scan(rows)
+		out = append(out, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

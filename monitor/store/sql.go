@@ -353,22 +353,15 @@ func (s *sqlStore) Results(ctx context.Context, target string, since, until time
 		args = append(args, limit)
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
-	if err != nil {
-		return nil, s.errorf("read results", err)
-	}
-	defer rows.Close()
-	var out []Result
-	for rows.Next() {
+	out, err := collect(rows, err, func(rows *sql.Rows) (Result, error) {
 		var at, lat int64
 		var st, code int
 		r := Result{Target: target}
-		if err := rows.Scan(&at, &st, &lat, &code, &r.Message, &r.Details, &r.Epoch); err != nil {
-			return nil, s.errorf("read results", err)
-		}
+		err := rows.Scan(&at, &st, &lat, &code, &r.Message, &r.Details, &r.Epoch)
 		r.At, r.Status, r.Latency, r.Code = fromMS(at), vitals.Status(st), time.Duration(lat)*time.Microsecond, code
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, err
+	})
+	if err != nil {
 		return nil, s.errorf("read results", err)
 	}
 	return out, nil
@@ -390,23 +383,16 @@ func (s *sqlStore) Current(ctx context.Context) ([]Interval, error) {
 
 func (s *sqlStore) intervals(ctx context.Context, q string, args ...any) ([]Interval, error) {
 	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
-	if err != nil {
-		return nil, s.errorf("read intervals", err)
-	}
-	defer rows.Close()
-	var out []Interval
-	for rows.Next() {
+	out, err := collect(rows, err, func(rows *sql.Rows) (Interval, error) {
 		var iv Interval
 		var st int
 		var since, through, last int64
 		var until sql.NullInt64
-		if err := rows.Scan(&iv.Target, &st, &since, &until, &through, &last); err != nil {
-			return nil, s.errorf("read intervals", err)
-		}
+		err := rows.Scan(&iv.Target, &st, &since, &until, &through, &last)
 		iv.Status, iv.Since, iv.Until, iv.Through, iv.Last = vitals.Status(st), fromMS(since), fromMS(until.Int64), fromMS(through), fromMS(last)
-		out = append(out, iv)
-	}
-	if err := rows.Err(); err != nil {
+		return iv, err
+	})
+	if err != nil {
 		return nil, s.errorf("read intervals", err)
 	}
 	return out, nil
@@ -424,17 +410,13 @@ func (s *sqlStore) Uptimes(ctx context.Context, windows []time.Duration, now tim
 		return nil, s.errorf("read uptimes", err)
 	}
 	rows, err := st.QueryContext(ctx, ms(now), ms(now), ms(now.Add(-longest)))
-	if err != nil {
-		return nil, s.errorf("read uptimes", err)
-	}
-	defer rows.Close()
 	out := map[string][]Uptime{}
-	for rows.Next() {
+	err = eachRow(rows, err, func(rows *sql.Rows) error {
 		var name string
 		var status int
 		var since, until int64
 		if err := rows.Scan(&name, &status, &since, &until); err != nil {
-			return nil, s.errorf("read uptimes", err)
+			return err
 		}
 		ups, ok := out[name]
 		if !ok {
@@ -448,8 +430,9 @@ func (s *sqlStore) Uptimes(ctx context.Context, windows []time.Duration, now tim
 			u := &ups[i]
 			weigh(vitals.Status(status), overlap(fromMS(since), fromMS(until), now.Add(-w), now), &u.Up, &u.Degraded, &u.Down)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, s.errorf("read uptimes", err)
 	}
 	for _, ups := range out {
@@ -476,19 +459,16 @@ func (s *sqlStore) Uptime(ctx context.Context, target string, window time.Durati
 			return u, s.errorf("read uptime", err)
 		}
 		rows, err := st.QueryContext(ctx, ms(now), id, ms(now), ms(from))
-		if err != nil {
-			return u, s.errorf("read uptime", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		err = eachRow(rows, err, func(rows *sql.Rows) error {
 			var st int
 			var since, until int64
 			if err := rows.Scan(&st, &since, &until); err != nil {
-				return u, s.errorf("read uptime", err)
+				return err
 			}
 			weigh(vitals.Status(st), overlap(fromMS(since), fromMS(until), from, now), &u.Up, &u.Degraded, &u.Down)
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return u, s.errorf("read uptime", err)
 		}
 	}
@@ -517,23 +497,16 @@ func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, s
 	}
 	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us
 		FROM rollups WHERE target_id = ? AND res = ? AND start >= ? AND start < ? ORDER BY start`), id, string(res), ms(since), ms(until))
-	if err != nil {
-		return nil, s.errorf("read rollups", err)
-	}
-	defer rows.Close()
-	var out []Rollup
-	for rows.Next() {
+	out, err := collect(rows, err, func(rows *sql.Rows) (Rollup, error) {
 		r := Rollup{Target: target, Resolution: res}
 		var start, up, deg, down, sum, mx int64
-		if err := rows.Scan(&start, &r.Runs, &r.Passes, &r.Warns, &r.Fails, &up, &deg, &down, &sum, &mx); err != nil {
-			return nil, s.errorf("read rollups", err)
-		}
+		err := rows.Scan(&start, &r.Runs, &r.Passes, &r.Warns, &r.Fails, &up, &deg, &down, &sum, &mx)
 		r.Start = fromMS(start)
 		r.Up, r.Degraded, r.Down = time.Duration(up)*time.Millisecond, time.Duration(deg)*time.Millisecond, time.Duration(down)*time.Millisecond
 		r.LatencySum, r.LatencyMax = time.Duration(sum)*time.Microsecond, time.Duration(mx)*time.Microsecond
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, err
+	})
+	if err != nil {
 		return nil, s.errorf("read rollups", err)
 	}
 	return out, nil
@@ -542,19 +515,12 @@ func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, s
 // targetIDs returns the id of every target the store knows.
 func (s *sqlStore) targetIDs(ctx context.Context) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM targets ORDER BY id`)
-	if err != nil {
-		return nil, s.errorf("read targets", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
+	ids, err := collect(rows, err, func(rows *sql.Rows) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, s.errorf("read targets", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&id)
+		return id, err
+	})
+	if err != nil {
 		return nil, s.errorf("read targets", err)
 	}
 	return ids, nil

@@ -48,6 +48,17 @@ func (s uptimeStore) Uptimes(ctx context.Context, windows []time.Duration, now t
 
 // bigBoard returns a board of n targets in groups of 500, each with a
 // full sparkline and its uptimes.
+// bigPage returns a board of n targets and a mux that serves its pages
+// at the benchmarks' fixed now, until the benchmark ends.
+func bigPage(b *testing.B, n int) (*board.Board, *http.ServeMux) {
+	bd := bigBoard(b, n)
+	h := web.New(bd, public, &web.Options{Now: func() time.Time { return now }})
+	b.Cleanup(h.Close)
+	mux := http.NewServeMux()
+	h.Register(mux)
+	return bd, mux
+}
+
 func bigBoard(tb testing.TB, n int) *board.Board {
 	targets := make([]board.Target, n)
 	names := make([]string, n)
@@ -101,10 +112,7 @@ func (d *discard) Write(p []byte) (int, error) { d.n += len(p); return len(p), n
 // time per request.
 func BenchmarkPage(b *testing.B) {
 	const n = 10_000
-	bd := bigBoard(b, n)
-	h := web.New(bd, public, &web.Options{Now: func() time.Time { return now }})
-	mux := http.NewServeMux()
-	h.Register(mux)
+	bd, mux := bigPage(b, n)
 	states := bd.States()
 	for _, bc := range []struct {
 		name    string
@@ -152,13 +160,9 @@ func report(b *testing.B, times []time.Duration) {
 // of the time to the last byte. For concurrent clients, see TestServeLoad.
 func BenchmarkPageHTTP(b *testing.B) {
 	const n = 10_000
-	bd := bigBoard(b, n)
-	h := web.New(bd, public, &web.Options{Now: func() time.Time { return now }})
-	mux := http.NewServeMux()
-	h.Register(mux)
+	bd, mux := bigPage(b, n)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	defer h.Close()
 
 	defer churn(bd, n)()
 

@@ -56,12 +56,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return helpOrErr(err)
 	}
-	switch {
-	case len(pos) > 0:
-		return usageErrorf("unexpected argument %q (run 'vitals check --help')", pos[0])
-	case *file == "":
-		return usageErrorf("--config FILE is required (run 'vitals check --help')")
-	case *output != "table" && *output != "json":
+	if err := configOnly("check", pos, *file); err != nil {
+		return err
+	}
+	if *output != "table" && *output != "json" {
 		return usageErrorf("--output must be table or json, not %q", *output)
 	}
 	cfg, err := config.Load(*file)

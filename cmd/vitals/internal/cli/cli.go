@@ -36,6 +36,18 @@ func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
+// configOnly is the usage error of a command that takes --config FILE and
+// no argument, when pos (the arguments) or file (the flag) says otherwise.
+func configOnly(command string, pos []string, file string) error {
+	switch {
+	case len(pos) > 0:
+		return usageErrorf("unexpected argument %q (run 'vitals %s --help')", pos[0], command)
+	case file == "":
+		return usageErrorf("--config FILE is required (run 'vitals %s --help')", command)
+	}
+	return nil
+}
+
 // failed is an exit 1 whose reason the command printed itself.
 func failed(err error) error {
 	return &exitError{code: exitUnhealthy, err: err, silent: true}

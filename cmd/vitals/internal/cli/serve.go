@@ -51,11 +51,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return helpOrErr(err)
 	}
-	switch {
-	case len(pos) > 0:
-		return usageErrorf("unexpected argument %q (run 'vitals serve --help')", pos[0])
-	case *file == "":
-		return usageErrorf("--config FILE is required (run 'vitals serve --help')")
+	if err := configOnly("serve", pos, *file); err != nil {
+		return err
 	}
 	if Serve == nil {
 		return handOver("vitals serve runs in "+fullName+" (it links the drivers and the store)", append([]string{"serve"}, args...))

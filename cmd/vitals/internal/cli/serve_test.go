@@ -61,20 +61,7 @@ func TestServeLifecycle(t *testing.T) {
 	write("  - {name: api, type: http, url: \"" + target + "\", interval: 100ms, expect: [\"code == 200\"]}\n")
 	addr := freeAddr(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "serve", "--config", file, "--listen", addr)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cmd.Process.Kill()
-		<-exited
-	}()
+	srv := startServe(t, file, addr)
 
 	base := "http://" + addr
 	monitortest.PollFor(t, time.Minute, 20*time.Millisecond, "the monitor ready", func() bool {
@@ -85,32 +72,32 @@ func TestServeLifecycle(t *testing.T) {
 	})
 
 	write("  - {name: api, type: http, url: \"" + target + "\", interval: 100ms}\n  - {name: port, type: tcp, address: \"" + strings.TrimPrefix(target, "http://") + "\", interval: 100ms}\n")
-	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := srv.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	monitortest.PollFor(t, time.Minute, 20*time.Millisecond, "the target added by the reload running", func() bool {
 		return strings.Contains(body(base+"/metrics"), `vitals_check_status{check="port",status="pass"} 1`)
 	})
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
+	case err := <-srv.exited:
 		var exit *exec.ExitError
 		if errors.As(err, &exit) || err != nil {
-			t.Fatalf("vitals serve exited with %v after SIGTERM; stderr:\n%s", err, stderr.String())
+			t.Fatalf("vitals serve exited with %v after SIGTERM; stderr:\n%s", err, srv.stderr.String())
 		}
 	case <-time.After(time.Minute):
-		t.Fatalf("vitals serve still running a minute after SIGTERM; stderr:\n%s", stderr.String())
+		t.Fatalf("vitals serve still running a minute after SIGTERM; stderr:\n%s", srv.stderr.String())
 	}
-	exited <- nil // for the deferred wait
+	srv.exited <- nil // for the cleanup's wait
 	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
 		t.Errorf("the store %s is missing or empty after the shutdown: %v", db, err)
 	}
-	t.Logf("log:\n%s", stderr.String())
-	if !strings.Contains(stderr.String(), "configuration reloaded") {
-		t.Errorf("the log does not say the file was reloaded:\n%s", stderr.String())
+	t.Logf("log:\n%s", srv.stderr.String())
+	if !strings.Contains(srv.stderr.String(), "configuration reloaded") {
+		t.Errorf("the log does not say the file was reloaded:\n%s", srv.stderr.String())
 	}
 }
 
@@ -164,25 +151,7 @@ func TestServeAlertSurvivesKill9(t *testing.T) {
 	if err := os.WriteFile(file, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	start := func() (*exec.Cmd, *bytes.Buffer, chan error) {
-		ctx, cancel := context.WithTimeout(context.Background(), runLimit)
-		t.Cleanup(cancel)
-		cmd := exec.CommandContext(ctx, binary, "serve", "--config", file, "--listen", freeAddr(t))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		t.Cleanup(func() {
-			cmd.Process.Kill()
-			<-exited
-		})
-		return cmd, &stderr, exited
-	}
-
-	first, _, exited := start()
+	first := startServe(t, file, freeAddr(t))
 	var key string
 	select {
 	case key = <-held:
@@ -190,18 +159,18 @@ func TestServeAlertSurvivesKill9(t *testing.T) {
 		t.Fatal("no delivery reached the receiver within a minute")
 	}
 	// The receiver has the request; the monitor is killed before it hears.
-	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	<-exited
-	exited <- nil // for the cleanup's wait
+	<-first.exited
+	first.exited <- nil // for the cleanup's wait
 	hook.Release()
 	if n := len(hook.Processed()); n != 0 {
 		t.Fatalf("the held delivery was processed (%d)", n)
 	}
 
 	killed := time.Now()
-	_, stderr, _ := start()
+	stderr := startServe(t, file, freeAddr(t)).stderr
 	monitortest.PollFor(t, time.Minute, 50*time.Millisecond, "the alert delivered after the restart", func() bool {
 		return len(hook.Processed()) == 1
 	})
@@ -214,4 +183,34 @@ func TestServeAlertSurvivesKill9(t *testing.T) {
 	if hook.Requests() < 2 {
 		t.Errorf("%d requests: the alert was not sent again", hook.Requests())
 	}
+}
+
+// served is a vitals serve process a test started, killed and waited for
+// when the test ends.
+type served struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	// exited receives Wait's error; a test that takes it sends nil back
+	// for the cleanup's wait.
+	exited chan error
+}
+
+// startServe starts vitals serve on file, listening on addr.
+func startServe(t *testing.T, file, addr string) served {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, binary, "serve", "--config", file, "--listen", addr)
+	stderr := new(bytes.Buffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	return served{cmd: cmd, stderr: stderr, exited: exited}
 }
