@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/monitor"
 	"github.com/vitalsgo/vitals/monitor/config"
@@ -46,7 +47,7 @@ func writeConfig(path string, n int, addr, listen, storage string, interval, tim
 		extra += ", keep_alive: " + keepAlive
 	}
 	for i := range n {
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetURL(addr, i), extra)
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetsrv.URL(addr, i), extra)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
