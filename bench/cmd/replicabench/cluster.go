@@ -209,6 +209,14 @@ func ready(listen string) bool {
 // node name, store (through its proxy), listen address, replica header
 // and webhook path.
 func (c *cluster) writeConfig(r *replica) error {
+	text := c.configText(r)
+	if len(text) > config.MaxBytes {
+		return fmt.Errorf("%d targets: the file is %d bytes, over the %d a configuration may hold", c.sp.targets, len(text), config.MaxBytes)
+	}
+	return os.WriteFile(r.file, []byte(text), 0o644)
+}
+
+func (c *cluster) configText(r *replica) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "service: {name: replicabench}\nlisten: %s\n", r.listen)
 	fmt.Fprintf(&b, "storage: postgres://postgres@%s/%s?sslmode=disable\n", r.proxy.Addr(), c.name)
@@ -232,10 +240,7 @@ func (c *cluster) writeConfig(r *replica) error {
 	for i := range c.sp.targets {
 		fmt.Fprintf(&b, "- {name: t%05d, type: http, url: \"http://%s%s%d\"%s}\n", i, addr, targetsrv.Prefix, i, extra)
 	}
-	if b.Len() > config.MaxBytes {
-		return fmt.Errorf("%d targets: the file is %d bytes, over the %d a configuration may hold", c.sp.targets, b.Len(), config.MaxBytes)
-	}
-	return os.WriteFile(r.file, []byte(b.String()), 0o644)
+	return b.String()
 }
 
 // running returns the replicas whose process runs.

@@ -99,3 +99,15 @@ func (p *proxy) Close() {
 	p.setCut(true)
 	p.wg.Wait()
 }
+
+// fakeAddr is a listener that only has an address, for sizing a file.
+type fakeAddr string
+
+func (a fakeAddr) Accept() (net.Conn, error) { return nil, net.ErrClosed }
+func (a fakeAddr) Close() error              { return nil }
+func (a fakeAddr) Addr() net.Addr            { return addr(a) }
+
+type addr string
+
+func (a addr) Network() string { return "tcp" }
+func (a addr) String() string  { return string(a) }
