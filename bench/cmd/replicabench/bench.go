@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vitalsgo/vitals/bench/internal/procstat"
-	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 // replicaCost is one replica's share of the window.
@@ -24,6 +23,7 @@ type benchResult struct {
 	Asked       int           `json:"asked_targets"`
 	Targets     int           `json:"targets"`
 	FileBytes   int           `json:"file_bytes"`
+	MaxBytes    int           `json:"max_config_bytes"`
 	Note        string        `json:"note,omitempty"`
 	WindowS     float64       `json:"window_s"`
 	ProbesPerS  float64       `json:"probes_per_s"`
@@ -42,12 +42,12 @@ type benchResult struct {
 func bench(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.warmup+o.window+8*time.Minute)
 	defer cancel()
-	res := &benchResult{Asked: o.benchN}
+	res := &benchResult{Asked: o.benchN, MaxBytes: o.maxBytes}
 	n, size := fit(o, o.benchN)
 	res.Targets, res.FileBytes = n, size
 	if n < o.benchN {
 		res.Note = fmt.Sprintf("%d targets do not fit in the %d bytes a configuration file may hold; ran %d, the most that fit (%d bytes)",
-			o.benchN, config.MaxBytes, n, size)
+			o.benchN, o.maxBytes, n, size)
 		logf("bench: %s", res.Note)
 	}
 	c, err := newCluster(ctx, o, "bench", spec{targets: n, interval: 10 * time.Second, compact: true})
@@ -158,7 +158,7 @@ func fit(o options, want int) (int, int) {
 	lo, hi := 0, want
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if size(mid) <= config.MaxBytes {
+		if size(mid) <= o.maxBytes {
 			lo = mid
 		} else {
 			hi = mid - 1

@@ -18,7 +18,6 @@ import (
 
 	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
-	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 // spec is what a scenario's replicas watch.
@@ -210,8 +209,8 @@ func ready(listen string) bool {
 // and webhook path.
 func (c *cluster) writeConfig(r *replica) error {
 	text := c.configText(r)
-	if len(text) > config.MaxBytes {
-		return fmt.Errorf("%d targets: the file is %d bytes, over the %d a configuration may hold", c.sp.targets, len(text), config.MaxBytes)
+	if len(text) > c.o.maxBytes {
+		return fmt.Errorf("%d targets: the file is %d bytes, over the %d a configuration may hold", c.sp.targets, len(text), c.o.maxBytes)
 	}
 	return os.WriteFile(r.file, []byte(text), 0o644)
 }

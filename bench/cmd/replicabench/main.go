@@ -37,6 +37,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func main() {
@@ -65,6 +67,7 @@ type options struct {
 	pgAddr     string
 	out        string
 	pgRestart  string
+	maxBytes   int
 }
 
 // pgDSN is the DSN of database db, directly (not through a proxy).
@@ -105,6 +108,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.pgAddr, "pg", "127.0.0.1:5432", "PostgreSQL host:port (user postgres, no password)")
 	fs.StringVar(&o.pgRestart, "pg-restart", "pg_ctlcluster --skip-systemctl-redirect 15 main restart", "pgrestart: the command that restarts PostgreSQL")
 	fs.StringVar(&o.out, "out", "out", "directory of the JSON results")
+	fs.IntVar(&o.maxBytes, "max-config-bytes", config.MaxBytes, "the largest configuration file to write; more than config.MaxBytes needs a vitals-full built with a larger limit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func TestBalanced(t *testing.T) {
 
 // TestConfig loads the files the scenarios write, as vitals serve would.
 func TestConfig(t *testing.T) {
-	o := options{ttl: 15 * time.Second, renew: 5 * time.Second, shards: 128}
+	o := options{ttl: 15 * time.Second, renew: 5 * time.Second, shards: 128, maxBytes: config.MaxBytes}
 	specs := []spec{
 		{targets: 3, interval: 5 * time.Second},
 		{targets: 3, interval: time.Second, alertAfter: 1, resolveAfter: 1},
