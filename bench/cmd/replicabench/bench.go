@@ -50,14 +50,11 @@ func bench(ctx context.Context, o options) (string, any, error) {
 			o.benchN, o.maxBytes, n, size)
 		logf("bench: %s", res.Note)
 	}
-	c, err := newCluster(ctx, o, "bench", spec{targets: n, interval: 10 * time.Second, compact: true})
+	c, err := startCluster(ctx, o, "bench", spec{targets: n, interval: 10 * time.Second, compact: true})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	if err := sleep(ctx, o.warmup); err != nil {
 		return "", nil, err
 	}

@@ -160,7 +160,7 @@ func (c *cluster) start(ctx context.Context, slot int) error {
 	c.starts++
 	r.node = fmt.Sprintf("r%d-%d", slot+1, c.starts)
 	var err error
-	if r.listen, err = freeAddr(); err != nil {
+	if r.listen, err = child.FreeAddr(); err != nil {
 		return err
 	}
 	r.file = filepath.Join(c.dir, r.node+".yaml")
@@ -274,16 +274,6 @@ func (c *cluster) checkAlive() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

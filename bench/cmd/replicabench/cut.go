@@ -29,14 +29,11 @@ type cutResult struct {
 func cut(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "cut", spec{targets: o.targets, interval: o.interval})
+	c, err := startCluster(ctx, o, "cut", spec{targets: o.targets, interval: o.interval})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	iv := o.interval
 	r := c.reps[1]
 	res := &cutResult{Victim: r.node, BoundS: (o.ttl - time.Second).Seconds()}

@@ -24,15 +24,12 @@ type hit struct {
 type recorder struct {
 	mu   sync.Mutex // protects hits
 	hits []hit
-	off  bool
 }
 
 func (r *recorder) record(i int, req *http.Request, now int64) {
 	node := req.Header.Get(replicaHeader)
 	r.mu.Lock()
-	if !r.off {
-		r.hits = append(r.hits, hit{At: now, Target: int32(i), Node: node})
-	}
+	r.hits = append(r.hits, hit{At: now, Target: int32(i), Node: node})
 	r.mu.Unlock()
 }
 
@@ -43,16 +40,6 @@ func (r *recorder) since(t time.Time) []hit {
 	ns := t.UnixNano()
 	i, _ := slices.BinarySearchFunc(r.hits, ns, func(h hit, t int64) int { return cmp64(h.At, t) })
 	return slices.Clone(r.hits[i:])
-}
-
-// all returns a copy of every hit.
-func (r *recorder) all() []hit { return r.since(time.Time{}) }
-
-// clear forgets the hits so far; stop stops recording.
-func (r *recorder) clear() {
-	r.mu.Lock()
-	r.hits = nil
-	r.mu.Unlock()
 }
 
 func cmp64(a, b int64) int {

@@ -35,14 +35,11 @@ type killResult struct {
 func kill(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(o.kills)*2*time.Minute+5*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "kill", spec{targets: o.targets, interval: o.interval})
+	c, err := startCluster(ctx, o, "kill", spec{targets: o.targets, interval: o.interval})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	res := &killResult{BoundS: (2 * o.ttl).Seconds()}
 	for k := range o.kills {
 		round, err := c.killOnce(ctx)

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,5 +161,71 @@ func TestConfig(t *testing.T) {
 	}
 	if n, size := fit(o, 30000); n >= 30000 || size > config.MaxBytes || n < 1000 {
 		t.Errorf("fit(30000) = %d, %d bytes: want fewer targets, within %d bytes", n, size, config.MaxBytes)
+	}
+}
+
+// TestProxy forwards, cuts and restores a connection to an echo server:
+// cut, the open connection is closed and a new one hears nothing;
+// restored, a new one is forwarded again.
+func TestProxy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() { defer wg.Done(); io.Copy(c, c); c.Close() }()
+		}
+	}()
+	defer wg.Wait()
+	defer ln.Close()
+	p, err := newProxy(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	echo := func(c net.Conn) error {
+		c.SetDeadline(time.Now().Add(300 * time.Millisecond))
+		if _, err := c.Write([]byte("x")); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(c, make([]byte, 1))
+		return err
+	}
+	dial := func() net.Conn {
+		t.Helper()
+		c, err := net.Dial("tcp", p.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c1 := dial()
+	defer c1.Close()
+	if err := echo(c1); err != nil {
+		t.Fatalf("through the proxy: %v", err)
+	}
+	p.setCut(true)
+	if err := echo(c1); err == nil {
+		t.Error("cut: the open connection still echoes")
+	}
+	c2 := dial()
+	defer c2.Close()
+	if err := echo(c2); err == nil {
+		t.Error("cut: a new connection echoes")
+	}
+	p.setCut(false)
+	c3 := dial()
+	defer c3.Close()
+	if err := echo(c3); err != nil {
+		t.Errorf("restored: %v", err)
 	}
 }

@@ -45,14 +45,11 @@ func (c *cluster) recover(ts []int) {
 func pgRestart(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "pgrestart", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
+	c, err := startCluster(ctx, o, "pgrestart", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	iv := o.interval
 	res := &restartResult{BoundS: (2 * o.ttl).Seconds()}
 	failing := c.failSome(20)
@@ -121,14 +118,11 @@ func (c *cluster) measureGaps(res *restartResult, from time.Time) {
 func rolling(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "rolling", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
+	c, err := startCluster(ctx, o, "rolling", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	iv := o.interval
 	res := &restartResult{BoundS: (2 * o.ttl).Seconds()}
 	failing := c.failSome(20)

@@ -25,14 +25,11 @@ func shared(ctx context.Context, o options) (string, any, error) {
 	defer cancel()
 	const n, flap, cycles = 90, 10, 5
 	const downFor, period = 4 * time.Second, 10 * time.Second
-	c, err := newCluster(ctx, o, "shared", spec{targets: n, interval: time.Second, alertAfter: 1, resolveAfter: 1})
+	c, err := startCluster(ctx, o, "shared", spec{targets: n, interval: time.Second, alertAfter: 1, resolveAfter: 1})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	// Targets of distinct shards.
 	var ts []int
 	seen := map[int]bool{}

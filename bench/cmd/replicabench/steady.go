@@ -6,6 +6,19 @@ import (
 	"time"
 )
 
+// startCluster makes a scenario's cluster and brings its replicas up.
+func startCluster(ctx context.Context, o options, scenario string, sp spec) (*cluster, error) {
+	c, err := newCluster(ctx, o, scenario, sp)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.up(ctx); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
 // up starts the three replicas of c, waits until they share the shards
 // and every target has been probed, and one more interval.
 func (c *cluster) up(ctx context.Context) error {
@@ -52,14 +65,11 @@ type steadyResult struct {
 func steady(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.duration+5*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "steady", spec{targets: o.targets, interval: o.interval})
+	c, err := startCluster(ctx, o, "steady", spec{targets: o.targets, interval: o.interval})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	t0 := time.Now()
 	logf("steady: window of %v from %s", o.duration, t0.UTC().Format("15:04:05"))
 	if err := sleep(ctx, o.duration); err != nil {

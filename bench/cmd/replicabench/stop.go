@@ -29,14 +29,11 @@ type stopResult struct {
 func stopCont(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
-	c, err := newCluster(ctx, o, "stop", spec{targets: o.targets, interval: o.interval, alertAfter: 3, resolveAfter: 2})
+	c, err := startCluster(ctx, o, "stop", spec{targets: o.targets, interval: o.interval, alertAfter: 3, resolveAfter: 2})
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
-	if err := c.up(ctx); err != nil {
-		return "", nil, err
-	}
 	iv := o.interval
 	r := c.reps[0]
 	res := &stopResult{Victim: r.node, StoppedS: 40}

@@ -49,7 +49,7 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 	}
 	defer tgt.Stop(5 * time.Second)
 
-	listen, err := freeAddr()
+	listen, err := child.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

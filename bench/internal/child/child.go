@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"syscall"
@@ -129,4 +130,30 @@ func (c *Child) Done() <-chan struct{} { return c.done }
 func (c *Child) Err() error {
 	<-c.done
 	return c.err
+}
+
+// BuildVitalsFull builds vitals-full, the binary `vitals serve` runs in,
+// into out from the vitals command's module in dir (../cmd/vitals from
+// the bench module).
+func BuildVitalsFull(ctx context.Context, out, dir string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./vitals-full")
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build ./vitals-full in %s: %w", dir, err)
+	}
+	return nil
+}
+
+// FreeAddr returns a loopback address that was free a moment ago, for a
+// child to listen on.
+func FreeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
