@@ -41,8 +41,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/vitalsgo/vitals/bench/internal/child"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -127,7 +127,7 @@ func run(ctx context.Context, args []string) error {
 	if o.mode == "binary" && o.vitalsFull == "" {
 		o.vitalsFull = filepath.Join(dir, "vitals-full")
 		logf("building ../cmd/vitals/vitals-full")
-		if err := build(ctx, o.vitalsFull); err != nil {
+		if err := child.BuildVitalsFull(ctx, o.vitalsFull, "../cmd/vitals"); err != nil {
 			return err
 		}
 	}
@@ -169,19 +169,6 @@ func parseSizes(s string) ([]int, error) {
 		ns = append(ns, n)
 	}
 	return ns, nil
-}
-
-// build builds vitals-full, the binary `vitals serve` runs in.
-func build(ctx context.Context, out string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./vitals-full")
-	cmd.Dir = "../cmd/vitals"
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build ./vitals-full in ../cmd/vitals: %w", err)
-	}
-	return nil
 }
 
 func logf(format string, args ...any) {

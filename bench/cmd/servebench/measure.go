@@ -10,7 +10,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/procstat"
+	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
 	"github.com/vitalsgo/vitals/monitor/config"
 	"github.com/vitalsgo/vitals/monitor/store"
 )
@@ -41,13 +43,13 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		return nil, err
 	}
 	var ready struct{ Addr string }
-	tgt, err := startChild(ctx, "target server", []string{bin, "target", "-n", strconv.Itoa(n), "-deadline", limit.String()}, &ready, 10*time.Second)
+	tgt, err := child.Start(ctx, "target server", []string{bin, "target", "-n", strconv.Itoa(n), "-deadline", limit.String()}, nil, &ready, 10*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	defer tgt.stop(5 * time.Second)
+	defer tgt.Stop(5 * time.Second)
 
-	listen, err := freeAddr()
+	listen, err := child.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +74,11 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		}
 	}
 	t0 := time.Now()
-	mon, err := startChild(ctx, "monitor", argv, nil, 0)
+	mon, err := child.Start(ctx, "monitor", argv, nil, nil, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer mon.stop(5 * time.Second)
+	defer mon.Stop(5 * time.Second)
 
 	if err := firstRound(ctx, r, mon, ready.Addr, t0, 3*o.interval); err != nil {
 		return nil, err
@@ -93,14 +95,14 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 		}
 		if profile != "" {
 			// The heap after the pages, written before the monitor stops.
-			mon.cmd.Process.Signal(syscall.SIGUSR2)
+			mon.Signal(syscall.SIGUSR2)
 			time.Sleep(3 * time.Second)
 		}
 	}
-	stopped, err := mon.stop(60 * time.Second)
+	stopped, err := mon.Stop(60 * time.Second)
 	r.ShutdownS = stopped.Seconds()
 	if err != nil {
-		return nil, fmt.Errorf("monitor did not stop cleanly: %w: %s", err, mon.tail)
+		return nil, fmt.Errorf("monitor did not stop cleanly: %w: %s", err, mon.Tail)
 	}
 	if r.Rows, err = measureRows(ctx, db); err != nil {
 		return nil, err
@@ -113,10 +115,10 @@ func measure(ctx context.Context, o options, tmp string, n, rep int) (*row, erro
 }
 
 // firstRound waits until every target was asked once, or limit after t0.
-func firstRound(ctx context.Context, r *row, mon *child, addr string, t0 time.Time, limit time.Duration) error {
+func firstRound(ctx context.Context, r *row, mon *child.Child, addr string, t0 time.Time, limit time.Duration) error {
 	r.AllProbedS = -1
 	for {
-		st, err := fetchStats(addr, true)
+		st, err := targetsrv.Fetch(addr, true)
 		if err != nil {
 			return err
 		}
@@ -128,8 +130,8 @@ func firstRound(ctx context.Context, r *row, mon *child, addr string, t0 time.Ti
 			r.AllProbedS = time.Unix(0, st.FirstMax).Sub(t0).Seconds()
 			return nil
 		}
-		if mon.exited() {
-			return fmt.Errorf("monitor exited: %v: %s", mon.err, mon.tail)
+		if mon.Exited() {
+			return fmt.Errorf("monitor exited: %v: %s", mon.Err(), mon.Tail)
 		}
 		if time.Since(t0) > limit {
 			logf("%d of %d targets not probed %v after the start", r.Unprobed, r.Targets, limit)
@@ -147,15 +149,15 @@ func firstRound(ctx context.Context, r *row, mon *child, addr string, t0 time.Ti
 // cost to the monitor is not counted. /metrics is scraped once, after the
 // window: with vitalsprom's series of every target, a scrape costs the
 // monitor CPU and memory of its own (RSSScrapedMB).
-func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db, profile string) error {
+func window(ctx context.Context, r *row, o options, mon *child.Child, addr, listen, db, profile string) error {
 	size0, rows0, err := checkpoint(ctx, db)
 	if err != nil {
 		return err
 	}
-	if err := markGaps(addr); err != nil {
+	if err := targetsrv.MarkGaps(addr); err != nil {
 		return err
 	}
-	s0, err := fetchStats(addr, false)
+	s0, err := targetsrv.Fetch(addr, false)
 	if err != nil {
 		return err
 	}
@@ -164,7 +166,7 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 		return err
 	}
 	if profile != "" {
-		mon.cmd.Process.Signal(syscall.SIGUSR1)
+		mon.Signal(syscall.SIGUSR1)
 	}
 	end := p0.Time.Add(o.window)
 	var rssMax int64
@@ -178,11 +180,11 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 			return err
 		}
 		if p1, err = procstat.Read(mon.Pid); err != nil {
-			return fmt.Errorf("monitor: %w: %s", err, mon.tail)
+			return fmt.Errorf("monitor: %w: %s", err, mon.Tail)
 		}
 		rssMax = max(rssMax, p1.RSS)
 	}
-	s1, err := fetchStats(addr, false)
+	s1, err := targetsrv.Fetch(addr, false)
 	if err != nil {
 		return err
 	}
@@ -191,7 +193,7 @@ func window(ctx context.Context, r *row, o options, mon *child, addr, listen, db
 		return err
 	}
 	if profile != "" {
-		mon.cmd.Process.Signal(syscall.SIGUSR2)
+		mon.Signal(syscall.SIGUSR2)
 		// The heap profile is written after a collection: before the
 		// scrape below allocates.
 		if err := sleepUntil(ctx, time.Now().Add(2*time.Second)); err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -22,6 +21,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/monitor"
 	"github.com/vitalsgo/vitals/monitor/config"
@@ -46,19 +46,9 @@ func writeConfig(path string, n int, addr, listen, storage string, interval, tim
 		extra += ", keep_alive: " + keepAlive
 	}
 	for i := range n {
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetURL(addr, i), extra)
+		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetsrv.URL(addr, i), extra)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
-}
-
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // runMonitor is the monitor role: `vitals serve` run in this process from

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/vitalsgo/vitals/bench/internal/child"
 	"io"
 	"net/http"
 	"time"
@@ -34,7 +35,7 @@ const pageTimeout = 30 * time.Second
 // window, so that their cost to the monitor is not in the CPU per probe:
 // the page for o.pageWindow, the API for half of it, the badge for a
 // quarter.
-func pages(ctx context.Context, r *row, o options, mon *child, listen string) error {
+func pages(ctx context.Context, r *row, o options, mon *child.Child, listen string) error {
 	c := load.NewClient(1, pageTimeout)
 	defer c.CloseIdleConnections()
 	for _, p := range []struct {
@@ -47,18 +48,18 @@ func pages(ctx context.Context, r *row, o options, mon *child, listen string) er
 	} {
 		p0, err := procstat.Read(mon.Pid)
 		if err != nil {
-			return fmt.Errorf("monitor: %w: %s", err, mon.tail)
+			return fmt.Errorf("monitor: %w: %s", err, mon.Tail)
 		}
 		e := getFor(ctx, c, "http://"+listen, p.path, p.d)
 		p1, err := procstat.Read(mon.Pid)
 		if err != nil {
-			return fmt.Errorf("monitor: %w: %s", err, mon.tail)
+			return fmt.Errorf("monitor: %w: %s", err, mon.Tail)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if e.Requests == 0 {
-			return fmt.Errorf("GET %s: no answer in %v (%d errors): %s", p.path, p.d, e.Errors, mon.tail)
+			return fmt.Errorf("GET %s: no answer in %v (%d errors): %s", p.path, p.d, e.Errors, mon.Tail)
 		}
 		e.CPUPercent = procstat.CPUPercent(p0, p1)
 		e.RSSAfterMB = mb(p1.RSS)

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vitalsgo/vitals/bench/internal/procstat"
+)
+
+// replicaCost is one replica's share of the window.
+type replicaCost struct {
+	Node       string  `json:"node"`
+	Shards     int     `json:"shards"`
+	CPUPercent float64 `json:"cpu_percent"` // of one core
+	RSSMB      float64 `json:"rss_mb"`      // at the end of the window
+	RSSMaxMB   float64 `json:"rss_max_mb"`
+}
+
+// benchResult is what the bench scenario measured.
+type benchResult struct {
+	Asked       int           `json:"asked_targets"`
+	Targets     int           `json:"targets"`
+	FileBytes   int           `json:"file_bytes"`
+	MaxBytes    int           `json:"max_config_bytes"`
+	Note        string        `json:"note,omitempty"`
+	WindowS     float64       `json:"window_s"`
+	ProbesPerS  float64       `json:"probes_per_s"`
+	Replicas    []replicaCost `json:"replicas"`
+	XactsPerS   float64       `json:"pg_transactions_per_s"`
+	InsertsPerS float64       `json:"pg_rows_inserted_per_s"`
+	UpdatesPerS float64       `json:"pg_rows_updated_per_s"`
+	RenewPerS   float64       `json:"lease_renewals_per_s"`
+	Load        string        `json:"load_after"`
+}
+
+// bench: three replicas on many targets at 10 s: CPU and RSS of each,
+// PostgreSQL transactions per second (pg_stat_database; the server has no
+// pg_stat_statements loaded), lease renewals per second (changes of each
+// node's latest expires_at in vitals_shards, polled every 250 ms).
+func bench(ctx context.Context, o options) (string, any, error) {
+	ctx, cancel := context.WithTimeout(ctx, o.warmup+o.window+8*time.Minute)
+	defer cancel()
+	res := &benchResult{Asked: o.benchN, MaxBytes: o.maxBytes}
+	n, size := fit(o, o.benchN)
+	res.Targets, res.FileBytes = n, size
+	if n < o.benchN {
+		res.Note = fmt.Sprintf("%d targets do not fit in the %d bytes a configuration file may hold; ran %d, the most that fit (%d bytes)",
+			o.benchN, o.maxBytes, n, size)
+		logf("bench: %s", res.Note)
+	}
+	c, err := startCluster(ctx, o, "bench", spec{targets: n, interval: 10 * time.Second, compact: true})
+	if err != nil {
+		return "", nil, err
+	}
+	defer c.close()
+	if err := sleep(ctx, o.warmup); err != nil {
+		return "", nil, err
+	}
+	p0 := make([]procstat.Sample, len(c.reps))
+	for i, r := range c.reps {
+		if p0[i], err = procstat.Read(r.proc.Pid); err != nil {
+			return "", nil, err
+		}
+	}
+	pg0, err := c.pgStats(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	s0 := c.tgt.Stats(time.Now())
+	renewals, rssMax := 0, make([]int64, len(c.reps))
+	prev := map[string]time.Time{}
+	end := time.Now().Add(o.window)
+	for k := 0; time.Now().Before(end); k++ {
+		latest, err := c.latestExpiry(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		for node, t := range latest {
+			if p, ok := prev[node]; ok && !t.Equal(p) {
+				renewals++
+			}
+			prev[node] = t
+		}
+		if k%8 == 0 {
+			for i, r := range c.reps {
+				if p, err := procstat.Read(r.proc.Pid); err == nil {
+					rssMax[i] = max(rssMax[i], p.RSS)
+				}
+			}
+		}
+		if err := sleep(ctx, 250*time.Millisecond); err != nil {
+			return "", nil, err
+		}
+	}
+	s1 := c.tgt.Stats(time.Now())
+	pg1, err := c.pgStats(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	own, err := c.owned(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var wall time.Duration
+	for i, r := range c.reps {
+		p1, err := procstat.Read(r.proc.Pid)
+		if err != nil {
+			return "", nil, err
+		}
+		wall = p1.Time.Sub(p0[i].Time)
+		res.Replicas = append(res.Replicas, replicaCost{Node: r.node, Shards: own[r.node], CPUPercent: procstat.CPUPercent(p0[i], p1),
+			RSSMB: float64(p1.RSS) / 1e6, RSSMaxMB: float64(max(rssMax[i], p1.RSS)) / 1e6})
+	}
+	if err := c.checkAlive(); err != nil {
+		return "", nil, err
+	}
+	res.WindowS = wall.Seconds()
+	pgS := pg1.At.Sub(pg0.At).Seconds()
+	res.ProbesPerS = float64(s1.Total-s0.Total) / time.Duration(s1.At-s0.At).Seconds()
+	res.XactsPerS = float64(pg1.Xacts-pg0.Xacts) / pgS
+	res.InsertsPerS = float64(pg1.Inserted-pg0.Inserted) / pgS
+	res.UpdatesPerS = float64(pg1.Updated-pg0.Updated) / pgS
+	res.RenewPerS = float64(renewals) / pgS
+	res.Load = procstat.LoadAvg()
+	var per []string
+	for _, r := range res.Replicas {
+		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f)", r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB))
+	}
+	sum := "| targets | window | probes/s | CPU per replica (% of a core) | RSS per replica | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|\n"
+	var cpus, rss []string
+	for _, r := range res.Replicas {
+		cpus = append(cpus, fmt.Sprintf("%.1f", r.CPUPercent))
+		rss = append(rss, fmt.Sprintf("%.0f MB", r.RSSMB))
+	}
+	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", n, res.WindowS, res.ProbesPerS,
+		strings.Join(cpus, " / "), strings.Join(rss, " / "), res.XactsPerS, res.InsertsPerS, res.UpdatesPerS, res.RenewPerS)
+	sum += "\n" + strings.Join(per, "; ") + "; load after: " + res.Load + "\n"
+	if res.Note != "" {
+		sum += "\n" + res.Note + "\n"
+	}
+	return sum, res, nil
+}
+
+// fit returns the most targets up to want whose file fits the
+// configuration's size limit, and that file's size.
+func fit(o options, want int) (int, int) {
+	size := func(n int) int {
+		c := &cluster{o: o, sp: spec{targets: n, interval: 10 * time.Second, compact: true}, name: "replicabench_bench"}
+		c.tgtLn = fakeAddr("127.0.0.1:65535")
+		r := &replica{node: "r0-00", listen: "127.0.0.1:65535", proxy: &proxy{ln: fakeAddr("127.0.0.1:65535")}}
+		return len(c.configText(r))
+	}
+	lo, hi := 0, want
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if size(mid) <= o.maxBytes {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, size(lo)
+}
+
+// latestExpiry returns each node's latest lease expiry: it moves at every
+// renewal.
+func (c *cluster) latestExpiry(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := c.db.QueryContext(ctx, `SELECT owner, max(expires_at) FROM vitals_shards WHERE owner IS NOT NULL GROUP BY owner`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var node string
+		var t time.Time
+		if err := rows.Scan(&node, &t); err != nil {
+			return nil, err
+		}
+		out[node] = t
+	}
+	return out, rows.Err()
+}
