@@ -87,6 +87,15 @@ func openCluster(ctx context.Context, cfg *config.Config, log *slog.Logger, rele
 		db.Close()
 		return nil, redact.Error(err)
 	}
+	// The last push of each push target, for the replica that runs it:
+	// a notice it missed (its LISTEN connection being opened again), or
+	// pushes from before it took the target over.
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vitals_pushes (
+		target TEXT PRIMARY KEY, at BIGINT NOT NULL, status INTEGER NOT NULL, msg TEXT NOT NULL)`); err != nil {
+		_ = m.Close(ctx)
+		db.Close()
+		return nil, redact.Error(fmt.Errorf("create vitals_pushes: %w", err))
+	}
 	log.Info("replica of a shared PostgreSQL store", "node", m.NodeID(), "shards", m.Shards())
 	return &cluster{m: m, db: db}, nil
 }
@@ -376,7 +385,7 @@ func (s *Server) followCluster(ctx context.Context) {
 	go func() { defer func() { done <- struct{}{} }(); c.m.Listen(ctx, pushChannel, s.pushes.heard) }()
 	go func() {
 		defer func() { done <- struct{}{} }()
-		every(ctx, 5*time.Second, func() { s.checkNodes(ctx) })
+		every(ctx, 5*time.Second, func() { s.checkNodes(ctx); s.syncPushes(ctx) })
 	}()
 	for {
 		select {
@@ -406,16 +415,45 @@ func (s *Server) heardResults(payload string) {
 	}
 }
 
-// tellPush tells the other replicas of a push this one took.
-func (s *Server) tellPush(target string, at time.Time, status vitals.Status, msg string) {
+// tellPush tells the other replicas of a push this one took: it keeps it
+// as the target's last push in the database and NOTIFYs it, in one
+// statement. The owner hears the notice at once, or reads the row within
+// a renewal period (syncPushes) when it missed the notice.
+func (s *Server) tellPush(target string, at time.Time, status vitals.Status, msg string) error {
 	b, err := json.Marshal(pushNotice{Target: target, At: at.UnixMilli(), Status: status, Msg: msg})
 	if err != nil {
-		return
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := s.cl.db.ExecContext(ctx, `SELECT pg_notify($1, $2)`, pushChannel, string(b)); err != nil {
-		s.log.Warn("telling the other replicas of a push", "target", target, "err", redact.Error(err))
+	_, err = s.cl.db.ExecContext(ctx, `
+		WITH kept AS (
+			INSERT INTO vitals_pushes (target, at, status, msg) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (target) DO UPDATE SET at = excluded.at, status = excluded.status, msg = excluded.msg
+			WHERE vitals_pushes.at <= excluded.at)
+		SELECT pg_notify($5, $6)`, target, at.UnixMilli(), int(status), msg, pushChannel, string(b))
+	if err != nil {
+		err = redact.Error(err)
+		s.log.Warn("telling the other replicas of a push", "target", target, "err", err)
+	}
+	return err
+}
+
+// syncPushes reads the last pushes the replicas kept, for the push
+// targets this one runs.
+func (s *Server) syncPushes(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	rows, err := s.cl.db.QueryContext(ctx, `SELECT target, at, status, msg FROM vitals_pushes`)
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n pushNotice
+		if rows.Scan(&n.Target, &n.At, &n.Status, &n.Msg) == nil && s.owns(n.Target) {
+			s.pushes.apply(n)
+		}
 	}
 }
 

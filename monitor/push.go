@@ -28,7 +28,7 @@ type pushes struct {
 	byTarget map[string]*pushState
 	// tell, when set, tells a push to the other replicas (the target's
 	// owner may be another); it never carries the token.
-	tell func(target string, at time.Time, status vitals.Status, msg string)
+	tell func(target string, at time.Time, status vitals.Status, msg string) error
 }
 
 // pushNotice is a push as replicas tell it to each other.
@@ -106,7 +106,16 @@ func (p *pushes) retain(cfg *config.Config) {
 // heard records a push another replica took, from its notice.
 func (p *pushes) heard(payload string) {
 	var n pushNotice
-	if err := json.Unmarshal([]byte(payload), &n); err != nil || n.At <= 0 || n.Status < vitals.StatusPass || n.Status > vitals.StatusFail {
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		return
+	}
+	p.apply(n)
+}
+
+// apply records a push another replica took, newer than the last one
+// known.
+func (p *pushes) apply(n pushNotice) {
+	if n.At <= 0 || n.Status < vitals.StatusPass || n.Status > vitals.StatusFail {
 		return
 	}
 	p.mu.Lock()
@@ -183,7 +192,12 @@ func (p *pushes) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	st.last, st.status, st.msg = now, status, msg
 	st.mu.Unlock()
 	if tell != nil && target != "" {
-		tell(target, now, status, msg)
+		if err := tell(target, now, status, msg); err != nil {
+			// The replica that runs the target may be another, which
+			// would not hear of it: the job should push again.
+			jsonError(w, http.StatusServiceUnavailable, "the push could not be shared with the other replicas; push again")
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"ok":true}` + "\n"))
