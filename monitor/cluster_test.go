@@ -75,29 +75,36 @@ func runs(r *running, names []string) []string {
 	return out
 }
 
-// Two replicas of one PostgreSQL store split the targets, each runs its
-// own, each shows the other's on its page, and when one stops the other
-// takes its targets over at once, at their cadence: no target is probed
-// by both, nor twice in an interval at the handover.
-func TestReplicasShareTargets(t *testing.T) {
+// twoReplicas starts replica a with n targets probed every interval on a
+// fresh PostgreSQL database, then replica b, and waits for them to split
+// the targets.
+func twoReplicas(t *testing.T, n int, interval time.Duration) (dsn string, p *probes, names []string, a, b *running) {
+	t.Helper()
 	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
-	dsn := storetest.FreshPostgres(t)
-	p := newProbes(t)
-	const n, interval = 24, 500 * time.Millisecond
-	var names []string
+	dsn = storetest.FreshPostgres(t)
+	p = newProbes(t)
 	for i := range n {
 		names = append(names, fmt.Sprintf("t%02d", i))
 	}
-	a := serve(t, replicaYAML(dsn, "a", p, n, interval), "")
+	a = serve(t, replicaYAML(dsn, "a", p, n, interval), "")
 	logOnFailure(t, a)
 	waitFor(t, 20*time.Second, "a runs every target", func() bool { return len(runs(a, names)) == n })
-
-	b := serve(t, replicaYAML(dsn, "b", p, n, interval), "")
+	b = serve(t, replicaYAML(dsn, "b", p, n, interval), "")
 	logOnFailure(t, b)
 	waitFor(t, 30*time.Second, "a and b split the targets", func() bool {
 		ra, rb := runs(a, names), runs(b, names)
 		return len(ra) > 0 && len(rb) > 0 && len(ra)+len(rb) == n
 	})
+	return dsn, p, names, a, b
+}
+
+// Two replicas of one PostgreSQL store split the targets, each runs its
+// own, each shows the other's on its page, and when one stops the other
+// takes its targets over at once, at their cadence: no target is probed
+// by both, nor twice in an interval at the handover.
+func TestReplicasShareTargets(t *testing.T) {
+	const n, interval = 24, 500 * time.Millisecond
+	dsn, p, names, a, b := twoReplicas(t, n, interval)
 	ra, rb := runs(a, names), runs(b, names)
 	for _, name := range ra {
 		if slices.Contains(rb, name) {

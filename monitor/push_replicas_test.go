@@ -2,7 +2,6 @@ package monitor_test
 
 import (
 	"database/sql"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,9 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"github.com/vitalsgo/vitals/internal/testservice"
-	"github.com/vitalsgo/vitals/monitor/store/storetest"
 )
 
 // A push acknowledged (200) by a replica that does not run its target
@@ -22,23 +18,7 @@ import (
 // a renewal period. (Found by an adversarial review: it was lost, and the
 // target failed at every + grace though the job had pushed.)
 func TestPushReachesTheOwnerThatMissedItsNotice(t *testing.T) {
-	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
-	dsn := storetest.FreshPostgres(t)
-	p := newProbes(t)
-	const n, interval = 8, 500 * time.Millisecond
-	var names []string
-	for i := range n {
-		names = append(names, fmt.Sprintf("t%02d", i))
-	}
-	a := serve(t, replicaYAML(dsn, "a", p, n, interval), "")
-	logOnFailure(t, a)
-	waitFor(t, 20*time.Second, "a runs every target", func() bool { return len(runs(a, names)) == n })
-	b := serve(t, replicaYAML(dsn, "b", p, n, interval), "")
-	logOnFailure(t, b)
-	waitFor(t, 30*time.Second, "a and b split the targets", func() bool {
-		ra, rb := runs(a, names), runs(b, names)
-		return len(ra) > 0 && len(rb) > 0 && len(ra)+len(rb) == n
-	})
+	dsn, _, _, a, b := twoReplicas(t, 8, 500*time.Millisecond)
 	owner, other := a, b
 	if _, err := a.Targets().State("job"); err != nil {
 		owner, other = b, a

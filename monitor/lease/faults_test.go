@@ -198,8 +198,9 @@ func (p *cutProxy) cut() {
 	}
 }
 
-// Finding 2: Listen notices a lost connection only when the socket reports
-// an error. A server gone without a word (host crash, failover to a new
+// Listen notices a server gone without a word within a few periods: it
+// used to notice a lost connection only when the socket reported an
+// error. A server gone without a word (host crash, failover to a new
 // address, a middlebox dropping the flow) leaves the LISTEN connection
 // waiting for a notification that never comes — until TCP keepalive
 // gives up (Go's defaults: about 2.5 minutes), or never, behind a proxy
@@ -217,32 +218,10 @@ func TestListenSurvivesASilentServerLoss(t *testing.T) {
 	p := newCutProxy(t, u.Host)
 	u.Host = p.ln.Addr().String()
 	db := openDB(t, u.String())
-	m, err := lease.New(context.Background(), db, fast("a", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	heard := make(chan string, 100)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		m.Listen(ctx, "review_pings", func(payload string) {
-			select {
-			case heard <- payload:
-			default:
-			}
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer ccancel()
-		m.Close(cctx)
-	})
+	heard := listenPings(t, db)
 	ping := func(payload string) {
 		t.Helper()
-		if _, err := direct.Exec(`SELECT pg_notify('review_pings', $1)`, payload); err != nil {
+		if _, err := direct.Exec(`SELECT pg_notify('pings', $1)`, payload); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -273,39 +252,17 @@ func TestListenSurvivesASilentServerLoss(t *testing.T) {
 	t.Errorf("20 lease periods after the server went silent, Listen hears nothing: it still waits on the dead connection")
 }
 
-// Checked sound: a LISTEN connection the server closes (a restart, an
+// A LISTEN connection the server closes (a restart, an
 // administrator's pg_terminate_backend) is opened again after a Renew.
 func TestListenReconnectsAfterTerminate(t *testing.T) {
 	dsn := freshDSN(t)
 	direct := openDB(t, dsn)
 	db := openDB(t, dsn)
-	m, err := lease.New(context.Background(), db, fast("a", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	heard := make(chan string, 100)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		m.Listen(ctx, "review_pings", func(payload string) {
-			select {
-			case heard <- payload:
-			default:
-			}
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer ccancel()
-		m.Close(cctx)
-	})
+	heard := listenPings(t, db)
 	hear := func(what string) {
 		t.Helper()
 		waitFor(t, 30*time.Second, what, func() error {
-			if _, err := direct.Exec(`SELECT pg_notify('review_pings', 'x')`); err != nil {
+			if _, err := direct.Exec(`SELECT pg_notify('pings', 'x')`); err != nil {
 				return err
 			}
 			select {
@@ -328,9 +285,9 @@ func TestListenReconnectsAfterTerminate(t *testing.T) {
 	hear("a ping heard after the listener's backend was terminated")
 }
 
-// Finding 4: a replica paused (SIGSTOP, a long GC or VM pause) while its
-// writer is inside a fenced transaction keeps the FOR SHARE locks of its
-// leases for the whole pause: PostgreSQL sees a session idle in a
+// A replica paused (SIGSTOP, a long GC or VM pause) while its writer is
+// inside a fenced transaction must not keep its shards for the whole
+// pause. Before the fix it did, the FOR SHARE locks of its leases held: PostgreSQL sees a session idle in a
 // transaction and keeps its locks, and a peer's acquire skips the locked
 // rows (SKIP LOCKED) however long they have expired. The paused replica's
 // targets go unprobed for the length of the pause, not a TTL. Under load
@@ -369,8 +326,8 @@ func TestWriterPausedInATransactionFreesItsShards(t *testing.T) {
 		limit, len(b.Owned()), l.Shard)
 }
 
-// Finding 5: the node's own write transactions block its renewals. A
-// fenced write holds FOR SHARE on its shards' rows until it commits; the
+// The node's own write transactions must not block its renewals. Before
+// the fix they did: a fenced write held FOR SHARE on its shards' rows until it commits; the
 // renewal (one UPDATE of every owned row) waits for it; a write that lasts
 // longer than what is left of the trust window (at the defaults: a 10 s
 // transaction, which the writer's 10 s timeout allows, past a 9 s margin)
@@ -414,8 +371,8 @@ func TestOwnWriteDoesNotStarveRenewals(t *testing.T) {
 	}
 }
 
-// Finding 8: the Release hook and the release statement share one
-// context. A hook that takes its whole budget (the writer's Flush with a
+// The release statement must not share the Release hook's context. A
+// hook that takes its whole budget (the writer's Flush with a
 // backlog after a database blip, or a slow database: the server's hook
 // flushes every queued result, not only the released shards') leaves the
 // UPDATE that frees the shards an expired context: the shards stay the
@@ -450,4 +407,34 @@ func TestSlowReleaseHookStillFreesShards(t *testing.T) {
 	if held > 0 {
 		t.Errorf("after Close (%v), %d shards are still a's in the database: the peers wait for them to expire", cerr, held)
 	}
+}
+
+// listenPings runs a Manager's Listen on db's channel "pings" until the
+// test ends, and returns what it hears.
+func listenPings(t *testing.T, db *sql.DB) <-chan string {
+	t.Helper()
+	m, err := lease.New(context.Background(), db, fast("a", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := make(chan string, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		m.Listen(ctx, "pings", func(payload string) {
+			select {
+			case heard <- payload:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer ccancel()
+		m.Close(cctx)
+	})
+	return heard
 }

@@ -203,15 +203,21 @@ func (m *Manager) Shards() int { return m.opt.Shards }
 // Owns reports whether this replica holds the shard of target now, inside
 // its trust window, and the lease to fence the target's writes with.
 func (m *Manager) Owns(target string) (Lease, bool) {
+	l, releasing, ok := m.lease(target)
+	return l, ok && !releasing
+}
+
+// lease returns the lease of target's shard inside its trust window, and
+// whether it is being given back.
+func (m *Manager) lease(target string) (l Lease, releasing, ok bool) {
 	s := Shard(target, m.opt.Shards)
-	now := time.Now()
 	m.mu.RLock()
 	h, ok := m.leases[s]
 	m.mu.RUnlock()
-	if !ok || !h.trusted(now) || h.releasing {
-		return Lease{}, false
+	if !ok || !h.trusted(time.Now()) {
+		return Lease{}, false, false
 	}
-	return Lease{Shard: s, Epoch: h.epoch}, true
+	return Lease{Shard: s, Epoch: h.epoch}, h.releasing, true
 }
 
 // Holds reports whether this replica may still write results of target:
@@ -219,15 +225,8 @@ func (m *Manager) Owns(target string) (Lease, bool) {
 // (the last results of a shard are written before its release), and the
 // lease to stamp those results with. Owns says whether to probe it.
 func (m *Manager) Holds(target string) (Lease, bool) {
-	s := Shard(target, m.opt.Shards)
-	now := time.Now()
-	m.mu.RLock()
-	h, ok := m.leases[s]
-	m.mu.RUnlock()
-	if !ok || !h.trusted(now) {
-		return Lease{}, false
-	}
-	return Lease{Shard: s, Epoch: h.epoch}, true
+	l, _, ok := m.lease(target)
+	return l, ok
 }
 
 // Owned returns the shards this replica holds now, inside its trust
