@@ -348,7 +348,9 @@ func (s *Server) guard(name string, chk vitals.Checker) vitals.Checker {
 // target server saw that probe, and a peer that did not read it would
 // probe again at once.
 func (s *Server) releaseShards(ctx context.Context, shards []int) {
-	wctx, cancel := context.WithTimeout(ctx, s.longestTimeout())
+	// The hook runs in the lease manager's loop, which does not renew
+	// meanwhile: a slow probe's result is given up after a while.
+	wctx, cancel := context.WithTimeout(ctx, min(s.longestTimeout(), maxReleaseWait))
 	s.runs.wait(wctx, shards, s.cl.m.Shards())
 	cancel()
 	s.reconcile(ctx)
@@ -357,8 +359,11 @@ func (s *Server) releaseShards(ctx context.Context, shards []int) {
 	}
 }
 
+// maxReleaseWait bounds how long a release waits for runs in flight.
+const maxReleaseWait = 2 * time.Second
+
 // longestTimeout is the longest timeout of the configured targets, what a
-// release waits at most for their runs in flight.
+// release waits at most for their runs in flight (up to maxReleaseWait).
 func (s *Server) longestTimeout() time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
