@@ -20,24 +20,27 @@ type replicaCost struct {
 
 // benchResult is what the bench scenario measured.
 type benchResult struct {
-	Asked       int           `json:"asked_targets"`
-	Targets     int           `json:"targets"`
-	FileBytes   int           `json:"file_bytes"`
-	MaxBytes    int           `json:"max_config_bytes"`
-	Note        string        `json:"note,omitempty"`
-	WindowS     float64       `json:"window_s"`
-	ProbesPerS  float64       `json:"probes_per_s"`
-	Replicas    []replicaCost `json:"replicas"`
-	XactsPerS   float64       `json:"pg_transactions_per_s"`
-	InsertsPerS float64       `json:"pg_rows_inserted_per_s"`
-	UpdatesPerS float64       `json:"pg_rows_updated_per_s"`
-	RenewPerS   float64       `json:"lease_renewals_per_s"`
-	Load        string        `json:"load_after"`
+	Asked      int           `json:"asked_targets"`
+	Targets    int           `json:"targets"`
+	FileBytes  int           `json:"file_bytes"`
+	MaxBytes   int           `json:"max_config_bytes"`
+	Note       string        `json:"note,omitempty"`
+	WindowS    float64       `json:"window_s"`
+	ProbesPerS float64       `json:"probes_per_s"`
+	Replicas   []replicaCost `json:"replicas"`
+	XactsPerS  float64       `json:"pg_transactions_per_s"`
+	// StmtsPerS is -1 without pg_stat_statements.
+	StmtsPerS   float64 `json:"pg_statements_per_s"`
+	InsertsPerS float64 `json:"pg_rows_inserted_per_s"`
+	UpdatesPerS float64 `json:"pg_rows_updated_per_s"`
+	RenewPerS   float64 `json:"lease_renewals_per_s"`
+	Load        string  `json:"load_after"`
 }
 
 // bench: three replicas on many targets at 10 s: CPU and RSS of each,
-// PostgreSQL transactions per second (pg_stat_database; the server has no
-// pg_stat_statements loaded), lease renewals per second (changes of each
+// PostgreSQL statements per second (pg_stat_statements, where the server
+// loads it) and transactions per second (pg_stat_database), lease
+// renewals per second (changes of each
 // node's latest expires_at in vitals_shards, polled every 250 ms).
 func bench(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.warmup+o.window+8*time.Minute)
@@ -120,6 +123,10 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	pgS := pg1.At.Sub(pg0.At).Seconds()
 	res.ProbesPerS = float64(s1.Total-s0.Total) / time.Duration(s1.At-s0.At).Seconds()
 	res.XactsPerS = float64(pg1.Xacts-pg0.Xacts) / pgS
+	res.StmtsPerS = -1
+	if pg0.Statements >= 0 && pg1.Statements >= 0 {
+		res.StmtsPerS = float64(pg1.Statements-pg0.Statements) / pgS
+	}
 	res.InsertsPerS = float64(pg1.Inserted-pg0.Inserted) / pgS
 	res.UpdatesPerS = float64(pg1.Updated-pg0.Updated) / pgS
 	res.RenewPerS = float64(renewals) / pgS
@@ -128,14 +135,18 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	for _, r := range res.Replicas {
 		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f)", r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB))
 	}
-	sum := "| targets | window | probes/s | CPU per replica (% of a core) | RSS per replica | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|\n"
+	sum := "| targets | window | probes/s | CPU per replica (% of a core) | RSS per replica | PG statements/s | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|---|\n"
 	var cpus, rss []string
 	for _, r := range res.Replicas {
 		cpus = append(cpus, fmt.Sprintf("%.1f", r.CPUPercent))
 		rss = append(rss, fmt.Sprintf("%.0f MB", r.RSSMB))
 	}
-	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", n, res.WindowS, res.ProbesPerS,
-		strings.Join(cpus, " / "), strings.Join(rss, " / "), res.XactsPerS, res.InsertsPerS, res.UpdatesPerS, res.RenewPerS)
+	stmts := "n/a (no pg_stat_statements)"
+	if res.StmtsPerS >= 0 {
+		stmts = fmt.Sprintf("%.0f", res.StmtsPerS)
+	}
+	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", n, res.WindowS, res.ProbesPerS,
+		strings.Join(cpus, " / "), strings.Join(rss, " / "), stmts, res.XactsPerS, res.InsertsPerS, res.UpdatesPerS, res.RenewPerS)
 	sum += "\n" + strings.Join(per, "; ") + "; load after: " + res.Load + "\n"
 	if res.Note != "" {
 		sum += "\n" + res.Note + "\n"

@@ -125,11 +125,30 @@ func (c *cluster) shardOf(i int) int { return lease.Shard(fmt.Sprintf("t%05d", i
 type pgStats struct {
 	At                                time.Time
 	Xacts, Inserted, Updated, Fetched int64
+	// Statements counts the statements the replicas ran in the database
+	// (pg_stat_statements, BEGIN and COMMIT included, the harness's own
+	// left out); -1 when the server does not load pg_stat_statements.
+	Statements int64
 }
 
 func (c *cluster) pgStats(ctx context.Context) (pgStats, error) {
-	s := pgStats{At: time.Now()}
+	s := pgStats{At: time.Now(), Statements: -1}
 	err := c.db.QueryRowContext(ctx, `SELECT xact_commit + xact_rollback, tup_inserted, tup_updated, tup_fetched
 		FROM pg_stat_database WHERE datname = $1`, c.name).Scan(&s.Xacts, &s.Inserted, &s.Updated, &s.Fetched)
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	// The view answers only where the server loads the module
+	// (shared_preload_libraries); the extension is made on first use.
+	if _, err := c.db.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		return s, nil
+	}
+	var n int64
+	if c.db.QueryRowContext(ctx, `SELECT COALESCE(sum(s.calls), 0)::bigint FROM pg_stat_statements s
+		JOIN pg_database d ON d.oid = s.dbid AND d.datname = $1
+		WHERE s.query NOT LIKE '%pg_stat%' AND s.query NOT LIKE '%max(expires_at)%' AND s.query NOT LIKE '%EXTENSION%'
+		AND s.query NOT LIKE '%FROM vitals_shards GROUP BY owner%'`, c.name).Scan(&n) == nil {
+		s.Statements = n
+	}
+	return s, nil
 }
