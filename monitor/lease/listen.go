@@ -51,9 +51,9 @@ func (m *Manager) listen(ctx context.Context, wake chan<- struct{}, ready chan<-
 // PostgreSQL channel name, in order, on one connection of the manager's
 // database, until ctx is done. A lost connection, or one that does not
 // answer a ping after a quiet Renew (a server gone without a word), is
-// opened again after a Renew; what was notified meanwhile is missed, so fn's reader must
-// tolerate gaps (the page refreshes from the store). fn runs in Listen's
-// goroutine and should not block.
+// opened again after a Renew; what was notified meanwhile is missed, so
+// fn's reader must tolerate gaps (the page refreshes from the store). fn
+// runs in Listen's goroutine and should not block.
 func (m *Manager) Listen(ctx context.Context, name string, fn func(payload string)) {
 	m.listenOn(ctx, name, func() {}, fn)
 }
