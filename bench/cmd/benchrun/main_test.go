@@ -61,7 +61,7 @@ func TestServerLifecycle(t *testing.T) {
 				t.Errorf("sample = %+v", sample)
 			}
 			s.stop()
-			if err := s.cmd.Process.Signal(syscall.Signal(0)); err == nil {
+			if err := s.c.Signal(syscall.Signal(0)); err == nil {
 				t.Error("the server still runs after stop")
 			}
 		})

@@ -1,36 +1,29 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"syscall"
 	"time"
 
+	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/load"
 	"github.com/vitalsgo/vitals/bench/internal/procstat"
 )
 
 // errDNF is returned by start when a server did not finish registering its
 // checks within the limit.
-var errDNF = errors.New("did not finish registering within the limit")
+var errDNF = child.ErrNotReady
 
 // server is one running benchserver process.
 type server struct {
-	Lib   string
-	cmd   *exec.Cmd
-	Pid   int
-	Addr  string // probe endpoint host:port
-	Side  string // stats endpoint host:port
-	Reg   time.Duration
-	tail  *procstat.Tail
-	waitc chan error
+	Lib  string
+	c    *child.Child
+	Pid  int
+	Addr string // probe endpoint host:port
+	Side string // stats endpoint host:port
+	Reg  time.Duration
 }
 
 // serverArgs describes a benchserver to start.
@@ -44,61 +37,24 @@ type serverArgs struct {
 
 // start runs the benchserver binary and waits for its ready line.
 func start(bin string, a serverArgs) (*server, error) {
-	args := append([]string{"--lib", a.Lib}, a.Args...)
-	name := bin
+	argv := append([]string{bin, "--lib", a.Lib}, a.Args...)
 	if a.CPUList != "" {
-		args = append([]string{"-c", a.CPUList, bin}, args...)
-		name = "taskset"
+		argv = append([]string{"taskset", "-c", a.CPUList}, argv...)
 	}
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), a.Env...)
-	tail := &procstat.Tail{Max: 4 << 10}
-	cmd.Stderr = tail
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{Lib: a.Lib, cmd: cmd, Pid: cmd.Process.Pid, tail: tail, waitc: make(chan error, 1)}
-	lines := make(chan []byte, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- bytes.Clone(sc.Bytes())
-		}
-		close(lines)
-		io.Copy(io.Discard, stdout)
-		s.waitc <- cmd.Wait()
-	}()
 	limit := a.Register
 	if limit <= 0 {
 		limit = 30 * time.Second
 	}
-	timer := time.NewTimer(limit)
-	defer timer.Stop()
-	select {
-	case line, ok := <-lines:
-		if !ok {
-			s.stop()
-			return nil, fmt.Errorf("benchserver %s exited: %s", a.Lib, tail.String())
-		}
-		var r struct {
-			Addr       string `json:"addr"`
-			Side       string `json:"side"`
-			RegisterNS int64  `json:"register_ns"`
-		}
-		if err := json.Unmarshal(line, &r); err != nil {
-			s.stop()
-			return nil, fmt.Errorf("benchserver %s: ready line %q: %w", a.Lib, line, err)
-		}
-		s.Addr, s.Side, s.Reg = r.Addr, r.Side, time.Duration(r.RegisterNS)
-		return s, nil
-	case <-timer.C:
-		s.stop()
-		return nil, errDNF
+	var r struct {
+		Addr       string `json:"addr"`
+		Side       string `json:"side"`
+		RegisterNS int64  `json:"register_ns"`
 	}
+	c, err := child.Start(context.Background(), "benchserver "+a.Lib, argv, a.Env, &r, limit)
+	if err != nil {
+		return nil, err
+	}
+	return &server{Lib: a.Lib, c: c, Pid: c.Pid, Addr: r.Addr, Side: r.Side, Reg: time.Duration(r.RegisterNS)}, nil
 }
 
 // URL returns the probe URL.
@@ -106,16 +62,7 @@ func (s *server) URL() string { return "http://" + s.Addr + "/readyz" }
 
 // stop ends the process: SIGTERM, then SIGKILL if it has not exited within
 // two seconds (a library blocked in a hung check may never return).
-func (s *server) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.waitc:
-		return
-	case <-time.After(2 * time.Second):
-	}
-	s.cmd.Process.Kill()
-	<-s.waitc
-}
+func (s *server) stop() { s.c.Stop(2 * time.Second) }
 
 // sample reads the process's CPU time, RSS and threads.
 func (s *server) sample() (procstat.Sample, error) { return procstat.Read(s.Pid) }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +19,10 @@ import (
 
 	"github.com/vitalsgo/vitals/bench/internal/procstat"
 )
+
+// ErrNotReady is wrapped by Start's error when the child printed no ready
+// line within its limit.
+var ErrNotReady = errors.New("not ready within the limit")
 
 // Child is a process a benchmark started.
 type Child struct {
@@ -80,7 +85,7 @@ func Start(ctx context.Context, name string, argv []string, env []string, ready 
 		return c, nil
 	case <-timer.C:
 		c.Stop(time.Second)
-		return nil, fmt.Errorf("%s not ready within %v: %s", name, limit, c.Tail)
+		return nil, fmt.Errorf("%s %w (%v): %s", name, ErrNotReady, limit, c.Tail)
 	}
 }
 
