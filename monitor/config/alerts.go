@@ -360,27 +360,28 @@ func (d *decoder) maintenance(n ast.Node) []MaintenanceEntry {
 func (d *decoder) alertRefs(cfg *Config) {
 	channels := d.channelNames
 	targets := make([]string, len(cfg.Checks))
+	known := make(map[string]bool, len(cfg.Checks))
 	for i, c := range cfg.Checks {
-		targets[i] = c.Name
+		targets[i], known[c.Name] = c.Name, true
 	}
-	check := func(r *AlertRule, line func(field string) int, path, self string) {
+	check := func(r *AlertRule, file string, line func(field string) int, path, self string) {
 		for j, ch := range r.Notify {
 			if !slices.Contains(channels, ch) {
-				d.errs.add(line(fmt.Sprintf("notify[%d]", j)), fmt.Sprintf("%s.notify[%d]", path, j), "no channel %s in the notify list%s", quote(ch), suggest(ch, channels))
+				d.errs.addIn(file, line(fmt.Sprintf("notify[%d]", j)), fmt.Sprintf("%s.notify[%d]", path, j), "no channel %s in the notify list%s", quote(ch), suggest(ch, channels))
 			}
 		}
 		for j, t := range r.DependsOn {
 			switch {
 			case t == self:
-				d.errs.add(line(fmt.Sprintf("depends_on[%d]", j)), fmt.Sprintf("%s.depends_on[%d]", path, j), "a target cannot depend on itself")
-			case !slices.Contains(targets, t):
-				d.errs.add(line(fmt.Sprintf("depends_on[%d]", j)), fmt.Sprintf("%s.depends_on[%d]", path, j), "no target %s%s", quote(t), suggest(t, targets))
+				d.errs.addIn(file, line(fmt.Sprintf("depends_on[%d]", j)), fmt.Sprintf("%s.depends_on[%d]", path, j), "a target cannot depend on itself")
+			case !known[t]:
+				d.errs.addIn(file, line(fmt.Sprintf("depends_on[%d]", j)), fmt.Sprintf("%s.depends_on[%d]", path, j), "no target %s%s", quote(t), suggest(t, targets))
 			}
 		}
 	}
 	for i := range cfg.Checks {
 		c := &cfg.Checks[i]
-		check(&c.Alert, func(f string) int {
+		check(&c.Alert, c.file, func(f string) int {
 			if l := c.lines[f]; l > 0 {
 				return l
 			}
@@ -389,7 +390,7 @@ func (d *decoder) alertRefs(cfg *Config) {
 	}
 	for i := range cfg.Pages.Groups {
 		g := &cfg.Pages.Groups[i]
-		check(&g.Alert, func(string) int { return g.Line }, fmt.Sprintf("pages.groups[%d]", i), "")
+		check(&g.Alert, d.errs.file, func(string) int { return g.Line }, fmt.Sprintf("pages.groups[%d]", i), "")
 	}
 }
 
@@ -452,12 +453,11 @@ func cmpOr[T comparable](a, b T) T {
 // incident quiet, and nobody would hear of the outage.
 func (d *decoder) dependencyCycles(cfg *Config) {
 	deps := map[string][]string{}
-	line := map[string]int{}
-	index := map[string]int{}
+	at := map[string]*Check{}
 	for i := range cfg.Checks {
 		c := &cfg.Checks[i]
 		r, _ := cfg.RuleOf(c)
-		deps[c.Name], line[c.Name], index[c.Name] = r.DependsOn, c.Line, c.Index
+		deps[c.Name], at[c.Name] = r.DependsOn, c
 	}
 	const (
 		unseen = iota
@@ -472,7 +472,8 @@ func (d *decoder) dependencyCycles(cfg *Config) {
 		case open:
 			start := slices.Index(path, t)
 			cycle := append(slices.Clone(path[start:]), t)
-			d.errs.add(line[cycle[0]], fmt.Sprintf("checks[%d].depends_on", index[cycle[0]]),
+			first := at[cycle[0]]
+			d.errs.addIn(first.file, first.Line, fmt.Sprintf("checks[%d].depends_on", first.Index),
 				"depends_on makes a cycle: %s (while all of them fail, none would alert)", strings.Join(cycle, " → "))
 			return true
 		case done:

@@ -2,8 +2,8 @@ package config
 
 import (
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -20,8 +20,12 @@ type Config struct {
 	// Listen is the address `vitals serve` listens on, e.g. ":8080";
 	// empty when the file sets none.
 	Listen string
-	// Checks are the checks in file order; their names are unique.
+	// Checks are the checks in file order, the file's own and then those
+	// of each included file; their names are unique.
 	Checks []Check
+	// Includes are the files the include list named, in the order they
+	// were read.
+	Includes []string `json:",omitempty"`
 
 	// Storage is where `vitals serve` keeps history: a postgres:// DSN or
 	// a SQLite file path; default [DefaultStorage].
@@ -148,12 +152,7 @@ func (c *Check) Errorf(field, format string, args ...any) error {
 // A file larger than [MaxBytes] or nested deeper than [MaxDepth] is an
 // error; Load reads at most one byte past MaxBytes.
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
+	data, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +166,19 @@ func Load(path string) (*Config, error) {
 // line; see [Errors]. A leading UTF-8 byte order mark is skipped. Data
 // past the limits ([MaxBytes], [MaxDepth], one document) is refused before
 // it is parsed, with the line where it crosses them.
+//
+// The include list names files by glob patterns relative to name's
+// directory; each holds a checks list, and Parse reads them from disk.
 func Parse(name string, data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
+	return parse(name, data, lookupEnv, osFiles(filepath.Dir(name)))
+}
+
+// parse is Parse reading included files through fs, or none when fs is nil.
+func parse(name string, data []byte, lookupEnv func(string) (string, bool), fs *files) (*Config, error) {
 	if lookupEnv == nil {
 		lookupEnv = os.LookupEnv
 	}
-	d := &decoder{errs: errorList{file: name}, lookup: lookupEnv}
+	d := &decoder{errs: errorList{file: name}, lookup: lookupEnv, files: fs}
 	cfg := d.file(data)
 	if err := d.errs.err(); err != nil {
 		return nil, err

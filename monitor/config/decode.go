@@ -21,6 +21,7 @@ import (
 type decoder struct {
 	errs   errorList
 	lookup func(string) (string, bool)
+	files  *files // where included files are read from
 	// channels names every channel of the notify list, valid or not, so
 	// that an invalid one is not also reported as unknown where it is used.
 	channelNames []string
@@ -35,43 +36,15 @@ type pair struct {
 
 func (d *decoder) file(data []byte) *Config {
 	cfg := &Config{Storage: DefaultStorage, Retention: defaultRetention, Alerting: defaultAlerting}
-	data, ok := d.bound(data)
+	body := d.document(data)
+	if body == nil {
+		return cfg // an empty or a broken file
+	}
+	pairs, ok := d.mapping(body, "")
 	if !ok {
 		return cfg
 	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		line, msg := 0, err.Error()
-		var yerr yaml.Error
-		if errors.As(err, &yerr) {
-			msg = yerr.GetMessage()
-			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
-				line = tk.Position.Line
-			}
-		}
-		d.errs.add(line, "", "invalid YAML: %s", msg)
-		return cfg
-	}
-	var docs []*ast.DocumentNode
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
-	}
-	for _, doc := range docs {
-		d.tags(doc)
-	}
-	switch {
-	case len(docs) == 0:
-		return cfg // an empty file: no service, no checks
-	case len(docs) > 1:
-		d.errs.add(lineOf(docs[1]), "", "more than one YAML document")
-		return cfg
-	}
-	pairs, ok := d.mapping(docs[0].Body, "")
-	if !ok {
-		return cfg
-	}
+	var include *pair
 	for _, p := range pairs {
 		switch p.key {
 		case "service":
@@ -107,14 +80,59 @@ func (d *decoder) file(data []byte) *Config {
 			cfg.Maintenance = d.maintenance(p.value)
 		case "cluster":
 			cfg.Cluster = d.cluster(p.value)
+		case "include":
+			include = &p
 		default:
 			d.unknown(p, "", []string{"service", "listen", "storage", "retention", "pages", "auth", "checks",
-				"alerting", "notify", "silences", "maintenance", "cluster"})
+				"alerting", "notify", "silences", "maintenance", "cluster", "include"})
 		}
+	}
+	if include != nil {
+		// After the file's own checks, so they come first.
+		d.include(*include, cfg)
 	}
 	d.alertRefs(cfg)
 	d.dependencyCycles(cfg)
 	return cfg
+}
+
+// document parses data, within the limits, and returns the body of its one
+// document, or nil when it is empty or broken (errors are recorded).
+func (d *decoder) document(data []byte) ast.Node {
+	toks, ok := d.bound(data)
+	if !ok {
+		return nil
+	}
+	f, err := parser.Parse(toks, 0)
+	if err != nil {
+		line, msg := 0, err.Error()
+		var yerr yaml.Error
+		if errors.As(err, &yerr) {
+			msg = yerr.GetMessage()
+			if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
+				line = tk.Position.Line
+			}
+		}
+		d.errs.add(line, "", "invalid YAML: %s", msg)
+		return nil
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	for _, doc := range docs {
+		d.tags(doc)
+	}
+	switch {
+	case len(docs) == 0:
+		return nil // an empty file: no service, no checks
+	case len(docs) > 1:
+		d.errs.add(lineOf(docs[1]), "", "more than one YAML document")
+		return nil
+	}
+	return docs[0].Body
 }
 
 func (d *decoder) service(n ast.Node) Service {
@@ -317,6 +335,9 @@ func quote(s string) string {
 func suggest(s string, known []string) string {
 	if best, ok := nearest.Name(s, known); ok {
 		return fmt.Sprintf(" (did you mean %s?)", best)
+	}
+	if len(known) == 0 {
+		return " (there are none)"
 	}
 	return fmt.Sprintf(" (known: %s)", strings.Join(known, ", "))
 }

@@ -59,21 +59,41 @@ func Errors(err error) []*Error {
 // file is not a configuration, and the reader wants the first ones.
 const maxErrors = 20
 
-// errorList collects errors while a file is decoded.
+// errorList collects errors while a file, and the files it includes, are
+// decoded.
 type errorList struct {
-	file string
-	errs []*Error
+	file  string   // the file being decoded
+	files []string // the main file, then each included one as read
+	errs  []*Error
 }
 
 func (l *errorList) add(line int, path, format string, args ...any) {
-	l.errs = append(l.errs, &Error{File: l.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
+	l.addIn(l.file, line, path, format, args...)
 }
 
+// addIn adds an error in file, which may be an included one.
+func (l *errorList) addIn(file string, line int, path, format string, args ...any) {
+	l.errs = append(l.errs, &Error{File: file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns the errors in file order, the main file's first, and in line
+// order in each file.
 func (l *errorList) err() error {
 	if len(l.errs) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(l.errs, func(a, b *Error) int { return a.Line - b.Line })
+	rank := func(file string) int {
+		if file == l.file {
+			return -1
+		}
+		return slices.Index(l.files, file)
+	}
+	slices.SortStableFunc(l.errs, func(a, b *Error) int {
+		if r := rank(a.File) - rank(b.File); r != 0 {
+			return r
+		}
+		return a.Line - b.Line
+	})
 	errs := l.errs
 	if len(errs) > maxErrors {
 		errs = append(errs[:maxErrors:maxErrors], &Error{File: l.file, Msg: fmt.Sprintf("%d more errors not shown", len(l.errs)-maxErrors)})

@@ -1,10 +1,14 @@
 package config
 
 import (
+	"maps"
 	"os"
+	"path"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 )
 
@@ -19,11 +23,34 @@ func FuzzParse(f *testing.F) {
 	f.Add("checks:\n  - {name: a, type: http, url: 'http://u:${PW:-p}@h/', status: [200, 204], headers: {A: b}}\n")
 	f.Add("checks:\n  - &x {name: a, type: memory}\n  - *x\n")
 	f.Add("checks:\n  - !!map {name: a, type: disk, path: /, warn_free_bytes: 1.5GiB}\n")
+	f.Add("include: [a.yaml, '*.yaml']\nchecks:\n  - {name: a, type: memory}\n")
+	// Included files come from memory: a.yaml holds a check, b.yaml a
+	// broken one.
+	included := map[string]string{
+		"a.yaml": "checks:\n  - {name: b, type: memory, depends_on: [a]}\n",
+		"b.yaml": "checks:\n  - {name: b, type: tcp}\nservice: {}\n",
+	}
+	fs := &files{
+		glob: func(pattern string) ([]string, error) {
+			var out []string
+			for _, name := range slices.Sorted(maps.Keys(included)) {
+				ok, err := path.Match(pattern, name)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					out = append(out, name)
+				}
+			}
+			return out, nil
+		},
+		read: func(name string) ([]byte, error) { return []byte(included[name]), nil },
+	}
 	f.Fuzz(func(t *testing.T, data string) {
-		cfg, err := Parse("f.yaml", []byte(data), func(k string) (string, bool) { return "v-" + k, k != "UNSET" })
+		cfg, err := parse("f.yaml", []byte(data), func(k string) (string, bool) { return "v-" + k, k != "UNSET" }, fs)
 		if err != nil {
 			for _, e := range Errors(err) {
-				if e.File != "f.yaml" || e.Msg == "" {
+				if (e.File != "f.yaml" && included[e.File] == "") || e.Msg == "" {
 					t.Fatalf("malformed error %#v", e)
 				}
 			}
@@ -78,12 +105,13 @@ func FuzzScan(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
+		toks := lexer.Tokenize(data)
 		var s scan
-		s.run([]byte(data))
+		s.run(toks)
 		if s.err != "" {
 			return
 		}
-		file, err := parser.ParseBytes([]byte(data), 0)
+		file, err := parser.Parse(toks, 0)
 		if err != nil {
 			return
 		}
