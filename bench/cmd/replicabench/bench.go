@@ -20,11 +20,8 @@ type replicaCost struct {
 
 // benchResult is what the bench scenario measured.
 type benchResult struct {
-	Asked      int           `json:"asked_targets"`
 	Targets    int           `json:"targets"`
-	FileBytes  int           `json:"file_bytes"`
-	MaxBytes   int           `json:"max_config_bytes"`
-	Note       string        `json:"note,omitempty"`
+	Files      int           `json:"check_files"` // included by each replica's file
 	WindowS    float64       `json:"window_s"`
 	ProbesPerS float64       `json:"probes_per_s"`
 	Replicas   []replicaCost `json:"replicas"`
@@ -45,15 +42,8 @@ type benchResult struct {
 func bench(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.warmup+o.window+8*time.Minute)
 	defer cancel()
-	res := &benchResult{Asked: o.benchN, MaxBytes: o.maxBytes}
-	n, size := fit(o, o.benchN)
-	res.Targets, res.FileBytes = n, size
-	if n < o.benchN {
-		res.Note = fmt.Sprintf("%d targets do not fit in the %d bytes a configuration file may hold; ran %d, the most that fit (%d bytes)",
-			o.benchN, o.maxBytes, n, size)
-		logf("bench: %s", res.Note)
-	}
-	c, err := startCluster(ctx, o, "bench", spec{targets: n, interval: 10 * time.Second, compact: true})
+	res := &benchResult{Targets: o.benchN, Files: (o.benchN + checksPerFile - 1) / checksPerFile}
+	c, err := startCluster(ctx, o, "bench", spec{targets: o.benchN, interval: 10 * time.Second, compact: true})
 	if err != nil {
 		return "", nil, err
 	}
@@ -145,34 +135,10 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	if res.StmtsPerS >= 0 {
 		stmts = fmt.Sprintf("%.0f", res.StmtsPerS)
 	}
-	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", n, res.WindowS, res.ProbesPerS,
+	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", res.Targets, res.WindowS, res.ProbesPerS,
 		strings.Join(cpus, " / "), strings.Join(rss, " / "), stmts, res.XactsPerS, res.InsertsPerS, res.UpdatesPerS, res.RenewPerS)
 	sum += "\n" + strings.Join(per, "; ") + "; load after: " + res.Load + "\n"
-	if res.Note != "" {
-		sum += "\n" + res.Note + "\n"
-	}
 	return sum, res, nil
-}
-
-// fit returns the most targets up to want whose file fits the
-// configuration's size limit, and that file's size.
-func fit(o options, want int) (int, int) {
-	size := func(n int) int {
-		c := &cluster{o: o, sp: spec{targets: n, interval: 10 * time.Second, compact: true}, name: "replicabench_bench"}
-		c.tgtLn = fakeAddr("127.0.0.1:65535")
-		r := &replica{node: "r0-00", listen: "127.0.0.1:65535", proxy: &proxy{ln: fakeAddr("127.0.0.1:65535")}}
-		return len(c.configText(r))
-	}
-	lo, hi := 0, want
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if size(mid) <= o.maxBytes {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo, size(lo)
 }
 
 // latestExpiry returns each node's latest lease expiry: it moves at every

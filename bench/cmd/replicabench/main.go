@@ -37,8 +37,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 func main() {
@@ -67,7 +65,6 @@ type options struct {
 	pgAddr     string
 	out        string
 	pgRestart  string
-	maxBytes   int
 }
 
 // pgDSN is the DSN of database db, directly (not through a proxy).
@@ -101,14 +98,13 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.ttl, "lease-ttl", 15*time.Second, "cluster.lease_ttl of every replica")
 	fs.DurationVar(&o.renew, "renew", 5*time.Second, "cluster.renew of every replica")
 	fs.IntVar(&o.shards, "shards", 128, "cluster.shards (the default; the files leave it out)")
-	fs.IntVar(&o.benchN, "bench-targets", 30000, "bench: targets in all, at 10 s (fewer if the file would pass the configuration's size limit)")
+	fs.IntVar(&o.benchN, "bench-targets", 30000, "bench: targets in all, at 10 s")
 	fs.DurationVar(&o.warmup, "warmup", 30*time.Second, "bench: from balanced to the window")
 	fs.DurationVar(&o.window, "window", 120*time.Second, "bench: measured window")
 	fs.StringVar(&o.vitalsFull, "vitals-full", "", "vitals-full binary (default: build ../cmd/vitals/vitals-full)")
 	fs.StringVar(&o.pgAddr, "pg", "127.0.0.1:5432", "PostgreSQL host:port (user postgres, no password)")
 	fs.StringVar(&o.pgRestart, "pg-restart", "pg_ctlcluster --skip-systemctl-redirect 15 main restart", "pgrestart: the command that restarts PostgreSQL")
 	fs.StringVar(&o.out, "out", "out", "directory of the JSON results")
-	fs.IntVar(&o.maxBytes, "max-config-bytes", config.MaxBytes, "the largest configuration file to write; more than config.MaxBytes needs a vitals-full built with a larger limit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -139,11 +139,12 @@ func TestBalanced(t *testing.T) {
 
 // TestConfig loads the files the scenarios write, as vitals serve would.
 func TestConfig(t *testing.T) {
-	o := options{ttl: 15 * time.Second, renew: 5 * time.Second, shards: 128, maxBytes: config.MaxBytes}
+	o := options{ttl: 15 * time.Second, renew: 5 * time.Second, shards: 128}
 	specs := []spec{
 		{targets: 3, interval: 5 * time.Second},
 		{targets: 3, interval: time.Second, alertAfter: 1, resolveAfter: 1},
 		{targets: 3, interval: 10 * time.Second, compact: true},
+		{targets: 30000, interval: 10 * time.Second, compact: true},
 	}
 	for _, sp := range specs {
 		c := &cluster{o: o, sp: sp, name: "replicabench_test", tgtLn: fakeAddr("127.0.0.1:1"), hookLn: fakeAddr("127.0.0.1:2")}
@@ -155,12 +156,9 @@ func TestConfig(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", sp, err)
 		}
-		if len(cfg.Checks) != 3 || cfg.Cluster.Line == 0 || cfg.Cluster.Node != "r1-1" {
-			t.Errorf("%+v: %d checks, cluster %+v: want 3 and node r1-1", sp, len(cfg.Checks), cfg.Cluster)
+		if len(cfg.Checks) != sp.targets || cfg.Cluster.Line == 0 || cfg.Cluster.Node != "r1-1" {
+			t.Errorf("%+v: %d checks, cluster %+v: want %d and node r1-1", sp, len(cfg.Checks), cfg.Cluster, sp.targets)
 		}
-	}
-	if n, size := fit(o, 30000); n >= 30000 || size > config.MaxBytes || n < 1000 {
-		t.Errorf("fit(30000) = %d, %d bytes: want fewer targets, within %d bytes", n, size, config.MaxBytes)
 	}
 }
 
