@@ -54,7 +54,7 @@ func (s *Server) Reload(cfg *config.Config) error {
 // ReloadFile loads path and applies it; an invalid file is refused with
 // its errors logged, counted and shown on the page.
 func (s *Server) ReloadFile(path string) error {
-	s.sum.Store(fileSum(path))
+	s.sum.Store(fileSum(path, s.includes()))
 	cfg, err := config.Load(path)
 	if err != nil {
 		s.refused(path, err)
@@ -85,7 +85,7 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 	}
 	last := *s.sum.Load()
 	if last == nil {
-		last = *fileSum(path)
+		last = *fileSum(path, s.includes())
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
@@ -95,7 +95,7 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 			return
 		case <-t.C:
 		}
-		sum := *fileSum(path)
+		sum := *fileSum(path, s.includes())
 		if sum == nil || bytes.Equal(sum, last) {
 			continue // unreadable mid-write, or unchanged
 		}
@@ -104,11 +104,22 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 	}
 }
 
-// fileSum returns the SHA-256 of what config.Load reads of path, nil if
-// it cannot be read. It reads no more than Load does: a file past the
-// limit is hashed, not skipped, so the watcher loads it and says why it
-// was refused, and a huge file costs a poll a megabyte, not its size.
-func fileSum(path string) *[]byte {
+// includes returns the include patterns of the running configuration.
+func (s *Server) includes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg.IncludePatterns
+}
+
+// fileSum returns the SHA-256 of what config.Load reads of path, and of
+// the name, size and modification time of each file the include patterns
+// match, nil if path cannot be read. It reads no more than Load does: a
+// file past the limit is hashed, not skipped, so the watcher loads it and
+// says why it was refused, and a huge file costs a poll a megabyte, not
+// its size. Included files are only listed and stat'ed, so a poll costs
+// the same with 64 of them; a file added where a pattern matches, or
+// removed, changes the sum too.
+func fileSum(path string, includes []string) *[]byte {
 	var sum []byte
 	f, err := os.Open(path)
 	if err != nil {
@@ -116,9 +127,19 @@ func fileSum(path string) *[]byte {
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, io.LimitReader(f, config.MaxBytes+1)); err == nil {
-		sum = h.Sum(nil)
+	if _, err := io.Copy(h, io.LimitReader(f, config.MaxBytes+1)); err != nil {
+		return &sum
 	}
+	for _, pattern := range includes {
+		names, _ := filepath.Glob(pattern)
+		for _, name := range names {
+			fmt.Fprintf(h, "\x00%s", name)
+			if fi, err := os.Stat(name); err == nil {
+				fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())
+			}
+		}
+	}
+	sum = h.Sum(nil)
 	return &sum
 }
 
@@ -130,6 +151,9 @@ func banner(file string, err error, n int) string {
 	where := ""
 	if errs := config.Errors(err); len(errs) > 0 {
 		where = fmt.Sprintf(" at line %d (%s)", errs[0].Line, errs[0].Path)
+		if errs[0].File != file {
+			where = fmt.Sprintf(" in %s at line %d (%s)", filepath.Base(errs[0].File), errs[0].Line, errs[0].Path)
+		}
 		n = len(errs)
 	}
 	noun := "error"

@@ -2,6 +2,8 @@ package monitor_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,46 @@ func TestWatchFileTooLarge(t *testing.T) {
 		return strings.Contains(r.Board().Banner(), "was not applied")
 	})
 	if _, ok := r.Board().State("a"); !ok {
+		t.Error("the running configuration did not survive")
+	}
+}
+
+// The file watcher reloads when an included file changes, or one is added
+// where a pattern matches; a broken included file is named in the banner.
+func TestWatchFileIncludes(t *testing.T) {
+	addr := testservice.ClosedAddr(t)
+	target := func(name string) string {
+		return "checks:\n  - {name: " + name + ", type: tcp, address: \"" + addr + "\", interval: 1h}\n"
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "checks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "checks", "a.yaml"), target("a"))
+	r := serve(t, "storage: %s\ninclude: [checks/*.yaml]\n", dir)
+	if _, ok := r.Board().State("a"); !ok {
+		t.Fatal("the included target a is not on the board")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.WatchFile(ctx, r.file, 10*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	writeFile(t, filepath.Join(dir, "checks", "a.yaml"), target("a2"))
+	monitortest.Eventually(t, "the watcher applying the changed included file", func() bool {
+		_, ok := r.Board().State("a2")
+		return ok
+	})
+	writeFile(t, filepath.Join(dir, "checks", "b.yaml"), target("b"))
+	monitortest.Eventually(t, "the watcher applying the added included file", func() bool {
+		_, ok := r.Board().State("b")
+		return ok
+	})
+	writeFile(t, filepath.Join(dir, "checks", "b.yaml"), "\n"+target("a2"))
+	monitortest.Eventually(t, "a banner naming the broken included file", func() bool {
+		return r.Board().Banner() == "The configuration in vitals.yaml was not applied: 1 error, the first in b.yaml at line 3 (checks[0].name); see the log. The previous configuration keeps running."
+	})
+	if _, ok := r.Board().State("b"); !ok {
 		t.Error("the running configuration did not survive")
 	}
 }

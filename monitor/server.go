@@ -114,7 +114,7 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 	s := &Server{o: *opts, live: map[string]*target{}}
 	// What WatchFile compares the file with: what was loaded, so a change
 	// made before the watcher starts is not missed.
-	s.sum.Store(fileSum(cfg.File))
+	s.sum.Store(fileSum(cfg.File, cfg.IncludePatterns))
 	s.log = opts.Logger
 	if s.log == nil {
 		s.log = slog.Default()

@@ -26,6 +26,10 @@ type Config struct {
 	// Includes are the files the include list named, in the order they
 	// were read.
 	Includes []string `json:",omitempty"`
+	// IncludePatterns are the include list's patterns joined with the
+	// file's directory: a watcher that globs them again sees files added
+	// and removed.
+	IncludePatterns []string `json:"-"`
 
 	// Storage is where `vitals serve` keeps history: a postgres:// DSN or
 	// a SQLite file path; default [DefaultStorage].

@@ -59,6 +59,7 @@ func (d *decoder) include(p pair, cfg *Config) {
 		if !filepath.IsAbs(pattern) {
 			pattern = filepath.Join(d.files.dir, pattern)
 		}
+		cfg.IncludePatterns = append(cfg.IncludePatterns, pattern)
 		matches, err := d.files.glob(pattern)
 		if err != nil {
 			d.errs.add(lineOf(n), path, "%q is not a file pattern: %v", pattern, err)
