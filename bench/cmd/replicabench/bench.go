@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vitalsgo/vitals/bench/internal/cfgfile"
 	"github.com/vitalsgo/vitals/bench/internal/procstat"
 )
 
@@ -42,7 +43,7 @@ type benchResult struct {
 func bench(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.warmup+o.window+8*time.Minute)
 	defer cancel()
-	res := &benchResult{Targets: o.benchN, Files: (o.benchN + checksPerFile - 1) / checksPerFile}
+	res := &benchResult{Targets: o.benchN, Files: (o.benchN + cfgfile.PerFile - 1) / cfgfile.PerFile}
 	c, err := startCluster(ctx, o, "bench", spec{targets: o.benchN, interval: 10 * time.Second, compact: true})
 	if err != nil {
 		return "", nil, err

@@ -16,9 +16,9 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/vitalsgo/vitals/bench/internal/cfgfile"
 	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
-	"github.com/vitalsgo/vitals/monitor/config"
 )
 
 // spec is what a scenario's replicas watch.
@@ -205,36 +205,10 @@ func ready(listen string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// checksPerFile is how many targets each included checks file holds: at
-// some 80 bytes a target, well within config.MaxBytes.
-const checksPerFile = 5000
-
 // writeConfig writes r's file and the checks files it includes: the same
 // targets as every replica, its own node name, store (through its proxy),
 // listen address, replica header and webhook path.
 func (c *cluster) writeConfig(r *replica) error {
-	main, parts := c.configText(r)
-	stem := strings.TrimSuffix(r.file, filepath.Ext(r.file))
-	var names []string
-	for i, p := range parts {
-		name := fmt.Sprintf("%s.checks%03d.yaml", stem, i)
-		if len(p) > config.MaxBytes {
-			return fmt.Errorf("%s: %d bytes, over the %d a configuration file may hold", name, len(p), config.MaxBytes)
-		}
-		if err := os.WriteFile(name, []byte(p), 0o644); err != nil {
-			return err
-		}
-		names = append(names, fmt.Sprintf("%q", filepath.Base(name)))
-	}
-	if len(names) > 0 {
-		main += "include: [" + strings.Join(names, ", ") + "]\n"
-	}
-	return os.WriteFile(r.file, []byte(main), 0o644)
-}
-
-// configText returns r's file, without its include list, and the checks
-// files, checksPerFile targets each.
-func (c *cluster) configText(r *replica) (string, []string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "service: {name: replicabench}\nlisten: %s\n", r.listen)
 	fmt.Fprintf(&b, "storage: postgres://postgres@%s/%s?sslmode=disable\n", r.proxy.Addr(), c.name)
@@ -254,16 +228,9 @@ func (c *cluster) configText(r *replica) (string, []string) {
 		extra += fmt.Sprintf(", notify: [hook], alert_after: %d, resolve_after: %d", c.sp.alertAfter, c.sp.resolveAfter)
 	}
 	addr := c.tgtLn.Addr().String()
-	var parts []string
-	for start := 0; start < c.sp.targets; start += checksPerFile {
-		var p strings.Builder
-		p.WriteString("checks:\n")
-		for i := start; i < min(start+checksPerFile, c.sp.targets); i++ {
-			fmt.Fprintf(&p, "- {name: t%05d, type: http, url: \"http://%s%s%d\"%s}\n", i, addr, targetsrv.Prefix, i, extra)
-		}
-		parts = append(parts, p.String())
-	}
-	return b.String(), parts
+	return cfgfile.Write(r.file, b.String(), c.sp.targets, func(i int) string {
+		return fmt.Sprintf("{name: t%05d, type: http, url: \"http://%s%s%d\"%s}", i, addr, targetsrv.Prefix, i, extra)
+	})
 }
 
 // running returns the replicas whose process runs.

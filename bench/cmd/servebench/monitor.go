@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/bench/internal/cfgfile"
 	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
 	"github.com/vitalsgo/vitals/monitor"
@@ -31,10 +32,8 @@ import (
 // target server at addr, the store in dir, the monitor on listen; every
 // target's keep_alive is keepAlive unless that is empty.
 func writeConfig(path string, n int, addr, listen, storage string, interval, timeout time.Duration, keepAlive string) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "service:\n  name: servebench\nlisten: %s\nstorage: %s\nchecks:\n", listen, storage)
-	// Flow style, and no field at its default, keeps 10,000 targets under
-	// config.MaxBytes.
+	head := fmt.Sprintf("service:\n  name: servebench\nlisten: %s\nstorage: %s\n", listen, storage)
+	// Flow style, and no field at its default, keeps the files short.
 	extra := ""
 	if interval != vitals.DefaultInterval {
 		extra += fmt.Sprintf(", interval: %v", interval)
@@ -45,10 +44,9 @@ func writeConfig(path string, n int, addr, listen, storage string, interval, tim
 	if keepAlive != "" {
 		extra += ", keep_alive: " + keepAlive
 	}
-	for i := range n {
-		fmt.Fprintf(&b, "  - {name: t%05d, type: http, url: %q%s}\n", i, targetsrv.URL(addr, i), extra)
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return cfgfile.Write(path, head, n, func(i int) string {
+		return fmt.Sprintf("{name: t%05d, type: http, url: %q%s}", i, targetsrv.URL(addr, i), extra)
+	})
 }
 
 // runMonitor is the monitor role: `vitals serve` run in this process from
