@@ -19,13 +19,36 @@ const chunkRows = 100
 // statement of a full chunk is prepared once. row appends the values of
 // row i to args and returns it.
 func execRows(ctx context.Context, tx *sql.Tx, d *dialect, head, tail string, cols, n int, row func(i int, args []any) []any) error {
+	return queryRows(ctx, tx, d, head, tail, "("+strings.Repeat("?, ", cols-1)+"?)", n, row, nil)
+}
+
+// queryRows is execRows with each row's tuple given, such as "(CAST(? AS
+// BIGINT), ?)", for a statement that may return rows (RETURNING …): scan
+// is called on each. With a nil scan the statements are executed.
+func queryRows(ctx context.Context, tx *sql.Tx, d *dialect, head, tail, tuple string, n int, row func(i int, args []any) []any, scan func(*sql.Rows) error) error {
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
 			full.Close()
 		}
 	}()
-	args := make([]any, 0, min(n, chunkRows)*cols)
+	run := func(stmt *sql.Stmt, query string, args []any) error {
+		switch {
+		case scan == nil && stmt == nil:
+			_, err := tx.ExecContext(ctx, query, args...)
+			return err
+		case scan == nil:
+			_, err := stmt.ExecContext(ctx, args...)
+			return err
+		case stmt == nil:
+			rows, err := tx.QueryContext(ctx, query, args...)
+			return eachRow(rows, err, scan)
+		default:
+			rows, err := stmt.QueryContext(ctx, args...)
+			return eachRow(rows, err, scan)
+		}
+	}
+	args := make([]any, 0, min(n, chunkRows)*strings.Count(tuple, "?"))
 	for i := 0; i < n; i += chunkRows {
 		k := min(chunkRows, n-i)
 		args = args[:0]
@@ -33,28 +56,26 @@ func execRows(ctx context.Context, tx *sql.Tx, d *dialect, head, tail string, co
 			args = row(j, args)
 		}
 		if k < chunkRows {
-			if _, err := tx.ExecContext(ctx, d.q(valuesQuery(head, tail, cols, k)), args...); err != nil {
+			if err := run(nil, d.q(valuesQuery(head, tail, tuple, k)), args); err != nil {
 				return err
 			}
 			continue
 		}
 		if full == nil {
 			var err error
-			if full, err = tx.PrepareContext(ctx, d.q(valuesQuery(head, tail, cols, k))); err != nil {
+			if full, err = tx.PrepareContext(ctx, d.q(valuesQuery(head, tail, tuple, k))); err != nil {
 				return err
 			}
 		}
-		if _, err := full.ExecContext(ctx, args...); err != nil {
+		if err := run(full, "", args); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// valuesQuery returns head VALUES and rows tuples of cols placeholders,
-// then tail.
-func valuesQuery(head, tail string, cols, rows int) string {
-	tuple := "(" + strings.Repeat("?, ", cols-1) + "?)"
+// valuesQuery returns head VALUES and rows tuples, then tail.
+func valuesQuery(head, tail, tuple string, rows int) string {
 	var b strings.Builder
 	b.Grow(len(head) + len(tail) + rows*(len(tuple)+2) + 9)
 	b.WriteString(head)

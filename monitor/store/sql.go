@@ -237,17 +237,75 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	}
 
 	ids := map[string]int64{}
-	// A result of the same target at the same millisecond is the same
-	// result, written twice (a retried batch).
-	insert, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO results (target_id, at, status, latency_us, code, message, details, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (target_id, at) DO NOTHING`))
-	if err != nil {
-		return s.errorf("prepare", err)
+	for _, r := range clean {
+		if _, ok := ids[r.Target]; !ok {
+			id, err := s.targetID(ctx, tx, r.Target)
+			if err != nil {
+				return s.errorf("target "+strconv.Quote(r.Target), err)
+			}
+			ids[r.Target] = id
+		}
 	}
-	defer insert.Close()
+	// The results go in multi-row statements, chunkRows a statement, not
+	// one each: at 30,000 targets on three replicas, a statement a result
+	// (two with its interval) was more than PostgreSQL kept up with on two
+	// cores (bench/cmd/replicabench). A result of the same target at the
+	// same millisecond is the same result, written twice (a retried
+	// batch); RETURNING says which rows are new. fresh are those: what a
+	// retried batch brings again (its commit was reported failed, but
+	// happened) must not count twice toward an alert's streak.
+	type key struct{ id, at int64 }
+	stored := make(map[key]bool, len(clean))
+	err = queryRows(ctx, tx, s.d, `INSERT INTO results (target_id, at, status, latency_us, code, message, details, epoch)`,
+		`ON CONFLICT (target_id, at) DO NOTHING RETURNING target_id, at`, "(?, ?, ?, ?, ?, ?, ?, ?)", len(clean),
+		func(i int, args []any) []any {
+			r := &clean[i]
+			return append(args, ids[r.Target], ms(r.At), int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details, r.Epoch)
+		}, func(rows *sql.Rows) error {
+			var k key
+			err := rows.Scan(&k.id, &k.at)
+			stored[k] = true
+			return err
+		})
+	if err != nil {
+		return s.errorf("insert results", err)
+	}
+	fresh := clean[:0:0]
+	results := map[string]int{} // a target's results in the batch
+	for _, r := range clean {
+		if stored[key{ids[r.Target], ms(r.At)}] {
+			fresh = append(fresh, r)
+		}
+		results[r.Target]++
+	}
 	// Most results extend the open interval of their status, still
-	// standing: this does what closeOpen and open then would, in one
-	// statement. Where it changes no row, they run.
+	// standing. That of a target with one result in the batch is extended
+	// in a multi-row update; a target with more goes a result at a time,
+	// in order, below.
+	var single []int
+	for i, r := range clean {
+		if results[r.Target] == 1 {
+			single = append(single, i)
+		}
+	}
+	extended := make(map[int64]bool, len(single))
+	err = queryRows(ctx, tx, s.d, `UPDATE intervals SET last_at = v.column3, expect_ms = v.column4 FROM (`,
+		`) AS v WHERE intervals.target_id = v.column1 AND intervals.until IS NULL AND intervals.status = v.column2
+			AND intervals.last_at <= v.column3 AND intervals.last_at + intervals.expect_ms >= v.column3
+			RETURNING intervals.target_id`,
+		"(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))", len(single),
+		func(i int, args []any) []any {
+			r := &clean[single[i]]
+			return append(args, ids[r.Target], int(r.Status), ms(r.At), r.Expect.Milliseconds())
+		}, func(rows *sql.Rows) error {
+			var id int64
+			err := rows.Scan(&id)
+			extended[id] = true
+			return err
+		})
+	if err != nil {
+		return s.errorf("extend intervals", err)
+	}
 	extend, err := tx.PrepareContext(ctx, s.d.q(`UPDATE intervals SET last_at = ?, expect_ms = ?
 		WHERE target_id = ? AND until IS NULL AND status = ? AND last_at <= ? AND last_at + expect_ms >= ?`))
 	if err != nil {
@@ -273,32 +331,20 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		return s.errorf("prepare", err)
 	}
 	defer open.Close()
-	// fresh are the results not stored before: what a retried batch
-	// brings again (its commit was reported failed, but happened) must not
-	// count twice toward an alert's streak.
-	fresh := clean[:0:0]
 	for _, r := range clean {
-		id, ok := ids[r.Target]
-		if !ok {
-			if id, err = s.targetID(ctx, tx, r.Target); err != nil {
-				return s.errorf("target "+strconv.Quote(r.Target), err)
-			}
-			ids[r.Target] = id
+		id := ids[r.Target]
+		if results[r.Target] == 1 && extended[id] {
+			continue
 		}
 		at, exp := ms(r.At), r.Expect.Milliseconds()
-		ins, err := insert.ExecContext(ctx, id, at, int(r.Status), r.Latency.Microseconds(), r.Code, r.Message, r.Details, r.Epoch)
-		if err != nil {
-			return s.errorf("insert result", err)
-		}
-		if n, err := ins.RowsAffected(); err != nil || n > 0 {
-			fresh = append(fresh, r)
-		}
-		res, err := extend.ExecContext(ctx, at, exp, id, int(r.Status), at, at)
-		if err != nil {
-			return s.errorf("extend interval", err)
-		}
-		if n, err := res.RowsAffected(); err == nil && n > 0 {
-			continue
+		if results[r.Target] > 1 {
+			res, err := extend.ExecContext(ctx, at, exp, id, int(r.Status), at, at)
+			if err != nil {
+				return s.errorf("extend interval", err)
+			}
+			if n, err := res.RowsAffected(); err == nil && n > 0 {
+				continue
+			}
 		}
 		if _, err := closeOpen.ExecContext(ctx, at, id, at, int(r.Status), at); err != nil {
 			return s.errorf("close interval", err)

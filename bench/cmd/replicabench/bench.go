@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +21,11 @@ type replicaCost struct {
 	CPUPercent float64 `json:"cpu_percent"` // of one core
 	RSSMB      float64 `json:"rss_mb"`      // at the end of the window
 	RSSMaxMB   float64 `json:"rss_max_mb"`
+	// From its /metrics after the window: what its store writer has
+	// written, still holds and failed.
+	Written  int64 `json:"store_written"`
+	Queued   int64 `json:"store_queued"`
+	Failures int64 `json:"store_write_failures"`
 }
 
 // benchResult is what the bench scenario measured.
@@ -32,7 +41,10 @@ type benchResult struct {
 	InsertsPerS float64 `json:"pg_rows_inserted_per_s"`
 	UpdatesPerS float64 `json:"pg_rows_updated_per_s"`
 	RenewPerS   float64 `json:"lease_renewals_per_s"`
-	Load        string  `json:"load_after"`
+	// StoredPerS is results probed in the window found in the store 5 s
+	// after it: with ProbesPerS, whether the writers keep up.
+	StoredPerS float64 `json:"stored_per_s"`
+	Load       string  `json:"load_after"`
 }
 
 // bench: three replicas on many targets at 10 s: CPU and RSS of each,
@@ -89,6 +101,7 @@ func bench(ctx context.Context, o options) (string, any, error) {
 		}
 	}
 	s1 := c.tgt.Stats(time.Now())
+	t0, t1 := time.Unix(0, s0.At), time.Unix(0, s1.At)
 	pg1, err := c.pgStats(ctx)
 	if err != nil {
 		return "", nil, err
@@ -122,11 +135,27 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	res.UpdatesPerS = float64(pg1.Updated-pg0.Updated) / pgS
 	res.RenewPerS = float64(renewals) / pgS
 	res.Load = procstat.LoadAvg()
+	if err := sleep(ctx, 5*time.Second); err != nil {
+		return "", nil, err
+	}
+	var stored int64
+	if err := c.db.QueryRowContext(ctx, `SELECT count(*) FROM results WHERE at >= $1 AND at < $2`, t0.UnixMilli(), t1.UnixMilli()).Scan(&stored); err != nil {
+		return "", nil, err
+	}
+	res.StoredPerS = float64(stored) / t1.Sub(t0).Seconds()
+	for i, r := range c.reps {
+		m, err := scrape(ctx, r.listen, "vitals_monitor_store_written_total", "vitals_monitor_store_queued", "vitals_monitor_store_write_failures_total")
+		if err != nil {
+			return "", nil, err
+		}
+		res.Replicas[i].Written, res.Replicas[i].Queued, res.Replicas[i].Failures = m[0], m[1], m[2]
+	}
 	var per []string
 	for _, r := range res.Replicas {
-		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f)", r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB))
+		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f), store written %d, queued %d, failures %d",
+			r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB, r.Written, r.Queued, r.Failures))
 	}
-	sum := "| targets | window | probes/s | CPU per replica (% of a core) | RSS per replica | PG statements/s | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|---|\n"
+	sum := "| targets | window | probes/s | stored/s | CPU per replica (% of a core) | RSS per replica | PG statements/s | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
 	var cpus, rss []string
 	for _, r := range res.Replicas {
 		cpus = append(cpus, fmt.Sprintf("%.1f", r.CPUPercent))
@@ -136,7 +165,7 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	if res.StmtsPerS >= 0 {
 		stmts = fmt.Sprintf("%.0f", res.StmtsPerS)
 	}
-	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %s | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", res.Targets, res.WindowS, res.ProbesPerS,
+	sum += fmt.Sprintf("| %d | %.0f s | %.0f | %.0f | %s | %s | %s | %.0f | %.0f | %.0f | %.2f |\n", res.Targets, res.WindowS, res.ProbesPerS, res.StoredPerS,
 		strings.Join(cpus, " / "), strings.Join(rss, " / "), stmts, res.XactsPerS, res.InsertsPerS, res.UpdatesPerS, res.RenewPerS)
 	sum += "\n" + strings.Join(per, "; ") + "; load after: " + res.Load + "\n"
 	return sum, res, nil
@@ -160,4 +189,35 @@ func (c *cluster) latestExpiry(ctx context.Context) (map[string]time.Time, error
 		out[node] = t
 	}
 	return out, rows.Err()
+}
+
+// scrape returns the values of the named series in the /metrics of the
+// monitor at listen, 0 for one it lacks. At 30,000 targets the page is
+// large, so it gets a minute.
+func scrape(ctx context.Context, listen string, names ...string) ([]int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listen+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out := make([]int64, len(names))
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if i := slices.Index(names, name); ok && i >= 0 {
+			f, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", listen, name, err)
+			}
+			out[i] = int64(f)
+		}
+	}
+	return out, sc.Err()
 }

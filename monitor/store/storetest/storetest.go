@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"slices"
@@ -214,6 +215,51 @@ func Run(t *testing.T, h Harness) {
 		// for it: 15s after 60s, though the window runs to 100s.
 		if u, _ := s.Uptime(ctx, "api", 50*sec, at(100*sec)); u.Up != 15*sec || u.NoData != 35*sec {
 			t.Errorf("Uptime over [50s, 100s) = %+v; want up 15s, no data 35s", u)
+		}
+	})
+	t.Run("BatchedAsOneByOne", func(t *testing.T) {
+		// Results of many targets, several of one target in a batch or
+		// one, status changes, gaps with no data and retried batches:
+		// written in batches of every size they make the intervals that
+		// one result a batch makes.
+		r := rand.New(rand.NewPCG(1, 2))
+		var all []store.Result
+		next := map[string]time.Duration{}
+		for range 600 {
+			name := fmt.Sprintf("t%d", r.IntN(40))
+			d := next[name] + time.Duration(1+r.IntN(20))*sec // a gap past 15s: no data
+			next[name] = d
+			st := vitals.StatusPass
+			if r.IntN(5) == 0 {
+				st = []vitals.Status{vitals.StatusWarn, vitals.StatusFail}[r.IntN(2)]
+			}
+			all = append(all, res(name, d, st))
+		}
+		batched, _ := h.New(t)
+		single, _ := h.New(t)
+		for i := 0; i < len(all); {
+			n := min(1+r.IntN(150), len(all)-i)
+			mustAppend(t, batched, all[i:i+n]...)
+			if r.IntN(4) == 0 {
+				mustAppend(t, batched, all[i:i+n]...) // a retried batch
+			}
+			i += n
+		}
+		for _, x := range all {
+			mustAppend(t, single, x)
+		}
+		for k := range 40 {
+			name := fmt.Sprintf("t%d", k)
+			a, errA := batched.Intervals(ctx, name, t0, at(24*time.Hour))
+			b, errB := single.Intervals(ctx, name, t0, at(24*time.Hour))
+			if errA != nil || errB != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Fatalf("%s: intervals batched\n%v, %v\none by one\n%v, %v", name, a, errA, b, errB)
+			}
+		}
+		a, errA := batched.Current(ctx)
+		b, errB := single.Current(ctx)
+		if errA != nil || errB != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("Current batched %v, %v; one by one %v, %v", a, errA, b, errB)
 		}
 	})
 	t.Run("Rollups", func(t *testing.T) {
