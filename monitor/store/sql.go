@@ -273,8 +273,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	fresh := clean[:0:0]
 	results := map[string]int{} // a target's results in the batch
 	for _, r := range clean {
-		if stored[key{ids[r.Target], ms(r.At)}] {
+		// Of two results at one millisecond, the first is the row.
+		if k := (key{ids[r.Target], ms(r.At)}); stored[k] {
 			fresh = append(fresh, r)
+			delete(stored, k)
 		}
 		results[r.Target]++
 	}
@@ -306,31 +308,42 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	if err != nil {
 		return s.errorf("extend intervals", err)
 	}
-	extend, err := tx.PrepareContext(ctx, s.d.q(`UPDATE intervals SET last_at = ?, expect_ms = ?
-		WHERE target_id = ? AND until IS NULL AND status = ? AND last_at <= ? AND last_at + expect_ms >= ?`))
-	if err != nil {
-		return s.errorf("prepare", err)
+	// The statements for the rest are prepared when first needed: most
+	// batches are all single results that extended their interval.
+	var stmts [3]*sql.Stmt
+	defer func() {
+		for _, st := range stmts {
+			if st != nil {
+				st.Close()
+			}
+		}
+	}()
+	stmt := func(i int, query string) (*sql.Stmt, error) {
+		if stmts[i] == nil {
+			st, err := tx.PrepareContext(ctx, s.d.q(query))
+			if err != nil {
+				return nil, s.errorf("prepare", err)
+			}
+			stmts[i] = st
+		}
+		return stmts[i], nil
 	}
-	defer extend.Close()
-	// A result closes the open interval when its status differs, or when
-	// the open one's last result stopped standing for it (no data since):
-	// the interval then ends where its last result's Expect ran out.
-	closeOpen, err := tx.PrepareContext(ctx, s.d.q(`UPDATE intervals SET until = LEAST(?, last_at + expect_ms)
-		WHERE target_id = ? AND until IS NULL AND since <= ? AND (status <> ? OR last_at + expect_ms < ?)`))
-	if err != nil {
-		return s.errorf("prepare", err)
-	}
-	defer closeOpen.Close()
-	// Then it opens one, or extends the open one of its status. The
-	// partial unique index keeps one open interval per target whoever
-	// writes.
-	open, err := tx.PrepareContext(ctx, s.d.q(`INSERT INTO intervals (target_id, status, since, until, last_at, expect_ms) VALUES (?, ?, ?, NULL, ?, ?)
+	const (
+		extendQuery = `UPDATE intervals SET last_at = ?, expect_ms = ?
+		WHERE target_id = ? AND until IS NULL AND status = ? AND last_at <= ? AND last_at + expect_ms >= ?`
+		// A result closes the open interval when its status differs, or
+		// when the open one's last result stopped standing for it (no
+		// data since): the interval then ends where its last result's
+		// Expect ran out.
+		closeQuery = `UPDATE intervals SET until = LEAST(?, last_at + expect_ms)
+		WHERE target_id = ? AND until IS NULL AND since <= ? AND (status <> ? OR last_at + expect_ms < ?)`
+		// Then it opens one, or extends the open one of its status. The
+		// partial unique index keeps one open interval per target
+		// whoever writes.
+		openQuery = `INSERT INTO intervals (target_id, status, since, until, last_at, expect_ms) VALUES (?, ?, ?, NULL, ?, ?)
 		ON CONFLICT (target_id) WHERE until IS NULL DO UPDATE SET last_at = excluded.last_at, expect_ms = excluded.expect_ms
-		WHERE intervals.last_at <= excluded.last_at AND intervals.status = excluded.status`))
-	if err != nil {
-		return s.errorf("prepare", err)
-	}
-	defer open.Close()
+		WHERE intervals.last_at <= excluded.last_at AND intervals.status = excluded.status`
+	)
 	for _, r := range clean {
 		id := ids[r.Target]
 		if results[r.Target] == 1 && extended[id] {
@@ -338,6 +351,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 		at, exp := ms(r.At), r.Expect.Milliseconds()
 		if results[r.Target] > 1 {
+			extend, err := stmt(0, extendQuery)
+			if err != nil {
+				return err
+			}
 			res, err := extend.ExecContext(ctx, at, exp, id, int(r.Status), at, at)
 			if err != nil {
 				return s.errorf("extend interval", err)
@@ -346,8 +363,16 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 				continue
 			}
 		}
+		closeOpen, err := stmt(1, closeQuery)
+		if err != nil {
+			return err
+		}
 		if _, err := closeOpen.ExecContext(ctx, at, id, at, int(r.Status), at); err != nil {
 			return s.errorf("close interval", err)
+		}
+		open, err := stmt(2, openQuery)
+		if err != nil {
+			return err
 		}
 		if _, err := open.ExecContext(ctx, id, int(r.Status), at, at, exp); err != nil {
 			return s.errorf("open interval", err)

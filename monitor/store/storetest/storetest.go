@@ -222,11 +222,14 @@ func Run(t *testing.T, h Harness) {
 		// one, status changes, gaps with no data and retried batches:
 		// written in batches of every size they make the intervals that
 		// one result a batch makes.
+		// 300 targets: batches with more than a statement's worth of
+		// targets with one result each.
+		const targets = 300
 		r := rand.New(rand.NewPCG(1, 2))
 		var all []store.Result
 		next := map[string]time.Duration{}
-		for range 600 {
-			name := fmt.Sprintf("t%d", r.IntN(40))
+		for range 1200 {
+			name := fmt.Sprintf("t%d", r.IntN(targets))
 			d := next[name] + time.Duration(1+r.IntN(20))*sec // a gap past 15s: no data
 			next[name] = d
 			st := vitals.StatusPass
@@ -238,7 +241,7 @@ func Run(t *testing.T, h Harness) {
 		batched, _ := h.New(t)
 		single, _ := h.New(t)
 		for i := 0; i < len(all); {
-			n := min(1+r.IntN(150), len(all)-i)
+			n := min(1+r.IntN(400), len(all)-i)
 			mustAppend(t, batched, all[i:i+n]...)
 			if r.IntN(4) == 0 {
 				mustAppend(t, batched, all[i:i+n]...) // a retried batch
@@ -248,7 +251,7 @@ func Run(t *testing.T, h Harness) {
 		for _, x := range all {
 			mustAppend(t, single, x)
 		}
-		for k := range 40 {
+		for k := range targets {
 			name := fmt.Sprintf("t%d", k)
 			a, errA := batched.Intervals(ctx, name, t0, at(24*time.Hour))
 			b, errB := single.Intervals(ctx, name, t0, at(24*time.Hour))
@@ -260,6 +263,24 @@ func Run(t *testing.T, h Harness) {
 		b, errB := single.Current(ctx)
 		if errA != nil || errB != nil || fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Errorf("Current batched %v, %v; one by one %v, %v", a, errA, b, errB)
+		}
+	})
+	t.Run("SameMillisecondIsFreshOnce", func(t *testing.T) {
+		// Two results of a target in one millisecond of a batch are one
+		// row, and the alerter hears of one.
+		s, _ := h.New(t)
+		a := &recorder{}
+		s.SetAlerter(a)
+		r1 := res("api", 0, vitals.StatusFail)
+		r1.At = r1.At.Add(100 * time.Microsecond)
+		r2 := r1
+		r2.At = r2.At.Add(500 * time.Microsecond)
+		mustAppend(t, s, r1, r2)
+		if len(a.fresh) != 1 || len(a.fresh[0]) != 1 {
+			t.Errorf("the alerter got %v; want one fresh result", a.fresh)
+		}
+		if rs, err := s.Results(ctx, "api", t0, at(sec), 0); err != nil || len(rs) != 1 {
+			t.Errorf("Results = %v, %v; want one", rs, err)
 		}
 	})
 	t.Run("Rollups", func(t *testing.T) {
@@ -533,4 +554,12 @@ func FreshPostgres(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// recorder is an alerter that records the fresh results of each batch.
+type recorder struct{ fresh [][]store.Result }
+
+func (a *recorder) Decide(_ context.Context, _ store.AlertTx, fresh []store.Result, _ time.Time) (func(), error) {
+	a.fresh = append(a.fresh, fresh)
+	return nil, nil
 }
