@@ -107,7 +107,9 @@ func openCluster(ctx context.Context, cfg *config.Config, log *slog.Logger, rele
 // file expands to.
 func configHash(cfg *config.Config) string {
 	c := *cfg
-	c.File, c.Cluster.Node, c.Cluster.Line = "", "", 0
+	// Where the files are differs between replicas; what they hold is in
+	// the checks.
+	c.File, c.Includes, c.Cluster.Node, c.Cluster.Line = "", nil, "", 0
 	b, err := json.Marshal(&c)
 	if err != nil {
 		return ""

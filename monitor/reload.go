@@ -57,11 +57,17 @@ func (s *Server) ReloadFile(path string) error {
 	s.sum.Store(fileSum(path, s.includes()))
 	cfg, err := config.Load(path)
 	if err != nil {
+		// The refused file's patterns are watched from now on, so that
+		// fixing a file it includes is seen.
+		s.watched.Store(ptr(config.IncludePatterns(path)))
 		s.refused(path, err)
 		return err
 	}
+	s.watched.Store(&cfg.IncludePatterns)
 	return s.Reload(cfg)
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func (s *Server) refused(file string, err error) {
 	s.metrics.reloadFailures.Inc()
@@ -104,11 +110,13 @@ func (s *Server) WatchFile(ctx context.Context, path string, poll time.Duration)
 	}
 }
 
-// includes returns the include patterns of the running configuration.
+// includes returns the include patterns of the file last loaded, even a
+// refused one.
 func (s *Server) includes() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cfg.IncludePatterns
+	if p := s.watched.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // fileSum returns the SHA-256 of what config.Load reads of path, and of
@@ -130,9 +138,13 @@ func fileSum(path string, includes []string) *[]byte {
 	if _, err := io.Copy(h, io.LimitReader(f, config.MaxBytes+1)); err != nil {
 		return &sum
 	}
+	n := 0
 	for _, pattern := range includes {
 		names, _ := filepath.Glob(pattern)
 		for _, name := range names {
+			if n++; n > config.MaxIncludes+1 {
+				break // Load refuses them anyway
+			}
 			fmt.Fprintf(h, "\x00%s", name)
 			if fi, err := os.Stat(name); err == nil {
 				fmt.Fprintf(h, "\x00%d\x00%d", fi.Size(), fi.ModTime().UnixNano())

@@ -149,3 +149,26 @@ func TestWatchFileIncludes(t *testing.T) {
 		t.Error("the running configuration did not survive")
 	}
 }
+
+// A reload refused for a file a new include line names: fixing that file
+// is seen, though the running configuration includes nothing.
+func TestWatchFileNewIncludeFixed(t *testing.T) {
+	addr := testservice.ClosedAddr(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "checks"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := serve(t, "storage: %s\n", dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.WatchFile(ctx, r.file, 10*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	writeFile(t, filepath.Join(dir, "checks", "a.yaml"), "checks:\n  - {name: a, type: nope}\n")
+	writeFile(t, r.file, "storage: "+filepath.Join(dir, "vitals.db")+"\ninclude: [checks/*.yaml]\n")
+	monitortest.Eventually(t, "the refusal", func() bool { return r.Board().Banner() != "" })
+	writeFile(t, filepath.Join(dir, "checks", "a.yaml"), "checks:\n  - {name: a, type: tcp, address: \""+addr+"\", interval: 1h}\n")
+	monitortest.Eventually(t, "the watcher applying the fixed included file", func() bool {
+		_, ok := r.Board().State("a")
+		return ok && r.Board().Banner() == ""
+	})
+}

@@ -87,7 +87,8 @@ type Server struct {
 	// end at shutdown, which http.Server.Shutdown alone would wait for.
 	pages atomic.Pointer[web.Handler]
 
-	sum atomic.Pointer[[]byte] // SHA-256 of the file ReloadFile last read
+	sum     atomic.Pointer[[]byte]   // SHA-256 of the file ReloadFile last read
+	watched atomic.Pointer[[]string] // include patterns of the file last loaded
 
 	// cl shares the targets with the other replicas of a PostgreSQL
 	// store; nil on SQLite, where this process runs every target.
@@ -114,6 +115,7 @@ func New(ctx context.Context, cfg *config.Config, opts *Options) (*Server, error
 	s := &Server{o: *opts, live: map[string]*target{}}
 	// What WatchFile compares the file with: what was loaded, so a change
 	// made before the watcher starts is not missed.
+	s.watched.Store(&cfg.IncludePatterns)
 	s.sum.Store(fileSum(cfg.File, cfg.IncludePatterns))
 	s.log = opts.Logger
 	if s.log == nil {

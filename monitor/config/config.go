@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -174,7 +173,7 @@ func Load(path string) (*Config, error) {
 // The include list names files by glob patterns relative to name's
 // directory; each holds a checks list, and Parse reads them from disk.
 func Parse(name string, data []byte, lookupEnv func(string) (string, bool)) (*Config, error) {
-	return parse(name, data, lookupEnv, osFiles(filepath.Dir(name)))
+	return parse(name, data, lookupEnv, osFiles(name))
 }
 
 // parse is Parse reading included files through fs, or none when fs is nil.

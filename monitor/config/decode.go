@@ -332,12 +332,20 @@ func quote(s string) string {
 
 // suggest returns " (did you mean x?)" for a close match among known, or
 // the list of known names.
+// maxKnown is the most names an error lists: every field of a check
+// type, not every target of a large file.
+const maxKnown = 50
+
 func suggest(s string, known []string) string {
 	if best, ok := nearest.Name(s, known); ok {
 		return fmt.Sprintf(" (did you mean %s?)", best)
 	}
-	if len(known) == 0 {
+	switch {
+	case len(known) == 0:
 		return " (there are none)"
+	case len(known) > maxKnown:
+		// 30,000 target names would make an error no one reads.
+		return fmt.Sprintf(" (known: %s, and %d more)", strings.Join(known[:maxKnown], ", "), len(known)-maxKnown)
 	}
 	return fmt.Sprintf(" (known: %s)", strings.Join(known, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // MaxIncludes is the most files the include list of a configuration may
@@ -15,14 +16,50 @@ const MaxIncludes = 64
 // files is how a decoder finds and reads included files: the file system,
 // relative to the including file's directory, or nothing at all.
 type files struct {
-	dir  string
+	dir  string // the including file's, its pattern characters escaped
 	glob func(pattern string) ([]string, error)
 	read func(path string) ([]byte, error)
+	// self reports whether path is the including file; nil: never.
+	self func(path string) bool
 }
 
-// osFiles reads included files from the file system, relative to dir.
-func osFiles(dir string) *files {
-	return &files{dir: dir, glob: filepath.Glob, read: readFile}
+// osFiles reads included files from the file system, relative to the
+// directory of main, the including file.
+func osFiles(main string) *files {
+	f := &files{dir: escapeGlob(filepath.Dir(main)), glob: filepath.Glob, read: readRegular}
+	if fi, err := os.Stat(main); err == nil {
+		f.self = func(path string) bool {
+			other, err := os.Stat(path)
+			return err == nil && os.SameFile(fi, other)
+		}
+	}
+	return f
+}
+
+// escapeGlob escapes the characters filepath.Glob reads as a pattern, so
+// that a directory such as /srv/env[prod] is taken as it is.
+func escapeGlob(dir string) string {
+	var b strings.Builder
+	for _, c := range dir {
+		if strings.ContainsRune(`*?[\`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// readRegular is readFile for a file a pattern matched: one that is not
+// a regular file is an error, where opening a FIFO would wait for a writer.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return readFile(path)
 }
 
 // readFile reads the file at path, at most one byte past [MaxBytes].
@@ -52,6 +89,8 @@ func (d *decoder) include(p pair, cfg *Config) {
 		if !ok {
 			continue
 		}
+		// Errors quote the pattern as written: ${VAR} stays unexpanded.
+		written, _ := scalarText(n)
 		if pattern == "" {
 			d.errs.add(lineOf(n), path, "must not be empty")
 			continue
@@ -62,16 +101,21 @@ func (d *decoder) include(p pair, cfg *Config) {
 		cfg.IncludePatterns = append(cfg.IncludePatterns, pattern)
 		matches, err := d.files.glob(pattern)
 		if err != nil {
-			d.errs.add(lineOf(n), path, "%q is not a file pattern: %v", pattern, err)
+			d.errs.add(lineOf(n), path, "%q is not a file pattern: %v", written, err)
 			continue
 		}
 		if len(matches) == 0 {
-			d.errs.add(lineOf(n), path, "%q matches no file", pattern)
+			d.errs.add(lineOf(n), path, "%q matches no file", written)
 			continue
 		}
 		for _, file := range matches {
 			if read[file] {
 				continue // two patterns match it: read once
+			}
+			if d.files.self != nil && d.files.self(file) {
+				d.errs.add(lineOf(n), path, "%q matches this file itself", written)
+				read[file] = true
+				continue
 			}
 			if len(read) == MaxIncludes {
 				d.errs.add(lineOf(n), path, "more than %d included files", MaxIncludes)
@@ -141,4 +185,38 @@ func (d *decoder) unique(checks []Check) []Check {
 		kept = append(kept, c)
 	}
 	return kept
+}
+
+// IncludePatterns returns the include patterns of the configuration file
+// at path, joined with its directory, as Load would glob them, whether or
+// not the file is otherwise valid; nil when it cannot be read or parsed.
+// A watcher that was refused a file takes them from here, so a fix to
+// an included file the refused one named is seen.
+func IncludePatterns(path string) []string {
+	data, err := readFile(path)
+	if err != nil {
+		return nil
+	}
+	d := &decoder{errs: errorList{file: path}, lookup: os.LookupEnv}
+	body := d.document(data)
+	if body == nil {
+		return nil
+	}
+	pairs, _ := d.mapping(body, "")
+	dir := escapeGlob(filepath.Dir(path))
+	var out []string
+	for _, p := range pairs {
+		if p.key != "include" {
+			continue
+		}
+		for i, n := range d.items(p.value, "include", "") {
+			if pattern, ok := d.scalar(n, fmt.Sprintf("include[%d]", i)); ok && pattern != "" {
+				if !filepath.IsAbs(pattern) {
+					pattern = filepath.Join(dir, pattern)
+				}
+				out = append(out, pattern)
+			}
+		}
+	}
+	return out
 }

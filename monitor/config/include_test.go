@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // writeFiles writes name → content under dir, making directories.
@@ -124,7 +126,14 @@ func TestIncludeErrors(t *testing.T) {
 		{"a directory", map[string]string{
 			"vitals.yaml": "include: [more]\n",
 			"more/x.yaml": memory,
-		}, []string{`vitals.yaml:1: include[0]: read more: is a directory`}},
+		}, []string{`vitals.yaml:1: include[0]: more is not a regular file`}},
+		{"the file itself", map[string]string{
+			"vitals.yaml": "service: {name: s}\ninclude: ['*.yaml']\n" + memory,
+			"more.yaml":   "checks:\n  - {name: b, type: memory}\n",
+		}, []string{`vitals.yaml:2: include[0]: "*.yaml" matches this file itself`}},
+		{"a pattern quoted as written", map[string]string{
+			"vitals.yaml": memory + "include: ['${HOME}/vitals-none/*.yaml']\n",
+		}, []string{`vitals.yaml:3: include[0]: "${HOME}/vitals-none/*.yaml" matches no file`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,6 +144,45 @@ func TestIncludeErrors(t *testing.T) {
 				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+// A directory whose name holds pattern characters is taken as it is.
+func TestIncludeFromDirectoryWithPatternCharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "env[prod]*")
+	writeFiles(t, dir, map[string]string{
+		"vitals.yaml":   "include: [checks/a.yaml]\n",
+		"checks/a.yaml": "checks:\n  - {name: a, type: memory}\n",
+	})
+	cfg, err := Load(filepath.Join(dir, "vitals.yaml"))
+	if err != nil || len(cfg.Checks) != 1 {
+		t.Fatalf("Load = %v, %v", cfg, err)
+	}
+}
+
+// A FIFO a pattern matches is an error, not a Load that waits for a
+// writer.
+func TestIncludeRefusesFIFO(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"vitals.yaml":   "include: ['checks/*']\n",
+		"checks/a.yaml": "checks:\n  - {name: a, type: memory}\n",
+	})
+	if err := syscall.Mkfifo(filepath.Join(dir, "checks", "fifo"), 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	done := make(chan []string, 1)
+	go func() { done <- loadErrors(t, dir) }()
+	select {
+	case got := <-done:
+		if want := "vitals.yaml:1: include[0]: checks/fifo is not a regular file"; len(got) != 1 || got[0] != want {
+			t.Errorf("errors %q, want %q", got, want)
+		}
+	case <-time.After(30 * time.Second):
+		f, _ := os.OpenFile(filepath.Join(dir, "checks", "fifo"), os.O_WRONLY, 0) // let Load return
+		f.Close()
+		<-done
+		t.Fatal("Load waited on a FIFO")
 	}
 }
 
