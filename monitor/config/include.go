@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +59,7 @@ func readRegular(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file")}
 	}
 	return readFile(path)
 }
@@ -124,7 +126,13 @@ func (d *decoder) include(p pair, cfg *Config) {
 			read[file] = true
 			data, err := d.files.read(file)
 			if err != nil {
-				d.errs.add(lineOf(n), path, "%v", err)
+				// The file's name and the pattern as written: the
+				// path holds what ${VAR} expanded to.
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				d.errs.add(lineOf(n), path, "%s, matched by %q: %v", filepath.Base(file), written, err)
 				continue
 			}
 			cfg.Checks = append(cfg.Checks, d.included(file, data)...)

@@ -126,7 +126,7 @@ func TestIncludeErrors(t *testing.T) {
 		{"a directory", map[string]string{
 			"vitals.yaml": "include: [more]\n",
 			"more/x.yaml": memory,
-		}, []string{`vitals.yaml:1: include[0]: more is not a regular file`}},
+		}, []string{`vitals.yaml:1: include[0]: more, matched by "more": not a regular file`}},
 		{"the file itself", map[string]string{
 			"vitals.yaml": "service: {name: s}\ninclude: ['*.yaml']\n" + memory,
 			"more.yaml":   "checks:\n  - {name: b, type: memory}\n",
@@ -175,7 +175,7 @@ func TestIncludeRefusesFIFO(t *testing.T) {
 	go func() { done <- loadErrors(t, dir) }()
 	select {
 	case got := <-done:
-		if want := "vitals.yaml:1: include[0]: checks/fifo is not a regular file"; len(got) != 1 || got[0] != want {
+		if want := `vitals.yaml:1: include[0]: fifo, matched by "checks/*": not a regular file`; len(got) != 1 || got[0] != want {
 			t.Errorf("errors %q, want %q", got, want)
 		}
 	case <-time.After(30 * time.Second):
