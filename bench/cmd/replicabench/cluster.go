@@ -19,6 +19,7 @@ import (
 	"github.com/vitalsgo/vitals/bench/internal/cfgfile"
 	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
+	"github.com/vitalsgo/vitals/internal/faultproxy"
 )
 
 // spec is what a scenario's replicas watch.
@@ -59,7 +60,7 @@ type replica struct {
 	node   string
 	listen string
 	file   string
-	proxy  *proxy
+	proxy  *faultproxy.Proxy
 	proc   *child.Child
 }
 

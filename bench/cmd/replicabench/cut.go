@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/vitalsgo/vitals/bench/internal/load"
 )
 
 // cutResult is what the cut scenario measured.
@@ -38,7 +40,9 @@ func cut(ctx context.Context, o options) (string, any, error) {
 	r := c.reps[1]
 	res := &cutResult{Victim: r.node, BoundS: (o.ttl - time.Second).Seconds()}
 	tc := time.Now()
-	r.proxy.setCut(true)
+	if err := partition(r.proxy); err != nil {
+		return "", res, err
+	}
 	logf("cut: %s cut from PostgreSQL", r.node)
 	// The last renewal that reached the database, read after the cut so
 	// that one in flight at the cut is seen.
@@ -87,11 +91,13 @@ func cut(ctx context.Context, o options) (string, any, error) {
 		gs = append(gs, time.Duration(peer-mine).Seconds())
 	}
 	if len(gs) > 0 {
-		res.MaxGapS, res.P50GapS = slices.Max(gs), percentile(gs, 50)
+		res.MaxGapS, res.P50GapS = slices.Max(gs), load.Percentile(gs, 50)
 	}
 	res.Alive = !r.proc.Exited()
 	t0 := time.Now()
-	r.proxy.setCut(false)
+	if err := heal(r.proxy); err != nil {
+		return "", res, err
+	}
 	logf("cut: %s restored", r.node)
 	if _, err := c.waitBalanced(ctx, 90*time.Second); err != nil {
 		return "", res, err

@@ -137,15 +137,3 @@ func lastBefore(hs []hit, n int, t int64) []string {
 	}
 	return node
 }
-
-// percentile returns the p-th percentile (0–100) of xs by nearest rank; 0
-// for none.
-func percentile(xs []float64, p float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	k := int(float64(len(s))*p/100+0.9999999) - 1
-	return s[min(max(k, 0), len(s)-1)]
-}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/vitalsgo/vitals/bench/internal/load"
 )
 
 // killRound is one kill -9.
@@ -56,7 +58,7 @@ func kill(ctx context.Context, o options) (string, any, error) {
 		res.Short += r.Short
 		res.Missing += r.Missing
 	}
-	res.P50MaxGap, res.MaxMaxGap = percentile(maxes, 50), slices.Max(maxes)
+	res.P50MaxGap, res.MaxMaxGap = load.Percentile(maxes, 50), slices.Max(maxes)
 	sum := "| kills | targets per kill | max gap per kill: p50 | max | bound (2 × lease_ttl) | targets not probed again | gaps < interval/2 after kills |\n|---|---|---|---|---|---|---|\n"
 	sum += fmt.Sprintf("| %d | %s | %.1f s | %.1f s | %.0f s | %d | %d |\n", len(res.Rounds), targetRange(res.Rounds),
 		res.P50MaxGap, res.MaxMaxGap, res.BoundS, res.Missing, res.Short)
@@ -139,7 +141,7 @@ func (c *cluster) killOnce(ctx context.Context) (killRound, error) {
 		gs = append(gs, g.Seconds())
 	}
 	if len(gs) > 0 {
-		r.MaxGapS, r.P50GapS = slices.Max(gs), percentile(gs, 50)
+		r.MaxGapS, r.P50GapS = slices.Max(gs), load.Percentile(gs, 50)
 	}
 	r.Short = gaps(byTarget(between(hs, tk.Add(-iv).UnixNano(), time.Now().UnixNano()), c.sp.targets), nil, iv/2).Short
 	return r, nil

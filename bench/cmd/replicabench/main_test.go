@@ -65,21 +65,6 @@ func TestLastBefore(t *testing.T) {
 	}
 }
 
-func TestPercentile(t *testing.T) {
-	xs := []float64{21, 19, 25, 20, 30}
-	for _, tt := range []struct{ p, want float64 }{{50, 21}, {100, 30}, {0, 19}, {90, 30}} {
-		if got := percentile(xs, tt.p); got != tt.want {
-			t.Errorf("percentile(%v) = %v, want %v", tt.p, got, tt.want)
-		}
-	}
-	if percentile(nil, 50) != 0 {
-		t.Error("percentile of nothing: want 0")
-	}
-	if xs[0] != 21 {
-		t.Error("percentile sorted its argument")
-	}
-}
-
 // TestReceiver posts what a webhook channel sends and counts incidents:
 // a message sent again (a retry, or a second replica) is a duplicate.
 func TestReceiver(t *testing.T) {
@@ -148,7 +133,12 @@ func TestConfig(t *testing.T) {
 	}
 	for _, sp := range specs {
 		c := &cluster{o: o, sp: sp, name: "replicabench_test", tgtLn: fakeAddr("127.0.0.1:1"), hookLn: fakeAddr("127.0.0.1:2")}
-		r := &replica{node: "r1-1", listen: "127.0.0.1:3", proxy: &proxy{ln: fakeAddr("127.0.0.1:4")}, file: filepath.Join(t.TempDir(), "r.yaml")}
+		p, err := newProxy("127.0.0.1:4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		r := &replica{node: "r1-1", listen: "127.0.0.1:3", proxy: p, file: filepath.Join(t.TempDir(), "r.yaml")}
 		if err := c.writeConfig(r); err != nil {
 			t.Fatal(err)
 		}
@@ -162,9 +152,9 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-// TestProxy forwards, cuts and restores a connection to an echo server:
-// cut, the open connection is closed and a new one hears nothing;
-// restored, a new one is forwarded again.
+// TestProxy forwards, partitions and heals a connection to an echo
+// server: partitioned, the open connection is closed and a new one hears
+// nothing; healed, a new one is forwarded again.
 func TestProxy(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -211,7 +201,9 @@ func TestProxy(t *testing.T) {
 	if err := echo(c1); err != nil {
 		t.Fatalf("through the proxy: %v", err)
 	}
-	p.setCut(true)
+	if err := partition(p); err != nil {
+		t.Fatal(err)
+	}
 	if err := echo(c1); err == nil {
 		t.Error("cut: the open connection still echoes")
 	}
@@ -220,7 +212,9 @@ func TestProxy(t *testing.T) {
 	if err := echo(c2); err == nil {
 		t.Error("cut: a new connection echoes")
 	}
-	p.setCut(false)
+	if err := heal(p); err != nil {
+		t.Fatal(err)
+	}
 	c3 := dial()
 	defer c3.Close()
 	if err := echo(c3); err != nil {

@@ -39,25 +39,36 @@ func (c *cluster) recover(ts []int) {
 	}
 }
 
+// startIncidents starts the cluster of scenario name with 20 of its
+// targets failing, and waits four intervals, so that their incidents are
+// open before the scenario's fault.
+func startIncidents(ctx context.Context, o options, name string) (*cluster, *restartResult, []int, error) {
+	c, err := startCluster(ctx, o, name, spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res := &restartResult{BoundS: (2 * o.ttl).Seconds()}
+	failing := c.failSome(20)
+	res.Failing = len(failing)
+	if err := sleep(ctx, 4*o.interval); err != nil {
+		c.close()
+		return nil, nil, nil, err
+	}
+	return c, res, failing, nil
+}
+
 // pgRestart: restart PostgreSQL under load, with 20 targets failing
 // across it. The replicas must not crash, be ready again, keep probing,
 // and notify each incident once.
 func pgRestart(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 8*time.Minute)
 	defer cancel()
-	c, err := startCluster(ctx, o, "pgrestart", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
+	c, res, failing, err := startIncidents(ctx, o, "pgrestart")
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
 	iv := o.interval
-	res := &restartResult{BoundS: (2 * o.ttl).Seconds()}
-	failing := c.failSome(20)
-	res.Failing = len(failing)
-	// The incidents open before the restart.
-	if err := sleep(ctx, 4*iv); err != nil {
-		return "", nil, err
-	}
 	t0 := time.Now()
 	logf("pgrestart: restarting PostgreSQL")
 	rctx, rcancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -118,18 +129,12 @@ func (c *cluster) measureGaps(res *restartResult, from time.Time) {
 func rolling(ctx context.Context, o options) (string, any, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
-	c, err := startCluster(ctx, o, "rolling", spec{targets: o.targets, interval: o.interval, alertAfter: 2, resolveAfter: 2})
+	c, res, failing, err := startIncidents(ctx, o, "rolling")
 	if err != nil {
 		return "", nil, err
 	}
 	defer c.close()
 	iv := o.interval
-	res := &restartResult{BoundS: (2 * o.ttl).Seconds()}
-	failing := c.failSome(20)
-	res.Failing = len(failing)
-	if err := sleep(ctx, 4*iv); err != nil {
-		return "", nil, err
-	}
 	t0 := time.Now()
 	for slot := range c.reps {
 		old := c.reps[slot].node

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"net"
@@ -58,10 +59,11 @@ func (s *Stats) Percentile(p float64) time.Duration {
 }
 
 // Percentile returns the p-th percentile (0–100) of l by the nearest-rank
-// method; it sorts l.
-func Percentile(l []time.Duration, p float64) time.Duration {
+// method, 0 for none; it sorts l.
+func Percentile[T cmp.Ordered](l []T, p float64) T {
 	if len(l) == 0 {
-		return 0
+		var zero T
+		return zero
 	}
 	slices.Sort(l)
 	rank := int(p/100*float64(len(l))+0.999999) - 1
