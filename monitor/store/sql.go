@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,10 @@ type dialect struct {
 	// SKIP LOCKED, so that two dispatchers never claim the same row;
 	// SQLite's transactions take the write lock when they begin.
 	skipLocked string
+	// lockOpen has Append lock the open intervals of a batch's targets
+	// in target order before it changes them: PostgreSQL's row locks,
+	// taken in the order of a plan, could otherwise deadlock two writers.
+	lockOpen bool
 }
 
 // q rewrites a statement for d.
@@ -244,6 +250,22 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 				return s.errorf("target "+strconv.Quote(r.Target), err)
 			}
 			ids[r.Target] = id
+		}
+	}
+	// Everything below goes in target order, each target's results in
+	// theirs, so that two writers lock rows in one order and cannot
+	// deadlock; the open intervals are locked first, whatever order a
+	// multi-row statement's plan takes them in.
+	slices.SortStableFunc(clean, func(a, b Result) int { return cmp.Compare(ids[a.Target], ids[b.Target]) })
+	if s.d.lockOpen {
+		locked := make([]int64, 0, len(ids))
+		for _, id := range ids {
+			locked = append(locked, id)
+		}
+		slices.Sort(locked)
+		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT target_id FROM intervals WHERE until IS NULL AND target_id = ANY(?) ORDER BY target_id FOR UPDATE`), locked)
+		if err := eachRow(rows, err, func(*sql.Rows) error { return nil }); err != nil {
+			return s.errorf("lock intervals", err)
 		}
 	}
 	// The results go in multi-row statements, chunkRows a statement, not
