@@ -19,7 +19,6 @@ import (
 	"github.com/vitalsgo/vitals/bench/internal/cfgfile"
 	"github.com/vitalsgo/vitals/bench/internal/child"
 	"github.com/vitalsgo/vitals/bench/internal/targetsrv"
-	"github.com/vitalsgo/vitals/internal/faultproxy"
 )
 
 // spec is what a scenario's replicas watch.
@@ -60,7 +59,7 @@ type replica struct {
 	node   string
 	listen string
 	file   string
-	proxy  *faultproxy.Proxy
+	proxy  *proxy
 	proc   *child.Child
 }
 

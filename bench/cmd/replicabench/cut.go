@@ -40,9 +40,7 @@ func cut(ctx context.Context, o options) (string, any, error) {
 	r := c.reps[1]
 	res := &cutResult{Victim: r.node, BoundS: (o.ttl - time.Second).Seconds()}
 	tc := time.Now()
-	if err := partition(r.proxy); err != nil {
-		return "", res, err
-	}
+	r.proxy.setCut(true)
 	logf("cut: %s cut from PostgreSQL", r.node)
 	// The last renewal that reached the database, read after the cut so
 	// that one in flight at the cut is seen.
@@ -95,9 +93,7 @@ func cut(ctx context.Context, o options) (string, any, error) {
 	}
 	res.Alive = !r.proc.Exited()
 	t0 := time.Now()
-	if err := heal(r.proxy); err != nil {
-		return "", res, err
-	}
+	r.proxy.setCut(false)
 	logf("cut: %s restored", r.node)
 	if _, err := c.waitBalanced(ctx, 90*time.Second); err != nil {
 		return "", res, err

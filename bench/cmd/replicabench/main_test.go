@@ -133,12 +133,7 @@ func TestConfig(t *testing.T) {
 	}
 	for _, sp := range specs {
 		c := &cluster{o: o, sp: sp, name: "replicabench_test", tgtLn: fakeAddr("127.0.0.1:1"), hookLn: fakeAddr("127.0.0.1:2")}
-		p, err := newProxy("127.0.0.1:4")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer p.Close()
-		r := &replica{node: "r1-1", listen: "127.0.0.1:3", proxy: p, file: filepath.Join(t.TempDir(), "r.yaml")}
+		r := &replica{node: "r1-1", listen: "127.0.0.1:3", proxy: &proxy{ln: fakeAddr("127.0.0.1:4")}, file: filepath.Join(t.TempDir(), "r.yaml")}
 		if err := c.writeConfig(r); err != nil {
 			t.Fatal(err)
 		}
@@ -152,9 +147,9 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-// TestProxy forwards, partitions and heals a connection to an echo
-// server: partitioned, the open connection is closed and a new one hears
-// nothing; healed, a new one is forwarded again.
+// TestProxy forwards, cuts and restores a connection to an echo server:
+// cut, the open connection is closed and a new one hears nothing;
+// restored, a new one is forwarded again.
 func TestProxy(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -201,9 +196,7 @@ func TestProxy(t *testing.T) {
 	if err := echo(c1); err != nil {
 		t.Fatalf("through the proxy: %v", err)
 	}
-	if err := partition(p); err != nil {
-		t.Fatal(err)
-	}
+	p.setCut(true)
 	if err := echo(c1); err == nil {
 		t.Error("cut: the open connection still echoes")
 	}
@@ -212,9 +205,7 @@ func TestProxy(t *testing.T) {
 	if err := echo(c2); err == nil {
 		t.Error("cut: a new connection echoes")
 	}
-	if err := heal(p); err != nil {
-		t.Fatal(err)
-	}
+	p.setCut(false)
 	c3 := dial()
 	defer c3.Close()
 	if err := echo(c3); err != nil {
