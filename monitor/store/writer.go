@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,7 +150,7 @@ func (w *Writer) writeBatch(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	err := w.append(ctx, batch)
-	if err != nil && w.answers(ctx) {
+	if err != nil && !transient(err) && w.answers(ctx) {
 		// The database answers, yet refuses the batch: a result in it
 		// that it can never take must not hold every later one.
 		return w.isolate(ctx, batch, from)
@@ -178,6 +179,34 @@ func (w *Writer) answers(ctx context.Context) bool {
 	return w.s.Ping(ctx) == nil
 }
 
+// transient reports whether a failed write says nothing about its
+// results: it ran out of time (a database that is slow, or waits for a
+// lock, still answers a ping) or lost a race PostgreSQL resolves by
+// aborting one side (a deadlock, a serialisation failure, a lock or
+// statement timeout). Such a batch is written again later, whole; taken
+// one result at a time, each would fail the same way and be dropped as
+// refused. SQLite's busy database is such a race too.
+func transient(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var busy interface{ Code() int } // SQLite's
+	if errors.As(err, &busy) {
+		code := busy.Code() & 0xff // the primary code of an extended one
+		return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
+	}
+	var coded interface{ SQLState() string } // PostgreSQL's
+	if !errors.As(err, &coded) {
+		return false
+	}
+	switch state := coded.SQLState(); {
+	case strings.HasPrefix(state, "40"): // transaction rollback: deadlock, serialisation
+		return true
+	default:
+		return state == "55P03" || state == "57014" // lock not available, query cancelled
+	}
+}
+
 // isolate writes a refused batch one result a transaction, in order,
 // rejecting (dropping, and counting) each result the database refuses on
 // its own. When the database stops answering on the way, what is not
@@ -189,7 +218,7 @@ func (w *Writer) isolate(ctx context.Context, batch []Result, from uint64) (int,
 		switch {
 		case err == nil:
 			written++
-		case w.answers(ctx):
+		case !transient(err) && w.answers(ctx):
 			w.mu.Lock()
 			w.stats.Rejected++
 			w.stats.LastRejected = err

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -148,4 +149,48 @@ func TestWriterRejectsWhatTheDatabaseRefuses(t *testing.T) {
 	}
 	w.Add(result(3))
 	monitortest.Eventually(t, "a later result written", func() bool { return w.Stats().Written == 3 })
+}
+
+// A write that runs out of time says nothing about its results: while
+// another session holds a lock the batch waits for (the database still
+// answers a ping), every attempt times out, and once the lock goes the
+// whole queue is written. Before, the writer took the timed-out batch for
+// a refused one, wrote it a result at a time, and dropped each result
+// that timed out alone as rejected.
+func TestWriterTimeoutIsNotRefusal(t *testing.T) {
+	testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+	dsn := storetest.FreshPostgres(t)
+	s := open(t, dsn)
+	w := newWriter(t, s, &store.WriterOptions{Batch: 5, Every: 20 * time.Millisecond, Timeout: 200 * time.Millisecond})
+	w.Add(result(0))
+	monitortest.Eventually(t, "the first result written", func() bool { return w.Stats().Written == 1 })
+
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	lock, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback() //nolint:errcheck // committed or rolled back below
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE results IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 20; i++ {
+		w.Add(result(i))
+	}
+	monitortest.Eventually(t, "writes timing out", func() bool { return w.Stats().Failures >= 3 })
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	monitortest.Eventually(t, "the queue written", func() bool { st := w.Stats(); return st.Queued == 0 && st.LastErr == nil })
+	if st := w.Stats(); st.Written != 21 || st.Rejected != 0 || st.Dropped != 0 {
+		t.Errorf("stats %+v, want 21 written, none rejected or dropped", st)
+	}
+	if n := count(t, s); n != 21 {
+		t.Errorf("store holds %d results, want 21", n)
+	}
 }
