@@ -192,7 +192,7 @@ func transient(err error) bool {
 	}
 	var busy interface{ Code() int } // SQLite's
 	if errors.As(err, &busy) {
-		code := busy.Code() & 0xff // the primary code of an extended one
+		code := busy.Code() & 0xff    // the primary code of an extended one
 		return code == 5 || code == 6 // SQLITE_BUSY, SQLITE_LOCKED
 	}
 	var coded interface{ SQLState() string } // PostgreSQL's
