@@ -26,6 +26,10 @@ type replicaCost struct {
 	Written  int64 `json:"store_written"`
 	Queued   int64 `json:"store_queued"`
 	Failures int64 `json:"store_write_failures"`
+	// Rejected and dropped results are lost: refused by the database,
+	// or pushed out of a full queue.
+	Rejected int64 `json:"store_rejected"`
+	Dropped  int64 `json:"store_dropped"`
 }
 
 // benchResult is what the bench scenario measured.
@@ -144,16 +148,18 @@ func bench(ctx context.Context, o options) (string, any, error) {
 	}
 	res.StoredPerS = float64(stored) / t1.Sub(t0).Seconds()
 	for i, r := range c.reps {
-		m, err := scrape(ctx, r.listen, "vitals_monitor_store_written_total", "vitals_monitor_store_queued", "vitals_monitor_store_write_failures_total")
+		m, err := scrape(ctx, r.listen, "vitals_monitor_store_written_total", "vitals_monitor_store_queued", "vitals_monitor_store_write_failures_total",
+			"vitals_monitor_store_rejected_total", "vitals_monitor_store_dropped_total")
 		if err != nil {
 			return "", nil, err
 		}
-		res.Replicas[i].Written, res.Replicas[i].Queued, res.Replicas[i].Failures = m[0], m[1], m[2]
+		rc := &res.Replicas[i]
+		rc.Written, rc.Queued, rc.Failures, rc.Rejected, rc.Dropped = m[0], m[1], m[2], m[3], m[4]
 	}
 	var per []string
 	for _, r := range res.Replicas {
-		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f), store written %d, queued %d, failures %d",
-			r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB, r.Written, r.Queued, r.Failures))
+		per = append(per, fmt.Sprintf("%s: %d shards, %.1f %% CPU, RSS %.0f MB (max %.0f), store written %d, queued %d, failures %d, rejected %d, dropped %d",
+			r.Node, r.Shards, r.CPUPercent, r.RSSMB, r.RSSMaxMB, r.Written, r.Queued, r.Failures, r.Rejected, r.Dropped))
 	}
 	sum := "| targets | window | probes/s | stored/s | CPU per replica (% of a core) | RSS per replica | PG statements/s | PG transactions/s | rows inserted/s | rows updated/s | lease renewals/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
 	var cpus, rss []string
