@@ -213,6 +213,7 @@ func window(ctx context.Context, r *row, o options, mon *child.Child, addr, list
 	r.WindowS = wall.Seconds()
 	r.Probes = s1.Total - s0.Total
 	r.CPUS = (p1.CPU - p0.CPU).Seconds()
+	r.SystemS = (p1.System - p0.System).Seconds()
 	r.CPUPercent = procstat.CPUPercent(p0, p1)
 	if r.Probes > 0 {
 		r.CPUPerProbeMS = 1e3 * r.CPUS / float64(r.Probes)

@@ -20,6 +20,7 @@ const clockTick = 10 * time.Millisecond
 type Sample struct {
 	Time    time.Time
 	CPU     time.Duration // user + system time consumed so far
+	System  time.Duration // of CPU, the time in the kernel
 	RSS     int64         // resident set size, bytes
 	Threads int
 }
@@ -35,7 +36,7 @@ func Read(pid int) (Sample, error) {
 	if err != nil {
 		return Sample{}, err
 	}
-	cpu, err := ParseStat(stat)
+	user, system, err := parseStat(stat)
 	if err != nil {
 		return Sample{}, err
 	}
@@ -43,35 +44,42 @@ func Read(pid int) (Sample, error) {
 	if err != nil {
 		return Sample{}, err
 	}
-	return Sample{Time: now, CPU: cpu, RSS: rss, Threads: threads}, nil
+	return Sample{Time: now, CPU: user + system, System: system, RSS: rss, Threads: threads}, nil
 }
 
 // ParseStat returns utime+stime from the contents of /proc/<pid>/stat.
 // The command name (field 2) is in parentheses and may itself hold spaces and
 // parentheses, so fields are counted from the last ')'.
 func ParseStat(b []byte) (time.Duration, error) {
+	u, s, err := parseStat(b)
+	return u + s, err
+}
+
+// parseStat returns utime and stime from /proc/<pid>/stat, as ParseStat
+// reads them.
+func parseStat(b []byte) (user, system time.Duration, err error) {
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, errors.New("procstat: stat: no command name")
+		return 0, 0, errors.New("procstat: stat: no command name")
 	}
 	// After ")": state(3) ppid(4) … utime(14) stime(15).
 	f := strings.Fields(string(b[i+1:]))
 	const utime, stime = 14 - 3, 15 - 3
 	if len(f) <= stime {
-		return 0, fmt.Errorf("procstat: stat: %d fields after the command name", len(f))
+		return 0, 0, fmt.Errorf("procstat: stat: %d fields after the command name", len(f))
 	}
 	u, err := ticks(f[utime])
 	if err != nil {
-		return 0, fmt.Errorf("procstat: stat utime: %w", err)
+		return 0, 0, fmt.Errorf("procstat: stat utime: %w", err)
 	}
 	s, err := ticks(f[stime])
 	if err != nil {
-		return 0, fmt.Errorf("procstat: stat stime: %w", err)
+		return 0, 0, fmt.Errorf("procstat: stat stime: %w", err)
 	}
 	if u > maxTicks-s {
-		return 0, fmt.Errorf("procstat: stat: utime %d + stime %d ticks overflow a duration", u, s)
+		return 0, 0, fmt.Errorf("procstat: stat: utime %d + stime %d ticks overflow a duration", u, s)
 	}
-	return time.Duration(u+s) * clockTick, nil
+	return time.Duration(u) * clockTick, time.Duration(s) * clockTick, nil
 }
 
 // maxTicks is the most clock ticks a time.Duration holds; a larger count
