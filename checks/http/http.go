@@ -234,7 +234,7 @@ func (chk *Checker) newClient(o *Options) *http.Client {
 		}
 		c.Transport = t
 	case o.TLSConfig != nil:
-		c.Transport = newTransport(o)
+		c.Transport = &oneShot{newTransport(o)}
 	case o.InsecureSkipVerify:
 		c.Transport = sharedInsecure()
 	default:
@@ -285,8 +285,8 @@ func newTransport(o *Options) *http.Transport {
 // checks can share it, and 10,000 targets do not hold 10,000 transports
 // (about 2 KB each with their HTTP/2 setup; bench/cmd/servebench).
 var (
-	sharedVerifying = sync.OnceValue(func() *http.Transport { return newTransport(&Options{}) })
-	sharedInsecure  = sync.OnceValue(func() *http.Transport { return newTransport(&Options{InsecureSkipVerify: true}) })
+	sharedVerifying = sync.OnceValue(func() *oneShot { return &oneShot{newTransport(&Options{})} })
+	sharedInsecure  = sync.OnceValue(func() *oneShot { return &oneShot{newTransport(&Options{InsecureSkipVerify: true})} })
 )
 
 // bufferBytes is the size of each of a connection's read and write

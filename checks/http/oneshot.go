@@ -1,0 +1,175 @@
+package httpcheck
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// oneShot is the RoundTripper of a check without keep-alive. A plain-HTTP
+// request it sends itself, on the caller's goroutine: it dials a
+// connection for the request, writes it with "Connection: close", reads
+// the response with [http.ReadResponse], and closes the connection with
+// the body. An https request, or one the environment sends through a
+// proxy, goes to the transport it wraps.
+//
+// It exists for CPU: http.Transport runs every connection on three
+// goroutines of its own (the dial, a read loop and a write loop) and hands
+// each request and response between them, so that a connection can serve
+// many requests. A connection that serves one does not need them: at
+// 10,000 targets every 10 s that handing over woke threads about four
+// times a probe (strace: 20,500 futex calls for 5,000 requests, against
+// 2,237 sent this way), and growing the new goroutines' stacks was 9 % of
+// the monitor's CPU (bench/cmd/servebench -cpuprofile).
+type oneShot struct {
+	t *http.Transport // for https and proxies; its dialer and limits serve here too
+}
+
+func (o *oneShot) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "http" {
+		return o.t.RoundTrip(req)
+	}
+	if o.t.Proxy != nil {
+		if u, err := o.t.Proxy(req); err != nil || u != nil {
+			return o.t.RoundTrip(req)
+		}
+	}
+	ctx := req.Context()
+	conn, err := o.t.DialContext(ctx, "tcp", hostPort(req))
+	if err != nil {
+		return nil, err
+	}
+	// A deadline holds every read and write to the run's; cancellation
+	// without one closes the connection.
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl) //nolint:errcheck // a closed connection fails the write below
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	resp, err := o.exchange(ctx, conn, req)
+	if err != nil {
+		stop()
+		conn.Close()
+		return nil, err
+	}
+	resp.Body = &oneShotBody{body: resp.Body, conn: conn, stop: stop, ctx: ctx}
+	return resp, nil
+}
+
+// exchange writes req on conn and reads its response.
+func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request) (*http.Response, error) {
+	out := *req // RoundTrip must not change the caller's request
+	out.Close = true
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(conn)
+	err := out.Write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil)
+	writers.Put(bw)
+	if err != nil {
+		return nil, ctxErr(ctx, err)
+	}
+	limit := o.t.MaxResponseHeaderBytes
+	if limit <= 0 {
+		limit = 10 << 20 // http.Transport's default
+	}
+	lr := &headerLimit{r: conn, n: limit}
+	br := bufio.NewReaderSize(lr, bufferBytes)
+	// Informational (1xx) responses are read past, their heads counted
+	// toward the limit, as http.Transport does.
+	for {
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			if lr.n == 0 {
+				return nil, fmt.Errorf("net/http: server response headers exceeded %d bytes; aborted", limit)
+			}
+			return nil, ctxErr(ctx, err)
+		}
+		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			lr.n = -1 // the body has its own cap (MaxBodyBytes)
+			return resp, nil
+		}
+		resp.Body.Close()
+	}
+}
+
+// hostPort is the address to dial for a plain-HTTP request.
+func hostPort(req *http.Request) string {
+	host, port := req.URL.Hostname(), req.URL.Port()
+	if port == "" {
+		port = "80"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// ctxErr returns the run's own error when the run is over: a read or
+// write that failed because the connection's deadline (the run's) passed,
+// or because the cancelled run closed the connection, failed because of
+// the run, and says so as http.Transport does. The deadline can pass a
+// moment before the context says so.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufferBytes) }}
+
+// headerLimit counts what is read from the connection until the response
+// head is read, failing once past n; n < 0 reads without limit.
+type headerLimit struct {
+	r io.Reader
+	n int64
+}
+
+func (l *headerLimit) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return l.r.Read(p)
+	}
+	if l.n == 0 {
+		return 0, errors.New("response headers too long")
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+// oneShotBody is a response body that closes its connection with it.
+type oneShotBody struct {
+	body io.ReadCloser
+	conn net.Conn
+	stop func() bool
+	ctx  context.Context
+	once sync.Once
+}
+
+func (b *oneShotBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if err != nil && err != io.EOF {
+		err = ctxErr(b.ctx, err)
+	}
+	return n, err
+}
+
+func (b *oneShotBody) Close() error {
+	b.once.Do(func() {
+		b.stop()
+		b.body.Close()
+		b.conn.Close()
+	})
+	return nil
+}
