@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // oneShot is the RoundTripper of a check without keep-alive. A plain-HTTP
@@ -32,7 +33,9 @@ type oneShot struct {
 }
 
 func (o *oneShot) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != "http" {
+	if req.URL.Scheme != "http" || !ascii(req.URL.Host) {
+		// A host name beyond ASCII is dialled by its punycode, which
+		// http.Transport derives.
 		return o.t.RoundTrip(req)
 	}
 	if o.t.Proxy != nil {
@@ -92,12 +95,22 @@ func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request
 			}
 			return nil, ctxErr(ctx, err)
 		}
-		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+		if resp.StatusCode < 100 || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
 			lr.n = -1 // the body has its own cap (MaxBodyBytes)
 			return resp, nil
 		}
 		resp.Body.Close()
 	}
+}
+
+// ascii reports whether s is all ASCII.
+func ascii(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // hostPort is the address to dial for a plain-HTTP request.
@@ -165,11 +178,15 @@ func (b *oneShotBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close closes the connection, then the body: net/http's body reads what
+// is left of a response to its end when closed, which a closed connection
+// ends at once. The check has read what it reads (at most MaxBodyBytes);
+// the rest of a large or endless body is not its business.
 func (b *oneShotBody) Close() error {
 	b.once.Do(func() {
 		b.stop()
-		b.body.Close()
 		b.conn.Close()
+		b.body.Close()
 	})
 	return nil
 }

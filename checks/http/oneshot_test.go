@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/checks/checktest"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
+	"github.com/vitalsgo/vitals/internal/hostile"
 	"github.com/vitalsgo/vitals/internal/monitortest"
 )
 
@@ -146,5 +149,48 @@ func TestOneShotCancel(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the cancelled run had not returned 10 s later")
+	}
+}
+
+// A run that has read what it reads of an endless body returns: closing
+// the body does not read the rest of it (net/http's body does, unless its
+// connection is closed first). The run has no deadline here, so reading
+// on would never end.
+func TestOneShotEndlessBody(t *testing.T) {
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("ok ", 1000))
+		for {
+			select {
+			case <-stop:
+				return
+			case <-r.Context().Done():
+				return
+			default:
+			}
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+		}
+	}))
+	t.Cleanup(func() { close(stop); srv.CloseClientConnections(); srv.Close() })
+	c, err := httpcheck.New(srv.URL, &httpcheck.Options{BodyContains: "ok", MaxBodyBytes: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := hostile.Within(t, hostile.Guard, func() vitals.Result { return c.Check(context.Background()) })
+	if r.Status != vitals.StatusPass || r.Details["body_truncated"] != true {
+		t.Errorf("result %v %q %v, want a pass on the first 1,024 bytes", r.Status, r.Message, r.Details)
+	}
+}
+
+// A status below 100 is a final answer, as http.Transport takes it, not
+// an informational one to read past.
+func TestOneShotStatusBelow100(t *testing.T) {
+	s := serveRaw(t, "HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+	r := checktest.CheckNew(t, httpcheck.New, "http://"+s.addr+"/", nil)
+	if r.Status != vitals.StatusFail || r.Details["status_code"] != 99 {
+		t.Errorf("result %v %q %v, want a fail on status 099", r.Status, r.Message, r.Details)
 	}
 }
