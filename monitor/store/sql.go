@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,10 +35,11 @@ type dialect struct {
 	// SKIP LOCKED, so that two dispatchers never claim the same row;
 	// SQLite's transactions take the write lock when they begin.
 	skipLocked string
-	// lockOpen has Append lock the open intervals of a batch's targets
-	// in target order before it changes them: PostgreSQL's row locks,
-	// taken in the order of a plan, could otherwise deadlock two writers.
-	lockOpen bool
+	// lockTargets has Append lock the rows of its batch's targets in
+	// target order before it changes anything of theirs: PostgreSQL's row
+	// locks, taken in the order of a multi-row statement's plan, could
+	// otherwise deadlock two writers.
+	lockTargets bool
 }
 
 // q rewrites a statement for d.
@@ -226,10 +228,9 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 	s.mu.Unlock()
-	sums := rollups{}
+	before := maps.Clone(last) // for the rollups, below
 	for i, r := range clean {
 		p, ok := last[r.Target]
-		sums.add(r, p, ok)
 		last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
 		if ok && p.status == r.Status && r.Status == vitals.StatusPass && !r.Notable {
 			// A pass that repeats a pass says what the last one said (the
@@ -242,33 +243,36 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 
+	// Targets new to the store are created in name order, so that two
+	// writers creating the same ones wait for each other in one order.
 	ids := map[string]int64{}
 	for _, r := range clean {
-		if _, ok := ids[r.Target]; !ok {
-			id, err := s.targetID(ctx, tx, r.Target)
-			if err != nil {
-				return s.errorf("target "+strconv.Quote(r.Target), err)
-			}
-			ids[r.Target] = id
+		ids[r.Target] = 0
+	}
+	for _, name := range slices.Sorted(maps.Keys(ids)) {
+		id, err := s.targetID(ctx, tx, name)
+		if err != nil {
+			return s.errorf("target "+strconv.Quote(name), err)
 		}
+		ids[name] = id
 	}
 	// Everything below goes in target order, each target's results in
-	// theirs, so that two writers lock rows in one order and cannot
-	// deadlock; the open intervals are locked first, whatever order a
-	// multi-row statement's plan takes them in (without that lock, two
+	// theirs, and the targets' rows are locked first in that order: one
+	// writer at a time changes a target's rows, whatever order a
+	// multi-row statement's plan takes them in (without a lock, two
 	// writers on the same targets deadlocked in 7 of 20 runs of storetest
-	// ConcurrentWriters; with it, none in 80). Should PostgreSQL still
-	// find a deadlock, the Writer writes the batch again.
+	// ConcurrentWriters). Should PostgreSQL still find a deadlock, the
+	// Writer writes the batch again.
 	slices.SortStableFunc(clean, func(a, b Result) int { return cmp.Compare(ids[a.Target], ids[b.Target]) })
-	if s.d.lockOpen {
-		locked := make([]int64, 0, len(ids))
-		for _, id := range ids {
-			locked = append(locked, id)
-		}
-		slices.Sort(locked)
-		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT target_id FROM intervals WHERE until IS NULL AND target_id = ANY(?) ORDER BY target_id FOR UPDATE`), locked)
+	if s.d.lockTargets {
+		// The targets' own rows, which Append never changes. A lock of
+		// the open intervals instead missed an interval a third writer
+		// opened after the lock's snapshot, and two writers deadlocked on
+		// it (found by review; store TestAppendLocksTargets).
+		locked := slices.Sorted(maps.Values(ids))
+		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id FROM targets WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE`), locked)
 		if err := eachRow(rows, err, func(*sql.Rows) error { return nil }); err != nil {
-			return s.errorf("lock intervals", err)
+			return s.errorf("lock targets", err)
 		}
 	}
 	// The results go in multi-row statements, chunkRows a statement, not
@@ -296,14 +300,28 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		return s.errorf("insert results", err)
 	}
 	fresh := clean[:0:0]
+	isFresh := make([]bool, len(clean))
 	results := map[string]int{} // a target's results in the batch
-	for _, r := range clean {
+	for i, r := range clean {
 		// Of two results at one millisecond, the first is the row.
 		if k := (key{ids[r.Target], ms(r.At)}); stored[k] {
 			fresh = append(fresh, r)
+			isFresh[i] = true
 			delete(stored, k)
 		}
 		results[r.Target]++
+	}
+	// The rollups add what this batch newly stored: their sums are
+	// additive, and a retried batch whose commit went through (though it
+	// was reported failed) must not count twice. The time since a
+	// target's previous result counts with the result that ends it.
+	sums := rollups{}
+	for i, r := range clean {
+		p, ok := before[r.Target]
+		if isFresh[i] {
+			sums.add(r, p, ok)
+		}
+		before[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
 	}
 	// Most results extend the open interval of their status, still
 	// standing. That of a target with one result in the batch is extended

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -58,6 +59,11 @@ type Writer struct {
 	// flushing serialises Flush: two writing the same batch at once would
 	// add it to the rollups twice.
 	flushing sync.Mutex
+	// size is how many results the next transaction takes, at most
+	// o.Batch: halved by each transient failure (a batch that takes longer
+	// than the timeout every time is written in smaller ones), grown back by an
+	// eighth with each success. Guarded by flushing.
+	size int
 
 	mu    sync.Mutex // guards the fields below
 	queue []Result   // queue[start:] waits; the head before start is spent
@@ -83,7 +89,7 @@ func NewWriter(s Store, opts *WriterOptions) (*Writer, error) {
 	o.Batch = cmp.Or(o.Batch, 1000)
 	o.Max = cmp.Or(o.Max, 1_000_000)
 	o.Timeout = cmp.Or(o.Timeout, 10*time.Second)
-	w := &Writer{s: s, o: o, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &Writer{s: s, o: o, size: o.Batch, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	return w, nil
 }
@@ -129,12 +135,20 @@ func (w *Writer) Check(context.Context) vitals.Result {
 // Flush writes everything queued now, in batches, and returns the first
 // error; what it could not write stays queued.
 func (w *Writer) Flush(ctx context.Context) error {
+	_, err := w.flush(ctx)
+	return err
+}
+
+// flush is Flush, and says how many results it wrote.
+func (w *Writer) flush(ctx context.Context) (int, error) {
 	w.flushing.Lock()
 	defer w.flushing.Unlock()
+	total := 0
 	for {
 		n, err := w.writeBatch(ctx)
+		total += n
 		if err != nil || n == 0 {
-			return err
+			return total, err
 		}
 	}
 }
@@ -142,7 +156,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 // writeBatch writes the oldest batch and returns how many it wrote.
 func (w *Writer) writeBatch(ctx context.Context) (int, error) {
 	w.mu.Lock()
-	n := min(len(w.queue)-w.start, w.o.Batch)
+	n := min(len(w.queue)-w.start, w.size)
 	batch := slices.Clone(w.queue[w.start : w.start+n]) // Add may move the queue meanwhile
 	from := w.head
 	w.mu.Unlock()
@@ -154,6 +168,11 @@ func (w *Writer) writeBatch(ctx context.Context) (int, error) {
 		// The database answers, yet refuses the batch: a result in it
 		// that it can never take must not hold every later one.
 		return w.isolate(ctx, batch, from)
+	}
+	if err != nil && transient(err) {
+		w.size = max(1, w.size/2)
+	} else if err == nil {
+		w.size = min(w.o.Batch, w.size+max(1, w.size/8))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -183,11 +202,13 @@ func (w *Writer) answers(ctx context.Context) bool {
 // results: it ran out of time (a database that is slow, or waits for a
 // lock, still answers a ping) or lost a race PostgreSQL resolves by
 // aborting one side (a deadlock, a serialisation failure, a lock or
-// statement timeout). Such a batch is written again later, whole; taken
-// one result at a time, each would fail the same way and be dropped as
-// refused. SQLite's busy database is such a race too.
+// statement timeout). Such a batch is written again later, halved while
+// it keeps failing (see Writer.size); taken apart as refused, each result
+// that timed out alone would be dropped. SQLite's busy database is such a
+// race too.
 func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, sql.ErrTxDone) { // the deadline passed just before the commit
 		return true
 	}
 	var busy interface{ Code() int } // SQLite's
@@ -201,7 +222,7 @@ func transient(err error) bool {
 	}
 	switch state := coded.SQLState(); {
 	case strings.HasPrefix(state, "40"): // transaction rollback: deadlock, serialisation
-		return true
+		return state != "40002" // but an integrity constraint violation is the data's
 	default:
 		return state == "55P03" || state == "57014" // lock not available, query cancelled
 	}
@@ -292,7 +313,9 @@ func (w *Writer) run() {
 			case <-time.After(backoff):
 			}
 		}
-		if err := w.Flush(context.Background()); err != nil {
+		// The wait grows while writes fail, but not while they make
+		// progress in smaller batches (see size).
+		if n, err := w.flush(context.Background()); err != nil && n == 0 {
 			backoff = min(max(2*backoff, w.o.Every), maxBackoff)
 		} else {
 			backoff = 0

@@ -194,3 +194,31 @@ func TestWriterTimeoutIsNotRefusal(t *testing.T) {
 		t.Errorf("store holds %d results, want 21", n)
 	}
 }
+
+// slowStore makes every write cost a millisecond a result, and gives up
+// at its context's end.
+type slowStore struct{ store.Store }
+
+func (s slowStore) Append(ctx context.Context, b []store.Result) error {
+	select {
+	case <-time.After(time.Duration(len(b)) * time.Millisecond):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Store.Append(ctx, b)
+}
+
+// A batch that takes longer than the timeout every time is written in
+// smaller ones: retried whole, it would fail for ever while the queue
+// grew to its bound (found by review).
+func TestWriterShrinksABatchThatTimesOut(t *testing.T) {
+	s := slowStore{open(t, filepath.Join(t.TempDir(), "v.db"))}
+	w := newWriter(t, s, &store.WriterOptions{Batch: 500, Every: 20 * time.Millisecond, Timeout: 200 * time.Millisecond})
+	for i := range 500 {
+		w.Add(result(i))
+	}
+	monitortest.Eventually(t, "every result written", func() bool { return w.Stats().Written == 500 })
+	if st := w.Stats(); st.Failures == 0 || st.Rejected != 0 || st.Dropped != 0 {
+		t.Errorf("stats %+v, want failures on the way and nothing rejected or dropped", st)
+	}
+}

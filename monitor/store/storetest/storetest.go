@@ -258,6 +258,14 @@ func Run(t *testing.T, h Harness) {
 			if errA != nil || errB != nil || fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Fatalf("%s: intervals batched\n%v, %v\none by one\n%v, %v", name, a, errA, b, errB)
 			}
+			// The rollups too: a retried batch adds nothing twice.
+			for _, rs := range store.Resolutions {
+				a, errA := batched.Rollups(ctx, name, rs, t0, at(24*time.Hour))
+				b, errB := single.Rollups(ctx, name, rs, t0, at(24*time.Hour))
+				if errA != nil || errB != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+					t.Fatalf("%s: %s rollups batched\n%v, %v\none by one\n%v, %v", name, rs, a, errA, b, errB)
+				}
+			}
 		}
 		a, errA := batched.Current(ctx)
 		b, errB := single.Current(ctx)
