@@ -96,7 +96,9 @@ type AlertTx interface {
 	// its last result (of the current status) was: zero without one.
 	Failing(ctx context.Context, target string) (failing bool, lastAt time.Time, err error)
 	// DueReminders returns the firing, unsuppressed states whose reminder
-	// is due at now.
+	// is due at now, in target order: the order Append changes alert
+	// states in, so that a transaction changing each in turn cannot
+	// deadlock with it.
 	DueReminders(ctx context.Context, now time.Time) ([]AlertState, error)
 }
 
@@ -236,7 +238,7 @@ func (t *alertTx) Failing(ctx context.Context, target string) (bool, time.Time, 
 
 func (t *alertTx) DueReminders(ctx context.Context, now time.Time) ([]AlertState, error) {
 	rows, err := t.tx.QueryContext(ctx, t.s.d.q(`SELECT t.name, `+alertColumns+` FROM alerts a JOIN targets t ON t.id = a.target_id
-		WHERE a.state = 'firing' AND a.suppressed = '' AND a.remind_at > 0 AND a.remind_at <= ? ORDER BY a.remind_at`), ms(now))
+		WHERE a.state = 'firing' AND a.suppressed = '' AND a.remind_at > 0 AND a.remind_at <= ? ORDER BY a.target_id`), ms(now))
 	return collect(rows, err, scanTargetAlert)
 }
 

@@ -231,7 +231,9 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	before := maps.Clone(last) // for the rollups, below
 	for i, r := range clean {
 		p, ok := last[r.Target]
-		last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		if !ok || !r.At.Before(p.at) { // a late result does not move it back
+			last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		}
 		if ok && p.status == r.Status && r.Status == vitals.StatusPass && !r.Notable {
 			// A pass that repeats a pass says what the last one said (the
 			// URL, the code, a latency the row keeps anyway): its text is
@@ -321,7 +323,9 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		if isFresh[i] {
 			sums.add(r, p, ok)
 		}
-		before[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		if !ok || !r.At.Before(p.at) {
+			before[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		}
 	}
 	// Most results extend the open interval of their status, still
 	// standing. That of a target with one result in the batch is extended
