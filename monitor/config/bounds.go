@@ -50,8 +50,9 @@ func (d *decoder) bound(data []byte) (token.Tokens, bool) {
 // stream from the parser's own tokens, without building a tree: the lexer
 // is linear in its input (1 MiB of '[' takes it some 0.7 s and 300 MB, as
 // much as the largest file the parser is given), where the parser's
-// memory grows with the square of the depth. It sees a block collection open at each "-", "?"
-// and "key:", and a flow collection at each '[' and '{'. Where it is
+// memory grows with the square of the depth. It sees a block collection
+// open at each "-", "?" and "key:", and a flow collection at each '['
+// and '{'. Where it is
 // unsure it counts a level too many, never one too few: FuzzScan holds it
 // to the parser's own tree.
 type scan struct {

@@ -330,12 +330,12 @@ func quote(s string) string {
 	return fmt.Sprintf("%q", redact.String(s))
 }
 
-// suggest returns " (did you mean x?)" for a close match among known, or
-// the list of known names.
 // maxKnown is the most names an error lists: every field of a check
 // type, not every target of a large file.
 const maxKnown = 50
 
+// suggest returns " (did you mean x?)" for a close match among known, or
+// the list of known names, the first maxKnown of them.
 func suggest(s string, known []string) string {
 	if best, ok := nearest.Name(s, known); ok {
 		return fmt.Sprintf(" (did you mean %s?)", best)

@@ -210,21 +210,15 @@ func IncludePatterns(path string) []string {
 	if body == nil {
 		return nil
 	}
+	// The include list read as Load reads it, matching no file: only the
+	// patterns are wanted.
+	d.files = &files{dir: escapeGlob(filepath.Dir(path)), glob: func(string) ([]string, error) { return nil, nil }}
 	pairs, _ := d.mapping(body, "")
-	dir := escapeGlob(filepath.Dir(path))
-	var out []string
+	var cfg Config
 	for _, p := range pairs {
-		if p.key != "include" {
-			continue
-		}
-		for i, n := range d.items(p.value, "include", "") {
-			if pattern, ok := d.scalar(n, fmt.Sprintf("include[%d]", i)); ok && pattern != "" {
-				if !filepath.IsAbs(pattern) {
-					pattern = filepath.Join(dir, pattern)
-				}
-				out = append(out, pattern)
-			}
+		if p.key == "include" {
+			d.include(p, &cfg)
 		}
 	}
-	return out
+	return cfg.IncludePatterns
 }

@@ -228,23 +228,6 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 	s.mu.Unlock()
-	before := maps.Clone(last) // for the rollups, below
-	for i, r := range clean {
-		p, ok := last[r.Target]
-		if !ok || !r.At.Before(p.at) { // a late result does not move it back
-			last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
-		}
-		if ok && p.status == r.Status && r.Status == vitals.StatusPass && !r.Notable {
-			// A pass that repeats a pass says what the last one said (the
-			// URL, the code, a latency the row keeps anyway): its text is
-			// two thirds of a row, and 14 days of it most of a store.
-			clean[i].Message, clean[i].Details = "", ""
-		} else {
-			// Redacted only when kept: most results are such passes.
-			clean[i] = cleanResult(r)
-		}
-	}
-
 	// Targets new to the store are created in name order, so that two
 	// writers creating the same ones wait for each other in one order.
 	ids := map[string]int64{}
@@ -275,6 +258,28 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id FROM targets WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE`), locked)
 		if err := eachRow(rows, err, func(*sql.Rows) error { return nil }); err != nil {
 			return s.errorf("lock targets", err)
+		}
+	}
+	// Each result's previous one, for the rollups' time-weighting below;
+	// a late result does not move it back.
+	prevs := make([]struct {
+		seen
+		ok bool
+	}, len(clean))
+	for i, r := range clean {
+		p, ok := last[r.Target]
+		prevs[i].seen, prevs[i].ok = p, ok
+		if !ok || !r.At.Before(p.at) {
+			last[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+		}
+		if ok && p.status == r.Status && r.Status == vitals.StatusPass && !r.Notable {
+			// A pass that repeats a pass says what the last one said (the
+			// URL, the code, a latency the row keeps anyway): its text is
+			// two thirds of a row, and 14 days of it most of a store.
+			clean[i].Message, clean[i].Details = "", ""
+		} else {
+			// Redacted only when kept: most results are such passes.
+			clean[i] = cleanResult(r)
 		}
 	}
 	// The results go in multi-row statements, chunkRows a statement, not
@@ -319,12 +324,8 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	// target's previous result counts with the result that ends it.
 	sums := rollups{}
 	for i, r := range clean {
-		p, ok := before[r.Target]
 		if isFresh[i] {
-			sums.add(r, p, ok)
-		}
-		if !ok || !r.At.Before(p.at) {
-			before[r.Target] = seen{at: r.At, status: r.Status, expect: r.Expect}
+			sums.add(r, prevs[i].seen, prevs[i].ok)
 		}
 	}
 	// Most results extend the open interval of their status, still
