@@ -182,9 +182,18 @@ func (b *oneShotBody) Read(p []byte) (int, error) {
 // is left of a response to its end when closed, which a closed connection
 // ends at once. The check has read what it reads (at most MaxBodyBytes);
 // the rest of a large or endless body is not its business.
+//
+// The connection is closed with a reset (SO_LINGER 0), as HAProxy closes
+// its health checks': the answer is in, and neither end then keeps the
+// connection in TIME_WAIT (a target probed every second by a monitor
+// otherwise holds sixty), nor spends the two packets of an orderly close.
+// A connection with unread data is reset by a close anyway.
 func (b *oneShotBody) Close() error {
 	b.once.Do(func() {
 		b.stop()
+		if tc, ok := b.conn.(*net.TCPConn); ok {
+			tc.SetLinger(0) //nolint:errcheck // a failure leaves the orderly close
+		}
 		b.conn.Close()
 		b.body.Close()
 	})

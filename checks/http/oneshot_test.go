@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,12 +23,13 @@ import (
 
 // rawServer answers each connection with answer, after reading the
 // request's head, and reports the head it read and whether the client
-// closed the connection after the answer.
+// closed the connection after the answer, and how.
 type rawServer struct {
 	addr   string
 	mu     sync.Mutex
 	heads  []string
 	closed int // connections the client closed after the answer
+	resets int // of those, closed with a reset
 }
 
 func serveRaw(t *testing.T, answer string) *rawServer {
@@ -66,7 +68,11 @@ func serveRaw(t *testing.T, answer string) *rawServer {
 				s.mu.Lock()
 				defer s.mu.Unlock()
 				s.heads = append(s.heads, head.String())
-				if errors.Is(err, io.EOF) {
+				switch {
+				case errors.Is(err, syscall.ECONNRESET):
+					s.resets++
+					s.closed++
+				case errors.Is(err, io.EOF):
 					s.closed++
 				}
 			})
@@ -75,14 +81,15 @@ func serveRaw(t *testing.T, answer string) *rawServer {
 	return s
 }
 
-func (s *rawServer) seen() ([]string, int) {
+func (s *rawServer) seen() (heads []string, closed, resets int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]string(nil), s.heads...), s.closed
+	return append([]string(nil), s.heads...), s.closed, s.resets
 }
 
 // A run without keep-alive asks the server to close, names itself, reads
-// past informational responses, and closes its connection when done.
+// past informational responses, and closes its connection when done, with
+// a reset: neither end keeps it in TIME_WAIT.
 func TestOneShotRequest(t *testing.T) {
 	s := serveRaw(t, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"+
 		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
@@ -91,10 +98,10 @@ func TestOneShotRequest(t *testing.T) {
 		t.Fatalf("result %v %q %v", r.Status, r.Message, r.Details)
 	}
 	var heads []string
-	monitortest.Eventually(t, "one request, its connection closed by the client", func() bool {
-		var closed int
-		heads, closed = s.seen()
-		return len(heads) == 1 && closed == 1
+	monitortest.Eventually(t, "one request, its connection reset by the client", func() bool {
+		var resets int
+		heads, _, resets = s.seen()
+		return len(heads) == 1 && resets == 1
 	})
 	head := heads[0]
 	for _, want := range []string{"GET /readyz?x=1 HTTP/1.1\r\n", "Host: " + s.addr + "\r\n", "Connection: close\r\n",
