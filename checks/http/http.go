@@ -334,7 +334,7 @@ func (c *Checker) Check(ctx context.Context) (out vitals.Result) {
 		return c.failErr(d, err, "%s %s: %s", c.method, c.shown, httpurl.Cause(err))
 	}
 	// The run's deadline covers the body, also an upgraded connection's.
-	defer httpbody.Bound(ctx, resp)()
+	defer boundBody(ctx, resp)()
 	body, truncated, readErr := httpbody.ReadCapped(resp, c.maxBody)
 	took := time.Since(start)
 	d["status_code"] = resp.StatusCode

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vitalsgo/vitals/internal/httpbody"
 )
 
 // oneShot is the RoundTripper of a check without keep-alive. A plain-HTTP
@@ -54,18 +56,20 @@ func (o *oneShot) RoundTrip(req *http.Request) (*http.Response, error) {
 		conn.SetDeadline(dl) //nolint:errcheck // a closed connection fails the write below
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	resp, err := o.exchange(ctx, conn, req)
+	resp, br, err := o.exchange(ctx, conn, req)
 	if err != nil {
 		stop()
 		conn.Close()
 		return nil, err
 	}
-	resp.Body = &oneShotBody{body: resp.Body, conn: conn, stop: stop, ctx: ctx}
+	resp.Body = &oneShotBody{body: resp.Body, conn: conn, br: br, stop: stop, ctx: ctx}
 	return resp, nil
 }
 
 // exchange writes req on conn and reads its response.
-func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request) (*http.Response, error) {
+// The response's body reads from the returned reader, which goes back to
+// readers when the body is closed.
+func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request) (*http.Response, *bufio.Reader, error) {
 	out := *req // RoundTrip must not change the caller's request
 	out.Close = true
 	bw := writers.Get().(*bufio.Writer)
@@ -77,27 +81,30 @@ func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request
 	bw.Reset(nil)
 	writers.Put(bw)
 	if err != nil {
-		return nil, ctxErr(ctx, err)
+		return nil, nil, ctxErr(ctx, err)
 	}
 	limit := o.t.MaxResponseHeaderBytes
 	if limit <= 0 {
 		limit = 10 << 20 // http.Transport's default
 	}
 	lr := &headerLimit{r: conn, n: limit}
-	br := bufio.NewReaderSize(lr, bufferBytes)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(lr)
 	// Informational (1xx) responses are read past, their heads counted
 	// toward the limit, as http.Transport does.
 	for {
 		resp, err := http.ReadResponse(br, req)
 		if err != nil {
+			br.Reset(nil)
+			readers.Put(br)
 			if lr.n == 0 {
-				return nil, fmt.Errorf("net/http: server response headers exceeded %d bytes; aborted", limit)
+				return nil, nil, fmt.Errorf("net/http: server response headers exceeded %d bytes; aborted", limit)
 			}
-			return nil, ctxErr(ctx, err)
+			return nil, nil, ctxErr(ctx, err)
 		}
 		if resp.StatusCode < 100 || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
 			lr.n = -1 // the body has its own cap (MaxBodyBytes)
-			return resp, nil
+			return resp, br, nil
 		}
 		resp.Body.Close()
 	}
@@ -139,6 +146,9 @@ func ctxErr(ctx context.Context, err error) error {
 
 var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, bufferBytes) }}
 
+// readers are the buffers one-shot responses are read through.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, bufferBytes) }}
+
 // headerLimit counts what is read from the connection until the response
 // head is read, failing once past n; n < 0 reads without limit.
 type headerLimit struct {
@@ -165,6 +175,7 @@ func (l *headerLimit) Read(p []byte) (int, error) {
 type oneShotBody struct {
 	body io.ReadCloser
 	conn net.Conn
+	br   *bufio.Reader // body's, back to readers once body is closed
 	stop func() bool
 	ctx  context.Context
 	once sync.Once
@@ -195,7 +206,21 @@ func (b *oneShotBody) Close() error {
 			tc.SetLinger(0) //nolint:errcheck // a failure leaves the orderly close
 		}
 		b.conn.Close()
+		// net/http's body waits for a read in flight (which the closed
+		// connection ends) and reads nothing once closed: br is free.
 		b.body.Close()
+		b.br.Reset(nil)
+		readers.Put(b.br)
 	})
 	return nil
+}
+
+// boundBody holds the reading of resp's body to ctx, and returns what
+// closes it: [httpbody.Bound], which a one-shot body needs not, since its
+// connection has ctx's deadline and closes when ctx ends.
+func boundBody(ctx context.Context, resp *http.Response) (release func()) {
+	if b, ok := resp.Body.(*oneShotBody); ok {
+		return func() { b.Close() }
+	}
+	return httpbody.Bound(ctx, resp)
 }
