@@ -31,9 +31,16 @@
 //	go run ./cmd/servebench                          # 1,000 and 10,000, twice each
 //	go run ./cmd/servebench -sizes 10000 -reps 1 -window 30s
 //	go run ./cmd/servebench -monitor inproc -cpuprofile out/serve   # out/serve-10000-1.pprof …
+//	go run ./cmd/servebench -sizes 10000 -reps 1 -floor              # and the floor beside it
 //
-// The roles are `servebench target …` and `servebench monitor …`; they are
-// this program's own and not meant to be run by hand.
+// With -floor, each run is followed by one of a bare loop making the same
+// probes the same way and nothing else (this program's floor role): the
+// part of the CPU per probe that the machine sets, shown beside the
+// monitor's (floor.go).
+//
+// The roles are `servebench target …`, `servebench monitor …` and
+// `servebench floor …`; they are this program's own and not meant to be
+// run by hand.
 package main
 
 import (
@@ -58,6 +65,8 @@ func main() {
 		err = runTarget(os.Args[2:])
 	case len(os.Args) > 1 && os.Args[1] == "monitor":
 		err = runMonitor(os.Args[2:])
+	case len(os.Args) > 1 && os.Args[1] == "floor":
+		err = runFloor(os.Args[2:])
 	default:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err = run(ctx, os.Args[1:])
@@ -82,6 +91,7 @@ type options struct {
 	mode       string
 	vitalsFull string
 	cpuprofile string
+	floor      bool
 	json       string
 }
 
@@ -99,6 +109,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.mode, "monitor", "binary", "binary (vitals-full serve) or inproc (this program's monitor role, from package monitor)")
 	fs.StringVar(&o.vitalsFull, "vitals-full", "", "vitals-full binary (default: build ../cmd/vitals/vitals-full)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -monitor inproc: write a CPU profile of each window to PREFIX-SIZE-RUN.pprof, a heap profile at its end to ….pprof.heap and one after the pages to ….pprof.pages.heap")
+	fs.BoolVar(&o.floor, "floor", false, "after each run, measure the floor: a bare loop making the same probes the same way, and nothing else (floor.go)")
 	fs.StringVar(&o.json, "json", "out/serve.json", "write the results here (empty: do not)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -139,6 +150,11 @@ func run(ctx context.Context, args []string) error {
 			r, err := measure(ctx, o, dir, n, rep)
 			if err != nil {
 				return fmt.Errorf("%d targets, run %d: %w", n, rep, err)
+			}
+			if o.floor {
+				if err := measureFloor(ctx, o, r); err != nil {
+					return fmt.Errorf("%d targets, run %d, floor: %w", n, rep, err)
+				}
 			}
 			res.Runs = append(res.Runs, r)
 			r.print(os.Stderr)

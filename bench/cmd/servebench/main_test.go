@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,5 +114,43 @@ func TestGetFor(t *testing.T) {
 	e = getFor(t.Context(), c, srv.URL, "/missing", 20*time.Millisecond)
 	if e.Requests != 0 || e.Errors == 0 || e.Bytes != 0 || e.MaxMS != 0 {
 		t.Errorf("getFor /missing = %+v: want only errors", e)
+	}
+}
+
+// TestFloorProbe: the floor's probe reads a 200 to its end and resets its
+// connection; another status, a closed port or a server that never
+// answers is an error, the last at the probe's deadline.
+func TestFloorProbe(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/t/0" || r.Header.Get("Connection") != "close" {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		w.Write([]byte(strings.Repeat("x", 10_000)))
+	}))
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	d := &net.Dialer{KeepAlive: -1}
+	readers := sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 1<<10) }}
+	req := func(path string) []byte {
+		return []byte("GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := floorProbe(ctx, d, addr, req("/t/0"), &readers); err != nil {
+		t.Errorf("a 200: %v", err)
+	}
+	if err := floorProbe(ctx, d, addr, req("/other"), &readers); err == nil {
+		t.Error("a 400: no error")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close() // accepted into the backlog, never answered
+	short, cancelShort := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancelShort()
+	if err := floorProbe(short, d, ln.Addr().String(), req("/t/0"), &readers); err == nil {
+		t.Error("a server that never answers: no error")
 	}
 }

@@ -58,6 +58,13 @@ type row struct {
 	DBGrowth     int64   `json:"db_growth_bytes"` // checkpointed file, over the window
 	DBPerDay     float64 `json:"db_per_day_bytes"`
 
+	// The floor (-floor): a bare loop's probes of as many targets, measured
+	// over as long a window right after the monitor's run.
+	FloorProbes     int64   `json:"floor_probes,omitempty"`
+	FloorCPUS       float64 `json:"floor_cpu_s,omitempty"`
+	FloorSystemS    float64 `json:"floor_system_s,omitempty"`
+	FloorPerProbeMS float64 `json:"floor_cpu_per_probe_ms,omitempty"`
+
 	// After the window: the status page, the API and a badge.
 	Pages []endpoint `json:"pages,omitempty"`
 
@@ -73,6 +80,10 @@ func (r *row) print(w io.Writer) {
 		r.FirstProbeS, r.Targets-r.Unprobed, secs(r.AllProbedS), r.WindowS, r.Probes, r.PerTargetMin, r.PerTargetMax, r.MaxGapS, r.Late)
 	fmt.Fprintf(w, "  CPU %.2fs (%.2fs of it in the kernel) = %.1f%% of a core, %.3f ms per probe; RSS max %.1f MB (%.1f MB after a /metrics scrape), %d threads\n",
 		r.CPUS, r.SystemS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Threads)
+	if r.FloorProbes > 0 {
+		fmt.Fprintf(w, "  floor: a bare loop's %d probes took %.2fs (%.2fs of it in the kernel), %.3f ms per probe; the monitor's own %.3f ms\n",
+			r.FloorProbes, r.FloorCPUS, r.FloorSystemS, r.FloorPerProbeMS, r.CPUPerProbeMS-r.FloorPerProbeMS)
+	}
 	for _, e := range r.Pages {
 		fmt.Fprintf(w, "  GET %s: %d in %.0fs (%d errors), p50 %.1f ms, p99 %.1f ms, max %.1f ms, %s a body; monitor %.1f%% of a core, RSS %.1f MB after\n",
 			e.Path, e.Requests, e.SecondsS, e.Errors, e.P50MS, e.P99MS, e.MaxMS, size(float64(e.Bytes)), e.CPUPercent, e.RSSAfterMB)
@@ -95,6 +106,17 @@ func (res *results) print(w io.Writer) {
 			r.Targets, r.Run, r.LoadBefore, r.LoadAfter, r.FirstProbeS, secs(r.AllProbedS), r.Probes, r.PerTargetMin, r.PerTargetMax,
 			r.MaxGapS, r.CPUPercent, r.CPUPerProbeMS, r.RSSMaxMB, r.RSSScrapedMB, r.Written, r.Dropped, r.QueuedEnd,
 			size(r.DBPerDay), size(r.Model.PerDay), size(r.Model.Steady))
+	}
+	if slices.ContainsFunc(res.Runs, func(r *row) bool { return r.FloorProbes > 0 }) {
+		fmt.Fprintf(w, "\nthe floor: a bare loop making the same probes the same way, and nothing else, right after each run\n\n")
+		fmt.Fprintln(w, "| targets | run | monitor: CPU per probe (kernel) | floor: CPU per probe (kernel) | the monitor's own |")
+		fmt.Fprintln(w, "|---|---|---|---|---|")
+		for _, r := range res.Runs {
+			if r.FloorProbes > 0 {
+				fmt.Fprintf(w, "| %d | %d | %.3f ms (%.0f %%) | %.3f ms (%.0f %%) | %.3f ms |\n", r.Targets, r.Run,
+					r.CPUPerProbeMS, 100*r.SystemS/r.CPUS, r.FloorPerProbeMS, 100*r.FloorSystemS/r.FloorCPUS, r.CPUPerProbeMS-r.FloorPerProbeMS)
+			}
+		}
 	}
 	if !slices.ContainsFunc(res.Runs, func(r *row) bool { return len(r.Pages) > 0 }) {
 		return
