@@ -18,3 +18,21 @@ func OpenAt(ctx context.Context, dsn string, version int) (Store, error) {
 // DB returns the database under a store, for tests that inspect the
 // schema.
 func DB(s Store) *sql.DB { return s.(*sqlStore).db }
+
+// ExecRows is the store's execRows in a transaction of its own, and the
+// number of multi-row statements the store then holds prepared.
+func ExecRows(ctx context.Context, s Store, head, tail string, cols, n int, row func(i int, args []any) []any) (prepared int, err error) {
+	ss := s.(*sqlStore)
+	tx, err := ss.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+	if err := ss.execRows(ctx, tx, head, tail, cols, n, row); err != nil {
+		return 0, err
+	}
+	ss.stmtMu.Lock()
+	prepared = len(ss.rows)
+	ss.stmtMu.Unlock()
+	return prepared, tx.Commit()
+}

@@ -88,7 +88,7 @@ func (m rollups) spread(target string, res Resolution, status vitals.Status, fro
 // rows go in key order, so two writers sharing PostgreSQL lock them in the
 // same order and cannot deadlock; each key is once in m, as a multi-row
 // upsert in PostgreSQL requires.
-func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[string]int64) error {
+func (m rollups) upsert(ctx context.Context, tx *sql.Tx, s *sqlStore, ids map[string]int64) error {
 	type keyed struct {
 		id int64
 		k  bucketKey
@@ -101,7 +101,7 @@ func (m rollups) upsert(ctx context.Context, tx *sql.Tx, d *dialect, ids map[str
 	slices.SortFunc(rows, func(a, b keyed) int {
 		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.k.res, b.k.res), cmp.Compare(a.k.start, b.k.start))
 	})
-	return execRows(ctx, tx, d,
+	return s.execRows(ctx, tx,
 		`INSERT INTO rollups (target_id, res, start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us)`,
 		`ON CONFLICT (target_id, res, start) DO UPDATE SET
 			runs = rollups.runs + excluded.runs,

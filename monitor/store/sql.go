@@ -74,8 +74,9 @@ type sqlStore struct {
 	ids  map[string]int64 // target name → id; ids never change
 	last map[string]seen  // target name → its last result appended here
 
-	stmtMu sync.Mutex // guards stmts
+	stmtMu sync.Mutex // guards stmts and rows
 	stmts  map[string]*sql.Stmt
+	rows   map[rowsKey]*sql.Stmt // queryRows's, also in stmts
 
 	alerter atomic.Pointer[alerterBox] // decides alerts in Append's transaction
 	fencer  atomic.Pointer[fencerBox]  // guards Append's transaction; nil without replicas
@@ -90,7 +91,8 @@ type seen struct {
 }
 
 func newSQLStore(db *sql.DB, d *dialect, name string) *sqlStore {
-	return &sqlStore{db: db, d: d, name: name, ids: map[string]int64{}, last: map[string]seen{}, stmts: map[string]*sql.Stmt{}}
+	return &sqlStore{db: db, d: d, name: name, ids: map[string]int64{}, last: map[string]seen{},
+		stmts: map[string]*sql.Stmt{}, rows: map[rowsKey]*sql.Stmt{}}
 }
 
 // prepared returns q, rewritten for the dialect, prepared once on the pool.
@@ -139,6 +141,7 @@ func (s *sqlStore) Close() error {
 		st.Close()
 		delete(s.stmts, q)
 	}
+	clear(s.rows)
 	s.stmtMu.Unlock()
 	return s.db.Close()
 }
@@ -292,7 +295,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	// happened) must not count twice toward an alert's streak.
 	type key struct{ id, at int64 }
 	stored := make(map[key]bool, len(clean))
-	err = queryRows(ctx, tx, s.d, `INSERT INTO results (target_id, at, status, latency_us, code, message, details, epoch)`,
+	err = s.queryRows(ctx, tx, `INSERT INTO results (target_id, at, status, latency_us, code, message, details, epoch)`,
 		`ON CONFLICT (target_id, at) DO NOTHING RETURNING target_id, at`, "(?, ?, ?, ?, ?, ?, ?, ?)", len(clean),
 		func(i int, args []any) []any {
 			r := &clean[i]
@@ -339,7 +342,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 	extended := make(map[int64]bool, len(single))
-	err = queryRows(ctx, tx, s.d, `UPDATE intervals SET last_at = v.column3, expect_ms = v.column4 FROM (`,
+	err = s.queryRows(ctx, tx, `UPDATE intervals SET last_at = v.column3, expect_ms = v.column4 FROM (`,
 		`) AS v WHERE intervals.target_id = v.column1 AND intervals.until IS NULL AND intervals.status = v.column2
 			AND intervals.last_at <= v.column3 AND intervals.last_at + intervals.expect_ms >= v.column3
 			RETURNING intervals.target_id`,
@@ -426,7 +429,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 			return s.errorf("open interval", err)
 		}
 	}
-	if err := sums.upsert(ctx, tx, s.d, ids); err != nil {
+	if err := sums.upsert(ctx, tx, s, ids); err != nil {
 		return s.errorf("rollups", err)
 	}
 	if err := s.publish(ctx, tx, clean); err != nil {
