@@ -195,9 +195,10 @@ func (b *oneShotBody) Read(p []byte) (int, error) {
 // the rest of a large or endless body is not its business.
 //
 // The connection is closed with a reset (SO_LINGER 0), as HAProxy closes
-// its health checks': the answer is in, and neither end then keeps the
-// connection in TIME_WAIT (a target probed every second by a monitor
-// otherwise holds sixty), nor spends the two packets of an orderly close.
+// its health checks': the answer is in, and since the client sends no FIN,
+// neither end then keeps the connection in TIME_WAIT (a target probed
+// every second by a monitor otherwise holds sixty), nor spends the two
+// packets of an orderly close.
 // A connection with unread data is reset by a close anyway.
 func (b *oneShotBody) Close() error {
 	b.once.Do(func() {
@@ -216,10 +217,12 @@ func (b *oneShotBody) Close() error {
 }
 
 // boundBody holds the reading of resp's body to ctx, and returns what
-// closes it: [httpbody.Bound], which a one-shot body needs not, since its
-// connection has ctx's deadline and closes when ctx ends.
+// closes it: [httpbody.Bound], except for a one-shot body of a final
+// response, whose connection already has ctx's deadline and closes when
+// ctx ends. (Bound drops the body of a status below 200, a one-shot one's
+// too.)
 func boundBody(ctx context.Context, resp *http.Response) (release func()) {
-	if b, ok := resp.Body.(*oneShotBody); ok {
+	if b, ok := resp.Body.(*oneShotBody); ok && resp.StatusCode >= 200 {
 		return func() { b.Close() }
 	}
 	return httpbody.Bound(ctx, resp)

@@ -30,7 +30,9 @@ func (s *sqlStore) execRows(ctx context.Context, tx *sql.Tx, head, tail string, 
 // (BenchmarkAppend -cpuprofile), 1.5 % now, most of it the rest of a
 // batch, whose statement of fewer rows is compiled each time (statements
 // of 64, 32, …, 1 rows for it, each prepared once, compiled no less and
-// ran more statements).
+// ran more statements). It is prepared after a transaction that lacked it
+// (preparePending), never in one: that would take a second connection
+// while the transaction holds one, which a pool of one never gives.
 func (s *sqlStore) queryRows(ctx context.Context, tx *sql.Tx, head, tail, tuple string, n int, row func(i int, args []any) []any, scan func(*sql.Rows) error) error {
 	// run runs stmt, or without one the query.
 	run := func(stmt *sql.Stmt, query string, args []any) error {
@@ -56,18 +58,15 @@ func (s *sqlStore) queryRows(ctx context.Context, tx *sql.Tx, head, tail, tuple 
 		for j := i; j < i+k; j++ {
 			args = row(j, args)
 		}
-		if k < chunkRows {
+		full := s.rowsStmt(head, tail, tuple, k)
+		if full == nil {
 			if err := run(nil, s.d.q(valuesQuery(head, tail, tuple, k)), args); err != nil {
 				return err
 			}
 			continue
 		}
-		full, err := s.rowsStmt(ctx, head, tail, tuple, k)
-		if err != nil {
-			return err
-		}
 		st := tx.StmtContext(ctx, full)
-		err = run(st, "", args)
+		err := run(st, "", args)
 		st.Close()
 		if err != nil {
 			return err
@@ -83,23 +82,41 @@ type rowsKey struct {
 	k                 int
 }
 
-// rowsStmt returns the store's prepared statement of k rows.
-func (s *sqlStore) rowsStmt(ctx context.Context, head, tail, tuple string, k int) (*sql.Stmt, error) {
+// rowsStmt returns the store's prepared statement of k rows, or nil if
+// it has none: a statement of fewer than chunkRows rows, or one of
+// chunkRows that preparePending is to prepare.
+func (s *sqlStore) rowsStmt(head, tail, tuple string, k int) *sql.Stmt {
 	key := rowsKey{head, tail, tuple, k}
 	s.stmtMu.Lock()
-	st, ok := s.rows[key]
-	s.stmtMu.Unlock()
-	if ok {
-		return st, nil
-	}
-	st, err := s.prepared(ctx, valuesQuery(head, tail, tuple, k))
-	if err != nil {
-		return nil, err
-	}
-	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
-	s.rows[key] = st // prepared returns one statement for one query
-	return st, nil
+	st, ok := s.rows[key]
+	if !ok && k == chunkRows {
+		s.rows[key] = nil // to be prepared
+	}
+	return st
+}
+
+// preparePending prepares the statements rowsStmt lacked. It is called
+// outside any transaction; a statement that fails to prepare is tried
+// again after the next transaction that lacks it.
+func (s *sqlStore) preparePending(ctx context.Context) {
+	s.stmtMu.Lock()
+	var pending []rowsKey
+	for key, st := range s.rows {
+		if st == nil {
+			pending = append(pending, key)
+		}
+	}
+	s.stmtMu.Unlock()
+	for _, key := range pending {
+		st, err := s.prepared(ctx, valuesQuery(key.head, key.tail, key.tuple, key.k))
+		if err != nil {
+			continue
+		}
+		s.stmtMu.Lock()
+		s.rows[key] = st // prepared returns one statement for one query
+		s.stmtMu.Unlock()
+	}
 }
 
 // valuesQuery returns head VALUES and rows tuples, then tail.

@@ -76,7 +76,7 @@ type sqlStore struct {
 
 	stmtMu sync.Mutex // guards stmts and rows
 	stmts  map[string]*sql.Stmt
-	rows   map[rowsKey]*sql.Stmt // queryRows's, also in stmts
+	rows   map[rowsKey]*sql.Stmt // queryRows's, also in stmts; nil: to be prepared
 
 	alerter atomic.Pointer[alerterBox] // decides alerts in Append's transaction
 	fencer  atomic.Pointer[fencerBox]  // guards Append's transaction; nil without replicas
@@ -447,6 +447,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	if decided != nil {
 		decided()
 	}
+	s.preparePending(ctx)
 	s.mu.Lock()
 	for name, id := range ids {
 		s.ids[name] = id

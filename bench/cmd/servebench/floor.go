@@ -114,13 +114,14 @@ func runFloor(args []string) error {
 	}
 }
 
-// floorProbe sends one request on a new connection and reads the response
-// to its end.
+// floorProbe sends one request on a new connection, reads the response
+// to its end and resets the connection.
 func floorProbe(ctx context.Context, d *net.Dialer, addr string, request []byte, readers *sync.Pool) error {
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
+	conn.(*net.TCPConn).SetLinger(0) // closed with a reset, as the checks close theirs
 	defer conn.Close()
 	dl, _ := ctx.Deadline()
 	conn.SetDeadline(dl)
@@ -139,7 +140,6 @@ func floorProbe(ctx context.Context, d *net.Dialer, addr string, request []byte,
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
-	conn.(*net.TCPConn).SetLinger(0)
 	return err
 }
 
