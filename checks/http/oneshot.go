@@ -198,8 +198,8 @@ func (b *oneShotBody) Read(p []byte) (int, error) {
 // its health checks': the answer is in, and since the client sends no FIN,
 // neither end then keeps the connection in TIME_WAIT (a target probed
 // every second by a monitor otherwise holds sixty), nor spends the two
-// packets of an orderly close.
-// A connection with unread data is reset by a close anyway.
+// packets of an orderly close. (A connection with unread data is reset
+// by a close anyway.)
 func (b *oneShotBody) Close() error {
 	b.once.Do(func() {
 		b.stop()
