@@ -89,6 +89,14 @@ var migrations = [][]string{
 	6: {
 		`ALTER TABLE outbox ADD COLUMN claim TEXT NOT NULL DEFAULT ''`,
 	},
+	// Hour and day rollups are folded from minute rows once a minute has
+	// closed, not upserted with every batch: folded_ms is the watermark,
+	// the end of the minutes already added to their hours and days. Every
+	// minute written before this version was added to them as it came.
+	7: {
+		`CREATE TABLE rollup_fold (id INTEGER NOT NULL PRIMARY KEY, folded_ms BIGINT NOT NULL)`,
+		`INSERT INTO rollup_fold (id, folded_ms) SELECT 1, COALESCE(MAX(start) + 60000, 0) FROM rollups WHERE res = 'm'`,
+	},
 }
 
 // Version is the schema version this package writes.

@@ -115,3 +115,68 @@ func TestOpenPostgresThatNeverAnswers(t *testing.T) {
 	}
 	t.Logf("refused after %v: %v", time.Since(start).Round(time.Millisecond), err)
 }
+
+// Version 7 folds hours and days from minutes: the minutes an older vitals
+// wrote were added to their hours and days as they came, and are not added
+// again; later minutes are, once.
+func TestMigrateFoldsOlderMinutesNever(t *testing.T) {
+	for name, dsn := range map[string]func(t *testing.T) string{
+		"sqlite": func(t *testing.T) string { return filepath.Join(t.TempDir(), "v.db") },
+		"postgres": func(t *testing.T) string {
+			testservice.Require(t, "PostgreSQL", testservice.PostgresAddr)
+			return storetest.FreshPostgres(t)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := dsn(t)
+			old, err := store.OpenAt(ctx, dsn, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+			// Two minutes of one run each, and the hour and day version 6
+			// upserted with them.
+			q := `INSERT INTO rollups (target_id, res, start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us)
+				SELECT id, '%s', %d, %d, %d, 0, 0, %d, 0, 0, %d, 1000 FROM targets WHERE name = 'api'`
+			for _, stmt := range []string{
+				`INSERT INTO targets (name) VALUES ('api')`,
+				fmt.Sprintf(q, "m", t0.UnixMilli(), 1, 1, 60000, 1000),
+				fmt.Sprintf(q, "m", t0.Add(time.Minute).UnixMilli(), 1, 1, 30000, 1000),
+				fmt.Sprintf(q, "h", t0.UnixMilli(), 2, 2, 90000, 2000),
+				fmt.Sprintf(q, "d", t0.Truncate(24*time.Hour).UnixMilli(), 2, 2, 90000, 2000),
+			} {
+				if _, err := store.DB(old).ExecContext(ctx, stmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			old.Close()
+
+			s := open(t, dsn)
+			// One result in a minute version 6 wrote (added to every tier
+			// at once), one after (folded by Prune).
+			if err := s.Append(ctx, []store.Result{
+				{Target: "api", At: t0.Add(90 * time.Second), Status: vitals.StatusPass, Latency: time.Millisecond, Expect: time.Minute},
+				{Target: "api", At: t0.Add(5 * time.Minute), Status: vitals.StatusPass, Latency: time.Millisecond, Expect: time.Minute},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Prune(ctx, t0.Add(30*time.Minute), store.Retention{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, res := range []store.Resolution{store.Hour, store.Day} {
+				rs, err := s.Rollups(ctx, "api", res, t0.Add(-24*time.Hour), t0.Add(24*time.Hour))
+				if err != nil || len(rs) != 1 || rs[0].Runs != 4 || rs[0].Up != 90*time.Second+time.Minute {
+					t.Errorf("%s rollups %+v, %v; want one of 4 runs, up 2m30s", res, rs, err)
+				}
+			}
+			// With the minutes pruned, what is left is what was folded.
+			if _, err := s.Prune(ctx, t0.Add(30*time.Minute), store.Retention{Minute: time.Minute}); err != nil {
+				t.Fatal(err)
+			}
+			if rs, err := s.Rollups(ctx, "api", store.Hour, t0, t0.Add(time.Hour)); err != nil || len(rs) != 1 || rs[0].Runs != 4 {
+				t.Errorf("hour rollups with no minutes left: %+v, %v; want 4 runs", rs, err)
+			}
+		})
+	}
+}

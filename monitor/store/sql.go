@@ -40,6 +40,10 @@ type dialect struct {
 	// locks, taken in the order of a multi-row statement's plan, could
 	// otherwise deadlock two writers.
 	lockTargets bool
+	// forShare and forUpdate end a SELECT of a row that Append reads and
+	// fold changes (the rollups' watermark): PostgreSQL's row locks;
+	// SQLite's transactions take the write lock when they begin.
+	forShare, forUpdate string
 }
 
 // q rewrites a statement for d.
@@ -81,6 +85,7 @@ type sqlStore struct {
 	alerter atomic.Pointer[alerterBox] // decides alerts in Append's transaction
 	fencer  atomic.Pointer[fencerBox]  // guards Append's transaction; nil without replicas
 	notify  atomic.Bool                // Append tells its results to the other replicas
+	folded  atomic.Int64               // the rollups' watermark as this store last saw it
 }
 
 // seen is what the time-weighting needs of a target's last result.
@@ -263,6 +268,13 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 			return s.errorf("lock targets", err)
 		}
 	}
+	// The rollups' watermark: the minutes before it were folded into
+	// their hours and days already (see fold), which wait for this
+	// transaction to end before folding more.
+	var folded int64
+	if err := tx.QueryRowContext(ctx, `SELECT folded_ms FROM rollup_fold WHERE id = 1`+s.d.forShare).Scan(&folded); err != nil {
+		return s.errorf("read the rollups' watermark", err)
+	}
 	// Each result's previous one, for the rollups' time-weighting below;
 	// a late result does not move it back.
 	prevs := make([]struct {
@@ -326,11 +338,16 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 	// was reported failed) must not count twice. The time since a
 	// target's previous result counts with the result that ends it.
 	sums := rollups{}
+	var latest time.Time
 	for i, r := range clean {
 		if isFresh[i] {
 			sums.add(r, prevs[i].seen, prevs[i].ok)
 		}
+		if r.At.After(latest) {
+			latest = r.At
+		}
 	}
+	sums.lift(folded)
 	// Most results extend the open interval of their status, still
 	// standing. That of a target with one result in the batch is extended
 	// in a multi-row update; a target with more goes a result at a time,
@@ -448,6 +465,7 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		decided()
 	}
 	s.preparePending(ctx)
+	s.foldAfter(ctx, latest)
 	s.mu.Lock()
 	for name, id := range ids {
 		s.ids[name] = id
@@ -618,8 +636,28 @@ func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, s
 	if err != nil || !ok {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.d.q(`SELECT start, runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us
-		FROM rollups WHERE target_id = ? AND res = ? AND start >= ? AND start < ? ORDER BY start`), id, string(res), ms(since), ms(until))
+	const cols = `runs, passes, warns, fails, up_ms, degraded_ms, down_ms, latency_sum_us, latency_max_us`
+	q := `SELECT start, ` + cols + ` FROM rollups WHERE target_id = ? AND res = ? AND start >= ? AND start < ? ORDER BY start`
+	args := []any{id, string(res), ms(since), ms(until)}
+	if res != Minute {
+		// An hour or a day is its row plus its minutes past the fold's
+		// watermark, not yet added to it; in one statement, which sees
+		// the row and the watermark of the same moment. The minutes are
+		// those whose bucket starts in [since, until).
+		w := res.Width().Milliseconds()
+		ws := strconv.FormatInt(w, 10)
+		q = `SELECT bucket, CAST(SUM(runs) AS BIGINT), CAST(SUM(passes) AS BIGINT), CAST(SUM(warns) AS BIGINT), CAST(SUM(fails) AS BIGINT),
+			CAST(SUM(up_ms) AS BIGINT), CAST(SUM(degraded_ms) AS BIGINT), CAST(SUM(down_ms) AS BIGINT),
+			CAST(SUM(latency_sum_us) AS BIGINT), MAX(latency_max_us)
+		FROM (
+			SELECT start AS bucket, ` + cols + ` FROM rollups WHERE target_id = ? AND res = ? AND start >= ? AND start < ?
+			UNION ALL
+			SELECT start - start % ` + ws + `, ` + cols + ` FROM rollups WHERE target_id = ? AND res = 'm' AND start >= ? AND start < ?
+				AND start >= (SELECT folded_ms FROM rollup_fold WHERE id = 1)
+		) AS tiers GROUP BY bucket ORDER BY bucket`
+		args = append(args, id, ceilMS(ms(since), w), ceilMS(ms(until), w))
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.q(q), args...)
 	out, err := collect(rows, err, func(rows *sql.Rows) (Rollup, error) {
 		r := Rollup{Target: target, Resolution: res}
 		var start, up, deg, down, sum, mx int64
@@ -633,6 +671,15 @@ func (s *sqlStore) Rollups(ctx context.Context, target string, res Resolution, s
 		return nil, s.errorf("read rollups", err)
 	}
 	return out, nil
+}
+
+// ceilMS rounds the unix time t up to a multiple of w.
+func ceilMS(t, w int64) int64 {
+	c := t - t%w
+	if c < t {
+		c += w
+	}
+	return c
 }
 
 // targetIDs returns the id of every target the store knows.
@@ -673,14 +720,20 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (in
 			}
 		}
 	}
-	for _, p := range []struct {
-		res  Resolution
-		keep time.Duration
-	}{{Minute, keep.Minute}, {Hour, keep.Hour}} {
-		if p.keep > 0 {
-			if err := del("rollups", `DELETE FROM rollups WHERE res = ? AND start < ?`, string(p.res), ms(now.Add(-p.keep))); err != nil {
-				return n, err
-			}
+	// The minutes that closed are folded first; a minute past the
+	// watermark stays, whatever its age, until it has been.
+	if err := s.fold(ctx, now.Add(-foldLag)); err != nil {
+		return n, err
+	}
+	if keep.Minute > 0 {
+		if err := del("rollups", `DELETE FROM rollups WHERE res = 'm' AND start < ? AND start < (SELECT folded_ms FROM rollup_fold WHERE id = 1)`,
+			ms(now.Add(-keep.Minute))); err != nil {
+			return n, err
+		}
+	}
+	if keep.Hour > 0 {
+		if err := del("rollups", `DELETE FROM rollups WHERE res = 'h' AND start < ?`, ms(now.Add(-keep.Hour))); err != nil {
+			return n, err
 		}
 	}
 	return n, nil

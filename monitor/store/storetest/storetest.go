@@ -425,6 +425,117 @@ func Run(t *testing.T, h Harness) {
 			t.Errorf("additive rollups from two writers: %+v", hs)
 		}
 	})
+	t.Run("FoldedTiers", func(t *testing.T) {
+		// Hours and days are folded from minutes once these close. Two
+		// writers (replicas, or a restart) write 26 hours of three
+		// targets at once, with results that come after their minute was
+		// folded; whenever it is read, an hour or a day is the sum of its
+		// minutes, each counted once.
+		s, reopen := h.New(t)
+		s2 := reopen()
+		targets := []string{"a", "b", "c"}
+		// rounds of step cover 26 hours; every lateEvery-th round brings
+		// two results on either side of the watermark the round before
+		// left: one in the last minute it folded, one in the first it did
+		// not.
+		const rounds, step, lateEvery = 320, 293 * sec, 16
+		const results = 2 * (rounds + 2*rounds/lateEvery) // each target's
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		for w, st := range []store.Store{s, s2} {
+			wg.Go(func() {
+				for i := range rounds {
+					d := time.Duration(i)*step + time.Duration(w)*sec
+					var batch []store.Result
+					for k, target := range targets {
+						status := []vitals.Status{vitals.StatusPass, vitals.StatusPass, vitals.StatusWarn, vitals.StatusFail}[(i+k+w)%4]
+						r := res(target, d, status)
+						r.Latency = time.Duration(1+(i*7+k)%50) * time.Millisecond
+						batch = append(batch, r)
+						if i%lateEvery == lateEvery-1 {
+							folded := at(d - step).Add(-2 * time.Minute).Truncate(time.Minute)
+							for _, side := range []time.Duration{-30 * sec, 30 * sec} {
+								late := folded.Add(side + time.Duration(w*10+k+2)*time.Millisecond).Sub(t0)
+								batch = append(batch, res(target, late, vitals.StatusFail))
+							}
+						}
+					}
+					// Two processes sharing a SQLite file take turns, and one
+					// can wait past the busy timeout for its turn: the batch
+					// is written again, as the Writer does.
+					err := st.Append(ctx, batch)
+					for try := 0; err != nil && strings.Contains(err.Error(), "SQLITE_BUSY") && try < 5; try++ {
+						err = st.Append(ctx, batch)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		from, until := t0.Add(-24*time.Hour), t0.Add(48*time.Hour)
+		tiers := func(target string) (m, h, d []store.Rollup) {
+			t.Helper()
+			var err [3]error
+			m, err[0] = s.Rollups(ctx, target, store.Minute, from, until)
+			h, err[1] = s2.Rollups(ctx, target, store.Hour, from, until)
+			d, err[2] = s.Rollups(ctx, target, store.Day, from, until)
+			if e := errors.Join(err[:]...); e != nil {
+				t.Fatal(e)
+			}
+			return m, h, d
+		}
+		hours := map[string][]store.Rollup{}
+		for _, target := range targets {
+			m, h, d := tiers(target)
+			if got, want := fmt.Sprint(h), fmt.Sprint(sumTier(m, store.Hour)); got != want {
+				t.Errorf("%s: hours\n%s\nwant the sums of its minutes\n%s", target, got, want)
+			}
+			if got, want := fmt.Sprint(d), fmt.Sprint(sumTier(m, store.Day)); got != want {
+				t.Errorf("%s: days\n%s\nwant the sums of its minutes\n%s", target, got, want)
+			}
+			rs, err := s.Results(ctx, target, from, until, 0)
+			if runs := sumTier(d, "all"); err != nil || len(runs) != 1 || runs[0].Runs != int64(len(rs)) || len(rs) != results {
+				t.Errorf("%s: %d results (%v), %+v runs in the days; want %d", target, len(rs), err, runs, results)
+			}
+			if len(d) != 2 {
+				t.Errorf("%s: %d days, want 2", target, len(d))
+			}
+			hours[target] = h
+			// An hour read from mid-hour to mid-hour has the hours that start in it.
+			since, to := at(90*time.Minute), at(5*time.Hour+30*time.Minute)
+			part, err := s.Rollups(ctx, target, store.Hour, since, to)
+			var want []store.Rollup
+			for _, r := range h {
+				if !r.Start.Before(since) && r.Start.Before(to) {
+					want = append(want, r)
+				}
+			}
+			if err != nil || fmt.Sprint(part) != fmt.Sprint(want) {
+				t.Errorf("%s: hours in [1:30, 5:30) = %v, %v; want %v", target, part, err, want)
+			}
+		}
+		// Pruning minutes keeps their sums in the hours and days: they
+		// were folded, not just read through.
+		if _, err := s.Prune(ctx, at(26*time.Hour), store.Retention{Minute: time.Hour}); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range targets {
+			m, h, _ := tiers(target)
+			if len(m) == 0 || m[0].Start.Before(at(25*time.Hour)) {
+				t.Errorf("%s: %d minutes left; want those from 25h on", target, len(m))
+			}
+			if fmt.Sprint(h) != fmt.Sprint(hours[target]) {
+				t.Errorf("%s: hours after the minutes were pruned\n%v\nwant\n%v", target, h, hours[target])
+			}
+		}
+	})
 	t.Run("Prune", func(t *testing.T) {
 		s, _ := h.New(t)
 		mustAppend(t, s, res("api", 0, vitals.StatusPass), res("api", 2*time.Hour, vitals.StatusPass), res("api", 49*time.Hour, vitals.StatusFail))
@@ -521,6 +632,32 @@ func (f *fencer) asked() [][]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.calls)
+}
+
+// sumTier adds minute rollups up into the buckets of res, as the store's
+// hours and days should be; res "all" sums them into one.
+func sumTier(ms []store.Rollup, res store.Resolution) []store.Rollup {
+	var out []store.Rollup
+	for _, m := range ms {
+		start := time.Time{}
+		if res != "all" {
+			start = m.Start.Truncate(res.Width())
+		}
+		if len(out) == 0 || !out[len(out)-1].Start.Equal(start) {
+			out = append(out, store.Rollup{Target: m.Target, Resolution: res, Start: start})
+		}
+		o := &out[len(out)-1]
+		o.Runs += m.Runs
+		o.Passes += m.Passes
+		o.Warns += m.Warns
+		o.Fails += m.Fails
+		o.Up += m.Up
+		o.Degraded += m.Degraded
+		o.Down += m.Down
+		o.LatencySum += m.LatencySum
+		o.LatencyMax = max(o.LatencyMax, m.LatencyMax)
+	}
+	return out
 }
 
 func mustAppend(t *testing.T, s store.Store, rs ...store.Result) {
