@@ -13,6 +13,14 @@
 // grows by additive upserts, all in one transaction per batch. Nothing is
 // read in Go and written back.
 //
+// A batch upserts minute rollups only. Once a minute has closed (two
+// minutes after it ends), a fold adds it to its hour and day rows, in SQL,
+// and moves a watermark past it in the same transaction; a result that
+// comes later than that is added to all three at once. Readers of hours
+// and days add the minutes past the watermark, so every tier is exact at
+// any moment. At 10,000 targets every 10 s this writes a third of the
+// rollup rows the batches wrote before.
+//
 // The schema is versioned (see [Version]); Open applies missing
 // migrations, one transaction each, under a lock, and refuses a database
 // newer than the package.

@@ -176,11 +176,13 @@ type Store interface {
 	// Targets without intervals in the longest window are absent.
 	Uptimes(ctx context.Context, windows []time.Duration, now time.Time) (map[string][]Uptime, error)
 	// Rollups returns a target's buckets of resolution res that start in
-	// [since, until), oldest first.
+	// [since, until), oldest first. An hour or a day in progress includes
+	// its minutes so far.
 	Rollups(ctx context.Context, target string, res Resolution, since, until time.Time) ([]Rollup, error)
 	// Prune deletes what keep says is too old at now: raw results, minute
-	// and hour rollups. Day rollups and intervals stay. It returns the
-	// number of rows deleted.
+	// and hour rollups. Day rollups and intervals stay. It folds the
+	// minutes that closed into their hours and days first, and keeps a
+	// minute not yet folded. It returns the number of rows deleted.
 	Prune(ctx context.Context, now time.Time, keep Retention) (int64, error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
