@@ -177,6 +177,12 @@ func TestReplicasShareTargets(t *testing.T) {
 			if gap := ts[i].Sub(ts[i-1]); gap < interval/2 {
 				t.Errorf("%s probed twice %v apart at %v (a stopped at %v)", name, gap.Round(time.Millisecond),
 					ts[i].Format("15:04:05.000"), stopped.Format("15:04:05.000"))
+				// Which replica's results the store has around it: a
+				// probe missing there was lost at the handover.
+				rs, _ := b.Board().Store().Results(t.Context(), name, ts[i-1].Add(-2*time.Second), ts[i].Add(2*time.Second), 0)
+				for _, r := range rs {
+					t.Logf("%s: stored a result at %s, epoch %d", name, r.At.Format("15:04:05.000"), r.Epoch)
+				}
 			}
 		}
 	}

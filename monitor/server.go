@@ -280,13 +280,17 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	srv := vitalshttp.NewServer(ln.Addr().String(), s)
 	srv.RegisterOnShutdown(func() { s.pages.Load().Close() })
 	err := vitalshttp.Run(ctx, srv, s.self, &vitalshttp.RunOptions{Listener: ln})
-	// The targets stop and the shards go back to the peers first, while
-	// the leases are still renewed and trusted: the dispatcher's drain
-	// below may take its time.
-	s.closeTargets()
+	// The shards go back to the peers first, while the leases are still
+	// renewed and trusted (the dispatcher's drain below may take its
+	// time), and then the targets stop. The Release hook starts no run,
+	// waits for those in flight and writes their results: closing the
+	// targets first cancelled a run in flight, whose probe the target had
+	// seen but whose result was never written, and the peer that took the
+	// target over probed it again at once (TestReplicasShareTargets).
 	if cerr := s.closeCluster(context.Background()); cerr != nil {
 		s.log.Warn("giving the shards back; the peers take them when the leases expire", "err", cerr)
 	}
+	s.closeTargets()
 	stopBG()
 	wg.Wait()
 	cerr := s.closeStore(context.Background())
