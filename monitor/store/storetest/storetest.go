@@ -375,32 +375,17 @@ func Run(t *testing.T, h Harness) {
 		// Two processes write results for the same targets at once, with
 		// statuses flipping: every result is kept and each target never has
 		// two open intervals.
-		var wg sync.WaitGroup
-		errs := make(chan error, 2)
-		for w, st := range []store.Store{s, s2} {
-			wg.Go(func() {
-				for i := range 50 {
-					var batch []store.Result
-					for _, target := range []string{"a", "b", "c"} {
-						status := vitals.StatusPass
-						if (i+w)%3 == 0 {
-							status = vitals.StatusFail
-						}
-						r := res(target, time.Duration(2*i+w)*sec, status)
-						batch = append(batch, r)
-					}
-					if err := st.Append(ctx, batch); err != nil {
-						errs <- err
-						return
-					}
+		appendConcurrently(t, 50, []store.Store{s, s2}, func(w, i int) []store.Result {
+			var batch []store.Result
+			for _, target := range []string{"a", "b", "c"} {
+				status := vitals.StatusPass
+				if (i+w)%3 == 0 {
+					status = vitals.StatusFail
 				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
+				batch = append(batch, res(target, time.Duration(2*i+w)*sec, status))
+			}
+			return batch
+		})
 		cur, err := s.Current(ctx)
 		if err != nil || len(cur) != 3 {
 			t.Fatalf("Current = %v, %v; want one open interval per target", cur, err)
@@ -440,45 +425,24 @@ func Run(t *testing.T, h Harness) {
 		// not.
 		const rounds, step, lateEvery = 320, 293 * sec, 16
 		const results = 2 * (rounds + 2*rounds/lateEvery) // each target's
-		var wg sync.WaitGroup
-		errs := make(chan error, 2)
-		for w, st := range []store.Store{s, s2} {
-			wg.Go(func() {
-				for i := range rounds {
-					d := time.Duration(i)*step + time.Duration(w)*sec
-					var batch []store.Result
-					for k, target := range targets {
-						status := []vitals.Status{vitals.StatusPass, vitals.StatusPass, vitals.StatusWarn, vitals.StatusFail}[(i+k+w)%4]
-						r := res(target, d, status)
-						r.Latency = time.Duration(1+(i*7+k)%50) * time.Millisecond
-						batch = append(batch, r)
-						if i%lateEvery == lateEvery-1 {
-							folded := at(d - step).Add(-2 * time.Minute).Truncate(time.Minute)
-							for _, side := range []time.Duration{-30 * sec, 30 * sec} {
-								late := folded.Add(side + time.Duration(w*10+k+2)*time.Millisecond).Sub(t0)
-								batch = append(batch, res(target, late, vitals.StatusFail))
-							}
-						}
-					}
-					// Two processes sharing a SQLite file take turns, and one
-					// can wait past the busy timeout for its turn: the batch
-					// is written again, as the Writer does.
-					err := st.Append(ctx, batch)
-					for try := 0; err != nil && strings.Contains(err.Error(), "SQLITE_BUSY") && try < 5; try++ {
-						err = st.Append(ctx, batch)
-					}
-					if err != nil {
-						errs <- err
-						return
+		appendConcurrently(t, rounds, []store.Store{s, s2}, func(w, i int) []store.Result {
+			d := time.Duration(i)*step + time.Duration(w)*sec
+			var batch []store.Result
+			for k, target := range targets {
+				status := []vitals.Status{vitals.StatusPass, vitals.StatusPass, vitals.StatusWarn, vitals.StatusFail}[(i+k+w)%4]
+				r := res(target, d, status)
+				r.Latency = time.Duration(1+(i*7+k)%50) * time.Millisecond
+				batch = append(batch, r)
+				if i%lateEvery == lateEvery-1 {
+					folded := at(d - step).Add(-2 * time.Minute).Truncate(time.Minute)
+					for _, side := range []time.Duration{-30 * sec, 30 * sec} {
+						late := folded.Add(side + time.Duration(w*10+k+2)*time.Millisecond).Sub(t0)
+						batch = append(batch, res(target, late, vitals.StatusFail))
 					}
 				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
+			}
+			return batch
+		})
 		from, until := t0.Add(-24*time.Hour), t0.Add(48*time.Hour)
 		tiers := func(target string) (m, h, d []store.Rollup) {
 			t.Helper()
@@ -632,6 +596,37 @@ func (f *fencer) asked() [][]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.calls)
+}
+
+// appendConcurrently has each of stores, on a goroutine of its own, append
+// batch(w, i) for i in [0, rounds), w being the store's index: writers as
+// replicas or processes sharing a database are. Two processes sharing a
+// SQLite file take turns, and one can wait past the busy timeout for its
+// turn: the batch is then written again, as the Writer does.
+func appendConcurrently(t *testing.T, rounds int, stores []store.Store, batch func(w, i int) []store.Result) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(stores))
+	for w, st := range stores {
+		wg.Go(func() {
+			for i := range rounds {
+				b := batch(w, i)
+				err := st.Append(context.Background(), b)
+				for try := 0; err != nil && strings.Contains(err.Error(), "SQLITE_BUSY") && try < 5; try++ {
+					err = st.Append(context.Background(), b)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }
 
 // sumTier adds minute rollups up into the buckets of res, as the store's
