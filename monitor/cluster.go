@@ -488,8 +488,9 @@ func (s *Server) checkNodes(ctx context.Context) {
 	s.setBanner(&s.clusterBanner, msg)
 }
 
-// closeCluster gives the node's shards to the peers: their targets have
-// stopped, and the Release hook writes what is queued of them first.
+// closeCluster gives the node's shards to the peers: the Release hook
+// starts no run of their targets, waits for those in flight and writes
+// what is queued of them first.
 // It does so once; later calls return nil.
 func (s *Server) closeCluster(ctx context.Context) error {
 	if s.cl == nil || !s.cl.closing.CompareAndSwap(false, true) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vitalsgo/vitals"
 	"github.com/vitalsgo/vitals/internal/testservice"
+	"github.com/vitalsgo/vitals/monitor/store"
 	"github.com/vitalsgo/vitals/monitor/store/storetest"
 )
 
@@ -22,16 +23,18 @@ type probes struct {
 	mu   sync.Mutex
 	at   map[string][]time.Time
 	down map[string]bool
+	slow map[string]time.Duration // how long the answer takes
 }
 
 func newProbes(t *testing.T) *probes {
-	p := &probes{at: map[string][]time.Time{}, down: map[string]bool{}}
+	p := &probes{at: map[string][]time.Time{}, down: map[string]bool{}, slow: map[string]time.Duration{}}
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/")
 		p.mu.Lock()
 		p.at[name] = append(p.at[name], time.Now())
-		down := p.down[name]
+		down, slow := p.down[name], p.slow[name]
 		p.mu.Unlock()
+		time.Sleep(slow)
 		if down {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 		}
@@ -96,6 +99,45 @@ func twoReplicas(t *testing.T, n int, interval time.Duration) (dsn string, p *pr
 		return len(ra) > 0 && len(rb) > 0 && len(ra)+len(rb) == n
 	})
 	return dsn, p, names, a, b
+}
+
+// A replica that stops waits for its runs in flight and writes their
+// results, and writes nothing of the runs that fell due meanwhile: those
+// start nothing (the shards are being given back) and are no result of the
+// target's (found by review: each was stored as a failure, "not run").
+func TestReplicaStopWritesOnlyProbes(t *testing.T) {
+	const n, interval = 24, 500 * time.Millisecond
+	_, p, names, a, b := twoReplicas(t, n, interval)
+	slow := runs(a, names)[0]
+	p.mu.Lock()
+	p.slow[slow] = 800 * time.Millisecond
+	p.mu.Unlock()
+	// Stop a just after a slow probe began: every other target of a falls
+	// due while the stop waits for it.
+	waitFor(t, 10*time.Second, "a slow probe in flight", func() bool {
+		ts := p.times(slow)
+		return len(ts) > 1 && time.Since(ts[len(ts)-1]) < 50*time.Millisecond
+	})
+	probed := p.times(slow)[len(p.times(slow))-1]
+	if err := a.stop(); err != nil {
+		t.Fatal(err)
+	}
+	st := b.Board().Store()
+	rs, err := st.Results(t.Context(), slow, probed, probed.Add(2*time.Second), 0)
+	if err != nil || !slices.ContainsFunc(rs, func(r store.Result) bool { return r.Epoch > 0 && r.Latency >= 700*time.Millisecond }) {
+		t.Errorf("the probe of %s in flight at the stop (%s) was not written: %v, %v", slow, probed.Format("15:04:05.000"), rs, err)
+	}
+	for _, name := range names {
+		rs, err := st.Results(t.Context(), name, time.Now().Add(-time.Hour), time.Now().Add(time.Minute), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Status != vitals.StatusPass {
+				t.Errorf("%s: %v stored at %s (epoch %d): %q", name, r.Status, r.At.Format("15:04:05.000"), r.Epoch, r.Message)
+			}
+		}
+	}
 }
 
 // Two replicas of one PostgreSQL store split the targets, each runs its

@@ -199,6 +199,11 @@ func (s *Server) observe(cs *vitals.CheckState) {
 	var l lease.Lease
 	if s.cl != nil {
 		s.runs.end(cs.Name)
+		if errors.Is(cs.Last.Err, errNotOwned) {
+			// A run that fell due while its shard is being given back
+			// started nothing: no result of the target's.
+			return
+		}
 		var ok bool
 		if l, ok = s.cl.m.Holds(cs.Name); !ok {
 			// Another replica runs it now (see guarded); its results
