@@ -443,6 +443,15 @@ func Run(t *testing.T, h Harness) {
 			}
 			return batch
 		})
+		// The watermark's own minute, and the next, get a result each
+		// (neither is late), and a fold then takes the first: the bounds
+		// of a fold and of a read at the watermark.
+		last := at(time.Duration(rounds-1)*step + sec)
+		mark := last.Add(-foldLagForTests).Truncate(time.Minute)
+		mustAppend(t, s, res("a", mark.Add(10*sec).Sub(t0), vitals.StatusPass), res("a", mark.Add(time.Minute+10*sec).Sub(t0), vitals.StatusWarn))
+		if _, err := s.Prune(ctx, mark.Add(time.Minute+foldLagForTests), store.Retention{}); err != nil {
+			t.Fatal(err)
+		}
 		from, until := t0.Add(-24*time.Hour), t0.Add(48*time.Hour)
 		tiers := func(target string) (m, h, d []store.Rollup) {
 			t.Helper()
@@ -465,24 +474,37 @@ func Run(t *testing.T, h Harness) {
 				t.Errorf("%s: days\n%s\nwant the sums of its minutes\n%s", target, got, want)
 			}
 			rs, err := s.Results(ctx, target, from, until, 0)
-			if runs := sumTier(d, "all"); err != nil || len(runs) != 1 || runs[0].Runs != int64(len(rs)) || len(rs) != results {
-				t.Errorf("%s: %d results (%v), %+v runs in the days; want %d", target, len(rs), err, runs, results)
+			want := results
+			if target == "a" {
+				want += 2 // at the watermark
+			}
+			if runs := sumTier(d, "all"); err != nil || len(runs) != 1 || runs[0].Runs != int64(len(rs)) || len(rs) != want {
+				t.Errorf("%s: %d results (%v), %+v runs in the days; want %d", target, len(rs), err, runs, want)
 			}
 			if len(d) != 2 {
 				t.Errorf("%s: %d days, want 2", target, len(d))
 			}
 			hours[target] = h
-			// An hour read from mid-hour to mid-hour has the hours that start in it.
-			since, to := at(90*time.Minute), at(5*time.Hour+30*time.Minute)
-			part, err := s.Rollups(ctx, target, store.Hour, since, to)
-			var want []store.Rollup
-			for _, r := range h {
-				if !r.Start.Before(since) && r.Start.Before(to) {
-					want = append(want, r)
+			// A read from mid-hour to mid-hour has the hours that start in
+			// it: folded ones, and those still in minutes past the
+			// watermark (from 30s after it).
+			hour := mark.Add(time.Minute).Truncate(time.Hour) // of the watermark
+			for _, span := range [][2]time.Time{
+				{at(90 * time.Minute), at(5*time.Hour + 30*time.Minute)},
+				{mark.Add(90 * sec), until},
+				{t0, hour.Add(-30 * time.Minute)},
+			} {
+				since, to := span[0], span[1]
+				part, err := s.Rollups(ctx, target, store.Hour, since, to)
+				var want []store.Rollup
+				for _, r := range h {
+					if !r.Start.Before(since) && r.Start.Before(to) {
+						want = append(want, r)
+					}
 				}
-			}
-			if err != nil || fmt.Sprint(part) != fmt.Sprint(want) {
-				t.Errorf("%s: hours in [1:30, 5:30) = %v, %v; want %v", target, part, err, want)
+				if err != nil || fmt.Sprint(part) != fmt.Sprint(want) {
+					t.Errorf("%s: hours in [%s, %s) = %v, %v; want %v", target, since.Format("15:04:05"), to.Format("15:04:05"), part, err, want)
+				}
 			}
 		}
 		// Pruning minutes keeps their sums in the hours and days: they
@@ -628,6 +650,10 @@ func appendConcurrently(t *testing.T, rounds int, stores []store.Store, batch fu
 		t.Fatal(err)
 	}
 }
+
+// foldLagForTests is how long after a minute ends the store folds it into
+// its hour and day (store's foldLag).
+const foldLagForTests = 2 * time.Minute
 
 // sumTier adds minute rollups up into the buckets of res, as the store's
 // hours and days should be; res "all" sums them into one.
