@@ -192,17 +192,17 @@ func (s *sqlStore) foldAfter(ctx context.Context, latest time.Time) {
 // fold adds every minute row from the watermark to upTo to its hour and
 // day rows, and moves the watermark to upTo, in one transaction: a reader
 // of hours sees a minute either in its hour or past the watermark, never
-// both. Append reads the watermark under a shared lock of its row, which
-// fold takes exclusively first, so a batch's minute rows are either all
-// before a fold that reads them or all after it moves past them.
+// both. Append reads the watermark under a shared lock, which fold takes
+// exclusively first, so a batch's minute rows are either all before a fold
+// that reads them or all after it moves past them.
 func (s *sqlStore) fold(ctx context.Context, upTo time.Time) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.errorf("fold", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
-	var from int64
-	if err := tx.QueryRowContext(ctx, `SELECT folded_ms FROM rollup_fold WHERE id = 1`+s.d.forUpdate).Scan(&from); err != nil {
+	from, err := s.watermark(ctx, tx, s.d.lockFold)
+	if err != nil {
 		return s.errorf("fold: read watermark", err)
 	}
 	to := ms(upTo.Truncate(time.Minute))
@@ -232,6 +232,19 @@ func (s *sqlStore) fold(ctx context.Context, upTo time.Time) error {
 	}
 	s.sawFolded(to)
 	return nil
+}
+
+// watermark locks the rollups' watermark with lock (the dialect's shared or
+// exclusive one) and reads it.
+func (s *sqlStore) watermark(ctx context.Context, tx *sql.Tx, lock string) (int64, error) {
+	if lock != "" {
+		if _, err := tx.ExecContext(ctx, lock); err != nil {
+			return 0, err
+		}
+	}
+	var w int64
+	err := tx.QueryRowContext(ctx, `SELECT folded_ms FROM rollup_fold WHERE id = 1`).Scan(&w)
+	return w, err
 }
 
 // sawFolded raises the watermark this store last saw to w.

@@ -40,10 +40,13 @@ type dialect struct {
 	// locks, taken in the order of a multi-row statement's plan, could
 	// otherwise deadlock two writers.
 	lockTargets bool
-	// forShare and forUpdate end a SELECT of a row that Append reads and
-	// fold changes (the rollups' watermark): PostgreSQL's row locks;
-	// SQLite's transactions take the write lock when they begin.
-	forShare, forUpdate string
+	// shareFold and lockFold, run first in a transaction, lock the
+	// rollups' watermark, shared by Append and exclusively by fold:
+	// PostgreSQL's transaction-level advisory locks, which queue a shared
+	// request behind a waiting exclusive one (a row's FOR SHARE does not,
+	// and a fold could wait for as long as batches overlap); none on
+	// SQLite, whose transactions take the write lock when they begin.
+	shareFold, lockFold string
 }
 
 // q rewrites a statement for d.
@@ -269,10 +272,10 @@ func (s *sqlStore) Append(ctx context.Context, batch []Result) error {
 		}
 	}
 	// The rollups' watermark: the minutes before it were folded into
-	// their hours and days already (see fold), which wait for this
+	// their hours and days already (see fold), which waits for this
 	// transaction to end before folding more.
-	var folded int64
-	if err := tx.QueryRowContext(ctx, `SELECT folded_ms FROM rollup_fold WHERE id = 1`+s.d.forShare).Scan(&folded); err != nil {
+	folded, err := s.watermark(ctx, tx, s.d.shareFold)
+	if err != nil {
 		return s.errorf("read the rollups' watermark", err)
 	}
 	// Each result's previous one, for the rollups' time-weighting below;
@@ -721,10 +724,9 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (in
 		}
 	}
 	// The minutes that closed are folded first; a minute past the
-	// watermark stays, whatever its age, until it has been.
-	if err := s.fold(ctx, now.Add(-foldLag)); err != nil {
-		return n, err
-	}
+	// watermark stays, whatever its age, until it has been. A fold that
+	// fails is reported, after the rest is pruned.
+	foldErr := s.fold(ctx, now.Add(-foldLag))
 	if keep.Minute > 0 {
 		if err := del("rollups", `DELETE FROM rollups WHERE res = 'm' AND start < ? AND start < (SELECT folded_ms FROM rollup_fold WHERE id = 1)`,
 			ms(now.Add(-keep.Minute))); err != nil {
@@ -736,5 +738,5 @@ func (s *sqlStore) Prune(ctx context.Context, now time.Time, keep Retention) (in
 			return n, err
 		}
 	}
-	return n, nil
+	return n, foldErr
 }
