@@ -109,22 +109,27 @@ func TestReplicaStopWritesOnlyProbes(t *testing.T) {
 	const n, interval = 24, 500 * time.Millisecond
 	_, p, names, a, b := twoReplicas(t, n, interval)
 	slow := runs(a, names)[0]
+	// An interval: the stop waits for the probe while every other
+	// target of a falls due once, and the probe stays within its 1 s
+	// timeout however slow the machine.
+	const slowFor = interval
 	p.mu.Lock()
-	p.slow[slow] = 800 * time.Millisecond
+	p.slow[slow] = slowFor
 	p.mu.Unlock()
-	// Stop a just after a slow probe began: every other target of a falls
-	// due while the stop waits for it.
+	set := time.Now()
+	// Stop a while a slow probe is in flight.
+	var probed time.Time
 	waitFor(t, 10*time.Second, "a slow probe in flight", func() bool {
 		ts := p.times(slow)
-		return len(ts) > 1 && time.Since(ts[len(ts)-1]) < 50*time.Millisecond
+		probed = ts[len(ts)-1]
+		return probed.After(set) && time.Since(probed) < slowFor/3
 	})
-	probed := p.times(slow)[len(p.times(slow))-1]
 	if err := a.stop(); err != nil {
 		t.Fatal(err)
 	}
 	st := b.Board().Store()
-	rs, err := st.Results(t.Context(), slow, probed, probed.Add(2*time.Second), 0)
-	if err != nil || !slices.ContainsFunc(rs, func(r store.Result) bool { return r.Epoch > 0 && r.Latency >= 700*time.Millisecond }) {
+	rs, err := st.Results(t.Context(), slow, probed.Add(-time.Second), probed.Add(2*time.Second), 0)
+	if err != nil || !slices.ContainsFunc(rs, func(r store.Result) bool { return r.Epoch > 0 && r.Latency >= slowFor }) {
 		t.Errorf("the probe of %s in flight at the stop (%s) was not written: %v, %v", slow, probed.Format("15:04:05.000"), rs, err)
 	}
 	for _, name := range names {
