@@ -2,6 +2,7 @@ package httpcheck_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/vitalsgo/vitals"
 	httpcheck "github.com/vitalsgo/vitals/checks/http"
@@ -13,5 +14,13 @@ import (
 func TestCheckEndsAtItsDeadline(t *testing.T) {
 	httpfault.EveryShape(t, func(url string) (vitals.Checker, error) {
 		return httpcheck.New(url, &httpcheck.Options{BodyContains: "pass"})
+	}, "status 101 Switching Protocols, want 2xx")
+}
+
+// TestKeptCheckEndsAtItsDeadline: the same with KeepAlive, whose runs go
+// over the check's kept connection.
+func TestKeptCheckEndsAtItsDeadline(t *testing.T) {
+	httpfault.EveryShape(t, func(url string) (vitals.Checker, error) {
+		return httpcheck.New(url, &httpcheck.Options{BodyContains: "pass", KeepAlive: time.Hour})
 	}, "status 101 Switching Protocols, want 2xx")
 }

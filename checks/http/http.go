@@ -130,10 +130,12 @@ type Checker struct {
 	expect   func(*Response) error
 	client   *http.Client
 
-	// keepAlive is Options.KeepAlive; with it, transport is the client's
-	// own and dialed the time of its oldest connection still open, in
-	// unix ns (0: none since its idle connections were last closed).
+	// keepAlive is Options.KeepAlive; with it, kept sends the plain-HTTP
+	// requests and transport, the client's own, the others, and dialed is
+	// the time of transport's oldest connection still open, in unix ns (0:
+	// none since its idle connections were last closed).
 	keepAlive time.Duration
+	kept      *kept
 	transport *http.Transport
 	dialed    atomic.Int64
 }
@@ -220,7 +222,6 @@ func (chk *Checker) newClient(o *Options) *http.Client {
 		}
 	case o.KeepAlive > 0:
 		t := newTransport(o)
-		chk.keepAlive, chk.transport = o.KeepAlive, t
 		t.DisableKeepAlives = false
 		t.MaxIdleConnsPerHost = 1 // runs are one at a time
 		t.IdleConnTimeout = o.KeepAlive
@@ -232,7 +233,10 @@ func (chk *Checker) newClient(o *Options) *http.Client {
 			}
 			return conn, err
 		}
-		c.Transport = t
+		// The plain-HTTP connection ages on its own (kept.go).
+		chk.keepAlive, chk.transport = o.KeepAlive, t
+		chk.kept = newKept(t, dial, o.KeepAlive)
+		c.Transport = chk.kept
 	case o.TLSConfig != nil:
 		c.Transport = &oneShot{newTransport(o)}
 	case o.InsecureSkipVerify:
@@ -296,18 +300,24 @@ const bufferBytes = 1 << 10
 // Close closes the idle connection that [Options.KeepAlive] keeps, if any.
 // A run after Close opens a new one.
 func (c *Checker) Close() error {
-	if c.transport != nil {
-		c.dialed.Store(0)
-		c.transport.CloseIdleConnections()
+	if c.kept != nil {
+		c.kept.conn.close()
+		c.closeTransport()
 	}
 	return nil
 }
 
-// renew closes the kept connections once the oldest is KeepAlive old, so
-// that this run dials anew.
+func (c *Checker) closeTransport() {
+	c.dialed.Store(0)
+	c.transport.CloseIdleConnections()
+}
+
+// renew closes the transport's kept connections (https, or through a
+// proxy) once the oldest is KeepAlive old, so that this run dials anew.
+// The plain-HTTP connection ages on its own (kept.go).
 func (c *Checker) renew(now time.Time) {
 	if d := c.dialed.Load(); d != 0 && now.Sub(time.Unix(0, d)) >= c.keepAlive {
-		c.Close()
+		c.closeTransport()
 	}
 }
 

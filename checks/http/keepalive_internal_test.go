@@ -1,33 +1,54 @@
 package httpcheck
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vitalsgo/vitals"
+	"github.com/vitalsgo/vitals/internal/hostile"
+	"github.com/vitalsgo/vitals/internal/monitortest"
 )
 
-// connServer counts the connections its clients opened.
-func connServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
+// connServer counts the connections its clients opened and those closed,
+// and the requests that asked to close theirs, and answers "ok" and size
+// more bytes.
+type connServer struct {
+	*httptest.Server
+	opened, closed atomic.Int64
+	askedClose     atomic.Int64 // requests with "Connection: close"
+	size           atomic.Int64
+}
+
+func newConnServer(t *testing.T, idle time.Duration) *connServer {
 	t.Helper()
-	var conns atomic.Int64
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok")
+	s := &connServer{}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Close {
+			s.askedClose.Add(1)
+		}
+		io.WriteString(w, "ok"+strings.Repeat("k", int(s.size.Load())))
 	}))
+	s.Config.IdleTimeout = idle
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			conns.Add(1)
+		switch st {
+		case http.StateNew:
+			s.opened.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			s.closed.Add(1)
 		}
 	}
 	s.Start()
 	t.Cleanup(s.Close)
-	return s, &conns
+	return s
 }
 
 func runs(t *testing.T, c *Checker, n int) {
@@ -39,41 +60,205 @@ func runs(t *testing.T, c *Checker, n int) {
 	}
 }
 
-func TestNewConnectionEveryRunByDefault(t *testing.T) {
-	s, conns := connServer(t)
-	c, err := New(s.URL, nil)
+func keeping(t *testing.T, url string, o *Options) *Checker {
+	t.Helper()
+	c, err := New(url, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestNewConnectionEveryRunByDefault(t *testing.T) {
+	s := newConnServer(t, 0)
+	runs(t, keeping(t, s.URL, nil), 3)
+	if n, asked := s.opened.Load(), s.askedClose.Load(); n != 3 || asked != 3 {
+		t.Errorf("%d connections for 3 runs, %d asked to close, want 3 and 3", n, asked)
+	}
+}
+
+// One connection serves the runs, without "Connection: close"; once it
+// is KeepAlive old, the run that finds it closes it and dials anew, and
+// the new one serves the runs after it; Close lets the idle one go.
+func TestKeepAliveReusesAndRenews(t *testing.T) {
+	s := newConnServer(t, 0)
+	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour})
+	runs(t, c, 3)
+	if n := s.opened.Load(); n != 1 {
+		t.Fatalf("%d connections for 3 runs with KeepAlive, want 1", n)
+	}
+	if n := s.askedClose.Load(); n != 0 {
+		t.Fatalf("%d requests asked to close the kept connection", n)
+	}
+	c.kept.conn.mu.Lock()
+	c.kept.conn.born = c.kept.conn.born.Add(-time.Hour)
+	c.kept.conn.mu.Unlock()
+	runs(t, c, 2)
+	if n := s.opened.Load(); n != 2 {
+		t.Fatalf("%d connections after the first one aged, want 2", n)
+	}
+	monitortest.Eventually(t, "the aged connection closed", func() bool { return s.closed.Load() == 1 })
+	c.Close()
+	monitortest.Eventually(t, "the idle connection closed by Close", func() bool { return s.closed.Load() == 2 })
+	runs(t, c, 1)
+	if n := s.opened.Load(); n != 3 {
+		t.Fatalf("%d connections after Close, want 3", n)
+	}
+}
+
+// A kept connection left idle is closed once KeepAlive old, without a run.
+func TestKeepAliveClosesIdleAtItsAge(t *testing.T) {
+	s := newConnServer(t, 0)
+	c := keeping(t, s.URL, &Options{KeepAlive: 50 * time.Millisecond})
+	runs(t, c, 1)
+	monitortest.Eventually(t, "the idle connection closed at its age", func() bool { return s.closed.Load() == 1 })
+	runs(t, c, 1)
+	if n := s.opened.Load(); n != 2 {
+		t.Fatalf("%d connections, want 2", n)
+	}
+}
+
+// A server that closes idle connections before the next run: the run
+// that finds the kept one closed asks again on a new one and passes.
+func TestKeepAliveRedialsWhatTheServerClosed(t *testing.T) {
+	s := newConnServer(t, 10*time.Millisecond)
+	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour})
+	for i := range 3 {
+		runs(t, c, 1)
+		monitortest.Eventually(t, "the server closed the idle connection", func() bool { return s.closed.Load() == int64(i+1) })
+	}
+	if n := s.opened.Load(); n != 3 {
+		t.Fatalf("%d connections, want 3", n)
+	}
+}
+
+// A connection is not kept after a body read only in part (the rest,
+// past what the reader buffered, would be the next run's answer).
+func TestKeepAliveNotAfterAPartBody(t *testing.T) {
+	s := newConnServer(t, 0)
+	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour, MaxBodyBytes: 64})
+	s.size.Store(8 * bufferBytes)
+	runs(t, c, 2)
+	if n := s.opened.Load(); n != 2 {
+		t.Fatalf("%d connections for 2 runs that could not keep theirs, want 2", n)
+	}
+	s.size.Store(0)
+	runs(t, c, 2)
+	if n := s.opened.Load(); n != 3 {
+		t.Fatalf("%d connections, want 3", n)
+	}
+}
+
+// A connection is not kept after a body read only in part, even when
+// nothing more was buffered: the rest came after the run had read its
+// part.
+func TestKeepAliveNotAfterAPartBodyComeLater(t *testing.T) {
+	addr, conns := rawKept(t, "HTTP/1.1 200 OK\r\nContent-Length: 128\r\n\r\n"+strings.Repeat("a", 64)+"\x00"+strings.Repeat("b", 64), ok200)
+	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour, MaxBodyBytes: 64})
 	runs(t, c, 3)
 	if n := conns.Load(); n != 3 {
 		t.Errorf("%d connections for 3 runs, want 3", n)
 	}
 }
 
-func TestKeepAliveReusesAndRenews(t *testing.T) {
-	s, conns := connServer(t)
-	c, err := New(s.URL, &Options{KeepAlive: time.Hour})
+// A connection is not kept after a response that asks to close it, even
+// if the server leaves it open (here, to answer garbage on it).
+func TestKeepAliveNotWhenAskedToClose(t *testing.T) {
+	addr, conns := rawKept(t, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", "garbage\r\n\r\n")
+	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
+	runs(t, c, 3)
+	if n := conns.Load(); n != 3 {
+		t.Errorf("%d connections for 3 runs, want 3", n)
+	}
+}
+
+// rawKept answers the first request of each connection with first and
+// every later one with second (nothing, when empty), and never closes a
+// connection first. A NUL in an answer is a pause of 100 ms.
+func rawKept(t *testing.T, first, second string) (addr string, conns *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	runs(t, c, 3)
-	if n := conns.Load(); n != 1 {
-		t.Fatalf("%d connections for 3 runs with KeepAlive, want 1", n)
-	}
-	// A run that finds the connection KeepAlive old dials anew, and the
-	// new one serves the runs after it.
-	c.renew(time.Now().Add(time.Hour))
-	runs(t, c, 2)
-	if n := conns.Load(); n != 2 {
-		t.Fatalf("%d connections after the first one aged, want 2", n)
-	}
-	// Close lets the idle connection go: the next run opens one.
-	c.Close()
+	conns = new(atomic.Int64)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop); ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			wg.Go(func() {
+				defer c.Close()
+				go func() { <-stop; c.Close() }()
+				br := bufio.NewReader(c)
+				for n := 0; ; n++ {
+					for {
+						line, err := br.ReadString('\n')
+						if err != nil {
+							return
+						}
+						if line == "\r\n" {
+							break
+						}
+					}
+					answer := first
+					if n > 0 {
+						answer = second
+					}
+					if answer == "" {
+						continue // silence
+					}
+					for i, part := range strings.Split(answer, "\x00") {
+						if i > 0 {
+							time.Sleep(100 * time.Millisecond)
+						}
+						if _, err := io.WriteString(c, part); err != nil {
+							return
+						}
+					}
+				}
+			})
+		}
+	})
+	return ln.Addr().String(), conns
+}
+
+const ok200 = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+// An answer on the kept connection that is not HTTP fails the run; it is
+// not asked again on a new connection.
+func TestKeepAliveGarbageIsAnAnswer(t *testing.T) {
+	addr, conns := rawKept(t, ok200, "garbage\r\n\r\n")
+	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
 	runs(t, c, 1)
-	if n := conns.Load(); n != 3 {
-		t.Fatalf("%d connections after Close, want 3", n)
+	if r := c.Check(context.Background()); r.Status != vitals.StatusFail {
+		t.Fatalf("result %v %q, want a fail on the garbage", r.Status, r.Message)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1: an answer is not retried", n)
+	}
+	runs(t, c, 1) // the broken connection was not kept
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+}
+
+// A server silent on the kept connection fails the run at its deadline.
+func TestKeepAliveSilenceEndsAtTheDeadline(t *testing.T) {
+	addr, _ := rawKept(t, ok200, "")
+	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
+	runs(t, c, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	r := hostile.Within(t, hostile.Guard, func() vitals.Result { return c.Check(ctx) })
+	if r.Status != vitals.StatusFail {
+		t.Fatalf("result %v %q, want a fail at the deadline", r.Status, r.Message)
 	}
 }
 

@@ -35,76 +35,101 @@ type oneShot struct {
 }
 
 func (o *oneShot) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme != "http" || !ascii(req.URL.Host) {
-		// A host name beyond ASCII is dialled by its punycode, which
-		// http.Transport derives.
+	if !o.plain(req) {
 		return o.t.RoundTrip(req)
 	}
-	if o.t.Proxy != nil {
-		if u, err := o.t.Proxy(req); err != nil || u != nil {
-			return o.t.RoundTrip(req)
-		}
-	}
-	ctx := req.Context()
-	conn, err := o.t.DialContext(ctx, "tcp", hostPort(req))
+	conn, err := o.t.DialContext(req.Context(), "tcp", hostPort(req))
 	if err != nil {
 		return nil, err
 	}
+	resp, _, err := o.send(req, conn, nil)
+	return resp, err
+}
+
+// plain reports whether req is one oneShot sends itself: plain HTTP to an
+// ASCII host, not through a proxy.
+func (o *oneShot) plain(req *http.Request) bool {
+	if req.URL.Scheme != "http" || !ascii(req.URL.Host) {
+		// A host name beyond ASCII is dialled by its punycode, which
+		// http.Transport derives.
+		return false
+	}
+	if o.t.Proxy != nil {
+		if u, err := o.t.Proxy(req); err != nil || u != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// send writes req on conn and returns its response, whose body closes
+// conn when closed, or with kc gives it back to its check's kept
+// connection.
+// answered reports whether anything of a response was read before an
+// error.
+func (o *oneShot) send(req *http.Request, conn net.Conn, kc *keptRun) (resp *http.Response, answered bool, err error) {
+	ctx := req.Context()
 	// A deadline holds every read and write to the run's; cancellation
 	// without one closes the connection.
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl) //nolint:errcheck // a closed connection fails the write below
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	resp, br, err := o.exchange(ctx, conn, req)
+	resp, br, answered, err := o.exchange(ctx, conn, req, kc == nil)
 	if err != nil {
 		stop()
-		conn.Close()
-		return nil, err
+		reset(conn)
+		return nil, answered, err
 	}
-	resp.Body = &oneShotBody{body: resp.Body, conn: conn, br: br, stop: stop, ctx: ctx}
-	return resp, nil
+	b := &oneShotBody{body: resp.Body, conn: conn, br: br, stop: stop, ctx: ctx}
+	if kc != nil {
+		b.kept, b.keep = *kc, !resp.Close
+	}
+	resp.Body = b
+	return resp, true, nil
 }
 
-// exchange writes req on conn and reads its response.
-// The response's body reads from the returned reader, which goes back to
-// readers when the body is closed.
-func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request) (*http.Response, *bufio.Reader, error) {
+// exchange writes req on conn, with "Connection: close" if closing, and
+// reads its response. The response's body reads from the returned reader,
+// which goes back to readers when the body is closed. answered reports
+// whether anything of a response was read before an error.
+func (o *oneShot) exchange(ctx context.Context, conn net.Conn, req *http.Request, closing bool) (resp *http.Response, br *bufio.Reader, answered bool, err error) {
 	out := *req // RoundTrip must not change the caller's request
-	out.Close = true
+	out.Close = closing
 	bw := writers.Get().(*bufio.Writer)
 	bw.Reset(conn)
-	err := out.Write(bw)
+	err = out.Write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
 	bw.Reset(nil)
 	writers.Put(bw)
 	if err != nil {
-		return nil, nil, ctxErr(ctx, err)
+		return nil, nil, false, ctxErr(ctx, err)
 	}
 	limit := o.t.MaxResponseHeaderBytes
 	if limit <= 0 {
 		limit = 10 << 20 // http.Transport's default
 	}
 	lr := &headerLimit{r: conn, n: limit}
-	br := readers.Get().(*bufio.Reader)
+	br = readers.Get().(*bufio.Reader)
 	br.Reset(lr)
 	// Informational (1xx) responses are read past, their heads counted
 	// toward the limit, as http.Transport does.
 	for {
-		resp, err := http.ReadResponse(br, req)
+		resp, err = http.ReadResponse(br, req)
 		if err != nil {
 			br.Reset(nil)
 			readers.Put(br)
+			answered := lr.n != limit
 			if lr.n == 0 {
-				return nil, nil, fmt.Errorf("net/http: server response headers exceeded %d bytes; aborted", limit)
+				return nil, nil, answered, fmt.Errorf("net/http: server response headers exceeded %d bytes; aborted", limit)
 			}
-			return nil, nil, ctxErr(ctx, err)
+			return nil, nil, answered, ctxErr(ctx, err)
 		}
 		if resp.StatusCode < 100 || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
 			lr.n = -1 // the body has its own cap (MaxBodyBytes)
-			return resp, br, nil
+			return resp, br, true, nil
 		}
 		resp.Body.Close()
 	}
@@ -171,7 +196,8 @@ func (l *headerLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// oneShotBody is a response body that closes its connection with it.
+// oneShotBody is a response body that closes its connection with it, or
+// gives it back to its check's kept connection.
 type oneShotBody struct {
 	body io.ReadCloser
 	conn net.Conn
@@ -179,11 +205,17 @@ type oneShotBody struct {
 	stop func() bool
 	ctx  context.Context
 	once sync.Once
+
+	kept keptRun // kc nil: close conn
+	keep bool    // the response let the connection be kept
+	eof  bool    // the body was read to its end
 }
 
 func (b *oneShotBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
-	if err != nil && err != io.EOF {
+	if err == io.EOF {
+		b.eof = true
+	} else if err != nil {
 		err = ctxErr(b.ctx, err)
 	}
 	return n, err
@@ -194,19 +226,21 @@ func (b *oneShotBody) Read(p []byte) (int, error) {
 // ends at once. The check has read what it reads (at most MaxBodyBytes);
 // the rest of a large or endless body is not its business.
 //
-// The connection is closed with a reset (SO_LINGER 0), as HAProxy closes
-// its health checks': the answer is in, and since the client sends no FIN,
-// neither end then keeps the connection in TIME_WAIT (a target probed
-// every second by a monitor otherwise holds sixty), nor spends the two
-// packets of an orderly close. (A connection with unread data is reset
-// by a close anyway.)
+// A kept connection goes back to its check instead when the body was read
+// to its end, the response did not ask to close, nothing more came, and
+// the run is not over: it is then as the next request needs it.
 func (b *oneShotBody) Close() error {
 	b.once.Do(func() {
-		b.stop()
-		if tc, ok := b.conn.(*net.TCPConn); ok {
-			tc.SetLinger(0) //nolint:errcheck // a failure leaves the orderly close
+		if b.kept.kc != nil && b.keep && b.eof && b.br.Buffered() == 0 && b.stop() {
+			b.body.Close()
+			b.br.Reset(nil)
+			readers.Put(b.br)
+			b.conn.SetDeadline(time.Time{}) //nolint:errcheck // a broken connection fails the next run's write, which redials
+			b.kept.put(b.conn)
+			return
 		}
-		b.conn.Close()
+		b.stop()
+		reset(b.conn)
 		// net/http's body waits for a read in flight (which the closed
 		// connection ends) and reads nothing once closed: br is free.
 		b.body.Close()
@@ -214,6 +248,19 @@ func (b *oneShotBody) Close() error {
 		readers.Put(b.br)
 	})
 	return nil
+}
+
+// reset closes conn with a reset (SO_LINGER 0), as HAProxy closes its
+// health checks': the answer is in, and since the client sends no FIN,
+// neither end then keeps the connection in TIME_WAIT (a target probed
+// every second by a monitor otherwise holds sixty), nor spends the two
+// packets of an orderly close. (A connection with unread data is reset
+// by a close anyway.)
+func reset(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0) //nolint:errcheck // a failure leaves the orderly close
+	}
+	conn.Close()
 }
 
 // boundBody holds the reading of resp's body to ctx, and returns what

@@ -1,0 +1,150 @@
+package httpcheck
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// kept is the RoundTripper of a check with [Options.KeepAlive]. A
+// plain-HTTP request it sends as [oneShot] does, on the caller's
+// goroutine, but over the check's one kept connection: the connection
+// stays open between runs, with no goroutine, timer tick or buffer of its
+// own while idle (a socket and its poller entry), until a run finds it
+// KeepAlive old, or a timer set once per connection closes it idle then.
+// An https request, or one the environment sends through a proxy, goes to
+// the check's own http.Transport, which keeps its connections itself.
+//
+// http.Transport would keep the plain-HTTP connection too, but it holds a
+// read loop and a write loop goroutine and two buffers for each, about
+// 13 KB a connection (130 MB at 10,000 targets; bench/cmd/servebench),
+// and hands every request and response between them.
+type kept struct {
+	oneShot // t: the check's own transport, for https and proxies
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	conn    keptConn
+}
+
+// keptConn is a check's one kept connection: idle is nil while none is
+// idle (none yet, or one is serving a run).
+type keptConn struct {
+	maxAge time.Duration
+	mu     sync.Mutex
+	idle   net.Conn
+	addr   string    // the address idle was dialed for
+	born   time.Time // when it was dialed
+	timer  *time.Timer
+	timed  time.Time // born of the connection the timer is set for
+}
+
+func newKept(t *http.Transport, dial func(context.Context, string, string) (net.Conn, error), maxAge time.Duration) *kept {
+	k := &kept{oneShot: oneShot{t}, dial: dial}
+	k.conn.maxAge = maxAge
+	return k
+}
+
+func (k *kept) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !k.plain(req) {
+		return k.t.RoundTrip(req)
+	}
+	ctx, addr := req.Context(), hostPort(req)
+	if conn, born := k.conn.take(addr, time.Now()); conn != nil {
+		resp, answered, err := k.send(req, conn, &keptRun{&k.conn, addr, born})
+		if err == nil || answered || ctx.Err() != nil {
+			return resp, err
+		}
+		// The kept connection failed before anything of a response came:
+		// the server closed it while it was idle (which the write does
+		// not see, only the read). A new connection asks again, as
+		// http.Transport retries a GET on a reused connection.
+	}
+	born := time.Now()
+	conn, err := k.dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	resp, _, err := k.send(req, conn, &keptRun{&k.conn, addr, born})
+	return resp, err
+}
+
+// keptRun is what a run's response body gives its connection back with.
+type keptRun struct {
+	kc   *keptConn
+	addr string
+	born time.Time
+}
+
+// take returns the idle connection to addr and when it was dialed, or nil
+// when there is none younger than maxAge, closing an idle one that does
+// not serve.
+func (kc *keptConn) take(addr string, now time.Time) (net.Conn, time.Time) {
+	kc.mu.Lock()
+	conn, born := kc.idle, kc.born
+	kc.idle = nil
+	fresh := conn != nil && kc.addr == addr && now.Sub(born) < kc.maxAge
+	kc.mu.Unlock()
+	if conn != nil && !fresh {
+		reset(conn)
+		return nil, time.Time{}
+	}
+	return conn, born
+}
+
+// put keeps conn, dialed at born for addr, for the next run, unless it is
+// maxAge old or another connection is idle already (a concurrent run's).
+// The first time a connection is kept, the timer is set to close it once
+// maxAge old, should it be idle then.
+func (r *keptRun) put(conn net.Conn) {
+	kc := r.kc
+	kc.mu.Lock()
+	age := time.Since(r.born)
+	keep := kc.idle == nil && age < kc.maxAge
+	if keep {
+		kc.idle, kc.addr, kc.born = conn, r.addr, r.born
+		if !kc.timed.Equal(r.born) {
+			kc.timed = r.born
+			if kc.timer == nil {
+				kc.timer = time.AfterFunc(kc.maxAge-age, kc.expire)
+			} else {
+				kc.timer.Reset(kc.maxAge - age)
+			}
+		}
+	}
+	kc.mu.Unlock()
+	if !keep {
+		reset(conn)
+	}
+}
+
+// expire closes the idle connection once maxAge old.
+func (kc *keptConn) expire() {
+	kc.mu.Lock()
+	conn := kc.idle
+	if conn != nil && time.Since(kc.born) >= kc.maxAge {
+		kc.idle = nil
+	} else {
+		conn = nil
+	}
+	kc.mu.Unlock()
+	if conn != nil {
+		reset(conn)
+	}
+}
+
+// close closes the idle connection and stops the timer; a run after it
+// dials anew.
+func (kc *keptConn) close() {
+	kc.mu.Lock()
+	conn := kc.idle
+	kc.idle = nil
+	if kc.timer != nil {
+		kc.timer.Stop()
+		kc.timed = time.Time{}
+	}
+	kc.mu.Unlock()
+	if conn != nil {
+		reset(conn)
+	}
+}
