@@ -54,9 +54,11 @@
 // [Checker.Close]). A server that stopped accepting connections but still
 // answers on the kept one, a renewed certificate or a changed DNS answer
 // is seen at the first new connection, at most KeepAlive later; a server
-// that closed the connection is redialed at once. Each kept connection
-// holds two goroutines and its buffers while idle: at 10,000 targets every
-// 10 s, `vitals serve` used about 13 % less CPU with keep_alive 1m, but 120–130
-// MB more memory, so its targets too open a new connection every run
-// unless their keep_alive says otherwise.
+// that closed the connection while it was idle is asked again on a new
+// one at once. A plain-HTTP connection is kept by the check itself, its
+// runs sent on the caller's goroutine as above: while idle it holds a
+// socket and nothing else. At 10,000 targets every 10 s, `vitals serve`
+// with keep_alive 1m used about a quarter less CPU a probe and 35–40 MB
+// more memory (docs/benchmarks.md). An https connection is kept by a
+// transport of the check's own, with its goroutines and buffers.
 package httpcheck

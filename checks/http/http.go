@@ -130,13 +130,12 @@ type Checker struct {
 	expect   func(*Response) error
 	client   *http.Client
 
-	// keepAlive is Options.KeepAlive; with it, kept sends the plain-HTTP
-	// requests and transport, the client's own, the others, and dialed is
-	// the time of transport's oldest connection still open, in unix ns (0:
-	// none since its idle connections were last closed).
+	// keepAlive is Options.KeepAlive; with it, kept sends the requests,
+	// and dialed is the time of the oldest connection still open of its
+	// own transport (https, proxies), in unix ns (0: none since its idle
+	// connections were last closed).
 	keepAlive time.Duration
 	kept      *kept
-	transport *http.Transport
 	dialed    atomic.Int64
 }
 
@@ -221,21 +220,27 @@ func (chk *Checker) newClient(o *Options) *http.Client {
 			return &c
 		}
 	case o.KeepAlive > 0:
-		t := newTransport(o)
-		t.DisableKeepAlives = false
-		t.MaxIdleConnsPerHost = 1 // runs are one at a time
-		t.IdleConnTimeout = o.KeepAlive
-		dial := t.DialContext
-		t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dial(ctx, network, addr)
-			if err == nil {
-				chk.dialed.CompareAndSwap(0, time.Now().UnixNano())
+		own := *o
+		own.TLSConfig = o.TLSConfig.Clone() // cloned now, as documented, though used later
+		chk.keepAlive = o.KeepAlive
+		// The plain-HTTP runs go over the kept connection, with the shared
+		// transport's proxy settings and dialer (kept.go); the others
+		// through a transport of the check's own, built when first needed.
+		chk.kept = newKept(sharedVerifying(), o.KeepAlive, func() *http.Transport {
+			t := newTransport(&own)
+			t.DisableKeepAlives = false
+			t.MaxIdleConnsPerHost = 1 // runs are one at a time
+			t.IdleConnTimeout = own.KeepAlive
+			dial := t.DialContext
+			t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				conn, err := dial(ctx, network, addr)
+				if err == nil {
+					chk.dialed.CompareAndSwap(0, time.Now().UnixNano())
+				}
+				return conn, err
 			}
-			return conn, err
-		}
-		// The plain-HTTP connection ages on its own (kept.go).
-		chk.keepAlive, chk.transport = o.KeepAlive, t
-		chk.kept = newKept(t, dial, o.KeepAlive)
+			return t
+		})
 		c.Transport = chk.kept
 	case o.TLSConfig != nil:
 		c.Transport = &oneShot{newTransport(o)}
@@ -308,8 +313,10 @@ func (c *Checker) Close() error {
 }
 
 func (c *Checker) closeTransport() {
-	c.dialed.Store(0)
-	c.transport.CloseIdleConnections()
+	if t := c.kept.own.Load(); t != nil {
+		c.dialed.Store(0)
+		t.CloseIdleConnections()
+	}
 }
 
 // renew closes the transport's kept connections (https, or through a

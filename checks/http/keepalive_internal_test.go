@@ -30,6 +30,11 @@ type connServer struct {
 
 func newConnServer(t *testing.T, idle time.Duration) *connServer {
 	t.Helper()
+	return startConnServer(t, idle, false)
+}
+
+func startConnServer(t *testing.T, idle time.Duration, tls bool) *connServer {
+	t.Helper()
 	s := &connServer{}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Close {
@@ -46,7 +51,11 @@ func newConnServer(t *testing.T, idle time.Duration) *connServer {
 			s.closed.Add(1)
 		}
 	}
-	s.Start()
+	if tls {
+		s.StartTLS()
+	} else {
+		s.Start()
+	}
 	t.Cleanup(s.Close)
 	return s
 }
@@ -101,6 +110,27 @@ func TestKeepAliveReusesAndRenews(t *testing.T) {
 	monitortest.Eventually(t, "the aged connection closed", func() bool { return s.closed.Load() == 1 })
 	c.Close()
 	monitortest.Eventually(t, "the idle connection closed by Close", func() bool { return s.closed.Load() == 2 })
+	runs(t, c, 1)
+	if n := s.opened.Load(); n != 3 {
+		t.Fatalf("%d connections after Close, want 3", n)
+	}
+}
+
+// An https check keeps its connection in a transport of its own, which
+// a run renews once the connection is KeepAlive old.
+func TestKeepAliveHTTPS(t *testing.T) {
+	s := startConnServer(t, 0, true)
+	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour, InsecureSkipVerify: true})
+	runs(t, c, 3)
+	if n := s.opened.Load(); n != 1 {
+		t.Fatalf("%d connections for 3 runs, want 1", n)
+	}
+	c.renew(time.Now().Add(time.Hour))
+	runs(t, c, 2)
+	if n := s.opened.Load(); n != 2 {
+		t.Fatalf("%d connections after the first one aged, want 2", n)
+	}
+	c.Close()
 	runs(t, c, 1)
 	if n := s.opened.Load(); n != 3 {
 		t.Fatalf("%d connections after Close, want 3", n)

@@ -1,10 +1,10 @@
 package httpcheck
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,16 +15,23 @@ import (
 // own while idle (a socket and its poller entry), until a run finds it
 // KeepAlive old, or a timer set once per connection closes it idle then.
 // An https request, or one the environment sends through a proxy, goes to
-// the check's own http.Transport, which keeps its connections itself.
+// the check's own http.Transport, which keeps its connections itself
+// ([Checker.renew] ages them).
 //
 // http.Transport would keep the plain-HTTP connection too, but it holds a
 // read loop and a write loop goroutine and two buffers for each, about
 // 13 KB a connection (130 MB at 10,000 targets; bench/cmd/servebench),
 // and hands every request and response between them.
 type kept struct {
-	oneShot // t: the check's own transport, for https and proxies
-	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	oneShot // a shared one's: its proxy settings, limits and dialer serve the plain-HTTP runs
 	conn    keptConn
+
+	// own is the check's own transport, built by newOwn at the first
+	// request that is not plain HTTP: most checks never need one, and one
+	// is about 1 KB.
+	newOwn func() *http.Transport
+	once   sync.Once
+	own    atomic.Pointer[http.Transport]
 }
 
 // keptConn is a check's one kept connection: idle is nil while none is
@@ -39,15 +46,21 @@ type keptConn struct {
 	timed  time.Time // born of the connection the timer is set for
 }
 
-func newKept(t *http.Transport, dial func(context.Context, string, string) (net.Conn, error), maxAge time.Duration) *kept {
-	k := &kept{oneShot: oneShot{t}, dial: dial}
+func newKept(shared *oneShot, maxAge time.Duration, newOwn func() *http.Transport) *kept {
+	k := &kept{oneShot: *shared, newOwn: newOwn}
 	k.conn.maxAge = maxAge
 	return k
 }
 
+// transport returns the check's own transport, built at the first call.
+func (k *kept) transport() *http.Transport {
+	k.once.Do(func() { k.own.Store(k.newOwn()) })
+	return k.own.Load()
+}
+
 func (k *kept) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !k.plain(req) {
-		return k.t.RoundTrip(req)
+		return k.transport().RoundTrip(req)
 	}
 	ctx, addr := req.Context(), hostPort(req)
 	if conn, born := k.conn.take(addr, time.Now()); conn != nil {
@@ -61,7 +74,7 @@ func (k *kept) RoundTrip(req *http.Request) (*http.Response, error) {
 		// http.Transport retries a GET on a reused connection.
 	}
 	born := time.Now()
-	conn, err := k.dial(ctx, "tcp", addr)
+	conn, err := k.t.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -41,11 +41,11 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 }
 
 // DefaultKeepAlive is an http target's keep_alive when it is not set: a
-// new connection every run, which proves that new clients can connect.
-// Kept connections save a run the dial: about 13 % of `vitals serve`'s CPU at
-// 10,000 targets every 10 s with keep_alive 1m, but cost two goroutines
-// and their buffers each while idle, 120–130 MB more RSS at 10,000
-// targets (bench/cmd/servebench -keep-alive).
+// new connection every run, which proves that new clients can connect and
+// whose latency includes the connect, as a new client's does. A kept
+// connection saves a run the dial: about a quarter of `vitals serve`'s CPU
+// a probe at 10,000 targets every 10 s with keep_alive 1m, for 35–40 MB
+// more RSS (bench/cmd/servebench -keep-alive; docs/benchmarks.md).
 const DefaultKeepAlive time.Duration = 0
 
 // keepAlive is the keep_alive field, or DefaultKeepAlive.
