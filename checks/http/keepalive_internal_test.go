@@ -184,7 +184,7 @@ func TestKeepAliveNotAfterAPartBody(t *testing.T) {
 // nothing more was buffered: the rest came after the run had read its
 // part.
 func TestKeepAliveNotAfterAPartBodyComeLater(t *testing.T) {
-	addr, conns := rawKept(t, "HTTP/1.1 200 OK\r\nContent-Length: 128\r\n\r\n"+strings.Repeat("a", 64)+"\x00"+strings.Repeat("b", 64), ok200)
+	addr, conns, _ := rawKept(t, "HTTP/1.1 200 OK\r\nContent-Length: 128\r\n\r\n"+strings.Repeat("a", 64)+"\x00"+strings.Repeat("b", 64), ok200)
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour, MaxBodyBytes: 64})
 	runs(t, c, 3)
 	if n := conns.Load(); n != 3 {
@@ -195,7 +195,7 @@ func TestKeepAliveNotAfterAPartBodyComeLater(t *testing.T) {
 // A connection is not kept after a response that asks to close it, even
 // if the server leaves it open (here, to answer garbage on it).
 func TestKeepAliveNotWhenAskedToClose(t *testing.T) {
-	addr, conns := rawKept(t, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", "garbage\r\n\r\n")
+	addr, conns, _ := rawKept(t, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", "garbage\r\n\r\n")
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
 	runs(t, c, 3)
 	if n := conns.Load(); n != 3 {
@@ -205,14 +205,15 @@ func TestKeepAliveNotWhenAskedToClose(t *testing.T) {
 
 // rawKept answers the first request of each connection with first and
 // every later one with second (nothing, when empty), and never closes a
-// connection first. A NUL in an answer is a pause of 100 ms.
-func rawKept(t *testing.T, first, second string) (addr string, conns *atomic.Int64) {
+// connection first, unless the answer is "close". A NUL in an answer is a
+// pause of 100 ms. written counts the answers written whole.
+func rawKept(t *testing.T, first, second string) (addr string, conns, written *atomic.Int64) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns = new(atomic.Int64)
+	conns, written = new(atomic.Int64), new(atomic.Int64)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop); ln.Close(); wg.Wait() })
@@ -241,8 +242,11 @@ func rawKept(t *testing.T, first, second string) (addr string, conns *atomic.Int
 					if n > 0 {
 						answer = second
 					}
-					if answer == "" {
+					switch answer {
+					case "":
 						continue // silence
+					case "close":
+						return
 					}
 					for i, part := range strings.Split(answer, "\x00") {
 						if i > 0 {
@@ -252,11 +256,12 @@ func rawKept(t *testing.T, first, second string) (addr string, conns *atomic.Int
 							return
 						}
 					}
+					written.Add(1)
 				}
 			})
 		}
 	})
-	return ln.Addr().String(), conns
+	return ln.Addr().String(), conns, written
 }
 
 const ok200 = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -264,7 +269,7 @@ const ok200 = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 // An answer on the kept connection that is not HTTP fails the run; it is
 // not asked again on a new connection.
 func TestKeepAliveGarbageIsAnAnswer(t *testing.T) {
-	addr, conns := rawKept(t, ok200, "garbage\r\n\r\n")
+	addr, conns, _ := rawKept(t, ok200, "garbage\r\n\r\n")
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
 	runs(t, c, 1)
 	if r := c.Check(context.Background()); r.Status != vitals.StatusFail {
@@ -281,7 +286,7 @@ func TestKeepAliveGarbageIsAnAnswer(t *testing.T) {
 
 // A server silent on the kept connection fails the run at its deadline.
 func TestKeepAliveSilenceEndsAtTheDeadline(t *testing.T) {
-	addr, _ := rawKept(t, ok200, "")
+	addr, _, _ := rawKept(t, ok200, "")
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
 	runs(t, c, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -289,6 +294,89 @@ func TestKeepAliveSilenceEndsAtTheDeadline(t *testing.T) {
 	r := hostile.Within(t, hostile.Guard, func() vitals.Result { return c.Check(ctx) })
 	if r.Status != vitals.StatusFail {
 		t.Fatalf("result %v %q, want a fail at the deadline", r.Status, r.Message)
+	}
+}
+
+// What a server sends on an idle kept connection is nobody's answer: a
+// 408 as it times the connection out, or the late body of a HEAD answer.
+// The next run does not read it: it dials anew.
+func TestKeepAliveNotWhatCameWhileIdle(t *testing.T) {
+	for _, tc := range []struct{ name, method, answer string }{
+		{"408 at the idle timeout", http.MethodGet, ok200 + "\x00HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"},
+		{"a HEAD answer's late body", http.MethodHead, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n\x00hello"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, conns, written := rawKept(t, tc.answer, tc.answer)
+			c := keeping(t, "http://"+addr+"/", &Options{Method: tc.method, KeepAlive: time.Hour})
+			runs(t, c, 1)
+			monitortest.Eventually(t, "the bytes sent while idle, at the client", func() bool {
+				if written.Load() != 1 {
+					return false
+				}
+				c.kept.conn.mu.Lock()
+				defer c.kept.conn.mu.Unlock()
+				return c.kept.conn.idle != nil && !quiet(c.kept.conn.idle)
+			})
+			runs(t, c, 1)
+			if n := conns.Load(); n != 2 {
+				t.Errorf("%d connections, want 2", n)
+			}
+		})
+	}
+}
+
+// A server that closes the kept connection once it has read the request
+// (after the run looked at it): the run asks again on a new connection.
+func TestKeepAliveAsksAgainWhenClosedUnanswered(t *testing.T) {
+	addr, conns, _ := rawKept(t, ok200, "close")
+	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
+	runs(t, c, 3)
+	// 1: a new connection; 2: the kept one, closed unanswered, then a new
+	// one; 3: the same again.
+	if n := conns.Load(); n != 3 {
+		t.Errorf("%d connections for 3 runs, want 3", n)
+	}
+}
+
+// Close while a run is in flight: the run's connection is not kept.
+func TestKeepAliveCloseDuringARun(t *testing.T) {
+	s := newConnServer(t, 0)
+	var c *Checker
+	c = keeping(t, s.URL, &Options{KeepAlive: time.Hour, Expect: func(*Response) error {
+		c.Close() // the run's connection is still out
+		return nil
+	}})
+	runs(t, c, 1)
+	c.kept.conn.mu.Lock()
+	idle := c.kept.conn.idle
+	c.kept.conn.mu.Unlock()
+	if idle != nil {
+		t.Fatal("the connection of a run in flight at Close was kept")
+	}
+	monitortest.Eventually(t, "the connection closed", func() bool { return s.closed.Load() == 1 })
+}
+
+// A check whose URL redirects to another server keeps one of the two
+// connections (the first hop's, given back first): a run dials once, not
+// twice.
+func TestKeepAliveKeepsOneHop(t *testing.T) {
+	end := newConnServer(t, 0)
+	var hops, conns atomic.Int64
+	first := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hops.Add(1)
+		http.Redirect(w, r, end.URL+"/", http.StatusFound)
+	}))
+	first.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	first.Start()
+	t.Cleanup(first.Close)
+	c := keeping(t, first.URL, &Options{KeepAlive: time.Hour})
+	runs(t, c, 3)
+	if h, n, m := hops.Load(), conns.Load(), end.opened.Load(); h != 3 || n+m != 4 {
+		t.Errorf("%d redirects, %d and %d connections to the two servers for 3 runs, want 3 and 4 in all", h, n, m)
 	}
 }
 

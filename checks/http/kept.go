@@ -1,6 +1,8 @@
 package httpcheck
 
 import (
+	"context"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -44,6 +46,7 @@ type keptConn struct {
 	born   time.Time // when it was dialed
 	timer  *time.Timer
 	timed  time.Time // born of the connection the timer is set for
+	gen    uint64    // closes so far
 }
 
 func newKept(shared *oneShot, maxAge time.Duration, newOwn func() *http.Transport) *kept {
@@ -63,22 +66,22 @@ func (k *kept) RoundTrip(req *http.Request) (*http.Response, error) {
 		return k.transport().RoundTrip(req)
 	}
 	ctx, addr := req.Context(), hostPort(req)
-	if conn, born := k.conn.take(addr, time.Now()); conn != nil {
-		resp, answered, err := k.send(req, conn, &keptRun{&k.conn, addr, born})
-		if err == nil || answered || ctx.Err() != nil {
+	if run, conn := k.conn.take(addr, time.Now()); conn != nil {
+		resp, answered, err := k.send(req, conn, &run)
+		if err == nil || answered || ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 			return resp, err
 		}
 		// The kept connection failed before anything of a response came:
-		// the server closed it while it was idle (which the write does
+		// the server closed it after take looked (which the write does
 		// not see, only the read). A new connection asks again, as
 		// http.Transport retries a GET on a reused connection.
 	}
-	born := time.Now()
+	run := k.conn.dialing(addr, time.Now())
 	conn, err := k.t.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	resp, _, err := k.send(req, conn, &keptRun{&k.conn, addr, born})
+	resp, _, err := k.send(req, conn, &run)
 	return resp, err
 }
 
@@ -87,33 +90,48 @@ type keptRun struct {
 	kc   *keptConn
 	addr string
 	born time.Time
+	gen  uint64 // kc.gen when the run began: a close since drops the connection
 }
 
-// take returns the idle connection to addr and when it was dialed, or nil
-// when there is none younger than maxAge, closing an idle one that does
-// not serve.
-func (kc *keptConn) take(addr string, now time.Time) (net.Conn, time.Time) {
+// dialing returns the keptRun of a connection to addr dialed now.
+func (kc *keptConn) dialing(addr string, now time.Time) keptRun {
 	kc.mu.Lock()
-	conn, born := kc.idle, kc.born
-	kc.idle = nil
-	fresh := conn != nil && kc.addr == addr && now.Sub(born) < kc.maxAge
-	kc.mu.Unlock()
-	if conn != nil && !fresh {
-		reset(conn)
-		return nil, time.Time{}
-	}
-	return conn, born
+	defer kc.mu.Unlock()
+	return keptRun{kc, addr, now, kc.gen}
 }
 
-// put keeps conn, dialed at born for addr, for the next run, unless it is
-// maxAge old or another connection is idle already (a concurrent run's).
-// The first time a connection is kept, the timer is set to close it once
-// maxAge old, should it be idle then.
+// take returns the idle connection to addr, or nil when there is none
+// younger than maxAge and still quiet. An idle connection the server sent
+// anything on (a 408 as it times the connection out, the late body of a
+// HEAD answer, the end of the connection) would give the next request
+// someone else's answer, and is closed, as one that is too old. An idle
+// connection to another address (a redirect's) is left idle.
+func (kc *keptConn) take(addr string, now time.Time) (keptRun, net.Conn) {
+	kc.mu.Lock()
+	conn, run := kc.idle, keptRun{kc, kc.addr, kc.born, kc.gen}
+	if conn == nil || (kc.addr != addr && now.Sub(run.born) < kc.maxAge) {
+		kc.mu.Unlock()
+		return keptRun{}, nil
+	}
+	kc.idle = nil
+	kc.mu.Unlock()
+	if kc.addr != addr || now.Sub(run.born) >= kc.maxAge || !quiet(conn) {
+		reset(conn)
+		return keptRun{}, nil
+	}
+	return run, conn
+}
+
+// put keeps conn, dialed at r.born for r.addr, for the next run, unless
+// it is maxAge old, the check was closed since the run began, or another
+// connection is idle already (a concurrent run's, or one to another
+// address). The first time a connection is kept, the timer is set to
+// close it once maxAge old, should it be idle then.
 func (r *keptRun) put(conn net.Conn) {
 	kc := r.kc
 	kc.mu.Lock()
 	age := time.Since(r.born)
-	keep := kc.idle == nil && age < kc.maxAge
+	keep := kc.idle == nil && age < kc.maxAge && kc.gen == r.gen
 	if keep {
 		kc.idle, kc.addr, kc.born = conn, r.addr, r.born
 		if !kc.timed.Equal(r.born) {
@@ -146,12 +164,13 @@ func (kc *keptConn) expire() {
 	}
 }
 
-// close closes the idle connection and stops the timer; a run after it
-// dials anew.
+// close closes the idle connection and stops the timer, and makes the
+// runs in flight close theirs; a run after it dials anew.
 func (kc *keptConn) close() {
 	kc.mu.Lock()
 	conn := kc.idle
 	kc.idle = nil
+	kc.gen++
 	if kc.timer != nil {
 		kc.timer.Stop()
 		kc.timed = time.Time{}
