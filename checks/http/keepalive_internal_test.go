@@ -60,6 +60,18 @@ func startConnServer(t *testing.T, idle time.Duration, tls bool) *connServer {
 	return s
 }
 
+// wantConns fails the test (at once if fatal) unless conns counts want
+// connections; what says when.
+func wantConns(t *testing.T, conns *atomic.Int64, want int64, fatal bool, what string) {
+	t.Helper()
+	if n := conns.Load(); n != want {
+		if fatal {
+			t.Fatalf("%d connections %s, want %d", n, what, want)
+		}
+		t.Errorf("%d connections %s, want %d", n, what, want)
+	}
+}
+
 func runs(t *testing.T, c *Checker, n int) {
 	t.Helper()
 	for range n {
@@ -94,9 +106,7 @@ func TestKeepAliveReusesAndRenews(t *testing.T) {
 	s := newConnServer(t, 0)
 	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour})
 	runs(t, c, 3)
-	if n := s.opened.Load(); n != 1 {
-		t.Fatalf("%d connections for 3 runs with KeepAlive, want 1", n)
-	}
+	wantConns(t, &s.opened, 1, true, "for 3 runs with KeepAlive")
 	if n := s.askedClose.Load(); n != 0 {
 		t.Fatalf("%d requests asked to close the kept connection", n)
 	}
@@ -104,16 +114,12 @@ func TestKeepAliveReusesAndRenews(t *testing.T) {
 	c.kept.conn.born = c.kept.conn.born.Add(-time.Hour)
 	c.kept.conn.mu.Unlock()
 	runs(t, c, 2)
-	if n := s.opened.Load(); n != 2 {
-		t.Fatalf("%d connections after the first one aged, want 2", n)
-	}
+	wantConns(t, &s.opened, 2, true, "after the first one aged")
 	monitortest.Eventually(t, "the aged connection closed", func() bool { return s.closed.Load() == 1 })
 	c.Close()
 	monitortest.Eventually(t, "the idle connection closed by Close", func() bool { return s.closed.Load() == 2 })
 	runs(t, c, 1)
-	if n := s.opened.Load(); n != 3 {
-		t.Fatalf("%d connections after Close, want 3", n)
-	}
+	wantConns(t, &s.opened, 3, true, "after Close")
 }
 
 // An https check keeps its connection in a transport of its own, which
@@ -122,19 +128,13 @@ func TestKeepAliveHTTPS(t *testing.T) {
 	s := startConnServer(t, 0, true)
 	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour, InsecureSkipVerify: true})
 	runs(t, c, 3)
-	if n := s.opened.Load(); n != 1 {
-		t.Fatalf("%d connections for 3 runs, want 1", n)
-	}
+	wantConns(t, &s.opened, 1, true, "for 3 runs")
 	c.renew(time.Now().Add(time.Hour))
 	runs(t, c, 2)
-	if n := s.opened.Load(); n != 2 {
-		t.Fatalf("%d connections after the first one aged, want 2", n)
-	}
+	wantConns(t, &s.opened, 2, true, "after the first one aged")
 	c.Close()
 	runs(t, c, 1)
-	if n := s.opened.Load(); n != 3 {
-		t.Fatalf("%d connections after Close, want 3", n)
-	}
+	wantConns(t, &s.opened, 3, true, "after Close")
 }
 
 // A kept connection left idle is closed once KeepAlive old, without a run.
@@ -144,9 +144,7 @@ func TestKeepAliveClosesIdleAtItsAge(t *testing.T) {
 	runs(t, c, 1)
 	monitortest.Eventually(t, "the idle connection closed at its age", func() bool { return s.closed.Load() == 1 })
 	runs(t, c, 1)
-	if n := s.opened.Load(); n != 2 {
-		t.Fatalf("%d connections, want 2", n)
-	}
+	wantConns(t, &s.opened, 2, true, "so far")
 }
 
 // A server that closes idle connections before the next run: the run
@@ -158,9 +156,7 @@ func TestKeepAliveRedialsWhatTheServerClosed(t *testing.T) {
 		runs(t, c, 1)
 		monitortest.Eventually(t, "the server closed the idle connection", func() bool { return s.closed.Load() == int64(i+1) })
 	}
-	if n := s.opened.Load(); n != 3 {
-		t.Fatalf("%d connections, want 3", n)
-	}
+	wantConns(t, &s.opened, 3, true, "so far")
 }
 
 // A connection is not kept after a body read only in part (the rest,
@@ -170,14 +166,10 @@ func TestKeepAliveNotAfterAPartBody(t *testing.T) {
 	c := keeping(t, s.URL, &Options{KeepAlive: time.Hour, MaxBodyBytes: 64})
 	s.size.Store(8 * bufferBytes)
 	runs(t, c, 2)
-	if n := s.opened.Load(); n != 2 {
-		t.Fatalf("%d connections for 2 runs that could not keep theirs, want 2", n)
-	}
+	wantConns(t, &s.opened, 2, true, "for 2 runs that could not keep theirs")
 	s.size.Store(0)
 	runs(t, c, 2)
-	if n := s.opened.Load(); n != 3 {
-		t.Fatalf("%d connections, want 3", n)
-	}
+	wantConns(t, &s.opened, 3, true, "so far")
 }
 
 // A connection is not kept after a body read only in part, even when
@@ -187,9 +179,7 @@ func TestKeepAliveNotAfterAPartBodyComeLater(t *testing.T) {
 	addr, conns, _ := rawKept(t, "HTTP/1.1 200 OK\r\nContent-Length: 128\r\n\r\n"+strings.Repeat("a", 64)+"\x00"+strings.Repeat("b", 64), ok200)
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour, MaxBodyBytes: 64})
 	runs(t, c, 3)
-	if n := conns.Load(); n != 3 {
-		t.Errorf("%d connections for 3 runs, want 3", n)
-	}
+	wantConns(t, conns, 3, false, "for 3 runs")
 }
 
 // A connection is not kept after a response that asks to close it, even
@@ -198,9 +188,7 @@ func TestKeepAliveNotWhenAskedToClose(t *testing.T) {
 	addr, conns, _ := rawKept(t, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", "garbage\r\n\r\n")
 	c := keeping(t, "http://"+addr+"/", &Options{KeepAlive: time.Hour})
 	runs(t, c, 3)
-	if n := conns.Load(); n != 3 {
-		t.Errorf("%d connections for 3 runs, want 3", n)
-	}
+	wantConns(t, conns, 3, false, "for 3 runs")
 }
 
 // rawKept answers the first request of each connection with first and
@@ -275,13 +263,9 @@ func TestKeepAliveGarbageIsAnAnswer(t *testing.T) {
 	if r := c.Check(context.Background()); r.Status != vitals.StatusFail {
 		t.Fatalf("result %v %q, want a fail on the garbage", r.Status, r.Message)
 	}
-	if n := conns.Load(); n != 1 {
-		t.Errorf("%d connections, want 1: an answer is not retried", n)
-	}
+	wantConns(t, conns, 1, false, "(an answer is not retried)")
 	runs(t, c, 1) // the broken connection was not kept
-	if n := conns.Load(); n != 2 {
-		t.Errorf("%d connections, want 2", n)
-	}
+	wantConns(t, conns, 2, false, "so far")
 }
 
 // A server silent on the kept connection fails the run at its deadline.
@@ -318,9 +302,7 @@ func TestKeepAliveNotWhatCameWhileIdle(t *testing.T) {
 				return c.kept.conn.idle != nil && !quiet(c.kept.conn.idle)
 			})
 			runs(t, c, 1)
-			if n := conns.Load(); n != 2 {
-				t.Errorf("%d connections, want 2", n)
-			}
+			wantConns(t, conns, 2, false, "so far")
 		})
 	}
 }
@@ -333,9 +315,7 @@ func TestKeepAliveAsksAgainWhenClosedUnanswered(t *testing.T) {
 	runs(t, c, 3)
 	// 1: a new connection; 2: the kept one, closed unanswered, then a new
 	// one; 3: the same again.
-	if n := conns.Load(); n != 3 {
-		t.Errorf("%d connections for 3 runs, want 3", n)
-	}
+	wantConns(t, conns, 3, false, "for 3 runs")
 }
 
 // Close while a run is in flight: the run's connection is not kept.
