@@ -115,7 +115,7 @@ func (kc *keptConn) take(addr string, now time.Time) (keptRun, net.Conn) {
 	}
 	kc.idle = nil
 	kc.mu.Unlock()
-	if kc.addr != addr || now.Sub(run.born) >= kc.maxAge || !quiet(conn) {
+	if run.addr != addr || now.Sub(run.born) >= kc.maxAge || !quiet(conn) {
 		reset(conn)
 		return keptRun{}, nil
 	}
