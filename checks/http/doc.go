@@ -55,15 +55,16 @@
 // answers on the kept one, a renewed certificate or a changed DNS answer
 // is seen at the first new connection, at most KeepAlive later. A
 // plain-HTTP connection is kept by the check itself, its runs sent on the
-// caller's goroutine as above: while idle it holds a socket and nothing
-// else. Before a run reuses it, a peek that does not block (one system
-// call; on Linux, macOS and the BSDs) makes sure nothing came on it while
-// idle: a connection the server closed, or sent anything on (a 408 as it
-// timed the connection out, a HEAD answer's late body), is closed and the
-// run dials anew; one the server closes as the request arrives is asked
-// again on a new connection, as http.Transport does. At 10,000 targets
-// every 10 s, `vitals serve` with keep_alive 1m used a tenth to a quarter
-// less CPU a probe and 20–35 MB more memory (docs/benchmarks.md). An https
-// connection is kept by a transport of the check's own, with its
-// goroutines and buffers.
+// caller's goroutine as above: while idle it holds a socket and a timer,
+// no goroutine or buffer. Before a run reuses it, a peek that does not
+// block (one system call; on Linux, macOS and the BSDs) makes sure nothing
+// came on it while idle: a connection the server closed, or sent anything
+// on (a 408 as it timed the connection out, a HEAD answer's late body),
+// is closed and the run dials anew. Elsewhere there is no peek: such bytes
+// are read as the next run's answer and fail it. A connection the server
+// closes as the request arrives is asked again on a new one, as
+// http.Transport does. At 10,000 targets every 10 s, `vitals serve` with
+// keep_alive 1m used 15–30 % less CPU a probe and 12–33 MB more memory
+// (docs/benchmarks.md). An https connection is kept by a transport of the
+// check's own, with its goroutines and buffers.
 package httpcheck

@@ -285,6 +285,9 @@ func TestKeepAliveSilenceEndsAtTheDeadline(t *testing.T) {
 // 408 as it times the connection out, or the late body of a HEAD answer.
 // The next run does not read it: it dials anew.
 func TestKeepAliveNotWhatCameWhileIdle(t *testing.T) {
+	if !canPeek {
+		t.Skip("no peek at an idle connection on this system")
+	}
 	for _, tc := range []struct{ name, method, answer string }{
 		{"408 at the idle timeout", http.MethodGet, ok200 + "\x00HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"},
 		{"a HEAD answer's late body", http.MethodHead, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n\x00hello"},
@@ -358,6 +361,29 @@ func TestKeepAliveKeepsOneHop(t *testing.T) {
 	if h, n, m := hops.Load(), conns.Load(), end.opened.Load(); h != 3 || n+m != 4 {
 		t.Errorf("%d redirects, %d and %d connections to the two servers for 3 runs, want 3 and 4 in all", h, n, m)
 	}
+}
+
+// Runs and closes of one kept check at once, under -race: every
+// connection opened is closed in the end.
+func TestKeepAliveConcurrentRunsAndCloses(t *testing.T) {
+	s := newConnServer(t, 0)
+	c := keeping(t, s.URL, &Options{KeepAlive: 5 * time.Millisecond})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(1+(g+i)%5)*time.Millisecond)
+				c.Check(ctx)
+				cancel()
+				if i%7 == g%7 {
+					c.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	c.Close()
+	monitortest.Eventually(t, "every connection closed", func() bool { return s.closed.Load() == s.opened.Load() })
 }
 
 func TestKeepAliveNotWithClient(t *testing.T) {

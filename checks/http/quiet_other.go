@@ -8,3 +8,6 @@ import "net"
 // a kept connection is taken as it is, and one the server closed is asked
 // again on a new one.
 func quiet(net.Conn) bool { return true }
+
+// canPeek: quiet does not look at the connection.
+const canPeek = false

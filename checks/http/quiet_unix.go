@@ -29,3 +29,6 @@ func quiet(conn net.Conn) bool {
 	}
 	return perr == syscall.EAGAIN || perr == syscall.EWOULDBLOCK
 }
+
+// canPeek: quiet looks at the connection.
+const canPeek = true

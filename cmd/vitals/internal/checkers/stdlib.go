@@ -43,9 +43,9 @@ func buildHTTP(c *config.Check) (vitals.Checker, io.Closer, error) {
 // DefaultKeepAlive is an http target's keep_alive when it is not set: a
 // new connection every run, which proves that new clients can connect and
 // whose latency includes the connect, as a new client's does. A kept
-// connection saves a run the dial: a tenth to a quarter of `vitals
-// serve`'s CPU a probe at 10,000 targets every 10 s with keep_alive 1m, for
-// 20–35 MB more RSS (bench/cmd/servebench -keep-alive; docs/benchmarks.md).
+// connection saves a run the dial: 15–30 % of `vitals serve`'s CPU a
+// probe at 10,000 targets every 10 s with keep_alive 1m, for 12–33 MB more
+// RSS (bench/cmd/servebench -keep-alive; docs/benchmarks.md).
 const DefaultKeepAlive time.Duration = 0
 
 // keepAlive is the keep_alive field, or DefaultKeepAlive.
