@@ -109,13 +109,15 @@ func (kc *keptConn) dialing(addr string, now time.Time) keptRun {
 func (kc *keptConn) take(addr string, now time.Time) (keptRun, net.Conn) {
 	kc.mu.Lock()
 	conn, run := kc.idle, keptRun{kc, kc.addr, kc.born, kc.gen}
-	if conn == nil || (kc.addr != addr && now.Sub(run.born) < kc.maxAge) {
+	aged := now.Sub(run.born) >= kc.maxAge
+	if conn == nil || (run.addr != addr && !aged) {
 		kc.mu.Unlock()
 		return keptRun{}, nil
 	}
 	kc.idle = nil
 	kc.mu.Unlock()
-	if run.addr != addr || now.Sub(run.born) >= kc.maxAge || !quiet(conn) {
+	// Taken: addr's, or aged (whatever its address).
+	if aged || !quiet(conn) {
 		reset(conn)
 		return keptRun{}, nil
 	}
